@@ -1,0 +1,38 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from src.adapters.http.errors import install_error_handlers
+from src.adapters.http.routes import router
+from src.bootstrap import Container, bootstrap
+
+
+def create_app(container: Container | None = None) -> FastAPI:
+    """The API, on `container`, or on one bootstrapped from the environment at start-up."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = container is None
+        app.state.container = container or bootstrap()
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.container.close()
+
+    app = FastAPI(
+        title="Product-field lookup",
+        summary="Fills empty product attributes from product text with an LLM.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    if container is not None:
+        app.state.container = container
+    install_error_handlers(app)
+    app.include_router(router)
+    return app

@@ -1,0 +1,113 @@
+"""The API's request and response bodies."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from src.domain.model import FieldOutcome, LookupResult, OutcomeStatus
+
+JSONValue = float | int | str | bool | None
+FieldCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+
+
+class LookupBody(BaseModel):
+    description: str = Field(min_length=1, description="The product text to read.")
+    llm: str | None = Field(default=None, description="A configured LLM name; the default when absent.")
+    fields: list[FieldCode] = Field(min_length=1, description="The field codes to look up.")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "description": "Lampe incandescente forme Standard 60X103 12V 40W E27",
+                    "fields": ["EF000042", "EF000035"],
+                }
+            ]
+        }
+    )
+
+    @field_validator("description")
+    @classmethod
+    def _not_blank(cls, description: str) -> str:
+        if not description.strip():
+            raise ValueError("the description is blank")
+        return description
+
+
+class Usage(BaseModel):
+    prompt_tokens: int
+    completion_tokens: int
+
+
+class FieldDetail(BaseModel):
+    value: JSONValue
+    status: OutcomeStatus
+    raw: str | None = None
+    elapsed_ms: float
+    error: str | None = None
+    llm: str | None = None
+    usage: Usage | None = None
+
+    @classmethod
+    def of(cls, outcome: FieldOutcome) -> FieldDetail:
+        usage = outcome.usage
+        return cls(
+            value=outcome.value,
+            status=outcome.status,
+            raw=outcome.raw,
+            elapsed_ms=round(outcome.elapsed_ms, 1),
+            error=outcome.error,
+            llm=outcome.llm,
+            usage=Usage(prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens) if usage else None,
+        )
+
+
+class LookupDetail(BaseModel):
+    llm: str
+    elapsed_ms: float
+    usage: Usage
+    fields: dict[str, FieldDetail]
+
+    @classmethod
+    def of(cls, result: LookupResult) -> LookupDetail:
+        return cls(
+            llm=result.llm,
+            elapsed_ms=round(result.elapsed_ms, 1),
+            usage=Usage(prompt_tokens=result.usage.prompt_tokens, completion_tokens=result.usage.completion_tokens),
+            fields={outcome.field_code: FieldDetail.of(outcome) for outcome in result.outcomes},
+        )
+
+
+class FieldOut(BaseModel):
+    code: str
+    label: str
+    type: str
+    options: list[str]
+    unit: str | None
+    description: str | None
+
+
+class LLMsOut(BaseModel):
+    default: str
+    llms: list[str]
+
+
+class HealthOut(BaseModel):
+    status: str
+    database: str
+
+
+class ErrorItem(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(BaseModel):
+    detail: list[ErrorItem]
+
+
+class MessageOut(BaseModel):
+    detail: str

@@ -1,0 +1,1 @@
+"""Peewee storage: the database connection, the tables, the repositories and the migrations."""

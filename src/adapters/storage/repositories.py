@@ -1,0 +1,180 @@
+"""Peewee implementations of the repository ports: rows in, domain values out."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TypeVar
+
+from peewee import SQL, Database, InterfaceError, OperationalError, fn
+
+from src.adapters.storage.tables import ExampleRow, FieldRow
+from src.domain.errors import StorageUnavailableError
+from src.domain.model import Example, Field, FieldType
+from src.domain.ports import ProvisionReport
+
+T = TypeVar("T")
+
+
+def context_hash(context: str) -> str:
+    return hashlib.sha256(context.encode("utf-8")).hexdigest()
+
+
+@contextmanager
+def _connected(database: Database) -> Iterator[None]:
+    """A pooled connection for one unit of work; an unreachable database is a domain error."""
+    try:
+        with database.connection_context():
+            yield
+    except (OperationalError, InterfaceError) as error:
+        raise StorageUnavailableError(f"the database is unavailable: {str(error).strip()}") from error
+
+
+class _Repository:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    def _run(self, work: Callable[[], T]) -> T:
+        with _connected(self._database):
+            return work()
+
+
+class PeeweeFieldRepository(_Repository):
+    def get_many(self, codes: Sequence[str]) -> dict[str, Field]:
+        if not codes:
+            return {}
+        rows = self._run(lambda: list(FieldRow.select().where(FieldRow.code.in_(list(codes)))))
+        by_code = {row.code: _field(row) for row in rows}
+        return {code: by_code[code] for code in codes if code in by_code}
+
+    def get(self, code: str) -> Field | None:
+        return self.get_many([code]).get(code)
+
+    def list_all(self) -> list[Field]:
+        return [_field(row) for row in self._run(lambda: list(FieldRow.select().order_by(FieldRow.code)))]
+
+
+class PeeweeExampleRepository(_Repository):
+    def most_similar(
+        self,
+        field_codes: Sequence[str],
+        description: str,
+        k: int,
+        exclude_context: str | None = None,
+    ) -> dict[str, list[Example]]:
+        if not field_codes or k <= 0:
+            return {}
+        score = fn.similarity(ExampleRow.context, description)
+        rank = fn.ROW_NUMBER().over(
+            partition_by=[ExampleRow.field], order_by=[score.desc(), ExampleRow.id]
+        )
+        ranked = ExampleRow.select(
+            ExampleRow.field.alias("field_code"), ExampleRow.context, ExampleRow.value,
+            rank.alias("rank"),
+        ).where(ExampleRow.field.in_(list(field_codes)))
+        if exclude_context is not None:
+            ranked = ranked.where(ExampleRow.context_hash != context_hash(exclude_context))
+        query = (
+            ExampleRow.select(ranked.c.field_code, ranked.c.context, ranked.c.value)
+            .from_(ranked)
+            .where(ranked.c.rank <= k)
+            .order_by(ranked.c.field_code, ranked.c.rank)
+        )
+        rows = self._run(lambda: list(query.tuples()))
+        found: dict[str, list[Example]] = {}
+        for code, context, value in rows:
+            found.setdefault(code, []).append(Example(code, context, _decoded(value)))
+        return found
+
+    def count(self) -> int:
+        return self._run(lambda: ExampleRow.select().count())
+
+
+class PeeweeCatalogueStore(_Repository):
+    def provision(self, fields: Sequence[Field], examples: Sequence[Example]) -> ProvisionReport:
+        def work() -> ProvisionReport:
+            with self._database.atomic():
+                return self._upsert(fields, examples)
+
+        return self._run(work)
+
+    def _upsert(self, fields: Sequence[Field], examples: Sequence[Example]) -> ProvisionReport:
+        unique_fields = list({field.code: field for field in fields}.values())
+        codes = [field.code for field in unique_fields]
+        existing_fields = {row.code for row in FieldRow.select(FieldRow.code).where(FieldRow.code.in_(codes))} if codes else set()
+        for batch in _batches([_field_row(field) for field in unique_fields]):
+            FieldRow.insert_many(batch).on_conflict(
+                conflict_target=[FieldRow.code],
+                update={column: SQL(f"EXCLUDED.{column}") for column in ("label", "type", "options", "unit", "description")},
+            ).execute()
+
+        rows = list({(e.field_code, context_hash(e.context)): _example_row(e) for e in examples}.values())
+        keys = {(row["field"], row["context_hash"]) for row in rows}
+        existing_examples = 0
+        if rows:
+            touched = {row["field"] for row in rows}
+            existing_examples = sum(
+                1
+                for key in ExampleRow.select(ExampleRow.field, ExampleRow.context_hash)
+                .where(ExampleRow.field.in_(list(touched)))
+                .tuples()
+                if key in keys
+            )
+        for batch in _batches(rows):
+            ExampleRow.insert_many(batch).on_conflict(
+                conflict_target=[ExampleRow.field, ExampleRow.context_hash],
+                update={ExampleRow.value: SQL("EXCLUDED.value"), ExampleRow.context: SQL("EXCLUDED.context")},
+            ).execute()
+        return ProvisionReport(
+            fields_created=len(unique_fields) - len(existing_fields),
+            fields_updated=len(existing_fields),
+            examples_created=len(rows) - existing_examples,
+            examples_updated=existing_examples,
+        )
+
+
+class PeeweeHealthProbe(_Repository):
+    def check(self) -> None:
+        self._run(lambda: self._database.execute_sql("SELECT 1").fetchone())
+
+
+def _batches(rows: list[dict[str, object]], size: int = 200) -> Iterator[list[dict[str, object]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _field(row: FieldRow) -> Field:
+    return Field(
+        code=row.code,
+        label=row.label,
+        type=FieldType(row.type),
+        options=tuple(json.loads(row.options or "[]")),
+        unit=row.unit,
+        description=row.description,
+    )
+
+
+def _field_row(field: Field) -> dict[str, object]:
+    return {
+        "code": field.code,
+        "label": field.label,
+        "type": field.type.value,
+        "options": json.dumps(list(field.options), ensure_ascii=False),
+        "unit": field.unit,
+        "description": field.description,
+    }
+
+
+def _example_row(example: Example) -> dict[str, object]:
+    return {
+        "field": example.field_code,
+        "context": example.context,
+        "context_hash": context_hash(example.context),
+        "value": None if example.value is None else json.dumps(example.value, ensure_ascii=False),
+    }
+
+
+def _decoded(value: str | None) -> object:
+    return None if value is None else json.loads(value)

@@ -1,0 +1,106 @@
+"""The composition root: reads the settings and the config module, builds the adapters and
+returns the wired services. `web.py`, `cli.py` and the tests all start here."""
+
+from __future__ import annotations
+
+import importlib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from functools import partial
+from types import ModuleType
+
+from peewee import Database
+
+from config.settings import Settings
+from src.adapters.storage.database import open_database
+from src.adapters.storage.migrations import apply_migrations
+from src.adapters.storage.repositories import (
+    PeeweeCatalogueStore,
+    PeeweeExampleRepository,
+    PeeweeFieldRepository,
+    PeeweeHealthProbe,
+)
+from src.connectors.retrying import RetryingConnector
+from src.domain.llms import ConfiguredLLM, LLMFactory, LLMRegistry
+from src.domain.lookup import FieldLookupService
+from src.domain.ports import ExampleRepository, FieldRepository, HealthProbe
+from src.domain.provisioning import Provisioning
+
+
+class ConfigModuleError(ValueError):
+    """CONFIG_MODULE cannot be imported or does not declare LLMS and DEFAULT_LLM."""
+
+
+@dataclass(slots=True)
+class Container:
+    """The wired services of one process."""
+
+    settings: Settings
+    database: Database
+    llms: LLMRegistry
+    fields: FieldRepository
+    examples: ExampleRepository
+    health: HealthProbe
+    lookup: FieldLookupService
+    provisioning: Provisioning
+    executor: ThreadPoolExecutor
+
+    def migrate(self) -> list[str]:
+        return apply_migrations(self.database)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        if not self.database.is_closed():
+            self.database.close()
+        close_all = getattr(self.database, "close_all", None)
+        if close_all:
+            close_all()
+
+
+def bootstrap(settings: Settings | None = None, llms: LLMRegistry | None = None) -> Container:
+    """Wires the service for `settings` (default: the environment). Tests may pass their own
+    LLM registry; otherwise it comes from the CONFIG_MODULE."""
+    settings = settings or Settings.from_env()
+    database = open_database(settings.database_url, settings.db_pool_size)
+    registry = llms or llm_registry(settings)
+    fields = PeeweeFieldRepository(database)
+    examples = PeeweeExampleRepository(database)
+    executor = ThreadPoolExecutor(settings.lookup_workers, thread_name_prefix="lookup")
+    return Container(
+        settings=settings,
+        database=database,
+        llms=registry,
+        fields=fields,
+        examples=examples,
+        health=PeeweeHealthProbe(database),
+        lookup=FieldLookupService(registry, fields, examples, executor, settings.llm_query_timeout),
+        provisioning=Provisioning(PeeweeCatalogueStore(database), fields),
+        executor=executor,
+    )
+
+
+def llm_registry(settings: Settings) -> LLMRegistry:
+    """The named LLMs of the CONFIG_MODULE, each connector wrapped with retries."""
+    module = _config_module(settings.config_module)
+    factories: dict[str, LLMFactory] = {
+        name: partial(factory, settings) for name, factory in module.LLMS.items()
+    }
+
+    def with_retries(configured: ConfiguredLLM) -> ConfiguredLLM:
+        return replace(configured, connector=RetryingConnector(configured.connector, settings.llm_max_retries))
+
+    return LLMRegistry(factories, module.DEFAULT_LLM, wrap=with_retries)
+
+
+def _config_module(name: str) -> ModuleType:
+    try:
+        module = importlib.import_module(name)
+    except ImportError as error:
+        raise ConfigModuleError(f"CONFIG_MODULE={name!r} cannot be imported: {error}") from error
+    llms = getattr(module, "LLMS", None)
+    default = getattr(module, "DEFAULT_LLM", None)
+    if not isinstance(llms, dict) or not llms or not all(callable(f) for f in llms.values()):
+        raise ConfigModuleError(f"CONFIG_MODULE={name!r} must declare LLMS, a dict of names to factories")
+    if default not in llms:
+        raise ConfigModuleError(f"CONFIG_MODULE={name!r}: DEFAULT_LLM {default!r} is not in LLMS")
+    return module

@@ -1,0 +1,83 @@
+"""A deterministic stand-in for a model, for tests, demos and benchmarks.
+
+It answers a value of the type the answer schema asks for, read from the product text when it can
+(an option that appears in it, the first number in it). Knobs: a latency per call, fields whose
+calls stall past the deadline, and a number of first calls per field that fail transiently.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from src.domain.errors import TransientBackendError
+from src.domain.families import approximate_tokens
+from src.domain.model import TokenUsage
+from src.domain.prompt import Completion, CompletionRequest
+from src.domain.text_normalisation import comparison_key
+from src.domain.values import parse_number
+
+_PRODUCT_TEXT = re.compile(r'"""\n(.*?)\n"""', re.DOTALL)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+@dataclass(frozen=True, slots=True)
+class MockBehaviour:
+    latency_ms: float = 0.0
+    stall_fields: frozenset[str] = frozenset()
+    stall_past_deadline_s: float = 1.0
+    fail_first: int = 0
+
+
+@dataclass(slots=True)
+class MockConnector:
+    """Answers `{"value": …}` as a model constrained by the answer schema would."""
+
+    behaviour: MockBehaviour = MockBehaviour()
+    _calls: Counter[str] = field(default_factory=Counter)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def complete(self, request: CompletionRequest) -> Completion:
+        with self._lock:
+            self._calls[request.field_code] += 1
+            call_number = self._calls[request.field_code]
+        if call_number <= self.behaviour.fail_first:
+            raise TransientBackendError(f"mock: call {call_number} for {request.field_code} fails")
+        if request.field_code in self.behaviour.stall_fields:
+            time.sleep(max(0.0, request.deadline - time.monotonic()) + self.behaviour.stall_past_deadline_s)
+            raise TransientBackendError(f"mock: {request.field_code} stalled")
+        if self.behaviour.latency_ms:
+            time.sleep(self.behaviour.latency_ms / 1000)
+        question = request.messages[-1].content if request.messages else request.text
+        found = _PRODUCT_TEXT.findall(question)
+        product_text = found[-1] if found else question
+        text = json.dumps({"value": _answer(request.answer_schema or {}, product_text)}, ensure_ascii=False)
+        usage = TokenUsage(approximate_tokens(request.text), approximate_tokens(text))
+        return Completion(text, usage)
+
+    def count_tokens(self, text: str) -> int | None:
+        return None
+
+
+def _answer(schema: Mapping[str, Any], product_text: str) -> object:
+    value_schema = schema.get("properties", {}).get("value", {})
+    if "enum" in value_schema:
+        options = [option for option in value_schema["enum"] if option is not None]
+        words = f" {comparison_key(product_text)} "
+        for option in options:
+            if f" {comparison_key(option)} " in words:
+                return option
+        return options[0] if options else None
+    types = value_schema.get("type", [])
+    if "number" in types:
+        match = _NUMBER.search(product_text)
+        return parse_number(match.group(0)) if match else 1
+    if "boolean" in types:
+        return True
+    return " ".join(product_text.split()[:3]) or None

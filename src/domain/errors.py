@@ -1,0 +1,73 @@
+"""The errors of the lookup service, as one small tree.
+
+    FieldLookupError                 base of everything the service raises on purpose
+    ├── InvalidRequestError          the caller asked for something that cannot be served
+    │   └── UnknownLLMError          no LLM of that name is configured
+    ├── DataFileError                a provisioning file is malformed (file, record, reason)
+    ├── StorageUnavailableError      the database cannot be reached
+    ├── PromptTooLongError           the description alone exceeds the model's context
+    └── BackendError                 a model backend failed
+        ├── TransientBackendError    worth retrying: 429, 5xx, reset connection, timeout
+        └── PermanentBackendError    not worth retrying: bad credentials, bad request, no model
+
+Adapters catch their library's errors and raise one of these `from` it, so the edges (HTTP, CLI)
+map one table of domain errors to status and exit codes.
+"""
+
+from __future__ import annotations
+
+
+class FieldLookupError(Exception):
+    """Base of the service's own errors."""
+
+
+class InvalidRequestError(FieldLookupError):
+    """The request names something that cannot be served; `location` says which part."""
+
+    def __init__(self, message: str, location: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.location = location
+
+
+class UnknownLLMError(InvalidRequestError):
+    def __init__(self, name: str, configured: list[str]) -> None:
+        super().__init__(
+            f"unknown LLM {name!r}; configured LLMs: {', '.join(configured)}", ("body", "llm")
+        )
+        self.name = name
+        self.configured = configured
+
+
+class DataFileError(FieldLookupError):
+    """A provisioning file cannot be read; names the file, the record and the reason."""
+
+    def __init__(self, path: str, record: str | None, reason: str) -> None:
+        where = f"{path}, {record}" if record else path
+        super().__init__(f"{where}: {reason}")
+        self.path = path
+        self.record = record
+        self.reason = reason
+
+
+class StorageUnavailableError(FieldLookupError):
+    """The database does not answer."""
+
+
+class BackendError(FieldLookupError):
+    """A model backend failed to answer."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class TransientBackendError(BackendError):
+    """A failure that may pass: rate limit, server error, reset connection, timeout."""
+
+
+class PermanentBackendError(BackendError):
+    """A failure that retrying will not mend: credentials, malformed request, missing model."""
+
+
+class PromptTooLongError(FieldLookupError):
+    """The instructions and the description alone exceed the model's context."""

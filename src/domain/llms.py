@@ -1,0 +1,68 @@
+"""Named LLMs, as a config module wires them, built once on first use."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from src.domain.errors import UnknownLLMError
+from src.domain.ports import LLM, ChainOfThought, Connector
+
+
+@dataclass(frozen=True, slots=True)
+class ConfiguredLLM:
+    """One named LLM: a model family's format, a chain of thought and a connector to the model."""
+
+    name: str
+    llm: LLM
+    chain: ChainOfThought
+    connector: Connector
+    fallbacks: tuple[str, ...] = ()
+
+
+LLMFactory = Callable[[], ConfiguredLLM]
+
+
+class LLMRegistry:
+    """The configured LLMs by name. Each is built on first use, once, even under concurrency
+    (so a local model is loaded once per process, and only if it is asked for)."""
+
+    def __init__(
+        self,
+        factories: Mapping[str, LLMFactory],
+        default: str,
+        wrap: Callable[[ConfiguredLLM], ConfiguredLLM] | None = None,
+    ) -> None:
+        if default not in factories:
+            raise ValueError(f"the default LLM {default!r} is not among {sorted(factories)}")
+        self._factories = dict(factories)
+        self._default = default
+        self._wrap = wrap or (lambda configured: configured)
+        self._built: dict[str, ConfiguredLLM] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def default(self) -> str:
+        return self._default
+
+    def names(self) -> list[str]:
+        """The configured names, the default first."""
+        return [self._default, *(name for name in self._factories if name != self._default)]
+
+    def resolve_name(self, name: str | None) -> str:
+        """The name that `name` (None: the default) designates; UnknownLLMError if none."""
+        chosen = name or self._default
+        if chosen not in self._factories:
+            raise UnknownLLMError(chosen, self.names())
+        return chosen
+
+    def get(self, name: str | None = None) -> ConfiguredLLM:
+        chosen = self.resolve_name(name)
+        built = self._built.get(chosen)
+        if built is not None:
+            return built
+        with self._lock:
+            if chosen not in self._built:
+                self._built[chosen] = self._wrap(self._factories[chosen]())
+            return self._built[chosen]

@@ -1,0 +1,95 @@
+"""Values of the product-field lookup domain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TypeAlias
+
+Value: TypeAlias = float | int | str | bool | None
+"""A typed attribute value: a number, one option of a select, a boolean, a text, or nothing."""
+
+
+class FieldType(StrEnum):
+    NUMBER = "number"
+    SELECT = "select"
+    BOOLEAN = "boolean"
+    TEXT = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A product attribute (an ETIM feature) that can be looked up."""
+
+    code: str
+    label: str
+    type: FieldType
+    options: tuple[str, ...] = ()
+    unit: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A labelled example: the value of one field as a product text states it (None: not stated)."""
+
+    field_code: str
+    context: str
+    value: Value
+
+
+@dataclass(frozen=True, slots=True)
+class LookupRequest:
+    """Which fields to find in one product description, and with which named LLM (None: default)."""
+
+    description: str
+    field_codes: tuple[str, ...]
+    llm: str | None = None
+
+
+class OutcomeStatus(StrEnum):
+    OK = "ok"
+    NOT_FOUND = "not_found"
+    UNKNOWN_FIELD = "unknown_field"
+    TIMEOUT = "timeout"
+    INVALID_OUTPUT = "invalid_output"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class TokenUsage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def __add__(self, other: TokenUsage) -> TokenUsage:
+        return TokenUsage(
+            self.prompt_tokens + other.prompt_tokens,
+            self.completion_tokens + other.completion_tokens,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FieldOutcome:
+    """What the lookup of one field gave: the value, why, and what the model said."""
+
+    field_code: str
+    value: Value
+    status: OutcomeStatus
+    raw: str | None = None
+    elapsed_ms: float = 0.0
+    error: str | None = None
+    usage: TokenUsage | None = None
+    llm: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LookupResult:
+    """The answer to a LookupRequest: one outcome per requested field, in request order."""
+
+    llm: str
+    outcomes: tuple[FieldOutcome, ...]
+    elapsed_ms: float = 0.0
+    usage: TokenUsage = field(default_factory=TokenUsage)
+
+    def values(self) -> dict[str, Value]:
+        return {outcome.field_code: outcome.value for outcome in self.outcomes}

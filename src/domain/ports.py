@@ -1,0 +1,132 @@
+"""The ports: what the lookup use case needs from the outside world, as small Protocols.
+
+Three come from the prototype's design (a chain of thought, an LLM, a connector), and three reach
+the database (fields, examples, and the catalogue store that provisions both at once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from src.domain.model import Example, Field
+from src.domain.prompt import Completion, CompletionRequest, Message, Prompt
+from src.domain.values import ParsedValue
+
+TokenCounter = Callable[[str], int]
+
+
+class ChainOfThought(Protocol):
+    """A prompting strategy for one field: builds its prompt and reads the model's answer."""
+
+    name: str
+    """Names the strategy in results and cache keys ("basic", "few_shot")."""
+    examples_wanted: int
+    """How many similar labelled examples the strategy uses (0 for none)."""
+
+    def prompt(self, field: Field, description: str, examples: Sequence[Example]) -> Prompt:
+        """The prompt asking for `field` in `description`, the examples most similar first."""
+        ...
+
+    def answer_schema(self, field: Field) -> Mapping[str, Any]:
+        """The JSON schema a well-formed answer satisfies (for grammars and structured output)."""
+        ...
+
+    def parse(self, field: Field, raw: str) -> ParsedValue:
+        """The typed value in the model's raw answer, or not_found / invalid_output."""
+        ...
+
+
+class LLM(Protocol):
+    """A model family: its prompt format and its context limit."""
+
+    family: str
+    context_tokens: int
+    answer_tokens: int
+    stop: tuple[str, ...]
+
+    def render(self, prompt: Prompt) -> str:
+        """The prompt as one text in the family's own format (for raw completion backends)."""
+        ...
+
+    def messages(self, prompt: Prompt) -> tuple[Message, ...]:
+        """The prompt as chat messages (for chat backends that apply the format themselves)."""
+        ...
+
+    def fit(self, prompt: Prompt, count_tokens: TokenCounter) -> Prompt:
+        """The prompt within the context limit, dropping what matters least (shots) first.
+
+        Raises PromptTooLongError when the instructions and the question alone do not fit.
+        """
+        ...
+
+
+class Connector(Protocol):
+    """Reaches an actual model: a library in this process, another process, an HTTP API."""
+
+    def complete(self, request: CompletionRequest) -> Completion:
+        """The model's answer, by `request.deadline` at the latest.
+
+        Raises TransientBackendError (worth retrying) or PermanentBackendError.
+        """
+        ...
+
+    def count_tokens(self, text: str) -> int | None:
+        """Tokens of `text` by the model's own tokenizer, or None when it is not at hand."""
+        ...
+
+
+class FieldRepository(Protocol):
+    """The known fields."""
+
+    def get_many(self, codes: Sequence[str]) -> dict[str, Field]:
+        """The fields of these codes that exist, in one query; unknown codes are left out."""
+        ...
+
+    def get(self, code: str) -> Field | None: ...
+
+    def list_all(self) -> list[Field]:
+        """Every field, ordered by code."""
+        ...
+
+
+class ExampleRepository(Protocol):
+    """Labelled examples, searched by similarity to a product description."""
+
+    def most_similar(
+        self,
+        field_codes: Sequence[str],
+        description: str,
+        k: int,
+        exclude_context: str | None = None,
+    ) -> dict[str, list[Example]]:
+        """For each field, its `k` examples whose context is most similar to `description`,
+        most similar first, in one query; `exclude_context` leaves out one product's own text."""
+        ...
+
+    def count(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionReport:
+    fields_created: int
+    fields_updated: int
+    examples_created: int
+    examples_updated: int
+
+
+class CatalogueStore(Protocol):
+    """Writes fields and examples together."""
+
+    def provision(self, fields: Sequence[Field], examples: Sequence[Example]) -> ProvisionReport:
+        """Upserts all of them in one transaction: twice leaves one copy; a failure, nothing."""
+        ...
+
+
+class HealthProbe(Protocol):
+    """Says whether the storage answers."""
+
+    def check(self) -> None:
+        """Returns when the database answers; raises StorageUnavailableError otherwise."""
+        ...

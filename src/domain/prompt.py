@@ -1,0 +1,63 @@
+"""What is sent to a model: a prompt made of parts, and the completion asked of a connector."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from src.domain.model import TokenUsage
+
+
+@dataclass(frozen=True, slots=True)
+class Shot:
+    """One few-shot example as a question and the answer the model should give."""
+
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """The parts of a prompt, most important first: instructions and question, then shots.
+
+    Shots are ordered from most to least useful, so a context limit drops them from the end.
+    """
+
+    system: str
+    question: str
+    shots: tuple[Shot, ...] = ()
+
+    def without_last_shot(self) -> Prompt:
+        return replace(self, shots=self.shots[:-1])
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionRequest:
+    """One call to a model, in both shapes a backend may want: chat messages or formatted text.
+
+    `answer_schema` is the JSON schema the answer must satisfy (for grammars and structured
+    output); `deadline` is a `time.monotonic()` instant after which the answer is useless.
+    """
+
+    field_code: str
+    messages: tuple[Message, ...]
+    text: str
+    answer_schema: Mapping[str, Any] | None
+    max_tokens: int
+    deadline: float
+    stop: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """A model's raw answer, with token usage when the backend reports it."""
+
+    text: str
+    usage: TokenUsage | None = None
