@@ -85,8 +85,7 @@ def _field(record: Mapping[str, Any], path: Path, where: str) -> Field:
         options = []
     if field_type is FieldType.SELECT and not options:
         raise DataFileError(str(path), where, "a select field needs options")
-    if len(set(options)) != len(options):
-        raise DataFileError(str(path), where, "options repeat")
+    options = list(dict.fromkeys(option.strip() for option in options))  # the prototype repeats some
     unit = record.get("unit")
     if prototype and unit is None and field_type is FieldType.NUMBER:
         match = _UNIT_IN_LABEL.search(label)
@@ -95,7 +94,7 @@ def _field(record: Mapping[str, Any], path: Path, where: str) -> Field:
     for name, value in (("unit", unit), ("description", description)):
         if value is not None and not isinstance(value, str):
             raise DataFileError(str(path), where, f"{name} must be a string or null")
-    return Field(code, label.strip(), field_type, tuple(o.strip() for o in options), unit, description)
+    return Field(code, label.strip(), field_type, tuple(options), unit, description)
 
 
 def _example(record: Mapping[str, Any], path: Path, where: str) -> ExampleRecord:

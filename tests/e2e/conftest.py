@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from src.adapters.data_files import read_examples, read_fields
+from src.adapters.http.app import create_app
+from src.bootstrap import Container
+from tests.conftest import PROJECT_DATA, ContainerFactory
+
+ClientFactory = Callable[..., TestClient]
+
+
+def provisioned(container: Container) -> Container:
+    container.provisioning.provision(
+        read_fields(PROJECT_DATA / "fields.json"), read_examples(PROJECT_DATA / "examples.json")
+    )
+    return container
+
+
+@pytest.fixture
+def make_client(make_container: ContainerFactory) -> Iterator[ClientFactory]:
+    """An API client on a provisioned container; keyword arguments are environment variables."""
+    clients: list[TestClient] = []
+
+    def make(**env: str) -> TestClient:
+        client = TestClient(create_app(provisioned(make_container(**env))), raise_server_exceptions=False)
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(make_client: ClientFactory) -> TestClient:
+    return make_client()

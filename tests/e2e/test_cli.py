@@ -1,0 +1,103 @@
+"""The CLI as a user runs it: `python cli.py …` in a subprocess, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT_DATA, PROTOTYPE_DATA, REPO
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+LAMP = "Lampe incandescente forme Standard 60X103 12V 40W E27"
+
+
+@pytest.fixture
+def cli(database_url: str, postgres_url: str) -> Run:
+    if database_url == postgres_url:
+        _reset_postgres(postgres_url)
+
+    def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        environ = {**os.environ, "DATABASE_URL": database_url, "CONFIG_MODULE": "config.mock", **env}
+        return subprocess.run(
+            [sys.executable, "cli.py", *args], cwd=REPO, env=environ, capture_output=True, text=True, timeout=120
+        )
+
+    return run
+
+
+def _reset_postgres(url: str) -> None:
+    import psycopg2
+
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS example, field, migratehistory CASCADE")
+
+
+def test_migrate_provision_twice_and_look_up(cli: Run) -> None:
+    assert cli("migrate").stdout.strip() == "applied: 001_catalogue"
+    assert cli("migrate").stdout.strip() == "the database is up to date"
+    first = cli("provision")
+    second = cli("provision")
+    assert first.returncode == 0 and second.returncode == 0
+    fields = len(json.loads((PROJECT_DATA / "fields.json").read_text()))
+    examples = len(json.loads((PROJECT_DATA / "examples.json").read_text()))
+    assert first.stdout.strip() == f"fields: {fields} created, 0 updated; examples: {examples} created, 0 updated"
+    assert second.stdout.strip() == f"fields: 0 created, {fields} updated; examples: 0 created, {examples} updated"
+
+    as_json = cli("lookup", LAMP, "EF000042", "EF424242", "--json")
+    assert as_json.returncode == 0 and json.loads(as_json.stdout) == {"EF000042": "E27", "EF424242": None}
+    table = cli("lookup", LAMP, "EF000042", "--llm", "mock")
+    assert "EF000042" in table.stdout and '"E27"' in table.stdout and "ok" in table.stdout
+
+    listed = json.loads(cli("fields", "--json").stdout)
+    assert len(listed) == fields and listed[0]["code"] <= listed[-1]["code"]
+    assert "culot" in cli("fields").stdout
+
+
+def test_llms_lists_the_default_first(cli: Run) -> None:
+    assert cli("llms").stdout.split() == ["mock"]
+    assert cli("llms", CONFIG_MODULE="config.example").stdout.split() == ["gemma3", "mock"]
+
+
+def test_prototype_files_are_read_unchanged(cli: Run) -> None:
+    cli("migrate")
+    result = cli("provision", "--fields", str(PROTOTYPE_DATA / "fields.json"), "--examples", str(PROTOTYPE_DATA / "examples.json"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("fields: 76 created")
+
+
+def test_a_malformed_file_is_one_clear_line_and_nothing_changes(cli: Run, tmp_path: Path) -> None:
+    cli("migrate")
+    cli("provision")
+    before = cli("fields", "--json").stdout
+    bad = tmp_path / "examples.json"
+    bad.write_text(json.dumps([
+        {"field": "EF000042", "context": "Ampoule E14", "value": "E14"},
+        {"field": "EF000042", "context": "Ampoule", "value": ["E27"]},
+    ]))
+
+    result = cli("provision", "--examples", str(bad))
+
+    assert result.returncode == 3
+    assert result.stderr.strip() == f"error: {bad}, record 2 (EF000042): value must be a number, a string, a boolean or null"
+    assert "Traceback" not in result.stderr
+    assert cli("fields", "--json").stdout == before
+
+
+def test_errors_are_messages_not_tracebacks(cli: Run) -> None:
+    not_migrated = cli("lookup", LAMP, "EF000042")
+    assert not_migrated.returncode == 4 and "python cli.py migrate" in not_migrated.stderr
+    cli("migrate")
+    unknown = cli("lookup", LAMP, "EF000042", "--llm", "gpt-9")
+    assert unknown.returncode == 2 and "gpt-9" in unknown.stderr and "mock" in unknown.stderr
+    missing = cli("provision", "--fields", "nowhere.json")
+    assert missing.returncode == 3 and "nowhere.json: no such file" in missing.stderr
+    bad_config = cli("llms", CONFIG_MODULE="config.nothing")
+    assert bad_config.returncode == 5 and "config.nothing" in bad_config.stderr
+    for result in (not_migrated, unknown, missing, bad_config):
+        assert "Traceback" not in result.stderr
