@@ -1,0 +1,12 @@
+FROM python:3.11-slim
+WORKDIR /app
+RUN apt-get update && apt-get install -y --no-install-recommends build-essential cmake \
+    && rm -rf /var/lib/apt/lists/*
+COPY pyproject.toml README.md ./
+COPY src ./src
+COPY config ./config
+RUN pip install --no-cache-dir ".[local]"
+COPY . .
+ENV DATABASE_URL=sqlite:///data/lookup.db WEB_CONCURRENCY=2
+EXPOSE 8000
+CMD ["sh", "-c", "uvicorn --factory web:create_app --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY}"]
