@@ -8,7 +8,7 @@ from functools import lru_cache
 _WORD = re.compile(r"[^\W_]+")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def trigrams(text: str) -> frozenset[str]:
     """pg_trgm's trigram set: each lower-cased word padded with two spaces before, one after."""
     grams: set[str] = set()
@@ -23,5 +23,6 @@ def similarity(left: str | None, right: str | None) -> float:
     if not left or not right:
         return 0.0
     a, b = trigrams(left), trigrams(right)
-    union = len(a | b)
-    return len(a & b) / union if union else 0.0
+    shared = len(a & b)
+    union = len(a) + len(b) - shared
+    return shared / union if union else 0.0

@@ -69,9 +69,11 @@ def _answer(schema: Mapping[str, Any], product_text: str) -> object:
     value_schema = schema.get("properties", {}).get("value", {})
     if "enum" in value_schema:
         options = [option for option in value_schema["enum"] if option is not None]
-        words = f" {comparison_key(product_text)} "
+        text = comparison_key(product_text)
         for option in options:
-            if f" {comparison_key(option)} " in words:
+            key = comparison_key(option)
+            # a whole word or phrase of the text, even next to punctuation ("noir," "(noir)")
+            if key and re.search(rf"(?<!\w){re.escape(key)}(?!\w)", text):
                 return option
         return options[0] if options else None
     types = value_schema.get("type", [])

@@ -85,7 +85,11 @@ class FieldLookupService:
         fields = self._fields.get_many(codes)
         k = llm.chain.examples_wanted
         examples = (
-            self._examples.most_similar(list(fields), request.description, k) if k and fields else {}
+            self._examples.most_similar(
+                list(fields), request.description, k, request.exclude_example_context
+            )
+            if k and fields
+            else {}
         )
         futures = {
             code: self._executor.submit(

@@ -45,6 +45,8 @@ class LookupRequest:
     description: str
     field_codes: tuple[str, ...]
     llm: str | None = None
+    exclude_example_context: str | None = None
+    """Leave this product text out of the few-shot examples (evaluating a labelled product)."""
 
 
 class OutcomeStatus(StrEnum):

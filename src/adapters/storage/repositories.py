@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TypeVar
 
-from peewee import SQL, Database, InterfaceError, OperationalError, fn
+from peewee import SQL, Database, InterfaceError, OperationalError, SqliteDatabase
 
 from src.adapters.storage.tables import ExampleRow, FieldRow
 from src.domain.errors import StorageUnavailableError
@@ -17,6 +17,22 @@ from src.domain.ports import ProvisionReport
 
 T = TypeVar("T")
 
+# The two reads of every lookup are written out: building them through the ORM cost more than
+# running them.
+_FIELD_COLUMNS = (FieldRow.code, FieldRow.label, FieldRow.type, FieldRow.options, FieldRow.unit, FieldRow.description)
+_FIELDS_BY_CODE = "SELECT code, label, type, options, unit, description FROM field WHERE code IN ({codes})"
+_MOST_SIMILAR = """
+SELECT field_code, context, value FROM (
+    SELECT field_code, context, value, ROW_NUMBER() OVER (
+        PARTITION BY field_code ORDER BY similarity(context, {p}) DESC, id
+    ) AS rank
+    FROM example
+    WHERE field_code IN ({codes}) {exclude}
+) AS ranked
+WHERE rank <= {p}
+ORDER BY field_code, rank
+"""
+
 
 def context_hash(context: str) -> str:
     return hashlib.sha256(context.encode("utf-8")).hexdigest()
@@ -24,10 +40,17 @@ def context_hash(context: str) -> str:
 
 @contextmanager
 def _connected(database: Database) -> Iterator[None]:
-    """A pooled connection for one unit of work; an unreachable database is a domain error."""
+    """A connection for one unit of work; an unreachable database is a domain error.
+
+    PostgreSQL connections go back to the pool afterwards; an SQLite connection stays open for
+    its thread (opening one costs more than most queries)."""
     try:
-        with database.connection_context():
+        if isinstance(database, SqliteDatabase):
+            database.connect(reuse_if_open=True)
             yield
+        else:
+            with database.connection_context():
+                yield
     except (OperationalError, InterfaceError) as error:
         raise StorageUnavailableError(f"the database is unavailable: {str(error).strip()}") from error
 
@@ -45,18 +68,22 @@ class PeeweeFieldRepository(_Repository):
     def get_many(self, codes: Sequence[str]) -> dict[str, Field]:
         if not codes:
             return {}
-        rows = self._run(lambda: list(FieldRow.select().where(FieldRow.code.in_(list(codes)))))
-        by_code = {row.code: _field(row) for row in rows}
+        sql = _FIELDS_BY_CODE.format(codes=_placeholders(self._database, len(codes)))
+        rows = self._run(lambda: self._database.execute_sql(sql, list(codes)).fetchall())
+        by_code = {row[0]: _field(*row) for row in rows}
         return {code: by_code[code] for code in codes if code in by_code}
 
     def get(self, code: str) -> Field | None:
         return self.get_many([code]).get(code)
 
     def list_all(self) -> list[Field]:
-        return [_field(row) for row in self._run(lambda: list(FieldRow.select().order_by(FieldRow.code)))]
+        query = FieldRow.select(*_FIELD_COLUMNS).order_by(FieldRow.code).tuples()
+        return [_field(*row) for row in self._run(lambda: list(query))]
 
 
 class PeeweeExampleRepository(_Repository):
+    """Ranks examples with `similarity()`: pg_trgm's on PostgreSQL, the same in Python on SQLite."""
+
     def most_similar(
         self,
         field_codes: Sequence[str],
@@ -66,23 +93,17 @@ class PeeweeExampleRepository(_Repository):
     ) -> dict[str, list[Example]]:
         if not field_codes or k <= 0:
             return {}
-        score = fn.similarity(ExampleRow.context, description)
-        rank = fn.ROW_NUMBER().over(
-            partition_by=[ExampleRow.field], order_by=[score.desc(), ExampleRow.id]
+        param = self._database.param
+        sql = _MOST_SIMILAR.format(
+            p=param,
+            codes=_placeholders(self._database, len(field_codes)),
+            exclude=f"AND context_hash <> {param}" if exclude_context is not None else "",
         )
-        ranked = ExampleRow.select(
-            ExampleRow.field.alias("field_code"), ExampleRow.context, ExampleRow.value,
-            rank.alias("rank"),
-        ).where(ExampleRow.field.in_(list(field_codes)))
+        params: list[object] = [description, *field_codes]
         if exclude_context is not None:
-            ranked = ranked.where(ExampleRow.context_hash != context_hash(exclude_context))
-        query = (
-            ExampleRow.select(ranked.c.field_code, ranked.c.context, ranked.c.value)
-            .from_(ranked)
-            .where(ranked.c.rank <= k)
-            .order_by(ranked.c.field_code, ranked.c.rank)
-        )
-        rows = self._run(lambda: list(query.tuples()))
+            params.append(context_hash(exclude_context))
+        params.append(k)
+        rows = self._run(lambda: self._database.execute_sql(sql, params).fetchall())
         found: dict[str, list[Example]] = {}
         for code, context, value in rows:
             found.setdefault(code, []).append(Example(code, context, _decoded(value)))
@@ -145,15 +166,12 @@ def _batches(rows: list[dict[str, object]], size: int = 200) -> Iterator[list[di
         yield rows[start : start + size]
 
 
-def _field(row: FieldRow) -> Field:
-    return Field(
-        code=row.code,
-        label=row.label,
-        type=FieldType(row.type),
-        options=tuple(json.loads(row.options or "[]")),
-        unit=row.unit,
-        description=row.description,
-    )
+def _field(code: str, label: str, type_: str, options: str | None, unit: str | None, description: str | None) -> Field:
+    return Field(code, label, FieldType(type_), tuple(json.loads(options or "[]")), unit, description)
+
+
+def _placeholders(database: Database, count: int) -> str:
+    return ", ".join([database.param] * count)
 
 
 def _field_row(field: Field) -> dict[str, object]:

@@ -1,0 +1,507 @@
+"""The lookup use case, with hand-written fakes for its ports and a real thread pool."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import pytest
+
+from src.domain.errors import (
+    InvalidRequestError,
+    PermanentBackendError,
+    TransientBackendError,
+    UnknownLLMError,
+)
+from src.domain.families import ChatFormat
+from src.domain.llms import ConfiguredLLM, LLMRegistry
+from src.domain.lookup import FieldLookupService
+from src.domain.model import (
+    Example,
+    Field,
+    FieldOutcome,
+    FieldType,
+    LookupRequest,
+    LookupResult,
+    OutcomeStatus,
+    TokenUsage,
+)
+from src.domain.ports import ChainOfThought
+from src.domain.prompt import Completion, CompletionRequest
+from src.domain.strategies import BasicStrategy, FewShotStrategy
+
+POWER = Field("EF000001", "Puissance", FieldType.NUMBER, unit="W")
+COLOUR = Field("EF000002", "Couleur", FieldType.SELECT, options=("Blanc", "Chromé", "Noir"))
+DIMMABLE = Field("EF000003", "Dimmable", FieldType.BOOLEAN)
+MATERIAL = Field("EF000004", "Matériau", FieldType.TEXT)
+FIELDS = (POWER, COLOUR, DIMMABLE, MATERIAL)
+UNKNOWN_CODE = "EF999999"
+
+DESCRIPTION = "Applique murale LED 12 W, finition chromée, variable, corps en aluminium"
+NO_VALUE = '{"value": null}'
+
+
+# --- fakes -------------------------------------------------------------------------------------
+
+
+class FakeFieldRepository:
+    def __init__(self, fields: Sequence[Field]) -> None:
+        self._fields = {field.code: field for field in fields}
+
+    def get_many(self, codes: Sequence[str]) -> dict[str, Field]:
+        return {code: self._fields[code] for code in codes if code in self._fields}
+
+    def get(self, code: str) -> Field | None:
+        return self._fields.get(code)
+
+    def list_all(self) -> list[Field]:
+        return sorted(self._fields.values(), key=lambda field: field.code)
+
+
+class FakeExampleRepository:
+    """Holds examples in similarity order; records every (codes, description, k) it was asked."""
+
+    def __init__(self, examples: Sequence[Example] = ()) -> None:
+        self._examples = list(examples)
+        self.asked: list[tuple[tuple[str, ...], str, int]] = []
+
+    def most_similar(
+        self,
+        field_codes: Sequence[str],
+        description: str,
+        k: int,
+        exclude_context: str | None = None,
+    ) -> dict[str, list[Example]]:
+        self.asked.append((tuple(field_codes), description, k))
+        return {
+            code: [example for example in self._examples if example.field_code == code][:k]
+            for code in field_codes
+        }
+
+    def count(self) -> int:
+        return len(self._examples)
+
+
+@dataclass
+class Script:
+    """How the fake model answers one field."""
+
+    answer: str = NO_VALUE
+    delay: float = 0.0
+    error: Exception | None = None
+    block_on: threading.Event | None = None
+    rendezvous: threading.Barrier | None = None
+    usage: TokenUsage | None = None
+
+
+class FakeConnector:
+    """Answers each field as its script says; keeps the requests it received and the calls
+    that returned."""
+
+    def __init__(self, scripts: dict[str, Script] | None = None) -> None:
+        self.scripts = scripts or {}
+        self.requests: list[CompletionRequest] = []
+        self.returned: list[str] = []
+        self._lock = threading.Lock()
+
+    def complete(self, request: CompletionRequest) -> Completion:
+        with self._lock:
+            self.requests.append(request)
+        script = self.scripts.get(request.field_code, Script())
+        if script.block_on is not None:
+            script.block_on.wait(timeout=5)
+        if script.rendezvous is not None:
+            script.rendezvous.wait(timeout=5)
+        if script.delay:
+            time.sleep(script.delay)
+        with self._lock:
+            self.returned.append(request.field_code)
+        if script.error is not None:
+            raise script.error
+        return Completion(script.answer, script.usage)
+
+    def count_tokens(self, text: str) -> int | None:
+        return None
+
+    def requests_for(self, code: str) -> list[CompletionRequest]:
+        with self._lock:
+            return [request for request in self.requests if request.field_code == code]
+
+    def wait_returned(self, code: str, within: float = 5.0) -> bool:
+        end = time.monotonic() + within
+        while time.monotonic() < end:
+            with self._lock:
+                if code in self.returned:
+                    return True
+            time.sleep(0.01)
+        return False
+
+
+# --- wiring ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Harness:
+    service: FieldLookupService
+    connector: FakeConnector
+    examples: FakeExampleRepository
+
+
+HarnessFactory = Callable[..., Harness]
+
+
+@pytest.fixture
+def make_service() -> Iterator[HarnessFactory]:
+    """Builds services on real thread pools, released and shut down after the test."""
+    pools: list[ThreadPoolExecutor] = []
+    events: list[threading.Event] = []
+
+    def make(
+        scripts: dict[str, Script] | None = None,
+        strategy: ChainOfThought | None = None,
+        examples: Sequence[Example] = (),
+        timeout_seconds: float = 5.0,
+        workers: int = 4,
+    ) -> Harness:
+        connector = FakeConnector(scripts)
+        events.extend(s.block_on for s in connector.scripts.values() if s.block_on is not None)
+        chain = strategy or BasicStrategy()
+        llms = LLMRegistry(
+            {"fake": lambda: ConfiguredLLM("fake", ChatFormat(), chain, connector)}, default="fake"
+        )
+        example_repository = FakeExampleRepository(examples)
+        pool = ThreadPoolExecutor(max_workers=workers)
+        pools.append(pool)
+        service = FieldLookupService(
+            llms, FakeFieldRepository(FIELDS), example_repository, pool, timeout_seconds
+        )
+        return Harness(service, connector, example_repository)
+
+    yield make
+    for event in events:
+        event.set()
+    for pool in pools:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def request(*codes: str, description: str = DESCRIPTION, llm: str | None = None) -> LookupRequest:
+    return LookupRequest(description, codes, llm)
+
+
+def statuses(result: LookupResult) -> dict[str, OutcomeStatus]:
+    return {outcome.field_code: outcome.status for outcome in result.outcomes}
+
+
+def outcome_of(result: LookupResult, code: str) -> FieldOutcome:
+    return next(outcome for outcome in result.outcomes if outcome.field_code == code)
+
+
+def run_sync(service: FieldLookupService, lookup: LookupRequest) -> LookupResult:
+    return service.lookup(lookup)
+
+
+def run_async(service: FieldLookupService, lookup: LookupRequest) -> LookupResult:
+    return asyncio.run(service.lookup_async(lookup))
+
+
+Runner = Callable[[FieldLookupService, LookupRequest], LookupResult]
+both_entry_points = pytest.mark.parametrize("run", [run_sync, run_async], ids=["sync", "async"])
+
+
+# --- values and statuses -----------------------------------------------------------------------
+
+
+@both_entry_points
+def test_each_field_gets_a_value_of_its_type(make_service: HarnessFactory, run: Runner) -> None:
+    harness = make_service(
+        {
+            POWER.code: Script('{"value": "3493,8"}'),
+            COLOUR.code: Script('{"value": "CHROME"}'),
+            DIMMABLE.code: Script('{"value": "oui"}'),
+            MATERIAL.code: Script('{"value": "  Aluminium   brossé "}'),
+        }
+    )
+
+    result = run(harness.service, request(POWER.code, COLOUR.code, DIMMABLE.code, MATERIAL.code))
+
+    assert result.values() == {
+        POWER.code: 3493.8,
+        COLOUR.code: "Chromé",
+        DIMMABLE.code: True,
+        MATERIAL.code: "Aluminium brossé",
+    }
+    assert set(statuses(result).values()) == {OutcomeStatus.OK}
+    assert result.llm == "fake"
+    assert all(outcome.llm == "fake" for outcome in result.outcomes)
+
+
+def test_outcomes_follow_the_request_order_not_the_finishing_order(make_service: HarnessFactory) -> None:
+    harness = make_service(
+        {
+            MATERIAL.code: Script('{"value": "Laiton"}', delay=0.2),
+            POWER.code: Script('{"value": 12}', delay=0.1),
+            COLOUR.code: Script('{"value": "Noir"}'),
+        }
+    )
+
+    result = harness.service.lookup(request(MATERIAL.code, POWER.code, COLOUR.code))
+
+    assert [outcome.field_code for outcome in result.outcomes] == [MATERIAL.code, POWER.code, COLOUR.code]
+    assert [outcome.value for outcome in result.outcomes] == ["Laiton", 12, "Noir"]
+
+
+def test_duplicate_codes_are_looked_up_once(make_service: HarnessFactory) -> None:
+    harness = make_service({POWER.code: Script('{"value": 12}')})
+
+    result = harness.service.lookup(request(POWER.code, COLOUR.code, POWER.code, f" {POWER.code} "))
+
+    assert [outcome.field_code for outcome in result.outcomes] == [POWER.code, COLOUR.code]
+    assert len(harness.connector.requests_for(POWER.code)) == 1
+
+
+def test_an_unknown_code_is_reported_without_asking_the_model(make_service: HarnessFactory) -> None:
+    harness = make_service({POWER.code: Script('{"value": 12}')}, strategy=FewShotStrategy(k=2))
+
+    result = harness.service.lookup(request(POWER.code, UNKNOWN_CODE))
+
+    unknown = outcome_of(result, UNKNOWN_CODE)
+    assert unknown.status is OutcomeStatus.UNKNOWN_FIELD
+    assert unknown.value is None
+    assert outcome_of(result, POWER.code).value == 12
+    assert harness.connector.requests_for(UNKNOWN_CODE) == []
+    assert all(UNKNOWN_CODE not in codes for codes, _, _ in harness.examples.asked)
+
+
+def test_only_unknown_codes_give_only_unknown_outcomes(make_service: HarnessFactory) -> None:
+    harness = make_service()
+
+    result = harness.service.lookup(request(UNKNOWN_CODE))
+
+    assert statuses(result) == {UNKNOWN_CODE: OutcomeStatus.UNKNOWN_FIELD}
+    assert harness.connector.requests == []
+
+
+@pytest.mark.parametrize(
+    ("lookup", "location"),
+    [
+        (request(POWER.code, description=""), ("body", "description")),
+        (request(POWER.code, description="   \n "), ("body", "description")),
+        (request(), ("body", "fields")),
+        (request("", "  "), ("body", "fields")),
+    ],
+    ids=["empty-description", "blank-description", "no-codes", "blank-codes"],
+)
+@both_entry_points
+def test_an_empty_description_or_no_codes_is_refused(
+    make_service: HarnessFactory, run: Runner, lookup: LookupRequest, location: tuple[str, ...]
+) -> None:
+    harness = make_service()
+
+    with pytest.raises(InvalidRequestError) as raised:
+        run(harness.service, lookup)
+
+    assert raised.value.location == location
+    assert harness.connector.requests == []
+
+
+def test_an_unknown_llm_is_refused(make_service: HarnessFactory) -> None:
+    harness = make_service()
+
+    with pytest.raises(UnknownLLMError, match="fake"):
+        harness.service.lookup(request(POWER.code, llm="gpt-9"))
+
+
+@pytest.mark.parametrize(
+    "error",
+    [TransientBackendError("rate limited (429)"), PermanentBackendError("rate limited: bad API key")],
+    ids=["transient", "permanent"],
+)
+def test_a_backend_error_fails_its_field_only(make_service: HarnessFactory, error: Exception) -> None:
+    harness = make_service({COLOUR.code: Script(error=error), POWER.code: Script('{"value": 12}')})
+
+    result = harness.service.lookup(request(COLOUR.code, POWER.code))
+
+    failed = outcome_of(result, COLOUR.code)
+    assert failed.status is OutcomeStatus.ERROR
+    assert failed.value is None
+    assert failed.error is not None and "rate limited" in failed.error
+    assert outcome_of(result, POWER.code).status is OutcomeStatus.OK
+
+
+def test_an_unexpected_exception_is_an_internal_error_of_its_field_only(make_service: HarnessFactory) -> None:
+    harness = make_service(
+        {COLOUR.code: Script(error=RuntimeError("secret detail")), POWER.code: Script('{"value": 12}')}
+    )
+
+    result = harness.service.lookup(request(COLOUR.code, POWER.code))
+
+    failed = outcome_of(result, COLOUR.code)
+    assert failed.status is OutcomeStatus.ERROR
+    assert failed.error == "internal error: RuntimeError"
+    assert outcome_of(result, POWER.code).value == 12
+
+
+def test_an_answer_that_is_not_an_option_is_invalid_and_kept_raw(make_service: HarnessFactory) -> None:
+    harness = make_service({COLOUR.code: Script('{"value": "violet"}')})
+
+    result = harness.service.lookup(request(COLOUR.code))
+
+    outcome = outcome_of(result, COLOUR.code)
+    assert outcome.status is OutcomeStatus.INVALID_OUTPUT
+    assert outcome.value is None
+    assert outcome.raw == '{"value": "violet"}'
+
+
+@pytest.mark.parametrize("answer", [NO_VALUE, '{"value": "inconnu"}', "N/A"])
+def test_a_model_that_does_not_know_gives_not_found(make_service: HarnessFactory, answer: str) -> None:
+    harness = make_service({POWER.code: Script(answer)})
+
+    outcome = outcome_of(harness.service.lookup(request(POWER.code)), POWER.code)
+
+    assert outcome.status is OutcomeStatus.NOT_FOUND
+    assert outcome.value is None
+    assert outcome.raw == answer
+
+
+# --- the deadline ------------------------------------------------------------------------------
+
+
+@both_entry_points
+def test_the_deadline_answers_with_what_finished_and_leaves_the_pool_usable(
+    make_service: HarnessFactory, run: Runner
+) -> None:
+    stuck = threading.Event()
+    harness = make_service(
+        {
+            COLOUR.code: Script('{"value": "Noir"}'),
+            POWER.code: Script('{"value": 12}', block_on=stuck),
+            DIMMABLE.code: Script('{"value": true}'),
+        },
+        timeout_seconds=0.5,
+        workers=2,
+    )
+
+    started = time.monotonic()
+    result = run(harness.service, request(COLOUR.code, POWER.code, DIMMABLE.code))
+    elapsed = time.monotonic() - started
+
+    assert elapsed < 1.5
+    assert statuses(result) == {
+        COLOUR.code: OutcomeStatus.OK,
+        POWER.code: OutcomeStatus.TIMEOUT,
+        DIMMABLE.code: OutcomeStatus.OK,
+    }
+    timed_out = outcome_of(result, POWER.code)
+    assert timed_out.value is None
+    assert timed_out.error is not None and "0.5 s" in timed_out.error
+
+    # The stuck call ends in the background; both workers then serve the next request: the
+    # two calls below only return once both run at the same time.
+    stuck.set()
+    assert harness.connector.wait_returned(POWER.code)
+    both_workers = threading.Barrier(2)
+    harness.connector.scripts[COLOUR.code].rendezvous = both_workers
+    harness.connector.scripts[DIMMABLE.code].rendezvous = both_workers
+
+    started = time.monotonic()
+    second = run(harness.service, request(COLOUR.code, DIMMABLE.code))
+
+    assert time.monotonic() - started < 1.5
+    assert second.values() == {COLOUR.code: "Noir", DIMMABLE.code: True}
+
+
+def test_calls_that_had_not_started_by_the_deadline_are_cancelled(make_service: HarnessFactory) -> None:
+    stuck = threading.Event()
+    harness = make_service(
+        {POWER.code: Script('{"value": 12}', block_on=stuck), COLOUR.code: Script('{"value": "Noir"}')},
+        timeout_seconds=0.3,
+        workers=1,
+    )
+
+    result = harness.service.lookup(request(POWER.code, COLOUR.code))
+    stuck.set()
+    assert harness.connector.wait_returned(POWER.code)
+    harness.service.lookup(request(DIMMABLE.code))  # runs after anything still queued on the pool
+
+    assert statuses(result) == {POWER.code: OutcomeStatus.TIMEOUT, COLOUR.code: OutcomeStatus.TIMEOUT}
+    assert harness.connector.requests_for(COLOUR.code) == []
+
+
+def test_an_answer_that_comes_after_the_deadline_counts_as_a_timeout(make_service: HarnessFactory) -> None:
+    harness = make_service({POWER.code: Script('{"value": 12}', delay=0.4)}, timeout_seconds=0.2)
+
+    result = harness.service.lookup(request(POWER.code))
+
+    assert outcome_of(result, POWER.code).status is OutcomeStatus.TIMEOUT
+
+
+def test_requests_carry_the_deadline(make_service: HarnessFactory) -> None:
+    harness = make_service(timeout_seconds=2.0)
+
+    before = time.monotonic()
+    harness.service.lookup(request(POWER.code))
+    after = time.monotonic()
+
+    (sent,) = harness.connector.requests
+    assert before + 2.0 <= sent.deadline <= after + 2.0
+
+
+# --- examples ----------------------------------------------------------------------------------
+
+
+def labelled(field: Field, count: int) -> list[Example]:
+    return [Example(field.code, f"Exemple {field.label} n°{index}", None) for index in range(count)]
+
+
+@both_entry_points
+def test_examples_are_fetched_once_for_all_fields_and_shown_in_the_prompt(
+    make_service: HarnessFactory, run: Runner
+) -> None:
+    harness = make_service(
+        strategy=FewShotStrategy(k=2), examples=[*labelled(POWER, 3), *labelled(COLOUR, 3)]
+    )
+
+    run(harness.service, request(POWER.code, COLOUR.code, UNKNOWN_CODE))
+
+    assert harness.examples.asked == [((POWER.code, COLOUR.code), DESCRIPTION, 2)]
+    (power_request,) = harness.connector.requests_for(POWER.code)
+    assert "Exemple Puissance n°0" in power_request.text
+    assert "Exemple Puissance n°1" in power_request.text
+    assert "Exemple Puissance n°2" not in power_request.text
+    assert "Exemple Couleur" not in power_request.text
+    assert DESCRIPTION in power_request.text
+    (colour_request,) = harness.connector.requests_for(COLOUR.code)
+    assert "Exemple Couleur n°1" in colour_request.text
+
+
+def test_the_basic_strategy_asks_for_no_examples(make_service: HarnessFactory) -> None:
+    harness = make_service(strategy=BasicStrategy(), examples=labelled(POWER, 3))
+
+    result = harness.service.lookup(request(POWER.code))
+
+    assert harness.examples.asked == []
+    (sent,) = harness.connector.requests
+    assert "Exemple" not in sent.text
+    assert outcome_of(result, POWER.code).status is OutcomeStatus.NOT_FOUND
+
+
+# --- usage -------------------------------------------------------------------------------------
+
+
+def test_token_usage_is_summed_over_the_fields(make_service: HarnessFactory) -> None:
+    harness = make_service(
+        {
+            POWER.code: Script('{"value": 12}', usage=TokenUsage(100, 5)),
+            COLOUR.code: Script('{"value": "Noir"}', usage=TokenUsage(80, 7)),
+            DIMMABLE.code: Script('{"value": true}', usage=None),
+        }
+    )
+
+    result = harness.service.lookup(request(POWER.code, COLOUR.code, DIMMABLE.code))
+
+    assert result.usage == TokenUsage(180, 12)
+    assert outcome_of(result, COLOUR.code).usage == TokenUsage(80, 7)
