@@ -23,10 +23,24 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     config_module: str = "config.example"
     llm_query_timeout: float = 10.0
-    lookup_workers: int = 64
+    lookup_workers: int = 256
     few_shot_k: int = 3
     llm_max_retries: int = 2
     db_pool_size: int = 20
+    lookup_cache: bool = True
+    lookup_cache_ttl: float | None = None
+    metrics_multiprocess: bool = False
+    max_description_chars: int = 10_000
+    max_fields: int = 100
+    max_body_bytes: int = 1_048_576
+    rate_limit_per_minute: int = 0
+    """Requests per minute per API key (per client address while no key exists); 0: no limit."""
+    redis_url: str | None = None
+    """Where the rate limit counts requests; the database when unset."""
+    cors_origins: tuple[str, ...] = ()
+    backend_failure_threshold: int = 5
+    """Failed calls in a row after which a backend is skipped for `backend_cooldown_seconds`."""
+    backend_cooldown_seconds: float = 30.0
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)
     """The whole environment, for config modules that read their own variables."""
 
@@ -37,10 +51,21 @@ class Settings:
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             config_module=env.get("CONFIG_MODULE") or "config.example",
             llm_query_timeout=_number(env, "LLM_QUERY_TIMEOUT", 10.0, float, minimum=0.01),
-            lookup_workers=_number(env, "LOOKUP_WORKERS", 64, int, minimum=1),
+            lookup_workers=_number(env, "LOOKUP_WORKERS", 256, int, minimum=1),
             few_shot_k=_number(env, "FEW_SHOT_K", 3, int, minimum=0),
             llm_max_retries=_number(env, "LLM_MAX_RETRIES", 2, int, minimum=0),
             db_pool_size=_number(env, "DB_POOL_SIZE", 20, int, minimum=1),
+            lookup_cache=_switch(env, "LOOKUP_CACHE", True),
+            lookup_cache_ttl=_number(env, "LOOKUP_CACHE_TTL", 0.0, float, minimum=0) or None,
+            metrics_multiprocess=bool(env.get("PROMETHEUS_MULTIPROC_DIR")),
+            max_description_chars=_number(env, "MAX_DESCRIPTION_CHARS", 10_000, int, minimum=1),
+            max_fields=_number(env, "MAX_FIELDS", 100, int, minimum=1),
+            max_body_bytes=_number(env, "MAX_BODY_BYTES", 1_048_576, int, minimum=1024),
+            rate_limit_per_minute=_number(env, "RATE_LIMIT_PER_MINUTE", 0, int, minimum=0),
+            redis_url=env.get("REDIS_URL", "").strip() or None,
+            cors_origins=tuple(o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()),
+            backend_failure_threshold=_number(env, "BACKEND_FAILURE_THRESHOLD", 5, int, minimum=1),
+            backend_cooldown_seconds=_number(env, "BACKEND_COOLDOWN_SECONDS", 30.0, float, minimum=0),
             environ=env,
         )
 
@@ -65,3 +90,14 @@ def _number(
     if value < minimum:
         raise SettingsError(f"{name}={raw!r} must be at least {minimum:g}")
     return value
+
+
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "on", "true", "yes"):
+        return True
+    if raw in ("0", "off", "false", "no"):
+        return False
+    raise SettingsError(f"{name}={raw!r} must be on or off")

@@ -12,7 +12,9 @@ from types import ModuleType
 from peewee import Database
 
 from config.settings import Settings
+from src.adapters.metrics import PrometheusObserver
 from src.adapters.storage.database import open_database
+from src.adapters.storage.lookup_cache import PeeweeLookupCache
 from src.adapters.storage.migrations import apply_migrations
 from src.adapters.storage.repositories import (
     PeeweeCatalogueStore,
@@ -21,9 +23,10 @@ from src.adapters.storage.repositories import (
     PeeweeHealthProbe,
 )
 from src.connectors.retrying import RetryingConnector
+from src.domain.cache import NoCache
 from src.domain.llms import ConfiguredLLM, LLMFactory, LLMRegistry
 from src.domain.lookup import FieldLookupService
-from src.domain.ports import ExampleRepository, FieldRepository, HealthProbe
+from src.domain.ports import ExampleRepository, FieldRepository, HealthProbe, LookupCache
 from src.domain.provisioning import Provisioning
 
 
@@ -44,6 +47,7 @@ class Container:
     lookup: FieldLookupService
     provisioning: Provisioning
     executor: ThreadPoolExecutor
+    metrics: PrometheusObserver
 
     def migrate(self) -> list[str]:
         return apply_migrations(self.database)
@@ -66,6 +70,13 @@ def bootstrap(settings: Settings | None = None, llms: LLMRegistry | None = None)
     fields = PeeweeFieldRepository(database)
     examples = PeeweeExampleRepository(database)
     executor = ThreadPoolExecutor(settings.lookup_workers, thread_name_prefix="lookup")
+    cache: LookupCache = (
+        PeeweeLookupCache(database, settings.lookup_cache_ttl) if settings.lookup_cache else NoCache()
+    )
+    metrics = PrometheusObserver(settings.metrics_multiprocess)
+    lookup = FieldLookupService(
+        registry, fields, examples, executor, settings.llm_query_timeout, cache, metrics
+    )
     return Container(
         settings=settings,
         database=database,
@@ -73,9 +84,10 @@ def bootstrap(settings: Settings | None = None, llms: LLMRegistry | None = None)
         fields=fields,
         examples=examples,
         health=PeeweeHealthProbe(database),
-        lookup=FieldLookupService(registry, fields, examples, executor, settings.llm_query_timeout),
+        lookup=lookup,
         provisioning=Provisioning(PeeweeCatalogueStore(database), fields),
         executor=executor,
+        metrics=metrics,
     )
 
 

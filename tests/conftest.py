@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from config.settings import Settings
-from src.adapters.storage.tables import ExampleRow, FieldRow
+from src.adapters.storage.database import is_postgres
 from src.bootstrap import Container, bootstrap
 from tests.support.postgres import ThrowawayPostgres
 
@@ -51,6 +51,18 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 ContainerFactory = Callable[..., Container]
 
 
+def empty_tables(container: Container) -> None:
+    """Deletes every row but the migration history, so each test starts from nothing."""
+    database = container.database
+    tables = [t for t in database.get_tables() if t != "migratehistory"]
+    with database.connection_context():
+        if is_postgres(database):
+            database.execute_sql(f"TRUNCATE {', '.join(tables)} CASCADE")
+        else:
+            for table in sorted(tables, key=lambda name: name == "field"):  # field last: examples refer to it
+                database.execute_sql(f"DELETE FROM {table}")
+
+
 @pytest.fixture
 def make_container(database_url: str) -> Iterator[ContainerFactory]:
     """Builds migrated, empty containers on the test's database; `env` adds variables."""
@@ -60,8 +72,7 @@ def make_container(database_url: str) -> Iterator[ContainerFactory]:
         environ = {"CONFIG_MODULE": config_module, "DATABASE_URL": database_url, **env}
         container = bootstrap(Settings.from_env(environ))
         container.migrate()
-        ExampleRow.delete().execute()
-        FieldRow.delete().execute()
+        empty_tables(container)
         built.append(container)
         return container
 

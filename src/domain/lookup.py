@@ -6,39 +6,36 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator
 from concurrent.futures import Executor, Future, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 
+from src.domain.cache import CACHEABLE, CachedAnswer, NoCache, cache_key
 from src.domain.deadline import seconds_left
-from src.domain.errors import FieldLookupError, InvalidRequestError
-from src.domain.families import approximate_tokens
+from src.domain.errors import InvalidRequestError
+from src.domain.fallbacks import ask_with_fallbacks, fallback_chain
+from src.domain.fan_out import submit_calls
+from src.domain.limits import RequestLimits
 from src.domain.llms import ConfiguredLLM, LLMRegistry
-from src.domain.model import (
-    Example,
-    Field,
-    FieldOutcome,
-    LookupRequest,
-    LookupResult,
-    OutcomeStatus,
-    TokenUsage,
-    Value,
-)
-from src.domain.ports import ExampleRepository, FieldRepository
-from src.domain.prompt import CompletionRequest
+from src.domain.model import FieldOutcome, LookupRequest, LookupResult, OutcomeStatus, TokenUsage
+from src.domain.ports import ExampleRepository, FieldRepository, LookupCache, LookupObserver
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
 class _InFlight:
-    """A request whose field calls have been submitted to the pool."""
+    """A request under way: outcomes known at once (unknown fields, cache hits), and the
+    model calls submitted to the pool."""
 
     llm: ConfiguredLLM
     codes: tuple[str, ...]
-    futures: dict[str, Future[FieldOutcome]]
     started: float
     deadline: float
+    ready: dict[str, FieldOutcome] = field(default_factory=dict)
+    futures: dict[str, Future[FieldOutcome]] = field(default_factory=dict)
+    cache_keys: dict[str, str] = field(default_factory=dict)
 
 
 class FieldLookupService:
@@ -47,6 +44,7 @@ class FieldLookupService:
     Every field is one call to the model on `executor`, a pool shared by all requests. At
     `timeout_seconds` the result holds what finished; the other fields are `timeout` and
     their calls finish in the background (calls that had not started are cancelled).
+    Answers already given for the same text, field, LLM and strategy come from `cache`.
     """
 
     def __init__(
@@ -56,18 +54,24 @@ class FieldLookupService:
         examples: ExampleRepository,
         executor: Executor,
         timeout_seconds: float,
+        cache: LookupCache | None = None,
+        observer: LookupObserver | None = None,
+        limits: RequestLimits | None = None,
     ) -> None:
         self._llms = llms
         self._fields = fields
         self._examples = examples
         self._executor = executor
         self._timeout_seconds = timeout_seconds
+        self._cache = cache or NoCache()
+        self._observer = observer
+        self._limits = limits or RequestLimits()
 
     def lookup(self, request: LookupRequest) -> LookupResult:
         """Blocks until every field is answered or the deadline passes."""
         flight = self._start(request, time.monotonic())
         wait(flight.futures.values(), timeout=seconds_left(flight.deadline))
-        return self._collect(flight)
+        return self._finish(flight)
 
     async def lookup_async(self, request: LookupRequest) -> LookupResult:
         """The same, without blocking the event loop: the database is read on a thread, and
@@ -76,28 +80,78 @@ class FieldLookupService:
         pending = [asyncio.wrap_future(future) for future in flight.futures.values()]
         if pending:
             await asyncio.wait(pending, timeout=seconds_left(flight.deadline))
-        return self._collect(flight)
+        return self._finish(flight)
+
+    async def stream(self, request: LookupRequest) -> AsyncIterator[FieldOutcome | LookupResult]:
+        """Each field's outcome as soon as it is known, then the whole result."""
+        flight = await asyncio.to_thread(self._start, request, time.monotonic())
+        for outcome in flight.ready.values():
+            yield outcome
+        pending = {asyncio.wrap_future(future): code for code, future in flight.futures.items()}
+        while pending:
+            done, _ = await asyncio.wait(
+                pending, timeout=seconds_left(flight.deadline), return_when=asyncio.FIRST_COMPLETED
+            )
+            if not done:
+                break
+            for finished in done:
+                del pending[finished]
+                if not finished.cancelled():
+                    yield finished.result()
+        result = self._finish(flight)
+        for code in pending.values():
+            yield next(o for o in result.outcomes if o.field_code == code)
+        yield result
 
     def _start(self, request: LookupRequest, started: float) -> _InFlight:
+        self._limits.check(request)
         codes = _validated_codes(request)
         llm = self._llms.get(request.llm)
-        deadline = started + self._timeout_seconds
+        chain = fallback_chain(self._llms, llm)
+        flight = _InFlight(llm, codes, started, started + self._timeout_seconds)
         fields = self._fields.get_many(codes)
+        for code in codes:
+            if code not in fields:
+                flight.ready[code] = FieldOutcome(code, None, OutcomeStatus.UNKNOWN_FIELD)
+        flight.cache_keys = {code: cache_key(llm, f, request.description) for code, f in fields.items()}
+        hits = self._cache.get_many(list(flight.cache_keys.values()))
+        to_ask = {}
+        for code, key in flight.cache_keys.items():
+            hit = hits.get(key)
+            if hit is None:
+                to_ask[code] = fields[code]
+            else:
+                flight.ready[code] = FieldOutcome(code, hit.value, hit.status, hit.raw, llm=llm.name, cached=True)
         k = llm.chain.examples_wanted
         examples = (
-            self._examples.most_similar(
-                list(fields), request.description, k, request.exclude_example_context
-            )
-            if k and fields
+            self._examples.most_similar(list(to_ask), request.description, k, request.exclude_example_context)
+            if k and to_ask
             else {}
         )
-        futures = {
-            code: self._executor.submit(
-                self._ask, llm, field, request.description, examples.get(code, []), deadline
-            )
-            for code, field in fields.items()
+        flight.futures = submit_calls(
+            self._executor, llm, to_ask, request.description, examples, flight.deadline,
+            partial(ask_with_fallbacks, chain),
+        )
+        return flight
+
+    def _finish(self, flight: _InFlight) -> LookupResult:
+        result = self._collect(flight)
+        fresh = {
+            flight.cache_keys[o.field_code]: CachedAnswer(o.value, o.status, o.raw)
+            for o in result.outcomes
+            if o.status in CACHEABLE and not o.cached and o.field_code in flight.cache_keys
         }
-        return _InFlight(llm, codes, futures, started, deadline)
+        if fresh:
+            self._executor.submit(self._store_in_cache, fresh)
+        if self._observer is not None:
+            self._observer.lookup_finished(result)
+        return result
+
+    def _store_in_cache(self, answers: dict[str, CachedAnswer]) -> None:
+        try:
+            self._cache.put_many(answers)
+        except Exception:  # a cache that cannot be written must not fail lookups
+            log.warning("could not store %d answers in the lookup cache", len(answers), exc_info=True)
 
     def _collect(self, flight: _InFlight) -> LookupResult:
         waited_ms = (time.monotonic() - flight.started) * 1000
@@ -105,7 +159,7 @@ class FieldLookupService:
         for code in flight.codes:
             future = flight.futures.get(code)
             if future is None:
-                outcomes.append(FieldOutcome(code, None, OutcomeStatus.UNKNOWN_FIELD))
+                outcomes.append(flight.ready[code])
             elif future.done() and not future.cancelled():
                 outcomes.append(future.result())
             else:
@@ -118,62 +172,6 @@ class FieldLookupService:
                 )
         usage = sum((o.usage for o in outcomes if o.usage), TokenUsage())
         return LookupResult(flight.llm.name, tuple(outcomes), waited_ms, usage)
-
-    def _ask(
-        self,
-        llm: ConfiguredLLM,
-        field: Field,
-        description: str,
-        examples: Sequence[Example],
-        deadline: float,
-    ) -> FieldOutcome:
-        started = time.monotonic()
-
-        def outcome(
-            status: OutcomeStatus,
-            value: Value = None,
-            raw: str | None = None,
-            error: str | None = None,
-            usage: TokenUsage | None = None,
-        ) -> FieldOutcome:
-            elapsed_ms = (time.monotonic() - started) * 1000
-            return FieldOutcome(field.code, value, status, raw, elapsed_ms, error, usage, llm.name)
-
-        try:
-            request = self._completion_request(llm, field, description, examples, deadline)
-            completion = llm.connector.complete(request)
-        except FieldLookupError as error:
-            return outcome(OutcomeStatus.ERROR, error=str(error))
-        except Exception as error:  # a defect in one connector must not fail the other fields
-            log.exception("lookup of %s with %s failed", field.code, llm.name)
-            return outcome(OutcomeStatus.ERROR, error=f"internal error: {type(error).__name__}")
-        if time.monotonic() > deadline:
-            return outcome(OutcomeStatus.TIMEOUT, raw=completion.text, usage=completion.usage)
-        parsed = llm.chain.parse(field, completion.text)
-        return outcome(parsed.status, value=parsed.value, raw=completion.text, usage=completion.usage)
-
-    @staticmethod
-    def _completion_request(
-        llm: ConfiguredLLM,
-        field: Field,
-        description: str,
-        examples: Sequence[Example],
-        deadline: float,
-    ) -> CompletionRequest:
-        def count_tokens(text: str) -> int:
-            counted = llm.connector.count_tokens(text)
-            return approximate_tokens(text) if counted is None else counted
-
-        prompt = llm.llm.fit(llm.chain.prompt(field, description, examples), count_tokens)
-        return CompletionRequest(
-            field_code=field.code,
-            messages=llm.llm.messages(prompt),
-            text=llm.llm.render(prompt),
-            answer_schema=llm.chain.answer_schema(field),
-            max_tokens=llm.llm.answer_tokens,
-            deadline=deadline,
-            stop=llm.llm.stop,
-        )
 
 
 def _validated_codes(request: LookupRequest) -> tuple[str, ...]:

@@ -58,6 +58,11 @@ class OutcomeStatus(StrEnum):
     ERROR = "error"
 
 
+class OutcomeSource(StrEnum):
+    MODEL = "model"
+    PREPASS = "prepass"
+
+
 @dataclass(frozen=True, slots=True)
 class TokenUsage:
     prompt_tokens: int = 0
@@ -82,6 +87,9 @@ class FieldOutcome:
     error: str | None = None
     usage: TokenUsage | None = None
     llm: str | None = None
+    cached: bool = False
+    source: OutcomeSource = OutcomeSource.MODEL
+    """Who answered: the model, or the deterministic pre-pass before any model was asked."""
 
 
 @dataclass(frozen=True, slots=True)

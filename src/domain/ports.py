@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any, Literal, Protocol, runtime_checkable
 
-from src.domain.model import Example, Field
+from src.domain.api_keys import ApiKey
+from src.domain.cache import CachedAnswer
+from src.domain.model import Example, Field, LookupResult, Value
 from src.domain.prompt import Completion, CompletionRequest, Message, Prompt
 from src.domain.values import ParsedValue
 
@@ -35,6 +38,48 @@ class ChainOfThought(Protocol):
 
     def parse(self, field: Field, raw: str) -> ParsedValue:
         """The typed value in the model's raw answer, or not_found / invalid_output."""
+        ...
+
+
+@runtime_checkable
+class ProductChainOfThought(Protocol):
+    """A prompting strategy for a whole product: every field in one call, one JSON object back.
+
+    It trades a call per field for one longer answer. The lookup tells it from a per-field
+    ChainOfThought by its `scope`.
+    """
+
+    name: str
+    examples_wanted: int
+    scope: Literal["product"]
+
+    def prompt(
+        self, fields: Sequence[Field], description: str, examples: Mapping[str, Sequence[Example]]
+    ) -> Prompt:
+        """The prompt asking for all `fields` in `description`; examples per field code."""
+        ...
+
+    def answer_schema(self, fields: Sequence[Field]) -> Mapping[str, Any]:
+        """The JSON schema of the answer: one property per field code."""
+        ...
+
+    def answer_tokens(self, fields: Sequence[Field]) -> int:
+        """Tokens enough for the answer of these fields."""
+        ...
+
+    def parse(self, fields: Sequence[Field], raw: str) -> dict[str, ParsedValue]:
+        """Each field's typed value in the model's raw answer, or not_found / invalid_output."""
+        ...
+
+
+class Prepass(Protocol):
+    """Answers a field from the product text alone, without a model, where a rule is reliable."""
+
+    name: str
+
+    def answer(self, field: Field, description: str) -> Value | None:
+        """The field's value when a rule reads it unambiguously in `description`; else None
+        (the model is asked)."""
         ...
 
 
@@ -129,4 +174,57 @@ class HealthProbe(Protocol):
 
     def check(self) -> None:
         """Returns when the database answers; raises StorageUnavailableError otherwise."""
+        ...
+
+
+class LookupCache(Protocol):
+    """Answers already given, shared by every worker process, by cache key."""
+
+    def get_many(self, keys: list[str]) -> dict[str, CachedAnswer]:
+        """The fresh answers among `keys`, in one query; missing and expired keys are left out."""
+        ...
+
+    def put_many(self, answers: dict[str, CachedAnswer]) -> None:
+        """Stores or replaces these answers."""
+        ...
+
+
+class LookupObserver(Protocol):
+    """Hears of every finished lookup (for metrics)."""
+
+    def lookup_finished(self, result: LookupResult) -> None: ...
+
+
+class ApiKeyStore(Protocol):
+    """The API keys, revoked ones included, shared by every worker process."""
+
+    def add(self, key: ApiKey) -> None:
+        """Stores a new key; InvalidRequestError when its name is taken."""
+        ...
+
+    def find(self, key_id: str) -> ApiKey | None:
+        """The key of this public id, revoked or not."""
+        ...
+
+    def named(self, name: str) -> ApiKey | None: ...
+
+    def list_all(self) -> list[ApiKey]:
+        """Every key, oldest first."""
+        ...
+
+    def revoke(self, name: str, when: datetime) -> ApiKey | None:
+        """Marks the key revoked (keeping the first date); None when there is no such key."""
+        ...
+
+    def any(self) -> bool:
+        """Whether any key was ever made, revoked ones included."""
+        ...
+
+
+class RateLimiter(Protocol):
+    """Counts requests per caller in a store every worker process shares."""
+
+    def hit(self, caller: str) -> None:
+        """Counts one request of `caller`; RateLimitedError (saying when to retry) when it is
+        over its limit, StorageUnavailableError when the counts cannot be reached."""
         ...

@@ -31,7 +31,7 @@ def test_detail_says_status_raw_output_timing_and_llm(client: TestClient) -> Non
     assert culot["elapsed_ms"] >= 0 and culot["usage"]["prompt_tokens"] > 0
     assert body["fields"]["EF424242"] == {
         "value": None, "status": "unknown_field", "raw": None, "elapsed_ms": 0.0,
-        "error": None, "llm": None, "usage": None,
+        "error": None, "llm": None, "usage": None, "cached": False,
     }
 
 

@@ -35,11 +35,13 @@ def _reset_postgres(url: str) -> None:
     import psycopg2
 
     with psycopg2.connect(url) as connection, connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS example, field, migratehistory CASCADE")
+        cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
 
 
 def test_migrate_provision_twice_and_look_up(cli: Run) -> None:
-    assert cli("migrate").stdout.strip() == "applied: 001_catalogue"
+    applied = cli("migrate").stdout.strip()
+    assert applied.startswith("applied: 001_catalogue, ")
+    assert applied.split(": ")[1].split(", ") == sorted(p.stem for p in (REPO / "migrations").glob("0*.py"))
     assert cli("migrate").stdout.strip() == "the database is up to date"
     first = cli("provision")
     second = cli("provision")

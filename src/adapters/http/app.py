@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from src.adapters.http.errors import install_error_handlers
+from src.adapters.http.observability import RequestIdMiddleware, configure_json_logging
 from src.adapters.http.routes import router
 from src.bootstrap import Container, bootstrap
 
@@ -18,6 +19,8 @@ def create_app(container: Container | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = container is None
+        if owned:
+            configure_json_logging()
         app.state.container = container or bootstrap()
         try:
             yield
@@ -35,4 +38,5 @@ def create_app(container: Container | None = None) -> FastAPI:
         app.state.container = container
     install_error_handlers(app)
     app.include_router(router)
+    app.add_middleware(RequestIdMiddleware)
     return app

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from src.adapters.http.dependencies import ContainerDep
+from src.adapters.http.streaming import ndjson_lines
 from src.adapters.http.schemas import (
     FieldOut,
     HealthOut,
@@ -20,7 +22,7 @@ from src.adapters.http.schemas import (
     ValidationErrorOut,
 )
 from src.domain.errors import StorageUnavailableError
-from src.domain.model import Field, LookupRequest
+from src.domain.model import Field, FieldOutcome, LookupRequest, LookupResult
 
 router = APIRouter()
 
@@ -45,6 +47,44 @@ async def lookup(
     request = LookupRequest(body.description, tuple(body.fields), body.llm)
     result = await container.lookup.lookup_async(request)
     return LookupDetail.of(result) if detail else result.values()
+
+
+@router.post(
+    "/api/product/fields/lookup/stream",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"application/x-ndjson": {}},
+            "description": "One JSON line per field as soon as it is known "
+            '(`{"field", "value", "status", "raw", "elapsed_ms", ...}`), then a summary line '
+            '(`{"summary": true, "llm", "elapsed_ms", "usage", "values", "statuses"}`).',
+        },
+        **_ERRORS,
+    },
+    summary="Look up a product's fields, streaming each value as it arrives",
+)
+async def lookup_stream(body: LookupBody, container: ContainerDep) -> StreamingResponse:
+    request = LookupRequest(body.description, tuple(body.fields), body.llm)
+    events = container.lookup.stream(request)
+    first = await anext(events)  # errors in the request (an unknown LLM) answer 422 before streaming
+
+    async def replay() -> AsyncIterator[FieldOutcome | LookupResult]:
+        yield first
+        async for event in events:
+            yield event
+
+    return StreamingResponse(ndjson_lines(replay()), media_type="application/x-ndjson")
+
+
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}, "description": "Prometheus metrics"}},
+    include_in_schema=True,
+)
+def metrics(container: ContainerDep) -> Response:
+    """Lookups and field outcomes by status and LLM, backend latency, tokens, cache hits."""
+    return Response(container.metrics.render(), media_type="text/plain; version=0.0.4")
 
 
 @router.get("/api/llms", response_model=LLMsOut)

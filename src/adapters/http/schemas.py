@@ -49,6 +49,7 @@ class FieldDetail(BaseModel):
     error: str | None = None
     llm: str | None = None
     usage: Usage | None = None
+    cached: bool = False
 
     @classmethod
     def of(cls, outcome: FieldOutcome) -> FieldDetail:
@@ -61,6 +62,7 @@ class FieldDetail(BaseModel):
             error=outcome.error,
             llm=outcome.llm,
             usage=Usage(prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens) if usage else None,
+            cached=outcome.cached,
         )
 
 

@@ -55,7 +55,9 @@ def _connected(database: Database) -> Iterator[None]:
         raise StorageUnavailableError(f"the database is unavailable: {str(error).strip()}") from error
 
 
-class _Repository:
+class PeeweeRepository:
+    """Runs units of work on the database, turning its failures into StorageUnavailableError."""
+
     def __init__(self, database: Database) -> None:
         self._database = database
 
@@ -64,7 +66,7 @@ class _Repository:
             return work()
 
 
-class PeeweeFieldRepository(_Repository):
+class PeeweeFieldRepository(PeeweeRepository):
     def get_many(self, codes: Sequence[str]) -> dict[str, Field]:
         if not codes:
             return {}
@@ -81,7 +83,7 @@ class PeeweeFieldRepository(_Repository):
         return [_field(*row) for row in self._run(lambda: list(query))]
 
 
-class PeeweeExampleRepository(_Repository):
+class PeeweeExampleRepository(PeeweeRepository):
     """Ranks examples with `similarity()`: pg_trgm's on PostgreSQL, the same in Python on SQLite."""
 
     def most_similar(
@@ -113,7 +115,7 @@ class PeeweeExampleRepository(_Repository):
         return self._run(lambda: ExampleRow.select().count())
 
 
-class PeeweeCatalogueStore(_Repository):
+class PeeweeCatalogueStore(PeeweeRepository):
     def provision(self, fields: Sequence[Field], examples: Sequence[Example]) -> ProvisionReport:
         def work() -> ProvisionReport:
             with self._database.atomic():
@@ -156,7 +158,7 @@ class PeeweeCatalogueStore(_Repository):
         )
 
 
-class PeeweeHealthProbe(_Repository):
+class PeeweeHealthProbe(PeeweeRepository):
     def check(self) -> None:
         self._run(lambda: self._database.execute_sql("SELECT 1").fetchone())
 

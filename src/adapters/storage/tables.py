@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from peewee import AutoField, CharField, ForeignKeyField, Model, TextField
+import datetime
+
+from peewee import AutoField, CharField, DateTimeField, ForeignKeyField, Model, TextField
 
 from src.adapters.storage.database import database_proxy
+
+
+def utc_now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 
 class BaseTable(Model):
@@ -38,3 +44,15 @@ class ExampleRow(BaseTable):
     class Meta:
         table_name = "example"
         indexes = ((("field", "context_hash"), True),)
+
+
+class LookupCacheRow(BaseTable):
+    key = CharField(primary_key=True, max_length=64)
+    value = TextField(null=True)
+    """The answer's value as JSON."""
+    status = CharField(max_length=16)
+    raw = TextField(null=True)
+    created_at = DateTimeField(default=utc_now, index=True)
+
+    class Meta:
+        table_name = "lookup_cache"

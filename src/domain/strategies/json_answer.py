@@ -77,7 +77,9 @@ def describe_field(field: Field) -> str:
 
 
 def product_block(text: str) -> str:
-    return f'Product text:\n"""\n{text.strip()}\n"""'
+    """The product text fenced as data; a fence inside the text cannot close it early."""
+    fenced = text.strip().replace('"""', '"')
+    return f'Product text:\n"""\n{fenced}\n"""'
 
 
 def _json_value(text: str) -> Any:

@@ -1,0 +1,122 @@
+"""The lookup cache, NDJSON streaming, Prometheus metrics and request ids, as a client sees them."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import httpx
+from fastapi.testclient import TestClient
+
+from bench.server import running_server
+from src.adapters.data_files import read_fields
+from src.domain.model import FieldType
+from tests.conftest import PROJECT_DATA
+from tests.e2e.conftest import ClientFactory
+
+LAMP = "Lampe incandescente forme Standard 60X103 12V 40W E27"
+LOOKUP = "/api/product/fields/lookup?detail=true"
+CODES = ["EF000042", "EF000035", "EF000007"]
+
+
+def lookup_until_cached(client: TestClient, description: str = LAMP, seconds: float = 5.0) -> dict:
+    """Cache writes happen after the answer, in the background: ask until they show."""
+    give_up = time.monotonic() + seconds
+    while True:
+        body = client.post(LOOKUP, json={"description": description, "fields": CODES}).json()
+        if all(detail["cached"] for detail in body["fields"].values()) or time.monotonic() > give_up:
+            return body
+        time.sleep(0.05)
+
+
+def backend_calls(client: TestClient) -> float:
+    text = client.get("/metrics").text
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith("lookup_backend_call_seconds_count")
+    )
+
+
+def test_a_repeated_lookup_is_served_from_the_cache_without_the_backend(client: TestClient) -> None:
+    first = client.post(LOOKUP, json={"description": LAMP, "fields": CODES}).json()
+    assert not any(detail["cached"] for detail in first["fields"].values())
+    calls_after_first = backend_calls(client)
+
+    second = lookup_until_cached(client)
+    third = client.post(LOOKUP, json={"description": LAMP, "fields": CODES}).json()
+
+    assert all(detail["cached"] for detail in third["fields"].values())
+    assert {c: d["value"] for c, d in third["fields"].items()} == {c: d["value"] for c, d in first["fields"].items()}
+    assert all(detail["usage"] is None for detail in third["fields"].values())
+    assert backend_calls(client) == calls_after_first + sum(not d["cached"] for d in second["fields"].values())
+
+
+def test_changing_a_fields_options_misses_the_cache(client: TestClient) -> None:
+    lookup_until_cached(client)
+    container = client.app.state.container  # type: ignore[attr-defined]
+    culot = next(f for f in read_fields(PROJECT_DATA / "fields.json") if f.code == "EF000042")
+    changed = type(culot)(culot.code, culot.label, FieldType.SELECT, (*culot.options, "E10"), culot.unit, culot.description)
+    container.provisioning.provision([changed], [])
+
+    body = client.post(LOOKUP, json={"description": LAMP, "fields": CODES}).json()
+
+    assert body["fields"]["EF000042"]["cached"] is False
+    assert body["fields"]["EF000035"]["cached"] is True
+
+
+def test_the_cache_can_be_turned_off(make_client: ClientFactory) -> None:
+    client = make_client(LOOKUP_CACHE="off")
+    client.post(LOOKUP, json={"description": LAMP, "fields": CODES})
+    time.sleep(0.3)
+
+    body = client.post(LOOKUP, json={"description": LAMP, "fields": CODES}).json()
+
+    assert not any(detail["cached"] for detail in body["fields"].values())
+
+
+def test_metrics_count_lookups_outcomes_tokens_and_cache_hits(client: TestClient) -> None:
+    client.post(LOOKUP, json={"description": LAMP, "fields": [*CODES, "EF424242"]})
+    lookup_until_cached(client)
+
+    text = client.get("/metrics").text
+
+    assert 'lookup_field_outcomes_total{llm="mock",status="unknown_field"} 1.0' in text
+    assert 'lookup_field_outcomes_total{llm="mock",status="ok"}' in text
+    assert 'lookup_cache_hits_total{llm="mock"}' in text
+    assert 'lookup_tokens_total{kind="prompt",llm="mock"}' in text
+    assert "lookup_backend_call_seconds_bucket" in text
+
+
+def test_request_ids_are_honoured_or_made(client: TestClient) -> None:
+    given = client.get("/health", headers={"X-Request-ID": "abc-123"})
+    made = client.get("/health")
+
+    assert given.headers["x-request-id"] == "abc-123"
+    assert len(made.headers["x-request-id"]) == 32
+
+
+def test_streaming_sends_each_field_as_it_is_done_then_a_summary() -> None:
+    codes = ["EF000042", "EF000035", "EF000007", "EF424242"]
+    with running_server(LLM_QUERY_TIMEOUT="2", MOCK_STALL_FIELDS="EF000042", LOOKUP_CACHE="off") as base:
+        started = time.monotonic()
+        arrivals: list[tuple[float, dict]] = []
+        with httpx.stream("POST", f"{base}/api/product/fields/lookup/stream", json={"description": LAMP, "fields": codes}, timeout=10) as response:
+            assert response.headers["content-type"].startswith("application/x-ndjson")
+            for line in response.iter_lines():
+                arrivals.append((time.monotonic() - started, json.loads(line)))
+
+    fields = [event for _, event in arrivals[:-1]]
+    summary = arrivals[-1][1]
+    assert [event["field"] for event in fields][-1] == "EF000042"
+    assert {event["field"] for event in fields} == set(codes)
+    assert fields[-1]["status"] == "timeout"
+    first_time = arrivals[0][0]
+    assert first_time < 1.0 and arrivals[-1][0] >= 1.9
+    assert summary["summary"] is True and summary["statuses"]["EF424242"] == "unknown_field"
+    assert summary["values"]["EF000035"] is not None
+
+
+def test_streaming_an_unknown_llm_is_a_422(client: TestClient) -> None:
+    response = client.post("/api/product/fields/lookup/stream", json={"description": LAMP, "llm": "nope", "fields": CODES})
+    assert response.status_code == 422 and "mock" in response.json()["detail"][0]["msg"]
