@@ -43,9 +43,11 @@ test-fast: install-dev lint-imports
 lint-imports: install-dev
 	$(VENV)/bin/lint-imports
 
-## bench: load benchmarks of the API (see bench/README.md)
+## bench: the deadline and the throughput of one server process with the mock LLM (needs wrk)
 bench: install-dev
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) bench/deadline.py
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) data/*.db data/*.db-* .pytest_cache

@@ -40,7 +40,7 @@ def running_server(workers: int = 1, **env: str) -> Iterator[str]:
         server = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "web:create_app", "--host", "127.0.0.1",
              "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
-            cwd=REPO, env=environ,
+            cwd=REPO, env=environ, stderr=subprocess.DEVNULL,
         )
         base = f"http://127.0.0.1:{port}"
         try:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import random
 import time
 
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
-from tenacity.wait import wait_random_exponential
 
 from src.domain.errors import TransientBackendError
 from src.domain.ports import Connector
@@ -15,7 +15,11 @@ from src.domain.prompt import Completion, CompletionRequest
 class RetryingConnector:
     """Wraps a connector: a TransientBackendError is retried up to `max_retries` times, after
     the server's Retry-After when it gave one, otherwise exponential backoff with full jitter;
-    a retry whose wait would end past the request's deadline is not made."""
+    a retry whose wait would end past the request's deadline is not made.
+
+    The first attempt runs bare: the retry machinery only starts once a call has failed, so
+    the common case (an answer at once) costs nothing more than the call itself.
+    """
 
     def __init__(
         self,
@@ -26,20 +30,35 @@ class RetryingConnector:
     ) -> None:
         self._inner = inner
         self._max_retries = max_retries
-        self._backoff = wait_random_exponential(multiplier=initial_backoff_s, max=max_backoff_s)
+        self._initial_backoff_s = initial_backoff_s
+        self._max_backoff_s = max_backoff_s
 
     @property
     def inner(self) -> Connector:
         return self._inner
 
     def complete(self, request: CompletionRequest) -> Completion:
+        try:
+            return self._inner.complete(request)
+        except TransientBackendError as failure:
+            if self._max_retries == 0:
+                raise
+            first_wait = self._delay(failure, failed_attempts=1)
+            if time.monotonic() + first_wait >= request.deadline:
+                raise
+            time.sleep(first_wait)
+
         def past_deadline(state: RetryCallState) -> bool:
             return time.monotonic() + (state.upcoming_sleep or 0.0) >= request.deadline
 
+        def wait(state: RetryCallState) -> float:
+            error = state.outcome.exception() if state.outcome else None
+            return self._delay(error, failed_attempts=state.attempt_number + 1)
+
         retrying = Retrying(
             retry=retry_if_exception_type(TransientBackendError),
-            stop=stop_after_attempt(self._max_retries + 1) | past_deadline,
-            wait=self._wait,
+            stop=stop_after_attempt(self._max_retries) | past_deadline,
+            wait=wait,
             reraise=True,
         )
         return retrying(self._inner.complete, request)
@@ -47,9 +66,10 @@ class RetryingConnector:
     def count_tokens(self, text: str) -> int | None:
         return self._inner.count_tokens(text)
 
-    def _wait(self, state: RetryCallState) -> float:
-        error = state.outcome.exception() if state.outcome else None
+    def _delay(self, error: BaseException | None, failed_attempts: int) -> float:
+        """Retry-After when the server said it; otherwise full jitter over an exponential cap."""
         retry_after = getattr(error, "retry_after", None)
         if retry_after is not None:
             return float(retry_after)
-        return float(self._backoff(state))
+        cap = min(self._max_backoff_s, self._initial_backoff_s * 2 ** (failed_attempts - 1))
+        return random.uniform(0, cap)

@@ -19,6 +19,7 @@ from src.domain.fan_out import submit_calls
 from src.domain.limits import RequestLimits
 from src.domain.llms import ConfiguredLLM, LLMRegistry
 from src.domain.model import FieldOutcome, LookupRequest, LookupResult, OutcomeStatus, TokenUsage
+from src.domain.waiting import wait_all
 from src.domain.ports import ExampleRepository, FieldRepository, LookupCache, LookupObserver
 
 log = logging.getLogger(__name__)
@@ -77,9 +78,7 @@ class FieldLookupService:
         """The same, without blocking the event loop: the database is read on a thread, and
         the model calls are awaited, not joined."""
         flight = await asyncio.to_thread(self._start, request, time.monotonic())
-        pending = [asyncio.wrap_future(future) for future in flight.futures.values()]
-        if pending:
-            await asyncio.wait(pending, timeout=seconds_left(flight.deadline))
+        await wait_all(list(flight.futures.values()), seconds_left(flight.deadline))
         return self._finish(flight)
 
     async def stream(self, request: LookupRequest) -> AsyncIterator[FieldOutcome | LookupResult]:

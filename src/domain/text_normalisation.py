@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 _EDGE_PUNCTUATION = " \t\n\r\"'`«»“”‘’.,;:!?()[]{}"
@@ -14,6 +15,7 @@ def strip_accents(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+@lru_cache(maxsize=65536)
 def comparison_key(text: str) -> str:
     """'  Chromé. ' and 'chrome' give the same key; inner punctuation ('E27', 'A+') is kept."""
     folded = strip_accents(text).casefold()

@@ -1,0 +1,19 @@
+-- wrk script: POST lookups of 8 fields. UNIQUE=1 makes every description different (no cache hit).
+local unique = os.getenv("UNIQUE") == "1"
+local counter = 0
+local fields = '["EF000042","EF000035","EF000044","EF000007","EF000008","EF000040","EF000049","EF000018"]'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+
+request = function()
+  counter = counter + 1
+  local suffix = unique and (" lot " .. tostring(math.random(1, 1000000000)) .. "-" .. counter) or ""
+  local body = '{"description": "Lampe incandescente forme Standard 60X103 12V 40W E27' .. suffix .. '", "fields": ' .. fields .. '}'
+  return wrk.format(nil, nil, nil, body)
+end
+
+response = function(status, headers, body)
+  if status ~= 200 then
+    wrk.thread:set("bad", (wrk.thread:get("bad") or 0) + 1)
+  end
+end
