@@ -9,4 +9,5 @@ RUN pip install --no-cache-dir ".[local]"
 COPY . .
 ENV DATABASE_URL=sqlite:///data/lookup.db WEB_CONCURRENCY=2
 EXPOSE 8000
-CMD ["sh", "-c", "uvicorn --factory web:create_app --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY}"]
+# `exec`: uvicorn, not the shell, receives SIGTERM and finishes the requests under way.
+CMD ["sh", "-c", "exec uvicorn --factory web:create_app --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY}"]

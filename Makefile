@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: install install-dev run serve migrate provision test test-fast lint-imports bench clean
+.PHONY: install install-dev run serve migrate provision test test-fast lint-imports bench bench-faults evaluate clean
 
 ## install: the service with the embedded model (llama.cpp compiles once, then comes from pip's cache)
 install: $(VENV)/.installed
@@ -48,6 +48,14 @@ bench: install-dev
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) bench/deadline.py
 	$(PY) bench/load.py
+
+## bench-faults: what each fault (a backend's 429/500/silence, the database down, SIGTERM, refusals) does to a response
+bench-faults: install-dev
+	$(PY) bench/faults.py
+
+## evaluate: the README's strategy table (data/benchmark.jsonl) and the prototype's accuracy, with the embedded model
+evaluate: install-dev
+	$(PY) bench/strategies.py
 
 clean:
 	rm -rf $(VENV) data/*.db data/*.db-* .pytest_cache

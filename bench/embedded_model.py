@@ -4,8 +4,10 @@
 
 For each of the first N fields of data/ that have at least two labelled examples, one example
 is the product and the others (never the product itself) are the shots, as the lookup builds
-them. Each field runs once with the answer grammar and once without it, alternately. Prints the
-raw outputs, the medians, and how many answers were one clean JSON object, parsed, and right.
+them. Each field runs once with the answer grammar and once without it, on two loaded copies of
+the model, so that neither reuses the other's evaluated prompt (llama.cpp keeps the prefix it
+shares with the previous prompt). Prints the raw outputs, the medians, and how many answers
+were one clean JSON object, parsed, and right.
 The machine's load average is printed too: other work on the 2 cores slows llama.cpp a lot.
 """
 
@@ -73,17 +75,21 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None)
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores)")
-    connector = LlamaCppConnector(embedded_gemma_path(), GEMMA.context_tokens, args.threads)
-    started = time.perf_counter()
-    connector.count_tokens("load")
-    print(f"model load: {time.perf_counter() - started:.2f} s")
-    warm_up = cases(1)[0]
-    connector.complete(request(connector, *warm_up, grammar=True))
+    connectors = {
+        grammar: LlamaCppConnector(embedded_gemma_path(), GEMMA.context_tokens, args.threads)
+        for grammar in (True, False)
+    }
+    for grammar, connector in connectors.items():
+        started = time.perf_counter()
+        connector.count_tokens("load")
+        print(f"model load: {time.perf_counter() - started:.2f} s")
+        field, product, shots = cases(1)[0]
+        connector.complete(request(connector, field, Example(field.code, "warm-up", None), shots, grammar))
 
     timings: dict[bool, list[float]] = {True: [], False: []}
     tallies: dict[bool, dict[str, int]] = {True: defaultdict(int), False: defaultdict(int)}
     for field, product, shots in cases(args.fields):
-        for grammar in (True, False):
+        for grammar, connector in connectors.items():
             call = request(connector, field, product, shots, grammar)
             started = time.perf_counter()
             completion = connector.complete(call)

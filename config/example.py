@@ -1,32 +1,77 @@
 """The default config module: the embedded Gemma 3 270M model, offline, and the mock.
 
-`gemma3` runs in this process through llama.cpp (the `local` extra); nothing is downloaded.
+`gemma3` runs in this process through llama.cpp (the `local` extra); nothing is downloaded. The
+other `gemma3-*` names are the same model with another strategy, for `python cli.py evaluate`:
+they share one loaded model.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
 
 from config.mock import mock
 from config.settings import Settings
 from src.domain.families import GemmaFormat
 from src.domain.llms import ConfiguredLLM
-from src.domain.strategies import FewShotStrategy
+from src.domain.ports import ChainOfThought, Connector, Prepass, ProductChainOfThought
+from src.domain.prepass import TextRulesPrepass
+from src.domain.strategies import AllFieldsStrategy, BasicStrategy, FewShotStrategy, NumbersFromText
 
 
-def gemma3(settings: Settings) -> ConfiguredLLM:
-    from src.connectors.llama_cpp import LlamaCppConnector, embedded_gemma_path
+@cache
+def _embedded_model(model_path: str, context_tokens: int, threads: int) -> Connector:
+    """One loaded model per process, whichever gemma3 names ask for it."""
+    from src.connectors.llama_cpp import LlamaCppConnector
+
+    return LlamaCppConnector(model_path=model_path, context_tokens=context_tokens, threads=threads or None)
+
+
+def _gemma3(
+    name: str,
+    chain: ChainOfThought | ProductChainOfThought,
+    settings: Settings,
+    prepass: Prepass | None = None,
+) -> ConfiguredLLM:
+    from src.connectors.llama_cpp import embedded_gemma_path
 
     context_tokens = int(settings.number("LLAMA_CONTEXT_TOKENS", 2048))
+    model_path = settings.get("LLAMA_MODEL_PATH") or embedded_gemma_path()
     return ConfiguredLLM(
-        name="gemma3",
+        name=name,
         llm=GemmaFormat(context_tokens=context_tokens, answer_tokens=48),
-        chain=FewShotStrategy(k=settings.few_shot_k),
-        connector=LlamaCppConnector(
-            model_path=settings.get("LLAMA_MODEL_PATH") or embedded_gemma_path(),
-            context_tokens=context_tokens,
-            threads=int(settings.number("LLAMA_THREADS", 0)) or None,
-        ),
+        chain=chain,
+        connector=_embedded_model(model_path, context_tokens, int(settings.number("LLAMA_THREADS", 0))),
+        prepass=prepass,
     )
 
 
+def gemma3(settings: Settings) -> ConfiguredLLM:
+    """The default: the pre-pass, then few-shot with the k most similar examples, numbers held
+    to those the text gives."""
+    chain = NumbersFromText(FewShotStrategy(k=settings.few_shot_k))
+    return _gemma3("gemma3", chain, settings, TextRulesPrepass())
+
+
+def _variant(
+    name: str, make_chain: Callable[[Settings], ChainOfThought | ProductChainOfThought], prepass: bool = False
+) -> Callable[[Settings], ConfiguredLLM]:
+    def factory(settings: Settings) -> ConfiguredLLM:
+        return _gemma3(name, make_chain(settings), settings, TextRulesPrepass() if prepass else None)
+
+    return factory
+
+
 DEFAULT_LLM = "gemma3"
-LLMS = {"gemma3": gemma3, "mock": mock}
+LLMS = {
+    "gemma3": gemma3,
+    "gemma3-basic": _variant("gemma3-basic", lambda s: BasicStrategy()),
+    "gemma3-few-shot": _variant("gemma3-few-shot", lambda s: FewShotStrategy(k=s.few_shot_k)),
+    "gemma3-text-numbers": _variant("gemma3-text-numbers", lambda s: NumbersFromText(FewShotStrategy(k=s.few_shot_k))),
+    "gemma3-prepass": _variant("gemma3-prepass", lambda s: FewShotStrategy(k=s.few_shot_k), prepass=True),
+    "gemma3-all-in-one": _variant("gemma3-all-in-one", lambda s: AllFieldsStrategy()),
+    "gemma3-prepass-all-in-one": _variant(
+        "gemma3-prepass-all-in-one", lambda s: AllFieldsStrategy(numbers_from_text=True), prepass=True
+    ),
+    "mock": mock,
+}

@@ -13,17 +13,23 @@ from peewee import Database
 
 from config.settings import Settings
 from src.adapters.metrics import PrometheusObserver
+from src.adapters.storage.api_keys import PeeweeApiKeyStore
 from src.adapters.storage.database import open_database
 from src.adapters.storage.lookup_cache import PeeweeLookupCache
 from src.adapters.storage.migrations import apply_migrations
+from src.adapters.storage.rate_limits import LimitsRateLimiter, counter_storage
 from src.adapters.storage.repositories import (
     PeeweeCatalogueStore,
     PeeweeExampleRepository,
     PeeweeFieldRepository,
     PeeweeHealthProbe,
 )
+from src.connectors.cooldown import CoolingDownConnector
 from src.connectors.retrying import RetryingConnector
+from src.domain.admission import Admission
+from src.domain.api_keys import ApiKeys
 from src.domain.cache import NoCache
+from src.domain.limits import RequestLimits
 from src.domain.llms import ConfiguredLLM, LLMFactory, LLMRegistry
 from src.domain.lookup import FieldLookupService
 from src.domain.ports import ExampleRepository, FieldRepository, HealthProbe, LookupCache
@@ -48,6 +54,8 @@ class Container:
     provisioning: Provisioning
     executor: ThreadPoolExecutor
     metrics: PrometheusObserver
+    api_keys: ApiKeys
+    admission: Admission
 
     def migrate(self) -> list[str]:
         return apply_migrations(self.database)
@@ -75,8 +83,10 @@ def bootstrap(settings: Settings | None = None, llms: LLMRegistry | None = None)
     )
     metrics = PrometheusObserver(settings.metrics_multiprocess)
     lookup = FieldLookupService(
-        registry, fields, examples, executor, settings.llm_query_timeout, cache, metrics
+        registry, fields, examples, executor, settings.llm_query_timeout, cache, metrics,
+        limits=RequestLimits(settings.max_description_chars, settings.max_fields),
     )
+    api_keys = ApiKeys(PeeweeApiKeyStore(database))
     return Container(
         settings=settings,
         database=database,
@@ -88,18 +98,33 @@ def bootstrap(settings: Settings | None = None, llms: LLMRegistry | None = None)
         provisioning=Provisioning(PeeweeCatalogueStore(database), fields),
         executor=executor,
         metrics=metrics,
+        api_keys=api_keys,
+        admission=_admission(settings, database, api_keys),
     )
 
 
+def _admission(settings: Settings, database: Database, api_keys: ApiKeys) -> Admission:
+    """API keys, then the rate limit when RATE_LIMIT_PER_MINUTE is set (in Redis or the database)."""
+    if not settings.rate_limit_per_minute:
+        return Admission(api_keys)
+    storage = counter_storage(database, settings.redis_url)
+    return Admission(api_keys, LimitsRateLimiter(storage, settings.rate_limit_per_minute))
+
+
 def llm_registry(settings: Settings) -> LLMRegistry:
-    """The named LLMs of the CONFIG_MODULE, each connector wrapped with retries."""
+    """The named LLMs of the CONFIG_MODULE, each connector wrapped with retries, then with a
+    cool-down after repeated failures."""
     module = _config_module(settings.config_module)
     factories: dict[str, LLMFactory] = {
         name: partial(factory, settings) for name, factory in module.LLMS.items()
     }
 
     def with_retries(configured: ConfiguredLLM) -> ConfiguredLLM:
-        return replace(configured, connector=RetryingConnector(configured.connector, settings.llm_max_retries))
+        retrying = RetryingConnector(configured.connector, settings.llm_max_retries)
+        guarded = CoolingDownConnector(
+            retrying, configured.name, settings.backend_failure_threshold, settings.backend_cooldown_seconds
+        )
+        return replace(configured, connector=guarded)
 
     return LLMRegistry(factories, module.DEFAULT_LLM, wrap=with_retries)
 

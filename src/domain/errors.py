@@ -6,9 +6,12 @@
     ├── DataFileError                a provisioning file is malformed (file, record, reason)
     ├── StorageUnavailableError      the database cannot be reached
     ├── PromptTooLongError           the description alone exceeds the model's context
+    ├── AuthenticationError          no API key where one is needed, or a wrong or revoked one
+    ├── RateLimitedError             the caller sent more requests than its limit allows
     └── BackendError                 a model backend failed
         ├── TransientBackendError    worth retrying: 429, 5xx, reset connection, timeout
-        └── PermanentBackendError    not worth retrying: bad credentials, bad request, no model
+        ├── PermanentBackendError    not worth retrying: bad credentials, bad request, no model
+        └── BackendCoolingDownError  not called: it failed too often lately, it is left to rest
 
 Adapters catch their library's errors and raise one of these `from` it, so the edges (HTTP, CLI)
 map one table of domain errors to status and exit codes.
@@ -71,3 +74,19 @@ class PermanentBackendError(BackendError):
 
 class PromptTooLongError(FieldLookupError):
     """The instructions and the description alone exceed the model's context."""
+
+
+class BackendCoolingDownError(BackendError):
+    """The backend failed too many times in a row and is not called until its cool-down ends."""
+
+
+class AuthenticationError(FieldLookupError):
+    """The request carries no API key where one is needed, or a wrong or revoked one."""
+
+
+class RateLimitedError(FieldLookupError):
+    """The caller is over its request rate; `retry_after` says in how many seconds to retry."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -65,7 +65,7 @@ def _completion_request(
         field_code=field.code,
         messages=llm.llm.messages(prompt),
         text=llm.llm.render(prompt),
-        answer_schema=llm.chain.answer_schema(field),
+        answer_schema=llm.chain.answer_schema(field, description),
         max_tokens=llm.llm.answer_tokens,
         deadline=deadline,
         stop=llm.llm.stop,

@@ -7,18 +7,28 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from src.domain.errors import UnknownLLMError
-from src.domain.ports import LLM, ChainOfThought, Connector
+from src.domain.ports import LLM, ChainOfThought, Connector, Prepass, ProductChainOfThought
 
 
 @dataclass(frozen=True, slots=True)
 class ConfiguredLLM:
-    """One named LLM: a model family's format, a chain of thought and a connector to the model."""
+    """One named LLM: a model family's format, a chain of thought and a connector to the model.
+
+    The chain asks one field per call, or every field of a product in one call; a `prepass`, when
+    set, answers the fields it reads reliably in the text before the model is asked.
+    """
 
     name: str
     llm: LLM
-    chain: ChainOfThought
+    chain: ChainOfThought | ProductChainOfThought
     connector: Connector
     fallbacks: tuple[str, ...] = ()
+    prepass: Prepass | None = None
+
+    @property
+    def strategy(self) -> str:
+        """The strategy's name as results report it: "few_shot", "prepass+all_fields"."""
+        return f"{self.prepass.name}+{self.chain.name}" if self.prepass else self.chain.name
 
 
 LLMFactory = Callable[[], ConfiguredLLM]

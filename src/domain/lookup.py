@@ -139,6 +139,7 @@ class FieldLookupService:
             flight.cache_keys[o.field_code]: CachedAnswer(o.value, o.status, o.raw)
             for o in result.outcomes
             if o.status in CACHEABLE and not o.cached and o.field_code in flight.cache_keys
+            and o.llm == flight.llm.name  # a fallback's answer is not the asked LLM's to keep
         }
         if fresh:
             self._executor.submit(self._store_in_cache, fresh)

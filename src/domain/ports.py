@@ -32,8 +32,9 @@ class ChainOfThought(Protocol):
         """The prompt asking for `field` in `description`, the examples most similar first."""
         ...
 
-    def answer_schema(self, field: Field) -> Mapping[str, Any]:
-        """The JSON schema a well-formed answer satisfies (for grammars and structured output)."""
+    def answer_schema(self, field: Field, description: str = "") -> Mapping[str, Any]:
+        """The JSON schema a well-formed answer satisfies (for grammars and structured output);
+        a strategy may narrow it to what `description` can give."""
         ...
 
     def parse(self, field: Field, raw: str) -> ParsedValue:
@@ -59,7 +60,7 @@ class ProductChainOfThought(Protocol):
         """The prompt asking for all `fields` in `description`; examples per field code."""
         ...
 
-    def answer_schema(self, fields: Sequence[Field]) -> Mapping[str, Any]:
+    def answer_schema(self, fields: Sequence[Field], description: str = "") -> Mapping[str, Any]:
         """The JSON schema of the answer: one property per field code."""
         ...
 

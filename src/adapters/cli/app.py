@@ -105,3 +105,10 @@ def _field_json(field: object) -> dict[str, object]:
     data["options"] = list(data["options"])
     data["type"] = str(data["type"])
     return data
+
+
+from src.adapters.cli import enrich as _enrich  # noqa: E402,F401  registers `enrich` on `app`
+
+from src.adapters.cli import evaluate as _evaluate  # noqa: E402,F401  registers `evaluate` and `benchmark-from-prototype`
+
+from src.adapters.cli import keys as _keys  # noqa: E402,F401  registers `keys` on `app`

@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from src.adapters.http.dependencies import ContainerDep
+from src.adapters.http.errors import public_detail
 from src.adapters.http.streaming import ndjson_lines
 from src.adapters.http.schemas import (
     FieldOut,
@@ -121,7 +122,7 @@ async def health(container: ContainerDep) -> HealthOut | JSONResponse:
     try:
         await asyncio.to_thread(container.health.check)
     except StorageUnavailableError as error:
-        return JSONResponse({"status": "unavailable", "database": str(error)}, status_code=503)
+        return JSONResponse({"status": "unavailable", "database": public_detail(error)}, status_code=503)
     return HealthOut(status="ok", database="ok")
 
 

@@ -4,17 +4,34 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from src.domain.model import FieldOutcome, LookupResult, OutcomeStatus
 
 JSONValue = float | int | str | bool | None
-FieldCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+NOT_BLANK = {"pattern": r"[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"}
+"""What the schema says of a description or a field code: not blank, that is with a character
+that Python's `str.strip` keeps (it removes more than a regex's backslash-s)."""
+
+
+def _not_blank_code(code: str) -> str:
+    if not code.strip():
+        raise ValueError("the field code is blank")
+    return code
+
+
+FieldCode = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64),
+    AfterValidator(_not_blank_code),
+    Field(json_schema_extra=NOT_BLANK),
+]
+"""Stripped by the lookup; checked here on the text as sent, as the schema says."""
 
 
 class LookupBody(BaseModel):
-    description: str = Field(min_length=1, description="The product text to read.")
-    llm: str | None = Field(default=None, description="A configured LLM name; the default when absent.")
+    description: str = Field(min_length=1, description="The product text to read.", json_schema_extra=NOT_BLANK)
+    llm: str | None = Field(default=None, min_length=1, description="A configured LLM name; the default when absent.")
     fields: list[FieldCode] = Field(min_length=1, description="The field codes to look up.")
 
     model_config = ConfigDict(

@@ -26,7 +26,7 @@ class BasicStrategy:
     def prompt(self, field: Field, description: str, examples: Sequence[Example]) -> Prompt:
         return Prompt(system=INSTRUCTIONS, question=f"{describe_field(field)}\n\n{product_block(description)}")
 
-    def answer_schema(self, field: Field) -> Mapping[str, Any]:
+    def answer_schema(self, field: Field, description: str = "") -> Mapping[str, Any]:
         return answer_schema(field)
 
     def parse(self, field: Field, raw: str) -> ParsedValue:

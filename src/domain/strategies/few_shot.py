@@ -41,7 +41,7 @@ class FewShotStrategy:
             shots=shots,
         )
 
-    def answer_schema(self, field: Field) -> Mapping[str, Any]:
+    def answer_schema(self, field: Field, description: str = "") -> Mapping[str, Any]:
         return answer_schema(field)
 
     def parse(self, field: Field, raw: str) -> ParsedValue:

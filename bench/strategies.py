@@ -1,0 +1,110 @@
+"""The README's strategy table: each strategy of the embedded model on data/benchmark.jsonl, and
+the default LLM on the prototype's labelled values (../shared/prototype-data), each product with
+few-shot examples from the other products only.
+
+    make evaluate        # or: .venv/bin/python bench/strategies.py [--llm NAME]... [--no-prototype]
+
+Each part runs in a throwaway SQLite database provisioned as a user would (project data, or the
+prototype's fields and examples), without the lookup cache, through the same EvaluationService
+as `python cli.py evaluate`. Prints markdown tables; `--out DIR` keeps the CSV of every pair.
+Seconds are wall time on this machine: other work on its 2 cores slows llama.cpp a lot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from config.settings import Settings  # noqa: E402
+from src.adapters.benchmark_files import prototype_benchmark, read_benchmark  # noqa: E402
+from src.adapters.data_files import read_examples, read_fields  # noqa: E402
+from src.adapters.evaluation_output import write_pairs_csv  # noqa: E402
+from src.bootstrap import bootstrap  # noqa: E402
+from src.domain.evaluation.benchmark import BenchmarkRow  # noqa: E402
+from src.domain.evaluation.evaluate import EvaluationService  # noqa: E402
+from src.domain.evaluation.report import LLMReport  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+PROTOTYPE = REPO.parent / "shared" / "prototype-data"
+STRATEGIES = ["gemma3", "gemma3-all-in-one", "gemma3-prepass-all-in-one", "gemma3-basic", "gemma3-few-shot"]
+"""The default list; `--llm gemma3-prepass --llm gemma3-text-numbers` measures each lever alone."""
+HEADER = (
+    "| LLM | strategy | k | accuracy | precision | recall | F1 | model calls | prompt tokens | completion tokens | seconds |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|"
+)
+
+
+def evaluate(rows: Sequence[BenchmarkRow], fields: Path, examples: Path, llms: Sequence[str],
+             exclude_own_examples: bool) -> Iterator[LLMReport]:
+    """Each LLM's report as soon as it is done, all from one provisioned throwaway database."""
+    with tempfile.TemporaryDirectory() as folder:
+        environ = {
+            **os.environ, "DATABASE_URL": f"sqlite:///{folder}/evaluate.db", "LOOKUP_CACHE": "off",
+            "LLM_QUERY_TIMEOUT": os.environ.get("LLM_QUERY_TIMEOUT", "600"),
+            "CONFIG_MODULE": os.environ.get("CONFIG_MODULE", "config.example"),
+        }
+        container = bootstrap(Settings.from_env(environ))
+        try:
+            container.migrate()
+            container.provisioning.provision(read_fields(fields), read_examples(examples))
+            service = EvaluationService(container.lookup, container.fields, container.llms)
+            for name in llms:
+                done = 0
+
+                def progress(llm: str) -> None:
+                    nonlocal done
+                    done += 1
+                    print(f"\r{llm}: {done}/{len(rows)} products", end="", file=sys.stderr, flush=True)
+
+                [report] = service.evaluate(rows, [name], exclude_own_examples, progress)
+                print(file=sys.stderr)
+                yield report
+        finally:
+            container.close()
+
+
+def row(r: LLMReport) -> str:
+    s, c = r.overall, r.cost
+    return (
+        f"| `{r.llm}` | {r.strategy} | {r.k} | {s.accuracy:.1%} ({s.correct}/{s.pairs}) | {s.precision:.1%} "
+        f"| {s.recall:.1%} | {s.f1:.1%} | {c.calls} | {c.prompt_tokens} | {c.completion_tokens} | {c.seconds:.0f} |"
+    )
+
+
+def report_all(title: str, reports: Iterator[LLMReport], out: Path | None, name: str) -> None:
+    print(f"{title}\n\n{HEADER}", flush=True)
+    done = []
+    for report in reports:
+        print(row(report), flush=True)
+        done.append(report)
+        if out:
+            out.mkdir(parents=True, exist_ok=True)
+            write_pairs_csv(done, out / f"{name}.csv")
+    print(flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--llm", action="append", help="an LLM to measure (default: every gemma3 strategy)")
+    parser.add_argument("--no-prototype", action="store_true", help="skip the prototype's data")
+    parser.add_argument("--no-benchmark", action="store_true", help="skip data/benchmark.jsonl")
+    parser.add_argument("--out", type=Path, help="a folder for the CSV of every pair")
+    args = parser.parse_args()
+    llms = args.llm or STRATEGIES
+    if not args.no_prototype:
+        rows = prototype_benchmark(PROTOTYPE / "examples.json")
+        reports = evaluate(rows, PROTOTYPE / "fields.json", PROTOTYPE / "examples.json", llms[:1], True)
+        report_all("Prototype's labelled values, few-shot examples from other products only", reports, args.out, "prototype")
+    if not args.no_benchmark:
+        data = REPO / "data"
+        reports = evaluate(read_benchmark(data / "benchmark.jsonl"), data / "fields.json", data / "examples.json", llms, False)
+        report_all("data/benchmark.jsonl", reports, args.out, "benchmark")
+
+
+if __name__ == "__main__":
+    main()

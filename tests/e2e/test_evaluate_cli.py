@@ -1,0 +1,135 @@
+"""`python cli.py evaluate` and `benchmark-from-prototype` as a user runs them, with the mock LLM,
+on the project's benchmark and on the prototype's data (SQLite)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT_DATA, PROTOTYPE_DATA, REPO
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+BENCHMARK = PROJECT_DATA / "benchmark.jsonl"
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Run:
+    database = f"sqlite:///{tmp_path / 'lookup.db'}"
+
+    def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        environ = {**os.environ, "DATABASE_URL": database, "CONFIG_MODULE": "config.mock", **env}
+        return subprocess.run(
+            [sys.executable, "cli.py", *args], cwd=REPO, env=environ, capture_output=True, text=True, timeout=300
+        )
+
+    assert run("migrate").returncode == 0
+    return run
+
+
+def test_evaluate_the_project_benchmark_to_json_and_csv(cli: Run, tmp_path: Path) -> None:
+    assert cli("provision").returncode == 0
+    out = tmp_path / "results.csv"
+    pairs = sum(len(json.loads(line)["expected"]) for line in BENCHMARK.read_text().splitlines())
+
+    result = cli("evaluate", str(BENCHMARK), "--llm", "mock", "--out", str(out), "--json")
+
+    assert result.returncode == 0, result.stderr
+    [scores] = json.loads(result.stdout)["results"]
+    assert scores["llm"] == "mock" and scores["strategy"] == "few_shot" and scores["pairs"] == pairs
+    assert scores["calls"] == pairs and scores["prompt_tokens"] > 0
+    assert set(scores["by_type"]) == {"boolean", "number", "select", "text"}
+    assert sum(t["pairs"] for t in scores["by_type"].values()) == pairs
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == pairs
+    assert sum(row["correct"] == "true" for row in rows) == scores["correct"]
+    capsule = next(r for r in rows if r["description"].startswith("Lampe halogène capsule G4") and r["field"] == "EF000042")
+    # the mock answers the option that the text names: right, and readable in a spreadsheet
+    assert (capsule["label"], capsule["expected"], capsule["predicted"], capsule["status"], capsule["correct"]) == (
+        "culot", '"G4"', '"G4"', "ok", "true",
+    )
+    assert json.loads(capsule["raw_output"]) == {"value": "G4"}
+
+
+def test_the_table_names_the_scores(cli: Run) -> None:
+    cli("provision")
+    result = cli("evaluate", str(BENCHMARK))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("mock (few_shot, k=3): accuracy ")
+    assert "F1" in result.stdout and "calls" in result.stdout
+
+
+def test_the_prototype_data_as_a_user_evaluates_it(cli: Run, tmp_path: Path) -> None:
+    bench = tmp_path / "prototype.jsonl"
+    converted = cli("benchmark-from-prototype", str(PROTOTYPE_DATA / "examples.json"), "--out", str(bench))
+    assert converted.stdout.strip() == f"11 products, 42 values written to {bench}"
+    cli("provision", "--fields", str(PROTOTYPE_DATA / "fields.json"), "--examples", str(PROTOTYPE_DATA / "examples.json"))
+
+    result = cli("evaluate", str(bench), "--exclude-own-examples", "--json")
+
+    assert result.returncode == 0, result.stderr
+    [scores] = json.loads(result.stdout)["results"]
+    assert scores["pairs"] == 42
+
+
+def test_a_judge_grades_beside_the_strict_score(cli: Run) -> None:
+    cli("provision")
+    result = cli("evaluate", str(BENCHMARK), "--judge", "mock", "--json")
+    assert result.returncode == 0, result.stderr
+    [scores] = json.loads(result.stdout)["results"]
+    assert scores["judge"]["llm"] == "mock" and scores["accuracy"] > 0
+
+
+def test_errors_are_one_line_and_an_exit_code(cli: Run, tmp_path: Path) -> None:
+    not_provisioned = cli("evaluate", str(BENCHMARK))
+    assert not_provisioned.returncode == 2 and "provision them first" in not_provisioned.stderr
+    cli("provision")
+    unknown = cli("evaluate", str(BENCHMARK), "--llm", "gpt-9")
+    assert unknown.returncode == 2 and "gpt-9" in unknown.stderr
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"description": "Ampoule E27", "expected": {"EF000042": "E27"}}\n{"description": ""}\n')
+    malformed = cli("evaluate", str(bad))
+    assert malformed.returncode == 3 and f"{bad}, line 2: missing or empty 'description'" in malformed.stderr
+    unwritable = cli("evaluate", str(BENCHMARK), "--out", str(tmp_path / "no" / "such" / "dir.csv"))
+    assert unwritable.returncode == 3 and "cannot be written" in unwritable.stderr
+    for result in (not_provisioned, unknown, malformed, unwritable):
+        assert "Traceback" not in result.stderr
+
+
+def test_mlflow_runs_in_a_local_store(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mlflow = pytest.importorskip("mlflow")
+    monkeypatch.setenv("MLFLOW_ALLOW_FILE_STORE", "true")  # MLflow 3 wants it for a directory store
+    cli("provision")
+    store = tmp_path / "mlruns"
+
+    result = cli(
+        "evaluate", str(BENCHMARK), "--mlflow",
+        MLFLOW_TRACKING_URI=store.as_uri(), MLFLOW_ALLOW_FILE_STORE="true", MLFLOW_EXPERIMENT_NAME="bench",
+    )
+
+    assert result.returncode == 0, result.stderr
+    client = mlflow.tracking.MlflowClient(tracking_uri=store.as_uri())
+    [run] = client.search_runs([client.get_experiment_by_name("bench").experiment_id])
+    assert run.data.params == {"llm": "mock", "strategy": "few_shot", "k": "3", "benchmark": "benchmark.jsonl"}
+    assert 0 < run.data.metrics["accuracy"] <= 1 and run.data.metrics["pairs"] > 300
+    assert [a.path for a in client.list_artifacts(run.info.run_id)] == ["pairs-mock.csv"]
+
+
+def test_a_store_that_mlflow_refuses_is_one_line_and_exit_5(cli: Run, tmp_path: Path) -> None:
+    pytest.importorskip("mlflow")
+    cli("provision")
+
+    result = cli(
+        "evaluate", str(BENCHMARK), "--mlflow",
+        MLFLOW_TRACKING_URI=(tmp_path / "mlruns").as_uri(), MLFLOW_ALLOW_FILE_STORE="false",
+    )
+
+    assert result.returncode == 5
+    assert result.stderr.startswith("error: MLflow refused the runs") and "Traceback" not in result.stderr

@@ -1,0 +1,71 @@
+"""API keys and the rate limit's counts in the real stores: SQLite, PostgreSQL and Redis. Two
+containers on one store stand for two worker processes: they see the same keys and counts."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from src.adapters.storage.rate_limits import LimitsRateLimiter, PeeweeCounterStorage, counter_storage
+from src.domain.errors import AuthenticationError, RateLimitedError, StorageUnavailableError
+from tests.conftest import ContainerFactory
+from tests.support.redis_server import ThrowawayRedis
+
+
+def test_keys_made_by_one_process_are_seen_and_revoked_by_another(make_container: ContainerFactory) -> None:
+    first, second = make_container(), make_container()
+
+    key = first.api_keys.create("shop")
+
+    assert second.api_keys.authenticate(key) == "shop"
+    [listed] = second.api_keys.list()
+    assert listed.name == "shop" and listed.created_at.tzinfo is not None and listed.active
+    second.api_keys.revoke("shop")
+    with pytest.raises(AuthenticationError, match="revoked"):
+        first.api_keys.authenticate(key)
+    assert first.api_keys.list()[0].revoked_at is not None
+
+
+def test_the_database_counts_requests_for_every_process(make_container: ContainerFactory) -> None:
+    first, second = make_container(), make_container()
+    one = LimitsRateLimiter(PeeweeCounterStorage(first.database), per_minute=3)
+    other = LimitsRateLimiter(PeeweeCounterStorage(second.database), per_minute=3)
+
+    one.hit("key:shop")
+    other.hit("key:shop")
+    one.hit("key:shop")
+    with pytest.raises(RateLimitedError) as limited:
+        other.hit("key:shop")
+
+    assert 1 <= limited.value.retry_after <= 60
+    other.hit("key:pim")  # another caller, its own count
+
+
+@pytest.fixture
+def redis() -> Iterator[ThrowawayRedis]:
+    if shutil.which("redis-server") is None:
+        pytest.skip("no redis-server on this machine (.ci/run installs it)")
+    server = ThrowawayRedis()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_redis_counts_requests_for_every_process_when_redis_url_is_set(
+    make_container: ContainerFactory, redis: ThrowawayRedis
+) -> None:
+    first, second = make_container(), make_container()
+    one = LimitsRateLimiter(counter_storage(first.database, redis.url), per_minute=2)
+    other = LimitsRateLimiter(counter_storage(second.database, redis.url), per_minute=2)
+
+    one.hit("key:shop")
+    other.hit("key:shop")
+    with pytest.raises(RateLimitedError):
+        one.hit("key:shop")
+
+    redis.stop()
+    with pytest.raises(StorageUnavailableError, match="rate limit's store is unavailable"):
+        other.hit("key:shop")

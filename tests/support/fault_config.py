@@ -1,0 +1,53 @@
+"""A config module for the fault tests (CONFIG_MODULE=tests.support.fault_config).
+
+    loopback        an OpenAI-compatible server at LOOPBACK_URL; falls back on `mock`
+    loopback-alone  the same server, no fallback
+    flaky           the mock with its knobs (MOCK_FAIL_FIRST…); falls back on `mock`
+    mock            the mock, always answering
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import openai
+
+from config.mock import mock_behaviour
+from config.settings import Settings
+from src.connectors.mock import MockConnector
+from src.connectors.openai_compatible import OpenAICompatibleConnector
+from src.domain.families import ChatFormat
+from src.domain.llms import ConfiguredLLM
+from src.domain.strategies import FewShotStrategy
+
+
+def _loopback(settings: Settings, name: str) -> ConfiguredLLM:
+    client = openai.OpenAI(
+        base_url=settings.get("LOOPBACK_URL"), api_key="loopback",
+        timeout=openai.Timeout(60.0, connect=5.0), max_retries=0,
+    )
+    connector = OpenAICompatibleConnector(client, "loopback", "json_schema")
+    return ConfiguredLLM(name, ChatFormat(), FewShotStrategy(k=settings.few_shot_k), connector)
+
+
+def loopback(settings: Settings) -> ConfiguredLLM:
+    return replace(_loopback(settings, "loopback"), fallbacks=("mock",))
+
+
+def loopback_alone(settings: Settings) -> ConfiguredLLM:
+    return _loopback(settings, "loopback-alone")
+
+
+def flaky(settings: Settings) -> ConfiguredLLM:
+    return ConfiguredLLM(
+        "flaky", ChatFormat(), FewShotStrategy(k=settings.few_shot_k),
+        MockConnector(mock_behaviour(settings)), fallbacks=("mock",),
+    )
+
+
+def mock(settings: Settings) -> ConfiguredLLM:
+    return ConfiguredLLM("mock", ChatFormat(), FewShotStrategy(k=settings.few_shot_k), MockConnector())
+
+
+DEFAULT_LLM = "loopback"
+LLMS = {"loopback": loopback, "loopback-alone": loopback_alone, "flaky": flaky, "mock": mock}

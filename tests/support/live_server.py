@@ -1,0 +1,84 @@
+"""The real API: uvicorn in a subprocess on a free loopback port, on a migrated and provisioned
+database, for the tests that need a server process (SIGTERM, a database going away, fuzzing)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from config.settings import Settings
+from src.bootstrap import bootstrap
+from tests.conftest import REPO, empty_tables
+from tests.e2e.conftest import provisioned
+from tests.support.postgres import free_port
+
+
+@dataclass
+class LiveServer:
+    base_url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def prepare_database(database_url: str, api_key_name: str | None = None, **env: str) -> str | None:
+    """Migrates, empties and provisions the database; makes an API key when named (returned)."""
+    container = bootstrap(Settings.from_env({"DATABASE_URL": database_url, "CONFIG_MODULE": "config.mock", **env}))
+    try:
+        container.migrate()
+        empty_tables(container)
+        provisioned(container)
+        return container.api_keys.create(api_key_name) if api_key_name else None
+    finally:
+        container.close()
+
+
+@contextmanager
+def live_server(database_url: str, **env: str) -> Iterator[LiveServer]:
+    """Serves the app with the mock LLM on `database_url`; stops it (SIGTERM) at the end."""
+    port = free_port()
+    environ = {**os.environ, "DATABASE_URL": database_url, "CONFIG_MODULE": "config.mock", **env}
+    with tempfile.NamedTemporaryFile(prefix="uvicorn-", suffix=".log", delete=False) as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "web:create_app", "--host", "127.0.0.1",
+             "--port", str(port), "--log-level", "warning", "--no-access-log"],
+            cwd=REPO, env=environ, stdout=log, stderr=subprocess.STDOUT,
+        )
+    server = LiveServer(f"http://127.0.0.1:{port}", process, Path(log.name))
+    try:
+        _wait_until_up(server)
+        yield server
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        server.log.unlink(missing_ok=True)
+
+
+def _wait_until_up(server: LiveServer, seconds: float = 30) -> None:
+    give_up = time.monotonic() + seconds
+    while time.monotonic() < give_up:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"uvicorn exited with {server.process.returncode}:\n{server.output()}")
+        try:
+            if httpx.get(f"{server.base_url}/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"the server at {server.base_url} did not start:\n{server.output()}")

@@ -1,0 +1,39 @@
+"""The grammar of an answer schema: when it is made, and the token budget of listed answers."""
+
+from __future__ import annotations
+
+import json
+
+from src.connectors.answer_grammar import AnswerGrammar, answer_budget, grammar_is_safe
+from src.domain.model import Field, FieldType
+from src.domain.strategies.json_answer import answer_schema
+
+CULOT = Field("EF000042", "culot", FieldType.SELECT, options=("E27", "borne à vis", "GX8,5"))
+
+
+def test_a_select_budget_covers_its_longest_answer_spelled_one_character_a_token() -> None:
+    longest = json.dumps({"value": "borne à vis"})  # à is written \\u00e0: longer still
+
+    assert answer_budget(answer_schema(CULOT)) == len(longest) + 4
+
+
+def test_a_boolean_has_a_budget_and_a_number_or_a_text_has_none() -> None:
+    boolean = Field("EF000137", "gradable", FieldType.BOOLEAN)
+
+    assert answer_budget(answer_schema(boolean)) == len('{"value": false}') + 4
+    assert answer_budget(answer_schema(Field("EF000035", "puissance", FieldType.NUMBER))) is None
+    assert answer_budget(answer_schema(Field("EF000009", "ref", FieldType.TEXT))) is None
+    assert answer_budget({"type": "object", "properties": {"EF000042": {"enum": ["E27"]}}}) is None
+
+
+def test_an_option_with_a_quote_gets_no_grammar_rather_than_a_crash() -> None:
+    inches = Field("EF000100", "taille", FieldType.SELECT, options=('12"', "14"))
+
+    assert not grammar_is_safe(answer_schema(inches))
+    assert AnswerGrammar.of(answer_schema(inches)).grammar is None
+    assert AnswerGrammar.of(answer_schema(inches)).max_tokens is not None
+
+
+def test_ordinary_options_get_a_grammar() -> None:
+    assert grammar_is_safe(answer_schema(CULOT))
+    assert AnswerGrammar.of(answer_schema(CULOT)).grammar is not None

@@ -1,0 +1,38 @@
+"""Numbers held to the text: the candidates read for a number field, and the answer grammar
+that holds the model to them."""
+
+from __future__ import annotations
+
+from src.domain.model import Field, FieldType
+from src.domain.prepass.candidates import number_candidates
+from src.domain.strategies import FewShotStrategy, NumbersFromText
+
+HEIGHT_CM = Field("EF000040", "hauteur (cm)", FieldType.NUMBER, unit="cm")
+WIDTH_MM = Field("EF000008", "largeur (mm)", FieldType.NUMBER, unit="mm")
+FREEZER = Field("EF000769", "capacite utile du freezer (l)", FieldType.NUMBER, unit="l")
+SOCKET = Field("EF000042", "culot", FieldType.SELECT, options=("E27", "E14"))
+STRATEGY = NumbersFromText(FewShotStrategy(k=2))
+
+
+def test_the_numbers_after_the_attributes_words_come_alone_and_converted() -> None:
+    assert number_candidates(HEIGHT_CM, "Radiateur, hauteur 1248 mm, largeur 550 mm") == [1248, 124.8]
+    assert number_candidates(WIDTH_MM, "Baignoire, largeur 75 cm") == [75, 750]
+
+
+def test_without_the_attributes_words_every_number_of_the_text_is_a_candidate() -> None:
+    assert number_candidates(FREEZER, "Combiné intégrable 271L (198/73)") == [271, 198, 73]
+    assert number_candidates(WIDTH_MM, "Pack WC blanc") == []
+
+
+def test_the_grammar_holds_number_answers_to_the_candidates() -> None:
+    schema = STRATEGY.answer_schema(HEIGHT_CM, "Radiateur hauteur 400mm, largeur 2700mm")
+    assert schema["properties"]["value"] == {"enum": [400, 40, None]}
+    assert schema["required"] == ["value"]
+    assert STRATEGY.name == "few_shot+text_numbers" and STRATEGY.examples_wanted == 2
+
+
+def test_other_fields_and_texts_without_numbers_keep_the_typed_schema() -> None:
+    plain = FewShotStrategy(k=2)
+    assert STRATEGY.answer_schema(SOCKET, "Ampoule E27 40W") == plain.answer_schema(SOCKET)
+    assert STRATEGY.answer_schema(WIDTH_MM, "Pack WC blanc") == plain.answer_schema(WIDTH_MM)
+    assert STRATEGY.parse(HEIGHT_CM, '{"value": 400}').value == 400
