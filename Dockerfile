@@ -7,7 +7,8 @@ COPY src ./src
 COPY config ./config
 RUN pip install --no-cache-dir ".[local]"
 COPY . .
-ENV DATABASE_URL=sqlite:///data/lookup.db WEB_CONCURRENCY=2
+ENV DATABASE_URL=sqlite:///data/lookup.db WEB_CONCURRENCY=2 PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus
 EXPOSE 8000
+# The workers share their metrics through PROMETHEUS_MULTIPROC_DIR, emptied at each start.
 # `exec`: uvicorn, not the shell, receives SIGTERM and finishes the requests under way.
-CMD ["sh", "-c", "exec uvicorn --factory web:create_app --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY}"]
+CMD ["sh", "-c", "rm -rf \"$PROMETHEUS_MULTIPROC_DIR\" && mkdir -p \"$PROMETHEUS_MULTIPROC_DIR\" && exec uvicorn --factory web:create_app --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY}"]

@@ -1,5 +1,9 @@
-"""The HTTP entry point: `uvicorn --factory web:create_app` (see `make run`)."""
+"""The HTTP entry points: `uvicorn --factory web:create_app` (see `make run`), and `app` for a
+serverless platform (vercel.json), which builds the service on its first request."""
 
 from src.adapters.http.app import create_app
+from src.adapters.http.serverless import LazyApp
 
-__all__ = ["create_app"]
+app = LazyApp()
+
+__all__ = ["app", "create_app"]

@@ -1,6 +1,6 @@
-"""The README's strategy table: each strategy of the embedded model on data/benchmark.jsonl, and
-the default LLM on the prototype's labelled values (../shared/prototype-data), each product with
-few-shot examples from the other products only.
+"""The README's strategy tables: each strategy of the embedded model on the prototype's labelled
+values (../shared/prototype-data), each product with few-shot examples from the other products
+only, and on data/benchmark.jsonl.
 
     make evaluate        # or: .venv/bin/python bench/strategies.py [--llm NAME]... [--no-prototype]
 
@@ -98,7 +98,7 @@ def main() -> None:
     llms = args.llm or STRATEGIES
     if not args.no_prototype:
         rows = prototype_benchmark(PROTOTYPE / "examples.json")
-        reports = evaluate(rows, PROTOTYPE / "fields.json", PROTOTYPE / "examples.json", llms[:1], True)
+        reports = evaluate(rows, PROTOTYPE / "fields.json", PROTOTYPE / "examples.json", llms, True)
         report_all("Prototype's labelled values, few-shot examples from other products only", reports, args.out, "prototype")
     if not args.no_benchmark:
         data = REPO / "data"

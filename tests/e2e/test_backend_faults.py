@@ -73,6 +73,15 @@ def test_a_500_that_lasts_is_an_error_with_its_reason_and_the_other_fields_answe
     assert llm.calls == 4  # culot, its 2 retries, and the other field
 
 
+def test_a_permanent_error_is_not_retried(make_faulty: ClientFactory, llm: LoopbackLLM) -> None:
+    client = make_faulty(LLM_MAX_RETRIES="2")
+    llm.default = "401"
+
+    body, _ = ask(client, "loopback-alone")
+
+    assert body["fields"][CULOT]["status"] == "error" and "401" in body["fields"][CULOT]["error"]
+    assert llm.calls == 1
+
 def test_a_backend_that_never_answers_ends_at_the_deadline(make_faulty: ClientFactory, llm: LoopbackLLM) -> None:
     client = make_faulty(LLM_QUERY_TIMEOUT="2")
     llm.default = "never"

@@ -128,3 +128,30 @@ def test_a_body_over_the_limit_is_refused_before_it_is_parsed(make_client: Clien
     # Starlette answers in plain text when Content-Length announced the size, in JSON when it
     # counted the bytes of a chunked body.
     assert response.headers["content-type"].startswith("application/json" if chunked else "text/plain")
+
+
+def test_what_the_fuzzer_found_is_a_422_naming_the_part(client: TestClient) -> None:
+    """Bodies schemathesis sent that were once a 400 or accepted against the schema."""
+    not_utf8 = client.post(LOOKUP, content=b'{"description": "\xff\xfe"}', headers={"content-type": "application/json"})
+    blank_code = client.post(LOOKUP, json={"description": LAMP, "fields": ["EF000042", "\x85"]})
+    empty_llm = client.post(LOOKUP, json={**BODY, "llm": ""})
+
+    assert not_utf8.status_code == 422 and not_utf8.json()["detail"][0]["loc"] == ["body"]
+    assert blank_code.status_code == 422 and blank_code.json()["detail"][0]["loc"] == ["body", "fields", 1]
+    assert empty_llm.status_code == 422 and empty_llm.json()["detail"][0]["loc"] == ["body", "llm"]
+    assert client.post(LOOKUP, json={**BODY, "fields": [" EF000042 "]}).json() == {"EF000042": "E27"}
+
+
+def test_the_schema_describes_the_key_the_limits_and_every_error(make_client: ClientFactory) -> None:
+    schema = make_client(MAX_FIELDS="7").get("/openapi.json").json()
+
+    lookup = schema["paths"][LOOKUP]["post"]
+    assert {"200", "401", "413", "422", "429", "503"} <= set(lookup["responses"])
+    assert "Retry-After" in lookup["responses"]["429"]["headers"]
+    assert lookup["security"] == [{"apiKey": []}]
+    scheme = schema["components"]["securitySchemes"]["apiKey"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    body = schema["components"]["schemas"]["LookupBody"]["properties"]
+    assert body["fields"]["maxItems"] == 7 and body["description"]["maxLength"] == 10_000
+    assert {"enum": ["mock"], "type": "string"} in body["llm"]["anyOf"]
+    assert "security" not in schema["paths"]["/health"]["get"]

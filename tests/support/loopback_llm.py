@@ -1,5 +1,5 @@
 """An OpenAI-compatible chat server on loopback that misbehaves on cue: it answers 429 (with
-Retry-After), 500, never, or a well-formed completion; and, like a model that obeys whatever
+Retry-After), 500, 401, never, or a well-formed completion; and, like a model that obeys whatever
 it reads, it answers "HACKED" when the prompt asks it to.
 
     with LoopbackLLM() as llm:
@@ -73,6 +73,8 @@ def _handler(llm: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
                 self._reply(429, {"error": {"message": "slow down"}}, {"Retry-After": f"{llm.retry_after_s:g}"})
             elif behaviour == "500":
                 self._reply(500, {"error": {"message": "the model crashed"}})
+            elif behaviour == "401":
+                self._reply(401, {"error": {"message": "invalid api key"}})
             else:
                 self._reply(200, _completion(_answer(body)))
 

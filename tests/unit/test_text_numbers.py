@@ -36,3 +36,15 @@ def test_other_fields_and_texts_without_numbers_keep_the_typed_schema() -> None:
     assert STRATEGY.answer_schema(SOCKET, "Ampoule E27 40W") == plain.answer_schema(SOCKET)
     assert STRATEGY.answer_schema(WIDTH_MM, "Pack WC blanc") == plain.answer_schema(WIDTH_MM)
     assert STRATEGY.parse(HEIGHT_CM, '{"value": 400}').value == 400
+
+
+def test_numbers_after_the_words_in_another_kind_of_unit_do_not_count() -> None:
+    cable = Field("EF000047", "longueur du câble (m)", FieldType.NUMBER, unit="m")
+    # "3G2,5" follows "câble" but 3 g is no length: every number is a candidate, 50 m among them
+    candidates = number_candidates(cable, "Câble rigide 3G2,5 mm², couronne 50 m")
+    assert candidates[0] == 3 and 50 in candidates
+
+
+def test_a_dimension_strings_unit_is_every_one_of_its_numbers() -> None:
+    length = Field("EF001438", "longueur (mm)", FieldType.NUMBER, unit="mm")
+    assert number_candidates(length, "Baignoire 170 x 75 cm, 190 litres") == [170, 1700, 75, 750, 190]
