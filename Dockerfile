@@ -5,6 +5,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends build-essential
 COPY pyproject.toml README.md ./
 COPY src ./src
 COPY config ./config
+# A portable llama.cpp build (see the Makefile: the native one crashes where AMX is advertised).
+ENV CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON"
 RUN pip install --no-cache-dir ".[local]"
 COPY . .
 ENV DATABASE_URL=sqlite:///data/lookup.db WEB_CONCURRENCY=2 PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus

@@ -5,8 +5,13 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
+# llama.cpp built for any x86-64 CPU with AVX2 rather than -march=native: on a virtual machine
+# that advertises AMX (this one does), the native build's AMX kernels crash with SIGSEGV in
+# ggml_backend_amx_mul_mat at the first completion. Override CMAKE_ARGS to build otherwise.
+CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+export CMAKE_ARGS
 
-.PHONY: install install-dev run serve migrate provision test test-fast lint-imports bench bench-faults evaluate clean
+.PHONY: install install-dev test-servers run serve migrate provision test test-fast lint-imports bench bench-faults evaluate clean
 
 ## install: the service with the embedded model (llama.cpp compiles once, then comes from pip's cache)
 install: $(VENV)/.installed
@@ -32,12 +37,21 @@ provision: migrate
 run: provision
 	$(PY) -m uvicorn --factory web:create_app --host $(HOST) --port $(PORT)
 
+## test-servers: the PostgreSQL 15 and Redis binaries the suite starts throwaway servers from (apt, when missing)
+test-servers:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
+		(echo "installing PostgreSQL 15" && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 postgresql-contrib >/dev/null)
+	@command -v redis-server >/dev/null || \
+		(echo "installing redis-server" && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null)
+
 ## test: the whole suite, on a throwaway PostgreSQL and on SQLite, real model included
-test: install-dev lint-imports
+test: install-dev test-servers lint-imports
 	$(PY) -m pytest
 
 ## test-fast: everything but the tests that run the real model
-test-fast: install-dev lint-imports
+test-fast: install-dev test-servers lint-imports
 	$(PY) -m pytest -m "not model"
 
 lint-imports: install-dev

@@ -12,6 +12,7 @@ import pytest
 from config.settings import Settings
 from src.adapters.storage.database import is_postgres
 from src.bootstrap import Container, bootstrap
+from tests.support.llama_server import llama_server as serving_llama
 from tests.support.postgres import ThrowawayPostgres
 
 REPO = Path(__file__).resolve().parents[1]
@@ -84,3 +85,11 @@ def make_container(database_url: str) -> Iterator[ContainerFactory]:
 @pytest.fixture
 def container(make_container: ContainerFactory) -> Container:
     return make_container()
+
+
+@pytest.fixture(scope="session")
+def llama_server() -> Iterator[str]:
+    """The base URL (`…/v1`) of a real OpenAI-compatible server serving the embedded Gemma,
+    started once for the session by the first test that needs it."""
+    with serving_llama() as base_url:
+        yield base_url

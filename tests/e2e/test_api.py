@@ -6,6 +6,8 @@ import json
 
 from fastapi.testclient import TestClient
 
+from tests.e2e.conftest import ClientFactory
+
 LAMP = "Lampe incandescente forme Standard 60X103 12V 40W E27"
 LOOKUP = "/api/product/fields/lookup"
 
@@ -31,7 +33,7 @@ def test_detail_says_status_raw_output_timing_and_llm(client: TestClient) -> Non
     assert culot["elapsed_ms"] >= 0 and culot["usage"]["prompt_tokens"] > 0
     assert body["fields"]["EF424242"] == {
         "value": None, "status": "unknown_field", "raw": None, "elapsed_ms": 0.0,
-        "error": None, "llm": None, "usage": None, "cached": False,
+        "error": None, "llm": None, "usage": None, "cached": False, "source": "model",
     }
 
 
@@ -91,3 +93,13 @@ def test_openapi_and_swagger_are_served(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
     assert {LOOKUP, "/api/llms", "/api/fields", "/api/fields/{code}", "/health"} <= set(paths)
+
+
+def test_detail_says_when_the_prepass_answered_without_the_model(make_client: ClientFactory) -> None:
+    client = make_client(config_module="config.example")
+
+    response = client.post(f"{LOOKUP}?detail=true", json={"description": LAMP, "fields": ["EF000042"]})
+
+    culot = response.json()["fields"]["EF000042"]
+    assert (culot["value"], culot["status"], culot["source"]) == ("E27", "ok", "prepass")
+    assert culot["usage"] is None

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from src.domain.model import FieldOutcome, LookupResult, OutcomeStatus
+from src.domain.model import FieldOutcome, LookupResult, OutcomeSource, OutcomeStatus
 
 JSONValue = float | int | str | bool | None
 NOT_BLANK = {"pattern": r"[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"}
@@ -67,6 +67,9 @@ class FieldDetail(BaseModel):
     llm: str | None = None
     usage: Usage | None = None
     cached: bool = False
+    source: OutcomeSource = Field(
+        default=OutcomeSource.MODEL, description="What answered: the model, or the pre-pass's rules on the text."
+    )
 
     @classmethod
     def of(cls, outcome: FieldOutcome) -> FieldDetail:
@@ -80,6 +83,7 @@ class FieldDetail(BaseModel):
             llm=outcome.llm,
             usage=Usage(prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens) if usage else None,
             cached=outcome.cached,
+            source=outcome.source,
         )
 
 
