@@ -35,7 +35,9 @@ def running_server(workers: int = 1, **env: str) -> Iterator[str]:
             **env,
         }
         for command in (["migrate"], ["provision"]):
-            subprocess.run([sys.executable, "cli.py", *command], cwd=REPO, env=environ, check=True, capture_output=True)
+            done = subprocess.run([sys.executable, "cli.py", *command], cwd=REPO, env=environ, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise RuntimeError(f"cli.py {command[0]} failed ({done.returncode}): {done.stderr.strip()}")
         port = _free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "web:create_app", "--host", "127.0.0.1",

@@ -9,8 +9,9 @@ import httpx
 from fastapi.testclient import TestClient
 
 from bench.server import running_server
-from src.adapters.data_files import read_fields
+from src.adapters.data_files import read_examples, read_fields
 from src.domain.model import FieldType
+from src.domain.provisioning import ExampleRecord
 from tests.conftest import PROJECT_DATA
 from tests.e2e.conftest import ClientFactory
 
@@ -65,6 +66,21 @@ def test_changing_a_fields_options_misses_the_cache(client: TestClient) -> None:
     assert body["fields"]["EF000035"]["cached"] is True
 
 
+def test_new_examples_empty_the_cache_and_the_same_ones_again_do_not(client: TestClient) -> None:
+    lookup_until_cached(client)
+    container = client.app.state.container  # type: ignore[attr-defined]
+    examples = read_examples(PROJECT_DATA / "examples.json")
+
+    container.provisioning.provision([], examples)  # the same examples again
+    again = client.post(LOOKUP, json={"description": LAMP, "fields": CODES}).json()
+    new = ExampleRecord("EF000042", "Ampoule LED poire 9W culot E14, blanc chaud", "E14", "test", "record 1")
+    container.provisioning.provision([], [new])
+    after = client.post(LOOKUP, json={"description": LAMP, "fields": CODES}).json()
+
+    assert all(detail["cached"] for detail in again["fields"].values())
+    assert not any(detail["cached"] for detail in after["fields"].values())
+
+
 def test_the_cache_can_be_turned_off(make_client: ClientFactory) -> None:
     client = make_client(LOOKUP_CACHE="off")
     client.post(LOOKUP, json={"description": LAMP, "fields": CODES})
@@ -98,10 +114,10 @@ def test_request_ids_are_honoured_or_made(client: TestClient) -> None:
 
 def test_streaming_sends_each_field_as_it_is_done_then_a_summary() -> None:
     codes = ["EF000042", "EF000035", "EF000007", "EF424242"]
-    with running_server(LLM_QUERY_TIMEOUT="2", MOCK_STALL_FIELDS="EF000042", LOOKUP_CACHE="off") as base:
+    with running_server(LLM_QUERY_TIMEOUT="4", MOCK_STALL_FIELDS="EF000042", LOOKUP_CACHE="off") as base:
         started = time.monotonic()
         arrivals: list[tuple[float, dict]] = []
-        with httpx.stream("POST", f"{base}/api/product/fields/lookup/stream", json={"description": LAMP, "fields": codes}, timeout=10) as response:
+        with httpx.stream("POST", f"{base}/api/product/fields/lookup/stream", json={"description": LAMP, "fields": codes}, timeout=20) as response:
             assert response.headers["content-type"].startswith("application/x-ndjson")
             for line in response.iter_lines():
                 arrivals.append((time.monotonic() - started, json.loads(line)))
@@ -112,7 +128,7 @@ def test_streaming_sends_each_field_as_it_is_done_then_a_summary() -> None:
     assert {event["field"] for event in fields} == set(codes)
     assert fields[-1]["status"] == "timeout"
     first_time = arrivals[0][0]
-    assert first_time < 1.0 and arrivals[-1][0] >= 1.9
+    assert first_time < 2.0 and arrivals[-1][0] >= 3.9  # the first long before the deadline
     assert summary["summary"] is True and summary["statuses"]["EF424242"] == "unknown_field"
     assert summary["values"]["EF000035"] is not None
 

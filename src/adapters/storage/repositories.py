@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from peewee import SQL, Database, InterfaceError, OperationalError, SqliteDatabase
 
-from src.adapters.storage.tables import ExampleRow, FieldRow
+from src.adapters.storage.tables import ExampleRow, FieldRow, LookupCacheRow
 from src.domain.errors import StorageUnavailableError
 from src.domain.model import Example, Field, FieldType
 from src.domain.ports import ProvisionReport
@@ -19,6 +19,7 @@ T = TypeVar("T")
 
 # The two reads of every lookup are written out: building them through the ORM cost more than
 # running them.
+_ABSENT = object()
 _FIELD_COLUMNS = (FieldRow.code, FieldRow.label, FieldRow.type, FieldRow.options, FieldRow.unit, FieldRow.description)
 _FIELDS_BY_CODE = "SELECT code, label, type, options, unit, description FROM field WHERE code IN ({codes})"
 _MOST_SIMILAR = """
@@ -135,16 +136,20 @@ class PeeweeCatalogueStore(PeeweeRepository):
 
         rows = list({(e.field_code, context_hash(e.context)): _example_row(e) for e in examples}.values())
         keys = {(row["field"], row["context_hash"]) for row in rows}
-        existing_examples = 0
+        stored: dict[tuple[str, str], str | None] = {}
         if rows:
             touched = {row["field"] for row in rows}
-            existing_examples = sum(
-                1
-                for key in ExampleRow.select(ExampleRow.field, ExampleRow.context_hash)
+            stored = {
+                (field, digest): value
+                for field, digest, value in ExampleRow.select(ExampleRow.field, ExampleRow.context_hash, ExampleRow.value)
                 .where(ExampleRow.field.in_(list(touched)))
                 .tuples()
-                if key in keys
-            )
+                if (field, digest) in keys
+            }
+        existing_examples = len(stored)
+        if any(stored.get((row["field"], row["context_hash"]), _ABSENT) != row["value"] for row in rows):
+            # New or changed examples change the few-shot prompts: answers given before are stale.
+            LookupCacheRow.delete().execute()
         for batch in _batches(rows):
             ExampleRow.insert_many(batch).on_conflict(
                 conflict_target=[ExampleRow.field, ExampleRow.context_hash],
