@@ -24,11 +24,12 @@ LAMP = "Lampe incandescente forme Standard 60X103 12V 40W E27"
 
 
 def scenario(name: str, requests: int, **env: str) -> None:
-    with running_server(LLM_QUERY_TIMEOUT="2", MOCK_LATENCY_MS="200", **env) as base:
+    # The cache off: every request asks the backend again, as a new product would.
+    with running_server(LLM_QUERY_TIMEOUT="2", MOCK_LATENCY_MS="200", LOOKUP_CACHE="off", **env) as base:
         codes = [f["code"] for f in httpx.get(f"{base}/api/fields").json()][:20]
         if "EF000042" not in codes:
             codes = ["EF000042", *codes[:19]]
-        timings, statuses = [], Counter()
+        timings, statuses, errors = [], Counter(), Counter()
         for _ in range(requests):
             started = time.perf_counter()
             body = httpx.post(
@@ -37,11 +38,14 @@ def scenario(name: str, requests: int, **env: str) -> None:
             ).json()
             timings.append(time.perf_counter() - started)
             statuses.update(detail["status"] for detail in body["fields"].values())
+            errors.update(d["error"] for d in body["fields"].values() if d["status"] == "error")
         per_request = {status: count / requests for status, count in statuses.items()}
         print(
             f"{name:<38} median {statistics.median(timings):.3f} s  worst {max(timings):.3f} s  "
             f"fields per request: {per_request}"
         )
+        for error, count in errors.items():
+            print(f"    error ×{count}: {error}")
 
 
 def main() -> None:

@@ -34,8 +34,8 @@ def run_wrk(base: str, seconds: int, unique: bool) -> dict[str, str]:
     output = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
     figures = {
         "req/s": re.search(r"Requests/sec:\s+([\d.]+)", output).group(1),
-        "p50": re.search(r"50%\s+(\S+)", output).group(1),
-        "p99": re.search(r"99%\s+(\S+)", output).group(1),
+        "p50": re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1),
+        "p99": re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1),
     }
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     figures["non-200"] = errors.group(1) if errors else "0"

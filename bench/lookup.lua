@@ -1,6 +1,18 @@
 -- wrk script: POST lookups of 8 fields. UNIQUE=1 makes every description different (no cache hit).
 local unique = os.getenv("UNIQUE") == "1"
 local counter = 0
+local threads = 0
+
+-- Each thread its own random sequence: unseeded, every run (and thread) would send the same
+-- "unique" descriptions again, and a run after the warm-up would hit the cache.
+setup = function(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+
+init = function(args)
+  math.randomseed(os.time() * 100 + (id or 0))
+end
 local fields = '["EF000042","EF000035","EF000044","EF000007","EF000008","EF000040","EF000049","EF000018"]'
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"

@@ -22,7 +22,14 @@ def similarity(left: str | None, right: str | None) -> float:
     """Shared trigrams over all trigrams of both texts, from 0 to 1, as pg_trgm's similarity()."""
     if not left or not right:
         return 0.0
-    a, b = trigrams(left), trigrams(right)
-    shared = len(a & b)
-    union = len(a) + len(b) - shared
+    return similarity_to(trigrams(left), right)
+
+
+def similarity_to(grams: frozenset[str], text: str | None) -> float:
+    """similarity() of a text whose trigrams are `grams` (computed once) and `text`."""
+    if not text:
+        return 0.0
+    other = trigrams(text)
+    shared = len(grams & other)
+    union = len(grams) + len(other) - shared
     return shared / union if union else 0.0

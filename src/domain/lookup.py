@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator
 from concurrent.futures import Executor, Future, wait
@@ -67,6 +68,9 @@ class FieldLookupService:
         self._cache = cache or NoCache()
         self._observer = observer
         self._limits = limits or RequestLimits()
+        self._unsaved: dict[str, CachedAnswer] = {}
+        self._unsaved_lock = threading.Lock()
+        self._writing = False
 
     def lookup(self, request: LookupRequest) -> LookupResult:
         """Blocks until every field is answered or the deadline passes."""
@@ -142,16 +146,32 @@ class FieldLookupService:
             and o.llm == flight.llm.name  # a fallback's answer is not the asked LLM's to keep
         }
         if fresh:
-            self._executor.submit(self._store_in_cache, fresh)
+            self._remember(fresh)
         if self._observer is not None:
             self._observer.lookup_finished(result)
         return result
 
-    def _store_in_cache(self, answers: dict[str, CachedAnswer]) -> None:
-        try:
-            self._cache.put_many(answers)
-        except Exception:  # a cache that cannot be written must not fail lookups
-            log.warning("could not store %d answers in the lookup cache", len(answers), exc_info=True)
+    def _remember(self, answers: dict[str, CachedAnswer]) -> None:
+        """Queues answers for the cache; one writer on the pool stores them, many requests'
+        answers in one write when they come faster than it writes."""
+        with self._unsaved_lock:
+            self._unsaved.update(answers)
+            if self._writing:
+                return
+            self._writing = True
+        self._executor.submit(self._store_in_cache)
+
+    def _store_in_cache(self) -> None:
+        while True:
+            with self._unsaved_lock:
+                answers, self._unsaved = self._unsaved, {}
+                if not answers:
+                    self._writing = False
+                    return
+            try:
+                self._cache.put_many(answers)
+            except Exception:  # a cache that cannot be written must not fail lookups
+                log.warning("could not store %d answers in the lookup cache", len(answers), exc_info=True)
 
     def _collect(self, flight: _InFlight) -> LookupResult:
         waited_ms = (time.monotonic() - flight.started) * 1000

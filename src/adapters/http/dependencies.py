@@ -9,7 +9,8 @@ from fastapi import Depends, Request
 from src.bootstrap import Container
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:
+    """Async so that FastAPI calls it on the event loop, not through a thread of its pool."""
     return request.app.state.container
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ from typing import TypeVar
 from peewee import SQL, Database, InterfaceError, OperationalError, SqliteDatabase
 
 from src.adapters.storage.tables import ExampleRow, FieldRow, LookupCacheRow
+from src.adapters.trigrams import similarity_to, trigrams
 from src.domain.errors import StorageUnavailableError
 from src.domain.model import Example, Field, FieldType
 from src.domain.ports import ProvisionReport
@@ -33,6 +35,13 @@ SELECT field_code, context, value FROM (
 WHERE rank <= {p}
 ORDER BY field_code, rank
 """
+
+_EXAMPLES_OF = """
+SELECT json_group_array(json_array(id, field_code, context, context_hash, value))
+FROM example WHERE field_code IN ({codes})
+"""
+"""The examples of some fields as one JSON row: sqlite3 releases and takes back the GIL for every
+row it steps through, which costs a context switch per row when other threads want the GIL."""
 
 
 def context_hash(context: str) -> str:
@@ -85,7 +94,9 @@ class PeeweeFieldRepository(PeeweeRepository):
 
 
 class PeeweeExampleRepository(PeeweeRepository):
-    """Ranks examples with `similarity()`: pg_trgm's on PostgreSQL, the same in Python on SQLite."""
+    """Ranks examples by pg_trgm's `similarity()`: in SQL on PostgreSQL; on SQLite, in Python
+    over the fields' examples read in one query (the same function, in SQL, would call back into
+    Python once per example, and under concurrent requests each call waits for the GIL)."""
 
     def most_similar(
         self,
@@ -96,21 +107,43 @@ class PeeweeExampleRepository(PeeweeRepository):
     ) -> dict[str, list[Example]]:
         if not field_codes or k <= 0:
             return {}
-        param = self._database.param
-        sql = _MOST_SIMILAR.format(
-            p=param,
-            codes=_placeholders(self._database, len(field_codes)),
-            exclude=f"AND context_hash <> {param}" if exclude_context is not None else "",
-        )
-        params: list[object] = [description, *field_codes]
-        if exclude_context is not None:
-            params.append(context_hash(exclude_context))
-        params.append(k)
-        rows = self._run(lambda: self._database.execute_sql(sql, params).fetchall())
+        excluded = context_hash(exclude_context) if exclude_context is not None else None
+        if isinstance(self._database, SqliteDatabase):
+            rows = self._ranked_in_python(field_codes, description, k, excluded)
+        else:
+            rows = self._ranked_in_sql(field_codes, description, k, excluded)
         found: dict[str, list[Example]] = {}
         for code, context, value in rows:
             found.setdefault(code, []).append(Example(code, context, _decoded(value)))
         return found
+
+    def _ranked_in_sql(
+        self, field_codes: Sequence[str], description: str, k: int, excluded: str | None
+    ) -> list[tuple[str, str, str | None]]:
+        param = self._database.param
+        sql = _MOST_SIMILAR.format(
+            p=param,
+            codes=_placeholders(self._database, len(field_codes)),
+            exclude=f"AND context_hash <> {param}" if excluded is not None else "",
+        )
+        params: list[object] = [description, *field_codes, *([excluded] if excluded is not None else []), k]
+        return self._run(lambda: self._database.execute_sql(sql, params).fetchall())
+
+    def _ranked_in_python(
+        self, field_codes: Sequence[str], description: str, k: int, excluded: str | None
+    ) -> list[tuple[str, str, str | None]]:
+        sql = _EXAMPLES_OF.format(codes=_placeholders(self._database, len(field_codes)))
+        [(rows,)] = self._run(lambda: self._database.execute_sql(sql, list(field_codes)).fetchall())
+        wanted = trigrams(description)
+        by_field: dict[str, list[tuple[float, int, str, str | None]]] = {}
+        for row_id, code, context, digest, value in json.loads(rows):
+            if digest != excluded:
+                by_field.setdefault(code, []).append((-similarity_to(wanted, context), row_id, context, value))
+        return [
+            (code, context, value)
+            for code in sorted(by_field)
+            for _, _, context, value in heapq.nsmallest(k, by_field[code])
+        ]
 
     def count(self) -> int:
         return self._run(lambda: ExampleRow.select().count())
