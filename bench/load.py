@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/load.py [--seconds 15] [--workers 1]
 
-Scenarios: an instant backend, a backend taking 200 ms a call (every description new, so no
-cache hit), and the same description again and again (cache hits). Prints req/s, p50 and p99.
+Scenarios: an instant backend (every description new, so no cache hit; and with the cache off),
+a backend taking 200 ms a call (no cache hit), and the same description again and again (cache
+hits). Prints req/s, p50 and p99.
 Needs wrk (Debian package `wrk`).
 """
 
@@ -23,6 +24,7 @@ from bench.server import running_server  # noqa: E402
 SCRIPT = Path(__file__).with_name("lookup.lua")
 SCENARIOS = [
     ("instant backend, cache misses", {"MOCK_LATENCY_MS": "0"}, True),
+    ("instant backend, cache off", {"MOCK_LATENCY_MS": "0", "LOOKUP_CACHE": "off"}, True),
     ("200 ms backend, cache misses", {"MOCK_LATENCY_MS": "200"}, True),
     ("cache hits", {"MOCK_LATENCY_MS": "200"}, False),
 ]

@@ -8,7 +8,6 @@ from functools import lru_cache
 _WORD = re.compile(r"[^\W_]+")
 
 
-@lru_cache(maxsize=65536)
 def trigrams(text: str) -> frozenset[str]:
     """pg_trgm's trigram set: each lower-cased word padded with two spaces before, one after."""
     grams: set[str] = set()
@@ -18,18 +17,17 @@ def trigrams(text: str) -> frozenset[str]:
     return frozenset(grams)
 
 
-def similarity(left: str | None, right: str | None) -> float:
-    """Shared trigrams over all trigrams of both texts, from 0 to 1, as pg_trgm's similarity()."""
-    if not left or not right:
-        return 0.0
-    return similarity_to(trigrams(left), right)
+_example_trigrams = lru_cache(maxsize=16384)(trigrams)
+"""The trigrams of the examples' texts, which come back with every lookup; product descriptions,
+new each time, are not kept."""
 
 
 def similarity_to(grams: frozenset[str], text: str | None) -> float:
-    """similarity() of a text whose trigrams are `grams` (computed once) and `text`."""
+    """pg_trgm's similarity() of a text whose trigrams are `grams` (a description's, computed
+    once a lookup) and an example's `text`: shared trigrams over all trigrams of both, 0 to 1."""
     if not text:
         return 0.0
-    other = trigrams(text)
+    other = _example_trigrams(text)
     shared = len(grams & other)
     union = len(grams) + len(other) - shared
     return shared / union if union else 0.0

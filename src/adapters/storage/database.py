@@ -8,7 +8,6 @@ from urllib.parse import unquote, urlparse
 from peewee import Database, DatabaseProxy, SqliteDatabase
 from playhouse.pool import PooledPostgresqlDatabase
 
-from src.adapters.trigrams import similarity
 
 database_proxy = DatabaseProxy()
 """What the tables are bound to; `open_database` points it at the real database."""
@@ -20,7 +19,7 @@ class UnsupportedDatabaseURL(ValueError):
 
 def open_database(url: str, pool_size: int = 20) -> Database:
     """The database of `url` (sqlite:///path or postgresql://user:pw@host:port/name), bound to
-    the tables. An SQLite file's folder is created; SQLite gains pg_trgm's similarity()."""
+    the tables. An SQLite file's folder is created."""
     database = _database_for(url, pool_size)
     database_proxy.initialize(database)
     return database
@@ -57,7 +56,6 @@ def _sqlite(path: str) -> SqliteDatabase:
         pragmas={"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 10000, "synchronous": "normal"},
         check_same_thread=False,
     )
-    database.register_function(similarity, "similarity", 2, deterministic=True)
     return database
 
 

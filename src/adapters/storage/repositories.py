@@ -19,9 +19,10 @@ from src.domain.ports import ProvisionReport
 
 T = TypeVar("T")
 
+_ABSENT = object()
+
 # The two reads of every lookup are written out: building them through the ORM cost more than
 # running them.
-_ABSENT = object()
 _FIELD_COLUMNS = (FieldRow.code, FieldRow.label, FieldRow.type, FieldRow.options, FieldRow.unit, FieldRow.description)
 _FIELDS_BY_CODE = "SELECT code, label, type, options, unit, description FROM field WHERE code IN ({codes})"
 _MOST_SIMILAR = """
