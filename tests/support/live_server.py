@@ -7,18 +7,16 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
 from config.settings import Settings
 from src.bootstrap import bootstrap
 from tests.conftest import REPO, empty_tables
 from tests.e2e.conftest import provisioned
+from tests.support.polling import wait_until_answers
 from tests.support.postgres import free_port
 
 
@@ -57,7 +55,7 @@ def live_server(database_url: str, **env: str) -> Iterator[LiveServer]:
         )
     server = LiveServer(f"http://127.0.0.1:{port}", process, Path(log.name))
     try:
-        _wait_until_up(server)
+        wait_until_answers(f"{server.base_url}/health", server.process, server.output, "uvicorn", seconds=30)
         yield server
     finally:
         if process.poll() is None:
@@ -68,17 +66,3 @@ def live_server(database_url: str, **env: str) -> Iterator[LiveServer]:
                 process.kill()
                 process.wait()
         server.log.unlink(missing_ok=True)
-
-
-def _wait_until_up(server: LiveServer, seconds: float = 30) -> None:
-    give_up = time.monotonic() + seconds
-    while time.monotonic() < give_up:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"uvicorn exited with {server.process.returncode}:\n{server.output()}")
-        try:
-            if httpx.get(f"{server.base_url}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"the server at {server.base_url} did not start:\n{server.output()}")

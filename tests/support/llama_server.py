@@ -3,28 +3,16 @@ the embedded Gemma file: the real server behind `config.openai` in the tests."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-
 from src.connectors.llama_cpp import default_threads, embedded_gemma_path
-
-
-class ServerFailedError(RuntimeError):
-    """The server exited or did not answer in time; the message holds its log."""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.support.polling import wait_until_answers
+from tests.support.postgres import free_port
 
 
 @contextmanager
@@ -45,7 +33,7 @@ def llama_server() -> Iterator[str]:
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}/v1"
     try:
-        _wait_until_serving(server, base_url, Path(log.name))
+        wait_until_answers(f"{base_url}/models", server, Path(log.name).read_text, "llama_cpp.server")
         yield base_url
     finally:
         server.terminate()
@@ -56,19 +44,3 @@ def llama_server() -> Iterator[str]:
             server.wait()
         log.close()
         Path(log.name).unlink(missing_ok=True)
-
-
-def _wait_until_serving(server: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
-    give_up = time.monotonic() + 60
-    while time.monotonic() < give_up:
-        if server.poll() is not None:
-            raise ServerFailedError(f"llama_cpp.server exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{base_url}/models", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise ServerFailedError(f"llama_cpp.server did not answer within 60 s:\n{log.read_text()}")
-
-
