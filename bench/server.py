@@ -4,24 +4,17 @@ SQLite database, for benchmarks."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
+from tests.support.postgres import free_port
+from tests.support.processes import stop, wait_until_answers
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager
@@ -38,7 +31,7 @@ def running_server(workers: int = 1, **env: str) -> Iterator[str]:
             done = subprocess.run([sys.executable, "cli.py", *command], cwd=REPO, env=environ, capture_output=True, text=True)
             if done.returncode != 0:
                 raise RuntimeError(f"cli.py {command[0]} failed ({done.returncode}): {done.stderr.strip()}")
-        port = _free_port()
+        port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "web:create_app", "--host", "127.0.0.1",
              "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
@@ -46,20 +39,7 @@ def running_server(workers: int = 1, **env: str) -> Iterator[str]:
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_until_up(base)
+            wait_until_answers(f"{base}/health", server, lambda: "", "uvicorn", seconds=30)
             yield base
         finally:
-            server.terminate()
-            server.wait(timeout=30)
-
-
-def _wait_until_up(base: str, seconds: float = 30) -> None:
-    give_up = time.monotonic() + seconds
-    while time.monotonic() < give_up:
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"the server at {base} did not start")
+            stop(server)

@@ -16,8 +16,8 @@ from config.settings import Settings
 from src.bootstrap import bootstrap
 from tests.conftest import REPO, empty_tables
 from tests.e2e.conftest import provisioned
-from tests.support.polling import wait_until_answers
 from tests.support.postgres import free_port
+from tests.support.processes import stop, wait_until_answers
 
 
 @dataclass
@@ -58,11 +58,5 @@ def live_server(database_url: str, **env: str) -> Iterator[LiveServer]:
         wait_until_answers(f"{server.base_url}/health", server.process, server.output, "uvicorn", seconds=30)
         yield server
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop(process)
         server.log.unlink(missing_ok=True)

@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from src.connectors.llama_cpp import default_threads, embedded_gemma_path
-from tests.support.polling import wait_until_answers
 from tests.support.postgres import free_port
+from tests.support.processes import stop, wait_until_answers
 
 
 @contextmanager
@@ -36,11 +36,6 @@ def llama_server() -> Iterator[str]:
         wait_until_answers(f"{base_url}/models", server, Path(log.name).read_text, "llama_cpp.server")
         yield base_url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server, seconds=10)
         log.close()
         Path(log.name).unlink(missing_ok=True)

@@ -8,7 +8,6 @@ from urllib.parse import unquote, urlparse
 from peewee import Database, DatabaseProxy, SqliteDatabase
 from playhouse.pool import PooledPostgresqlDatabase
 
-
 database_proxy = DatabaseProxy()
 """What the tables are bound to; `open_database` points it at the real database."""
 

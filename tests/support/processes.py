@@ -1,4 +1,4 @@
-"""Waiting for a server started by the tests to answer."""
+"""Servers the tests and benchmarks start as processes: waiting for one to answer, stopping it."""
 
 from __future__ import annotations
 
@@ -25,3 +25,15 @@ def wait_until_answers(
             pass
         time.sleep(0.1)
     raise RuntimeError(f"{name} did not answer {url} within {seconds:g} s:\n{output()}")
+
+
+def stop(process: subprocess.Popen[bytes], seconds: float = 30) -> None:
+    """SIGTERM, then SIGKILL if the process has not exited within `seconds`."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
