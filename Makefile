@@ -10,6 +10,10 @@ export PIP_DISABLE_PIP_VERSION_CHECK = 1
 # ggml_backend_amx_mul_mat at the first completion. Override CMAKE_ARGS to build otherwise.
 CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 export CMAKE_ARGS
+# pip's wheel cache does not key on CMAKE_ARGS: a wheel built earlier with -march=native comes back
+# from it as is. Its system info then lists AMX or AVX-512, which the portable build never has.
+LLAMA_BUILT_FOR_THIS_CPU := import llama_cpp, sys; info = llama_cpp.llama_print_system_info().decode(); \
+	sys.exit(0 if "AMX" in info or "AVX512" in info else 1)
 
 .PHONY: install install-dev test-servers run serve migrate provision test test-fast lint-imports bench bench-faults evaluate clean
 
@@ -19,6 +23,13 @@ $(VENV)/.installed: pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[local]"
+	@if [ "$(origin CMAKE_ARGS)" = file ] && $(PY) -c '$(LLAMA_BUILT_FOR_THIS_CPU)'; then \
+		echo "llama.cpp came from a wheel in pip's cache built with -march=native (AMX/AVX-512): rebuilding it portably"; \
+		$(PY) -m pip cache remove llama_cpp_python >/dev/null || true; \
+		$(PY) -m pip install --quiet --force-reinstall --no-deps \
+			"llama-cpp-python[server]==$$($(PY) -c 'import llama_cpp; print(llama_cpp.__version__)')"; \
+		if $(PY) -c '$(LLAMA_BUILT_FOR_THIS_CPU)'; then echo "llama.cpp is still a native build" >&2; exit 1; fi; \
+	fi
 	touch $@
 
 ## install-dev: the service, the embedded model and the test tools
