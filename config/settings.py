@@ -29,6 +29,8 @@ class Settings:
     db_pool_size: int = 20
     lookup_cache: bool = True
     lookup_cache_ttl: float | None = None
+    catalogue_refresh_seconds: float = 1.0
+    """How often a process holding an SQLite catalogue in memory checks that it is current."""
     metrics_multiprocess: bool = False
     max_description_chars: int = 10_000
     max_fields: int = 100
@@ -57,6 +59,7 @@ class Settings:
             db_pool_size=_number(env, "DB_POOL_SIZE", 20, int, minimum=1),
             lookup_cache=_switch(env, "LOOKUP_CACHE", True),
             lookup_cache_ttl=_number(env, "LOOKUP_CACHE_TTL", 0.0, float, minimum=0) or None,
+            catalogue_refresh_seconds=_number(env, "CATALOGUE_REFRESH_SECONDS", 1.0, float, minimum=0),
             metrics_multiprocess=bool(env.get("PROMETHEUS_MULTIPROC_DIR")),
             max_description_chars=_number(env, "MAX_DESCRIPTION_CHARS", 10_000, int, minimum=1),
             max_fields=_number(env, "MAX_FIELDS", 100, int, minimum=1),

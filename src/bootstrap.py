@@ -9,11 +9,12 @@ from dataclasses import dataclass, replace
 from functools import partial
 from types import ModuleType
 
-from peewee import Database
+from peewee import Database, SqliteDatabase
 
 from config.settings import Settings
 from src.adapters.metrics import PrometheusObserver
 from src.adapters.storage.api_keys import PeeweeApiKeyStore
+from src.adapters.storage.catalogue_snapshot import CatalogueSnapshot
 from src.adapters.storage.database import open_database
 from src.adapters.storage.lookup_cache import PeeweeLookupCache
 from src.adapters.storage.migrations import apply_migrations
@@ -75,8 +76,7 @@ def bootstrap(settings: Settings | None = None, llms: LLMRegistry | None = None)
     settings = settings or Settings.from_env()
     database = open_database(settings.database_url, settings.db_pool_size)
     registry = llms or llm_registry(settings)
-    fields = PeeweeFieldRepository(database)
-    examples = PeeweeExampleRepository(database)
+    fields, examples, store = _catalogue(settings, database)
     executor = ThreadPoolExecutor(settings.lookup_workers, thread_name_prefix="lookup")
     cache: LookupCache = (
         PeeweeLookupCache(database, settings.lookup_cache_ttl) if settings.lookup_cache else NoCache()
@@ -95,12 +95,22 @@ def bootstrap(settings: Settings | None = None, llms: LLMRegistry | None = None)
         examples=examples,
         health=PeeweeHealthProbe(database),
         lookup=lookup,
-        provisioning=Provisioning(PeeweeCatalogueStore(database), fields),
+        provisioning=Provisioning(store, PeeweeFieldRepository(database)),
         executor=executor,
         metrics=metrics,
         api_keys=api_keys,
         admission=_admission(settings, database, api_keys),
     )
+
+
+def _catalogue(settings: Settings, database: Database) -> tuple[FieldRepository, ExampleRepository, PeeweeCatalogueStore]:
+    """Fields and examples: an embedded (SQLite) catalogue is held in memory, and provisioning
+    in this process refreshes it at once; PostgreSQL ranks examples in SQL (pg_trgm), whatever
+    their number."""
+    if isinstance(database, SqliteDatabase):
+        snapshot = CatalogueSnapshot(database, settings.catalogue_refresh_seconds)
+        return snapshot, snapshot, PeeweeCatalogueStore(database, on_change=snapshot.invalidate)
+    return PeeweeFieldRepository(database), PeeweeExampleRepository(database), PeeweeCatalogueStore(database)
 
 
 def _admission(settings: Settings, database: Database, api_keys: ApiKeys) -> Admission:

@@ -53,9 +53,10 @@ ContainerFactory = Callable[..., Container]
 
 
 def empty_tables(container: Container) -> None:
-    """Deletes every row but the migration history, so each test starts from nothing."""
+    """Deletes every row but the migration history and the catalogue version (as the
+    migrations leave them), so each test starts from nothing."""
     database = container.database
-    tables = [t for t in database.get_tables() if t != "migratehistory"]
+    tables = [t for t in database.get_tables() if t not in ("migratehistory", "catalogue_version")]
     with database.connection_context():
         if is_postgres(database):
             database.execute_sql(f"TRUNCATE {', '.join(tables)} CASCADE")

@@ -1,9 +1,8 @@
-"""pg_trgm's similarity, in Python, so that SQLite ranks examples as Postgres does."""
+"""pg_trgm's trigrams, in Python, so that SQLite ranks examples as PostgreSQL does."""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -11,23 +10,24 @@ _WORD = re.compile(r"[^\W_]+")
 def trigrams(text: str) -> frozenset[str]:
     """pg_trgm's trigram set: each lower-cased word padded with two spaces before, one after."""
     grams: set[str] = set()
-    for word in _WORD.findall(text.lower()):
+    for word in _words(text.lower()):
         padded = f"  {word} "
         grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
     return frozenset(grams)
 
 
-_example_trigrams = lru_cache(maxsize=16384)(trigrams)
-"""The trigrams of the examples' texts, which come back with every lookup; product descriptions,
-new each time, are not kept."""
+def _words(text: str) -> list[str]:
+    """Runs of letters and decimal digits, as pg_trgm reads them: a superscript or a fraction
+    ("mm²", "½") is a number to Python's regular expressions, not to PostgreSQL."""
+    words = _WORD.findall(text)
+    if text.isascii():
+        return words
+    return [part for word in words for part in _split_at_other_numbers(word)]
 
 
-def similarity_to(grams: frozenset[str], text: str | None) -> float:
-    """pg_trgm's similarity() of a text whose trigrams are `grams` (a description's, computed
-    once a lookup) and an example's `text`: shared trigrams over all trigrams of both, 0 to 1."""
-    if not text:
-        return 0.0
-    other = _example_trigrams(text)
-    shared = len(grams & other)
-    union = len(grams) + len(other) - shared
-    return shared / union if union else 0.0
+def _split_at_other_numbers(word: str) -> list[str]:
+    if all(char.isalpha() or char.isdecimal() for char in word):
+        return [word]
+    kept = "".join(char if char.isalpha() or char.isdecimal() else " " for char in word)
+    return kept.split()
+

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import heapq
 import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -11,8 +10,7 @@ from typing import TypeVar
 
 from peewee import SQL, Database, InterfaceError, OperationalError, SqliteDatabase
 
-from src.adapters.storage.tables import ExampleRow, FieldRow, LookupCacheRow
-from src.adapters.trigrams import similarity_to, trigrams
+from src.adapters.storage.tables import CatalogueVersionRow, ExampleRow, FieldRow, LookupCacheRow
 from src.domain.errors import StorageUnavailableError
 from src.domain.model import Example, Field, FieldType
 from src.domain.ports import ProvisionReport
@@ -36,14 +34,6 @@ SELECT field_code, context, value FROM (
 WHERE rank <= {p}
 ORDER BY field_code, rank
 """
-
-_EXAMPLES_OF = """
-SELECT json_group_array(json_array(id, field_code, context, context_hash, value))
-FROM example WHERE field_code IN ({codes})
-"""
-"""The examples of some fields as one JSON row: sqlite3 releases and takes back the GIL for every
-row it steps through, which costs a context switch per row when other threads want the GIL."""
-
 
 def context_hash(context: str) -> str:
     return hashlib.sha256(context.encode("utf-8")).hexdigest()
@@ -83,7 +73,7 @@ class PeeweeFieldRepository(PeeweeRepository):
             return {}
         sql = _FIELDS_BY_CODE.format(codes=_placeholders(self._database, len(codes)))
         rows = self._run(lambda: self._database.execute_sql(sql, list(codes)).fetchall())
-        by_code = {row[0]: _field(*row) for row in rows}
+        by_code = {row[0]: field_from_row(*row) for row in rows}
         return {code: by_code[code] for code in codes if code in by_code}
 
     def get(self, code: str) -> Field | None:
@@ -91,13 +81,12 @@ class PeeweeFieldRepository(PeeweeRepository):
 
     def list_all(self) -> list[Field]:
         query = FieldRow.select(*_FIELD_COLUMNS).order_by(FieldRow.code).tuples()
-        return [_field(*row) for row in self._run(lambda: list(query))]
+        return [field_from_row(*row) for row in self._run(lambda: list(query))]
 
 
 class PeeweeExampleRepository(PeeweeRepository):
-    """Ranks examples by pg_trgm's `similarity()`: in SQL on PostgreSQL; on SQLite, in Python
-    over the fields' examples read in one query (the same function, in SQL, would call back into
-    Python once per example, and under concurrent requests each call waits for the GIL)."""
+    """Ranks examples by pg_trgm's `similarity()`, in SQL: PostgreSQL's, whatever the number of
+    examples. (An SQLite catalogue is held in memory: CatalogueSnapshot.)"""
 
     def most_similar(
         self,
@@ -109,13 +98,10 @@ class PeeweeExampleRepository(PeeweeRepository):
         if not field_codes or k <= 0:
             return {}
         excluded = context_hash(exclude_context) if exclude_context is not None else None
-        if isinstance(self._database, SqliteDatabase):
-            rows = self._ranked_in_python(field_codes, description, k, excluded)
-        else:
-            rows = self._ranked_in_sql(field_codes, description, k, excluded)
+        rows = self._ranked_in_sql(field_codes, description, k, excluded)
         found: dict[str, list[Example]] = {}
         for code, context, value in rows:
-            found.setdefault(code, []).append(Example(code, context, _decoded(value)))
+            found.setdefault(code, []).append(Example(code, context, decoded_value(value)))
         return found
 
     def _ranked_in_sql(
@@ -130,33 +116,31 @@ class PeeweeExampleRepository(PeeweeRepository):
         params: list[object] = [description, *field_codes, *([excluded] if excluded is not None else []), k]
         return self._run(lambda: self._database.execute_sql(sql, params).fetchall())
 
-    def _ranked_in_python(
-        self, field_codes: Sequence[str], description: str, k: int, excluded: str | None
-    ) -> list[tuple[str, str, str | None]]:
-        sql = _EXAMPLES_OF.format(codes=_placeholders(self._database, len(field_codes)))
-        [(rows,)] = self._run(lambda: self._database.execute_sql(sql, list(field_codes)).fetchall())
-        wanted = trigrams(description)
-        by_field: dict[str, list[tuple[float, int, str, str | None]]] = {}
-        for row_id, code, context, digest, value in json.loads(rows):
-            if digest != excluded:
-                by_field.setdefault(code, []).append((-similarity_to(wanted, context), row_id, context, value))
-        return [
-            (code, context, value)
-            for code in sorted(by_field)
-            for _, _, context, value in heapq.nsmallest(k, by_field[code])
-        ]
-
     def count(self) -> int:
         return self._run(lambda: ExampleRow.select().count())
 
 
 class PeeweeCatalogueStore(PeeweeRepository):
+    """Upserts fields and examples and raises the catalogue version in one transaction, then
+    calls `on_change` (a CatalogueSnapshot of this process reads the catalogue again)."""
+
+    def __init__(self, database: Database, on_change: Callable[[], None] | None = None) -> None:
+        super().__init__(database)
+        self._on_change = on_change
+
     def provision(self, fields: Sequence[Field], examples: Sequence[Example]) -> ProvisionReport:
         def work() -> ProvisionReport:
             with self._database.atomic():
-                return self._upsert(fields, examples)
+                report = self._upsert(fields, examples)
+                CatalogueVersionRow.update(version=CatalogueVersionRow.version + 1).where(
+                    CatalogueVersionRow.id == 1
+                ).execute()
+                return report
 
-        return self._run(work)
+        report = self._run(work)
+        if self._on_change is not None:
+            self._on_change()
+        return report
 
     def _upsert(self, fields: Sequence[Field], examples: Sequence[Example]) -> ProvisionReport:
         unique_fields = list({field.code: field for field in fields}.values())
@@ -207,7 +191,7 @@ def _batches(rows: list[dict[str, object]], size: int = 200) -> Iterator[list[di
         yield rows[start : start + size]
 
 
-def _field(code: str, label: str, type_: str, options: str | None, unit: str | None, description: str | None) -> Field:
+def field_from_row(code: str, label: str, type_: str, options: str | None, unit: str | None, description: str | None) -> Field:
     return Field(code, label, FieldType(type_), tuple(json.loads(options or "[]")), unit, description)
 
 
@@ -235,5 +219,5 @@ def _example_row(example: Example) -> dict[str, object]:
     }
 
 
-def _decoded(value: str | None) -> object:
+def decoded_value(value: str | None) -> object:
     return None if value is None else json.loads(value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from peewee import AutoField, CharField, DateTimeField, ForeignKeyField, Model, TextField
+from peewee import AutoField, BigIntegerField, CharField, DateTimeField, ForeignKeyField, IntegerField, Model, TextField
 
 from src.adapters.storage.database import database_proxy
 
@@ -44,6 +44,16 @@ class ExampleRow(BaseTable):
     class Meta:
         table_name = "example"
         indexes = ((("field", "context_hash"), True),)
+
+
+class CatalogueVersionRow(BaseTable):
+    """One row: raised by every provisioning, in its transaction."""
+
+    id = IntegerField(primary_key=True)
+    version = BigIntegerField()
+
+    class Meta:
+        table_name = "catalogue_version"
 
 
 class LookupCacheRow(BaseTable):
