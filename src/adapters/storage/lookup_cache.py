@@ -5,12 +5,24 @@ from __future__ import annotations
 import datetime
 import json
 
-from peewee import SQL, Database
+from peewee import Database
 
 from src.adapters.storage.repositories import PeeweeRepository
-from src.adapters.storage.tables import LookupCacheRow, utc_now
+from src.adapters.storage.tables import utc_now
 from src.domain.cache import CachedAnswer
 from src.domain.model import OutcomeStatus
+
+
+_UPSERT = """
+INSERT INTO lookup_cache (key, value, status, raw, created_at) VALUES {rows}
+ON CONFLICT (key) DO UPDATE SET
+    value = EXCLUDED.value, status = EXCLUDED.status, raw = EXCLUDED.raw, created_at = EXCLUDED.created_at
+"""
+"""Written out: peewee's insert_many spent more time building the statement than the database
+spent running it, and every lookup's answers are written."""
+
+_ROWS_PER_INSERT = 150
+"""5 parameters a row, within SQLite's oldest limit of 999 parameters a statement."""
 
 
 class PeeweeLookupCache(PeeweeRepository):
@@ -18,6 +30,7 @@ class PeeweeLookupCache(PeeweeRepository):
 
     def __init__(self, database: Database, ttl_seconds: float | None) -> None:
         super().__init__(database)
+        self._row_placeholders = f"({', '.join([database.param] * 5)})"
         self._ttl = None if ttl_seconds is None else datetime.timedelta(seconds=ttl_seconds)
 
     def get_many(self, keys: list[str]) -> dict[str, CachedAnswer]:
@@ -38,22 +51,21 @@ class PeeweeLookupCache(PeeweeRepository):
     def put_many(self, answers: dict[str, CachedAnswer]) -> None:
         now = utc_now()
         rows = [
-            {
-                "key": key,
-                "value": None if answer.value is None else json.dumps(answer.value, ensure_ascii=False),
-                "status": answer.status.value,
-                "raw": answer.raw,
-                "created_at": now,
-            }
+            (
+                key,
+                None if answer.value is None else json.dumps(answer.value, ensure_ascii=False),
+                answer.status.value,
+                answer.raw,
+                now,
+            )
             for key, answer in answers.items()
         ]
-        columns = ("value", "status", "raw", "created_at")
 
         def work() -> None:
             with self._database.atomic():
-                LookupCacheRow.insert_many(rows).on_conflict(
-                    conflict_target=[LookupCacheRow.key],
-                    update={column: SQL(f"EXCLUDED.{column}") for column in columns},
-                ).execute()
+                for start in range(0, len(rows), _ROWS_PER_INSERT):
+                    batch = rows[start : start + _ROWS_PER_INSERT]
+                    sql = _UPSERT.format(rows=", ".join([self._row_placeholders] * len(batch)))
+                    self._database.execute_sql(sql, [value for row in batch for value in row])
 
         self._run(work)

@@ -1,0 +1,53 @@
+"""The lookup cache's table, on both databases: many answers in one write, replaced answers,
+and answers older than LOOKUP_CACHE_TTL left out."""
+
+from __future__ import annotations
+
+import datetime
+
+from src.adapters.storage.lookup_cache import PeeweeLookupCache
+from src.adapters.storage.tables import LookupCacheRow
+from src.bootstrap import Container
+from src.domain.cache import CachedAnswer
+from src.domain.model import OutcomeStatus
+
+
+def answers(count: int, offset: int = 0) -> dict[str, CachedAnswer]:
+    kinds = [
+        lambda n: CachedAnswer(n + 0.5, OutcomeStatus.OK, f"{n + 0.5} W"),
+        lambda n: CachedAnswer(f"E{n}", OutcomeStatus.OK, f'"E{n}"'),
+        lambda n: CachedAnswer(n % 2 == 0, OutcomeStatus.OK, "oui"),
+        lambda n: CachedAnswer(None, OutcomeStatus.NOT_FOUND, "je ne sais pas"),
+    ]
+    return {f"key-{n:04d}": kinds[n % 4](n + offset) for n in range(count)}
+
+
+def test_hundreds_of_answers_go_in_one_write_and_come_back_typed(container: Container) -> None:
+    cache = PeeweeLookupCache(container.database, ttl_seconds=None)
+    written = answers(400)
+
+    cache.put_many(written)
+
+    assert cache.get_many(list(written)) == written
+    assert cache.get_many(["key-0001", "missing"]) == {"key-0001": written["key-0001"]}
+    assert LookupCacheRow.select().count() == 400
+
+
+def test_an_answer_given_again_replaces_the_first(container: Container) -> None:
+    cache = PeeweeLookupCache(container.database, ttl_seconds=None)
+    cache.put_many(answers(8))
+
+    cache.put_many(answers(8, offset=100))
+
+    assert cache.get_many(list(answers(8))) == answers(8, offset=100)
+    assert LookupCacheRow.select().count() == 8
+
+
+def test_answers_older_than_the_ttl_are_not_served(container: Container) -> None:
+    cache = PeeweeLookupCache(container.database, ttl_seconds=60)
+    cache.put_many(answers(4))
+    two_minutes_ago = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) - datetime.timedelta(minutes=2)
+    LookupCacheRow.update(created_at=two_minutes_ago).where(LookupCacheRow.key.in_(["key-0000", "key-0001"])).execute()
+
+    assert set(cache.get_many(list(answers(4)))) == {"key-0002", "key-0003"}
+    assert len(PeeweeLookupCache(container.database, ttl_seconds=None).get_many(list(answers(4)))) == 4
