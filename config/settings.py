@@ -31,6 +31,8 @@ class Settings:
     lookup_cache_ttl: float | None = None
     catalogue_refresh_seconds: float = 1.0
     """How often a process holding an SQLite catalogue in memory checks that it is current."""
+    keyless_recheck_seconds: float = 1.0
+    """While no API key exists, how long a process goes by that before asking the database again."""
     metrics_multiprocess: bool = False
     max_description_chars: int = 10_000
     max_fields: int = 100
@@ -60,6 +62,7 @@ class Settings:
             lookup_cache=_switch(env, "LOOKUP_CACHE", True),
             lookup_cache_ttl=_number(env, "LOOKUP_CACHE_TTL", 0.0, float, minimum=0) or None,
             catalogue_refresh_seconds=_number(env, "CATALOGUE_REFRESH_SECONDS", 1.0, float, minimum=0),
+            keyless_recheck_seconds=_number(env, "KEYLESS_RECHECK_SECONDS", 1.0, float, minimum=0),
             metrics_multiprocess=bool(env.get("PROMETHEUS_MULTIPROC_DIR")),
             max_description_chars=_number(env, "MAX_DESCRIPTION_CHARS", 10_000, int, minimum=1),
             max_fields=_number(env, "MAX_FIELDS", 100, int, minimum=1),

@@ -86,7 +86,7 @@ def bootstrap(settings: Settings | None = None, llms: LLMRegistry | None = None)
         registry, fields, examples, executor, settings.llm_query_timeout, cache, metrics,
         limits=RequestLimits(settings.max_description_chars, settings.max_fields),
     )
-    api_keys = ApiKeys(PeeweeApiKeyStore(database))
+    api_keys = ApiKeys(PeeweeApiKeyStore(database), open_recheck_seconds=settings.keyless_recheck_seconds)
     return Container(
         settings=settings,
         database=database,

@@ -15,6 +15,13 @@ class Admission:
         self._keys = keys
         self._limiter = limiter
 
+    def admit_without_storage(self, presented_key: str | None, client_address: str) -> str | None:
+        """The caller, when it can be told without reading the store (no key sent, none made
+        as last seen, no rate limit); None when `admit` must decide."""
+        if presented_key is None and self._limiter is None and self._keys.known_open():
+            return f"address:{client_address}"
+        return None
+
     def admit(self, presented_key: str | None, client_address: str) -> str:
         """The caller (`key:NAME` or `address:ADDR`), once its request is counted."""
         name = self._keys.authenticate(presented_key)

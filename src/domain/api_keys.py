@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -53,12 +54,28 @@ def _utc_now() -> datetime:
 
 
 class ApiKeys:
-    """Makes, lists, revokes and checks the API keys kept in `store`. Every check reads the
-    store, so keys made or revoked by another process count at once."""
+    """Makes, lists, revokes and checks the API keys kept in `store`. A presented key is read
+    from the store at every check, so a key revoked by another process counts at once.
 
-    def __init__(self, store: ApiKeyStore, now: Callable[[], datetime] = _utc_now) -> None:
+    While no key exists the API is open, and asking the store on every request whether that is
+    still so would cost more than the rest of the check: the answer is kept for
+    `open_recheck_seconds`, so the first key made by another process (the CLI) closes the API
+    within that time; one made here closes it at once. Keys are never deleted, so once a key
+    exists the answer is kept for good."""
+
+    def __init__(
+        self,
+        store: ApiKeyStore,
+        now: Callable[[], datetime] = _utc_now,
+        open_recheck_seconds: float = 1.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._store = store
         self._now = now
+        self._open_recheck_seconds = open_recheck_seconds
+        self._monotonic = monotonic
+        self._keys_exist = False
+        self._open_until = float("-inf")
 
     def create(self, name: str) -> str:
         """Stores a new key named `name` and returns it in full: the only time it is shown."""
@@ -70,6 +87,7 @@ class ApiKeys:
             raise InvalidRequestError(f"a key named {name!r} already exists", ("name",))
         key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
         self._store.add(ApiKey(name, key_id, hash_secret(secret), self._now()))
+        self._keys_exist = True
         return f"{KEY_PREFIX}_{key_id}_{secret}"
 
     def list(self) -> list[ApiKey]:
@@ -95,8 +113,23 @@ class ApiKeys:
                 if stored.active:
                     return stored.name
                 raise AuthenticationError("this API key has been revoked")
-        if not self._store.any():
+        if not self._any_key():
             return None
         if presented is None:
             raise AuthenticationError("an API key is needed: send 'Authorization: Bearer KEY'")
         raise AuthenticationError("this API key is not valid")
+
+    def known_open(self) -> bool:
+        """True when no key existed at the last look, which is recent enough to go by: a request
+        without a key may then be let in without reading the store."""
+        return not self._keys_exist and self._monotonic() < self._open_until
+
+    def _any_key(self) -> bool:
+        if self._keys_exist or self.known_open():
+            return self._keys_exist
+        checked_at = self._monotonic()
+        if self._store.any():
+            self._keys_exist = True
+        else:
+            self._open_until = checked_at + self._open_recheck_seconds
+        return self._keys_exist

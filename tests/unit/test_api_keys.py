@@ -134,3 +134,47 @@ def test_admission_counts_a_key_as_its_caller_and_an_address_while_no_key_exists
     with pytest.raises(AuthenticationError):
         admission.admit(None, "10.0.0.3")
     assert limiter.hits == {"address:10.0.0.1": 1, "key:shop": 2}  # refused keys are not counted
+
+
+class Seconds:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_first_key_made_by_another_process_closes_the_api_within_the_recheck_time(store: FakeApiKeyStore) -> None:
+    seconds = Seconds()
+    keys = ApiKeys(store, Clock(), open_recheck_seconds=1.0, monotonic=seconds)
+    assert keys.authenticate(None) is None and keys.known_open()
+    another_process = ApiKeys(store, Clock())
+
+    key = another_process.create("shop")
+    seconds.now = 0.9
+    assert keys.authenticate(None) is None  # the last look (0.9 s ago) said open
+    assert keys.authenticate(key) == "shop"  # a presented key is always read from the store
+    seconds.now = 1.0
+
+    assert not keys.known_open()
+    with pytest.raises(AuthenticationError):
+        keys.authenticate(None)
+    seconds.now = 100.0
+    assert not keys.known_open()  # keys are never deleted: closed for good
+
+
+def test_admission_without_the_store_only_while_the_api_is_known_open(store: FakeApiKeyStore) -> None:
+    seconds = Seconds()
+    keys = ApiKeys(store, Clock(), monotonic=seconds)
+    admission = Admission(keys)
+    assert admission.admit_without_storage(None, "10.0.0.1") is None  # not looked yet
+
+    assert admission.admit(None, "10.0.0.1") == "address:10.0.0.1"
+
+    assert admission.admit_without_storage(None, "10.0.0.1") == "address:10.0.0.1"
+    assert admission.admit_without_storage("flk_000000000000_" + "a" * 43, "10.0.0.1") is None
+    assert Admission(keys, FakeRateLimiter(per_caller=5)).admit_without_storage(None, "10.0.0.1") is None
+    keys.create("shop")
+    assert admission.admit_without_storage(None, "10.0.0.1") is None
+    with pytest.raises(AuthenticationError):
+        admission.admit(None, "10.0.0.1")

@@ -40,7 +40,7 @@ class _FieldExamples:
     the examples whose text holds it: ranking counts shared trigrams through the index rather
     than intersecting the description's trigrams with every example's."""
 
-    __slots__ = ("examples", "hashes", "sizes", "by_trigram")
+    __slots__ = ("examples", "hashes", "sizes", "by_trigram", "vocabulary")
 
     def __init__(self, examples: Sequence[Example], hashes: Sequence[str]) -> None:
         self.examples = tuple(examples)
@@ -52,19 +52,20 @@ class _FieldExamples:
             for gram in found:
                 by_trigram.setdefault(gram, []).append(position)
         self.by_trigram = {gram: tuple(positions) for gram, positions in by_trigram.items()}
+        self.vocabulary = frozenset(by_trigram)
 
     def most_similar(self, wanted: frozenset[str], k: int, excluded: str | None) -> list[Example]:
         """The `k` examples most similar to a text of trigrams `wanted` (pg_trgm's similarity:
         shared trigrams over all trigrams of both), the first stored first among equals."""
-        shared = Counter(chain.from_iterable(self.by_trigram.get(gram, ()) for gram in wanted))
-        size = len(wanted)
+        shared = Counter(chain.from_iterable(map(self.by_trigram.__getitem__, wanted & self.vocabulary)))
+        size, sizes, hashes = len(wanted), self.sizes, self.hashes
         ranked = heapq.nsmallest(
             k,
-            (
-                (-count / (size + self.sizes[position] - count), position)
+            [
+                (-count / (size + sizes[position] - count), position)
                 for position, count in shared.items()
-                if self.hashes[position] != excluded
-            ),
+                if excluded is None or hashes[position] != excluded
+            ],
         )
         chosen = [position for _, position in ranked]
         if len(chosen) < k:  # examples sharing no trigram are all equally (not) similar
