@@ -25,6 +25,10 @@ from src.domain.ports import ExampleRepository, FieldRepository, LookupCache, Lo
 
 log = logging.getLogger(__name__)
 
+_GATHER_SECONDS = 0.05
+"""How long the cache writer lets answers gather before each write: one write of many lookups'
+answers costs much less than one write each."""
+
 
 @dataclass(slots=True)
 class _InFlight:
@@ -79,16 +83,18 @@ class FieldLookupService:
         return self._finish(flight)
 
     async def lookup_async(self, request: LookupRequest) -> LookupResult:
-        """The same, without blocking the event loop: the database is read on a thread, and
+        """The same, without blocking the event loop: the database is read on the pool, and
         the model calls are awaited, not joined."""
-        flight = await asyncio.to_thread(self._start, request, time.monotonic())
+        flight = await self._start_on_pool(request)
         await wait_all(list(flight.futures.values()), seconds_left(flight.deadline))
         return self._finish(flight)
 
     async def stream(self, request: LookupRequest) -> AsyncIterator[FieldOutcome | LookupResult]:
         """Each field's outcome as soon as it is known, then the whole result."""
-        flight = await asyncio.to_thread(self._start, request, time.monotonic())
+        flight = await self._start_on_pool(request)
+        told: set[str] = set()
         for outcome in flight.ready.values():
+            told.add(outcome.field_code)
             yield outcome
         pending = {asyncio.wrap_future(future): code for code, future in flight.futures.items()}
         while pending:
@@ -100,11 +106,28 @@ class FieldLookupService:
             for finished in done:
                 del pending[finished]
                 if not finished.cancelled():
-                    yield finished.result()
+                    outcome = finished.result()
+                    told.add(outcome.field_code)
+                    yield outcome
         result = self._finish(flight)
-        for code in pending.values():
-            yield next(o for o in result.outcomes if o.field_code == code)
+        for outcome in result.outcomes:
+            if outcome.field_code not in told:  # timeouts
+                yield outcome
         yield result
+
+    async def _start_on_pool(self, request: LookupRequest) -> _InFlight:
+        """`_start` on the lookup pool, whose threads are busy already, rather than waking one
+        of asyncio's (under load, the wake-ups cost more than the reads). When the pool is so
+        busy that the start has not finished by the deadline, every field is a timeout."""
+        started = time.monotonic()
+        deadline = started + self._timeout_seconds
+        begun = self._executor.submit(self._start, request, started)
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(begun), seconds_left(deadline))
+        except TimeoutError:
+            begun.cancel()
+            llm = self._llms.get(request.llm)
+            return _InFlight(llm, _validated_codes(request), started, deadline)
 
     def _start(self, request: LookupRequest, started: float) -> _InFlight:
         self._limits.check(request)
@@ -163,6 +186,7 @@ class FieldLookupService:
 
     def _store_in_cache(self) -> None:
         while True:
+            time.sleep(_GATHER_SECONDS)
             with self._unsaved_lock:
                 answers, self._unsaved = self._unsaved, {}
                 if not answers:
@@ -178,12 +202,13 @@ class FieldLookupService:
         outcomes = []
         for code in flight.codes:
             future = flight.futures.get(code)
-            if future is None:
+            if future is None and code in flight.ready:
                 outcomes.append(flight.ready[code])
-            elif future.done() and not future.cancelled():
+            elif future is not None and future.done() and not future.cancelled():
                 outcomes.append(future.result())
             else:
-                future.cancel()
+                if future is not None:
+                    future.cancel()
                 outcomes.append(
                     FieldOutcome(
                         code, None, OutcomeStatus.TIMEOUT, elapsed_ms=waited_ms,

@@ -431,6 +431,31 @@ def test_calls_that_had_not_started_by_the_deadline_are_cancelled(make_service: 
     assert harness.connector.requests_for(COLOUR.code) == []
 
 
+def test_a_pool_too_busy_to_start_a_request_still_answers_it_by_the_deadline(make_service: HarnessFactory) -> None:
+    stuck = threading.Event()
+    harness = make_service({POWER.code: Script('{"value": 12}', block_on=stuck)}, timeout_seconds=0.3, workers=1)
+    blocking = harness.service.lookup_async(request(POWER.code))  # holds the only worker
+
+    async def both() -> tuple[LookupResult, list[FieldOutcome | LookupResult], float]:
+        first = asyncio.ensure_future(blocking)
+        await asyncio.sleep(0.05)
+        started = time.monotonic()
+        streamed = [event async for event in harness.service.stream(request(COLOUR.code, DIMMABLE.code))]
+        elapsed = time.monotonic() - started
+        return await first, streamed, elapsed
+
+    first, streamed, elapsed = asyncio.run(both())
+    stuck.set()
+
+    assert elapsed < 1.5
+    assert statuses(first) == {POWER.code: OutcomeStatus.TIMEOUT}
+    *lines, summary = streamed
+    assert isinstance(summary, LookupResult)
+    assert statuses(summary) == {COLOUR.code: OutcomeStatus.TIMEOUT, DIMMABLE.code: OutcomeStatus.TIMEOUT}
+    assert sorted(line.field_code for line in lines if isinstance(line, FieldOutcome)) == sorted([COLOUR.code, DIMMABLE.code])
+    assert harness.connector.requests_for(COLOUR.code) == []
+
+
 def test_an_answer_that_comes_after_the_deadline_counts_as_a_timeout(make_service: HarnessFactory) -> None:
     harness = make_service({POWER.code: Script('{"value": 12}', delay=0.4)}, timeout_seconds=0.2)
 
