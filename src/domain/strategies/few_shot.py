@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -28,13 +29,7 @@ class FewShotStrategy:
 
     def prompt(self, field: Field, description: str, examples: Sequence[Example]) -> Prompt:
         definition = describe_field(field)
-        shots = tuple(
-            Shot(
-                question=f"{definition}\n\n{product_block(example.context)}",
-                answer=json.dumps({"value": example.value}, ensure_ascii=False),
-            )
-            for example in examples[: self.examples_wanted]
-        )
+        shots = tuple(_shot(definition, example) for example in examples[: self.examples_wanted])
         return Prompt(
             system=INSTRUCTIONS,
             question=f"{definition}\n\n{product_block(description)}",
@@ -46,3 +41,12 @@ class FewShotStrategy:
 
     def parse(self, field: Field, raw: str) -> ParsedValue:
         return parse_answer(field, raw)
+
+
+@lru_cache(maxsize=4096)
+def _shot(definition: str, example: Example) -> Shot:
+    """An example as a question and its answer; the same examples come back lookup after lookup."""
+    return Shot(
+        question=f"{definition}\n\n{product_block(example.context)}",
+        answer=json.dumps({"value": example.value}, ensure_ascii=False),
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from src.domain.model import Field, FieldType
@@ -59,6 +60,7 @@ def parse_answer(field: Field, raw: str) -> ParsedValue:
     return coerce(field, answer)
 
 
+@lru_cache(maxsize=1024)
 def describe_field(field: Field) -> str:
     """The field as a model should read it: label, code, type, options, unit, description."""
     lines = [f"Attribute: {field.label} ({field.code})"]
