@@ -108,3 +108,23 @@ def test_the_catalogue_is_read_again_only_when_its_version_moved(container: Cont
     clock.now = 10.0
     again = snapshot.get(LAMP.code)
     assert again == first and again is not first
+
+
+def test_a_provisioning_that_ends_while_the_catalogue_is_read_is_not_missed(container: Container) -> None:
+    clock = ManualClock()
+    snapshot = CatalogueSnapshot(container.database, refresh_seconds=60.0, clock=clock)
+    store = PeeweeCatalogueStore(container.database, on_change=snapshot.invalidate)
+    reading = snapshot._read
+    provisioned: list[bool] = []
+
+    def read_then_provision(held):  # type: ignore[no-untyped-def]
+        read = reading(held)
+        if not provisioned:
+            provisioned.append(True)
+            store.provision([LAMP], [])  # commits after the read above: the read is already stale
+        return read
+
+    snapshot._read = read_then_provision  # type: ignore[method-assign]
+
+    assert snapshot.get(LAMP.code) is None  # read before the provisioning committed
+    assert snapshot.get(LAMP.code) == LAMP  # within the 60 s, yet read again

@@ -97,9 +97,11 @@ class CatalogueSnapshot(PeeweeRepository):
         self._snapshot: _Snapshot | None = None
         self._fresh_until = float("-inf")
         self._lock = threading.Lock()
+        self._invalidations = 0
 
     def invalidate(self) -> None:
         """The next read checks the stored version (after a provisioning in this process)."""
+        self._invalidations += 1
         self._fresh_until = float("-inf")
 
     def get_many(self, codes: Sequence[str]) -> dict[str, Field]:
@@ -137,9 +139,13 @@ class CatalogueSnapshot(PeeweeRepository):
             return snapshot
         with self._lock:
             checked_at = self._clock()
+            if self._snapshot is not None and checked_at < self._fresh_until:
+                return self._snapshot  # another thread checked while this one waited
+            invalidations = self._invalidations
             snapshot = self._run(lambda: self._read(self._snapshot))
             self._snapshot = snapshot
-            self._fresh_until = checked_at + self._refresh_seconds
+            if invalidations == self._invalidations:  # else a provisioning ended during the read
+                self._fresh_until = checked_at + self._refresh_seconds
             return snapshot
 
     def _read(self, held: _Snapshot | None) -> _Snapshot:
