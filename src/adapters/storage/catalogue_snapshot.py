@@ -16,8 +16,8 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from itertools import chain, islice
 from dataclasses import dataclass
+from itertools import chain, islice
 
 from peewee import Database
 
@@ -69,7 +69,7 @@ class _FieldExamples:
         )
         chosen = [position for _, position in ranked]
         if len(chosen) < k:  # examples sharing no trigram are all equally (not) similar
-            unrelated = (p for p in range(len(self.examples)) if p not in shared and self.hashes[p] != excluded)
+            unrelated = (p for p in range(len(self.examples)) if p not in shared and hashes[p] != excluded)
             chosen.extend(islice(unrelated, k - len(chosen)))
         return [self.examples[position] for position in chosen]
 
@@ -152,8 +152,8 @@ class CatalogueSnapshot(PeeweeRepository):
         """The stored catalogue, read in one transaction so that its version matches it; what
         is held already when the version has not moved."""
         with self._database.atomic():
-            row = self._database.execute_sql(_VERSION).fetchone()
-            version = None if row is None else int(row[0])
+            stored = self._database.execute_sql(_VERSION).fetchone()
+            version = None if stored is None else int(stored[0])
             if held is not None and version is not None and held.version == version:
                 return held
             fields = {row[0]: field_from_row(*row) for row in self._database.execute_sql(_ALL_FIELDS)}
