@@ -151,8 +151,6 @@ class ExampleRepository(Protocol):
         most similar first, in one query; `exclude_context` leaves out one product's own text."""
         ...
 
-    def count(self) -> int: ...
-
 
 @dataclass(frozen=True, slots=True)
 class ProvisionReport:

@@ -13,16 +13,9 @@ from src.adapters.storage.repositories import PeeweeCatalogueStore, PeeweeExampl
 from src.bootstrap import Container
 from src.domain.model import Example, Field, FieldType
 from tests.conftest import PROJECT_DATA
+from tests.support.clock import ManualClock
 
 LAMP = Field("EF000042", "culot", FieldType.SELECT, ("E27", "E14", "GU10"))
-
-
-class ManualClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
@@ -75,11 +68,11 @@ def test_another_process_provisioning_shows_after_the_refresh_time(container: Co
 
     another_process.provision([LAMP], [Example(LAMP.code, "Spot GU10 5W", "GU10")])
     clock.now = 0.5
-    assert snapshot.get(LAMP.code) is None and snapshot.count() == 0
+    assert snapshot.get(LAMP.code) is None and snapshot.most_similar([LAMP.code], "Spot GU10", k=1) == {}
     clock.now = 1.0
 
     assert snapshot.get(LAMP.code) == LAMP
-    assert snapshot.count() == 1
+    assert snapshot.most_similar([LAMP.code], "Spot GU10", k=1) == {LAMP.code: [Example(LAMP.code, "Spot GU10 5W", "GU10")]}
     assert [f.code for f in snapshot.list_all()] == [LAMP.code]
 
 

@@ -9,6 +9,7 @@ import pytest
 from src.domain.admission import Admission
 from src.domain.api_keys import ApiKey, ApiKeys, hash_secret
 from src.domain.errors import AuthenticationError, InvalidRequestError, RateLimitedError
+from tests.support.clock import ManualClock
 
 
 class FakeApiKeyStore:
@@ -136,16 +137,8 @@ def test_admission_counts_a_key_as_its_caller_and_an_address_while_no_key_exists
     assert limiter.hits == {"address:10.0.0.1": 1, "key:shop": 2}  # refused keys are not counted
 
 
-class Seconds:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_the_first_key_made_by_another_process_closes_the_api_within_the_recheck_time(store: FakeApiKeyStore) -> None:
-    seconds = Seconds()
+    seconds = ManualClock()
     keys = ApiKeys(store, Clock(), open_recheck_seconds=1.0, monotonic=seconds)
     assert keys.authenticate(None) is None and keys.known_open()
     another_process = ApiKeys(store, Clock())
@@ -164,7 +157,7 @@ def test_the_first_key_made_by_another_process_closes_the_api_within_the_recheck
 
 
 def test_admission_without_the_store_only_while_the_api_is_known_open(store: FakeApiKeyStore) -> None:
-    seconds = Seconds()
+    seconds = ManualClock()
     keys = ApiKeys(store, Clock(), monotonic=seconds)
     admission = Admission(keys)
     assert admission.admit_without_storage(None, "10.0.0.1") is None  # not looked yet

@@ -11,6 +11,7 @@ import pytest
 from src.connectors.cooldown import CoolingDownConnector
 from src.domain.errors import BackendCoolingDownError, PermanentBackendError, TransientBackendError
 from src.domain.prompt import Completion, CompletionRequest
+from tests.support.clock import ManualClock
 
 REQUEST = CompletionRequest("EF000042", (), "text", None, 16, deadline=time.monotonic() + 60)
 
@@ -40,20 +41,12 @@ def answers() -> Completion:
     return Completion('{"value": "E27"}')
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def guarded(inner: ScriptedConnector, clock: Clock, threshold: int = 3) -> CoolingDownConnector:
+def guarded(inner: ScriptedConnector, clock: ManualClock, threshold: int = 3) -> CoolingDownConnector:
     return CoolingDownConnector(inner, "gpt", failure_threshold=threshold, cooldown_s=30, clock=clock)
 
 
 def test_after_failures_in_a_row_the_backend_is_not_called_until_the_cool_down_ends() -> None:
-    inner, clock = ScriptedConnector(fails), Clock()
+    inner, clock = ScriptedConnector(fails), ManualClock(1000.0)
     connector = guarded(inner, clock)
     for _ in range(3):
         with pytest.raises(TransientBackendError):
@@ -70,7 +63,7 @@ def test_after_failures_in_a_row_the_backend_is_not_called_until_the_cool_down_e
 
 
 def test_after_the_cool_down_one_trial_call_decides() -> None:
-    inner, clock = ScriptedConnector(fails), Clock()
+    inner, clock = ScriptedConnector(fails), ManualClock(1000.0)
     connector = guarded(inner, clock, threshold=1)
     with pytest.raises(TransientBackendError):
         connector.complete(REQUEST)
@@ -89,7 +82,7 @@ def test_after_the_cool_down_one_trial_call_decides() -> None:
 
 
 def test_an_answer_resets_the_count_and_permanent_errors_do_not_count() -> None:
-    inner, clock = ScriptedConnector(fails), Clock()
+    inner, clock = ScriptedConnector(fails), ManualClock(1000.0)
     connector = guarded(inner, clock)
     for behaviour in (fails, fails, answers, fails, fails):
         inner.behaviour = behaviour
@@ -115,7 +108,7 @@ def test_calls_run_side_by_side() -> None:
         time.sleep(0.3)
         return Completion("{}")
 
-    connector = guarded(ScriptedConnector(slow), Clock())
+    connector = guarded(ScriptedConnector(slow), ManualClock(1000.0))
     threads = [threading.Thread(target=connector.complete, args=(REQUEST,)) for _ in range(10)]
     started = time.monotonic()
     for thread in threads:

@@ -54,9 +54,6 @@ class Examples:
         context = ROWS[0].description
         return {code: [] if exclude_context == context else [Example(code, context, None)] for code in field_codes}
 
-    def count(self) -> int:
-        return 1
-
 
 class AnswerBook:
     """A fake model: per field code, the JSON answer; for the judge, a fixed choice."""

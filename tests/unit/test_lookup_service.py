@@ -82,9 +82,6 @@ class FakeExampleRepository:
             for code in field_codes
         }
 
-    def count(self) -> int:
-        return len(self._examples)
-
 
 @dataclass
 class Script:

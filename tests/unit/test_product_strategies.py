@@ -50,9 +50,6 @@ class NoExamples:
                      exclude_context: str | None = None) -> dict[str, list[Example]]:
         return {}
 
-    def count(self) -> int:
-        return 0
-
 
 class ScriptedModel:
     """Answers every request with `answer` after `delay`; keeps the requests it was sent."""

@@ -130,9 +130,6 @@ class CatalogueSnapshot(PeeweeRepository):
         found = {code: examples[code].most_similar(wanted, k, excluded) for code in field_codes if code in examples}
         return {code: chosen for code, chosen in found.items() if chosen}
 
-    def count(self) -> int:
-        return sum(len(field.examples) for field in self._current().examples.values())
-
     def _current(self) -> _Snapshot:
         snapshot = self._snapshot
         if snapshot is not None and self._clock() < self._fresh_until:

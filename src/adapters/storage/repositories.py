@@ -116,9 +116,6 @@ class PeeweeExampleRepository(PeeweeRepository):
         params: list[object] = [description, *field_codes, *([excluded] if excluded is not None else []), k]
         return self._run(lambda: self._database.execute_sql(sql, params).fetchall())
 
-    def count(self) -> int:
-        return self._run(lambda: ExampleRow.select().count())
-
 
 class PeeweeCatalogueStore(PeeweeRepository):
     """Upserts fields and examples and raises the catalogue version in one transaction, then
