@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from config.settings import Settings  # noqa: E402
-from src.adapters.benchmark_files import prototype_benchmark, read_benchmark  # noqa: E402
-from src.adapters.data_files import read_examples, read_fields  # noqa: E402
-from src.adapters.evaluation_output import write_pairs_csv  # noqa: E402
+from src.adapters.driven.files.benchmark_files import prototype_benchmark, read_benchmark  # noqa: E402
+from src.adapters.driven.files.evaluation_output import write_pairs_csv  # noqa: E402
+from src.adapters.driven.files.provisioning_files import read_examples, read_fields  # noqa: E402
 from src.bootstrap import bootstrap  # noqa: E402
 from src.domain.evaluation.benchmark import BenchmarkRow  # noqa: E402
 from src.domain.evaluation.evaluate import EvaluationService  # noqa: E402

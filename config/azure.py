@@ -11,7 +11,7 @@ import openai
 from config.backend_http import BackendTimeouts, required
 from config.openai import chat_llm
 from config.settings import Settings
-from src.domain.llms import ConfiguredLLM
+from src.domain.lookup.llms import ConfiguredLLM
 
 
 def azure_chat(settings: Settings) -> ConfiguredLLM:

@@ -12,11 +12,16 @@ from functools import cache
 
 from config.mock import mock
 from config.settings import Settings
-from src.domain.families import GemmaFormat
-from src.domain.llms import ConfiguredLLM
-from src.domain.ports import ChainOfThought, Connector, Prepass, ProductChainOfThought
-from src.domain.prepass import TextRulesPrepass
-from src.domain.strategies import AllFieldsStrategy, BasicStrategy, FewShotStrategy, NumbersFromText
+from src.domain.lookup.llms import ConfiguredLLM
+from src.domain.prompting.chain_of_thought import (
+    AllFieldsStrategy,
+    BasicStrategy,
+    FewShotStrategy,
+    NumbersFromText,
+)
+from src.domain.prompting.families import GemmaFormat
+from src.domain.prompting.ports import ChainOfThought, Connector, Prepass, ProductChainOfThought
+from src.domain.prompting.prepass import TextRulesPrepass
 
 
 @cache

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from config.settings import Settings
 from src.connectors.mock import MockBehaviour, MockConnector
-from src.domain.families import ChatFormat
-from src.domain.llms import ConfiguredLLM
-from src.domain.strategies import FewShotStrategy
+from src.domain.lookup.llms import ConfiguredLLM
+from src.domain.prompting.chain_of_thought import FewShotStrategy
+from src.domain.prompting.families import ChatFormat
 
 
 def mock_behaviour(settings: Settings) -> MockBehaviour:

@@ -16,9 +16,9 @@ from config.backend_http import BackendTimeouts, required
 from config.settings import Settings, SettingsError
 from src.connectors.openai_compatible import OpenAICompatibleConnector
 from src.connectors.structured_output import STRUCTURED_OUTPUTS, StructuredOutput
-from src.domain.families import ChatFormat
-from src.domain.llms import ConfiguredLLM
-from src.domain.strategies import FewShotStrategy
+from src.domain.lookup.llms import ConfiguredLLM
+from src.domain.prompting.chain_of_thought import FewShotStrategy
+from src.domain.prompting.families import ChatFormat
 
 
 def structured_output(settings: Settings, default: StructuredOutput = "json_schema") -> StructuredOutput:

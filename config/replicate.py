@@ -12,9 +12,9 @@ import replicate
 from config.backend_http import BackendTimeouts, required
 from config.settings import Settings
 from src.connectors.replicate import ReplicateConnector
-from src.domain.families import Llama2Format
-from src.domain.llms import ConfiguredLLM
-from src.domain.strategies import FewShotStrategy
+from src.domain.lookup.llms import ConfiguredLLM
+from src.domain.prompting.chain_of_thought import FewShotStrategy
+from src.domain.prompting.families import Llama2Format
 
 DEFAULT_MODEL = "meta/llama-2-7b-chat"
 

@@ -12,14 +12,14 @@ from types import ModuleType
 from peewee import Database, SqliteDatabase
 
 from config.settings import Settings
-from src.adapters.metrics import PrometheusObserver
-from src.adapters.storage.api_keys import PeeweeApiKeyStore
-from src.adapters.storage.catalogue_snapshot import CatalogueSnapshot
-from src.adapters.storage.database import open_database
-from src.adapters.storage.lookup_cache import PeeweeLookupCache
-from src.adapters.storage.migrations import apply_migrations
-from src.adapters.storage.rate_limits import LimitsRateLimiter, counter_storage
-from src.adapters.storage.repositories import (
+from src.adapters.driven.observability.metrics import PrometheusObserver
+from src.adapters.driven.storage.api_keys import PeeweeApiKeyStore
+from src.adapters.driven.storage.catalogue_snapshot import CatalogueSnapshot
+from src.adapters.driven.storage.database import open_database
+from src.adapters.driven.storage.lookup_cache import PeeweeLookupCache
+from src.adapters.driven.storage.migrations import apply_migrations
+from src.adapters.driven.storage.rate_limits import LimitsRateLimiter, counter_storage
+from src.adapters.driven.storage.repositories import (
     PeeweeCatalogueStore,
     PeeweeExampleRepository,
     PeeweeFieldRepository,
@@ -27,14 +27,15 @@ from src.adapters.storage.repositories import (
 )
 from src.connectors.cooldown import CoolingDownConnector
 from src.connectors.retrying import RetryingConnector
-from src.domain.admission import Admission
-from src.domain.api_keys import ApiKeys
-from src.domain.cache import NoCache
-from src.domain.limits import RequestLimits
-from src.domain.llms import ConfiguredLLM, LLMFactory, LLMRegistry
-from src.domain.lookup import FieldLookupService
-from src.domain.ports import ExampleRepository, FieldRepository, HealthProbe, LookupCache
-from src.domain.provisioning import Provisioning
+from src.domain.access.admission import Admission
+from src.domain.access.api_keys import ApiKeys
+from src.domain.catalogue.ports import ExampleRepository, FieldRepository
+from src.domain.catalogue.provisioning import Provisioning
+from src.domain.lookup.cache import NoCache
+from src.domain.lookup.limits import RequestLimits
+from src.domain.lookup.llms import ConfiguredLLM, LLMFactory, LLMRegistry
+from src.domain.lookup.ports import HealthProbe, LookupCache
+from src.domain.lookup.service import FieldLookupService
 
 
 class ConfigModuleError(ValueError):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from config.settings import Settings
-from src.adapters.storage.database import is_postgres
+from src.adapters.driven.storage.database import is_postgres
 from src.bootstrap import Container, bootstrap
 from tests.support.llama_server import llama_server as serving_llama
 from tests.support.postgres import ThrowawayPostgres

@@ -7,8 +7,8 @@ import time
 from collections.abc import Callable
 
 from src.domain.errors import BackendCoolingDownError, TransientBackendError
-from src.domain.ports import Connector
-from src.domain.prompt import Completion, CompletionRequest
+from src.domain.prompting.ports import Connector
+from src.domain.prompting.prompt import Completion, CompletionRequest
 
 
 class CoolingDownConnector:

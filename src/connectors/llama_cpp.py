@@ -21,10 +21,10 @@ from typing import Any, cast
 from llama_cpp import CreateCompletionResponse, Llama, StoppingCriteriaList
 
 from src.connectors.answer_grammar import AnswerGrammar
-from src.domain.deadline import seconds_left
 from src.domain.errors import PermanentBackendError, TransientBackendError
+from src.domain.lookup.deadline import seconds_left
 from src.domain.model import TokenUsage
-from src.domain.prompt import Completion, CompletionRequest
+from src.domain.prompting.prompt import Completion, CompletionRequest
 
 log = logging.getLogger(__name__)
 

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from src.domain.errors import TransientBackendError
-from src.domain.families import approximate_tokens
 from src.domain.model import TokenUsage
-from src.domain.prompt import Completion, CompletionRequest
-from src.domain.text_normalisation import comparison_key
-from src.domain.values import parse_number
+from src.domain.model.text_normalisation import comparison_key
+from src.domain.model.values import parse_number
+from src.domain.prompting.families import approximate_tokens
+from src.domain.prompting.prompt import Completion, CompletionRequest
 
 _PRODUCT_TEXT = re.compile(r'"""\n(.*?)\n"""', re.DOTALL)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")

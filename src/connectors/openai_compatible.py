@@ -11,10 +11,10 @@ from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
 
 from src.connectors.retry_after import retry_after_seconds
 from src.connectors.structured_output import StructuredOutput, structured_output_body
-from src.domain.deadline import seconds_left
 from src.domain.errors import BackendError, PermanentBackendError, TransientBackendError
+from src.domain.lookup.deadline import seconds_left
 from src.domain.model import TokenUsage
-from src.domain.prompt import Completion, CompletionRequest
+from src.domain.prompting.prompt import Completion, CompletionRequest
 
 log = logging.getLogger(__name__)
 

@@ -21,10 +21,10 @@ import replicate
 from replicate.exceptions import ReplicateError
 from replicate.prediction import Prediction
 
-from src.domain.deadline import seconds_left
 from src.domain.errors import BackendError, PermanentBackendError, TransientBackendError
+from src.domain.lookup.deadline import seconds_left
 from src.domain.model import TokenUsage
-from src.domain.prompt import Completion, CompletionRequest
+from src.domain.prompting.prompt import Completion, CompletionRequest
 
 _TRANSIENT_STATUSES = frozenset({408, 409, 425, 429})
 _FINISHED = frozenset({"succeeded", "failed", "canceled"})

@@ -8,8 +8,8 @@ import time
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
 from src.domain.errors import TransientBackendError
-from src.domain.ports import Connector
-from src.domain.prompt import Completion, CompletionRequest
+from src.domain.prompting.ports import Connector
+from src.domain.prompting.prompt import Completion, CompletionRequest
 
 
 class RetryingConnector:

@@ -5,8 +5,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from src.adapters.data_files import read_examples, read_fields
-from src.adapters.http.app import create_app
+from src.adapters.driven.files.provisioning_files import read_examples, read_fields
+from src.adapters.driving.http.app import create_app
 from src.bootstrap import Container
 from tests.conftest import PROJECT_DATA, ContainerFactory
 

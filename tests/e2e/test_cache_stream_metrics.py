@@ -9,9 +9,9 @@ import httpx
 from fastapi.testclient import TestClient
 
 from bench.server import running_server
-from src.adapters.data_files import read_examples, read_fields
+from src.adapters.driven.files.provisioning_files import read_examples, read_fields
+from src.domain.catalogue.provisioning import ExampleRecord
 from src.domain.model import FieldType
-from src.domain.provisioning import ExampleRecord
 from tests.conftest import PROJECT_DATA
 from tests.e2e.conftest import ClientFactory
 

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from config.settings import Settings
-from src.adapters.http.app import create_app
+from src.adapters.driving.http.app import create_app
 from src.bootstrap import bootstrap
 from tests.conftest import REPO
 from tests.e2e.conftest import provisioned

@@ -12,7 +12,7 @@ import pytest
 
 import web
 from config.settings import Settings
-from src.adapters.http.serverless import LazyApp
+from src.adapters.driving.http.serverless import LazyApp
 from src.bootstrap import bootstrap
 from tests.conftest import REPO
 from tests.e2e.conftest import provisioned

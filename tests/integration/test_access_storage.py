@@ -8,7 +8,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from src.adapters.storage.rate_limits import LimitsRateLimiter, PeeweeCounterStorage, counter_storage
+from src.adapters.driven.storage.rate_limits import (
+    LimitsRateLimiter,
+    PeeweeCounterStorage,
+    counter_storage,
+)
 from src.domain.errors import AuthenticationError, RateLimitedError, StorageUnavailableError
 from tests.conftest import ContainerFactory
 from tests.support.redis_server import ThrowawayRedis

@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from src.adapters.benchmark_files import prototype_benchmark, read_benchmark, write_benchmark
+from src.adapters.driven.files.benchmark_files import (
+    prototype_benchmark,
+    read_benchmark,
+    write_benchmark,
+)
 from src.domain.errors import DataFileError
 from tests.conftest import PROTOTYPE_DATA
 

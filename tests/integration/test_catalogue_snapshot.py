@@ -7,9 +7,13 @@ import json
 
 import pytest
 
-from src.adapters.data_files import read_examples, read_fields
-from src.adapters.storage.catalogue_snapshot import CatalogueSnapshot
-from src.adapters.storage.repositories import PeeweeCatalogueStore, PeeweeExampleRepository, PeeweeFieldRepository
+from src.adapters.driven.files.provisioning_files import read_examples, read_fields
+from src.adapters.driven.storage.catalogue_snapshot import CatalogueSnapshot
+from src.adapters.driven.storage.repositories import (
+    PeeweeCatalogueStore,
+    PeeweeExampleRepository,
+    PeeweeFieldRepository,
+)
 from src.bootstrap import Container
 from src.domain.model import Example, Field, FieldType
 from tests.conftest import PROJECT_DATA

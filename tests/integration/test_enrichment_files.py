@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from src.adapters.catalogue_files import CatalogueProduct, read_catalogue
-from src.adapters.enrichment_output import EnrichedProduct, open_output
+from src.adapters.driven.files.enrichment_output import EnrichedProduct, open_output
+from src.adapters.driven.files.product_files import CatalogueProduct, read_catalogue
 from src.domain.errors import DataFileError, InvalidRequestError
 from src.domain.model import FieldOutcome, LookupResult, OutcomeStatus, Value
 

@@ -12,9 +12,9 @@ import pytest
 
 from src.connectors.llama_cpp import LlamaCppConnector, embedded_gemma_path
 from src.domain.errors import TransientBackendError
-from src.domain.families import GemmaFormat
 from src.domain.model import Example, Field, FieldType, OutcomeStatus
-from src.domain.prompt import CompletionRequest
+from src.domain.prompting.families import GemmaFormat
+from src.domain.prompting.prompt import CompletionRequest
 from tests.support.lamp_catalogue import (
     CULOT,
     EXAMPLES,

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime
 
-from src.adapters.storage.lookup_cache import PeeweeLookupCache
-from src.adapters.storage.tables import LookupCacheRow
+from src.adapters.driven.storage.lookup_cache import PeeweeLookupCache
+from src.adapters.driven.storage.tables import LookupCacheRow
 from src.bootstrap import Container
-from src.domain.cache import CachedAnswer
+from src.domain.lookup.cache import CachedAnswer
 from src.domain.model import OutcomeStatus
 
 

@@ -8,7 +8,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -20,8 +20,8 @@ from config.settings import Settings
 from src.connectors.openai_compatible import OpenAICompatibleConnector
 from src.connectors.structured_output import StructuredOutput
 from src.domain.errors import PermanentBackendError, TransientBackendError
-from src.domain.families import ChatFormat
 from src.domain.model import OutcomeStatus, TokenUsage
+from src.domain.prompting.families import ChatFormat
 from tests.support.lamp_catalogue import CULOT, PUISSANCE, STRATEGY, completion_request
 
 CHAT = ChatFormat()

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from config.settings import Settings
-from src.adapters.benchmark_files import prototype_benchmark
-from src.adapters.data_files import read_examples, read_fields
+from src.adapters.driven.files.benchmark_files import prototype_benchmark
+from src.adapters.driven.files.provisioning_files import read_examples, read_fields
 from src.bootstrap import bootstrap
 from src.domain.evaluation.evaluate import EvaluationService
 from tests.conftest import PROTOTYPE_DATA

@@ -14,8 +14,8 @@ from config.replicate import llama2
 from config.settings import Settings
 from src.connectors.replicate import ReplicateConnector
 from src.domain.errors import PermanentBackendError, TransientBackendError
-from src.domain.families import Llama2Format
 from src.domain.model import OutcomeStatus, TokenUsage
+from src.domain.prompting.families import Llama2Format
 from tests.support.lamp_catalogue import CULOT, STRATEGY, completion_request
 from tests.support.replicate_stand_in import ReplicateStandIn, Script
 

@@ -7,9 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from src.adapters.data_files import prototype_context, read_examples, read_fields
-from src.adapters.storage.repositories import PeeweeCatalogueStore
-from src.adapters.storage.tables import ExampleRow, FieldRow
+from src.adapters.driven.files.provisioning_files import (
+    prototype_context,
+    read_examples,
+    read_fields,
+)
+from src.adapters.driven.storage.repositories import PeeweeCatalogueStore
+from src.adapters.driven.storage.tables import ExampleRow, FieldRow
 from src.bootstrap import Container
 from src.domain.errors import DataFileError
 from src.domain.model import Example, Field, FieldType

@@ -16,9 +16,9 @@ from config.mock import mock_behaviour
 from config.settings import Settings
 from src.connectors.mock import MockConnector
 from src.connectors.openai_compatible import OpenAICompatibleConnector
-from src.domain.families import ChatFormat
-from src.domain.llms import ConfiguredLLM
-from src.domain.strategies import FewShotStrategy
+from src.domain.lookup.llms import ConfiguredLLM
+from src.domain.prompting.chain_of_thought import FewShotStrategy
+from src.domain.prompting.families import ChatFormat
 
 
 def _loopback(settings: Settings, name: str) -> ConfiguredLLM:

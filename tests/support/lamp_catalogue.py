@@ -7,9 +7,9 @@ import time
 from collections.abc import Sequence
 
 from src.domain.model import Example, Field, FieldType
-from src.domain.ports import LLM, TokenCounter
-from src.domain.prompt import CompletionRequest
-from src.domain.strategies import FewShotStrategy
+from src.domain.prompting.chain_of_thought import FewShotStrategy
+from src.domain.prompting.ports import LLM, TokenCounter
+from src.domain.prompting.prompt import CompletionRequest
 
 LAMP = "Lampe incandescente forme Standard 60X103 12V 40W E27"
 

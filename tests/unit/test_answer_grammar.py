@@ -6,7 +6,7 @@ import json
 
 from src.connectors.answer_grammar import AnswerGrammar, answer_budget, grammar_is_safe
 from src.domain.model import Field, FieldType
-from src.domain.strategies.json_answer import answer_schema
+from src.domain.prompting.chain_of_thought.json_answer import answer_schema
 
 CULOT = Field("EF000042", "culot", FieldType.SELECT, options=("E27", "borne à vis", "GX8,5"))
 

@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from src.domain.admission import Admission
-from src.domain.api_keys import ApiKey, ApiKeys, hash_secret
+from src.domain.access.admission import Admission
+from src.domain.access.api_keys import ApiKeys, hash_secret
+from src.domain.access.ports import ApiKey
 from src.domain.errors import AuthenticationError, InvalidRequestError, RateLimitedError
 from tests.support.clock import ManualClock
 

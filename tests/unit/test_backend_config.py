@@ -8,7 +8,7 @@ from config.azure import azure_chat
 from config.openai import openai_chat
 from config.replicate import llama2
 from config.settings import Settings, SettingsError
-from src.domain.families import ChatFormat, Llama2Format
+from src.domain.prompting.families import ChatFormat, Llama2Format
 
 
 def test_openai_needs_a_model() -> None:

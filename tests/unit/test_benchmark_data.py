@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from src.adapters.benchmark_files import read_benchmark
-from src.domain.text_normalisation import strip_accents
+from src.adapters.driven.files.benchmark_files import read_benchmark
+from src.domain.model.text_normalisation import strip_accents
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 SHARED_WORDS = 5

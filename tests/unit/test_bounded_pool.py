@@ -9,7 +9,7 @@ from concurrent.futures import Future
 
 import pytest
 
-from src.adapters.cli.bounded_pool import run_bounded
+from src.adapters.driving.cli.bounded_pool import run_bounded
 
 
 class _Gauge:

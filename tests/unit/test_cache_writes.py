@@ -8,11 +8,11 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from src.domain.cache import CachedAnswer
-from src.domain.families import ChatFormat
-from src.domain.llms import ConfiguredLLM, LLMRegistry
-from src.domain.lookup import FieldLookupService
-from src.domain.strategies import BasicStrategy
+from src.domain.lookup.cache import CachedAnswer
+from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
+from src.domain.lookup.service import FieldLookupService
+from src.domain.prompting.chain_of_thought import BasicStrategy
+from src.domain.prompting.families import ChatFormat
 from tests.unit.test_lookup_service import (
     FIELDS,
     FakeConnector,

@@ -10,7 +10,7 @@ import pytest
 
 from src.connectors.cooldown import CoolingDownConnector
 from src.domain.errors import BackendCoolingDownError, PermanentBackendError, TransientBackendError
-from src.domain.prompt import Completion, CompletionRequest
+from src.domain.prompting.prompt import Completion, CompletionRequest
 from tests.support.clock import ManualClock
 
 REQUEST = CompletionRequest("EF000042", (), "text", None, 16, deadline=time.monotonic() + 60)

@@ -13,12 +13,12 @@ from src.domain.errors import InvalidRequestError, UnknownLLMError
 from src.domain.evaluation.benchmark import BenchmarkRow
 from src.domain.evaluation.evaluate import EvaluationService
 from src.domain.evaluation.judge import FactualityJudge, read_choice
-from src.domain.families import ChatFormat
-from src.domain.llms import ConfiguredLLM, LLMRegistry
-from src.domain.lookup import FieldLookupService
+from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
+from src.domain.lookup.service import FieldLookupService
 from src.domain.model import Example, Field, FieldType, TokenUsage
-from src.domain.prompt import Completion, CompletionRequest
-from src.domain.strategies import AllFieldsStrategy, FewShotStrategy
+from src.domain.prompting.chain_of_thought import AllFieldsStrategy, FewShotStrategy
+from src.domain.prompting.families import ChatFormat
+from src.domain.prompting.prompt import Completion, CompletionRequest
 
 SOCKET = Field("EF000042", "culot", FieldType.SELECT, options=("E27", "E14"))
 POWER = Field("EF000035", "puissance", FieldType.NUMBER, unit="W")

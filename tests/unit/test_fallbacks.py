@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 
 from src.domain.errors import TransientBackendError
-from src.domain.fallbacks import ask_with_fallbacks, fallback_chain
-from src.domain.families import ChatFormat
-from src.domain.llms import ConfiguredLLM, LLMRegistry
+from src.domain.lookup.fallbacks import ask_with_fallbacks, fallback_chain
+from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
 from src.domain.model import Field, FieldType, OutcomeStatus
-from src.domain.prompt import Completion, CompletionRequest
-from src.domain.strategies import BasicStrategy
+from src.domain.prompting.chain_of_thought import BasicStrategy
+from src.domain.prompting.families import ChatFormat
+from src.domain.prompting.prompt import Completion, CompletionRequest
 
 CULOT = Field("EF000042", "culot", FieldType.SELECT, options=("E27", "E14"))
 LAMP = "Lampe 40W E27"

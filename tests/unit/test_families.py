@@ -5,8 +5,14 @@ from __future__ import annotations
 import pytest
 
 from src.domain.errors import PromptTooLongError
-from src.domain.families import ChatFormat, ChatMLFormat, GemmaFormat, Llama2Format, PromptFormat
-from src.domain.prompt import Message, Prompt, Shot
+from src.domain.prompting.families import (
+    ChatFormat,
+    ChatMLFormat,
+    GemmaFormat,
+    Llama2Format,
+    PromptFormat,
+)
+from src.domain.prompting.prompt import Message, Prompt, Shot
 
 SYSTEM = "Answer in JSON."
 QUESTION = "Culot of: Ampoule E27"

@@ -12,10 +12,10 @@ from dataclasses import replace
 import pytest
 
 from src.domain.errors import InvalidRequestError, UnknownLLMError
-from src.domain.families import ChatFormat
-from src.domain.llms import ConfiguredLLM, LLMRegistry
-from src.domain.prompt import Completion, CompletionRequest
-from src.domain.strategies import BasicStrategy
+from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
+from src.domain.prompting.chain_of_thought import BasicStrategy
+from src.domain.prompting.families import ChatFormat
+from src.domain.prompting.prompt import Completion, CompletionRequest
 
 
 class FakeConnector:

@@ -17,9 +17,8 @@ from src.domain.errors import (
     TransientBackendError,
     UnknownLLMError,
 )
-from src.domain.families import ChatFormat
-from src.domain.llms import ConfiguredLLM, LLMRegistry
-from src.domain.lookup import FieldLookupService
+from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
+from src.domain.lookup.service import FieldLookupService
 from src.domain.model import (
     Example,
     Field,
@@ -30,9 +29,10 @@ from src.domain.model import (
     OutcomeStatus,
     TokenUsage,
 )
-from src.domain.ports import ChainOfThought
-from src.domain.prompt import Completion, CompletionRequest
-from src.domain.strategies import BasicStrategy, FewShotStrategy
+from src.domain.prompting.chain_of_thought import BasicStrategy, FewShotStrategy
+from src.domain.prompting.families import ChatFormat
+from src.domain.prompting.ports import ChainOfThought
+from src.domain.prompting.prompt import Completion, CompletionRequest
 
 POWER = Field("EF000001", "Puissance", FieldType.NUMBER, unit="W")
 COLOUR = Field("EF000002", "Couleur", FieldType.SELECT, options=("Blanc", "Chromé", "Noir"))

@@ -12,10 +12,10 @@ from config.mock import mock_behaviour
 from config.settings import Settings
 from src.connectors.mock import MockBehaviour, MockConnector
 from src.domain.errors import TransientBackendError
-from src.domain.families import ChatFormat, GemmaFormat, PromptFormat
 from src.domain.model import Example, Field, FieldType, OutcomeStatus
-from src.domain.prompt import CompletionRequest
-from src.domain.strategies import BasicStrategy, FewShotStrategy
+from src.domain.prompting.chain_of_thought import BasicStrategy, FewShotStrategy
+from src.domain.prompting.families import ChatFormat, GemmaFormat, PromptFormat
+from src.domain.prompting.prompt import CompletionRequest
 
 POWER = Field("EF000011", "Puissance", FieldType.NUMBER, unit="W")
 COLOUR = Field("EF000012", "Couleur", FieldType.SELECT, options=("Blanc", "Chromé", "Noir"))

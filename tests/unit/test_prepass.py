@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from src.domain.model import Field, FieldType
-from src.domain.prepass import TextRulesPrepass
+from src.domain.prompting.prepass import TextRulesPrepass
 
 PREPASS = TextRulesPrepass()
 SOCKET = Field("EF000042", "culot", FieldType.SELECT, options=("E27", "E14", "B15d", "GU10"))

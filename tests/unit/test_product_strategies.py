@@ -10,9 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from src.domain.families import ChatFormat
-from src.domain.llms import ConfiguredLLM, LLMRegistry
-from src.domain.lookup import FieldLookupService
+from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
+from src.domain.lookup.service import FieldLookupService
 from src.domain.model import (
     Example,
     Field,
@@ -22,10 +21,11 @@ from src.domain.model import (
     OutcomeStatus,
     TokenUsage,
 )
-from src.domain.ports import ChainOfThought, ProductChainOfThought
-from src.domain.prepass import TextRulesPrepass
-from src.domain.prompt import Completion, CompletionRequest
-from src.domain.strategies import AllFieldsStrategy, BasicStrategy
+from src.domain.prompting.chain_of_thought import AllFieldsStrategy, BasicStrategy
+from src.domain.prompting.families import ChatFormat
+from src.domain.prompting.ports import ChainOfThought, ProductChainOfThought
+from src.domain.prompting.prepass import TextRulesPrepass
+from src.domain.prompting.prompt import Completion, CompletionRequest
 
 SOCKET = Field("EF000042", "culot", FieldType.SELECT, options=("E27", "E14"))
 POWER = Field("EF000035", "puissance", FieldType.NUMBER, unit="W")

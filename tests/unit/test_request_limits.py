@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from src.domain.errors import InvalidRequestError
-from src.domain.limits import RequestLimits
+from src.domain.lookup.limits import RequestLimits
 from src.domain.model import LookupRequest
 
 

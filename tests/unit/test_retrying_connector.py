@@ -8,7 +8,7 @@ import pytest
 
 from src.connectors.retrying import RetryingConnector
 from src.domain.errors import BackendError, PermanentBackendError, TransientBackendError
-from src.domain.prompt import Completion, CompletionRequest, Message
+from src.domain.prompting.prompt import Completion, CompletionRequest, Message
 
 
 class FakeConnector:

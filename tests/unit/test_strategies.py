@@ -7,8 +7,8 @@ import json
 import pytest
 
 from src.domain.model import Example, Field, FieldType, OutcomeStatus
-from src.domain.strategies import BasicStrategy, FewShotStrategy
-from src.domain.strategies.json_answer import answer_schema, parse_answer
+from src.domain.prompting.chain_of_thought import BasicStrategy, FewShotStrategy
+from src.domain.prompting.chain_of_thought.json_answer import answer_schema, parse_answer
 
 SOCKET = Field(
     "EF000010", "Culot", FieldType.SELECT, options=("E14", "E27", "GU10"), description="Type de culot"

@@ -10,7 +10,7 @@ from src.connectors.structured_output import (
     structured_output_body,
 )
 from src.domain.model import Field, FieldType
-from src.domain.strategies.json_answer import answer_schema
+from src.domain.prompting.chain_of_thought.json_answer import answer_schema
 
 CULOT = Field("EF000042", "culot", FieldType.SELECT, options=("E27", "borne à vis"))
 REFERENCE = Field("EF000009", "référence fabricant", FieldType.TEXT)

@@ -4,8 +4,8 @@ that holds the model to them."""
 from __future__ import annotations
 
 from src.domain.model import Field, FieldType
-from src.domain.prepass.candidates import number_candidates
-from src.domain.strategies import FewShotStrategy, NumbersFromText
+from src.domain.prompting.chain_of_thought import FewShotStrategy, NumbersFromText
+from src.domain.prompting.prepass.candidates import number_candidates
 
 HEIGHT_CM = Field("EF000040", "hauteur (cm)", FieldType.NUMBER, unit="cm")
 WIDTH_MM = Field("EF000008", "largeur (mm)", FieldType.NUMBER, unit="mm")

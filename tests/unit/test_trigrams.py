@@ -3,7 +3,7 @@ project's data in tests/integration/test_catalogue_snapshot.py)."""
 
 from __future__ import annotations
 
-from src.adapters.trigrams import trigrams
+from src.adapters.driven.storage.trigrams import trigrams
 
 
 def test_a_word_is_padded_with_two_spaces_before_and_one_after() -> None:

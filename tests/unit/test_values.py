@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from src.domain.model import Field, FieldType, OutcomeStatus
-from src.domain.values import coerce, parse_number
+from src.domain.model.values import coerce, parse_number
 
 NUMBER = Field("EF000001", "Puissance", FieldType.NUMBER, unit="W")
 COLOUR = Field("EF000002", "Couleur", FieldType.SELECT, options=("Blanc", "Chromé", "Noir"))

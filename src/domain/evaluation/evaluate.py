@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from src.domain.catalogue.ports import FieldRepository
 from src.domain.errors import InvalidRequestError
 from src.domain.evaluation.benchmark import BenchmarkRow
 from src.domain.evaluation.judge import FactualityJudge
 from src.domain.evaluation.matching import matches
 from src.domain.evaluation.report import Cost, LLMReport, ScoredPair
-from src.domain.llms import ConfiguredLLM, LLMRegistry
-from src.domain.lookup import FieldLookupService
+from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
+from src.domain.lookup.service import FieldLookupService
 from src.domain.model import (
     Field,
     FieldOutcome,
@@ -20,7 +21,7 @@ from src.domain.model import (
     OutcomeSource,
     OutcomeStatus,
 )
-from src.domain.ports import FieldRepository, ProductChainOfThought
+from src.domain.prompting.ports import ProductChainOfThought
 
 Progress = Callable[[str], None]
 """Told the LLM's name after each product is evaluated."""

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from src.domain.errors import FieldLookupError
-from src.domain.llms import ConfiguredLLM
-from src.domain.prompt import CompletionRequest, Prompt
+from src.domain.lookup.llms import ConfiguredLLM
+from src.domain.prompting.prompt import CompletionRequest, Prompt
 
 CHOICE_SCORES = {"A": 0.4, "B": 0.6, "C": 1.0, "D": 0.0, "E": 1.0}
 """How much each choice is worth: a subset (A) or superset (B) is partly right, a disagreement

@@ -13,8 +13,8 @@ import re
 
 from src.domain.evaluation.benchmark import Accepted
 from src.domain.model import Field, FieldType, OutcomeStatus, Value
-from src.domain.text_normalisation import comparison_key, strip_accents
-from src.domain.values import coerce
+from src.domain.model.text_normalisation import comparison_key, strip_accents
+from src.domain.model.values import coerce
 
 RELATIVE_TOLERANCE = 1e-3
 """Numbers within 0.1 % of each other match (3493.8 and 3494 do; 3493 and 3500 do not)."""

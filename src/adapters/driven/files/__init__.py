@@ -1,0 +1,1 @@
+"""Files read and written by the CLI: provisioning data, products to enrich, benchmarks, results."""

@@ -1,0 +1,206 @@
+"""Reads a catalogue to enrich: JSON Lines or CSV, told apart by the file's extension.
+
+A product is one JSON object per line, or one CSV row under a header line. It has
+
+- an id: `id`, else `sku`, else its 1-based row number (blank lines not counted);
+- its text: `description`, else the prototype's columns Titre, Description, LIBL_LIBELLE and
+  "Argumentaire Produit", joined as the prototype joined them;
+- optionally its own field codes, `fields` (or the prototype's `fields_to_extract`): a list, or
+  codes separated by commas, semicolons or spaces. They replace the command's `--fields`.
+
+The whole file is checked before any work starts: if a row is malformed (not JSON, no text, no
+field codes, a repeated id…) a DataFileError names the file, the first bad line and the reason,
+and counts the others, so that a run never stops half-way on bad input.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from src.adapters.driven.files.provisioning_files import PROTOTYPE_TEXT_COLUMNS, prototype_context
+from src.domain.errors import DataFileError, InvalidRequestError
+
+ID_COLUMNS = ("id", "sku")
+FIELDS_COLUMNS = ("fields", "fields_to_extract")
+_CODE_SEPARATORS = re.compile(r"[,;\s]+")
+_NAMED_BAD_LINES = 5
+
+
+class CatalogueFormat(StrEnum):
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
+def catalogue_format(path: Path) -> CatalogueFormat:
+    """The format a file's extension says: .jsonl or .ndjson, or .csv."""
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        return CatalogueFormat.JSONL
+    if suffix == ".csv":
+        return CatalogueFormat.CSV
+    raise InvalidRequestError(f"{path}: the file name must end in .jsonl, .ndjson or .csv")
+
+
+def split_codes(text: str) -> tuple[str, ...]:
+    """Field codes from "EF000042, EF000035" or "EF000042 EF000035", without repeats."""
+    return tuple(dict.fromkeys(code for code in _CODE_SEPARATORS.split(text) if code))
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueProduct:
+    """One product to enrich, and the line of the catalogue it comes from."""
+
+    id: str | int
+    description: str
+    fields: tuple[str, ...]
+    line: int
+
+    @property
+    def key(self) -> str:
+        """What identifies the product across runs (the id as text: 7 and "7" are one product)."""
+        return str(self.id)
+
+
+class _BadRow(ValueError):
+    """A row that cannot be enriched; the message says why."""
+
+
+def read_catalogue(path: Path, default_fields: Sequence[str]) -> list[CatalogueProduct]:
+    """Every product of the catalogue at `path`, in file order. Raises DataFileError when the
+    file cannot be read or any row is malformed (nothing is returned then)."""
+    products: list[CatalogueProduct] = []
+    problems: list[tuple[int, str]] = []
+    first_line_of: dict[str, int] = {}
+    try:
+        for number, (line, record) in enumerate(_records(path), 1):
+            try:
+                if isinstance(record, _BadRow):
+                    raise record
+                product = _product(record, number, line, tuple(default_fields))
+                if product.key in first_line_of:
+                    raise _BadRow(f"id {product.key!r} repeats line {first_line_of[product.key]}")
+            except _BadRow as problem:
+                problems.append((line, str(problem)))
+                continue
+            first_line_of[product.key] = line
+            products.append(product)
+    except FileNotFoundError:
+        raise DataFileError(str(path), None, "no such file") from None
+    except UnicodeDecodeError as error:
+        raise DataFileError(str(path), None, f"not UTF-8 text ({error.reason})") from None
+    except csv.Error as error:
+        raise DataFileError(str(path), None, f"not readable as CSV: {error}") from None
+    if problems:
+        raise _malformed(path, problems)
+    if not products:
+        raise DataFileError(str(path), None, "no products")
+    return products
+
+
+def _records(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | _BadRow]]:
+    """(line number, record or why it is not one) for each non-blank row."""
+    if catalogue_format(path) is CatalogueFormat.CSV:
+        yield from _csv_records(path)
+    else:
+        yield from _jsonl_records(path)
+
+
+def _jsonl_records(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | _BadRow]]:
+    with path.open(encoding="utf-8-sig") as lines:
+        for line_number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line.strip())
+            except json.JSONDecodeError as error:
+                yield line_number, _BadRow(f"invalid JSON at column {error.colno}: {error.msg}")
+                continue
+            yield line_number, record if isinstance(record, dict) else _BadRow("a product must be a JSON object")
+
+
+def _csv_records(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | _BadRow]]:
+    with path.open(encoding="utf-8-sig", newline="") as text:
+        header_line = text.readline()
+        text.seek(0)
+        reader = csv.DictReader(text, delimiter=_delimiter(header_line))
+        columns = reader.fieldnames or []
+        if "description" not in columns and not set(PROTOTYPE_TEXT_COLUMNS) & set(columns):
+            raise DataFileError(
+                str(path), "line 1", "no text column: 'description' or " + ", ".join(PROTOTYPE_TEXT_COLUMNS)
+            )
+        first_line = reader.line_num + 1
+        for row in reader:
+            if None in row:
+                yield first_line, _BadRow(f"{len(columns) + len(row[None])} cells under {len(columns)} columns")
+            else:
+                yield first_line, {column: value for column, value in row.items() if value not in ("", None)}
+            first_line = reader.line_num + 1
+
+
+def _delimiter(header_line: str) -> str:
+    """The header's most frequent separator among comma, semicolon and tab (French spreadsheets
+    save with semicolons)."""
+    return max(",;\t", key=header_line.count)
+
+
+def _product(record: Mapping[str, Any], number: int, line: int, default_fields: tuple[str, ...]) -> CatalogueProduct:
+    return CatalogueProduct(_id(record, number), _description(record), _fields(record, default_fields), line)
+
+
+def _id(record: Mapping[str, Any], number: int) -> str | int:
+    for column in ID_COLUMNS:
+        if column in record:
+            value = record[column]
+            if isinstance(value, bool) or not isinstance(value, (str, int)):
+                raise _BadRow(f"{column!r} must be a string or an integer")
+            if isinstance(value, str) and not value.strip():
+                raise _BadRow(f"{column!r} is empty")
+            return value.strip() if isinstance(value, str) else value
+    return number
+
+
+def _description(record: Mapping[str, Any]) -> str:
+    if "description" in record:
+        text = record["description"]
+        if not isinstance(text, str) or not text.strip():
+            raise _BadRow("'description' must be a non-empty string")
+        return text.strip()
+    text = prototype_context(record)
+    if not text:
+        raise _BadRow("no product text: 'description' or " + ", ".join(PROTOTYPE_TEXT_COLUMNS))
+    return text
+
+
+def _fields(record: Mapping[str, Any], default_fields: tuple[str, ...]) -> tuple[str, ...]:
+    for column in FIELDS_COLUMNS:
+        if column not in record:
+            continue
+        value = record[column]
+        if isinstance(value, str):
+            codes = split_codes(value)
+        elif isinstance(value, list) and all(isinstance(code, str) for code in value):
+            codes = split_codes(" ".join(value))
+        else:
+            raise _BadRow(f"{column!r} must be a list of field codes or a string of them")
+        if codes:
+            return codes
+    if not default_fields:
+        raise _BadRow("no field codes: give --fields or a 'fields' column")
+    return default_fields
+
+
+def _malformed(path: Path, problems: list[tuple[int, str]]) -> DataFileError:
+    line, reason = problems[0]
+    others = [f"line {other}" for other, _ in problems[1:]]
+    if others:
+        named = ", ".join(others[:_NAMED_BAD_LINES]) + (", …" if len(others) > _NAMED_BAD_LINES else "")
+        plural = "s" if len(others) > 1 else ""
+        reason += f" (and {len(others)} more malformed row{plural}: {named})"
+    return DataFileError(str(path), f"line {line}", reason)

@@ -1,0 +1,122 @@
+"""Reads provisioning files: the project's own format and the prototype's, told apart per record.
+
+Fields: `{"code", "label", "type", "options", "unit", "description"}`, or the prototype's
+`{"name", "label", "type", "multiple", "options"}`. Examples: `{"field", "context", "value"}`, or
+the prototype's `{"field_name", "field_value", "Titre", "Description", "LIBL_LIBELLE",
+"Argumentaire Produit"}`. Any defect raises DataFileError naming the file and the record.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from src.domain.catalogue.provisioning import ExampleRecord
+from src.domain.errors import DataFileError
+from src.domain.model import Field, FieldType
+
+PROTOTYPE_TEXT_COLUMNS = ("Titre", "Description", "LIBL_LIBELLE", "Argumentaire Produit")
+_UNIT_IN_LABEL = re.compile(r"\(([^()]{1,12})\)\s*$")
+_PROTOTYPE_BOOLEAN_OPTIONS = {"oui", "non"}
+
+
+def read_fields(path: Path) -> list[Field]:
+    records = _records(path)
+    fields = [_field(record, path, f"record {number}") for number, record in enumerate(records, 1)]
+    seen: dict[str, int] = {}
+    for number, field in enumerate(fields, 1):
+        if field.code in seen:
+            raise DataFileError(str(path), f"record {number}", f"field {field.code} repeats record {seen[field.code]}")
+        seen[field.code] = number
+    return fields
+
+
+def read_examples(path: Path) -> list[ExampleRecord]:
+    return [_example(record, path, f"record {n}") for n, record in enumerate(_records(path), 1)]
+
+
+def prototype_context(record: Mapping[str, Any]) -> str:
+    """The product text of a prototype row: its text columns, without blanks, dashes or repeats."""
+    parts: list[str] = []
+    for column in PROTOTYPE_TEXT_COLUMNS:
+        text = record.get(column)
+        if isinstance(text, str) and text.strip() not in ("", "-") and text.strip() not in parts:
+            parts.append(text.strip())
+    return "\n".join(parts)
+
+
+def _records(path: Path) -> list[Mapping[str, Any]]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataFileError(str(path), None, "no such file") from None
+    except UnicodeDecodeError as error:
+        raise DataFileError(str(path), None, f"not UTF-8 text ({error.reason})") from None
+    except json.JSONDecodeError as error:
+        raise DataFileError(str(path), None, f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
+    if not isinstance(document, list):
+        raise DataFileError(str(path), None, "the file must hold a JSON list of records")
+    for number, record in enumerate(document, 1):
+        if not isinstance(record, dict):
+            raise DataFileError(str(path), f"record {number}", "a record must be a JSON object")
+    return document
+
+
+def _field(record: Mapping[str, Any], path: Path, where: str) -> Field:
+    prototype = "name" in record and "code" not in record
+    code = _text(record, "name" if prototype else "code", path, where)
+    where = f"{where} ({code})"
+    label = _text(record, "label", path, where)
+    type_name = _text(record, "type", path, where)
+    try:
+        field_type = FieldType(type_name)
+    except ValueError:
+        allowed = ", ".join(t.value for t in FieldType)
+        raise DataFileError(str(path), where, f"type {type_name!r} is not one of {allowed}") from None
+    if record.get("multiple"):
+        raise DataFileError(str(path), where, "fields with multiple values are not supported")
+    options = record.get("options") or []
+    if not isinstance(options, list) or not all(isinstance(o, str) and o.strip() for o in options):
+        raise DataFileError(str(path), where, "options must be a list of non-empty strings")
+    if field_type is FieldType.BOOLEAN and {o.casefold() for o in options} <= _PROTOTYPE_BOOLEAN_OPTIONS:
+        options = []
+    if field_type is FieldType.SELECT and not options:
+        raise DataFileError(str(path), where, "a select field needs options")
+    options = list(dict.fromkeys(option.strip() for option in options))  # the prototype repeats some
+    unit = record.get("unit")
+    if prototype and unit is None and field_type is FieldType.NUMBER:
+        match = _UNIT_IN_LABEL.search(label)
+        unit = match.group(1).strip() if match else None
+    description = record.get("description")
+    for name, value in (("unit", unit), ("description", description)):
+        if value is not None and not isinstance(value, str):
+            raise DataFileError(str(path), where, f"{name} must be a string or null")
+    return Field(code, label.strip(), field_type, tuple(options), unit, description)
+
+
+def _example(record: Mapping[str, Any], path: Path, where: str) -> ExampleRecord:
+    if "field_name" in record and "field" not in record:
+        code = _text(record, "field_name", path, where)
+        context = prototype_context(record)
+        if not context:
+            raise DataFileError(str(path), f"{where} ({code})", "no product text in " + ", ".join(PROTOTYPE_TEXT_COLUMNS))
+        value = record.get("field_value")
+    else:
+        code = _text(record, "field", path, where)
+        context = _text(record, "context", path, f"{where} ({code})")
+        if "value" not in record:
+            raise DataFileError(str(path), f"{where} ({code})", "missing key 'value' (null when the text does not say)")
+        value = record["value"]
+    if isinstance(value, (dict, list)):
+        raise DataFileError(str(path), f"{where} ({code})", "value must be a number, a string, a boolean or null")
+    return ExampleRecord(code, context, value, str(path), f"{where} ({code})")
+
+
+def _text(record: Mapping[str, Any], key: str, path: Path, where: str) -> str:
+    value = record.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise DataFileError(str(path), where, f"missing or empty {key!r}")
+    return value.strip()

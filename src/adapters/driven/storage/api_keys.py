@@ -1,0 +1,83 @@
+"""The API keys in the database, so that every worker process sees a new or revoked key at once."""
+
+from __future__ import annotations
+
+import datetime
+
+from peewee import CharField, DateTimeField, IntegrityError
+
+from src.adapters.driven.storage.repositories import PeeweeRepository
+from src.adapters.driven.storage.tables import BaseTable
+from src.domain.access.ports import ApiKey
+from src.domain.errors import InvalidRequestError
+
+
+class ApiKeyRow(BaseTable):
+    key_id = CharField(primary_key=True, max_length=16)
+    name = CharField(max_length=64, unique=True)
+    secret_hash = CharField(max_length=64)
+    """sha256 of the key's secret; the secret itself is never stored."""
+    created_at = DateTimeField()
+    revoked_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "api_key"
+
+
+class PeeweeApiKeyStore(PeeweeRepository):
+    def add(self, key: ApiKey) -> None:
+        row = {
+            "key_id": key.key_id,
+            "name": key.name,
+            "secret_hash": key.secret_hash,
+            "created_at": _naive_utc(key.created_at),
+            "revoked_at": None,
+        }
+        try:
+            self._run(lambda: ApiKeyRow.insert(row).execute())
+        except IntegrityError as error:
+            raise InvalidRequestError(f"a key named {key.name!r} already exists", ("name",)) from error
+
+    def find(self, key_id: str) -> ApiKey | None:
+        return self._first(ApiKeyRow.key_id == key_id)
+
+    def named(self, name: str) -> ApiKey | None:
+        return self._first(ApiKeyRow.name == name)
+
+    def list_all(self) -> list[ApiKey]:
+        query = ApiKeyRow.select().order_by(ApiKeyRow.created_at, ApiKeyRow.name)
+        return [_key(row) for row in self._run(lambda: list(query))]
+
+    def revoke(self, name: str, when: datetime.datetime) -> ApiKey | None:
+        def work() -> None:
+            ApiKeyRow.update(revoked_at=_naive_utc(when)).where(
+                (ApiKeyRow.name == name) & ApiKeyRow.revoked_at.is_null()
+            ).execute()
+
+        self._run(work)
+        return self.named(name)
+
+    def any(self) -> bool:
+        return self._run(lambda: ApiKeyRow.select().exists())
+
+    def _first(self, condition: object) -> ApiKey | None:
+        rows = self._run(lambda: list(ApiKeyRow.select().where(condition).limit(1)))
+        return _key(rows[0]) if rows else None
+
+
+def _naive_utc(moment: datetime.datetime) -> datetime.datetime:
+    return moment.astimezone(datetime.UTC).replace(tzinfo=None)
+
+
+def _aware(moment: datetime.datetime | str | None) -> datetime.datetime | None:
+    if moment is None:
+        return None
+    if isinstance(moment, str):  # SQLite hands back what it was given when it cannot parse it
+        moment = datetime.datetime.fromisoformat(moment)
+    return moment.replace(tzinfo=datetime.UTC)
+
+
+def _key(row: ApiKeyRow) -> ApiKey:
+    created = _aware(row.created_at)
+    assert created is not None
+    return ApiKey(row.name, row.key_id, row.secret_hash, created, _aware(row.revoked_at))

@@ -1,0 +1,225 @@
+"""Peewee implementations of the repository ports: rows in, domain values out."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TypeVar
+
+from peewee import SQL, Database, InterfaceError, OperationalError, SqliteDatabase
+
+from src.adapters.driven.storage.tables import (
+    CatalogueVersionRow,
+    ExampleRow,
+    FieldRow,
+    LookupCacheRow,
+)
+from src.domain.catalogue.ports import ProvisionReport
+from src.domain.errors import StorageUnavailableError
+from src.domain.model import Example, Field, FieldType
+
+T = TypeVar("T")
+
+_ABSENT = object()
+
+# The two reads of every lookup are written out: building them through the ORM cost more than
+# running them.
+_FIELD_COLUMNS = (FieldRow.code, FieldRow.label, FieldRow.type, FieldRow.options, FieldRow.unit, FieldRow.description)
+_FIELDS_BY_CODE = "SELECT code, label, type, options, unit, description FROM field WHERE code IN ({codes})"
+_MOST_SIMILAR = """
+SELECT field_code, context, value FROM (
+    SELECT field_code, context, value, ROW_NUMBER() OVER (
+        PARTITION BY field_code ORDER BY similarity(context, {p}) DESC, id
+    ) AS rank
+    FROM example
+    WHERE field_code IN ({codes}) {exclude}
+) AS ranked
+WHERE rank <= {p}
+ORDER BY field_code, rank
+"""
+
+def context_hash(context: str) -> str:
+    return hashlib.sha256(context.encode("utf-8")).hexdigest()
+
+
+@contextmanager
+def _connected(database: Database) -> Iterator[None]:
+    """A connection for one unit of work; an unreachable database is a domain error.
+
+    PostgreSQL connections go back to the pool afterwards; an SQLite connection stays open for
+    its thread (opening one costs more than most queries)."""
+    try:
+        if isinstance(database, SqliteDatabase):
+            database.connect(reuse_if_open=True)
+            yield
+        else:
+            with database.connection_context():
+                yield
+    except (OperationalError, InterfaceError) as error:
+        raise StorageUnavailableError(f"the database is unavailable: {str(error).strip()}") from error
+
+
+class PeeweeRepository:
+    """Runs units of work on the database, turning its failures into StorageUnavailableError."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    def _run(self, work: Callable[[], T]) -> T:
+        with _connected(self._database):
+            return work()
+
+
+class PeeweeFieldRepository(PeeweeRepository):
+    def get_many(self, codes: Sequence[str]) -> dict[str, Field]:
+        if not codes:
+            return {}
+        sql = _FIELDS_BY_CODE.format(codes=_placeholders(self._database, len(codes)))
+        rows = self._run(lambda: self._database.execute_sql(sql, list(codes)).fetchall())
+        by_code = {row[0]: field_from_row(*row) for row in rows}
+        return {code: by_code[code] for code in codes if code in by_code}
+
+    def get(self, code: str) -> Field | None:
+        return self.get_many([code]).get(code)
+
+    def list_all(self) -> list[Field]:
+        query = FieldRow.select(*_FIELD_COLUMNS).order_by(FieldRow.code).tuples()
+        return [field_from_row(*row) for row in self._run(lambda: list(query))]
+
+
+class PeeweeExampleRepository(PeeweeRepository):
+    """Ranks examples by pg_trgm's `similarity()`, in SQL: PostgreSQL's, whatever the number of
+    examples. (An SQLite catalogue is held in memory: CatalogueSnapshot.)"""
+
+    def most_similar(
+        self,
+        field_codes: Sequence[str],
+        description: str,
+        k: int,
+        exclude_context: str | None = None,
+    ) -> dict[str, list[Example]]:
+        if not field_codes or k <= 0:
+            return {}
+        excluded = context_hash(exclude_context) if exclude_context is not None else None
+        rows = self._ranked_in_sql(field_codes, description, k, excluded)
+        found: dict[str, list[Example]] = {}
+        for code, context, value in rows:
+            found.setdefault(code, []).append(Example(code, context, decoded_value(value)))
+        return found
+
+    def _ranked_in_sql(
+        self, field_codes: Sequence[str], description: str, k: int, excluded: str | None
+    ) -> list[tuple[str, str, str | None]]:
+        param = self._database.param
+        sql = _MOST_SIMILAR.format(
+            p=param,
+            codes=_placeholders(self._database, len(field_codes)),
+            exclude=f"AND context_hash <> {param}" if excluded is not None else "",
+        )
+        params: list[object] = [description, *field_codes, *([excluded] if excluded is not None else []), k]
+        return self._run(lambda: self._database.execute_sql(sql, params).fetchall())
+
+
+class PeeweeCatalogueStore(PeeweeRepository):
+    """Upserts fields and examples and raises the catalogue version in one transaction, then
+    calls `on_change` (a CatalogueSnapshot of this process reads the catalogue again)."""
+
+    def __init__(self, database: Database, on_change: Callable[[], None] | None = None) -> None:
+        super().__init__(database)
+        self._on_change = on_change
+
+    def provision(self, fields: Sequence[Field], examples: Sequence[Example]) -> ProvisionReport:
+        def work() -> ProvisionReport:
+            with self._database.atomic():
+                report = self._upsert(fields, examples)
+                CatalogueVersionRow.update(version=CatalogueVersionRow.version + 1).where(
+                    CatalogueVersionRow.id == 1
+                ).execute()
+                return report
+
+        report = self._run(work)
+        if self._on_change is not None:
+            self._on_change()
+        return report
+
+    def _upsert(self, fields: Sequence[Field], examples: Sequence[Example]) -> ProvisionReport:
+        unique_fields = list({field.code: field for field in fields}.values())
+        codes = [field.code for field in unique_fields]
+        existing_fields = {row.code for row in FieldRow.select(FieldRow.code).where(FieldRow.code.in_(codes))} if codes else set()
+        for batch in _batches([_field_row(field) for field in unique_fields]):
+            FieldRow.insert_many(batch).on_conflict(
+                conflict_target=[FieldRow.code],
+                update={column: SQL(f"EXCLUDED.{column}") for column in ("label", "type", "options", "unit", "description")},
+            ).execute()
+
+        rows = list({(e.field_code, context_hash(e.context)): _example_row(e) for e in examples}.values())
+        keys = {(row["field"], row["context_hash"]) for row in rows}
+        stored: dict[tuple[str, str], str | None] = {}
+        if rows:
+            touched = {row["field"] for row in rows}
+            stored = {
+                (field, digest): value
+                for field, digest, value in ExampleRow.select(ExampleRow.field, ExampleRow.context_hash, ExampleRow.value)
+                .where(ExampleRow.field.in_(list(touched)))
+                .tuples()
+                if (field, digest) in keys
+            }
+        existing_examples = len(stored)
+        if any(stored.get((row["field"], row["context_hash"]), _ABSENT) != row["value"] for row in rows):
+            # New or changed examples change the few-shot prompts: answers given before are stale.
+            LookupCacheRow.delete().execute()
+        for batch in _batches(rows):
+            ExampleRow.insert_many(batch).on_conflict(
+                conflict_target=[ExampleRow.field, ExampleRow.context_hash],
+                update={ExampleRow.value: SQL("EXCLUDED.value"), ExampleRow.context: SQL("EXCLUDED.context")},
+            ).execute()
+        return ProvisionReport(
+            fields_created=len(unique_fields) - len(existing_fields),
+            fields_updated=len(existing_fields),
+            examples_created=len(rows) - existing_examples,
+            examples_updated=existing_examples,
+        )
+
+
+class PeeweeHealthProbe(PeeweeRepository):
+    def check(self) -> None:
+        self._run(lambda: self._database.execute_sql("SELECT 1").fetchone())
+
+
+def _batches(rows: list[dict[str, object]], size: int = 200) -> Iterator[list[dict[str, object]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def field_from_row(code: str, label: str, type_: str, options: str | None, unit: str | None, description: str | None) -> Field:
+    return Field(code, label, FieldType(type_), tuple(json.loads(options or "[]")), unit, description)
+
+
+def _placeholders(database: Database, count: int) -> str:
+    return ", ".join([database.param] * count)
+
+
+def _field_row(field: Field) -> dict[str, object]:
+    return {
+        "code": field.code,
+        "label": field.label,
+        "type": field.type.value,
+        "options": json.dumps(list(field.options), ensure_ascii=False),
+        "unit": field.unit,
+        "description": field.description,
+    }
+
+
+def _example_row(example: Example) -> dict[str, object]:
+    return {
+        "field": example.field_code,
+        "context": example.context,
+        "context_hash": context_hash(example.context),
+        "value": None if example.value is None else json.dumps(example.value, ensure_ascii=False),
+    }
+
+
+def decoded_value(value: str | None) -> object:
+    return None if value is None else json.loads(value)

@@ -1,0 +1,77 @@
+"""The tables, as peewee models. Their schema changes only through files in `migrations/`."""
+
+from __future__ import annotations
+
+import datetime
+
+from peewee import (
+    AutoField,
+    BigIntegerField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from src.adapters.driven.storage.database import database_proxy
+
+
+def utc_now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+
+class BaseTable(Model):
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+
+
+class FieldRow(BaseTable):
+    code = CharField(primary_key=True, max_length=64)
+    label = TextField()
+    type = CharField(max_length=16)
+    options = TextField(default="[]")
+    """The options of a select, as a JSON list."""
+    unit = CharField(max_length=32, null=True)
+    description = TextField(null=True)
+
+    class Meta:
+        table_name = "field"
+
+
+class ExampleRow(BaseTable):
+    id = AutoField()
+    field = ForeignKeyField(FieldRow, column_name="field_code", field="code", on_delete="CASCADE")
+    context = TextField()
+    context_hash = CharField(max_length=64)
+    """sha256 of the context: with the field, what makes an example unique."""
+    value = TextField(null=True)
+    """The typed value as JSON; NULL when the text does not state it."""
+
+    class Meta:
+        table_name = "example"
+        indexes = ((("field", "context_hash"), True),)
+
+
+class CatalogueVersionRow(BaseTable):
+    """One row: raised by every provisioning, in its transaction."""
+
+    id = IntegerField(primary_key=True)
+    version = BigIntegerField()
+
+    class Meta:
+        table_name = "catalogue_version"
+
+
+class LookupCacheRow(BaseTable):
+    key = CharField(primary_key=True, max_length=64)
+    value = TextField(null=True)
+    """The answer's value as JSON."""
+    status = CharField(max_length=16)
+    raw = TextField(null=True)
+    created_at = DateTimeField(default=utc_now, index=True)
+
+    class Meta:
+        table_name = "lookup_cache"

@@ -1,0 +1,1 @@
+"""The driving adapters: the edges people and programs call (HTTP, CLI)."""

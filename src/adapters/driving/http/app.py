@@ -1,0 +1,47 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from config.settings import Settings
+from src.adapters.driving.http.errors import install_error_handlers
+from src.adapters.driving.http.observability import RequestIdMiddleware, configure_json_logging
+from src.adapters.driving.http.protection import install_protections
+from src.adapters.driving.http.routes import router
+from src.bootstrap import Container, bootstrap
+
+
+def create_app(container: Container | None = None) -> FastAPI:
+    """The API, on `container`, or on one bootstrapped from the environment at start-up."""
+    settings = container.settings if container is not None else Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = container is None
+        if owned:
+            configure_json_logging()
+        app.state.container = container or bootstrap(settings)
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.container.close()
+
+    app = FastAPI(
+        title="Product-field lookup",
+        summary="Fills empty product attributes from product text with an LLM.",
+        version="0.1.0",
+        lifespan=lifespan,
+        max_body_size=settings.max_body_bytes,
+    )
+    if container is not None:
+        app.state.container = container
+    install_error_handlers(app)
+    app.include_router(router)
+    install_protections(app, settings)
+    app.add_middleware(RequestIdMiddleware)
+    return app

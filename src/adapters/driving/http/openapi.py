@@ -1,0 +1,92 @@
+"""The OpenAPI schema says what the protections do: the bearer key on `/api/…`, the answers
+every such operation may give besides its own (401, 413, 422, 429, 503), the input limits, and
+the LLM names a lookup accepts (the configured ones)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from config.settings import Settings
+from src.adapters.driving.http.security import PROTECTED_PREFIX
+
+SCHEME = "apiKey"
+_MESSAGE_SCHEMA = {
+    "type": "object",
+    "properties": {"detail": {"type": "string", "title": "Detail"}},
+    "required": ["detail"],
+    "title": "MessageOut",
+}
+_JSON_MESSAGE = {"application/json": {"schema": {"$ref": "#/components/schemas/MessageOut"}}}
+_RETRY_AFTER = {
+    "Retry-After": {"description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}
+}
+
+
+def document_protections(app: FastAPI, settings: Settings) -> None:
+    """Extends `app`'s generated schema, once, when it is first asked for."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            _extend(generate(), settings, app.state.container.llms.names())
+        assert app.openapi_schema is not None
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _answers(settings: Settings, with_body: bool) -> dict[str, dict[str, Any]]:
+    answers = {
+        "401": _answer("No API key, or a wrong or revoked one (needed once any key exists)"),
+        "429": _answer("Over RATE_LIMIT_PER_MINUTE for this key (or address)", _RETRY_AFTER),
+        "503": _answer("The database (or the rate limit's store) is unavailable"),
+    }
+    if with_body:
+        too_large = _answer(f"The body is over MAX_BODY_BYTES ({settings.max_body_bytes} bytes)")
+        # Starlette answers in plain text when Content-Length announced the size.
+        too_large["content"]["text/plain"] = {"schema": {"type": "string"}}
+        answers["413"] = too_large
+        answers["422"] = _answer("Malformed JSON, or a body that is not valid")
+    return answers
+
+
+def _answer(description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    answer: dict[str, Any] = {"description": description, "content": dict(_JSON_MESSAGE)}
+    if headers:
+        answer["headers"] = headers
+    return answer
+
+
+def _extend(schema: dict[str, Any], settings: Settings, llm_names: list[str]) -> None:
+    components = schema.setdefault("components", {})
+    components.setdefault("securitySchemes", {})[SCHEME] = {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A key made with `python cli.py keys create NAME`; needed once any key exists.",
+    }
+    schemas = components.setdefault("schemas", {})
+    schemas.setdefault("MessageOut", _MESSAGE_SCHEMA)
+    for path, operations in schema.get("paths", {}).items():
+        if not path.startswith(PROTECTED_PREFIX):
+            continue
+        for operation in operations.values():
+            operation["security"] = [{SCHEME: []}]
+            responses = operation.setdefault("responses", {})
+            for status, answer in _answers(settings, "requestBody" in operation).items():
+                if status not in responses:
+                    responses[status] = answer
+                elif "headers" in answer:
+                    responses[status].setdefault("headers", {}).update(answer["headers"])
+    _document_lookup_body(schemas.get("LookupBody"), settings, llm_names)
+
+
+def _document_lookup_body(body: dict[str, Any] | None, settings: Settings, llm_names: list[str]) -> None:
+    properties = (body or {}).get("properties", {})
+    if "description" in properties:
+        properties["description"]["maxLength"] = settings.max_description_chars
+    if "fields" in properties:
+        properties["fields"]["maxItems"] = settings.max_fields
+    if "llm" in properties:
+        properties["llm"]["anyOf"] = [{"type": "string", "enum": llm_names}, {"type": "null"}]

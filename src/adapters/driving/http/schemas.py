@@ -1,0 +1,143 @@
+"""The API's request and response bodies."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
+
+from src.domain.model import FieldOutcome, LookupResult, OutcomeSource, OutcomeStatus
+
+JSONValue = float | int | str | bool | None
+NOT_BLANK = {"pattern": r"[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"}
+"""What the schema says of a description or a field code: not blank, that is with a character
+that Python's `str.strip` keeps (it removes more than a regex's backslash-s)."""
+
+
+def _not_blank_code(code: str) -> str:
+    if not code.strip():
+        raise ValueError("the field code is blank")
+    return code
+
+
+FieldCode = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64),
+    AfterValidator(_not_blank_code),
+    Field(json_schema_extra=NOT_BLANK),
+]
+"""Stripped by the lookup; checked here on the text as sent, as the schema says."""
+
+
+class LookupBody(BaseModel):
+    description: str = Field(min_length=1, description="The product text to read.", json_schema_extra=NOT_BLANK)
+    llm: str | None = Field(default=None, min_length=1, description="A configured LLM name; the default when absent.")
+    fields: list[FieldCode] = Field(min_length=1, description="The field codes to look up.")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "description": "Lampe incandescente forme Standard 60X103 12V 40W E27",
+                    "fields": ["EF000042", "EF000035"],
+                }
+            ]
+        }
+    )
+
+    @field_validator("description")
+    @classmethod
+    def _not_blank(cls, description: str) -> str:
+        if not description.strip():
+            raise ValueError("the description is blank")
+        return description
+
+
+class Usage(BaseModel):
+    prompt_tokens: int
+    completion_tokens: int
+
+
+class FieldDetail(BaseModel):
+    value: JSONValue
+    status: OutcomeStatus
+    raw: str | None = None
+    elapsed_ms: float
+    error: str | None = None
+    llm: str | None = None
+    usage: Usage | None = None
+    cached: bool = False
+    source: OutcomeSource = Field(
+        default=OutcomeSource.MODEL, description="What answered: the model, or the pre-pass's rules on the text."
+    )
+
+    @classmethod
+    def of(cls, outcome: FieldOutcome) -> FieldDetail:
+        usage = outcome.usage
+        return cls(
+            value=outcome.value,
+            status=outcome.status,
+            raw=outcome.raw,
+            elapsed_ms=round(outcome.elapsed_ms, 1),
+            error=outcome.error,
+            llm=outcome.llm,
+            usage=Usage(prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens) if usage else None,
+            cached=outcome.cached,
+            source=outcome.source,
+        )
+
+
+class LookupDetail(BaseModel):
+    llm: str
+    elapsed_ms: float
+    usage: Usage
+    fields: dict[str, FieldDetail]
+
+    @classmethod
+    def of(cls, result: LookupResult) -> LookupDetail:
+        return cls(
+            llm=result.llm,
+            elapsed_ms=round(result.elapsed_ms, 1),
+            usage=Usage(prompt_tokens=result.usage.prompt_tokens, completion_tokens=result.usage.completion_tokens),
+            fields={outcome.field_code: FieldDetail.of(outcome) for outcome in result.outcomes},
+        )
+
+
+class FieldOut(BaseModel):
+    code: str
+    label: str
+    type: str
+    options: list[str]
+    unit: str | None
+    description: str | None
+
+
+class LLMsOut(BaseModel):
+    default: str
+    llms: list[str]
+
+
+class HealthOut(BaseModel):
+    status: str
+    database: str
+
+
+class ErrorItem(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(BaseModel):
+    detail: list[ErrorItem]
+
+
+class MessageOut(BaseModel):
+    detail: str

@@ -1,0 +1,1 @@
+"""Access: API keys and the admission of a request (key, then rate)."""

@@ -1,0 +1,115 @@
+"""API keys: who may call the API.
+
+A key reads `flk_<id>_<secret>`. Only its id and a SHA-256 hash of its secret are stored, and the
+full key is shown once, when it is made. The secret holds 256 random bits, so a fast hash is
+enough (a slow password hash would only slow every request down); the hashes are compared in
+constant time. From the first key made on, every call needs a valid key: revoking every key does
+not open the API again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from src.domain.access.ports import ApiKey, ApiKeyStore
+from src.domain.errors import AuthenticationError, InvalidRequestError
+
+KEY_PREFIX = "flk"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_KEY = re.compile(rf"^{KEY_PREFIX}_(?P<key_id>[0-9a-f]{{12}})_(?P<secret>[A-Za-z0-9_-]{{20,100}})$")
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ApiKeys:
+    """Makes, lists, revokes and checks the API keys kept in `store`. A presented key is read
+    from the store at every check, so a key revoked by another process counts at once.
+
+    While no key exists the API is open, and asking the store on every request whether that is
+    still so would cost more than the rest of the check: the answer is kept for
+    `open_recheck_seconds`, so the first key made by another process (the CLI) closes the API
+    within that time; one made here closes it at once. Keys are never deleted, so once a key
+    exists the answer is kept for good."""
+
+    def __init__(
+        self,
+        store: ApiKeyStore,
+        now: Callable[[], datetime] = _utc_now,
+        open_recheck_seconds: float = 1.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._store = store
+        self._now = now
+        self._open_recheck_seconds = open_recheck_seconds
+        self._monotonic = monotonic
+        self._keys_exist = False
+        self._open_until = float("-inf")
+
+    def create(self, name: str) -> str:
+        """Stores a new key named `name` and returns it in full: the only time it is shown."""
+        if not _NAME.match(name):
+            raise InvalidRequestError(
+                f"a key name is 1 to 64 letters, digits, '.', '_' or '-', not {name!r}", ("name",)
+            )
+        if self._store.named(name) is not None:
+            raise InvalidRequestError(f"a key named {name!r} already exists", ("name",))
+        key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
+        self._store.add(ApiKey(name, key_id, hash_secret(secret), self._now()))
+        self._keys_exist = True
+        return f"{KEY_PREFIX}_{key_id}_{secret}"
+
+    def list(self) -> list[ApiKey]:
+        """Every key, revoked ones included, oldest first."""
+        return self._store.list_all()
+
+    def revoke(self, name: str) -> ApiKey:
+        """Revokes the key named `name` (again is harmless) and returns it."""
+        revoked = self._store.revoke(name, self._now())
+        if revoked is None:
+            raise InvalidRequestError(f"no key named {name!r}", ("name",))
+        return revoked
+
+    def authenticate(self, presented: str | None) -> str | None:
+        """The name of the valid key `presented`, or None while no key has ever been made.
+
+        Raises AuthenticationError when keys exist and `presented` is missing, wrong or revoked.
+        """
+        match = _KEY.match(presented.strip()) if presented else None
+        stored = self._store.find(match["key_id"]) if match else None
+        if stored is not None and match is not None:
+            if hmac.compare_digest(stored.secret_hash, hash_secret(match["secret"])):
+                if stored.active:
+                    return stored.name
+                raise AuthenticationError("this API key has been revoked")
+        if not self._any_key():
+            return None
+        if presented is None:
+            raise AuthenticationError("an API key is needed: send 'Authorization: Bearer KEY'")
+        raise AuthenticationError("this API key is not valid")
+
+    def known_open(self) -> bool:
+        """True when no key existed at the last look, which is recent enough to go by: a request
+        without a key may then be let in without reading the store."""
+        return not self._keys_exist and self._monotonic() < self._open_until
+
+    def _any_key(self) -> bool:
+        if self._keys_exist or self.known_open():
+            return self._keys_exist
+        checked_at = self._monotonic()
+        if self._store.any():
+            self._keys_exist = True
+        else:
+            self._open_until = checked_at + self._open_recheck_seconds
+        return self._keys_exist

@@ -1,0 +1,1 @@
+"""The catalogue: the known fields and their labelled examples, and their provisioning."""

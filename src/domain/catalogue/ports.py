@@ -1,0 +1,54 @@
+"""The ports of the catalogue: the fields, their examples, and the store that provisions both at once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from src.domain.model import Example, Field
+
+
+class FieldRepository(Protocol):
+    """The known fields."""
+
+    def get_many(self, codes: Sequence[str]) -> dict[str, Field]:
+        """The fields of these codes that exist, in one query; unknown codes are left out."""
+        ...
+
+    def get(self, code: str) -> Field | None: ...
+
+    def list_all(self) -> list[Field]:
+        """Every field, ordered by code."""
+        ...
+
+
+class ExampleRepository(Protocol):
+    """Labelled examples, searched by similarity to a product description."""
+
+    def most_similar(
+        self,
+        field_codes: Sequence[str],
+        description: str,
+        k: int,
+        exclude_context: str | None = None,
+    ) -> dict[str, list[Example]]:
+        """For each field, its `k` examples whose context is most similar to `description`,
+        most similar first, in one query; `exclude_context` leaves out one product's own text."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionReport:
+    fields_created: int
+    fields_updated: int
+    examples_created: int
+    examples_updated: int
+
+
+class CatalogueStore(Protocol):
+    """Writes fields and examples together."""
+
+    def provision(self, fields: Sequence[Field], examples: Sequence[Example]) -> ProvisionReport:
+        """Upserts all of them in one transaction: twice leaves one copy; a failure, nothing."""
+        ...

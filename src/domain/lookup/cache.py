@@ -1,0 +1,52 @@
+"""What a lookup cache keeps, and the key that says when an answer can be reused."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from src.domain.model import Field, OutcomeStatus, Value
+
+if TYPE_CHECKING:
+    from src.domain.lookup.llms import ConfiguredLLM
+
+CACHEABLE = frozenset({OutcomeStatus.OK, OutcomeStatus.NOT_FOUND})
+"""Answers worth keeping: a value, or the model's word that the text does not give one."""
+
+
+@dataclass(frozen=True, slots=True)
+class CachedAnswer:
+    value: Value
+    status: OutcomeStatus
+    raw: str | None
+
+
+def cache_key(llm: ConfiguredLLM, field: Field, description: str) -> str:
+    """Changes with the LLM, its prompt format and strategy, the field's definition (label,
+    type, options, unit, description) and the product text."""
+    parts = [
+        llm.name,
+        llm.llm.family,
+        llm.chain.name,
+        llm.chain.examples_wanted,
+        field.code,
+        field.label,
+        field.type.value,
+        list(field.options),
+        field.unit,
+        field.description,
+        description,
+    ]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+class NoCache:
+    """A LookupCache that keeps nothing (LOOKUP_CACHE=off)."""
+
+    def get_many(self, keys: list[str]) -> dict[str, CachedAnswer]:
+        return {}
+
+    def put_many(self, answers: dict[str, CachedAnswer]) -> None:
+        return None

@@ -1,0 +1,79 @@
+"""How a request's fields become work on the pool: the pre-pass answers what it reads reliably,
+and the rest is one model call per field, or one call for the whole product."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor, Future
+
+from src.domain.lookup.llms import ConfiguredLLM
+from src.domain.lookup.product_call import ask_product
+from src.domain.model import Example, Field, FieldOutcome, OutcomeSource, OutcomeStatus
+from src.domain.prompting.ports import ProductChainOfThought
+
+AskField = Callable[[Field, str, Sequence[Example], float], FieldOutcome]
+"""Asks a model for one field: (field, description, examples, deadline) -> outcome."""
+
+
+def submit_calls(
+    executor: Executor,
+    llm: ConfiguredLLM,
+    fields: Mapping[str, Field],
+    description: str,
+    examples: Mapping[str, Sequence[Example]],
+    deadline: float,
+    ask_field: AskField,
+) -> dict[str, Future[FieldOutcome]]:
+    """A future outcome per field code; those of the pre-pass are already done. A per-field
+    chain asks each remaining field with `ask_field`; a product-level chain asks them all in
+    one call."""
+    futures: dict[str, Future[FieldOutcome]] = {}
+    to_ask: dict[str, Field] = {}
+    for code, field in fields.items():
+        value = llm.prepass.answer(field, description) if llm.prepass else None
+        if value is None:
+            to_ask[code] = field
+        else:
+            outcome = FieldOutcome(code, value, OutcomeStatus.OK, llm=llm.name, source=OutcomeSource.PREPASS)
+            futures[code] = _done(outcome)
+    if isinstance(llm.chain, ProductChainOfThought) and to_ask:
+        futures |= _product_futures(executor, llm, llm.chain, to_ask, description, examples, deadline)
+    else:
+        futures |= {
+            code: executor.submit(ask_field, field, description, examples.get(code, []), deadline)
+            for code, field in to_ask.items()
+        }
+    return futures
+
+
+def _product_futures(
+    executor: Executor,
+    llm: ConfiguredLLM,
+    chain: ProductChainOfThought,
+    fields: Mapping[str, Field],
+    description: str,
+    examples: Mapping[str, Sequence[Example]],
+    deadline: float,
+) -> dict[str, Future[FieldOutcome]]:
+    """One call on the pool, and a future per field that the call's answer completes."""
+    per_field: dict[str, Future[FieldOutcome]] = {code: Future() for code in fields}
+    call = executor.submit(ask_product, llm, chain, list(fields.values()), description, examples, deadline)
+
+    def spread(done: Future[dict[str, FieldOutcome]]) -> None:
+        if done.cancelled() or done.exception() is not None:
+            error = "the call was cancelled" if done.cancelled() else f"internal error: {done.exception()!r}"
+            answers = {code: FieldOutcome(code, None, OutcomeStatus.ERROR, error=error, llm=llm.name) for code in fields}
+        else:
+            answers = done.result()
+        for code, future in per_field.items():
+            if future.set_running_or_notify_cancel():  # False when the deadline cancelled it
+                future.set_result(answers[code])
+
+    call.add_done_callback(spread)
+    return per_field
+
+
+def _done(outcome: FieldOutcome) -> Future[FieldOutcome]:
+    future: Future[FieldOutcome] = Future()
+    future.set_result(outcome)
+    return future

@@ -1,0 +1,84 @@
+"""Named LLMs, as a config module wires them, built once on first use."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from src.domain.errors import UnknownLLMError
+from src.domain.prompting.ports import (
+    LLM,
+    ChainOfThought,
+    Connector,
+    Prepass,
+    ProductChainOfThought,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ConfiguredLLM:
+    """One named LLM: a model family's format, a chain of thought and a connector to the model.
+
+    The chain asks one field per call, or every field of a product in one call; a `prepass`, when
+    set, answers the fields it reads reliably in the text before the model is asked.
+    """
+
+    name: str
+    llm: LLM
+    chain: ChainOfThought | ProductChainOfThought
+    connector: Connector
+    fallbacks: tuple[str, ...] = ()
+    prepass: Prepass | None = None
+
+    @property
+    def strategy(self) -> str:
+        """The strategy's name as results report it: "few_shot", "prepass+all_fields"."""
+        return f"{self.prepass.name}+{self.chain.name}" if self.prepass else self.chain.name
+
+
+LLMFactory = Callable[[], ConfiguredLLM]
+
+
+class LLMRegistry:
+    """The configured LLMs by name. Each is built on first use, once, even under concurrency
+    (so a local model is loaded once per process, and only if it is asked for)."""
+
+    def __init__(
+        self,
+        factories: Mapping[str, LLMFactory],
+        default: str,
+        wrap: Callable[[ConfiguredLLM], ConfiguredLLM] | None = None,
+    ) -> None:
+        if default not in factories:
+            raise ValueError(f"the default LLM {default!r} is not among {sorted(factories)}")
+        self._factories = dict(factories)
+        self._default = default
+        self._wrap = wrap or (lambda configured: configured)
+        self._built: dict[str, ConfiguredLLM] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def default(self) -> str:
+        return self._default
+
+    def names(self) -> list[str]:
+        """The configured names, the default first."""
+        return [self._default, *(name for name in self._factories if name != self._default)]
+
+    def resolve_name(self, name: str | None) -> str:
+        """The name that `name` (None: the default) designates; UnknownLLMError if none."""
+        chosen = name or self._default
+        if chosen not in self._factories:
+            raise UnknownLLMError(chosen, self.names())
+        return chosen
+
+    def get(self, name: str | None = None) -> ConfiguredLLM:
+        chosen = self.resolve_name(name)
+        built = self._built.get(chosen)
+        if built is not None:
+            return built
+        with self._lock:
+            if chosen not in self._built:
+                self._built[chosen] = self._wrap(self._factories[chosen]())
+            return self._built[chosen]

@@ -1,0 +1,229 @@
+"""The lookup use case: one product description, several fields, one model call per field,
+all in parallel on a shared pool, answered by a deadline with whatever has finished."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import AsyncIterator
+from concurrent.futures import Executor, Future, wait
+from dataclasses import dataclass, field
+from functools import partial
+
+from src.domain.catalogue.ports import ExampleRepository, FieldRepository
+from src.domain.errors import InvalidRequestError
+from src.domain.lookup.cache import CACHEABLE, CachedAnswer, NoCache, cache_key
+from src.domain.lookup.deadline import seconds_left
+from src.domain.lookup.fallbacks import ask_with_fallbacks, fallback_chain
+from src.domain.lookup.fan_out import submit_calls
+from src.domain.lookup.limits import RequestLimits
+from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
+from src.domain.lookup.ports import LookupCache, LookupObserver
+from src.domain.lookup.waiting import wait_all
+from src.domain.model import FieldOutcome, LookupRequest, LookupResult, OutcomeStatus, TokenUsage
+
+log = logging.getLogger(__name__)
+
+_GATHER_SECONDS = 0.05
+"""How long the cache writer lets answers gather before each write: one write of many lookups'
+answers costs much less than one write each."""
+
+
+@dataclass(slots=True)
+class _InFlight:
+    """A request under way: outcomes known at once (unknown fields, cache hits), and the
+    model calls submitted to the pool."""
+
+    llm: ConfiguredLLM
+    codes: tuple[str, ...]
+    started: float
+    deadline: float
+    ready: dict[str, FieldOutcome] = field(default_factory=dict)
+    futures: dict[str, Future[FieldOutcome]] = field(default_factory=dict)
+    cache_keys: dict[str, str] = field(default_factory=dict)
+
+
+class FieldLookupService:
+    """Looks up the values of a product's fields with a named LLM, by a deadline.
+
+    Every field is one call to the model on `executor`, a pool shared by all requests. At
+    `timeout_seconds` the result holds what finished; the other fields are `timeout` and
+    their calls finish in the background (calls that had not started are cancelled).
+    Answers already given for the same text, field, LLM and strategy come from `cache`.
+    """
+
+    def __init__(
+        self,
+        llms: LLMRegistry,
+        fields: FieldRepository,
+        examples: ExampleRepository,
+        executor: Executor,
+        timeout_seconds: float,
+        cache: LookupCache | None = None,
+        observer: LookupObserver | None = None,
+        limits: RequestLimits | None = None,
+    ) -> None:
+        self._llms = llms
+        self._fields = fields
+        self._examples = examples
+        self._executor = executor
+        self._timeout_seconds = timeout_seconds
+        self._cache = cache or NoCache()
+        self._observer = observer
+        self._limits = limits or RequestLimits()
+        self._unsaved: dict[str, CachedAnswer] = {}
+        self._unsaved_lock = threading.Lock()
+        self._writing = False
+
+    def lookup(self, request: LookupRequest) -> LookupResult:
+        """Blocks until every field is answered or the deadline passes."""
+        flight = self._start(request, time.monotonic())
+        wait(flight.futures.values(), timeout=seconds_left(flight.deadline))
+        return self._finish(flight)
+
+    async def lookup_async(self, request: LookupRequest) -> LookupResult:
+        """The same, without blocking the event loop: the database is read on the pool, and
+        the model calls are awaited, not joined."""
+        flight = await self._start_on_pool(request)
+        await wait_all(list(flight.futures.values()), seconds_left(flight.deadline))
+        return self._finish(flight)
+
+    async def stream(self, request: LookupRequest) -> AsyncIterator[FieldOutcome | LookupResult]:
+        """Each field's outcome as soon as it is known, then the whole result."""
+        flight = await self._start_on_pool(request)
+        told: set[str] = set()
+        for outcome in flight.ready.values():
+            told.add(outcome.field_code)
+            yield outcome
+        pending = {asyncio.wrap_future(future): code for code, future in flight.futures.items()}
+        while pending:
+            done, _ = await asyncio.wait(
+                pending, timeout=seconds_left(flight.deadline), return_when=asyncio.FIRST_COMPLETED
+            )
+            if not done:
+                break
+            for finished in done:
+                del pending[finished]
+                if not finished.cancelled():
+                    outcome = finished.result()
+                    told.add(outcome.field_code)
+                    yield outcome
+        result = self._finish(flight)
+        for outcome in result.outcomes:
+            if outcome.field_code not in told:  # timeouts
+                yield outcome
+        yield result
+
+    async def _start_on_pool(self, request: LookupRequest) -> _InFlight:
+        """`_start` on the lookup pool, whose threads are busy already, rather than waking one
+        of asyncio's (under load, the wake-ups cost more than the reads). When the pool is so
+        busy that the start has not finished by the deadline, every field is a timeout."""
+        started = time.monotonic()
+        deadline = started + self._timeout_seconds
+        begun = self._executor.submit(self._start, request, started)
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(begun), seconds_left(deadline))
+        except TimeoutError:
+            begun.cancel()
+            llm = self._llms.get(request.llm)
+            return _InFlight(llm, _validated_codes(request), started, deadline)
+
+    def _start(self, request: LookupRequest, started: float) -> _InFlight:
+        self._limits.check(request)
+        codes = _validated_codes(request)
+        llm = self._llms.get(request.llm)
+        chain = fallback_chain(self._llms, llm)
+        flight = _InFlight(llm, codes, started, started + self._timeout_seconds)
+        fields = self._fields.get_many(codes)
+        for code in codes:
+            if code not in fields:
+                flight.ready[code] = FieldOutcome(code, None, OutcomeStatus.UNKNOWN_FIELD)
+        flight.cache_keys = {code: cache_key(llm, f, request.description) for code, f in fields.items()}
+        hits = self._cache.get_many(list(flight.cache_keys.values()))
+        to_ask = {}
+        for code, key in flight.cache_keys.items():
+            hit = hits.get(key)
+            if hit is None:
+                to_ask[code] = fields[code]
+            else:
+                flight.ready[code] = FieldOutcome(code, hit.value, hit.status, hit.raw, llm=llm.name, cached=True)
+        k = llm.chain.examples_wanted
+        examples = (
+            self._examples.most_similar(list(to_ask), request.description, k, request.exclude_example_context)
+            if k and to_ask
+            else {}
+        )
+        flight.futures = submit_calls(
+            self._executor, llm, to_ask, request.description, examples, flight.deadline,
+            partial(ask_with_fallbacks, chain),
+        )
+        return flight
+
+    def _finish(self, flight: _InFlight) -> LookupResult:
+        result = self._collect(flight)
+        fresh = {
+            flight.cache_keys[o.field_code]: CachedAnswer(o.value, o.status, o.raw)
+            for o in result.outcomes
+            if o.status in CACHEABLE and not o.cached and o.field_code in flight.cache_keys
+            and o.llm == flight.llm.name  # a fallback's answer is not the asked LLM's to keep
+        }
+        if fresh:
+            self._remember(fresh)
+        if self._observer is not None:
+            self._observer.lookup_finished(result)
+        return result
+
+    def _remember(self, answers: dict[str, CachedAnswer]) -> None:
+        """Queues answers for the cache; one writer on the pool stores them, many requests'
+        answers in one write when they come faster than it writes."""
+        with self._unsaved_lock:
+            self._unsaved.update(answers)
+            if self._writing:
+                return
+            self._writing = True
+        self._executor.submit(self._store_in_cache)
+
+    def _store_in_cache(self) -> None:
+        while True:
+            time.sleep(_GATHER_SECONDS)
+            with self._unsaved_lock:
+                answers, self._unsaved = self._unsaved, {}
+                if not answers:
+                    self._writing = False
+                    return
+            try:
+                self._cache.put_many(answers)
+            except Exception:  # a cache that cannot be written must not fail lookups
+                log.warning("could not store %d answers in the lookup cache", len(answers), exc_info=True)
+
+    def _collect(self, flight: _InFlight) -> LookupResult:
+        waited_ms = (time.monotonic() - flight.started) * 1000
+        outcomes = []
+        for code in flight.codes:
+            future = flight.futures.get(code)
+            if future is None and code in flight.ready:
+                outcomes.append(flight.ready[code])
+            elif future is not None and future.done() and not future.cancelled():
+                outcomes.append(future.result())
+            else:
+                if future is not None:
+                    future.cancel()
+                outcomes.append(
+                    FieldOutcome(
+                        code, None, OutcomeStatus.TIMEOUT, elapsed_ms=waited_ms,
+                        error=f"no answer within {self._timeout_seconds:g} s", llm=flight.llm.name,
+                    )
+                )
+        usage = sum((o.usage for o in outcomes if o.usage), TokenUsage())
+        return LookupResult(flight.llm.name, tuple(outcomes), waited_ms, usage)
+
+
+def _validated_codes(request: LookupRequest) -> tuple[str, ...]:
+    if not request.description.strip():
+        raise InvalidRequestError("the description is empty", ("body", "description"))
+    codes = tuple(dict.fromkeys(code.strip() for code in request.field_codes if code.strip()))
+    if not codes:
+        raise InvalidRequestError("no field code was given", ("body", "fields"))
+    return codes

@@ -1,5 +1,0 @@
-"""The deterministic pre-pass: values read in the product text by rules, before a model is asked."""
-
-from src.domain.prepass.rules import TextRulesPrepass
-
-__all__ = ["TextRulesPrepass"]

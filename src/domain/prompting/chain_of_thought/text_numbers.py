@@ -1,0 +1,45 @@
+"""Numbers held to the text: a number field answers one of the numbers its product text gives,
+by the answer grammar. A small model then can neither invent a number nor copy a shot's."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from src.domain.model import Example, Field, FieldType
+from src.domain.model.values import ParsedValue
+from src.domain.prompting.ports import ChainOfThought
+from src.domain.prompting.prepass.candidates import number_candidates
+from src.domain.prompting.prompt import Prompt
+
+
+def text_number_schema(field: Field, description: str) -> dict[str, Any] | None:
+    """`{"enum": [the text's candidate numbers…, null]}`, or None when the field is not a number
+    or the text gives none (the answer is then only typed)."""
+    if field.type is not FieldType.NUMBER or not description:
+        return None
+    candidates = number_candidates(field, description)
+    return {"enum": [*candidates, None]} if candidates else None
+
+
+class NumbersFromText:
+    """Wraps a per-field strategy; its number answers are held to the numbers of the text (see
+    `number_candidates`), everything else is the wrapped strategy's."""
+
+    def __init__(self, inner: ChainOfThought) -> None:
+        self._inner = inner
+        self.name = f"{inner.name}+text_numbers"
+        self.examples_wanted = inner.examples_wanted
+
+    def prompt(self, field: Field, description: str, examples: Sequence[Example]) -> Prompt:
+        return self._inner.prompt(field, description, examples)
+
+    def answer_schema(self, field: Field, description: str = "") -> Mapping[str, Any]:
+        schema = self._inner.answer_schema(field, description)
+        narrowed = text_number_schema(field, description)
+        if narrowed is None:
+            return schema
+        return {**schema, "properties": {**schema.get("properties", {}), "value": narrowed}}
+
+    def parse(self, field: Field, raw: str) -> ParsedValue:
+        return self._inner.parse(field, raw)

@@ -1,0 +1,77 @@
+"""The numbers a number field may answer, read in the product text: for a grammar that holds a
+small model to values the text gives, so it can neither invent nor copy a shot's number.
+
+The numbers that follow the attribute's own words, in a unit of the field's kind (or none), are
+the candidates when there are any ("hauteur 1248 mm" for a hauteur), each also converted to the
+field's unit when the text gives another unit of that kind (1248 mm is 124.8 for a field in cm):
+which of the two a catalogue wants is the convention its examples show, and the model follows
+them. Otherwise every number of the text is a candidate, converted likewise (the numbers of
+"170 x 75 cm" are in cm).
+"""
+
+from __future__ import annotations
+
+import re
+
+from src.domain.model import Field
+from src.domain.model.values import parse_number
+from src.domain.prompting.prepass.rules import label_words, unglued, words_before
+from src.domain.prompting.prepass.tokens import normalised, normalised_unit, tokens
+
+_ANY_NUMBER = re.compile(r"(?P<number>\d+(?:[.,]\d+)?)(?:\s?(?P<unit>[a-z]+))?")
+_DIMENSIONS = re.compile(r"\d+(?:[.,]\d+)?(?:\s?x\s?\d+(?:[.,]\d+)?)+\s?(?P<unit>mm|cm|dm|m)\b")
+_SCALES = {
+    "length": {"mm": 1, "cm": 10, "dm": 100, "m": 1000},
+    "mass": {"g": 1, "kg": 1000},
+    "power": {"w": 1, "kw": 1000},
+    "volume": {"ml": 1, "cl": 10, "l": 1000},
+}
+MAX_CANDIDATES = 40
+
+
+def number_candidates(field: Field, description: str) -> list[float | int]:
+    """The numbers `field` may answer in `description`, most likely first; [] when it has none."""
+    groups = label_words(field)
+    text = unglued(normalised(description), groups)
+    wanted = normalised_unit(field.unit)
+    found = tokens(text)
+    near = [
+        (token.number, token.unit) for index, token in enumerate(found)
+        if token.number is not None and _compatible(token.unit, wanted) and words_before(found, index, groups)
+    ]
+    candidates: list[float | int] = []
+    for number, unit in near or _every_number(text):
+        for value in (number, _converted(number, unit, wanted)):
+            if value is not None and value not in candidates:
+                candidates.append(value)
+    return candidates[:MAX_CANDIDATES]
+
+
+def _every_number(text: str) -> list[tuple[float | int | None, str | None]]:
+    """Every number of the text with the unit written after it; the numbers of a dimension
+    string ("170 x 75 cm") take the unit written after the last one."""
+    numbers = []
+    for match in _ANY_NUMBER.finditer(text):
+        unit = normalised_unit(match["unit"])
+        if unit == "x":
+            dimensions = _DIMENSIONS.match(text, match.start())
+            unit = dimensions["unit"] if dimensions else None
+        numbers.append((parse_number(match["number"]), unit))
+    return numbers
+
+
+def _compatible(unit: str | None, wanted: str | None) -> bool:
+    """A number without a unit, in the field's unit, or in a unit of the same kind."""
+    if unit is None or unit == wanted:
+        return True
+    return any(unit in scale and wanted in scale for scale in _SCALES.values())
+
+
+def _converted(number: float | int, unit: str | None, wanted: str | None) -> float | int | None:
+    if not unit or not wanted or unit == wanted:
+        return None
+    for scale in _SCALES.values():
+        if unit in scale and wanted in scale:
+            value = round(number * scale[unit] / scale[wanted], 6)
+            return int(value) if float(value).is_integer() else value
+    return None
