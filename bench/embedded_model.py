@@ -25,13 +25,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from src.connectors.llama_cpp import LlamaCppConnector, embedded_gemma_path  # noqa: E402
 from src.domain.model import Example, Field, FieldType, OutcomeStatus  # noqa: E402
-from src.domain.prompting.chain_of_thought import FewShotStrategy  # noqa: E402
+from src.domain.prompting.chain_of_thought import FewShotChainOfThought  # noqa: E402
 from src.domain.prompting.families import GemmaFormat  # noqa: E402
 from src.domain.prompting.prompt import CompletionRequest  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 GEMMA = GemmaFormat(context_tokens=2048, answer_tokens=48)
-STRATEGY = FewShotStrategy(k=3)
+STRATEGY = FewShotChainOfThought(k=3)
 
 
 def cases(count: int) -> list[tuple[Field, Example, list[Example]]]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from config.settings import Settings, SettingsError
+from config.settings import Settings
+from src.domain.errors import SettingsError
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,9 @@ from config.mock import mock
 from config.settings import Settings
 from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.prompting.chain_of_thought import (
-    AllFieldsStrategy,
-    BasicStrategy,
-    FewShotStrategy,
+    AllFieldsChainOfThought,
+    BasicChainOfThought,
+    FewShotChainOfThought,
     NumbersFromText,
 )
 from src.domain.prompting.families import GemmaFormat
@@ -44,8 +44,8 @@ def _gemma3(
     model_path = settings.get("LLAMA_MODEL_PATH") or embedded_gemma_path()
     return ConfiguredLLM(
         name=name,
-        llm=GemmaFormat(context_tokens=context_tokens, answer_tokens=48),
-        chain=chain,
+        prompt_format=GemmaFormat(context_tokens=context_tokens, answer_tokens=48),
+        chain_of_thought=chain,
         connector=_embedded_model(model_path, context_tokens, int(settings.number("LLAMA_THREADS", 0))),
         prepass=prepass,
     )
@@ -54,7 +54,7 @@ def _gemma3(
 def gemma3(settings: Settings) -> ConfiguredLLM:
     """The default: the pre-pass, then few-shot with the k most similar examples, numbers held
     to those the text gives."""
-    chain = NumbersFromText(FewShotStrategy(k=settings.few_shot_k))
+    chain = NumbersFromText(FewShotChainOfThought(k=settings.few_shot_k))
     return _gemma3("gemma3", chain, settings, TextRulesPrepass())
 
 
@@ -70,13 +70,13 @@ def _variant(
 DEFAULT_LLM = "gemma3"
 LLMS = {
     "gemma3": gemma3,
-    "gemma3-basic": _variant("gemma3-basic", lambda s: BasicStrategy()),
-    "gemma3-few-shot": _variant("gemma3-few-shot", lambda s: FewShotStrategy(k=s.few_shot_k)),
-    "gemma3-text-numbers": _variant("gemma3-text-numbers", lambda s: NumbersFromText(FewShotStrategy(k=s.few_shot_k))),
-    "gemma3-prepass": _variant("gemma3-prepass", lambda s: FewShotStrategy(k=s.few_shot_k), prepass=True),
-    "gemma3-all-in-one": _variant("gemma3-all-in-one", lambda s: AllFieldsStrategy()),
+    "gemma3-basic": _variant("gemma3-basic", lambda s: BasicChainOfThought()),
+    "gemma3-few-shot": _variant("gemma3-few-shot", lambda s: FewShotChainOfThought(k=s.few_shot_k)),
+    "gemma3-text-numbers": _variant("gemma3-text-numbers", lambda s: NumbersFromText(FewShotChainOfThought(k=s.few_shot_k))),
+    "gemma3-prepass": _variant("gemma3-prepass", lambda s: FewShotChainOfThought(k=s.few_shot_k), prepass=True),
+    "gemma3-all-in-one": _variant("gemma3-all-in-one", lambda s: AllFieldsChainOfThought()),
     "gemma3-prepass-all-in-one": _variant(
-        "gemma3-prepass-all-in-one", lambda s: AllFieldsStrategy(numbers_from_text=True), prepass=True
+        "gemma3-prepass-all-in-one", lambda s: AllFieldsChainOfThought(numbers_from_text=True), prepass=True
     ),
     "mock": mock,
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from config.settings import Settings
 from src.connectors.mock import MockBehaviour, MockConnector
 from src.domain.lookup.llms import ConfiguredLLM
-from src.domain.prompting.chain_of_thought import FewShotStrategy
+from src.domain.prompting.chain_of_thought import FewShotChainOfThought
 from src.domain.prompting.families import ChatFormat
 
 
@@ -25,8 +25,8 @@ def mock_behaviour(settings: Settings) -> MockBehaviour:
 def mock(settings: Settings) -> ConfiguredLLM:
     return ConfiguredLLM(
         name="mock",
-        llm=ChatFormat(),
-        chain=FewShotStrategy(k=settings.few_shot_k),
+        prompt_format=ChatFormat(),
+        chain_of_thought=FewShotChainOfThought(k=settings.few_shot_k),
         connector=MockConnector(mock_behaviour(settings)),
     )
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 import openai
 
 from config.backend_http import BackendTimeouts, required
-from config.settings import Settings, SettingsError
+from config.settings import Settings
 from src.connectors.openai_compatible import OpenAICompatibleConnector
 from src.connectors.structured_output import STRUCTURED_OUTPUTS, StructuredOutput
+from src.domain.errors import SettingsError
 from src.domain.lookup.llms import ConfiguredLLM
-from src.domain.prompting.chain_of_thought import FewShotStrategy
+from src.domain.prompting.chain_of_thought import FewShotChainOfThought
 from src.domain.prompting.families import ChatFormat
 
 
@@ -34,8 +35,8 @@ def chat_llm(settings: Settings, name: str, client: openai.OpenAI, model: str) -
     """An LLM behind a chat API: chat messages, few-shot prompts, the connector on `client`."""
     return ConfiguredLLM(
         name=name,
-        llm=ChatFormat(context_tokens=int(settings.number("OPENAI_CONTEXT_TOKENS", 8192))),
-        chain=FewShotStrategy(k=settings.few_shot_k),
+        prompt_format=ChatFormat(context_tokens=int(settings.number("OPENAI_CONTEXT_TOKENS", 8192))),
+        chain_of_thought=FewShotChainOfThought(k=settings.few_shot_k),
         connector=OpenAICompatibleConnector(client, model, structured_output(settings)),
     )
 

@@ -13,7 +13,7 @@ from config.backend_http import BackendTimeouts, required
 from config.settings import Settings
 from src.connectors.replicate import ReplicateConnector
 from src.domain.lookup.llms import ConfiguredLLM
-from src.domain.prompting.chain_of_thought import FewShotStrategy
+from src.domain.prompting.chain_of_thought import FewShotChainOfThought
 from src.domain.prompting.families import Llama2Format
 
 DEFAULT_MODEL = "meta/llama-2-7b-chat"
@@ -28,8 +28,8 @@ def llama2(settings: Settings) -> ConfiguredLLM:
     )
     return ConfiguredLLM(
         name="llama2",
-        llm=Llama2Format(context_tokens=4096),
-        chain=FewShotStrategy(k=settings.few_shot_k),
+        prompt_format=Llama2Format(context_tokens=4096),
+        chain_of_thought=FewShotChainOfThought(k=settings.few_shot_k),
         connector=ReplicateConnector(client, settings.get("REPLICATE_MODEL").strip() or DEFAULT_MODEL),
     )
 

@@ -8,14 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from src.domain.errors import SettingsError
+
 T = TypeVar("T", int, float)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'lookup.db'}"
-
-
-class SettingsError(ValueError):
-    """An environment variable holds a value that cannot be used."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,7 +55,7 @@ ContainerFactory = Callable[..., Container]
 def empty_tables(container: Container) -> None:
     """Deletes every row but the migration history and the catalogue version (as the
     migrations leave them), so each test starts from nothing."""
-    database = container.database
+    database = container.storage.database
     tables = [t for t in database.get_tables() if t not in ("migratehistory", "catalogue_version")]
     with database.connection_context():
         if is_postgres(database):

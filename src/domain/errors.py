@@ -8,6 +8,9 @@
     ├── PromptTooLongError           the description alone exceeds the model's context
     ├── AuthenticationError          no API key where one is needed, or a wrong or revoked one
     ├── RateLimitedError             the caller sent more requests than its limit allows
+    ├── ConfigurationError           the service is configured in a way that cannot work
+    │   ├── SettingsError            an environment variable (DATABASE_URL…) holds a bad value
+    │   └── ConfigModuleError        CONFIG_MODULE cannot be imported or declares no LLMs
     └── BackendError                 a model backend failed
         ├── TransientBackendError    worth retrying: 429, 5xx, reset connection, timeout
         ├── PermanentBackendError    not worth retrying: bad credentials, bad request, no model
@@ -90,3 +93,16 @@ class RateLimitedError(FieldLookupError):
     def __init__(self, message: str, retry_after: float) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class ConfigurationError(FieldLookupError):
+    """The service is configured in a way that cannot work (a setting, the CONFIG_MODULE, an
+    optional extra that is not installed): fix the configuration, not the request."""
+
+
+class SettingsError(ConfigurationError):
+    """An environment variable holds a value that cannot be used, or one needed is not set."""
+
+
+class ConfigModuleError(ConfigurationError):
+    """CONFIG_MODULE cannot be imported or does not declare LLMS and DEFAULT_LLM."""

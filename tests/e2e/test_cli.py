@@ -104,5 +104,9 @@ def test_errors_are_messages_not_tracebacks(cli: Run) -> None:
     assert missing.returncode == 3 and "nowhere.json: no such file" in missing.stderr
     bad_config = cli("llms", CONFIG_MODULE="config.nothing")
     assert bad_config.returncode == 5 and "config.nothing" in bad_config.stderr
-    for result in (not_migrated, unknown, missing, bad_config):
-        assert "Traceback" not in result.stderr
+    bad_url = cli("migrate", DATABASE_URL="mysql://db/lookup")
+    assert bad_url.returncode == 5 and bad_url.stderr.startswith("error: DATABASE_URL must start with")
+    bad_number = cli("llms", LOOKUP_WORKERS="many")
+    assert bad_number.returncode == 5 and "LOOKUP_WORKERS" in bad_number.stderr
+    for result in (not_migrated, unknown, missing, bad_config, bad_url, bad_number):
+        assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1

@@ -34,8 +34,8 @@ def test_keys_made_by_one_process_are_seen_and_revoked_by_another(make_container
 
 def test_the_database_counts_requests_for_every_process(make_container: ContainerFactory) -> None:
     first, second = make_container(), make_container()
-    one = LimitsRateLimiter(PeeweeCounterStorage(first.database), per_minute=3)
-    other = LimitsRateLimiter(PeeweeCounterStorage(second.database), per_minute=3)
+    one = LimitsRateLimiter(PeeweeCounterStorage(first.storage.database), per_minute=3)
+    other = LimitsRateLimiter(PeeweeCounterStorage(second.storage.database), per_minute=3)
 
     one.hit("key:shop")
     other.hit("key:shop")
@@ -61,8 +61,8 @@ def test_redis_counts_requests_for_every_process_when_redis_url_is_set(
     make_container: ContainerFactory, redis: ThrowawayRedis
 ) -> None:
     first, second = make_container(), make_container()
-    one = LimitsRateLimiter(counter_storage(first.database, redis.url), per_minute=2)
-    other = LimitsRateLimiter(counter_storage(second.database, redis.url), per_minute=2)
+    one = LimitsRateLimiter(counter_storage(first.storage.database, redis.url), per_minute=2)
+    other = LimitsRateLimiter(counter_storage(second.storage.database, redis.url), per_minute=2)
 
     one.hit("key:shop")
     other.hit("key:shop")

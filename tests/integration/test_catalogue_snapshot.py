@@ -28,9 +28,9 @@ def test_ranks_the_project_examples_as_postgres_does(container: Container) -> No
     container.provisioning.provision(
         read_fields(PROJECT_DATA / "fields.json"), read_examples(PROJECT_DATA / "examples.json")
     )
-    snapshot = CatalogueSnapshot(container.database)
-    in_database = PeeweeExampleRepository(container.database)
-    codes = [field.code for field in PeeweeFieldRepository(container.database).list_all()]
+    snapshot = CatalogueSnapshot(container.storage.database)
+    in_database = PeeweeExampleRepository(container.storage.database)
+    codes = [field.code for field in PeeweeFieldRepository(container.storage.database).list_all()]
     rows = [json.loads(line) for line in (PROJECT_DATA / "benchmark.jsonl").read_text().splitlines()]
     compared = 0
     for row in rows:
@@ -43,7 +43,7 @@ def test_ranks_the_project_examples_as_postgres_does(container: Container) -> No
 
 def test_leaves_out_the_excluded_text_and_fills_up_with_unrelated_examples(container: Container) -> None:
     mine = "Ampoule LED filament E27 standard 7W blanc chaud"
-    PeeweeCatalogueStore(container.database).provision(
+    PeeweeCatalogueStore(container.storage.database).provision(
         [LAMP],
         [
             Example(LAMP.code, mine, "E27"),
@@ -52,7 +52,7 @@ def test_leaves_out_the_excluded_text_and_fills_up_with_unrelated_examples(conta
             Example(LAMP.code, "Ampoule flamme E14 4W", "E14"),
         ],
     )
-    snapshot = CatalogueSnapshot(container.database)
+    snapshot = CatalogueSnapshot(container.storage.database)
 
     found = snapshot.most_similar([LAMP.code, "EF999999"], mine, k=4, exclude_context=mine)
 
@@ -66,9 +66,9 @@ def test_leaves_out_the_excluded_text_and_fills_up_with_unrelated_examples(conta
 
 def test_another_process_provisioning_shows_after_the_refresh_time(container: Container) -> None:
     clock = ManualClock()
-    snapshot = CatalogueSnapshot(container.database, refresh_seconds=1.0, clock=clock)
+    snapshot = CatalogueSnapshot(container.storage.database, refresh_seconds=1.0, clock=clock)
     assert snapshot.get_many([LAMP.code]) == {}
-    another_process = PeeweeCatalogueStore(container.database)
+    another_process = PeeweeCatalogueStore(container.storage.database)
 
     another_process.provision([LAMP], [Example(LAMP.code, "Spot GU10 5W", "GU10")])
     clock.now = 0.5
@@ -82,8 +82,8 @@ def test_another_process_provisioning_shows_after_the_refresh_time(container: Co
 
 def test_a_provisioning_in_this_process_shows_at_once(container: Container) -> None:
     clock = ManualClock()
-    snapshot = CatalogueSnapshot(container.database, refresh_seconds=60.0, clock=clock)
-    store = PeeweeCatalogueStore(container.database, on_change=snapshot.invalidate)
+    snapshot = CatalogueSnapshot(container.storage.database, refresh_seconds=60.0, clock=clock)
+    store = PeeweeCatalogueStore(container.storage.database, on_change=snapshot.invalidate)
     assert snapshot.get(LAMP.code) is None
 
     store.provision([LAMP], [Example(LAMP.code, "Spot GU10 5W", "GU10")])
@@ -94,14 +94,14 @@ def test_a_provisioning_in_this_process_shows_at_once(container: Container) -> N
 
 def test_the_catalogue_is_read_again_only_when_its_version_moved(container: Container) -> None:
     clock = ManualClock()
-    snapshot = CatalogueSnapshot(container.database, refresh_seconds=1.0, clock=clock)
-    PeeweeCatalogueStore(container.database).provision([LAMP], [])
+    snapshot = CatalogueSnapshot(container.storage.database, refresh_seconds=1.0, clock=clock)
+    PeeweeCatalogueStore(container.storage.database).provision([LAMP], [])
     first = snapshot.get(LAMP.code)
     clock.now = 5.0
 
     assert snapshot.get(LAMP.code) is first  # checked, unchanged: the same objects
 
-    PeeweeCatalogueStore(container.database).provision([LAMP], [])
+    PeeweeCatalogueStore(container.storage.database).provision([LAMP], [])
     clock.now = 10.0
     again = snapshot.get(LAMP.code)
     assert again == first and again is not first
@@ -109,8 +109,8 @@ def test_the_catalogue_is_read_again_only_when_its_version_moved(container: Cont
 
 def test_a_provisioning_that_ends_while_the_catalogue_is_read_is_not_missed(container: Container) -> None:
     clock = ManualClock()
-    snapshot = CatalogueSnapshot(container.database, refresh_seconds=60.0, clock=clock)
-    store = PeeweeCatalogueStore(container.database, on_change=snapshot.invalidate)
+    snapshot = CatalogueSnapshot(container.storage.database, refresh_seconds=60.0, clock=clock)
+    store = PeeweeCatalogueStore(container.storage.database, on_change=snapshot.invalidate)
     reading = snapshot._read
     provisioned: list[bool] = []
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from src.adapters.driven.files.enrichment_output import EnrichedProduct, open_output
-from src.adapters.driven.files.product_files import CatalogueProduct, read_catalogue
+from src.adapters.driven.files.enrichment_output import open_output
+from src.adapters.driven.files.product_files import read_products
+from src.domain.enrichment.ports import EnrichedProduct, ProductToEnrich
 from src.domain.errors import DataFileError, InvalidRequestError
 from src.domain.model import FieldOutcome, LookupResult, OutcomeStatus, Value
 
@@ -31,12 +32,12 @@ def test_ids_texts_and_fields_of_jsonl_rows(tmp_path: Path) -> None:
         encoding="utf-8",
     )
 
-    products = read_catalogue(catalogue, ["EF9"])
+    products = read_products(catalogue, ["EF9"])
 
     assert products == [
-        CatalogueProduct(7, "Lampe E27", ("EF9",), 1),
-        CatalogueProduct("S-2", "Radiateur\nRadiateur 1000W", ("EF1", "EF2"), 3),
-        CatalogueProduct(3, "Lampe", ("EF3", "EF4"), 4),
+        ProductToEnrich(7, "Lampe E27", ("EF9",), 1),
+        ProductToEnrich("S-2", "Radiateur\nRadiateur 1000W", ("EF1", "EF2"), 3),
+        ProductToEnrich(3, "Lampe", ("EF3", "EF4"), 4),
     ]
 
 
@@ -44,9 +45,9 @@ def test_csv_rows_with_semicolons_and_a_quoted_newline(tmp_path: Path) -> None:
     catalogue = tmp_path / "products.csv"
     catalogue.write_text('\ufeffid;description;fields\nA;"Lampe\n40W";\nB;Spot GU10;EF5\n', encoding="utf-8")
 
-    assert read_catalogue(catalogue, ["EF9"]) == [
-        CatalogueProduct("A", "Lampe\n40W", ("EF9",), 2),
-        CatalogueProduct("B", "Spot GU10", ("EF5",), 4),
+    assert read_products(catalogue, ["EF9"]) == [
+        ProductToEnrich("A", "Lampe\n40W", ("EF9",), 2),
+        ProductToEnrich("B", "Spot GU10", ("EF5",), 4),
     ]
 
 
@@ -55,7 +56,7 @@ def test_a_repeated_id_is_malformed(tmp_path: Path) -> None:
     catalogue.write_text("sku,description\n7,Lampe\n7,Spot\n", encoding="utf-8")
 
     with pytest.raises(DataFileError, match=r"products.csv, line 3: id '7' repeats line 2$"):
-        read_catalogue(catalogue, ["EF9"])
+        read_products(catalogue, ["EF9"])
 
 
 def test_a_csv_without_a_text_column(tmp_path: Path) -> None:
@@ -63,7 +64,7 @@ def test_a_csv_without_a_text_column(tmp_path: Path) -> None:
     catalogue.write_text("id,name\n1,Lampe\n", encoding="utf-8")
 
     with pytest.raises(DataFileError, match="line 1: no text column"):
-        read_catalogue(catalogue, ["EF9"])
+        read_products(catalogue, ["EF9"])
 
 
 def test_a_torn_jsonl_line_is_cut_and_the_rest_resumed(tmp_path: Path) -> None:

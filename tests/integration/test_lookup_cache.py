@@ -23,31 +23,31 @@ def answers(count: int, offset: int = 0) -> dict[str, CachedAnswer]:
 
 
 def test_hundreds_of_answers_go_in_one_write_and_come_back_typed(container: Container) -> None:
-    cache = PeeweeLookupCache(container.database, ttl_seconds=None)
+    cache = PeeweeLookupCache(container.storage.database, ttl_seconds=None)
     written = answers(400)
 
     cache.put_many(written)
 
     assert cache.get_many(list(written)) == written
     assert cache.get_many(["key-0001", "missing"]) == {"key-0001": written["key-0001"]}
-    assert LookupCacheRow.select().count() == 400
+    assert LookupCacheRow.select().count(container.storage.database) == 400
 
 
 def test_an_answer_given_again_replaces_the_first(container: Container) -> None:
-    cache = PeeweeLookupCache(container.database, ttl_seconds=None)
+    cache = PeeweeLookupCache(container.storage.database, ttl_seconds=None)
     cache.put_many(answers(8))
 
     cache.put_many(answers(8, offset=100))
 
     assert cache.get_many(list(answers(8))) == answers(8, offset=100)
-    assert LookupCacheRow.select().count() == 8
+    assert LookupCacheRow.select().count(container.storage.database) == 8
 
 
 def test_answers_older_than_the_ttl_are_not_served(container: Container) -> None:
-    cache = PeeweeLookupCache(container.database, ttl_seconds=60)
+    cache = PeeweeLookupCache(container.storage.database, ttl_seconds=60)
     cache.put_many(answers(4))
     two_minutes_ago = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) - datetime.timedelta(minutes=2)
-    LookupCacheRow.update(created_at=two_minutes_ago).where(LookupCacheRow.key.in_(["key-0000", "key-0001"])).execute()
+    LookupCacheRow.update(created_at=two_minutes_ago).where(LookupCacheRow.key.in_(["key-0000", "key-0001"])).execute(container.storage.database)
 
     assert set(cache.get_many(list(answers(4)))) == {"key-0002", "key-0003"}
-    assert len(PeeweeLookupCache(container.database, ttl_seconds=None).get_many(list(answers(4)))) == 4
+    assert len(PeeweeLookupCache(container.storage.database, ttl_seconds=None).get_many(list(answers(4)))) == 4

@@ -55,7 +55,7 @@ def test_config_openai_wires_a_working_llm(llama_server: str) -> None:
     }
     configured = openai_chat(Settings.from_env(environ))
 
-    completion = configured.connector.complete(completion_request(configured.llm, PUISSANCE))
+    completion = configured.connector.complete(completion_request(configured.prompt_format, PUISSANCE))
 
     value = json.loads(completion.text)["value"]
     assert configured.name == "openai"

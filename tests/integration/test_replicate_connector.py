@@ -151,9 +151,9 @@ def test_config_replicate_declares_llama2_on_the_configured_api(stand_in: Replic
     environ = {"REPLICATE_API_TOKEN": "r8_config", "REPLICATE_BASE_URL": stand_in.base_url}
     configured = llama2(Settings.from_env(environ))
 
-    completion = configured.connector.complete(completion_request(configured.llm, CULOT))
+    completion = configured.connector.complete(completion_request(configured.prompt_format, CULOT))
 
     assert configured.name == "llama2"
-    assert configured.llm.context_tokens == 4096
+    assert configured.prompt_format.context_tokens == 4096
     assert STRATEGY.parse(CULOT, completion.text).value == "E27"
     assert stand_in.creations()[0].headers["Authorization"] == "Bearer r8_config"

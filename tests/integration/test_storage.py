@@ -24,16 +24,17 @@ def provision_files(container: Container, fields: Path, examples: Path) -> None:
     container.provisioning.provision(read_fields(fields), read_examples(examples))
 
 
-def counts() -> tuple[int, int]:
-    return FieldRow.select().count(), ExampleRow.select().count()
+def counts(container: Container) -> tuple[int, int]:
+    database = container.storage.database
+    return FieldRow.select().count(database), ExampleRow.select().count(database)
 
 
 def test_provisioning_the_project_data_twice_leaves_one_copy(container: Container) -> None:
     provision_files(container, PROJECT_DATA / "fields.json", PROJECT_DATA / "examples.json")
-    first = counts()
+    first = counts(container)
     provision_files(container, PROJECT_DATA / "fields.json", PROJECT_DATA / "examples.json")
 
-    assert counts() == first
+    assert counts(container) == first
     assert first == (
         len(json.loads((PROJECT_DATA / "fields.json").read_text())),
         len(json.loads((PROJECT_DATA / "examples.json").read_text())),
@@ -47,7 +48,7 @@ def test_provisioning_the_prototype_files_unchanged(container: Container) -> Non
 
     raw_fields = json.loads((PROTOTYPE_DATA / "fields.json").read_text())
     raw_examples = json.loads((PROTOTYPE_DATA / "examples.json").read_text())
-    assert counts() == (len(raw_fields), len(raw_examples))
+    assert counts(container) == (len(raw_fields), len(raw_examples))
     drying = container.fields.get("EF005364")
     assert drying is not None and drying.options == ("condensation", "air sortant")
     width = container.fields.get("EF000008")
@@ -56,10 +57,10 @@ def test_provisioning_the_prototype_files_unchanged(container: Container) -> Non
     assert fixing is not None and fixing.type is FieldType.BOOLEAN and fixing.options == ()
 
     labelled = next(r for r in raw_examples if r["field_name"] == "EF005364" and r["field_value"])
-    found = container.examples.most_similar(["EF005364"], prototype_context(labelled), k=1)
+    found = container.storage.examples.most_similar(["EF005364"], prototype_context(labelled), k=1)
     assert found["EF005364"][0].value == "condensation"
     boolean_rows = [r for r in raw_examples if r["field_value"] == "oui"]
-    stored = container.examples.most_similar([boolean_rows[0]["field_name"]], prototype_context(boolean_rows[0]), k=1)
+    stored = container.storage.examples.most_similar([boolean_rows[0]["field_name"]], prototype_context(boolean_rows[0]), k=1)
     assert stored[boolean_rows[0]["field_name"]][0].value is True
 
 
@@ -67,7 +68,7 @@ def test_a_malformed_examples_file_names_file_and_record_and_changes_nothing(
     container: Container, tmp_path: Path
 ) -> None:
     provision_files(container, PROJECT_DATA / "fields.json", PROJECT_DATA / "examples.json")
-    before = counts()
+    before = counts(container)
     records = [
         {"field": "EF000042", "context": "Ampoule LED 7W E14 nouvelle", "value": "E14"},
         {"field": "EF000042", "context": "Ampoule LED 5W culot rare", "value": "E99"},
@@ -79,8 +80,8 @@ def test_a_malformed_examples_file_names_file_and_record_and_changes_nothing(
         provision_files(container, PROJECT_DATA / "fields.json", bad)
 
     assert str(bad) in str(raised.value) and "record 2" in str(raised.value) and "E99" in str(raised.value)
-    assert counts() == before
-    assert not ExampleRow.select().where(ExampleRow.context == records[0]["context"]).exists()
+    assert counts(container) == before
+    assert not ExampleRow.select().where(ExampleRow.context == records[0]["context"]).exists(container.storage.database)
 
 
 def test_a_failure_while_writing_rolls_back_the_whole_load(container: Container) -> None:
@@ -90,9 +91,9 @@ def test_a_failure_while_writing_rolls_back_the_whole_load(container: Container)
         Example("EF900002", "produit deux", "valeur"),  # no such field: the foreign key fails
     ]
     with pytest.raises(Exception):
-        PeeweeCatalogueStore(container.database).provision(fields, examples)
+        PeeweeCatalogueStore(container.storage.database).provision(fields, examples)
 
-    assert counts() == (0, 0)
+    assert counts(container) == (0, 0)
 
 
 @pytest.mark.parametrize(
@@ -125,14 +126,14 @@ def test_similar_examples_come_most_similar_first_k_per_field(container: Contain
         Example("EF000035", "Ampoule LED filament E27 standard 7W blanc chaud", 7),
         Example("EF000035", "Radiateur à inertie 1500 W", 1500),
     ]
-    PeeweeCatalogueStore(container.database).provision(fields, examples)
+    PeeweeCatalogueStore(container.storage.database).provision(fields, examples)
 
-    found = container.examples.most_similar(["EF000042", "EF000035"], "Ampoule LED filament E27 globe 8W", k=2)
+    found = container.storage.examples.most_similar(["EF000042", "EF000035"], "Ampoule LED filament E27 globe 8W", k=2)
 
     assert [e.value for e in found["EF000042"]] == ["E27", "E14"]
     assert [e.value for e in found["EF000035"]] == [7, 1500]
     mine = "Ampoule LED filament E27 standard 7W blanc chaud"
-    others = container.examples.most_similar(["EF000042"], mine, k=3, exclude_context=mine)
+    others = container.storage.examples.most_similar(["EF000042"], mine, k=3, exclude_context=mine)
     assert mine not in [e.context for e in others["EF000042"]]
     assert len(others["EF000042"]) == 3
 

@@ -17,7 +17,7 @@ from config.settings import Settings
 from src.connectors.mock import MockConnector
 from src.connectors.openai_compatible import OpenAICompatibleConnector
 from src.domain.lookup.llms import ConfiguredLLM
-from src.domain.prompting.chain_of_thought import FewShotStrategy
+from src.domain.prompting.chain_of_thought import FewShotChainOfThought
 from src.domain.prompting.families import ChatFormat
 
 
@@ -27,7 +27,7 @@ def _loopback(settings: Settings, name: str) -> ConfiguredLLM:
         timeout=openai.Timeout(60.0, connect=5.0), max_retries=0,
     )
     connector = OpenAICompatibleConnector(client, "loopback", "json_schema")
-    return ConfiguredLLM(name, ChatFormat(), FewShotStrategy(k=settings.few_shot_k), connector)
+    return ConfiguredLLM(name, ChatFormat(), FewShotChainOfThought(k=settings.few_shot_k), connector)
 
 
 def loopback(settings: Settings) -> ConfiguredLLM:
@@ -40,13 +40,13 @@ def loopback_alone(settings: Settings) -> ConfiguredLLM:
 
 def flaky(settings: Settings) -> ConfiguredLLM:
     return ConfiguredLLM(
-        "flaky", ChatFormat(), FewShotStrategy(k=settings.few_shot_k),
+        "flaky", ChatFormat(), FewShotChainOfThought(k=settings.few_shot_k),
         MockConnector(mock_behaviour(settings)), fallbacks=("mock",),
     )
 
 
 def mock(settings: Settings) -> ConfiguredLLM:
-    return ConfiguredLLM("mock", ChatFormat(), FewShotStrategy(k=settings.few_shot_k), MockConnector())
+    return ConfiguredLLM("mock", ChatFormat(), FewShotChainOfThought(k=settings.few_shot_k), MockConnector())
 
 
 DEFAULT_LLM = "loopback"

@@ -7,7 +7,7 @@ import time
 from collections.abc import Sequence
 
 from src.domain.model import Example, Field, FieldType
-from src.domain.prompting.chain_of_thought import FewShotStrategy
+from src.domain.prompting.chain_of_thought import FewShotChainOfThought
 from src.domain.prompting.ports import LLM, TokenCounter
 from src.domain.prompting.prompt import CompletionRequest
 
@@ -43,7 +43,7 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
     ),
 }
 
-STRATEGY = FewShotStrategy(k=3)
+STRATEGY = FewShotChainOfThought(k=3)
 
 
 def completion_request(

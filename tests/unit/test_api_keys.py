@@ -8,37 +8,9 @@ import pytest
 
 from src.domain.access.admission import Admission
 from src.domain.access.api_keys import ApiKeys, hash_secret
-from src.domain.access.ports import ApiKey
 from src.domain.errors import AuthenticationError, InvalidRequestError, RateLimitedError
 from tests.support.clock import ManualClock
-
-
-class FakeApiKeyStore:
-    def __init__(self) -> None:
-        self.keys: dict[str, ApiKey] = {}
-
-    def add(self, key: ApiKey) -> None:
-        self.keys[key.key_id] = key
-
-    def find(self, key_id: str) -> ApiKey | None:
-        return self.keys.get(key_id)
-
-    def named(self, name: str) -> ApiKey | None:
-        return next((key for key in self.keys.values() if key.name == name), None)
-
-    def list_all(self) -> list[ApiKey]:
-        return sorted(self.keys.values(), key=lambda key: key.created_at)
-
-    def revoke(self, name: str, when: datetime) -> ApiKey | None:
-        key = self.named(name)
-        if key is None:
-            return None
-        if key.revoked_at is None:
-            key = self.keys[key.key_id] = ApiKey(key.name, key.key_id, key.secret_hash, key.created_at, when)
-        return key
-
-    def any(self) -> bool:
-        return bool(self.keys)
+from tests.support.fakes import FakeApiKeyStore
 
 
 class FakeRateLimiter:

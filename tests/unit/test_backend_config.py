@@ -7,7 +7,8 @@ import pytest
 from config.azure import azure_chat
 from config.openai import openai_chat
 from config.replicate import llama2
-from config.settings import Settings, SettingsError
+from config.settings import Settings
+from src.domain.errors import SettingsError
 from src.domain.prompting.families import ChatFormat, Llama2Format
 
 
@@ -27,7 +28,7 @@ def test_openai_declares_a_chat_llm() -> None:
     configured = openai_chat(Settings.from_env({"OPENAI_MODEL": "m", "OPENAI_CONTEXT_TOKENS": "4096"}))
 
     assert configured.name == "openai"
-    assert isinstance(configured.llm, ChatFormat) and configured.llm.context_tokens == 4096
+    assert isinstance(configured.prompt_format, ChatFormat) and configured.prompt_format.context_tokens == 4096
     assert configured.connector.count_tokens("text") is None
 
 
@@ -52,4 +53,4 @@ def test_replicate_needs_a_token_and_declares_llama2() -> None:
     configured = llama2(Settings.from_env({"REPLICATE_API_TOKEN": "r8_x"}))
 
     assert configured.name == "llama2"
-    assert isinstance(configured.llm, Llama2Format) and configured.llm.context_tokens == 4096
+    assert isinstance(configured.prompt_format, Llama2Format) and configured.prompt_format.context_tokens == 4096

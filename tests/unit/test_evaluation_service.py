@@ -16,9 +16,10 @@ from src.domain.evaluation.judge import FactualityJudge, read_choice
 from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
 from src.domain.lookup.service import FieldLookupService
 from src.domain.model import Example, Field, FieldType, TokenUsage
-from src.domain.prompting.chain_of_thought import AllFieldsStrategy, FewShotStrategy
+from src.domain.prompting.chain_of_thought import AllFieldsChainOfThought, FewShotChainOfThought
 from src.domain.prompting.families import ChatFormat
 from src.domain.prompting.prompt import Completion, CompletionRequest
+from tests.support.fakes import FakeFieldRepository
 
 SOCKET = Field("EF000042", "culot", FieldType.SELECT, options=("E27", "E14"))
 POWER = Field("EF000035", "puissance", FieldType.NUMBER, unit="W")
@@ -29,17 +30,6 @@ ROWS = [
     BenchmarkRow("Ampoule Philips E27 40W", {"EF000042": ("E27",), "EF000035": (40,), "EF000588": ("Philips",)}),
     BenchmarkRow("Ampoule flamme E14", {"EF000042": ("E14",), "EF000035": None}),
 ]
-
-
-class Fields:
-    def get_many(self, codes: Sequence[str]) -> dict[str, Field]:
-        return {code: FIELDS[code] for code in codes if code in FIELDS}
-
-    def get(self, code: str) -> Field | None:
-        return FIELDS.get(code)
-
-    def list_all(self) -> list[Field]:
-        return list(FIELDS.values())
 
 
 class Examples:
@@ -91,15 +81,15 @@ def evaluation(pool: ThreadPoolExecutor, model: AnswerBook, judge: bool = False,
                examples: Examples | None = None) -> EvaluationService:
     llms = LLMRegistry(
         {
-            "few": lambda: ConfiguredLLM("few", ChatFormat(), FewShotStrategy(k=2), model),
-            "all": lambda: ConfiguredLLM("all", ChatFormat(), AllFieldsStrategy(), model),
-            "judge": lambda: ConfiguredLLM("judge", ChatFormat(), FewShotStrategy(), model),
+            "few": lambda: ConfiguredLLM("few", ChatFormat(), FewShotChainOfThought(k=2), model),
+            "all": lambda: ConfiguredLLM("all", ChatFormat(), AllFieldsChainOfThought(), model),
+            "judge": lambda: ConfiguredLLM("judge", ChatFormat(), FewShotChainOfThought(), model),
         },
         default="few",
     )
-    lookup = FieldLookupService(llms, Fields(), examples or Examples(), pool, 5.0)
+    lookup = FieldLookupService(llms, FakeFieldRepository(FIELDS.values()), examples or Examples(), pool, 5.0)
     grader = FactualityJudge(llms.get("judge"), 5.0) if judge else None
-    return EvaluationService(lookup, Fields(), llms, grader)
+    return EvaluationService(lookup, FakeFieldRepository(FIELDS.values()), llms, grader)
 
 
 # The model: right on the first product's socket and power, a longer brand ("Philips Lighting"),

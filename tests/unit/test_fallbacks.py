@@ -8,31 +8,23 @@ from src.domain.errors import TransientBackendError
 from src.domain.lookup.fallbacks import ask_with_fallbacks, fallback_chain
 from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
 from src.domain.model import Field, FieldType, OutcomeStatus
-from src.domain.prompting.chain_of_thought import BasicStrategy
+from src.domain.prompting.chain_of_thought import BasicChainOfThought
 from src.domain.prompting.families import ChatFormat
-from src.domain.prompting.prompt import Completion, CompletionRequest
+from tests.support.fakes import FakeConnector, Script
 
 CULOT = Field("EF000042", "culot", FieldType.SELECT, options=("E27", "E14"))
 LAMP = "Lampe 40W E27"
 
 
-class FakeConnector:
-    def __init__(self, answer: str | None) -> None:
-        self.answer = answer
-        self.calls = 0
-
-    def complete(self, request: CompletionRequest) -> Completion:
-        self.calls += 1
-        if self.answer is None:
-            raise TransientBackendError("HTTP 503 from the backend")
-        return Completion(self.answer)
-
-    def count_tokens(self, text: str) -> int | None:
-        return None
+def answering(answer: str | None) -> FakeConnector:
+    """A model that answers `answer` to every field, or fails as a backend down (None)."""
+    if answer is None:
+        return FakeConnector(default=Script(error=TransientBackendError("HTTP 503 from the backend")))
+    return FakeConnector(default=Script(answer))
 
 
 def llm(name: str, connector: FakeConnector, fallbacks: tuple[str, ...] = ()) -> ConfiguredLLM:
-    return ConfiguredLLM(name, ChatFormat(), BasicStrategy(), connector, fallbacks)
+    return ConfiguredLLM(name, ChatFormat(), BasicChainOfThought(), connector, fallbacks)
 
 
 def registry(*llms: ConfiguredLLM) -> LLMRegistry:
@@ -40,17 +32,17 @@ def registry(*llms: ConfiguredLLM) -> LLMRegistry:
 
 
 def test_the_first_fallback_that_answers_gives_the_value_and_its_name() -> None:
-    down, also_down, up = FakeConnector(None), FakeConnector(None), FakeConnector('{"value": "E27"}')
+    down, also_down, up = answering(None), answering(None), answering('{"value": "E27"}')
     llms = registry(llm("gpt", down, ("claude", "local")), llm("claude", also_down), llm("local", up))
 
     outcome = ask_with_fallbacks(fallback_chain(llms, llms.get("gpt")), CULOT, LAMP, [], time.monotonic() + 5)
 
     assert outcome.status is OutcomeStatus.OK and outcome.value == "E27" and outcome.llm == "local"
-    assert (down.calls, also_down.calls, up.calls) == (1, 1, 1)
+    assert (len(down.requests), len(also_down.requests), len(up.requests)) == (1, 1, 1)
 
 
 def test_when_every_one_fails_the_error_says_why_each_did() -> None:
-    llms = registry(llm("gpt", FakeConnector(None), ("claude",)), llm("claude", FakeConnector(None)))
+    llms = registry(llm("gpt", answering(None), ("claude",)), llm("claude", answering(None)))
 
     outcome = ask_with_fallbacks(fallback_chain(llms, llms.get("gpt")), CULOT, LAMP, [], time.monotonic() + 5)
 
@@ -59,24 +51,24 @@ def test_when_every_one_fails_the_error_says_why_each_did() -> None:
 
 
 def test_an_answer_that_is_not_an_error_is_kept_and_no_fallback_is_asked() -> None:
-    spare = FakeConnector('{"value": "E27"}')
-    llms = registry(llm("gpt", FakeConnector('{"value": "B22"}'), ("spare",)), llm("spare", spare))
+    spare = answering('{"value": "E27"}')
+    llms = registry(llm("gpt", answering('{"value": "B22"}'), ("spare",)), llm("spare", spare))
 
     outcome = ask_with_fallbacks(fallback_chain(llms, llms.get("gpt")), CULOT, LAMP, [], time.monotonic() + 5)
 
-    assert outcome.status is OutcomeStatus.INVALID_OUTPUT and outcome.llm == "gpt" and spare.calls == 0
+    assert outcome.status is OutcomeStatus.INVALID_OUTPUT and outcome.llm == "gpt" and len(spare.requests) == 0
 
 
 def test_no_fallback_is_asked_past_the_deadline() -> None:
-    spare = FakeConnector('{"value": "E27"}')
-    llms = registry(llm("gpt", FakeConnector(None), ("spare",)), llm("spare", spare))
+    spare = answering('{"value": "E27"}')
+    llms = registry(llm("gpt", answering(None), ("spare",)), llm("spare", spare))
 
     outcome = ask_with_fallbacks(fallback_chain(llms, llms.get("gpt")), CULOT, LAMP, [], time.monotonic() - 1)
 
-    assert outcome.status is OutcomeStatus.ERROR and spare.calls == 0
+    assert outcome.status is OutcomeStatus.ERROR and len(spare.requests) == 0
 
 
 def test_unknown_and_self_fallbacks_are_skipped() -> None:
-    llms = registry(llm("gpt", FakeConnector(None), ("gpt", "nowhere", "spare", "spare")), llm("spare", FakeConnector("")))
+    llms = registry(llm("gpt", answering(None), ("gpt", "nowhere", "spare", "spare")), llm("spare", answering("")))
 
     assert [configured.name for configured in fallback_chain(llms, llms.get("gpt"))] == ["gpt", "spare"]

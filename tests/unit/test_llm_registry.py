@@ -13,17 +13,9 @@ import pytest
 
 from src.domain.errors import InvalidRequestError, UnknownLLMError
 from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
-from src.domain.prompting.chain_of_thought import BasicStrategy
+from src.domain.prompting.chain_of_thought import BasicChainOfThought
 from src.domain.prompting.families import ChatFormat
-from src.domain.prompting.prompt import Completion, CompletionRequest
-
-
-class FakeConnector:
-    def complete(self, request: CompletionRequest) -> Completion:
-        return Completion('{"value": null}')
-
-    def count_tokens(self, text: str) -> int | None:
-        return None
+from tests.support.fakes import FakeConnector
 
 
 class CountingFactories:
@@ -39,7 +31,7 @@ class CountingFactories:
             with self._lock:
                 self.built[name] += 1
             time.sleep(self._build_seconds)  # a slow model load widens any race
-            return ConfiguredLLM(name, ChatFormat(), BasicStrategy(), FakeConnector())
+            return ConfiguredLLM(name, ChatFormat(), BasicChainOfThought(), FakeConnector())
 
         return build
 

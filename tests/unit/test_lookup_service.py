@@ -29,10 +29,16 @@ from src.domain.model import (
     OutcomeStatus,
     TokenUsage,
 )
-from src.domain.prompting.chain_of_thought import BasicStrategy, FewShotStrategy
+from src.domain.prompting.chain_of_thought import BasicChainOfThought, FewShotChainOfThought
 from src.domain.prompting.families import ChatFormat
 from src.domain.prompting.ports import ChainOfThought
-from src.domain.prompting.prompt import Completion, CompletionRequest
+from tests.support.fakes import (
+    NO_VALUE,
+    FakeConnector,
+    FakeExampleRepository,
+    FakeFieldRepository,
+    Script,
+)
 
 POWER = Field("EF000001", "Puissance", FieldType.NUMBER, unit="W")
 COLOUR = Field("EF000002", "Couleur", FieldType.SELECT, options=("Blanc", "Chromé", "Noir"))
@@ -42,100 +48,6 @@ FIELDS = (POWER, COLOUR, DIMMABLE, MATERIAL)
 UNKNOWN_CODE = "EF999999"
 
 DESCRIPTION = "Applique murale LED 12 W, finition chromée, variable, corps en aluminium"
-NO_VALUE = '{"value": null}'
-
-
-# --- fakes -------------------------------------------------------------------------------------
-
-
-class FakeFieldRepository:
-    def __init__(self, fields: Sequence[Field]) -> None:
-        self._fields = {field.code: field for field in fields}
-
-    def get_many(self, codes: Sequence[str]) -> dict[str, Field]:
-        return {code: self._fields[code] for code in codes if code in self._fields}
-
-    def get(self, code: str) -> Field | None:
-        return self._fields.get(code)
-
-    def list_all(self) -> list[Field]:
-        return sorted(self._fields.values(), key=lambda field: field.code)
-
-
-class FakeExampleRepository:
-    """Holds examples in similarity order; records every (codes, description, k) it was asked."""
-
-    def __init__(self, examples: Sequence[Example] = ()) -> None:
-        self._examples = list(examples)
-        self.asked: list[tuple[tuple[str, ...], str, int]] = []
-
-    def most_similar(
-        self,
-        field_codes: Sequence[str],
-        description: str,
-        k: int,
-        exclude_context: str | None = None,
-    ) -> dict[str, list[Example]]:
-        self.asked.append((tuple(field_codes), description, k))
-        return {
-            code: [example for example in self._examples if example.field_code == code][:k]
-            for code in field_codes
-        }
-
-
-@dataclass
-class Script:
-    """How the fake model answers one field."""
-
-    answer: str = NO_VALUE
-    delay: float = 0.0
-    error: Exception | None = None
-    block_on: threading.Event | None = None
-    rendezvous: threading.Barrier | None = None
-    usage: TokenUsage | None = None
-
-
-class FakeConnector:
-    """Answers each field as its script says; keeps the requests it received and the calls
-    that returned."""
-
-    def __init__(self, scripts: dict[str, Script] | None = None) -> None:
-        self.scripts = scripts or {}
-        self.requests: list[CompletionRequest] = []
-        self.returned: list[str] = []
-        self._lock = threading.Lock()
-
-    def complete(self, request: CompletionRequest) -> Completion:
-        with self._lock:
-            self.requests.append(request)
-        script = self.scripts.get(request.field_code, Script())
-        if script.block_on is not None:
-            script.block_on.wait(timeout=5)
-        if script.rendezvous is not None:
-            script.rendezvous.wait(timeout=5)
-        if script.delay:
-            time.sleep(script.delay)
-        with self._lock:
-            self.returned.append(request.field_code)
-        if script.error is not None:
-            raise script.error
-        return Completion(script.answer, script.usage)
-
-    def count_tokens(self, text: str) -> int | None:
-        return None
-
-    def requests_for(self, code: str) -> list[CompletionRequest]:
-        with self._lock:
-            return [request for request in self.requests if request.field_code == code]
-
-    def wait_returned(self, code: str, within: float = 5.0) -> bool:
-        end = time.monotonic() + within
-        while time.monotonic() < end:
-            with self._lock:
-                if code in self.returned:
-                    return True
-            time.sleep(0.01)
-        return False
 
 
 # --- wiring ------------------------------------------------------------------------------------
@@ -166,7 +78,7 @@ def make_service() -> Iterator[HarnessFactory]:
     ) -> Harness:
         connector = FakeConnector(scripts)
         events.extend(s.block_on for s in connector.scripts.values() if s.block_on is not None)
-        chain = strategy or BasicStrategy()
+        chain = strategy or BasicChainOfThought()
         llms = LLMRegistry(
             {"fake": lambda: ConfiguredLLM("fake", ChatFormat(), chain, connector)}, default="fake"
         )
@@ -261,7 +173,7 @@ def test_duplicate_codes_are_looked_up_once(make_service: HarnessFactory) -> Non
 
 
 def test_an_unknown_code_is_reported_without_asking_the_model(make_service: HarnessFactory) -> None:
-    harness = make_service({POWER.code: Script('{"value": 12}')}, strategy=FewShotStrategy(k=2))
+    harness = make_service({POWER.code: Script('{"value": 12}')}, strategy=FewShotChainOfThought(k=2))
 
     result = harness.service.lookup(request(POWER.code, UNKNOWN_CODE))
 
@@ -484,7 +396,7 @@ def test_examples_are_fetched_once_for_all_fields_and_shown_in_the_prompt(
     make_service: HarnessFactory, run: Runner
 ) -> None:
     harness = make_service(
-        strategy=FewShotStrategy(k=2), examples=[*labelled(POWER, 3), *labelled(COLOUR, 3)]
+        strategy=FewShotChainOfThought(k=2), examples=[*labelled(POWER, 3), *labelled(COLOUR, 3)]
     )
 
     run(harness.service, request(POWER.code, COLOUR.code, UNKNOWN_CODE))
@@ -501,7 +413,7 @@ def test_examples_are_fetched_once_for_all_fields_and_shown_in_the_prompt(
 
 
 def test_the_basic_strategy_asks_for_no_examples(make_service: HarnessFactory) -> None:
-    harness = make_service(strategy=BasicStrategy(), examples=labelled(POWER, 3))
+    harness = make_service(strategy=BasicChainOfThought(), examples=labelled(POWER, 3))
 
     result = harness.service.lookup(request(POWER.code))
 

@@ -13,7 +13,7 @@ from config.settings import Settings
 from src.connectors.mock import MockBehaviour, MockConnector
 from src.domain.errors import TransientBackendError
 from src.domain.model import Example, Field, FieldType, OutcomeStatus
-from src.domain.prompting.chain_of_thought import BasicStrategy, FewShotStrategy
+from src.domain.prompting.chain_of_thought import BasicChainOfThought, FewShotChainOfThought
 from src.domain.prompting.families import ChatFormat, GemmaFormat, PromptFormat
 from src.domain.prompting.prompt import CompletionRequest
 
@@ -27,12 +27,12 @@ def completion_request(
     field: Field,
     description: str = "Applique murale noir mat 6,5 W",
     deadline_in: float = 5.0,
-    strategy: BasicStrategy | FewShotStrategy | None = None,
+    strategy: BasicChainOfThought | FewShotChainOfThought | None = None,
     examples: list[Example] | None = None,
     family: PromptFormat | None = None,
 ) -> CompletionRequest:
     """A request as the lookup service builds it."""
-    strategy = strategy or BasicStrategy()
+    strategy = strategy or BasicChainOfThought()
     family = family or ChatFormat()
     prompt = strategy.prompt(field, description, examples or [])
     return CompletionRequest(
@@ -79,7 +79,7 @@ def test_a_select_reads_the_product_not_the_examples_shown_before_it() -> None:
     request = completion_request(
         COLOUR,
         "Applique murale noir mat",
-        strategy=FewShotStrategy(k=1),
+        strategy=FewShotChainOfThought(k=1),
         examples=[Example(COLOUR.code, "Applique blanc satiné", "Blanc")],
     )
 
@@ -104,7 +104,7 @@ def test_a_text_answers_the_first_words_of_the_product_text() -> None:
 
 @pytest.mark.parametrize("field", [POWER, COLOUR, DIMMABLE, MATERIAL], ids=lambda field: field.type.value)
 def test_every_answer_is_valid_for_its_field(field: Field) -> None:
-    strategy = BasicStrategy()
+    strategy = BasicChainOfThought()
 
     completion = MockConnector().complete(completion_request(field, strategy=strategy))
 

@@ -21,7 +21,7 @@ from src.domain.model import (
     OutcomeStatus,
     TokenUsage,
 )
-from src.domain.prompting.chain_of_thought import AllFieldsStrategy, BasicStrategy
+from src.domain.prompting.chain_of_thought import AllFieldsChainOfThought, BasicChainOfThought
 from src.domain.prompting.families import ChatFormat
 from src.domain.prompting.ports import ChainOfThought, ProductChainOfThought
 from src.domain.prompting.prepass import TextRulesPrepass
@@ -85,7 +85,7 @@ def service(pool: ThreadPoolExecutor, chain: ChainOfThought | ProductChainOfThou
 def test_the_prepass_answers_what_it_reads_and_the_model_is_asked_the_rest(pool: ThreadPoolExecutor) -> None:
     model = ScriptedModel('{"value": true}')
 
-    result = service(pool, BasicStrategy(), model, prepass=True).lookup(
+    result = service(pool, BasicChainOfThought(), model, prepass=True).lookup(
         LookupRequest(LAMP, ("EF000042", "EF000035", "EF000137"))
     )
 
@@ -99,7 +99,7 @@ def test_the_prepass_answers_what_it_reads_and_the_model_is_asked_the_rest(pool:
 def test_all_fields_are_asked_in_one_call_and_read_per_field(pool: ThreadPoolExecutor) -> None:
     model = ScriptedModel('{"EF000042": "e27", "EF000035": "8,5 W", "EF000137": null}')
 
-    result = service(pool, AllFieldsStrategy(), model).lookup(LookupRequest(LAMP, ("EF000042", "EF000035", "EF000137")))
+    result = service(pool, AllFieldsChainOfThought(), model).lookup(LookupRequest(LAMP, ("EF000042", "EF000035", "EF000137")))
 
     assert len(model.requests) == 1
     schema = model.requests[0].answer_schema
@@ -112,7 +112,7 @@ def test_all_fields_are_asked_in_one_call_and_read_per_field(pool: ThreadPoolExe
 def test_the_prepass_and_one_call_for_the_rest(pool: ThreadPoolExecutor) -> None:
     model = ScriptedModel('{"EF000035": 8.5, "EF000137": true}')
 
-    result = service(pool, AllFieldsStrategy(), model, prepass=True).lookup(
+    result = service(pool, AllFieldsChainOfThought(), model, prepass=True).lookup(
         LookupRequest(LAMP, ("EF000042", "EF000035", "EF000137"))
     )
 
@@ -123,7 +123,7 @@ def test_the_prepass_and_one_call_for_the_rest(pool: ThreadPoolExecutor) -> None
 def test_an_unreadable_product_answer_is_invalid_for_every_field_and_kept(pool: ThreadPoolExecutor) -> None:
     model = ScriptedModel("E27, 8.5 W")
 
-    result = service(pool, AllFieldsStrategy(), model).lookup(LookupRequest(LAMP, ("EF000042", "EF000035")))
+    result = service(pool, AllFieldsChainOfThought(), model).lookup(LookupRequest(LAMP, ("EF000042", "EF000035")))
 
     assert [o.status for o in result.outcomes] == [OutcomeStatus.INVALID_OUTPUT] * 2
     assert all(o.raw == "E27, 8.5 W" for o in result.outcomes)
@@ -133,14 +133,14 @@ def test_a_product_call_past_the_deadline_times_out_every_field(pool: ThreadPool
     model = ScriptedModel('{"EF000042": "E27", "EF000035": 8}', delay=1.0)
     started = time.monotonic()
 
-    result = service(pool, AllFieldsStrategy(), model, timeout=0.2).lookup(LookupRequest(LAMP, ("EF000042", "EF000035")))
+    result = service(pool, AllFieldsChainOfThought(), model, timeout=0.2).lookup(LookupRequest(LAMP, ("EF000042", "EF000035")))
 
     assert time.monotonic() - started < 0.9
     assert [o.status for o in result.outcomes] == [OutcomeStatus.TIMEOUT] * 2
 
 
 def test_the_all_fields_prompt_defines_every_field_and_shows_examples() -> None:
-    strategy = AllFieldsStrategy(k=1)
+    strategy = AllFieldsChainOfThought(k=1)
     examples = {"EF000035": [Example("EF000035", "Lampe halogène 35 W GU5.3", 35)]}
 
     prompt = strategy.prompt([SOCKET, POWER], LAMP, examples)

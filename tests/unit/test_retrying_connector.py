@@ -11,7 +11,7 @@ from src.domain.errors import BackendError, PermanentBackendError, TransientBack
 from src.domain.prompting.prompt import Completion, CompletionRequest, Message
 
 
-class FakeConnector:
+class FlakyConnector:
     """Fails with the given errors, in order, then answers; records when each attempt came."""
 
     def __init__(self, *failures: BackendError, answer: str = '{"value": 12}') -> None:
@@ -46,7 +46,7 @@ def transient(n: int, retry_after: float | None = None) -> list[TransientBackend
 
 @pytest.mark.parametrize("failures", [0, 1, 3])
 def test_transient_failures_are_retried_until_an_answer(failures: int) -> None:
-    inner = FakeConnector(*transient(failures))
+    inner = FlakyConnector(*transient(failures))
     connector = RetryingConnector(inner, max_retries=3, initial_backoff_s=0.001, max_backoff_s=0.01)
 
     completion = connector.complete(completion_request())
@@ -56,7 +56,7 @@ def test_transient_failures_are_retried_until_an_answer(failures: int) -> None:
 
 
 def test_more_failures_than_retries_surface_the_transient_error() -> None:
-    inner = FakeConnector(*transient(5))
+    inner = FlakyConnector(*transient(5))
     connector = RetryingConnector(inner, max_retries=2, initial_backoff_s=0.001, max_backoff_s=0.01)
 
     with pytest.raises(TransientBackendError, match="503 #2"):
@@ -66,7 +66,7 @@ def test_more_failures_than_retries_surface_the_transient_error() -> None:
 
 
 def test_no_retries_means_one_attempt() -> None:
-    inner = FakeConnector(*transient(1))
+    inner = FlakyConnector(*transient(1))
     connector = RetryingConnector(inner, max_retries=0)
 
     with pytest.raises(TransientBackendError):
@@ -76,7 +76,7 @@ def test_no_retries_means_one_attempt() -> None:
 
 
 def test_a_permanent_error_is_not_retried() -> None:
-    inner = FakeConnector(PermanentBackendError("401 bad API key"))
+    inner = FlakyConnector(PermanentBackendError("401 bad API key"))
     connector = RetryingConnector(inner, max_retries=3, initial_backoff_s=0.001)
 
     with pytest.raises(PermanentBackendError, match="bad API key"):
@@ -86,7 +86,7 @@ def test_a_permanent_error_is_not_retried() -> None:
 
 
 def test_retry_after_is_honoured() -> None:
-    inner = FakeConnector(*transient(2, retry_after=0.2))
+    inner = FlakyConnector(*transient(2, retry_after=0.2))
     # a backoff this small would retry at once if Retry-After were ignored
     connector = RetryingConnector(inner, max_retries=2, initial_backoff_s=0.001, max_backoff_s=0.001)
 
@@ -98,7 +98,7 @@ def test_retry_after_is_honoured() -> None:
 
 
 def test_a_retry_that_would_end_past_the_deadline_is_not_made() -> None:
-    inner = FakeConnector(*transient(1, retry_after=1.0))
+    inner = FlakyConnector(*transient(1, retry_after=1.0))
     connector = RetryingConnector(inner, max_retries=3)
 
     started = time.monotonic()
@@ -110,7 +110,7 @@ def test_a_retry_that_would_end_past_the_deadline_is_not_made() -> None:
 
 
 def test_backoff_retries_stop_at_the_deadline() -> None:
-    inner = FakeConnector(*transient(200))
+    inner = FlakyConnector(*transient(200))
     # 200 retries at about 25 ms each would take some 5 s without the deadline
     connector = RetryingConnector(inner, max_retries=200, initial_backoff_s=0.05, max_backoff_s=0.05)
 
@@ -123,4 +123,4 @@ def test_backoff_retries_stop_at_the_deadline() -> None:
 
 
 def test_token_counting_is_the_inner_connector_s() -> None:
-    assert RetryingConnector(FakeConnector(), max_retries=1).count_tokens("a b c") == 3
+    assert RetryingConnector(FlakyConnector(), max_retries=1).count_tokens("a b c") == 3

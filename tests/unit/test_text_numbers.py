@@ -4,14 +4,14 @@ that holds the model to them."""
 from __future__ import annotations
 
 from src.domain.model import Field, FieldType
-from src.domain.prompting.chain_of_thought import FewShotStrategy, NumbersFromText
+from src.domain.prompting.chain_of_thought import FewShotChainOfThought, NumbersFromText
 from src.domain.prompting.prepass.candidates import number_candidates
 
 HEIGHT_CM = Field("EF000040", "hauteur (cm)", FieldType.NUMBER, unit="cm")
 WIDTH_MM = Field("EF000008", "largeur (mm)", FieldType.NUMBER, unit="mm")
 FREEZER = Field("EF000769", "capacite utile du freezer (l)", FieldType.NUMBER, unit="l")
 SOCKET = Field("EF000042", "culot", FieldType.SELECT, options=("E27", "E14"))
-STRATEGY = NumbersFromText(FewShotStrategy(k=2))
+STRATEGY = NumbersFromText(FewShotChainOfThought(k=2))
 
 
 def test_the_numbers_after_the_attributes_words_come_alone_and_converted() -> None:
@@ -32,7 +32,7 @@ def test_the_grammar_holds_number_answers_to_the_candidates() -> None:
 
 
 def test_other_fields_and_texts_without_numbers_keep_the_typed_schema() -> None:
-    plain = FewShotStrategy(k=2)
+    plain = FewShotChainOfThought(k=2)
     assert STRATEGY.answer_schema(SOCKET, "Ampoule E27 40W") == plain.answer_schema(SOCKET)
     assert STRATEGY.answer_schema(WIDTH_MM, "Pack WC blanc") == plain.answer_schema(WIDTH_MM)
     assert STRATEGY.parse(HEIGHT_CM, '{"value": 400}').value == 400

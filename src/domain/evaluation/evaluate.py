@@ -98,7 +98,7 @@ class EvaluationService:
             if progress:
                 progress(llm.name)
         judge_name = self._judge.name if self._judge else None
-        return LLMReport(llm.name, llm.strategy, llm.chain.examples_wanted, tuple(pairs), cost, judge_name)
+        return LLMReport(llm.name, llm.strategy, llm.chain_of_thought.examples_wanted, tuple(pairs), cost, judge_name)
 
     def _scored(self, number: int, row: BenchmarkRow, field: Field, outcome: FieldOutcome) -> ScoredPair:
         accepted = row.expected[field.code]
@@ -120,7 +120,7 @@ def _plus(cost: Cost, result: LookupResult, llm: ConfiguredLLM) -> Cost:
         o for o in result.outcomes
         if o.source is OutcomeSource.MODEL and o.status is not OutcomeStatus.UNKNOWN_FIELD and not o.cached
     ]
-    calls = min(len(asked), 1) if isinstance(llm.chain, ProductChainOfThought) else len(asked)
+    calls = min(len(asked), 1) if isinstance(llm.chain_of_thought, ProductChainOfThought) else len(asked)
     return Cost(
         cost.calls + calls,
         cost.prompt_tokens + result.usage.prompt_tokens,

@@ -14,7 +14,8 @@ from typing import Any
 
 from src.domain.errors import FieldLookupError
 from src.domain.lookup.llms import ConfiguredLLM
-from src.domain.prompting.prompt import CompletionRequest, Prompt
+from src.domain.lookup.model_call import completion_request
+from src.domain.prompting.prompt import Prompt
 
 CHOICE_SCORES = {"A": 0.4, "B": 0.6, "C": 1.0, "D": 0.0, "E": 1.0}
 """How much each choice is worth: a subset (A) or superset (B) is partly right, a disagreement
@@ -63,16 +64,9 @@ class FactualityJudge:
             system=RUBRIC,
             question=f"[Question]: {question}\n[Expert]: {expected}\n[Submission]: {submitted}",
         )
-        request = CompletionRequest(
-            field_code="judge",
-            messages=self._llm.llm.messages(prompt),
-            text=self._llm.llm.render(prompt),
-            answer_schema=_SCHEMA,
-            max_tokens=16,
-            deadline=time.monotonic() + self._timeout_seconds,
-            stop=self._llm.llm.stop,
-        )
+        deadline = time.monotonic() + self._timeout_seconds
         try:
+            request = completion_request(self._llm, prompt, "judge", _SCHEMA, 16, deadline)
             raw = self._llm.connector.complete(request).text
         except FieldLookupError:
             return None

@@ -28,9 +28,9 @@ def cache_key(llm: ConfiguredLLM, field: Field, description: str) -> str:
     type, options, unit, description) and the product text."""
     parts = [
         llm.name,
-        llm.llm.family,
-        llm.chain.name,
-        llm.chain.examples_wanted,
+        llm.prompt_format.family,
+        llm.chain_of_thought.name,
+        llm.chain_of_thought.examples_wanted,
         field.code,
         field.label,
         field.type.value,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, Future
+from functools import partial
 
 from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.lookup.product_call import ask_product
@@ -36,8 +37,10 @@ def submit_calls(
         else:
             outcome = FieldOutcome(code, value, OutcomeStatus.OK, llm=llm.name, source=OutcomeSource.PREPASS)
             futures[code] = _done(outcome)
-    if isinstance(llm.chain, ProductChainOfThought) and to_ask:
-        futures |= _product_futures(executor, llm, llm.chain, to_ask, description, examples, deadline)
+    chain_of_thought = llm.chain_of_thought
+    if isinstance(chain_of_thought, ProductChainOfThought) and to_ask:
+        ask_all = partial(ask_product, llm, chain_of_thought, list(to_ask.values()), description, examples, deadline)
+        futures |= _product_futures(executor, llm.name, list(to_ask), ask_all)
     else:
         futures |= {
             code: executor.submit(ask_field, field, description, examples.get(code, []), deadline)
@@ -47,22 +50,16 @@ def submit_calls(
 
 
 def _product_futures(
-    executor: Executor,
-    llm: ConfiguredLLM,
-    chain: ProductChainOfThought,
-    fields: Mapping[str, Field],
-    description: str,
-    examples: Mapping[str, Sequence[Example]],
-    deadline: float,
+    executor: Executor, llm_name: str, codes: Sequence[str], ask_all: Callable[[], dict[str, FieldOutcome]]
 ) -> dict[str, Future[FieldOutcome]]:
     """One call on the pool, and a future per field that the call's answer completes."""
-    per_field: dict[str, Future[FieldOutcome]] = {code: Future() for code in fields}
-    call = executor.submit(ask_product, llm, chain, list(fields.values()), description, examples, deadline)
+    per_field: dict[str, Future[FieldOutcome]] = {code: Future() for code in codes}
+    call = executor.submit(ask_all)
 
     def spread(done: Future[dict[str, FieldOutcome]]) -> None:
         if done.cancelled() or done.exception() is not None:
             error = "the call was cancelled" if done.cancelled() else f"internal error: {done.exception()!r}"
-            answers = {code: FieldOutcome(code, None, OutcomeStatus.ERROR, error=error, llm=llm.name) for code in fields}
+            answers = {code: FieldOutcome(code, None, OutcomeStatus.ERROR, error=error, llm=llm_name) for code in codes}
         else:
             answers = done.result()
         for code, future in per_field.items():

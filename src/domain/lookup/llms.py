@@ -18,15 +18,16 @@ from src.domain.prompting.ports import (
 
 @dataclass(frozen=True, slots=True)
 class ConfiguredLLM:
-    """One named LLM: a model family's format, a chain of thought and a connector to the model.
+    """One named LLM: its prompt format (the LLM port: a model family's), a chain of thought and
+    a connector to the model.
 
-    The chain asks one field per call, or every field of a product in one call; a `prepass`, when
+    The chain of thought asks one field per call, or every field of a product in one call; a `prepass`, when
     set, answers the fields it reads reliably in the text before the model is asked.
     """
 
     name: str
-    llm: LLM
-    chain: ChainOfThought | ProductChainOfThought
+    prompt_format: LLM
+    chain_of_thought: ChainOfThought | ProductChainOfThought
     connector: Connector
     fallbacks: tuple[str, ...] = ()
     prepass: Prepass | None = None
@@ -34,7 +35,7 @@ class ConfiguredLLM:
     @property
     def strategy(self) -> str:
         """The strategy's name as results report it: "few_shot", "prepass+all_fields"."""
-        return f"{self.prepass.name}+{self.chain.name}" if self.prepass else self.chain.name
+        return f"{self.prepass.name}+{self.chain_of_thought.name}" if self.prepass else self.chain_of_thought.name
 
 
 LLMFactory = Callable[[], ConfiguredLLM]

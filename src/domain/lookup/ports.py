@@ -25,7 +25,8 @@ class LookupCache(Protocol):
         ...
 
     def put_many(self, answers: dict[str, CachedAnswer]) -> None:
-        """Stores or replaces these answers."""
+        """Stores or replaces these answers. The lookup calls it as each lookup ends, so it
+        must not keep the lookup waiting: a slow store is written behind (WriteBehindCache)."""
         ...
 
 

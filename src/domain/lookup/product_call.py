@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import logging
-import time
 from collections.abc import Mapping, Sequence
 
-from src.domain.errors import FieldLookupError
 from src.domain.lookup.llms import ConfiguredLLM
-from src.domain.model import Example, Field, FieldOutcome, OutcomeStatus, TokenUsage
-from src.domain.prompting.families import approximate_tokens
+from src.domain.lookup.model_call import call_model, completion_request
+from src.domain.model import Example, Field, FieldOutcome
+from src.domain.model.values import ParsedValue
 from src.domain.prompting.ports import ProductChainOfThought
 from src.domain.prompting.prompt import CompletionRequest
-
-log = logging.getLogger(__name__)
 
 
 def ask_product(
     llm: ConfiguredLLM,
-    chain: ProductChainOfThought,
+    chain_of_thought: ProductChainOfThought,
     fields: Sequence[Field],
     description: str,
     examples: Mapping[str, Sequence[Example]],
@@ -26,55 +22,28 @@ def ask_product(
 ) -> dict[str, FieldOutcome]:
     """Each field's outcome from one call; never raises (a failure is an `error` outcome for
     every field). The call's token usage is reported once, on the first field's outcome."""
-    started = time.monotonic()
-    codes = [field.code for field in fields]
 
-    def outcomes(status: OutcomeStatus, raw: str | None = None, error: str | None = None,
-                 usage: TokenUsage | None = None) -> dict[str, FieldOutcome]:
-        elapsed_ms = (time.monotonic() - started) * 1000
-        return {
-            code: FieldOutcome(code, None, status, raw, elapsed_ms, error, usage if i == 0 else None, llm.name)
-            for i, code in enumerate(codes)
-        }
-
-    try:
-        completion = llm.connector.complete(_request(llm, chain, fields, description, examples, deadline))
-        if time.monotonic() > deadline:
-            return outcomes(OutcomeStatus.TIMEOUT, raw=completion.text, usage=completion.usage)
-        parsed = chain.parse(fields, completion.text)
-    except FieldLookupError as error:
-        return outcomes(OutcomeStatus.ERROR, error=str(error))
-    except Exception as error:  # a defect in one connector must not fail the request
-        log.exception("lookup of %d fields with %s failed", len(codes), llm.name)
-        return outcomes(OutcomeStatus.ERROR, error=f"internal error: {type(error).__name__}")
-    answered = outcomes(OutcomeStatus.OK, raw=completion.text, usage=completion.usage)
-    for code, outcome in answered.items():
-        value = parsed[code]
-        answered[code] = FieldOutcome(
-            code, value.value, value.status, outcome.raw, outcome.elapsed_ms, None, outcome.usage, llm.name
+    def request() -> CompletionRequest:
+        return completion_request(
+            llm,
+            chain_of_thought.prompt(fields, description, examples),
+            "+".join(field.code for field in fields),
+            chain_of_thought.answer_schema(fields, description),
+            chain_of_thought.answer_tokens(fields),
+            deadline,
         )
-    return answered
 
+    def parse(raw: str) -> dict[str, ParsedValue]:
+        return chain_of_thought.parse(fields, raw)
 
-def _request(
-    llm: ConfiguredLLM,
-    chain: ProductChainOfThought,
-    fields: Sequence[Field],
-    description: str,
-    examples: Mapping[str, Sequence[Example]],
-    deadline: float,
-) -> CompletionRequest:
-    def count_tokens(text: str) -> int:
-        counted = llm.connector.count_tokens(text)
-        return approximate_tokens(text) if counted is None else counted
-
-    prompt = llm.llm.fit(chain.prompt(fields, description, examples), count_tokens)
-    return CompletionRequest(
-        field_code="+".join(field.code for field in fields),
-        messages=llm.llm.messages(prompt),
-        text=llm.llm.render(prompt),
-        answer_schema=chain.answer_schema(fields, description),
-        max_tokens=chain.answer_tokens(fields),
-        deadline=deadline,
-        stop=llm.llm.stop,
-    )
+    call = call_model(llm, request, parse, deadline, f"{len(fields)} fields")
+    outcomes = {}
+    for i, field in enumerate(fields):
+        parsed = call.parsed[field.code] if call.parsed is not None else None
+        value, status = (parsed.value, parsed.status) if parsed else (None, call.failure)
+        assert status is not None
+        usage = call.usage if i == 0 else None
+        outcomes[field.code] = FieldOutcome(
+            field.code, value, status, call.raw, call.elapsed_ms, call.error, usage, llm.name
+        )
+    return outcomes

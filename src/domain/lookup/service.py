@@ -4,8 +4,6 @@ all in parallel on a shared pool, answered by a deadline with whatever has finis
 from __future__ import annotations
 
 import asyncio
-import logging
-import threading
 import time
 from collections.abc import AsyncIterator
 from concurrent.futures import Executor, Future, wait
@@ -23,12 +21,6 @@ from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
 from src.domain.lookup.ports import LookupCache, LookupObserver
 from src.domain.lookup.waiting import wait_all
 from src.domain.model import FieldOutcome, LookupRequest, LookupResult, OutcomeStatus, TokenUsage
-
-log = logging.getLogger(__name__)
-
-_GATHER_SECONDS = 0.05
-"""How long the cache writer lets answers gather before each write: one write of many lookups'
-answers costs much less than one write each."""
 
 
 @dataclass(slots=True)
@@ -51,7 +43,8 @@ class FieldLookupService:
     Every field is one call to the model on `executor`, a pool shared by all requests. At
     `timeout_seconds` the result holds what finished; the other fields are `timeout` and
     their calls finish in the background (calls that had not started are cancelled).
-    Answers already given for the same text, field, LLM and strategy come from `cache`.
+    Answers already given for the same text, field, LLM and strategy come from `cache`, and
+    new answers go to it (a cache that writes behind, so `put_many` must not block).
     """
 
     def __init__(
@@ -73,9 +66,6 @@ class FieldLookupService:
         self._cache = cache or NoCache()
         self._observer = observer
         self._limits = limits or RequestLimits()
-        self._unsaved: dict[str, CachedAnswer] = {}
-        self._unsaved_lock = threading.Lock()
-        self._writing = False
 
     def lookup(self, request: LookupRequest) -> LookupResult:
         """Blocks until every field is answered or the deadline passes."""
@@ -149,7 +139,7 @@ class FieldLookupService:
                 to_ask[code] = fields[code]
             else:
                 flight.ready[code] = FieldOutcome(code, hit.value, hit.status, hit.raw, llm=llm.name, cached=True)
-        k = llm.chain.examples_wanted
+        k = llm.chain_of_thought.examples_wanted
         examples = (
             self._examples.most_similar(list(to_ask), request.description, k, request.exclude_example_context)
             if k and to_ask
@@ -170,33 +160,10 @@ class FieldLookupService:
             and o.llm == flight.llm.name  # a fallback's answer is not the asked LLM's to keep
         }
         if fresh:
-            self._remember(fresh)
+            self._cache.put_many(fresh)
         if self._observer is not None:
             self._observer.lookup_finished(result)
         return result
-
-    def _remember(self, answers: dict[str, CachedAnswer]) -> None:
-        """Queues answers for the cache; one writer on the pool stores them, many requests'
-        answers in one write when they come faster than it writes."""
-        with self._unsaved_lock:
-            self._unsaved.update(answers)
-            if self._writing:
-                return
-            self._writing = True
-        self._executor.submit(self._store_in_cache)
-
-    def _store_in_cache(self) -> None:
-        while True:
-            time.sleep(_GATHER_SECONDS)
-            with self._unsaved_lock:
-                answers, self._unsaved = self._unsaved, {}
-                if not answers:
-                    self._writing = False
-                    return
-            try:
-                self._cache.put_many(answers)
-            except Exception:  # a cache that cannot be written must not fail lookups
-                log.warning("could not store %d answers in the lookup cache", len(answers), exc_info=True)
 
     def _collect(self, flight: _InFlight) -> LookupResult:
         waited_ms = (time.monotonic() - flight.started) * 1000

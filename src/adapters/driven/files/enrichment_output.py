@@ -14,20 +14,14 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol
 
-from src.adapters.driven.files.product_files import CatalogueFormat, catalogue_format
+from src.adapters.driven.files.product_files import ProductFileFormat, product_file_format
+from src.domain.enrichment.ports import EnrichedProduct
 from src.domain.errors import DataFileError, InvalidRequestError
-from src.domain.model import LookupResult, OutcomeStatus, Value
-
-
-@dataclass(frozen=True, slots=True)
-class EnrichedProduct:
-    id: str | int
-    result: LookupResult
+from src.domain.model import OutcomeStatus, Value
 
 
 class _Format(Protocol):
@@ -76,7 +70,7 @@ class EnrichmentOutput:
 def open_output(path: Path, codes: Sequence[str]) -> EnrichmentOutput:
     """Opens `path` to receive products looked up for `codes`: resumes it if it exists (cutting a
     torn last line off), creates it otherwise."""
-    format_: _Format = _Csv() if catalogue_format(path) is CatalogueFormat.CSV else _JsonLines()
+    format_: _Format = _Csv() if product_file_format(path) is ProductFileFormat.CSV else _JsonLines()
     wanted = list(dict.fromkeys(codes))
     try:
         data = path.read_bytes()

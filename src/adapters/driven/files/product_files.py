@@ -1,4 +1,4 @@
-"""Reads a catalogue to enrich: JSON Lines or CSV, told apart by the file's extension.
+"""Reads the products of a catalogue to enrich: JSON Lines or CSV, told apart by the file's extension.
 
 A product is one JSON object per line, or one CSV row under a header line. It has
 
@@ -19,12 +19,12 @@ import csv
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from src.adapters.driven.files.provisioning_files import PROTOTYPE_TEXT_COLUMNS, prototype_context
+from src.domain.enrichment.ports import ProductToEnrich
 from src.domain.errors import DataFileError, InvalidRequestError
 
 ID_COLUMNS = ("id", "sku")
@@ -33,18 +33,18 @@ _CODE_SEPARATORS = re.compile(r"[,;\s]+")
 _NAMED_BAD_LINES = 5
 
 
-class CatalogueFormat(StrEnum):
+class ProductFileFormat(StrEnum):
     JSONL = "jsonl"
     CSV = "csv"
 
 
-def catalogue_format(path: Path) -> CatalogueFormat:
+def product_file_format(path: Path) -> ProductFileFormat:
     """The format a file's extension says: .jsonl or .ndjson, or .csv."""
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
-        return CatalogueFormat.JSONL
+        return ProductFileFormat.JSONL
     if suffix == ".csv":
-        return CatalogueFormat.CSV
+        return ProductFileFormat.CSV
     raise InvalidRequestError(f"{path}: the file name must end in .jsonl, .ndjson or .csv")
 
 
@@ -53,29 +53,14 @@ def split_codes(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(code for code in _CODE_SEPARATORS.split(text) if code))
 
 
-@dataclass(frozen=True, slots=True)
-class CatalogueProduct:
-    """One product to enrich, and the line of the catalogue it comes from."""
-
-    id: str | int
-    description: str
-    fields: tuple[str, ...]
-    line: int
-
-    @property
-    def key(self) -> str:
-        """What identifies the product across runs (the id as text: 7 and "7" are one product)."""
-        return str(self.id)
-
-
 class _BadRow(ValueError):
     """A row that cannot be enriched; the message says why."""
 
 
-def read_catalogue(path: Path, default_fields: Sequence[str]) -> list[CatalogueProduct]:
+def read_products(path: Path, default_fields: Sequence[str]) -> list[ProductToEnrich]:
     """Every product of the catalogue at `path`, in file order. Raises DataFileError when the
     file cannot be read or any row is malformed (nothing is returned then)."""
-    products: list[CatalogueProduct] = []
+    products: list[ProductToEnrich] = []
     problems: list[tuple[int, str]] = []
     first_line_of: dict[str, int] = {}
     try:
@@ -106,7 +91,7 @@ def read_catalogue(path: Path, default_fields: Sequence[str]) -> list[CatalogueP
 
 def _records(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | _BadRow]]:
     """(line number, record or why it is not one) for each non-blank row."""
-    if catalogue_format(path) is CatalogueFormat.CSV:
+    if product_file_format(path) is ProductFileFormat.CSV:
         yield from _csv_records(path)
     else:
         yield from _jsonl_records(path)
@@ -150,8 +135,8 @@ def _delimiter(header_line: str) -> str:
     return max(",;\t", key=header_line.count)
 
 
-def _product(record: Mapping[str, Any], number: int, line: int, default_fields: tuple[str, ...]) -> CatalogueProduct:
-    return CatalogueProduct(_id(record, number), _description(record), _fields(record, default_fields), line)
+def _product(record: Mapping[str, Any], number: int, line: int, default_fields: tuple[str, ...]) -> ProductToEnrich:
+    return ProductToEnrich(_id(record, number), _description(record), _fields(record, default_fields), line)
 
 
 def _id(record: Mapping[str, Any], number: int) -> str | int:

@@ -34,7 +34,7 @@ class PeeweeApiKeyStore(PeeweeRepository):
             "revoked_at": None,
         }
         try:
-            self._run(lambda: ApiKeyRow.insert(row).execute())
+            self._run(lambda: ApiKeyRow.insert(row).execute(self._database))
         except IntegrityError as error:
             raise InvalidRequestError(f"a key named {key.name!r} already exists", ("name",)) from error
 
@@ -46,22 +46,22 @@ class PeeweeApiKeyStore(PeeweeRepository):
 
     def list_all(self) -> list[ApiKey]:
         query = ApiKeyRow.select().order_by(ApiKeyRow.created_at, ApiKeyRow.name)
-        return [_key(row) for row in self._run(lambda: list(query))]
+        return [_key(row) for row in self._run(lambda: list(query.execute(self._database)))]
 
     def revoke(self, name: str, when: datetime.datetime) -> ApiKey | None:
         def work() -> None:
             ApiKeyRow.update(revoked_at=_naive_utc(when)).where(
                 (ApiKeyRow.name == name) & ApiKeyRow.revoked_at.is_null()
-            ).execute()
+            ).execute(self._database)
 
         self._run(work)
         return self.named(name)
 
     def any(self) -> bool:
-        return self._run(lambda: ApiKeyRow.select().exists())
+        return self._run(lambda: ApiKeyRow.select().exists(self._database))
 
     def _first(self, condition: object) -> ApiKey | None:
-        rows = self._run(lambda: list(ApiKeyRow.select().where(condition).limit(1)))
+        rows = self._run(lambda: list(ApiKeyRow.select().where(condition).limit(1).execute(self._database)))
         return _key(rows[0]) if rows else None
 
 

@@ -5,26 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from peewee import Database, DatabaseProxy, SqliteDatabase
+from peewee import Database, SqliteDatabase
 from playhouse.pool import PooledPostgresqlDatabase
 
-database_proxy = DatabaseProxy()
-"""What the tables are bound to; `open_database` points it at the real database."""
-
-
-class UnsupportedDatabaseURL(ValueError):
-    pass
+from src.domain.errors import SettingsError
 
 
 def open_database(url: str, pool_size: int = 20) -> Database:
-    """The database of `url` (sqlite:///path or postgresql://user:pw@host:port/name), bound to
-    the tables. An SQLite file's folder is created."""
-    database = _database_for(url, pool_size)
-    database_proxy.initialize(database)
-    return database
-
-
-def _database_for(url: str, pool_size: int) -> Database:
+    """The database of `url` (sqlite:///path or postgresql://user:pw@host:port/name). An SQLite
+    file's folder is created. The tables are bound to no database: each query names its own."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite" and url.startswith("sqlite:///"):
         # sqlite:///relative.db, sqlite:////absolute.db, sqlite:///:memory:
@@ -42,7 +31,7 @@ def _database_for(url: str, pool_size: int) -> Database:
             connect_timeout=5,
             autoconnect=True,
         )
-    raise UnsupportedDatabaseURL(
+    raise SettingsError(
         f"DATABASE_URL must start with sqlite:/// or postgresql://, not {parsed.scheme or url!r}"
     )
 

@@ -11,6 +11,7 @@ import math
 import time
 
 from limits import RateLimitItemPerMinute
+from limits.errors import ConfigurationError as LimitsConfigurationError
 from limits.errors import StorageError
 from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
@@ -18,7 +19,7 @@ from peewee import Case, CharField, Database, DoubleField, IntegerField
 
 from src.adapters.driven.storage.repositories import PeeweeRepository
 from src.adapters.driven.storage.tables import BaseTable
-from src.domain.errors import RateLimitedError, StorageUnavailableError
+from src.domain.errors import RateLimitedError, SettingsError, StorageUnavailableError
 
 
 class RequestCountRow(BaseTable):
@@ -57,8 +58,8 @@ class PeeweeCounterStorage(Storage, PeeweeRepository):
 
         def work() -> int:
             with self._database.atomic():
-                upsert.execute()
-                return RequestCountRow.get_by_id(key).count
+                upsert.execute(self._database)
+                return RequestCountRow.select().where(RequestCountRow.key == key).get(self._database).count
 
         return self._run(work)
 
@@ -78,24 +79,27 @@ class PeeweeCounterStorage(Storage, PeeweeRepository):
         return True
 
     def reset(self) -> int | None:
-        return self._run(lambda: RequestCountRow.delete().execute())
+        return self._run(lambda: RequestCountRow.delete().execute(self._database))
 
     def clear(self, key: str) -> None:
-        self._run(lambda: RequestCountRow.delete_by_id(key))
+        self._run(lambda: RequestCountRow.delete().where(RequestCountRow.key == key).execute(self._database))
 
     def _live(self, key: str) -> RequestCountRow | None:
         query = RequestCountRow.select().where(
             (RequestCountRow.key == key) & (RequestCountRow.expires_at > time.time())
         )
-        return self._run(lambda: query.first())
+        return self._run(lambda: query.first(self._database))
 
 
 def counter_storage(database: Database, redis_url: str | None) -> Storage:
     """Redis when `redis_url` is set, otherwise the database."""
     if redis_url:
-        storage = storage_from_string(redis_url, wrap_exceptions=True)
+        try:
+            storage = storage_from_string(redis_url, wrap_exceptions=True)
+        except LimitsConfigurationError as error:
+            raise SettingsError(f"REDIS_URL={redis_url!r} cannot be used: {error}") from error
         if not isinstance(storage, Storage):  # an `async+…` URL
-            raise ValueError(f"REDIS_URL={redis_url!r} must name a synchronous storage (redis://…)")
+            raise SettingsError(f"REDIS_URL={redis_url!r} must name a synchronous storage (redis://…)")
         return storage
     return PeeweeCounterStorage(database)
 

@@ -15,8 +15,6 @@ from peewee import (
     TextField,
 )
 
-from src.adapters.driven.storage.database import database_proxy
-
 
 def utc_now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
@@ -24,7 +22,7 @@ def utc_now() -> datetime.datetime:
 
 class BaseTable(Model):
     class Meta:
-        database = database_proxy
+        database = None  # each query runs on its repository's own database: `.execute(database)`
         legacy_table_names = False
 
 

@@ -13,31 +13,29 @@ from pathlib import Path
 from types import ModuleType
 
 from src.adapters.driven.files.evaluation_output import write_pairs_csv
+from src.domain.errors import ConfigurationError
 from src.domain.evaluation.report import LLMReport
 
 DEFAULT_EXPERIMENT = "field-lookup-evaluation"
 
 
-class MlflowUnavailableError(RuntimeError):
-    """MLflow is not installed, or its tracking store refuses the runs."""
-
-
 def log_runs(
     reports: Sequence[LLMReport], benchmark: str, tracking_uri: str | None, experiment: str | None
 ) -> list[str]:
-    """Logs one run per report; returns the run ids."""
+    """Logs one run per report; returns the run ids. ConfigurationError when MLflow is not
+    installed or its tracking store refuses the runs."""
     try:
         import mlflow
         from mlflow.exceptions import MlflowException
     except ImportError as error:
-        raise MlflowUnavailableError("--mlflow needs the mlflow extra: pip install -e '.[mlflow]'") from error
+        raise ConfigurationError("--mlflow needs the mlflow extra: pip install -e '.[mlflow]'") from error
     try:
         if tracking_uri:
             mlflow.set_tracking_uri(tracking_uri)
         mlflow.set_experiment(experiment or DEFAULT_EXPERIMENT)
         return [_log_run(mlflow, report, benchmark) for report in reports]
     except MlflowException as error:
-        raise MlflowUnavailableError(f"MLflow refused the runs: {error.message}") from error
+        raise ConfigurationError(f"MLflow refused the runs: {error.message}") from error
 
 
 def run_metrics(report: LLMReport) -> dict[str, float]:

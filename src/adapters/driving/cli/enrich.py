@@ -1,70 +1,31 @@
 """`python cli.py enrich`: looks up the fields of a whole catalogue, a few products at a time, into
-an output file that a later run resumes.
+an output file that a later run resumes (the policy is the domain's: `Enrichment`).
 
-Each product is one `LookupRequest` to the same lookup service as the API (its fields fan out on
-the service's shared pool), and is appended to the output as soon as it finishes. The catalogue
-is checked whole before any work; a product whose lookup fails (the backend, not a field) is not
-written, so the next run retries it; a lost database stops the run.
+This edge reads the catalogue, checks it whole before any work, runs `--concurrency` products at
+a time with a progress bar, and stops on Ctrl-C after the products in flight (again: at once).
 """
 
 from __future__ import annotations
 
-import time
-from collections import Counter
 from concurrent.futures import Future
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
 
-from src.adapters.driven.files.enrichment_output import (
-    EnrichedProduct,
-    EnrichmentOutput,
-    open_output,
-)
-from src.adapters.driven.files.product_files import (
-    CatalogueProduct,
-    catalogue_format,
-    read_catalogue,
-    split_codes,
-)
+from src.adapters.driven.files.enrichment_output import EnrichmentOutput, open_output
+from src.adapters.driven.files.product_files import product_file_format, read_products, split_codes
 from src.adapters.driving.cli.bounded_pool import run_bounded
 from src.adapters.driving.cli.errors import reported_errors
 from src.adapters.driving.cli.progress_bar import progress_bar
 from src.adapters.driving.cli.service import service
-from src.bootstrap import Container
-from src.domain.errors import FieldLookupError, InvalidRequestError, StorageUnavailableError
-from src.domain.model import LookupRequest, LookupResult, OutcomeStatus
+from src.domain.enrichment.enrich import EnrichmentRun
+from src.domain.enrichment.ports import ProductToEnrich
+from src.domain.errors import InvalidRequestError
+from src.domain.model import LookupResult, OutcomeStatus
 
 INTERRUPTED_EXIT_CODE = 130
-
-
-@dataclass(slots=True)
-class _Tally:
-    """What a run has done so far, for the summary."""
-
-    skipped: int
-    done: int = 0
-    failed: int = 0
-    fields: Counter[OutcomeStatus] = field(default_factory=Counter)
-    started: float = field(default_factory=time.monotonic)
-    interrupted: bool = False
-
-    def summary(self, output: EnrichmentOutput) -> str:
-        elapsed = time.monotonic() - self.started
-        rate = self.done / elapsed if elapsed > 0 else 0.0
-        lines = ["interrupted: run the same command again to go on"] if self.interrupted else []
-        if output.dropped_bytes:
-            lines.append(f"cut a torn last line ({output.dropped_bytes} bytes) off {output.path}")
-        lines += [
-            f"products: {self.done} done, {self.skipped} skipped (already in {output.path}), {self.failed} failed"
-            + (" (not written: the next run retries them)" if self.failed else ""),
-            "fields: " + ", ".join(f"{self.fields[status]} {status.value}" for status in OutcomeStatus),
-            f"elapsed {elapsed:.1f} s, {rate:.1f} products/s",
-        ]
-        return "\n".join(lines)
 
 
 def enrich(
@@ -77,72 +38,61 @@ def enrich(
     """Look up the fields of every product of a catalogue; run it again to resume."""
     console = Console(stderr=True)
     with service() as container, reported_errors():
-        catalogue_format(out)
+        product_file_format(out)
         if out.resolve() == products.resolve():
             raise InvalidRequestError("--out must not be the catalogue itself")
-        catalogue = read_catalogue(products, split_codes(" ".join(fields or [])))
-        container.llms.get(llm)  # an unknown LLM fails here, before any work
+        catalogue = read_products(products, split_codes(" ".join(fields or [])))
         codes = list(dict.fromkeys(code for product in catalogue for code in product.fields))
-        _warn_about_unknown_fields(container, codes, console)
         with open_output(out, codes) as output:
-            tally = _run(container, catalogue, output, llm, concurrency, console)
-    if tally.interrupted:
+
+            def failed(product: ProductToEnrich, reason: str) -> None:
+                _say(console, f"error: product {product.key} (line {product.line}): {reason}")
+
+            run = container.enrichment.start(catalogue, output, llm, on_failure=failed)
+            if run.unknown_fields:
+                _say(console, f"warning: unknown fields, answered unknown_field: {', '.join(run.unknown_fields)}")
+            interrupted = _run(run, len(catalogue), output, concurrency, console)
+    if interrupted:
         raise typer.Exit(INTERRUPTED_EXIT_CODE)
 
 
-def _run(
-    container: Container,
-    catalogue: list[CatalogueProduct],
-    output: EnrichmentOutput,
-    llm: str | None,
-    concurrency: int,
-    console: Console,
-) -> _Tally:
-    todo = [product for product in catalogue if product.key not in output.done]
-    tally = _Tally(skipped=len(catalogue) - len(todo))
+def _run(run: EnrichmentRun, total: int, output: EnrichmentOutput, concurrency: int, console: Console) -> bool:
+    """Runs the products left, `concurrency` at a time; whether Ctrl-C stopped the run."""
 
-    def look_up(product: CatalogueProduct) -> LookupResult:
-        return container.lookup.lookup(LookupRequest(product.description, product.fields, llm))
-
-    def write(product: CatalogueProduct, future: Future[LookupResult]) -> None:
-        try:
-            result = future.result()
-        except StorageUnavailableError:
-            raise
-        except FieldLookupError as error:
-            _failed(product, str(error))
-        except Exception as error:  # one product's defect must not stop the catalogue
-            _failed(product, f"internal error: {type(error).__name__}: {error}")
-        else:
-            output.write(EnrichedProduct(product.id, result))
-            tally.done += 1
-            tally.fields.update(outcome.status for outcome in result.outcomes)
+    def settle(product: ProductToEnrich, lookup: Future[LookupResult]) -> None:
+        run.settle(product, lookup)
         bar.advance(task)
-
-    def _failed(product: CatalogueProduct, reason: str) -> None:
-        tally.failed += 1
-        _say(console, f"error: product {product.key} (line {product.line}): {reason}")
 
     def interrupted(in_flight: int) -> None:
         _say(console, f"interrupted: finishing the {in_flight} products in flight (Ctrl-C again to drop them)")
 
     bar = progress_bar(console, "products")
-    task = bar.add_task("enrich", total=len(catalogue), completed=tally.skipped)
+    task = bar.add_task("enrich", total=total, completed=run.tally.skipped)
+    stopped = False
     try:
         with bar:
-            run_bounded(look_up, todo, concurrency, write, interrupted)
+            run_bounded(run.look_up, run.todo, concurrency, settle, interrupted)
     except KeyboardInterrupt:
-        tally.interrupted = True
+        stopped = True
     finally:
-        _say(console, tally.summary(output))
-    return tally
+        _say(console, _summary(run, output, stopped))
+    return stopped
 
 
-def _warn_about_unknown_fields(container: Container, codes: list[str], console: Console) -> None:
-    known = container.fields.get_many(codes)
-    unknown = [code for code in codes if code not in known]
-    if unknown:
-        _say(console, f"warning: unknown fields, answered unknown_field: {', '.join(unknown)}")
+def _summary(run: EnrichmentRun, output: EnrichmentOutput, interrupted: bool) -> str:
+    tally = run.tally
+    elapsed = tally.elapsed_seconds
+    rate = tally.done / elapsed if elapsed > 0 else 0.0
+    lines = ["interrupted: run the same command again to go on"] if interrupted else []
+    if output.dropped_bytes:
+        lines.append(f"cut a torn last line ({output.dropped_bytes} bytes) off {output.path}")
+    lines += [
+        f"products: {tally.done} done, {tally.skipped} skipped (already in {output.path}), {tally.failed} failed"
+        + (" (not written: the next run retries them)" if tally.failed else ""),
+        "fields: " + ", ".join(f"{tally.fields[status]} {status.value}" for status in OutcomeStatus),
+        f"elapsed {elapsed:.1f} s, {rate:.1f} products/s",
+    ]
+    return "\n".join(lines)
 
 
 def _say(console: Console, text: str) -> None:

@@ -7,9 +7,8 @@ from contextlib import contextmanager
 
 import typer
 
-from config.settings import SettingsError
-from src.bootstrap import ConfigModuleError
 from src.domain.errors import (
+    ConfigurationError,
     DataFileError,
     FieldLookupError,
     InvalidRequestError,
@@ -20,8 +19,7 @@ EXIT_CODE_OF: dict[type[Exception], int] = {
     InvalidRequestError: 2,
     DataFileError: 3,
     StorageUnavailableError: 4,
-    ConfigModuleError: 5,
-    SettingsError: 5,
+    ConfigurationError: 5,
 }
 
 
@@ -37,6 +35,6 @@ def reported_errors() -> Iterator[None]:
     """Turns the service's errors into one line on stderr and an exit code, no traceback."""
     try:
         yield
-    except (FieldLookupError, ConfigModuleError, SettingsError) as error:
+    except FieldLookupError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(exit_code_of(error)) from None

@@ -19,15 +19,11 @@ from src.adapters.driven.files.benchmark_files import (
     write_benchmark,
 )
 from src.adapters.driven.files.evaluation_output import results_json, results_table, write_pairs_csv
-from src.adapters.driven.tracking.mlflow_tracking import MlflowUnavailableError, log_runs
+from src.adapters.driven.tracking.mlflow_tracking import log_runs
 from src.adapters.driving.cli.errors import reported_errors
 from src.adapters.driving.cli.progress_bar import progress_bar
 from src.adapters.driving.cli.service import service
 from src.domain.errors import DataFileError
-from src.domain.evaluation.evaluate import EvaluationService
-from src.domain.evaluation.judge import FactualityJudge
-
-MISSING_EXTRA_EXIT_CODE = 5
 
 
 def evaluate(
@@ -42,9 +38,8 @@ def evaluate(
     """Score LLMs on a benchmark: accuracy, precision/recall/F1, calls, tokens and time."""
     with reported_errors():
         rows = read_benchmark(benchmark)
-    with service(lookup_cache=False) as container, reported_errors():
-        grader = FactualityJudge(container.llms.get(judge), container.settings.llm_query_timeout) if judge else None
-        evaluation = EvaluationService(container.lookup, container.fields, container.llms, grader)
+    with service() as container, reported_errors():
+        evaluation = container.evaluation(judge)
         names = llm or [container.llms.default]
         for name in names:
             container.llms.resolve_name(name)
@@ -60,12 +55,8 @@ def evaluate(
             except OSError as error:
                 raise DataFileError(str(out), None, f"cannot be written ({error.strerror})") from error
         if mlflow:
-            try:
-                log_runs(reports, benchmark.name, container.settings.get("MLFLOW_TRACKING_URI") or None,
-                         container.settings.get("MLFLOW_EXPERIMENT_NAME") or None)
-            except MlflowUnavailableError as error:
-                typer.echo(f"error: {error}", err=True)
-                raise typer.Exit(MISSING_EXTRA_EXIT_CODE) from None
+            log_runs(reports, benchmark.name, container.settings.get("MLFLOW_TRACKING_URI") or None,
+                     container.settings.get("MLFLOW_EXPERIMENT_NAME") or None)
     typer.echo(results_json(reports) if as_json else results_table(reports))
 
 

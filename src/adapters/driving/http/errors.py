@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 
 from src.domain.errors import (
     AuthenticationError,
+    ConfigurationError,
     FieldLookupError,
     InvalidRequestError,
     RateLimitedError,
@@ -26,6 +27,7 @@ STATUS_OF: dict[type[FieldLookupError], int] = {
     AuthenticationError: 401,
     RateLimitedError: 429,
     StorageUnavailableError: 503,
+    ConfigurationError: 500,
 }
 
 

@@ -28,7 +28,7 @@ _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.MULTILINE)
 _EXAMPLE_CHARS = 160
 
 
-class AllFieldsStrategy:
+class AllFieldsChainOfThought:
     """Asks for every field of a product in one call (a product-level chain of thought)."""
 
     name = "all_fields"

@@ -17,7 +17,7 @@ from src.domain.prompting.chain_of_thought.json_answer import (
 from src.domain.prompting.prompt import Prompt
 
 
-class BasicStrategy:
+class BasicChainOfThought:
     """Asks for one field with its definition and no examples."""
 
     name = "basic"

@@ -19,7 +19,7 @@ from src.domain.prompting.chain_of_thought.json_answer import (
 from src.domain.prompting.prompt import Prompt, Shot
 
 
-class FewShotStrategy:
+class FewShotChainOfThought:
     """Shows the model how the field was filled for similar products, then asks."""
 
     name = "few_shot"

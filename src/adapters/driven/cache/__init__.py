@@ -1,0 +1,1 @@
+"""Policies around the lookup cache port: how answers reach the shared cache."""

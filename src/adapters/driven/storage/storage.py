@@ -1,0 +1,77 @@
+"""The storage of one container: the database behind DATABASE_URL and every adapter on it.
+
+It is the one object of this package the composition root holds, so peewee's `Database` (and
+PostgreSQL's connection pool in it) stays here: each storage has its own, and two containers in
+one process never share one."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from limits.storage import Storage
+from peewee import SqliteDatabase
+
+from src.adapters.driven.storage.api_keys import PeeweeApiKeyStore
+from src.adapters.driven.storage.catalogue_snapshot import CatalogueSnapshot
+from src.adapters.driven.storage.database import open_database
+from src.adapters.driven.storage.lookup_cache import PeeweeLookupCache
+from src.adapters.driven.storage.migrations import apply_migrations, pending_migrations
+from src.adapters.driven.storage.rate_limits import counter_storage
+from src.adapters.driven.storage.repositories import (
+    PeeweeCatalogueStore,
+    PeeweeExampleRepository,
+    PeeweeFieldRepository,
+    PeeweeHealthProbe,
+)
+from src.domain.catalogue.ports import CatalogueStore, ExampleRepository, FieldRepository
+
+
+class PeeweeStorage:
+    """Fields and examples: an embedded (SQLite) catalogue is held in memory, and provisioning
+    in this process refreshes it at once; PostgreSQL ranks examples in SQL (pg_trgm), whatever
+    their number. `clock` (monotonic seconds) times the in-memory catalogue's refresh."""
+
+    def __init__(
+        self,
+        database_url: str,
+        pool_size: int = 20,
+        catalogue_refresh_seconds: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.database = open_database(database_url, pool_size)
+        self.stored_fields = PeeweeFieldRepository(self.database)
+        """The fields as stored this moment (provisioning compares with them)."""
+        self.fields: FieldRepository
+        self.examples: ExampleRepository
+        self.catalogue_store: CatalogueStore
+        if isinstance(self.database, SqliteDatabase):
+            snapshot = CatalogueSnapshot(self.database, catalogue_refresh_seconds, clock)
+            self.fields = self.examples = snapshot
+            self.catalogue_store = PeeweeCatalogueStore(self.database, on_change=snapshot.invalidate)
+        else:
+            self.fields = self.stored_fields
+            self.examples = PeeweeExampleRepository(self.database)
+            self.catalogue_store = PeeweeCatalogueStore(self.database)
+        self.health = PeeweeHealthProbe(self.database)
+        self.api_keys = PeeweeApiKeyStore(self.database)
+
+    def lookup_cache(self, ttl_seconds: float | None) -> PeeweeLookupCache:
+        return PeeweeLookupCache(self.database, ttl_seconds)
+
+    def request_counts(self, redis_url: str | None) -> Storage:
+        """Where the rate limit counts requests: Redis when `redis_url` is set, else here."""
+        return counter_storage(self.database, redis_url)
+
+    def migrate(self) -> list[str]:
+        return apply_migrations(self.database)
+
+    def pending_migrations(self) -> list[str]:
+        return pending_migrations(self.database)
+
+    def close(self) -> None:
+        if not self.database.is_closed():
+            self.database.close()
+        close_all = getattr(self.database, "close_all", None)
+        if close_all:
+            close_all()

@@ -1,0 +1,143 @@
+"""The composition root: reads the settings and the config module, builds the adapters and
+returns every use case wired. `web.py`, `cli.py` and the tests all start here; tests put their
+fakes in place of adapters through `Overrides`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from config.settings import Settings
+from src.adapters.driven.cache.write_behind import WriteBehindCache
+from src.adapters.driven.observability.metrics import PrometheusObserver
+from src.adapters.driven.storage.rate_limits import LimitsRateLimiter
+from src.adapters.driven.storage.storage import PeeweeStorage
+from src.bootstrap.llms import llm_registry
+from src.domain.access.admission import Admission
+from src.domain.access.api_keys import ApiKeys
+from src.domain.access.ports import ApiKeyStore
+from src.domain.catalogue.ports import CatalogueStore, ExampleRepository, FieldRepository
+from src.domain.catalogue.provisioning import Provisioning
+from src.domain.enrichment.enrich import Enrichment
+from src.domain.evaluation.evaluate import EvaluationService
+from src.domain.evaluation.judge import FactualityJudge
+from src.domain.lookup.cache import NoCache
+from src.domain.lookup.limits import RequestLimits
+from src.domain.lookup.llms import LLMRegistry
+from src.domain.lookup.ports import HealthProbe, LookupCache
+from src.domain.lookup.service import FieldLookupService
+
+
+@dataclass(frozen=True, slots=True)
+class Overrides:
+    """Adapters a test puts in place of the ones the settings choose (None: the settings' own)."""
+
+    fields: FieldRepository | None = None
+    """The fields the lookup reads and provisioning compares with."""
+    examples: ExampleRepository | None = None
+    catalogue_store: CatalogueStore | None = None
+    cache: LookupCache | None = None
+    """In place of the database's cache (or of none, with LOOKUP_CACHE=off); used as given."""
+    api_key_store: ApiKeyStore | None = None
+    clock: Callable[[], float] | None = None
+    """Monotonic seconds: the backends' cool-downs, the keyless re-checks, the catalogue's refresh."""
+
+
+@dataclass(slots=True)
+class Container:
+    """The wired use cases of one process, on its own storage and its own lookup pool."""
+
+    settings: Settings
+    llms: LLMRegistry
+    fields: FieldRepository
+    health: HealthProbe
+    lookup: FieldLookupService
+    provisioning: Provisioning
+    enrichment: Enrichment
+    metrics: PrometheusObserver
+    api_keys: ApiKeys
+    admission: Admission
+    storage: PeeweeStorage
+    _uncached_lookup: FieldLookupService
+    _executor: ThreadPoolExecutor
+
+    def evaluation(self, judge: str | None = None) -> EvaluationService:
+        """The evaluation use case, on a lookup without the cache (every pair is measured, none
+        remembered); `judge` names an LLM that grades the text answers that do not match."""
+        grader = FactualityJudge(self.llms.get(judge), self.settings.llm_query_timeout) if judge else None
+        return EvaluationService(self._uncached_lookup, self.fields, self.llms, grader)
+
+    def migrate(self) -> list[str]:
+        return self.storage.migrate()
+
+    def pending_migrations(self) -> list[str]:
+        return self.storage.pending_migrations()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self.storage.close()
+
+
+def bootstrap(
+    settings: Settings | None = None, llms: LLMRegistry | None = None, overrides: Overrides | None = None
+) -> Container:
+    """Wires the service for `settings` (default: the environment). Tests may pass their own
+    LLM registry (otherwise it comes from the CONFIG_MODULE) and adapters in `overrides`."""
+    settings = settings or Settings.from_env()
+    overrides = overrides or Overrides()
+    clock = overrides.clock or time.monotonic
+    registry = llms or llm_registry(settings, clock)
+    storage = PeeweeStorage(settings.database_url, settings.db_pool_size, settings.catalogue_refresh_seconds, clock)
+    fields = overrides.fields or storage.fields
+    examples = overrides.examples or storage.examples
+    executor = ThreadPoolExecutor(settings.lookup_workers, thread_name_prefix="lookup")
+    metrics = PrometheusObserver(settings.metrics_multiprocess)
+    limits = RequestLimits(settings.max_description_chars, settings.max_fields)
+    lookup = FieldLookupService(
+        registry, fields, examples, executor, settings.llm_query_timeout,
+        _cache(settings, storage, executor, overrides), metrics, limits=limits,
+    )
+    uncached = FieldLookupService(registry, fields, examples, executor, settings.llm_query_timeout, limits=limits)
+    api_keys = ApiKeys(
+        overrides.api_key_store or storage.api_keys,
+        open_recheck_seconds=settings.keyless_recheck_seconds,
+        monotonic=clock,
+    )
+    return Container(
+        settings=settings,
+        llms=registry,
+        fields=fields,
+        health=storage.health,
+        lookup=lookup,
+        provisioning=Provisioning(
+            overrides.catalogue_store or storage.catalogue_store, overrides.fields or storage.stored_fields
+        ),
+        enrichment=Enrichment(lookup, registry, fields),
+        metrics=metrics,
+        api_keys=api_keys,
+        admission=_admission(settings, storage, api_keys),
+        storage=storage,
+        _uncached_lookup=uncached,
+        _executor=executor,
+    )
+
+
+def _cache(
+    settings: Settings, storage: PeeweeStorage, executor: ThreadPoolExecutor, overrides: Overrides
+) -> LookupCache:
+    """The database's cache, written behind the lookups on their pool; none with LOOKUP_CACHE=off."""
+    if overrides.cache is not None:
+        return overrides.cache
+    if not settings.lookup_cache:
+        return NoCache()
+    return WriteBehindCache(storage.lookup_cache(settings.lookup_cache_ttl), executor)
+
+
+def _admission(settings: Settings, storage: PeeweeStorage, api_keys: ApiKeys) -> Admission:
+    """API keys, then the rate limit when RATE_LIMIT_PER_MINUTE is set (in Redis or the database)."""
+    if not settings.rate_limit_per_minute:
+        return Admission(api_keys)
+    counts = storage.request_counts(settings.redis_url)
+    return Admission(api_keys, LimitsRateLimiter(counts, settings.rate_limit_per_minute))

@@ -1,0 +1,1 @@
+"""Enrichment: a whole catalogue of products through the lookup, resumable run after run."""

@@ -1,0 +1,106 @@
+"""The enrichment use case: every product of a catalogue is one lookup (the API's own path), its
+result written as soon as it is known, so a run stopped in any way loses at most the products
+in flight, and the next run does only what is left.
+
+The policy: an unknown LLM fails before any work; products already in the output are skipped;
+a product whose lookup fails as a whole (the backend, not a field) is not written, so the next
+run retries it; a lost database stops the run; fields answered `timeout` or `error` are written
+like any others.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+
+from src.domain.catalogue.ports import FieldRepository
+from src.domain.enrichment.ports import EnrichedProduct, EnrichedProducts, ProductToEnrich
+from src.domain.errors import FieldLookupError, StorageUnavailableError
+from src.domain.lookup.llms import LLMRegistry
+from src.domain.lookup.service import FieldLookupService
+from src.domain.model import LookupRequest, LookupResult, OutcomeStatus
+
+
+@dataclass(slots=True)
+class EnrichmentTally:
+    """What a run has done so far."""
+
+    skipped: int
+    done: int = 0
+    failed: int = 0
+    fields: Counter[OutcomeStatus] = field(default_factory=Counter)
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def elapsed_seconds(self) -> float:
+        return time.monotonic() - self.started
+
+
+@dataclass(slots=True)
+class EnrichmentRun:
+    """One run: the products left to do, each one's lookup, and what becomes of its result.
+    `on_failure` hears of each product that failed (it is not written), and why."""
+
+    todo: list[ProductToEnrich]
+    tally: EnrichmentTally
+    unknown_fields: list[str]
+    """The field codes asked that no field has: they answer unknown_field."""
+    look_up: Callable[[ProductToEnrich], LookupResult]
+    output: EnrichedProducts
+    on_failure: Callable[[ProductToEnrich, str], None]
+
+    def settle(self, product: ProductToEnrich, lookup: Future[LookupResult]) -> None:
+        """Writes a finished product, or counts it failed; a lost database stops the run."""
+        try:
+            result = lookup.result()
+        except StorageUnavailableError:
+            raise
+        except FieldLookupError as error:
+            self._failed(product, str(error))
+        except Exception as error:  # one product's defect must not stop the catalogue
+            self._failed(product, f"internal error: {type(error).__name__}: {error}")
+        else:
+            self.output.write(EnrichedProduct(product.id, result))
+            self.tally.done += 1
+            self.tally.fields.update(outcome.status for outcome in result.outcomes)
+
+    def _failed(self, product: ProductToEnrich, reason: str) -> None:
+        self.tally.failed += 1
+        self.on_failure(product, reason)
+
+
+@dataclass(frozen=True, slots=True)
+class Enrichment:
+    """Starts runs of catalogues through the lookup service."""
+
+    lookup: FieldLookupService
+    llms: LLMRegistry
+    fields: FieldRepository
+
+    def start(
+        self,
+        products: Sequence[ProductToEnrich],
+        output: EnrichedProducts,
+        llm: str | None,
+        on_failure: Callable[[ProductToEnrich, str], None],
+    ) -> EnrichmentRun:
+        """A run of `products` into `output`; UnknownLLMError at once for an unknown `llm`."""
+        self.llms.get(llm)
+        codes = list(dict.fromkeys(code for product in products for code in product.fields))
+        known = self.fields.get_many(codes)
+        todo = [product for product in products if product.key not in output.done]
+
+        def look_up(product: ProductToEnrich) -> LookupResult:
+            return self.lookup.lookup(LookupRequest(product.description, product.fields, llm))
+
+        return EnrichmentRun(
+            todo=todo,
+            tally=EnrichmentTally(skipped=len(products) - len(todo)),
+            unknown_fields=[code for code in codes if code not in known],
+            look_up=look_up,
+            output=output,
+            on_failure=on_failure,
+        )

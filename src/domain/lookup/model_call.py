@@ -1,0 +1,88 @@
+"""What a field's call and a product's call share: the request built from a prompt fitted to the
+LLM's context, and the call itself, which never raises (a failure is an `error`, an answer after
+the deadline a `timeout`)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from src.domain.errors import FieldLookupError
+from src.domain.lookup.llms import ConfiguredLLM
+from src.domain.model import OutcomeStatus, TokenUsage
+from src.domain.prompting.families import approximate_tokens
+from src.domain.prompting.prompt import CompletionRequest, Prompt
+
+log = logging.getLogger(__name__)
+
+Parsed = TypeVar("Parsed")
+
+
+@dataclass(frozen=True, slots=True)
+class ModelCall(Generic[Parsed]):
+    """How a call ended: `parsed` holds the read answer, or `failure` says why there is none."""
+
+    parsed: Parsed | None
+    failure: OutcomeStatus | None
+    raw: str | None
+    error: str | None
+    usage: TokenUsage | None
+    elapsed_ms: float
+
+
+def completion_request(
+    llm: ConfiguredLLM,
+    prompt: Prompt,
+    field_code: str,
+    answer_schema: Mapping[str, Any] | None,
+    max_tokens: int,
+    deadline: float,
+) -> CompletionRequest:
+    """The request for `prompt`, fitted within the LLM's context as the connector's tokenizer
+    counts it (or approximately, when the connector has none at hand)."""
+
+    def count_tokens(text: str) -> int:
+        counted = llm.connector.count_tokens(text)
+        return approximate_tokens(text) if counted is None else counted
+
+    fitted = llm.prompt_format.fit(prompt, count_tokens)
+    return CompletionRequest(
+        field_code=field_code,
+        messages=llm.prompt_format.messages(fitted),
+        text=llm.prompt_format.render(fitted),
+        answer_schema=answer_schema,
+        max_tokens=max_tokens,
+        deadline=deadline,
+        stop=llm.prompt_format.stop,
+    )
+
+
+def call_model(
+    llm: ConfiguredLLM,
+    request: Callable[[], CompletionRequest],
+    parse: Callable[[str], Parsed],
+    deadline: float,
+    asked: str,
+) -> ModelCall[Parsed]:
+    """Asks `llm` the `request` it builds and reads the answer with `parse`; never raises.
+    `asked` names what was asked in the log of an unexpected failure (never the product text)."""
+    started = time.monotonic()
+
+    def ended(parsed: Parsed | None = None, failure: OutcomeStatus | None = None, raw: str | None = None,
+              error: str | None = None, usage: TokenUsage | None = None) -> ModelCall[Parsed]:
+        return ModelCall(parsed, failure, raw, error, usage, (time.monotonic() - started) * 1000)
+
+    try:
+        completion = llm.connector.complete(request())
+        if time.monotonic() > deadline:
+            return ended(failure=OutcomeStatus.TIMEOUT, raw=completion.text, usage=completion.usage)
+        parsed = parse(completion.text)
+    except FieldLookupError as error:
+        return ended(failure=OutcomeStatus.ERROR, error=str(error))
+    except Exception as error:  # a defect in one connector must not fail the other fields
+        log.exception("lookup of %s with %s failed", asked, llm.name)
+        return ended(failure=OutcomeStatus.ERROR, error=f"internal error: {type(error).__name__}")
+    return ended(parsed, raw=completion.text, usage=completion.usage)
