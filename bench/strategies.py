@@ -5,7 +5,7 @@ only, and on data/benchmark.jsonl.
     make evaluate        # or: .venv/bin/python bench/strategies.py [--llm NAME]... [--no-prototype]
 
 Each part runs in a throwaway SQLite database provisioned as a user would (project data, or the
-prototype's fields and examples), without the lookup cache, through the same EvaluationService
+prototype's fields and examples), without the lookup cache, through the same evaluation use case
 as `python cli.py evaluate`. Prints markdown tables; `--out DIR` keeps the CSV of every pair.
 Seconds are wall time on this machine: other work on its 2 cores slows llama.cpp a lot.
 """
@@ -26,7 +26,6 @@ from src.adapters.driven.files.evaluation_output import write_pairs_csv  # noqa:
 from src.adapters.driven.files.provisioning_files import read_examples, read_fields  # noqa: E402
 from src.bootstrap import bootstrap  # noqa: E402
 from src.domain.evaluation.benchmark import BenchmarkRow  # noqa: E402
-from src.domain.evaluation.evaluate import EvaluationService  # noqa: E402
 from src.domain.evaluation.report import LLMReport  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -52,7 +51,7 @@ def evaluate(rows: Sequence[BenchmarkRow], fields: Path, examples: Path, llms: S
         try:
             container.migrate()
             container.provisioning.provision(read_fields(fields), read_examples(examples))
-            service = EvaluationService(container.lookup, container.fields, container.llms)
+            service = container.evaluation()
             for name in llms:
                 done = 0
 

@@ -46,8 +46,6 @@ class EnrichmentRun:
 
     todo: list[ProductToEnrich]
     tally: EnrichmentTally
-    unknown_fields: list[str]
-    """The field codes asked that no field has: they answer unknown_field."""
     look_up: Callable[[ProductToEnrich], LookupResult]
     output: EnrichedProducts
     on_failure: Callable[[ProductToEnrich, str], None]
@@ -73,34 +71,45 @@ class EnrichmentRun:
 
 
 @dataclass(frozen=True, slots=True)
+class EnrichmentPlan:
+    """A catalogue checked before any work: its LLM exists, and these are its field codes."""
+
+    products: Sequence[ProductToEnrich]
+    codes: list[str]
+    """Every field code asked, in the order first asked."""
+    unknown_fields: list[str]
+    """The codes no field has: they answer unknown_field."""
+    look_up: Callable[[ProductToEnrich], LookupResult]
+
+    def start(
+        self, output: EnrichedProducts, on_failure: Callable[[ProductToEnrich, str], None]
+    ) -> EnrichmentRun:
+        """A run into `output`: the products it holds already are skipped."""
+        todo = [product for product in self.products if product.key not in output.done]
+        return EnrichmentRun(
+            todo=todo,
+            tally=EnrichmentTally(skipped=len(self.products) - len(todo)),
+            look_up=self.look_up,
+            output=output,
+            on_failure=on_failure,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Enrichment:
-    """Starts runs of catalogues through the lookup service."""
+    """Plans runs of catalogues through the lookup service."""
 
     lookup: FieldLookupService
     llms: LLMRegistry
     fields: FieldRepository
 
-    def start(
-        self,
-        products: Sequence[ProductToEnrich],
-        output: EnrichedProducts,
-        llm: str | None,
-        on_failure: Callable[[ProductToEnrich, str], None],
-    ) -> EnrichmentRun:
-        """A run of `products` into `output`; UnknownLLMError at once for an unknown `llm`."""
+    def plan(self, products: Sequence[ProductToEnrich], llm: str | None) -> EnrichmentPlan:
+        """UnknownLLMError at once for an unknown `llm`, before any output is touched."""
         self.llms.get(llm)
         codes = list(dict.fromkeys(code for product in products for code in product.fields))
         known = self.fields.get_many(codes)
-        todo = [product for product in products if product.key not in output.done]
 
         def look_up(product: ProductToEnrich) -> LookupResult:
             return self.lookup.lookup(LookupRequest(product.description, product.fields, llm))
 
-        return EnrichmentRun(
-            todo=todo,
-            tally=EnrichmentTally(skipped=len(products) - len(todo)),
-            unknown_fields=[code for code in codes if code not in known],
-            look_up=look_up,
-            output=output,
-            on_failure=on_failure,
-        )
+        return EnrichmentPlan(products, codes, [code for code in codes if code not in known], look_up)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from src.domain.catalogue.ports import FieldRepository
 from src.domain.errors import InvalidRequestError
@@ -27,6 +28,7 @@ Progress = Callable[[str], None]
 """Told the LLM's name after each product is evaluated."""
 
 
+@dataclass(frozen=True, slots=True)
 class EvaluationService:
     """Runs every benchmark row through `FieldLookupService.lookup` (the API's own path) with each
     LLM named, and scores every (product, field) pair with type-aware matching.
@@ -36,17 +38,10 @@ class EvaluationService:
     given, grades the text answers that do not match strictly.
     """
 
-    def __init__(
-        self,
-        lookup: FieldLookupService,
-        fields: FieldRepository,
-        llms: LLMRegistry,
-        judge: FactualityJudge | None = None,
-    ) -> None:
-        self._lookup = lookup
-        self._fields = fields
-        self._llms = llms
-        self._judge = judge
+    lookup: FieldLookupService
+    fields: FieldRepository
+    llms: LLMRegistry
+    judge: FactualityJudge | None = None
 
     def evaluate(
         self,
@@ -59,16 +54,16 @@ class EvaluationService:
 
         Raises InvalidRequestError for an unknown LLM, or fields the database does not know.
         """
-        names = list(dict.fromkeys(self._llms.resolve_name(name) for name in llm_names or [None]))
+        names = list(dict.fromkeys(self.llms.resolve_name(name) for name in llm_names or [None]))
         fields = self._known_fields(rows)
         return [
-            self._evaluate_one(self._llms.get(name), rows, fields, exclude_own_examples, progress)
+            self._evaluate_one(self.llms.get(name), rows, fields, exclude_own_examples, progress)
             for name in names
         ]
 
     def _known_fields(self, rows: Sequence[BenchmarkRow]) -> dict[str, Field]:
         codes = list(dict.fromkeys(code for row in rows for code in row.field_codes()))
-        fields = self._fields.get_many(codes)
+        fields = self.fields.get_many(codes)
         unknown = [code for code in codes if code not in fields]
         if unknown:
             raise InvalidRequestError(
@@ -90,14 +85,14 @@ class EvaluationService:
         cost = Cost()
         for number, row in enumerate(rows, 1):
             exclude = row.description if exclude_own_examples else None
-            result = self._lookup.lookup(
+            result = self.lookup.lookup(
                 LookupRequest(row.description, row.field_codes(), llm.name, exclude_example_context=exclude)
             )
             pairs += [self._scored(number, row, fields[o.field_code], o) for o in result.outcomes]
             cost = _plus(cost, result, llm)
             if progress:
                 progress(llm.name)
-        judge_name = self._judge.name if self._judge else None
+        judge_name = self.judge.name if self.judge else None
         return LLMReport(llm.name, llm.strategy, llm.chain_of_thought.examples_wanted, tuple(pairs), cost, judge_name)
 
     def _scored(self, number: int, row: BenchmarkRow, field: Field, outcome: FieldOutcome) -> ScoredPair:
@@ -105,10 +100,10 @@ class EvaluationService:
         correct = matches(field, accepted, outcome.value)
         grade = None
         judged = field.type is FieldType.TEXT and accepted and outcome.value is not None
-        if self._judge and judged and not correct:
+        if self.judge and judged and not correct:
             question = f"What is the {field.label} of this product? {row.description}"
             expected = " / ".join(str(value) for value in accepted or ())
-            grade = self._judge.grade(question, expected, str(outcome.value))
+            grade = self.judge.grade(question, expected, str(outcome.value))
         return ScoredPair(
             number, row.description, field, accepted, outcome.value, outcome.status, correct,
             outcome.raw, outcome.source, grade,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -31,8 +31,8 @@ INTERRUPTED_EXIT_CODE = 130
 def enrich(
     products: Annotated[Path, typer.Argument(help="The catalogue: .jsonl (a JSON object per line) or .csv.", show_default=False)],
     out: Annotated[Path, typer.Option("--out", help="The output, .jsonl or .csv. An existing one is resumed: its ids are skipped.", show_default=False)],
-    fields: Annotated[Optional[list[str]], typer.Option("--fields", help="Field codes, comma-separated or repeated. A row's own `fields` replace them.")] = None,
-    llm: Annotated[Optional[str], typer.Option(help="A configured LLM (see `llms`).")] = None,
+    fields: Annotated[list[str] | None, typer.Option("--fields", help="Field codes, comma-separated or repeated. A row's own `fields` replace them.")] = None,
+    llm: Annotated[str | None, typer.Option(help="A configured LLM (see `llms`).")] = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Products looked up at a time.")] = 4,
 ) -> None:
     """Look up the fields of every product of a catalogue; run it again to resume."""
@@ -42,16 +42,15 @@ def enrich(
         if out.resolve() == products.resolve():
             raise InvalidRequestError("--out must not be the catalogue itself")
         catalogue = read_products(products, split_codes(" ".join(fields or [])))
-        codes = list(dict.fromkeys(code for product in catalogue for code in product.fields))
-        with open_output(out, codes) as output:
+        plan = container.enrichment.plan(catalogue, llm)  # an unknown LLM fails here, before any work
+        if plan.unknown_fields:
+            _say(console, f"warning: unknown fields, answered unknown_field: {', '.join(plan.unknown_fields)}")
+        with open_output(out, plan.codes) as output:
 
             def failed(product: ProductToEnrich, reason: str) -> None:
                 _say(console, f"error: product {product.key} (line {product.line}): {reason}")
 
-            run = container.enrichment.start(catalogue, output, llm, on_failure=failed)
-            if run.unknown_fields:
-                _say(console, f"warning: unknown fields, answered unknown_field: {', '.join(run.unknown_fields)}")
-            interrupted = _run(run, len(catalogue), output, concurrency, console)
+            interrupted = _run(plan.start(output, on_failure=failed), len(catalogue), output, concurrency, console)
     if interrupted:
         raise typer.Exit(INTERRUPTED_EXIT_CODE)
 
