@@ -9,8 +9,8 @@ import pytest
 
 from src.adapters.driven.files.provisioning_files import read_examples, read_fields
 from src.adapters.driven.storage.catalogue_snapshot import CatalogueSnapshot
+from src.adapters.driven.storage.catalogue_store import PeeweeCatalogueStore
 from src.adapters.driven.storage.repositories import (
-    PeeweeCatalogueStore,
     PeeweeExampleRepository,
     PeeweeFieldRepository,
 )

@@ -6,13 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
+from peewee import IntegrityError
 
 from src.adapters.driven.files.provisioning_files import (
     prototype_context,
     read_examples,
     read_fields,
 )
-from src.adapters.driven.storage.repositories import PeeweeCatalogueStore
+from src.adapters.driven.storage.catalogue_store import PeeweeCatalogueStore
 from src.adapters.driven.storage.tables import ExampleRow, FieldRow
 from src.bootstrap import Container
 from src.domain.errors import DataFileError
@@ -90,7 +91,7 @@ def test_a_failure_while_writing_rolls_back_the_whole_load(container: Container)
         Example("EF900001", "produit un", "valeur"),
         Example("EF900002", "produit deux", "valeur"),  # no such field: the foreign key fails
     ]
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):  # the whole load is rolled back
         PeeweeCatalogueStore(container.storage.database).provision(fields, examples)
 
     assert counts(container) == (0, 0)

@@ -14,12 +14,12 @@ from peewee import SqliteDatabase
 
 from src.adapters.driven.storage.api_keys import PeeweeApiKeyStore
 from src.adapters.driven.storage.catalogue_snapshot import CatalogueSnapshot
+from src.adapters.driven.storage.catalogue_store import PeeweeCatalogueStore
 from src.adapters.driven.storage.database import open_database
 from src.adapters.driven.storage.lookup_cache import PeeweeLookupCache
 from src.adapters.driven.storage.migrations import apply_migrations, pending_migrations
 from src.adapters.driven.storage.rate_limits import counter_storage
 from src.adapters.driven.storage.repositories import (
-    PeeweeCatalogueStore,
     PeeweeExampleRepository,
     PeeweeFieldRepository,
     PeeweeHealthProbe,
