@@ -15,7 +15,7 @@ export CMAKE_ARGS
 LLAMA_BUILT_FOR_THIS_CPU := import llama_cpp, sys; info = llama_cpp.llama_print_system_info().decode(); \
 	sys.exit(0 if "AMX" in info or "AVX512" in info else 1)
 
-.PHONY: install install-dev test-servers run serve migrate provision test test-fast lint-imports bench bench-faults evaluate clean
+.PHONY: install install-dev test-servers run serve migrate provision test test-fast lint lint-imports bench bench-faults evaluate clean
 
 ## install: the service with the embedded model (llama.cpp compiles once, then comes from pip's cache)
 install: $(VENV)/.installed
@@ -58,12 +58,16 @@ test-servers:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null)
 
 ## test: the whole suite, on a throwaway PostgreSQL and on SQLite, real model included
-test: install-dev test-servers lint-imports
+test: install-dev test-servers lint lint-imports
 	$(PY) -m pytest
 
 ## test-fast: everything but the tests that run the real model
-test-fast: install-dev test-servers lint-imports
+test-fast: install-dev test-servers lint lint-imports
 	$(PY) -m pytest -m "not model"
+
+## lint: ruff's rules (pyproject.toml [tool.ruff]); the layout's contracts are lint-imports
+lint: install-dev
+	$(VENV)/bin/ruff check .
 
 lint-imports: install-dev
 	$(VENV)/bin/lint-imports

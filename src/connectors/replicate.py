@@ -11,6 +11,7 @@ anyway; only this worker thread is held.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Mapping
@@ -98,10 +99,8 @@ class ReplicateConnector:
 
     def _cancel(self, prediction: Prediction) -> None:
         """Stops paying for an answer nobody waits for any more; failing to is no news."""
-        try:
+        with contextlib.suppress(ReplicateError, httpx.HTTPError, ValueError):
             prediction.cancel()
-        except (ReplicateError, httpx.HTTPError, ValueError):
-            pass
 
 
 def _text(output: object) -> str:

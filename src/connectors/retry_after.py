@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 MAX_RETRY_AFTER_S = 60.0
@@ -28,8 +28,8 @@ def retry_after_seconds(headers: Mapping[str, str], now: datetime | None = None)
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return _bounded((when - (now or datetime.now(timezone.utc))).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return _bounded((when - (now or datetime.now(UTC))).total_seconds())
 
 
 def _number(raw: str | None) -> float | None:

@@ -23,7 +23,8 @@ def llama_server() -> Iterator[str]:
     be LLaMA-2's. That format drops system messages (Gemma has no system role).
     """
     port = free_port()
-    log = tempfile.NamedTemporaryFile(prefix="llama-server-", suffix=".log", delete=False)
+    # the server writes to it for as long as it runs; closed once it has stopped
+    log = tempfile.NamedTemporaryFile(prefix="llama-server-", suffix=".log", delete=False)  # noqa: SIM115
     command = [
         sys.executable, "-m", "llama_cpp.server", "--model", embedded_gemma_path(),
         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -86,10 +87,8 @@ def test_an_answer_resets_the_count_and_permanent_errors_do_not_count() -> None:
     connector = guarded(inner, clock)
     for behaviour in (fails, fails, answers, fails, fails):
         inner.behaviour = behaviour
-        try:
+        with contextlib.suppress(TransientBackendError):
             connector.complete(REQUEST)
-        except TransientBackendError:
-            pass
 
     def refuses() -> Completion:
         raise PermanentBackendError("HTTP 401: bad credentials")

@@ -93,7 +93,7 @@ def test_retry_after_is_honoured() -> None:
     connector.complete(completion_request())
 
     assert len(inner.attempts) == 3
-    gaps = [later - earlier for earlier, later in zip(inner.attempts, inner.attempts[1:])]
+    gaps = [later - earlier for earlier, later in zip(inner.attempts, inner.attempts[1:], strict=False)]
     assert all(gap >= 0.19 for gap in gaps), gaps
 
 

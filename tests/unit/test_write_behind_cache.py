@@ -106,6 +106,7 @@ def test_an_immediate_repeat_is_a_hit_before_the_answers_are_written(pool: Threa
 
     assert not any(outcome.cached for outcome in first.outcomes)
     assert all(outcome.cached for outcome in repeat.outcomes)
+    assert not any(outcome.cached for outcome in another.outcomes)
     assert repeat.values() == first.values()
     assert len(connector.requests) == 2 * len(CODES)  # the repeat asked the model nothing
     assert len(backend.reads) == 2  # the first lookup and the other product: not the repeat

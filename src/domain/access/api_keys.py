@@ -88,11 +88,14 @@ class ApiKeys:
         """
         match = _KEY.match(presented.strip()) if presented else None
         stored = self._store.find(match["key_id"]) if match else None
-        if stored is not None and match is not None:
-            if hmac.compare_digest(stored.secret_hash, hash_secret(match["secret"])):
-                if stored.active:
-                    return stored.name
-                raise AuthenticationError("this API key has been revoked")
+        if (
+            stored is not None
+            and match is not None
+            and hmac.compare_digest(stored.secret_hash, hash_secret(match["secret"]))
+        ):
+            if stored.active:
+                return stored.name
+            raise AuthenticationError("this API key has been revoked")
         if not self._any_key():
             return None
         if presented is None:

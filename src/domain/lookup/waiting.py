@@ -7,6 +7,7 @@ field; a lookup only needs to wake when the last field is done or the deadline p
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Collection
 from concurrent.futures import Future
@@ -35,7 +36,5 @@ async def wait_all(futures: Collection[Future[object]], timeout: float) -> None:
 
     for future in futures:
         future.add_done_callback(one_done)
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(all_done, timeout)
-    except TimeoutError:
-        pass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -53,7 +53,7 @@ def provision(
 def lookup(
     description: Annotated[str, typer.Argument(help="The product text.")],
     codes: Annotated[list[str], typer.Argument(help="Field codes, e.g. EF000042 EF000035.")],
-    llm: Annotated[Optional[str], typer.Option(help="A configured LLM (see `llms`).")] = None,
+    llm: Annotated[str | None, typer.Option(help="A configured LLM (see `llms`).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print {code: value} as JSON.")] = False,
 ) -> None:
     """Look up the values of fields in one product description."""

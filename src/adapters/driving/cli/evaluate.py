@@ -8,7 +8,7 @@ scores print as a table or JSON, every pair can go to a CSV, and each LLM to an 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -28,10 +28,10 @@ from src.domain.errors import DataFileError
 
 def evaluate(
     benchmark: Annotated[Path, typer.Argument(help="JSON Lines: {description, expected: {code: value | [values] | null}}.")],
-    llm: Annotated[Optional[list[str]], typer.Option(help="An LLM to evaluate; repeat for several (default: the default LLM).")] = None,
-    out: Annotated[Optional[Path], typer.Option(help="Write one CSV row per pair here.")] = None,
+    llm: Annotated[list[str] | None, typer.Option(help="An LLM to evaluate; repeat for several (default: the default LLM).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write one CSV row per pair here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help='Print {"results": [{"llm": …}]} as JSON.')] = False,
-    judge: Annotated[Optional[str], typer.Option(help="An LLM that grades text answers which do not match exactly.")] = None,
+    judge: Annotated[str | None, typer.Option(help="An LLM that grades text answers which do not match exactly.")] = None,
     mlflow: Annotated[bool, typer.Option("--mlflow", help="Log one MLflow run per LLM (MLFLOW_TRACKING_URI).")] = False,
     exclude_own_examples: Annotated[bool, typer.Option(help="Few-shot examples never come from the product's own text.")] = False,
 ) -> None:
