@@ -18,6 +18,7 @@ from src.domain.prompting.chain_of_thought import (
     BasicChainOfThought,
     FewShotChainOfThought,
     NumbersFromText,
+    TextFromText,
 )
 from src.domain.prompting.families import GemmaFormat
 from src.domain.prompting.ports import ChainOfThought, Connector, Prepass, ProductChainOfThought
@@ -73,6 +74,9 @@ LLMS = {
     "gemma3-basic": _variant("gemma3-basic", lambda s: BasicChainOfThought()),
     "gemma3-few-shot": _variant("gemma3-few-shot", lambda s: FewShotChainOfThought(k=s.few_shot_k)),
     "gemma3-text-numbers": _variant("gemma3-text-numbers", lambda s: NumbersFromText(FewShotChainOfThought(k=s.few_shot_k))),
+    "gemma3-text-spans": _variant(
+        "gemma3-text-spans", lambda s: TextFromText(FewShotChainOfThought(k=s.few_shot_k)), prepass=True
+    ),
     "gemma3-prepass": _variant("gemma3-prepass", lambda s: FewShotChainOfThought(k=s.few_shot_k), prepass=True),
     "gemma3-all-in-one": _variant("gemma3-all-in-one", lambda s: AllFieldsChainOfThought()),
     "gemma3-prepass-all-in-one": _variant(

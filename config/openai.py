@@ -3,6 +3,9 @@
 OPENAI_BASE_URL (default: OpenAI's own), OPENAI_API_KEY, OPENAI_MODEL (required), and
 OPENAI_STRUCTURED_OUTPUT: json_schema (default), json_object, vllm or none (see
 src/connectors/structured_output.py). OPENAI_CONTEXT_TOKENS bounds the prompt (default 8192).
+OPENAI_LOGPROBS=on asks the server for token log probabilities, from which each value gets its
+confidence (off by default: not every server accepts the parameter; without it, confidence is
+null and every value is flagged for review).
 
 llama-cpp-python's `python -m llama_cpp.server` answers 500 to json_schema: use json_object
 with it (and `--chat_format gemma` for the embedded Gemma file, which carries no chat template).
@@ -37,7 +40,9 @@ def chat_llm(settings: Settings, name: str, client: openai.OpenAI, model: str) -
         name=name,
         prompt_format=ChatFormat(context_tokens=int(settings.number("OPENAI_CONTEXT_TOKENS", 8192))),
         chain_of_thought=FewShotChainOfThought(k=settings.few_shot_k),
-        connector=OpenAICompatibleConnector(client, model, structured_output(settings)),
+        connector=OpenAICompatibleConnector(
+            client, model, structured_output(settings), logprobs=settings.switch("OPENAI_LOGPROBS", False)
+        ),
     )
 
 

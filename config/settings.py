@@ -80,6 +80,10 @@ class Settings:
     def number(self, name: str, default: float) -> float:
         return _number(self.environ, name, default, float, minimum=0)
 
+    def switch(self, name: str, default: bool) -> bool:
+        """An on/off setting of a config module (on, off, true, false, 1, 0, yes, no)."""
+        return _switch(self.environ, name, default)
+
 
 def _number(
     env: Mapping[str, str], name: str, default: T, kind: type[T], minimum: float

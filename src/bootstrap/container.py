@@ -28,6 +28,7 @@ from src.domain.lookup.limits import RequestLimits
 from src.domain.lookup.llms import LLMRegistry
 from src.domain.lookup.ports import HealthProbe, LookupCache
 from src.domain.lookup.service import FieldLookupService
+from src.domain.trust.ports import ThresholdStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,8 @@ class Overrides:
     api_key_store: ApiKeyStore | None = None
     clock: Callable[[], float] | None = None
     """Monotonic seconds: the backends' cool-downs, the keyless re-checks, the catalogue's refresh."""
+    thresholds: ThresholdStore | None = None
+    """In place of the database's review thresholds."""
 
 
 @dataclass(slots=True)
@@ -60,6 +63,8 @@ class Container:
     api_keys: ApiKeys
     admission: Admission
     storage: PeeweeStorage
+    thresholds: ThresholdStore
+    """The review thresholds `evaluate --save-thresholds` stores and every lookup reads."""
     _uncached_lookup: FieldLookupService
     _executor: ThreadPoolExecutor
 
@@ -95,11 +100,14 @@ def bootstrap(
     executor = ThreadPoolExecutor(settings.lookup_workers, thread_name_prefix="lookup")
     metrics = PrometheusObserver(settings.metrics_multiprocess)
     limits = RequestLimits(settings.max_description_chars, settings.max_fields)
+    thresholds = overrides.thresholds or storage.thresholds
     lookup = FieldLookupService(
         registry, fields, examples, executor, settings.llm_query_timeout,
-        _cache(settings, storage, executor, overrides), metrics, limits=limits,
+        _cache(settings, storage, executor, overrides), metrics, limits=limits, thresholds=thresholds,
     )
-    uncached = FieldLookupService(registry, fields, examples, executor, settings.llm_query_timeout, limits=limits)
+    uncached = FieldLookupService(
+        registry, fields, examples, executor, settings.llm_query_timeout, limits=limits, thresholds=thresholds
+    )
     api_keys = ApiKeys(
         overrides.api_key_store or storage.api_keys,
         open_recheck_seconds=settings.keyless_recheck_seconds,
@@ -119,6 +127,7 @@ def bootstrap(
         api_keys=api_keys,
         admission=_admission(settings, storage, api_keys),
         storage=storage,
+        thresholds=thresholds,
         _uncached_lookup=uncached,
         _executor=executor,
     )

@@ -10,6 +10,9 @@ from typing import Any
 
 from llama_cpp import LlamaGrammar
 
+from src.connectors.span_grammar import span_grammar
+from src.domain.prompting.chain_of_thought.text_spans import SPANS_OF
+
 log = logging.getLogger(__name__)
 
 _SPACES_ALLOWED = 4
@@ -25,11 +28,20 @@ class AnswerGrammar:
 
     @classmethod
     def of(cls, schema: Mapping[str, Any]) -> AnswerGrammar:
+        spans_of = held_to_spans_of(schema)
+        if spans_of is not None:
+            return cls(LlamaGrammar.from_string(span_grammar(spans_of), verbose=False), None)
         if not grammar_is_safe(schema):
             log.warning("no grammar for a schema with quotes or backslashes: %s", dict(schema))
             return cls(None, answer_budget(schema))
         grammar = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
         return cls(grammar, answer_budget(schema))
+
+
+def held_to_spans_of(schema: Mapping[str, Any]) -> str | None:
+    """The text whose spans the answer's value must be, when the schema says so."""
+    spans_of = schema.get("properties", {}).get("value", {}).get(SPANS_OF)
+    return spans_of if isinstance(spans_of, str) else None
 
 
 def answer_budget(schema: Mapping[str, Any]) -> int | None:

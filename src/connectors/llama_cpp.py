@@ -18,9 +18,10 @@ import time
 from collections.abc import Mapping
 from typing import Any, cast
 
-from llama_cpp import CreateCompletionResponse, Llama, StoppingCriteriaList
+from llama_cpp import CreateCompletionResponse, StoppingCriteriaList
 
-from src.connectors.answer_grammar import AnswerGrammar
+from src.connectors.answer_grammar import AnswerGrammar, held_to_spans_of
+from src.connectors.token_probabilities import ProbabilityRecordingLlama
 from src.domain.errors import PermanentBackendError, TransientBackendError
 from src.domain.lookup.deadline import seconds_left
 from src.domain.model import TokenUsage
@@ -65,7 +66,7 @@ class LlamaCppConnector:
         self._model_path = model_path
         self._context_tokens = context_tokens
         self._threads = threads or default_threads()
-        self._model: Llama | None = None
+        self._model: ProbabilityRecordingLlama | None = None
         self._load_lock = threading.Lock()
         self._run_lock = threading.Lock()
         self._grammars: dict[str, AnswerGrammar] = {}
@@ -89,17 +90,17 @@ class LlamaCppConnector:
         # Tokenizing reads only the vocabulary, so it need not wait for a running completion.
         return len(self._loaded().tokenize(text.encode("utf-8"), add_bos=True, special=True))
 
-    def _loaded(self) -> Llama:
+    def _loaded(self) -> ProbabilityRecordingLlama:
         if self._model is None:
             with self._load_lock:
                 if self._model is None:
                     self._model = self._load()
         return self._model
 
-    def _load(self) -> Llama:
+    def _load(self) -> ProbabilityRecordingLlama:
         started = time.monotonic()
         try:
-            model = Llama(
+            model = ProbabilityRecordingLlama(
                 model_path=self._model_path,
                 n_ctx=self._context_tokens,
                 n_threads=self._threads,
@@ -113,10 +114,11 @@ class LlamaCppConnector:
         log.info("loaded %s in %.2f s", self._model_path, time.monotonic() - started)
         return model
 
-    def _run(self, model: Llama, request: CompletionRequest) -> Completion:
+    def _run(self, model: ProbabilityRecordingLlama, request: CompletionRequest) -> Completion:
         answer = self._answer_grammar(request.answer_schema)
         max_tokens = min(request.max_tokens, answer.max_tokens or request.max_tokens)
         deadline = request.deadline
+        model.forget_chosen()
         try:
             response = cast(
                 CreateCompletionResponse,
@@ -143,12 +145,15 @@ class LlamaCppConnector:
         return Completion(
             text=response["choices"][0]["text"],
             usage=TokenUsage(usage["prompt_tokens"], usage["completion_tokens"]),
+            tokens=model.chosen_tokens(),
         )
 
     def _answer_grammar(self, schema: Mapping[str, Any] | None) -> AnswerGrammar:
         """The grammar of `schema`, made once per schema (called under the run lock)."""
         if not schema:
             return AnswerGrammar(None, None)
+        if held_to_spans_of(schema) is not None:  # one text's grammar: not worth keeping
+            return AnswerGrammar.of(schema)
         key = json.dumps(schema, sort_keys=True)
         if key not in self._grammars:
             self._grammars[key] = AnswerGrammar.of(schema)

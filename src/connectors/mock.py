@@ -1,7 +1,8 @@
 """A deterministic stand-in for a model, for tests, demos and benchmarks.
 
 It answers a value of the type the answer schema asks for, read from the product text when it can
-(an option that appears in it, the first number in it). Knobs: a latency per call, fields whose
+(an option that appears in it, the first number in it), with a confidence of 0.9 when it read
+the value in the text and 0.3 when it could not (the first option, 1 for a number). Knobs: a latency per call, fields whose
 calls stall past the deadline, and a number of first calls per field that fail transiently.
 """
 
@@ -16,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from src.domain.confidence.tokens import TokenProbability
 from src.domain.errors import TransientBackendError
 from src.domain.model import TokenUsage
 from src.domain.model.text_normalisation import comparison_key
@@ -57,15 +59,21 @@ class MockConnector:
         question = request.messages[-1].content if request.messages else request.text
         found = _PRODUCT_TEXT.findall(question)
         product_text = found[-1] if found else question
-        text = json.dumps({"value": _answer(request.answer_schema or {}, product_text)}, ensure_ascii=False)
+        value, read = _answer(request.answer_schema or {}, product_text)
+        text = json.dumps({"value": value}, ensure_ascii=False)
         usage = TokenUsage(approximate_tokens(request.text), approximate_tokens(text))
-        return Completion(text, usage)
+        return Completion(text, usage, (TokenProbability(text, READ_CONFIDENCE if read else GUESS_CONFIDENCE),))
 
     def count_tokens(self, text: str) -> int | None:
         return None
 
 
-def _answer(schema: Mapping[str, Any], product_text: str) -> object:
+READ_CONFIDENCE = 0.9
+GUESS_CONFIDENCE = 0.3
+
+
+def _answer(schema: Mapping[str, Any], product_text: str) -> tuple[object, bool]:
+    """The answer, and whether it was read in the text."""
     value_schema = schema.get("properties", {}).get("value", {})
     if "enum" in value_schema:
         options = [option for option in value_schema["enum"] if option is not None]
@@ -74,12 +82,12 @@ def _answer(schema: Mapping[str, Any], product_text: str) -> object:
             key = comparison_key(option)
             # a whole word or phrase of the text, even next to punctuation ("noir," "(noir)")
             if key and re.search(rf"(?<!\w){re.escape(key)}(?!\w)", text):
-                return option
-        return options[0] if options else None
+                return option, True
+        return (options[0] if options else None), False
     types = value_schema.get("type", [])
     if "number" in types:
         match = _NUMBER.search(product_text)
-        return parse_number(match.group(0)) if match else 1
+        return (parse_number(match.group(0)), True) if match else (1, False)
     if "boolean" in types:
-        return True
-    return " ".join(product_text.split()[:3]) or None
+        return True, False
+    return " ".join(product_text.split()[:3]) or None, True

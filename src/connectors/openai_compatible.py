@@ -4,6 +4,7 @@ Ollama. The client is built once per process by the config module and passed in.
 from __future__ import annotations
 
 import logging
+import math
 from typing import cast
 
 import openai
@@ -11,6 +12,7 @@ from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
 
 from src.connectors.retry_after import retry_after_seconds
 from src.connectors.structured_output import StructuredOutput, structured_output_body
+from src.domain.confidence.tokens import TokenProbability
 from src.domain.errors import BackendError, PermanentBackendError, TransientBackendError
 from src.domain.lookup.deadline import seconds_left
 from src.domain.model import TokenUsage
@@ -29,6 +31,8 @@ class OpenAICompatibleConnector:
     The answer is constrained with the server's `structured_output` dialect. When the server
     refuses the request with a 400 or 422 and the same request without structured output then
     succeeds, the connector stops asking for it (and logs so): the answer is parsed instead.
+    With `logprobs`, it asks for each token's log probability (for the values' confidence); the
+    probabilities a server gives unasked are read too.
     """
 
     def __init__(
@@ -36,8 +40,10 @@ class OpenAICompatibleConnector:
         client: openai.OpenAI,
         model: str,
         structured_output: StructuredOutput = "json_schema",
+        logprobs: bool = False,
     ) -> None:
         self._client = client
+        self._logprobs = logprobs
         self._model = model
         self._structured_output: StructuredOutput = structured_output
 
@@ -81,6 +87,7 @@ class OpenAICompatibleConnector:
                 stop=list(request.stop[:_MAX_STOP_SEQUENCES]) or None,
                 timeout=self._call_timeout(left),
                 extra_body=structured or None,
+                logprobs=True if self._logprobs else openai.NOT_GIVEN,
             )
         except openai.OpenAIError as error:
             raise _backend_error(error, self._model) from error
@@ -115,7 +122,16 @@ def _completion(response: object, model: str) -> Completion:
     return Completion(
         text=message.content or "",
         usage=TokenUsage(usage.prompt_tokens, usage.completion_tokens) if usage else None,
+        tokens=_token_probabilities(choices[0]),
     )
+
+
+def _token_probabilities(choice: object) -> tuple[TokenProbability, ...] | None:
+    """Each token of the answer with its probability, when the server gave their logprobs."""
+    content = getattr(getattr(choice, "logprobs", None), "content", None)
+    if not content:
+        return None
+    return tuple(TokenProbability(item.token, math.exp(item.logprob)) for item in content)
 
 
 def _backend_error(error: openai.OpenAIError, model: str) -> BackendError:

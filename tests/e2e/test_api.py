@@ -34,7 +34,19 @@ def test_detail_says_status_raw_output_timing_and_llm(client: TestClient) -> Non
     assert body["fields"]["EF424242"] == {
         "value": None, "status": "unknown_field", "raw": None, "elapsed_ms": 0.0,
         "error": None, "llm": None, "usage": None, "cached": False, "source": "model",
+        "evidence": [], "verbatim": False, "confidence": None, "review": None, "escalation": None,
     }
+
+
+def test_detail_gives_each_value_its_evidence_in_the_text(client: TestClient) -> None:
+    description = "Lampe éco ✨ forme Standard 60X103 12V 40W E27"
+    response = client.post(f"{LOOKUP}?detail=true", json={"description": description, "fields": ["EF000042"]})
+
+    culot = response.json()["fields"]["EF000042"]
+    assert culot["value"] == "E27"
+    assert culot["evidence"] == [{"start": 42, "end": 45, "text": "E27"}]
+    assert description[42:45] == "E27" and culot["verbatim"] is True
+    assert culot["review"] is True  # no threshold is known
 
 
 def test_an_unknown_field_is_null_and_the_others_answer(client: TestClient) -> None:

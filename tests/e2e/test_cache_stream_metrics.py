@@ -51,6 +51,8 @@ def test_a_repeated_lookup_is_served_from_the_cache_without_the_backend(client: 
     assert all(detail["cached"] for detail in third["fields"].values())
     assert {c: d["value"] for c, d in third["fields"].items()} == {c: d["value"] for c, d in first["fields"].items()}
     assert all(detail["usage"] is None for detail in third["fields"].values())
+    assert {c: d["evidence"] for c, d in third["fields"].items()} == {c: d["evidence"] for c, d in first["fields"].items()}
+    assert third["fields"]["EF000042"]["evidence"] == [{"start": 50, "end": 53, "text": "E27"}]  # kept when cached
     assert calls_after_first == len(CODES)
     assert backend_calls(client) == calls_once_cached  # the cached lookup did not call the backend
 
@@ -133,6 +135,9 @@ def test_streaming_sends_each_field_as_it_is_done_then_a_summary() -> None:
     assert first_time < 2.0 and arrivals[-1][0] >= 3.9  # the first long before the deadline
     assert summary["summary"] is True and summary["statuses"]["EF424242"] == "unknown_field"
     assert summary["values"]["EF000035"] is not None
+    by_field = {event["field"]: event for event in fields}
+    assert by_field["EF000035"]["evidence"] == [{"start": 35, "end": 37, "text": "60"}]  # the mock's first number
+    assert by_field["EF000007"]["value"] == "blanc" and by_field["EF000007"]["evidence"] == []  # not in the text
 
 
 def test_streaming_an_unknown_llm_is_a_422(client: TestClient) -> None:

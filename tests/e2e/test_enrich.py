@@ -89,6 +89,13 @@ def test_jsonl_in_and_out_and_a_second_run_skips_everything(cli: Run, tmp_path: 
         "values": {"EF000042": "E27", "EF000035": 103, "EF000007": "blanc"},
         "status": {"EF000042": "ok", "EF000035": "ok", "EF000007": "ok"},
         "llm": "mock",
+        "confidence": {"EF000042": 0.9, "EF000035": 0.9, "EF000007": 0.9},
+        "evidence": {
+            "EF000042": [{"start": 25, "end": 28, "text": "E27"}],
+            "EF000035": [{"start": 20, "end": 24, "text": "103W"}],
+            "EF000007": [{"start": 29, "end": 34, "text": "blanc"}],
+        },
+        "review": {"EF000042": True, "EF000035": True, "EF000007": True},  # no thresholds saved
     }
     assert records["SKU-1"]["values"] == {"EF000042": "E14"}
     assert records[3]["values"] == {"EF000035": 60, "EF999999": None}
@@ -96,6 +103,7 @@ def test_jsonl_in_and_out_and_a_second_run_skips_everything(cli: Run, tmp_path: 
     assert "warning: unknown fields, answered unknown_field: EF999999" in first.stderr
     assert "products: 5 done, 0 skipped" in first.stderr
     assert "fields: 11 ok, 0 not_found, 1 unknown_field" in first.stderr
+    assert "values to review: 11 of 11" in first.stderr
 
     written = out.read_bytes()
     again = cli("enrich", str(catalogue), "--fields", LAMP_FIELDS, "--out", str(out))
@@ -118,11 +126,33 @@ def test_csv_in_and_out(cli: Run, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     with out.open(encoding="utf-8", newline="") as file:
         rows = {row["id"]: row for row in csv.DictReader(file)}
-    assert list(rows["A-1"]) == ["id", "EF000042", "EF000035", "EF000007", "status", "llm"]
-    assert rows["A-1"] == {"id": "A-1", "EF000042": "E27", "EF000035": "40", "EF000007": "blanc", "status": "ok", "llm": "mock"}
-    assert rows["A-2"] == {"id": "A-2", "EF000042": "E14", "EF000035": "", "EF000007": "", "status": "ok", "llm": "mock"}
+    assert list(rows["A-1"]) == [
+        "id", "EF000042", "EF000035", "EF000007", "review", "confidence", "evidence", "status", "llm",
+    ]
+    trust = {"review", "confidence", "evidence"}
+    assert {k: v for k, v in rows["A-1"].items() if k not in trust} == {
+        "id": "A-1", "EF000042": "E27", "EF000035": "40", "EF000007": "blanc", "status": "ok", "llm": "mock",
+    }
+    assert rows["A-1"]["review"] == "EF000042 EF000035 EF000007"  # no thresholds saved
+    assert rows["A-1"]["confidence"] == "EF000042=0.900 EF000035=0.900 EF000007=0.900"
+    assert json.loads(rows["A-1"]["evidence"])["EF000035"] == [{"start": 17, "end": 20, "text": "40W"}]
+    assert {k: v for k, v in rows["A-2"].items() if k not in trust} == {
+        "id": "A-2", "EF000042": "E14", "EF000035": "", "EF000007": "", "status": "ok", "llm": "mock",
+    }
     again = cli("enrich", str(catalogue), "--fields", LAMP_FIELDS, "--out", str(out))
     assert "products: 0 done, 2 skipped" in again.stderr
+
+
+def test_a_csv_begun_before_the_trust_columns_goes_on_without_them(cli: Run, tmp_path: Path) -> None:
+    catalogue = tmp_path / "products.csv"
+    catalogue.write_text("sku;description\nA-1;Lampe 40W E27\nA-2;Ampoule flamme E14 25W\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    out.write_text("id,EF000042,status,llm\nA-1,E27,ok,mock\n", encoding="utf-8")
+
+    result = cli("enrich", str(catalogue), "--fields", "EF000042", "--out", str(out))
+
+    assert result.returncode == 0, result.stderr
+    assert out.read_text(encoding="utf-8") == "id,EF000042,status,llm\nA-1,E27,ok,mock\nA-2,E14,ok,mock\n"
 
 
 def test_the_prototype_input_with_its_own_fields(tmp_path: Path) -> None:

@@ -133,3 +133,41 @@ def test_a_store_that_mlflow_refuses_is_one_line_and_exit_5(cli: Run, tmp_path: 
 
     assert result.returncode == 5
     assert result.stderr.startswith("error: MLflow refused the runs") and "Traceback" not in result.stderr
+
+
+def test_buckets_calibration_thresholds_and_the_plot(cli: Run, tmp_path: Path) -> None:
+    assert cli("provision").returncode == 0
+    out, plot = tmp_path / "pairs.csv", tmp_path / "calibration.png"
+
+    result = cli("evaluate", str(BENCHMARK), "--json", "--out", str(out), "--plot", str(plot),
+                 "--target-precision", "0.6", "--save-thresholds")
+
+    assert result.returncode == 0, result.stderr
+    [scores] = json.loads(result.stdout)["results"]
+    buckets = scores["buckets"]
+    assert sum(buckets.values()) == scores["pairs"]
+    assert scores["precision"] == round(buckets["VC"] / (buckets["NV"] + buckets["VC"] + buckets["VW"]), 4)
+    assert scores["recall"] == round(buckets["VC"] / (buckets["VN"] + buckets["VC"] + buckets["VW"]), 4)
+    calibration = scores["calibration"]
+    assert len(calibration["reliability"]) == 10
+    assert sum(b["values"] for b in calibration["reliability"]) == calibration["with_confidence"] > 0
+    assert 0 <= calibration["ece"] <= 1
+    assert calibration["thresholds"] and calibration["held_out"]["values"] > 0
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    answered = [row for row in rows if row["predicted"] != "null"]
+    assert answered and all(row["confidence"] in ("0.9", "0.3") for row in answered)  # the mock's two
+    assert {row["review"] for row in answered} <= {"true", "false"} and any(r["review"] == "false" for r in answered)
+    for row in answered:
+        for span in json.loads(row["evidence"]):
+            assert row["description"][span["start"]:span["end"]] == span["text"]
+
+    # another process reads the saved thresholds: the mock reads the colour in the text (0.9)
+    assert calibration["thresholds"]["EF000007"] <= 0.9  # 27 of its 28 values are right
+    looked_up = cli("lookup", "Lampe halogène capsule G4 20W 12V blanc", "EF000007", "EF000035")
+    assert looked_up.returncode == 0, looked_up.stderr
+    rows = {line.split()[0]: line.split()[1:5] for line in looked_up.stdout.splitlines()[2:] if line.startswith("EF")}
+    assert rows["EF000007"] == ['"blanc"', "ok", "0.90", "ok"]
+    power_threshold = calibration["thresholds"].get("EF000035")
+    assert rows["EF000035"][3] == ("ok" if power_threshold is not None and power_threshold <= 0.9 else "review")

@@ -82,7 +82,10 @@ def test_a_torn_jsonl_line_is_cut_and_the_rest_resumed(tmp_path: Path) -> None:
 
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [line["id"] for line in lines] == ["a", 2, "c"]
-    assert lines[1] == {"id": 2, "values": {"EF1": None}, "status": {"EF1": "not_found"}, "llm": "mock"}
+    assert lines[1] == {
+        "id": 2, "values": {"EF1": None}, "status": {"EF1": "not_found"}, "llm": "mock",
+        "confidence": {}, "evidence": {}, "review": {},  # no value: none of them
+    }
 
 
 def test_a_torn_csv_row_is_cut_even_after_a_newline_inside_quotes(tmp_path: Path) -> None:
@@ -98,9 +101,11 @@ def test_a_torn_csv_row_is_cut_even_after_a_newline_inside_quotes(tmp_path: Path
 
     with out.open(encoding="utf-8", newline="") as file:
         rows = list(csv.DictReader(file))
+    trust = {"review": "none", "confidence": ""}
     assert rows == [
-        {"id": "a", "EF1": 'Lampe "40W"\nE27', "EF2": "", "status": "EF2=not_found", "llm": "mock"},
-        {"id": "b", "EF1": "", "EF2": "false", "status": "ok", "llm": "mock"},
+        {"id": "a", "EF1": 'Lampe "40W"\nE27', "EF2": "", **trust, "evidence": '{"EF1": []}',
+         "status": "EF2=not_found", "llm": "mock"},
+        {"id": "b", "EF1": "", "EF2": "false", **trust, "evidence": '{"EF2": []}', "status": "ok", "llm": "mock"},
     ]
 
 

@@ -7,12 +7,15 @@ import time
 import warnings
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import pytest
 
 from src.connectors.llama_cpp import LlamaCppConnector, embedded_gemma_path
+from src.domain.confidence.answer import value_confidence
 from src.domain.errors import TransientBackendError
 from src.domain.model import Example, Field, FieldType, OutcomeStatus
+from src.domain.prompting.chain_of_thought.text_spans import SPANS_OF
 from src.domain.prompting.families import GemmaFormat
 from src.domain.prompting.prompt import CompletionRequest
 from tests.support.lamp_catalogue import (
@@ -150,3 +153,63 @@ def test_an_option_with_a_quote_is_answered_without_crashing(connector: LlamaCpp
     completion = connector.complete(ask(connector, sizes, examples=()))
 
     assert completion.usage is not None and completion.usage.completion_tokens > 0
+
+
+# A small labelled set: on it the embedded model is right on some values and wrong on others.
+LABELLED = [
+    (CULOT, "Lampe incandescente forme Standard 60X103 12V 40W E27", "E27"),
+    (PUISSANCE, "Lampe incandescente forme Standard 60X103 12V 40W E27", 40),
+    (CULOT, "Ampoule flamme E14 25W claire", "E14"),
+    (PUISSANCE, "Ampoule flamme E14 25W claire", 25),
+    (CULOT, "Spot LED GU10 7W 3000K 36°", "GU10"),
+    (CULOT, "Tube fluorescent T8 1200 mm 36 W 840 G13", "autre"),
+    (GRADABLE, "Ampoule LED E27 9W dimmable 2700K", True),
+    (GRADABLE, "Ampoule LED E14 5W 2700K non dimmable", False),
+]
+
+
+def test_confidence_is_higher_on_right_answers_than_on_wrong_ones(connector: LlamaCppConnector) -> None:
+    judged: list[tuple[float, bool]] = []
+    for field, text, expected in LABELLED:
+        request = completion_request(GEMMA, field, text, count_tokens=connector.count_tokens, deadline_s=300)
+        completion = connector.complete(request)
+        assert completion.tokens is not None
+        assert "".join(token.text for token in completion.tokens).startswith(completion.text)
+        confidence = value_confidence(completion.tokens, completion.text)
+        assert confidence is not None and 0.0 < confidence <= 1.0
+        judged.append((confidence, json.loads(completion.text)["value"] == expected))
+
+    right = [c for c, ok in judged if ok]
+    wrong = [c for c, ok in judged if not ok]
+    assert right and wrong, judged  # the set must hold both for the ordering to mean anything
+    assert sum(right) / len(right) > sum(wrong) / len(wrong), judged
+
+
+def test_the_probability_is_among_the_answers_the_grammar_allows(connector: LlamaCppConnector) -> None:
+    request = ask(connector, CULOT)
+    only = {"type": "object", "properties": {"value": {"enum": ["E27"]}}, "required": ["value"]}
+    among_all = connector.complete(request)
+    alone = connector.complete(replace(request, answer_schema=only))
+
+    assert json.loads(among_all.text) == json.loads(alone.text) == {"value": "E27"}
+    all_confidence = value_confidence(among_all.tokens, among_all.text)
+    alone_confidence = value_confidence(alone.tokens, alone.text)
+    assert all_confidence is not None and alone_confidence is not None
+    # the only option left: what remains below 1 is the spacing the grammar still allows
+    assert all_confidence < alone_confidence and alone_confidence > 0.95
+
+
+def test_the_span_grammar_refuses_what_the_text_does_not_say(connector: LlamaCppConnector) -> None:
+    brand = Field("AE-Lure-Brand_Name", "Brand Name", FieldType.TEXT)
+    text = "Flexible Wobblers Minnow Fishing Lure 150mm 9g"
+    # every shot answers a brand the text does not hold: unconstrained, the model copies it
+    shots = [Example(brand.code, f"OSRAM Fishing Lure {n}mm", "OSRAM") for n in (90, 110, 120)]
+    request = completion_request(GEMMA, brand, text, shots, count_tokens=connector.count_tokens, deadline_s=300)
+    spans = replace(request, answer_schema={
+        "type": "object", "properties": {"value": {"type": ["string", "null"], SPANS_OF: text}},
+        "required": ["value"],
+    })
+
+    answer = json.loads(connector.complete(spans).text)["value"]
+
+    assert answer is None or answer in text

@@ -14,8 +14,8 @@ from src.domain.model import OutcomeStatus
 
 def answers(count: int, offset: int = 0) -> dict[str, CachedAnswer]:
     kinds = [
-        lambda n: CachedAnswer(n + 0.5, OutcomeStatus.OK, f"{n + 0.5} W"),
-        lambda n: CachedAnswer(f"E{n}", OutcomeStatus.OK, f'"E{n}"'),
+        lambda n: CachedAnswer(n + 0.5, OutcomeStatus.OK, f"{n + 0.5} W", confidence=n / 1000),
+        lambda n: CachedAnswer(f"E{n}", OutcomeStatus.OK, f'"E{n}"', confidence=0.875),
         lambda n: CachedAnswer(n % 2 == 0, OutcomeStatus.OK, "oui"),
         lambda n: CachedAnswer(None, OutcomeStatus.NOT_FOUND, "je ne sais pas"),
     ]

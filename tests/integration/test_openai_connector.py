@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import math
 import socket
 import threading
 import time
@@ -19,6 +20,7 @@ from config.openai import openai_chat
 from config.settings import Settings
 from src.connectors.openai_compatible import OpenAICompatibleConnector
 from src.connectors.structured_output import StructuredOutput
+from src.domain.confidence.answer import value_confidence
 from src.domain.errors import PermanentBackendError, TransientBackendError
 from src.domain.model import OutcomeStatus, TokenUsage
 from src.domain.prompting.families import ChatFormat
@@ -238,3 +240,40 @@ def test_a_past_deadline_sends_nothing() -> None:
     with pytest.raises(TransientBackendError, match="deadline"):
         mocked(handler).complete(completion_request(CHAT, CULOT, deadline_s=-1))
     assert bodies == []
+
+
+def test_asked_logprobs_give_each_token_its_probability() -> None:
+    seen: list[dict[str, Any]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(json.loads(request.content))
+        response = chat_completion('{"value": "E27"}')
+        body = json.loads(response.content)
+        body["choices"][0]["logprobs"] = {"content": [
+            {"token": '{"value": ', "logprob": 0.0, "bytes": None, "top_logprobs": []},
+            {"token": '"E27"', "logprob": math.log(0.8), "bytes": None, "top_logprobs": []},
+            {"token": "}", "logprob": math.log(0.9), "bytes": None, "top_logprobs": []},
+        ]}
+        return httpx.Response(200, json=body)
+
+    client = openai.OpenAI(base_url="http://backend.test/v1", api_key="key", max_retries=0,
+                           http_client=httpx.Client(transport=httpx.MockTransport(handler)))  # type: ignore[arg-type]
+    connector = OpenAICompatibleConnector(client, "model-x", logprobs=True)
+
+    completion = connector.complete(completion_request(CHAT, CULOT))
+
+    assert seen[0]["logprobs"] is True
+    assert value_confidence(completion.tokens, completion.text) == pytest.approx(0.8)  # the value's token only
+
+
+def test_without_logprobs_there_is_no_confidence() -> None:
+    seen: list[dict[str, Any]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(json.loads(request.content))
+        return chat_completion('{"value": "E27"}')
+
+    completion = mocked(handler).complete(completion_request(CHAT, CULOT))
+
+    assert "logprobs" not in seen[0]
+    assert completion.tokens is None and value_confidence(completion.tokens, completion.text) is None

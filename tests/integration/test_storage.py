@@ -105,6 +105,7 @@ def test_a_failure_while_writing_rolls_back_the_whole_load(container: Container)
         ('[{"code": "EF1", "label": "x", "type": "colour"}]', "type 'colour'"),
         ('[{"code": "EF1", "label": "x", "type": "select", "options": []}]', "needs options"),
         ('[{"label": "x", "type": "number"}]', "missing or empty 'code'"),
+        ('[{"code": "EF1", "label": "x", "type": "text", "extract": "no"}]', "extract must be true or false"),
     ],
 )
 def test_malformed_fields_files_are_refused_with_a_reason(tmp_path: Path, content: str, reason: str) -> None:
@@ -137,6 +138,19 @@ def test_similar_examples_come_most_similar_first_k_per_field(container: Contain
     others = container.storage.examples.most_similar(["EF000042"], mine, k=3, exclude_context=mine)
     assert mine not in [e.context for e in others["EF000042"]]
     assert len(others["EF000042"]) == 3
+
+
+def test_a_free_text_field_keeps_its_extract_flag(container: Container, tmp_path: Path) -> None:
+    path = tmp_path / "fields.json"
+    path.write_text(json.dumps([
+        {"code": "EF9", "label": "nom de la couleur", "type": "text", "extract": False},
+        {"code": "EF8", "label": "marque", "type": "text"},
+    ]))
+
+    container.provisioning.provision(read_fields(path), [])
+
+    fields = container.fields.get_many(["EF9", "EF8"])
+    assert (fields["EF9"].extract, fields["EF8"].extract) == (False, True)
 
 
 def test_migrations_apply_once(container: Container) -> None:

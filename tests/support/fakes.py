@@ -13,6 +13,7 @@ from src.domain.access.ports import ApiKey
 from src.domain.lookup.cache import CachedAnswer
 from src.domain.model import Example, Field, TokenUsage
 from src.domain.prompting.prompt import Completion, CompletionRequest
+from src.domain.trust.ports import FieldThreshold
 
 NO_VALUE = '{"value": null}'
 
@@ -152,3 +153,20 @@ class FakeCache:
     def put_many(self, answers: dict[str, CachedAnswer]) -> None:
         with self._lock:
             self.stored.update(answers)
+
+
+class FakeThresholdStore:
+    """Review thresholds by LLM and field code, in memory; records what was saved."""
+
+    def __init__(self, known: dict[str, dict[str, float]] | None = None) -> None:
+        self.known = known or {}
+        self.saved: list[FieldThreshold] = []
+
+    def thresholds(self, llm: str, field_codes: Sequence[str]) -> dict[str, float]:
+        of_llm = self.known.get(llm, {})
+        return {code: of_llm[code] for code in field_codes if code in of_llm}
+
+    def save(self, thresholds: Sequence[FieldThreshold]) -> None:
+        self.saved += thresholds
+        for t in thresholds:
+            self.known.setdefault(t.llm, {})[t.field_code] = t.threshold

@@ -5,12 +5,14 @@ it reads, it answers "HACKED" when the prompt asks it to.
     with LoopbackLLM() as llm:
         llm.script("429", "ok")        # the next calls, in order; then `llm.default`
         llm.by_field["EF000042"] = "500"   # the calls whose prompt names this field
+        llm.confidence_by_field["EF000042"] = 0.4  # its answer's probability, when logprobs are asked
         base_url = llm.base_url        # http://127.0.0.1:PORT/v1
 """
 
 from __future__ import annotations
 
 import json
+import math
 import threading
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +27,9 @@ class LoopbackLLM:
         self.retry_after_s = retry_after_s
         self.calls = 0
         self.by_field: dict[str, str] = {}
+        self.confidence_by_field: dict[str, float] = {}
+        self.default_confidence = 0.99
+        self.prompts: list[str] = []
         self._script: deque[str] = deque()
         self._lock = threading.Lock()
         self._release = threading.Event()
@@ -43,10 +48,14 @@ class LoopbackLLM:
     def next_behaviour(self, prompt: str) -> str:
         with self._lock:
             self.calls += 1
+            self.prompts.append(prompt)
             for code, behaviour in self.by_field.items():
                 if code in prompt:
                     return behaviour
             return self._script.popleft() if self._script else self.default
+
+    def confidence(self, prompt: str) -> float:
+        return next((p for code, p in self.confidence_by_field.items() if code in prompt), self.default_confidence)
 
     def __enter__(self) -> LoopbackLLM:
         self._thread.start()
@@ -76,7 +85,8 @@ def _handler(llm: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
             elif behaviour == "401":
                 self._reply(401, {"error": {"message": "invalid api key"}})
             else:
-                self._reply(200, _completion(_answer(body)))
+                confidence = llm.confidence(_prompt(body)) if body.get("logprobs") else None
+                self._reply(200, _completion(_answer(body), confidence))
 
         def _reply(self, status: int, payload: object, headers: dict[str, str] | None = None) -> None:
             data = json.dumps(payload).encode()
@@ -115,14 +125,19 @@ def _prompt(body: dict[str, Any]) -> str:
     return " ".join(str(message.get("content", "")) for message in body.get("messages", []))
 
 
-def _completion(content: str) -> dict[str, Any]:
+def _completion(content: str, confidence: float | None = None) -> dict[str, Any]:
+    """A chat completion; with a confidence, the logprobs of its content as one token."""
+    logprobs = None if confidence is None else {
+        "content": [{"token": content, "logprob": math.log(confidence), "bytes": None, "top_logprobs": []}]
+    }
     return {
         "id": "chatcmpl-loopback",
         "object": "chat.completion",
         "created": 0,
         "model": "loopback",
         "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
+            {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop",
+             "logprobs": logprobs}
         ],
         "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
     }

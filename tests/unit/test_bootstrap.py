@@ -24,6 +24,7 @@ from tests.support.fakes import (
     FakeCache,
     FakeExampleRepository,
     FakeFieldRepository,
+    FakeThresholdStore,
 )
 
 CULOT = Field("EF000042", "Culot", FieldType.SELECT, options=("E27", "E14"))
@@ -45,7 +46,7 @@ def container(tmp_path: Path, fakes: tuple[FakeCache, FakeApiKeyStore, ManualClo
     })
     overrides = Overrides(
         fields=FakeFieldRepository([CULOT]), examples=FakeExampleRepository(), cache=cache,
-        api_key_store=keys, clock=clock,
+        api_key_store=keys, clock=clock, thresholds=FakeThresholdStore(),
     )
     built = bootstrap(settings, overrides=overrides)
     yield built

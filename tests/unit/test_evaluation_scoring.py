@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from src.domain.evaluation.matching import matches
-from src.domain.evaluation.metrics import PairOutcome, Scores
+from src.domain.evaluation.metrics import Bucket, PairOutcome, Scores
 from src.domain.model import Field, FieldType
 
 POWER = Field("EF000035", "puissance", FieldType.NUMBER, unit="W")
@@ -43,24 +43,49 @@ def test_type_aware_matching(field: Field, accepted: tuple | None, predicted: ob
     assert matches(field, accepted, predicted) is expected
 
 
-def test_metrics_follow_the_attribute_extraction_definitions() -> None:
-    outcomes = [
-        PairOutcome(expected_value=True, predicted_value=True, correct=True),  # true positive
-        PairOutcome(expected_value=True, predicted_value=True, correct=False),  # wrong value: FP
-        PairOutcome(expected_value=True, predicted_value=False, correct=False),  # missed: FN
-        PairOutcome(expected_value=False, predicted_value=False, correct=True),  # right null
-        PairOutcome(expected_value=False, predicted_value=True, correct=False),  # invented: FP
-    ]
+@pytest.mark.parametrize(
+    ("expected_value", "predicted_value", "correct", "bucket"),
+    [
+        (False, False, True, Bucket.NN),  # no value expected, none given
+        (False, True, False, Bucket.NV),  # a value invented where none is expected
+        (True, False, False, Bucket.VN),  # a value missed
+        (True, True, True, Bucket.VC),  # the right value
+        (True, True, False, Bucket.VW),  # a wrong value
+    ],
+)
+def test_each_pair_falls_in_one_bucket(
+    expected_value: bool, predicted_value: bool, correct: bool, bucket: Bucket
+) -> None:
+    outcome = PairOutcome(expected_value, predicted_value, correct)
+
+    assert outcome.bucket is bucket
+    assert Scores.of([outcome]).buckets() == {name.value: int(name is bucket) for name in Bucket}
+
+
+def test_metrics_follow_the_fields_definitions() -> None:
+    # 3 NN, 1 NV, 2 VN, 4 VC, 2 VW
+    outcomes = (
+        [PairOutcome(False, False, True)] * 3 + [PairOutcome(False, True, False)]
+        + [PairOutcome(True, False, False)] * 2 + [PairOutcome(True, True, True)] * 4
+        + [PairOutcome(True, True, False)] * 2
+    )
 
     scores = Scores.of(outcomes)
 
-    assert (scores.pairs, scores.correct) == (5, 2)
-    assert (scores.true_positives, scores.false_positives, scores.false_negatives) == (1, 2, 1)
-    assert scores.accuracy == pytest.approx(0.4)
-    assert scores.precision == pytest.approx(1 / 3)
-    assert scores.recall == pytest.approx(1 / 2)
-    assert scores.f1 == pytest.approx(0.4)  # 2 · (1/3 · 1/2) / (1/3 + 1/2)
-    assert scores.labelled_accuracy == pytest.approx(1 / 3)  # 1 right of 3 expected values
+    assert scores.buckets() == {"NN": 3, "NV": 1, "VN": 2, "VC": 4, "VW": 2}
+    assert (scores.pairs, scores.correct, scores.expected_values) == (12, 7, 8)
+    assert scores.accuracy == pytest.approx(7 / 12)
+    assert scores.precision == pytest.approx(4 / 7)  # VC / (NV + VC + VW)
+    assert scores.recall == pytest.approx(4 / 8)  # VC / (VN + VC + VW): a wrong value counts too
+    assert scores.f1 == pytest.approx(2 * (4 / 7) * (4 / 8) / (4 / 7 + 4 / 8))
+
+
+def test_a_wrong_value_lowers_recall_as_a_missed_one_does() -> None:
+    wrong = Scores.of([PairOutcome(True, True, True), PairOutcome(True, True, False)])
+    missed = Scores.of([PairOutcome(True, True, True), PairOutcome(True, False, False)])
+
+    assert wrong.recall == missed.recall == pytest.approx(0.5)
+    assert (wrong.precision, missed.precision) == (pytest.approx(0.5), 1.0)
 
 
 def test_no_pairs_give_zeros_not_errors() -> None:

@@ -104,7 +104,7 @@ def test_every_pair_is_scored_and_counted(pool: ThreadPoolExecutor) -> None:
     scores = report.overall
     assert (report.llm, report.strategy, report.k) == ("few", "few_shot", 2)
     assert (scores.pairs, scores.correct) == (5, 3)
-    assert (scores.true_positives, scores.false_positives, scores.false_negatives) == (3, 2, 0)
+    assert scores.buckets() == {"NN": 0, "NV": 1, "VN": 0, "VC": 3, "VW": 1}
     assert report.by_type()["select"].accuracy == 1.0
     assert report.by_type()["number"].correct == 1
     assert report.by_field()["EF000588"].correct == 0

@@ -32,6 +32,8 @@ class EnrichmentTally:
     done: int = 0
     failed: int = 0
     fields: Counter[OutcomeStatus] = field(default_factory=Counter)
+    to_review: int = 0
+    """Values a person should check (see FieldOutcome.review)."""
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -64,6 +66,7 @@ class EnrichmentRun:
             self.output.write(EnrichedProduct(product.id, result))
             self.tally.done += 1
             self.tally.fields.update(outcome.status for outcome in result.outcomes)
+            self.tally.to_review += sum(bool(o.review) for o in result.outcomes if o.value is not None)
 
     def _failed(self, product: ProductToEnrich, reason: str) -> None:
         self.tally.failed += 1

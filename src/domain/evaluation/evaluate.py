@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from src.domain.catalogue.ports import FieldRepository
 from src.domain.errors import InvalidRequestError
@@ -11,6 +11,7 @@ from src.domain.evaluation.benchmark import BenchmarkRow
 from src.domain.evaluation.judge import FactualityJudge
 from src.domain.evaluation.matching import matches
 from src.domain.evaluation.report import Cost, LLMReport, ScoredPair
+from src.domain.evaluation.thresholds import DEFAULT_TARGET_PRECISION
 from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
 from src.domain.lookup.service import FieldLookupService
 from src.domain.model import (
@@ -22,6 +23,7 @@ from src.domain.model import (
     OutcomeSource,
     OutcomeStatus,
 )
+from src.domain.model.evidence import NO_EVIDENCE
 from src.domain.prompting.ports import ProductChainOfThought
 
 Progress = Callable[[str], None]
@@ -49,15 +51,20 @@ class EvaluationService:
         llm_names: Sequence[str] = (),
         exclude_own_examples: bool = False,
         progress: Progress | None = None,
+        target_precision: float = DEFAULT_TARGET_PRECISION,
     ) -> list[LLMReport]:
-        """One report per LLM (the default LLM when none is named), in the order named.
+        """One report per LLM (the default LLM when none is named), in the order named; each
+        chooses per-field accept thresholds for `target_precision` (see `thresholds.py`).
 
         Raises InvalidRequestError for an unknown LLM, or fields the database does not know.
         """
         names = list(dict.fromkeys(self.llms.resolve_name(name) for name in llm_names or [None]))
         fields = self._known_fields(rows)
         return [
-            self._evaluate_one(self.llms.get(name), rows, fields, exclude_own_examples, progress)
+            replace(
+                self._evaluate_one(self.llms.get(name), rows, fields, exclude_own_examples, progress),
+                target_precision=target_precision,
+            )
             for name in names
         ]
 
@@ -106,7 +113,7 @@ class EvaluationService:
             grade = self.judge.grade(question, expected, str(outcome.value))
         return ScoredPair(
             number, row.description, field, accepted, outcome.value, outcome.status, correct,
-            outcome.raw, outcome.source, grade,
+            outcome.raw, outcome.source, grade, outcome.confidence, outcome.evidence or NO_EVIDENCE,
         )
 
 

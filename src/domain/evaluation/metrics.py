@@ -1,15 +1,26 @@
-"""Scores of scored pairs: accuracy, and precision/recall/F1 as attribute extraction defines them.
+"""Scores of scored pairs, as attribute extraction defines them: five buckets per pair.
 
-A non-null prediction that matches is a true positive; a non-null prediction that does not (a
-wrong value, or any value where none was expected) is a false positive; a null prediction where a
-value was expected is a false negative. A null prediction where none was expected is correct and
-counts in accuracy only.
+NN: no value expected, none given; NV: a value given where none is expected; VN: none given
+where one is expected; VC: the right value; VW: a wrong value. Micro-averaged over the pairs,
+precision = VC / (NV + VC + VW) and recall = VC / (VN + VC + VW) (so a wrong value counts
+against both), F1 their harmonic mean; accuracy = (NN + VC) / pairs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Bucket(StrEnum):
+    """Where a (product, field) pair falls: what was expected against what was given."""
+
+    NN = "NN"
+    NV = "NV"
+    VN = "VN"
+    VC = "VC"
+    VW = "VW"
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,56 +33,67 @@ class PairOutcome:
     """The lookup answered a value (not null)."""
     correct: bool
 
+    @property
+    def bucket(self) -> Bucket:
+        if not self.expected_value:
+            return Bucket.NV if self.predicted_value else Bucket.NN
+        if not self.predicted_value:
+            return Bucket.VN
+        return Bucket.VC if self.correct else Bucket.VW
+
 
 @dataclass(frozen=True, slots=True)
 class Scores:
-    """Counts over a set of pairs, and the ratios they give (0.0 when undefined)."""
+    """The buckets' counts over a set of pairs, and the ratios they give (0.0 when undefined)."""
 
-    pairs: int = 0
-    correct: int = 0
-    true_positives: int = 0
-    false_positives: int = 0
-    false_negatives: int = 0
-    expected_values: int = 0
-    """Pairs where a value was expected: `recall` and `labelled_accuracy` are over these."""
+    nn: int = 0
+    nv: int = 0
+    vn: int = 0
+    vc: int = 0
+    vw: int = 0
 
     @classmethod
     def of(cls, outcomes: Iterable[PairOutcome]) -> Scores:
-        pairs = correct = tp = fp = fn = expected = 0
+        counts = dict.fromkeys(Bucket, 0)
         for outcome in outcomes:
-            pairs += 1
-            correct += outcome.correct
-            expected += outcome.expected_value
-            if outcome.predicted_value:
-                tp += outcome.correct
-                fp += not outcome.correct
-            elif outcome.expected_value:
-                fn += 1
-        return cls(pairs, correct, tp, fp, fn, expected)
+            counts[outcome.bucket] += 1
+        return cls(*(counts[bucket] for bucket in Bucket))
+
+    @property
+    def pairs(self) -> int:
+        return self.nn + self.nv + self.vn + self.vc + self.vw
+
+    @property
+    def correct(self) -> int:
+        """Right values and right nulls."""
+        return self.nn + self.vc
+
+    @property
+    def expected_values(self) -> int:
+        """Pairs where a value was expected."""
+        return self.vn + self.vc + self.vw
 
     @property
     def accuracy(self) -> float:
         return _ratio(self.correct, self.pairs)
 
     @property
-    def labelled_accuracy(self) -> float:
-        """Right values among the pairs that expect one (equal to tp / expected values)."""
-        return _ratio(self.true_positives, self.expected_values)
-
-    @property
     def precision(self) -> float:
-        return _ratio(self.true_positives, self.true_positives + self.false_positives)
+        return _ratio(self.vc, self.nv + self.vc + self.vw)
 
     @property
     def recall(self) -> float:
-        return _ratio(self.true_positives, self.true_positives + self.false_negatives)
+        return _ratio(self.vc, self.vn + self.vc + self.vw)
 
     @property
     def f1(self) -> float:
         p, r = self.precision, self.recall
         return _ratio(2 * p * r, p + r)
 
-    def as_dict(self) -> dict[str, float | int]:
+    def buckets(self) -> dict[str, int]:
+        return {bucket.value: getattr(self, bucket.value.lower()) for bucket in Bucket}
+
+    def as_dict(self) -> dict[str, object]:
         return {
             "pairs": self.pairs,
             "correct": self.correct,
@@ -79,10 +101,7 @@ class Scores:
             "precision": round(self.precision, 4),
             "recall": round(self.recall, 4),
             "f1": round(self.f1, 4),
-            "labelled_accuracy": round(self.labelled_accuracy, 4),
-            "true_positives": self.true_positives,
-            "false_positives": self.false_positives,
-            "false_negatives": self.false_negatives,
+            "buckets": self.buckets(),
         }
 
 

@@ -7,9 +7,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from src.domain.evaluation.benchmark import Accepted
+from src.domain.evaluation.calibration import Judged
 from src.domain.evaluation.judge import Grade
-from src.domain.evaluation.metrics import PairOutcome, Scores
+from src.domain.evaluation.metrics import Bucket, PairOutcome, Scores
+from src.domain.evaluation.thresholds import (
+    DEFAULT_TARGET_PRECISION,
+    FieldValue,
+    ThresholdChoice,
+    choose_thresholds,
+)
+from src.domain.evaluation.trust_report import calibration_summary
 from src.domain.model import Field, OutcomeSource, OutcomeStatus, Value
+from src.domain.model.evidence import NO_EVIDENCE, Evidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +36,15 @@ class ScoredPair:
     source: OutcomeSource
     grade: Grade | None = None
     """The judge's grade of a text answer that did not match strictly."""
+    confidence: float | None = None
+    evidence: Evidence = NO_EVIDENCE
 
     def outcome(self) -> PairOutcome:
         return PairOutcome(self.expected is not None, self.predicted is not None, self.correct)
+
+    @property
+    def bucket(self) -> Bucket:
+        return self.outcome().bucket
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +65,20 @@ class LLMReport:
     pairs: tuple[ScoredPair, ...]
     cost: Cost
     judge: str | None = None
+    target_precision: float = DEFAULT_TARGET_PRECISION
+
+    def thresholds(self) -> ThresholdChoice:
+        """Per-field thresholds chosen on one half of the benchmark, judged on the other."""
+        fields = list(dict.fromkeys(pair.field.code for pair in self.pairs))
+        return choose_thresholds(self.judged_values(), fields, self.target_precision)
+
+    def judged_values(self) -> list[FieldValue]:
+        """The answered values with a confidence: right when they are the expected value."""
+        return [
+            FieldValue(pair.row, pair.field.code, Judged(pair.confidence, pair.correct))
+            for pair in self.pairs
+            if pair.predicted is not None and pair.confidence is not None
+        ]
 
     @property
     def overall(self) -> Scores:
@@ -85,6 +114,9 @@ class LLMReport:
             "prepass": {"answered": len(prepass), "correct": sum(p.correct for p in prepass)},
             "by_type": {name: s.as_dict() for name, s in self.by_type().items()},
             "by_field": {code: s.as_dict() for code, s in self.by_field().items()},
+            "calibration": calibration_summary(
+                self.judged_values(), sum(p.predicted is not None for p in self.pairs), self.thresholds()
+            ),
         }
         if self.judge:
             grades = Counter(pair.grade.choice for pair in self.pairs if pair.grade)

@@ -21,6 +21,8 @@ class CachedAnswer:
     value: Value
     status: OutcomeStatus
     raw: str | None
+    confidence: float | None = None
+    """The answer's confidence when it was given (its evidence is found again in the same text)."""
 
 
 def cache_key(llm: ConfiguredLLM, field: Field, description: str) -> str:
@@ -37,6 +39,7 @@ def cache_key(llm: ConfiguredLLM, field: Field, description: str) -> str:
         list(field.options),
         field.unit,
         field.description,
+        *([] if field.extract else ["free text"]),  # only when set: existing keys stay valid
         description,
     ]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from functools import partial
 
+from src.domain.confidence.prepass import prepass_confidence
 from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.lookup.product_call import ask_product
 from src.domain.model import Example, Field, FieldOutcome, OutcomeSource, OutcomeStatus
@@ -35,7 +36,10 @@ def submit_calls(
         if value is None:
             to_ask[code] = field
         else:
-            outcome = FieldOutcome(code, value, OutcomeStatus.OK, llm=llm.name, source=OutcomeSource.PREPASS)
+            outcome = FieldOutcome(
+                code, value, OutcomeStatus.OK, llm=llm.name, source=OutcomeSource.PREPASS,
+                confidence=prepass_confidence(field),
+            )
             futures[code] = _done(outcome)
     chain_of_thought = llm.chain_of_thought
     if isinstance(chain_of_thought, ProductChainOfThought) and to_ask:

@@ -31,6 +31,8 @@ class ConfiguredLLM:
     connector: Connector
     fallbacks: tuple[str, ...] = ()
     prepass: Prepass | None = None
+    escalate_to: str | None = None
+    """Another LLM that answers again the values this one is unsure of (see `escalation.py`)."""
 
     @property
     def strategy(self) -> str:

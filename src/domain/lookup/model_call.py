@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from src.domain.confidence.tokens import TokenProbability
 from src.domain.errors import FieldLookupError
 from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.model import OutcomeStatus, TokenUsage
@@ -31,6 +32,8 @@ class ModelCall(Generic[Parsed]):
     error: str | None
     usage: TokenUsage | None
     elapsed_ms: float
+    tokens: tuple[TokenProbability, ...] | None = None
+    """Each answer token's probability, when the backend gave them (for the confidence)."""
 
 
 def completion_request(
@@ -72,8 +75,9 @@ def call_model(
     started = time.monotonic()
 
     def ended(parsed: Parsed | None = None, failure: OutcomeStatus | None = None, raw: str | None = None,
-              error: str | None = None, usage: TokenUsage | None = None) -> ModelCall[Parsed]:
-        return ModelCall(parsed, failure, raw, error, usage, (time.monotonic() - started) * 1000)
+              error: str | None = None, usage: TokenUsage | None = None,
+              tokens: tuple[TokenProbability, ...] | None = None) -> ModelCall[Parsed]:
+        return ModelCall(parsed, failure, raw, error, usage, (time.monotonic() - started) * 1000, tokens)
 
     try:
         completion = llm.connector.complete(request())
@@ -85,4 +89,4 @@ def call_model(
     except Exception as error:  # a defect in one connector must not fail the other fields
         log.exception("lookup of %s with %s failed", asked, llm.name)
         return ended(failure=OutcomeStatus.ERROR, error=f"internal error: {type(error).__name__}")
-    return ended(parsed, raw=completion.text, usage=completion.usage)
+    return ended(parsed, raw=completion.text, usage=completion.usage, tokens=completion.tokens)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from src.domain.confidence.answer import value_confidence
 from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.lookup.model_call import call_model, completion_request
-from src.domain.model import Example, Field, FieldOutcome
+from src.domain.model import Example, Field, FieldOutcome, OutcomeStatus
 from src.domain.model.values import ParsedValue
 from src.domain.prompting.ports import ProductChainOfThought
 from src.domain.prompting.prompt import CompletionRequest
@@ -43,7 +44,8 @@ def ask_product(
         value, status = (parsed.value, parsed.status) if parsed else (None, call.failure)
         assert status is not None
         usage = call.usage if i == 0 else None
+        confidence = value_confidence(call.tokens, call.raw or "", field.code) if status is OutcomeStatus.OK else None
         outcomes[field.code] = FieldOutcome(
-            field.code, value, status, call.raw, call.elapsed_ms, call.error, usage, llm.name
+            field.code, value, status, call.raw, call.elapsed_ms, call.error, usage, llm.name, confidence=confidence
         )
     return outcomes

@@ -6,35 +6,29 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from concurrent.futures import Executor, Future, wait
-from dataclasses import dataclass, field
+from concurrent.futures import Executor, wait
 from functools import partial
 
 from src.domain.catalogue.ports import ExampleRepository, FieldRepository
 from src.domain.errors import InvalidRequestError
 from src.domain.lookup.cache import CACHEABLE, CachedAnswer, NoCache, cache_key
 from src.domain.lookup.deadline import seconds_left
+from src.domain.lookup.escalation import escalating, escalation_target
 from src.domain.lookup.fallbacks import ask_with_fallbacks, fallback_chain
 from src.domain.lookup.fan_out import submit_calls
+from src.domain.lookup.in_flight import InFlight
 from src.domain.lookup.limits import RequestLimits
-from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
+from src.domain.lookup.llms import LLMRegistry
 from src.domain.lookup.ports import LookupCache, LookupObserver
 from src.domain.lookup.waiting import wait_all
-from src.domain.model import FieldOutcome, LookupRequest, LookupResult, OutcomeStatus, TokenUsage
-
-
-@dataclass(slots=True)
-class _InFlight:
-    """A request under way: outcomes known at once (unknown fields, cache hits), and the
-    model calls submitted to the pool."""
-
-    llm: ConfiguredLLM
-    codes: tuple[str, ...]
-    started: float
-    deadline: float
-    ready: dict[str, FieldOutcome] = field(default_factory=dict)
-    futures: dict[str, Future[FieldOutcome]] = field(default_factory=dict)
-    cache_keys: dict[str, str] = field(default_factory=dict)
+from src.domain.model import (
+    FieldOutcome,
+    LookupRequest,
+    LookupResult,
+    OutcomeStatus,
+    TokenUsage,
+)
+from src.domain.trust.ports import NoThresholds, ThresholdStore
 
 
 class FieldLookupService:
@@ -57,6 +51,7 @@ class FieldLookupService:
         cache: LookupCache | None = None,
         observer: LookupObserver | None = None,
         limits: RequestLimits | None = None,
+        thresholds: ThresholdStore | None = None,
     ) -> None:
         self._llms = llms
         self._fields = fields
@@ -66,6 +61,7 @@ class FieldLookupService:
         self._cache = cache or NoCache()
         self._observer = observer
         self._limits = limits or RequestLimits()
+        self._thresholds = thresholds or NoThresholds()
 
     def lookup(self, request: LookupRequest) -> LookupResult:
         """Blocks until every field is answered or the deadline passes."""
@@ -86,7 +82,7 @@ class FieldLookupService:
         told: set[str] = set()
         for outcome in flight.ready.values():
             told.add(outcome.field_code)
-            yield outcome
+            yield flight.trusted(outcome)
         pending = {asyncio.wrap_future(future): code for code, future in flight.futures.items()}
         while pending:
             done, _ = await asyncio.wait(
@@ -99,14 +95,14 @@ class FieldLookupService:
                 if not finished.cancelled():
                     outcome = finished.result()
                     told.add(outcome.field_code)
-                    yield outcome
+                    yield flight.trusted(outcome)
         result = self._finish(flight)
         for outcome in result.outcomes:
             if outcome.field_code not in told:  # timeouts
                 yield outcome
         yield result
 
-    async def _start_on_pool(self, request: LookupRequest) -> _InFlight:
+    async def _start_on_pool(self, request: LookupRequest) -> InFlight:
         """`_start` on the lookup pool, whose threads are busy already, rather than waking one
         of asyncio's (under load, the wake-ups cost more than the reads). When the pool is so
         busy that the start has not finished by the deadline, every field is a timeout."""
@@ -118,15 +114,16 @@ class FieldLookupService:
         except TimeoutError:
             begun.cancel()
             llm = self._llms.get(request.llm)
-            return _InFlight(llm, _validated_codes(request), started, deadline)
+            return InFlight(llm, _validated_codes(request), started, deadline)
 
-    def _start(self, request: LookupRequest, started: float) -> _InFlight:
+    def _start(self, request: LookupRequest, started: float) -> InFlight:
         self._limits.check(request)
         codes = _validated_codes(request)
         llm = self._llms.get(request.llm)
         chain = fallback_chain(self._llms, llm)
-        flight = _InFlight(llm, codes, started, started + self._timeout_seconds)
         fields = self._fields.get_many(codes)
+        flight = InFlight(llm, codes, started, started + self._timeout_seconds, description=request.description,
+                           fields=fields, thresholds=self._thresholds.thresholds(llm.name, list(fields)))
         for code in codes:
             if code not in fields:
                 flight.ready[code] = FieldOutcome(code, None, OutcomeStatus.UNKNOWN_FIELD)
@@ -138,23 +135,25 @@ class FieldLookupService:
             if hit is None:
                 to_ask[code] = fields[code]
             else:
-                flight.ready[code] = FieldOutcome(code, hit.value, hit.status, hit.raw, llm=llm.name, cached=True)
+                flight.ready[code] = FieldOutcome(
+                    code, hit.value, hit.status, hit.raw, llm=llm.name, cached=True, confidence=hit.confidence
+                )
         k = llm.chain_of_thought.examples_wanted
         examples = (
             self._examples.most_similar(list(to_ask), request.description, k, request.exclude_example_context)
             if k and to_ask
             else {}
         )
-        flight.futures = submit_calls(
-            self._executor, llm, to_ask, request.description, examples, flight.deadline,
-            partial(ask_with_fallbacks, chain),
-        )
+        ask = partial(ask_with_fallbacks, chain)
+        if (target := escalation_target(self._llms, llm)) is not None:
+            ask = escalating(ask, target, flight.thresholds)
+        flight.futures = submit_calls(self._executor, llm, to_ask, request.description, examples, flight.deadline, ask)
         return flight
 
-    def _finish(self, flight: _InFlight) -> LookupResult:
+    def _finish(self, flight: InFlight) -> LookupResult:
         result = self._collect(flight)
         fresh = {
-            flight.cache_keys[o.field_code]: CachedAnswer(o.value, o.status, o.raw)
+            flight.cache_keys[o.field_code]: CachedAnswer(o.value, o.status, o.raw, o.confidence)
             for o in result.outcomes
             if o.status in CACHEABLE and not o.cached and o.field_code in flight.cache_keys
             and o.llm == flight.llm.name  # a fallback's answer is not the asked LLM's to keep
@@ -165,7 +164,7 @@ class FieldLookupService:
             self._observer.lookup_finished(result)
         return result
 
-    def _collect(self, flight: _InFlight) -> LookupResult:
+    def _collect(self, flight: InFlight) -> LookupResult:
         waited_ms = (time.monotonic() - flight.started) * 1000
         outcomes = []
         for code in flight.codes:
@@ -184,7 +183,7 @@ class FieldLookupService:
                     )
                 )
         usage = sum((o.usage for o in outcomes if o.usage), TokenUsage())
-        return LookupResult(flight.llm.name, tuple(outcomes), waited_ms, usage)
+        return LookupResult(flight.llm.name, tuple(flight.trusted(o) for o in outcomes), waited_ms, usage)
 
 
 def _validated_codes(request: LookupRequest) -> tuple[str, ...]:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeAlias
 
+from src.domain.model.evidence import Evidence
+
 Value: TypeAlias = float | int | str | bool | None
 """A typed attribute value: a number, one option of a select, a boolean, a text, or nothing."""
 
@@ -27,6 +29,9 @@ class Field:
     options: tuple[str, ...] = ()
     unit: str | None = None
     description: str | None = None
+    extract: bool = True
+    """A text field's value is a span of the product text (False: free, e.g. a colour name
+    normalised from a code); strategies that hold text to the text honour it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,16 @@ class FieldOutcome:
     cached: bool = False
     source: OutcomeSource = OutcomeSource.MODEL
     """Who answered: the model, or the deterministic pre-pass before any model was asked."""
+    evidence: Evidence | None = None
+    """Where the value stands in the text (`Evidence()`: nowhere); None until it is located."""
+    confidence: float | None = None
+    """How likely the value is right, in [0, 1], as its backend or rule measures it; None when
+    it gives no measure."""
+    review: bool | None = None
+    """Whether a person should check the value: its confidence is under its field's threshold,
+    or no threshold is known; None for an outcome without a value."""
+    escalation: str | None = None
+    """Why the value was asked again of the LLM's `escalate_to`, and what came of it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from src.domain.confidence.tokens import TokenProbability
 from src.domain.model import TokenUsage
 
 
@@ -57,7 +58,9 @@ class CompletionRequest:
 
 @dataclass(frozen=True, slots=True)
 class Completion:
-    """A model's raw answer, with token usage when the backend reports it."""
+    """A model's raw answer, with token usage and each token's probability when the backend
+    reports them."""
 
     text: str
     usage: TokenUsage | None = None
+    tokens: tuple[TokenProbability, ...] | None = None

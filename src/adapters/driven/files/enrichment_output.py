@@ -4,8 +4,9 @@ products in flight.
 
 An existing file is resumed: the ids it holds are done, and a torn last line (a write cut short)
 is cut off first. A JSON line is `{"id", "values": {code: value}, "status": {code: status},
-"llm"}`. A CSV file has the columns `id`, one per field code, `status` ("ok", or the fields that
-are not, as `CODE=status` separated by spaces) and `llm`.
+"llm", "confidence", "evidence", "review"}`. A CSV file has the columns `id`, one per field code,
+`review`, `confidence`, `evidence` (see `enrichment_trust.py`), `status` ("ok", or the fields
+that are not, as `CODE=status` separated by spaces) and `llm`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Protocol
 
+from src.adapters.driven.files.enrichment_trust import (
+    TRUST_COLUMNS,
+    has_trust_columns,
+    trust_cells,
+    trust_record,
+)
 from src.adapters.driven.files.product_files import ProductFileFormat, product_file_format
 from src.domain.enrichment.ports import EnrichedProduct
 from src.domain.errors import DataFileError, InvalidRequestError
@@ -125,11 +132,15 @@ class _JsonLines:
             "values": product.result.values(),
             "status": {o.field_code: o.status.value for o in product.result.outcomes},
             "llm": product.result.llm,
+            **trust_record(product.result),
         }
         return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 class _Csv:
+    trust = True
+    """Whether rows carry the trust columns (a file begun before they existed goes on without)."""
+
     def complete_prefix(self, data: bytes) -> int:
         # A record ends at a newline outside quotes, where the quotes before it are even in number
         # ("" inside a quoted cell counts twice). Only the last few newlines need looking at.
@@ -152,15 +163,18 @@ class _Csv:
             if len(row) != len(header):
                 raise DataFileError(str(path), f"line {rows.line_num}", f"{len(row)} cells under {len(header)} columns")
             done.add(row[0])
-        return done, header[1:-2]
+        self.trust = has_trust_columns(header)
+        return done, header[1 : -5 if self.trust else -2]
 
     def header(self, codes: Sequence[str]) -> bytes:
-        return _csv_line(["id", *codes, "status", "llm"])
+        return _csv_line(["id", *codes, *TRUST_COLUMNS, "status", "llm"])
 
     def encode(self, product: EnrichedProduct, codes: Sequence[str]) -> bytes:
         values = product.result.values()
         not_ok = [f"{o.field_code}={o.status.value}" for o in product.result.outcomes if o.status is not OutcomeStatus.OK]
-        cells = [str(product.id), *(_cell(values.get(code)) for code in codes), " ".join(not_ok) or "ok", product.result.llm]
+        trust = trust_cells(product.result) if self.trust else []
+        cells = [str(product.id), *(_cell(values.get(code)) for code in codes), *trust, " ".join(not_ok) or "ok",
+                 product.result.llm]
         return _csv_line(cells)
 
 

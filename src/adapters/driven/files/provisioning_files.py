@@ -1,6 +1,7 @@
 """Reads provisioning files: the project's own format and the prototype's, told apart per record.
 
-Fields: `{"code", "label", "type", "options", "unit", "description"}`, or the prototype's
+Fields: `{"code", "label", "type", "options", "unit", "description", "extract"?}` (`extract`:
+false for a text field whose value is not a span of the text), or the prototype's
 `{"name", "label", "type", "multiple", "options"}`. Examples: `{"field", "context", "value"}`, or
 the prototype's `{"field_name", "field_value", "Titre", "Description", "LIBL_LIBELLE",
 "Argumentaire Produit"}`. Any defect raises DataFileError naming the file and the record.
@@ -94,7 +95,10 @@ def _field(record: Mapping[str, Any], path: Path, where: str) -> Field:
     for name, value in (("unit", unit), ("description", description)):
         if value is not None and not isinstance(value, str):
             raise DataFileError(str(path), where, f"{name} must be a string or null")
-    return Field(code, label.strip(), field_type, tuple(options), unit, description)
+    extract = record.get("extract", True)
+    if not isinstance(extract, bool):
+        raise DataFileError(str(path), where, "extract must be true or false")
+    return Field(code, label.strip(), field_type, tuple(options), unit, description, extract)
 
 
 def _example(record: Mapping[str, Any], path: Path, where: str) -> ExampleRecord:

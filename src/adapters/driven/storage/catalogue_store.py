@@ -50,7 +50,7 @@ class PeeweeCatalogueStore(PeeweeRepository):
         for batch in _batches([_field_row(field) for field in unique_fields]):
             FieldRow.insert_many(batch).on_conflict(
                 conflict_target=[FieldRow.code],
-                update={column: SQL(f"EXCLUDED.{column}") for column in ("label", "type", "options", "unit", "description")},
+                update={column: SQL(f"EXCLUDED.{column}") for column in ("label", "type", "options", "unit", "description", "extract")},
             ).execute(self._database)
 
         rows = list({(e.field_code, context_hash(e.context)): _example_row(e) for e in examples}.values())
@@ -96,6 +96,7 @@ def _field_row(field: Field) -> dict[str, object]:
         "options": json.dumps(list(field.options), ensure_ascii=False),
         "unit": field.unit,
         "description": field.description,
+        "extract": field.extract,
     }
 
 

@@ -13,15 +13,16 @@ from src.domain.lookup.cache import CachedAnswer
 from src.domain.model import OutcomeStatus
 
 _UPSERT = """
-INSERT INTO lookup_cache (key, value, status, raw, created_at) VALUES {rows}
+INSERT INTO lookup_cache (key, value, status, raw, created_at, confidence) VALUES {rows}
 ON CONFLICT (key) DO UPDATE SET
-    value = EXCLUDED.value, status = EXCLUDED.status, raw = EXCLUDED.raw, created_at = EXCLUDED.created_at
+    value = EXCLUDED.value, status = EXCLUDED.status, raw = EXCLUDED.raw, created_at = EXCLUDED.created_at,
+    confidence = EXCLUDED.confidence
 """
 """Written out: peewee's insert_many spent more time building the statement than the database
 spent running it, and every lookup's answers are written."""
 
 _ROWS_PER_INSERT = 150
-"""5 parameters a row, within SQLite's oldest limit of 999 parameters a statement."""
+"""6 parameters a row, within SQLite's oldest limit of 999 parameters a statement."""
 
 
 class PeeweeLookupCache(PeeweeRepository):
@@ -29,22 +30,22 @@ class PeeweeLookupCache(PeeweeRepository):
 
     def __init__(self, database: Database, ttl_seconds: float | None) -> None:
         super().__init__(database)
-        self._row_placeholders = f"({', '.join([database.param] * 5)})"
+        self._row_placeholders = f"({', '.join([database.param] * 6)})"
         self._ttl = None if ttl_seconds is None else datetime.timedelta(seconds=ttl_seconds)
 
     def get_many(self, keys: list[str]) -> dict[str, CachedAnswer]:
         if not keys:
             return {}
         param = self._database.param
-        sql = f"SELECT key, value, status, raw FROM lookup_cache WHERE key IN ({', '.join([param] * len(keys))})"
+        sql = f"SELECT key, value, status, raw, confidence FROM lookup_cache WHERE key IN ({', '.join([param] * len(keys))})"
         params: list[object] = list(keys)
         if self._ttl is not None:
             sql += f" AND created_at >= {param}"
             params.append(utc_now() - self._ttl)
         rows = self._run(lambda: self._database.execute_sql(sql, params).fetchall())
         return {
-            key: CachedAnswer(None if value is None else json.loads(value), OutcomeStatus(status), raw)
-            for key, value, status, raw in rows
+            key: CachedAnswer(None if value is None else json.loads(value), OutcomeStatus(status), raw, confidence)
+            for key, value, status, raw, confidence in rows
         }
 
     def put_many(self, answers: dict[str, CachedAnswer]) -> None:
@@ -56,6 +57,7 @@ class PeeweeLookupCache(PeeweeRepository):
                 answer.status.value,
                 answer.raw,
                 now,
+                answer.confidence,
             )
             for key, answer in answers.items()
         ]

@@ -18,8 +18,10 @@ T = TypeVar("T")
 
 # The two reads of every lookup are written out: building them through the ORM cost more than
 # running them.
-_FIELD_COLUMNS = (FieldRow.code, FieldRow.label, FieldRow.type, FieldRow.options, FieldRow.unit, FieldRow.description)
-_FIELDS_BY_CODE = "SELECT code, label, type, options, unit, description FROM field WHERE code IN ({codes})"
+_FIELD_COLUMNS = (
+    FieldRow.code, FieldRow.label, FieldRow.type, FieldRow.options, FieldRow.unit, FieldRow.description, FieldRow.extract,
+)
+_FIELDS_BY_CODE = "SELECT code, label, type, options, unit, description, extract FROM field WHERE code IN ({codes})"
 _MOST_SIMILAR = """
 SELECT field_code, context, value FROM (
     SELECT field_code, context, value, ROW_NUMBER() OVER (
@@ -119,8 +121,10 @@ class PeeweeHealthProbe(PeeweeRepository):
         self._run(lambda: self._database.execute_sql("SELECT 1").fetchone())
 
 
-def field_from_row(code: str, label: str, type_: str, options: str | None, unit: str | None, description: str | None) -> Field:
-    return Field(code, label, FieldType(type_), tuple(json.loads(options or "[]")), unit, description)
+def field_from_row(
+    code: str, label: str, type_: str, options: str | None, unit: str | None, description: str | None, extract: object = True
+) -> Field:
+    return Field(code, label, FieldType(type_), tuple(json.loads(options or "[]")), unit, description, bool(extract))
 
 
 def _placeholders(database: Database, count: int) -> str:

@@ -24,6 +24,7 @@ from src.adapters.driven.storage.repositories import (
     PeeweeFieldRepository,
     PeeweeHealthProbe,
 )
+from src.adapters.driven.storage.review_thresholds import PeeweeThresholdStore
 from src.domain.catalogue.ports import CatalogueStore, ExampleRepository, FieldRepository
 
 
@@ -55,6 +56,8 @@ class PeeweeStorage:
             self.catalogue_store = PeeweeCatalogueStore(self.database)
         self.health = PeeweeHealthProbe(self.database)
         self.api_keys = PeeweeApiKeyStore(self.database)
+        self.thresholds = PeeweeThresholdStore(self.database, catalogue_refresh_seconds, clock)
+        """The review thresholds, read again every `catalogue_refresh_seconds`."""
 
     def lookup_cache(self, ttl_seconds: float | None) -> PeeweeLookupCache:
         return PeeweeLookupCache(self.database, ttl_seconds)

@@ -7,8 +7,11 @@ import datetime
 from peewee import (
     AutoField,
     BigIntegerField,
+    BooleanField,
     CharField,
+    CompositeKey,
     DateTimeField,
+    DoubleField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -34,6 +37,8 @@ class FieldRow(BaseTable):
     """The options of a select, as a JSON list."""
     unit = CharField(max_length=32, null=True)
     description = TextField(null=True)
+    extract = BooleanField(default=True)
+    """A text field's value is a span of the text (see Field.extract)."""
 
     class Meta:
         table_name = "field"
@@ -70,6 +75,23 @@ class LookupCacheRow(BaseTable):
     status = CharField(max_length=16)
     raw = TextField(null=True)
     created_at = DateTimeField(default=utc_now, index=True)
+    confidence = DoubleField(null=True)
 
     class Meta:
         table_name = "lookup_cache"
+
+
+class ReviewThresholdRow(BaseTable):
+    """The lowest confidence at which an LLM's values of a field are accepted without review."""
+
+    llm = CharField(max_length=64)
+    field_code = CharField(max_length=64)
+    threshold = DoubleField()
+    target_precision = DoubleField()
+    precision = DoubleField(null=True)
+    coverage = DoubleField(null=True)
+    created_at = DateTimeField(default=utc_now)
+
+    class Meta:
+        table_name = "review_threshold"
+        primary_key = CompositeKey("llm", "field_code")

@@ -43,8 +43,8 @@ def run_metrics(report: LLMReport) -> dict[str, float]:
     scores, cost = report.overall, report.cost
     metrics = {
         "accuracy": scores.accuracy, "precision": scores.precision, "recall": scores.recall,
-        "f1": scores.f1, "labelled_accuracy": scores.labelled_accuracy,
-        "pairs": scores.pairs, "correct": scores.correct,
+        "f1": scores.f1, "pairs": scores.pairs, "correct": scores.correct,
+        **{f"bucket_{name}": count for name, count in scores.buckets().items()},
         "calls": cost.calls, "prompt_tokens": cost.prompt_tokens,
         "completion_tokens": cost.completion_tokens, "seconds": cost.seconds,
     }

@@ -89,6 +89,7 @@ def _summary(run: EnrichmentRun, output: EnrichmentOutput, interrupted: bool) ->
         f"products: {tally.done} done, {tally.skipped} skipped (already in {output.path}), {tally.failed} failed"
         + (" (not written: the next run retries them)" if tally.failed else ""),
         "fields: " + ", ".join(f"{tally.fields[status]} {status.value}" for status in OutcomeStatus),
+        f"values to review: {tally.to_review} of {tally.fields[OutcomeStatus.OK]}",
         f"elapsed {elapsed:.1f} s, {rate:.1f} products/s",
     ]
     return "\n".join(lines)

@@ -18,12 +18,16 @@ from src.adapters.driven.files.benchmark_files import (
     read_benchmark,
     write_benchmark,
 )
+from src.adapters.driven.files.calibration_output import plot_calibration
 from src.adapters.driven.files.evaluation_output import results_json, results_table, write_pairs_csv
 from src.adapters.driven.tracking.mlflow_tracking import log_runs
 from src.adapters.driving.cli.errors import reported_errors
 from src.adapters.driving.cli.progress_bar import progress_bar
 from src.adapters.driving.cli.service import service
 from src.domain.errors import DataFileError
+from src.domain.evaluation.report import LLMReport
+from src.domain.evaluation.thresholds import DEFAULT_TARGET_PRECISION
+from src.domain.trust.ports import FieldThreshold
 
 
 def evaluate(
@@ -34,8 +38,11 @@ def evaluate(
     judge: Annotated[str | None, typer.Option(help="An LLM that grades text answers which do not match exactly.")] = None,
     mlflow: Annotated[bool, typer.Option("--mlflow", help="Log one MLflow run per LLM (MLFLOW_TRACKING_URI).")] = False,
     exclude_own_examples: Annotated[bool, typer.Option(help="Few-shot examples never come from the product's own text.")] = False,
+    target_precision: Annotated[float, typer.Option(min=0.5, max=1.0, help="The precision per-field accept thresholds aim for.")] = DEFAULT_TARGET_PRECISION,
+    save_thresholds: Annotated[bool, typer.Option("--save-thresholds", help="Store the chosen thresholds: lookups then say which values need review.")] = False,
+    plot: Annotated[Path | None, typer.Option(help="Draw the reliability diagram and precision/coverage curve here (PNG).")] = None,
 ) -> None:
-    """Score LLMs on a benchmark: accuracy, precision/recall/F1, calls, tokens and time."""
+    """Score LLMs on a benchmark: the five buckets, precision/recall/F1, calibration, thresholds, cost."""
     with reported_errors():
         rows = read_benchmark(benchmark)
     with service() as container, reported_errors():
@@ -47,8 +54,11 @@ def evaluate(
         with progress_bar(console, "products") as bar:
             tasks = {name: bar.add_task(name, total=len(rows)) for name in dict.fromkeys(names)}
             reports = evaluation.evaluate(
-                rows, names, exclude_own_examples, progress=lambda name: bar.advance(tasks[name])
+                rows, names, exclude_own_examples, progress=lambda name: bar.advance(tasks[name]),
+                target_precision=target_precision,
             )
+        if save_thresholds:
+            container.thresholds.save([t for report in reports for t in chosen_thresholds(report)])
         if out:
             try:
                 write_pairs_csv(reports, out)
@@ -57,7 +67,22 @@ def evaluate(
         if mlflow:
             log_runs(reports, benchmark.name, container.settings.get("MLFLOW_TRACKING_URI") or None,
                      container.settings.get("MLFLOW_EXPERIMENT_NAME") or None)
+        if plot:
+            try:
+                plot_calibration(reports, plot)
+            except OSError as error:
+                raise DataFileError(str(plot), None, f"cannot be written ({error.strerror})") from error
     typer.echo(results_json(reports) if as_json else results_table(reports))
+
+
+def chosen_thresholds(report: LLMReport) -> list[FieldThreshold]:
+    """The report's per-field thresholds, with what each gave on the half that did not choose it."""
+    choice = report.thresholds()
+    return [
+        FieldThreshold(report.llm, code, threshold, choice.target_precision,
+                       choice.held_out_per_field[code].precision, choice.held_out_per_field[code].coverage)
+        for code, threshold in choice.per_field.items()
+    ]
 
 
 def benchmark_from_prototype(

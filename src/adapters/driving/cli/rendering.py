@@ -16,10 +16,14 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 def outcomes_table(result: LookupResult) -> str:
     rows = [
-        [o.field_code, "null" if o.value is None else json.dumps(o.value, ensure_ascii=False), o.status.value, f"{o.elapsed_ms:.0f} ms"]
+        [
+            o.field_code, "null" if o.value is None else json.dumps(o.value, ensure_ascii=False), o.status.value,
+            "" if o.confidence is None else f"{o.confidence:.2f}", {True: "review", False: "ok", None: ""}[o.review],
+            f"{o.elapsed_ms:.0f} ms",
+        ]
         for o in result.outcomes
     ]
-    table = _table(["field", "value", "status", "time"], rows)
+    table = _table(["field", "value", "status", "confidence", "review", "time"], rows)
     return f"{table}\n\nLLM {result.llm}, {result.elapsed_ms:.0f} ms"
 
 

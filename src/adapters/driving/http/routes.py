@@ -57,7 +57,8 @@ async def lookup(
         200: {
             "content": {"application/x-ndjson": {}},
             "description": "One JSON line per field as soon as it is known "
-            '(`{"field", "value", "status", "raw", "elapsed_ms", ...}`), then a summary line '
+            '(`{"field", "value", "status", "raw", "elapsed_ms", ..., "evidence", "verbatim", "confidence", '
+            '"review"}`: the field name and a `FieldDetail`), then a summary line '
             '(`{"summary": true, "llm", "elapsed_ms", "usage", "values", "statuses"}`).',
         },
         **_ERRORS,
@@ -134,4 +135,5 @@ def _field_out(field: Field) -> FieldOut:
         options=list(field.options),
         unit=field.unit,
         description=field.description,
+        extract=field.extract,
     )

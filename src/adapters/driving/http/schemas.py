@@ -14,6 +14,7 @@ from pydantic import (
 )
 
 from src.domain.model import FieldOutcome, LookupResult, OutcomeSource, OutcomeStatus
+from src.domain.model.evidence import NO_EVIDENCE
 
 JSONValue = float | int | str | bool | None
 NOT_BLANK = {"pattern": r"[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"}
@@ -65,6 +66,12 @@ class Usage(BaseModel):
     completion_tokens: int
 
 
+class EvidenceSpan(BaseModel):
+    start: int = Field(ge=0, description="Where the span starts, in Unicode code points of the description as sent.")
+    end: int = Field(ge=0, description="Where it ends (exclusive): `text` is `description[start:end]`.")
+    text: str
+
+
 class FieldDetail(BaseModel):
     value: JSONValue
     status: OutcomeStatus
@@ -77,10 +84,26 @@ class FieldDetail(BaseModel):
     source: OutcomeSource = Field(
         default=OutcomeSource.MODEL, description="What answered: the model, or the pre-pass's rules on the text."
     )
+    evidence: list[EvidenceSpan] = Field(
+        default_factory=list, description="Where the value was read in the description; [] when the text does not hold it."
+    )
+    verbatim: bool = Field(default=False, description="The value is written as such in the description.")
+    confidence: float | None = Field(
+        default=None, ge=0, le=1, description="How likely the value is right; null when the backend gives no measure."
+    )
+    review: bool | None = Field(
+        default=None,
+        description="Whether a person should check the value (under its field's threshold, or none is known); "
+        "null without a value.",
+    )
+    escalation: str | None = Field(
+        default=None, description="Why the value was asked again of another LLM (`llm` says who answered)."
+    )
 
     @classmethod
     def of(cls, outcome: FieldOutcome) -> FieldDetail:
         usage = outcome.usage
+        evidence = outcome.evidence or NO_EVIDENCE
         return cls(
             value=outcome.value,
             status=outcome.status,
@@ -91,6 +114,11 @@ class FieldDetail(BaseModel):
             usage=Usage(prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens) if usage else None,
             cached=outcome.cached,
             source=outcome.source,
+            evidence=[EvidenceSpan(start=s.start, end=s.end, text=s.text) for s in evidence.spans],
+            verbatim=evidence.verbatim,
+            confidence=outcome.confidence,
+            review=outcome.review,
+            escalation=outcome.escalation,
         )
 
 
@@ -117,6 +145,7 @@ class FieldOut(BaseModel):
     options: list[str]
     unit: str | None
     description: str | None
+    extract: bool = Field(default=True, description="A text value is a span of the product text (false: free).")
 
 
 class LLMsOut(BaseModel):

@@ -4,5 +4,6 @@ from src.domain.prompting.chain_of_thought.all_fields import AllFieldsChainOfTho
 from src.domain.prompting.chain_of_thought.basic import BasicChainOfThought
 from src.domain.prompting.chain_of_thought.few_shot import FewShotChainOfThought
 from src.domain.prompting.chain_of_thought.text_numbers import NumbersFromText
+from src.domain.prompting.chain_of_thought.text_spans import TextFromText
 
-__all__ = ["AllFieldsChainOfThought", "BasicChainOfThought", "FewShotChainOfThought", "NumbersFromText"]
+__all__ = ["AllFieldsChainOfThought", "BasicChainOfThought", "FewShotChainOfThought", "NumbersFromText", "TextFromText"]

@@ -41,7 +41,7 @@ def number_candidates(field: Field, description: str) -> list[float | int]:
     ]
     candidates: list[float | int] = []
     for number, unit in near or _every_number(text):
-        for value in (number, _converted(number, unit, wanted)):
+        for value in (number, converted(number, unit, wanted)):
             if value is not None and value not in candidates:
                 candidates.append(value)
     return candidates[:MAX_CANDIDATES]
@@ -67,7 +67,7 @@ def _compatible(unit: str | None, wanted: str | None) -> bool:
     return any(unit in scale and wanted in scale for scale in _SCALES.values())
 
 
-def _converted(number: float | int, unit: str | None, wanted: str | None) -> float | int | None:
+def converted(number: float | int, unit: str | None, wanted: str | None) -> float | int | None:
     if not unit or not wanted or unit == wanted:
         return None
     for scale in _SCALES.values():

@@ -1,0 +1,39 @@
+"""The llama.cpp grammar of an answer that is null or a span of a text: `{"value": "<span>"}`.
+
+The text is cut into pieces (runs of letters and digits, and single other characters) and a span
+is any run of consecutive pieces, joined as the text joins them (nothing, or one space for any
+white space). One rule per piece: piece i, then optionally what follows it, and a span starts at
+any piece; the grammar grows linearly with the text, not with its number of spans.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+_PIECE = re.compile(r"\w+|[^\w\s]")
+
+
+def span_grammar(text: str) -> str:
+    pieces = list(_PIECE.finditer(text))
+    rules = [
+        'root ::= "{" ws "\\"value\\"" ws ":" ws value ws "}" ws',
+        "ws ::= [ ]?",
+        'value ::= "null"' + (' | "\\"" span "\\""' if pieces else ""),
+    ]
+    if pieces:
+        rules.append("span ::= " + " | ".join(f"p{i}" for i in range(len(pieces))))
+    for i, piece in enumerate(pieces):
+        literal = _literal(json.dumps(piece.group(0), ensure_ascii=False)[1:-1])
+        if i + 1 < len(pieces):
+            between = text[piece.end() : pieces[i + 1].start()]
+            separator = ' " "' if between else ""
+            rules.append(f"p{i} ::= {literal} ({separator} p{i + 1})?")
+        else:
+            rules.append(f"p{i} ::= {literal}")
+    return "\n".join(rules) + "\n"
+
+
+def _literal(text: str) -> str:
+    """A GBNF string literal of `text`."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

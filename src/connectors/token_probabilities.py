@@ -1,0 +1,70 @@
+"""The probability the embedded model gave each token it chose, under the answer grammar.
+
+llama-cpp-python's `logprobs` needs `logits_all=True`: the logits of every position of the
+prompt too, 262k floats each with Gemma 3's vocabulary, for a prompt of a thousand tokens. Here
+the greedy sampler chain of a temperature-0 completion is built with one more step between the
+grammar and the greedy choice, which reads the candidates the grammar left and records the
+softmax probability of the best of them (the token greedy decoding then takes): one pass over
+the vocabulary per generated token, and the probabilities are those of the answers the grammar
+allows. It replaces `Llama._init_sampler` (llama-cpp-python 0.3), a private method: the
+integration tests of the connector check that the recorded tokens spell the answer.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from typing import Any
+
+import llama_cpp
+import llama_cpp._internals as internals
+import numpy as np
+from llama_cpp import Llama
+
+from src.domain.confidence.tokens import TokenProbability
+
+_TOKEN_DATA = np.dtype([("id", np.intc), ("logit", np.single), ("p", np.single)], align=True)
+
+
+class ProbabilityRecordingLlama(Llama):
+    """A `Llama` whose temperature-0 completions record each chosen token and its probability
+    among the tokens the grammar allows (see the module's docstring)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._chosen: list[tuple[int, float]] = []
+
+    def forget_chosen(self) -> None:
+        """Starts a new record: call before each completion (under the caller's lock)."""
+        self._chosen = []
+
+    def chosen_tokens(self) -> tuple[TokenProbability, ...]:
+        """The tokens chosen since `forget_chosen`, each with its text and probability."""
+        ids = [token for token, _ in self._chosen]
+        texts, spelled = [], ""
+        for end in range(1, len(ids) + 1):
+            text = self.detokenize(ids[:end]).decode("utf-8", errors="ignore")
+            texts.append(text[len(spelled):])
+            spelled = text
+        return tuple(TokenProbability(text, p) for text, (_, p) in zip(texts, self._chosen, strict=True))
+
+    def _init_sampler(self, **kwargs: Any) -> internals.LlamaSampler:
+        if kwargs.get("temp") != 0.0 or kwargs.get("logits_processor") is not None:
+            return super()._init_sampler(**kwargs)
+        sampler = internals.LlamaSampler()
+        grammar = kwargs.get("grammar")
+        if grammar is not None:
+            sampler.add_grammar(self._model, grammar)
+        sampler.add_custom(self._record_best)
+        sampler.add_greedy()
+        return sampler
+
+    def _record_best(self, candidates: Any) -> None:
+        size = candidates.contents.size
+        address = ctypes.addressof(candidates.contents.data.contents)
+        data = np.frombuffer((llama_cpp.llama_token_data * size).from_address(address), dtype=_TOKEN_DATA)
+        # A contiguous copy first: on the strided field, a mask and a float64 exp took ~40 ms a
+        # token on this loaded machine, against ~0.8 ms so (the grammar's -inf give exp 0).
+        logits = np.ascontiguousarray(data["logit"])
+        best = int(np.argmax(logits))
+        probability = float(1.0 / np.exp(logits - logits[best]).sum(dtype=np.float64))
+        self._chosen.append((int(data["id"][best]), probability))

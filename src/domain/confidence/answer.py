@@ -1,0 +1,51 @@
+"""A value's confidence from its tokens: the probability the model gave the value's own tokens.
+
+In a JSON answer (`{"value": "E27"}`, or `{"EF000042": "E27", ...}` for a whole product) the
+keys, braces and spaces are the format's, not the model's choice of a value: only the tokens
+that spell the value, and the one that ends it (a closing quote, a comma or brace after a
+number), count. Their probabilities multiply: under a grammar that allows only the options of a
+select, that product is the probability of the chosen option among the options.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+from src.domain.confidence.tokens import TokenProbability
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BARE = re.compile(r"[^\s,}\]]+")
+
+
+def value_confidence(tokens: Sequence[TokenProbability] | None, raw: str, key: str = "value") -> float | None:
+    """The probability of the value under `key` in `raw`, or None when the backend gave no
+    token probabilities, or they do not spell `raw`, or `raw` has no such key."""
+    if not tokens or "".join(token.text for token in tokens)[: len(raw)] != raw:
+        return None
+    found = _value_span(raw, key)
+    if found is None:
+        return None
+    start, end = found
+    probability, position = 1.0, 0
+    for token in tokens:
+        token_start, position = position, position + len(token.text)
+        if position > start and token_start <= end:  # spells the value, or ends it
+            probability *= token.probability
+        if token_start > end:
+            break
+    return min(1.0, max(0.0, probability)) if math.isfinite(probability) else None
+
+
+def _value_span(raw: str, key: str) -> tuple[int, int] | None:
+    """Where the value of `key` starts in `raw`, and the offset of the character that ends it."""
+    match = re.search(r'"' + re.escape(key) + r'"\s*:\s*', raw)
+    if match is None:
+        return None
+    start = match.end()
+    value = (_STRING if raw[start : start + 1] == '"' else _BARE).match(raw, start)
+    if value is None:
+        return None
+    end = value.end() - 1 if raw[start] == '"' else value.end()
+    return start, min(end, len(raw) - 1)

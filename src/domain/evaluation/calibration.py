@@ -1,0 +1,81 @@
+"""How well confidences say which values are right: the expected calibration error over ten
+equal-width bins, the reliability table, and the precision/coverage curve.
+
+Over the answered values only (a value was given, with a confidence): a value is right when it
+is the expected one (VC), wrong when it is another (VW) or none was expected (NV). Coverage is
+the share of these values a threshold accepts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+BINS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """One answered value: its confidence, and whether it was right."""
+
+    confidence: float
+    right: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReliabilityBin:
+    low: float
+    high: float
+    values: int
+    mean_confidence: float | None
+    accuracy: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class CurvePoint:
+    """What accepting every value with a confidence of at least `threshold` gives."""
+
+    threshold: float
+    accepted: int
+    coverage: float
+    precision: float | None
+
+
+def reliability(values: Sequence[Judged], bins: int = BINS) -> list[ReliabilityBin]:
+    """Ten equal-width bins of confidence, [0, 0.1) … [0.9, 1.0]: how many values, their mean
+    confidence and how many of them are right."""
+    grouped: list[list[Judged]] = [[] for _ in range(bins)]
+    for value in values:
+        grouped[min(int(value.confidence * bins), bins - 1)].append(value)
+    return [
+        ReliabilityBin(
+            index / bins, (index + 1) / bins, len(group),
+            sum(v.confidence for v in group) / len(group) if group else None,
+            sum(v.right for v in group) / len(group) if group else None,
+        )
+        for index, group in enumerate(grouped)
+    ]
+
+
+def expected_calibration_error(values: Sequence[Judged], bins: int = BINS) -> float | None:
+    """Σ over the bins of |accuracy − mean confidence| weighted by the bin's share of values."""
+    if not values:
+        return None
+    return sum(
+        b.values / len(values) * abs(b.accuracy - b.mean_confidence)
+        for b in reliability(values, bins)
+        if b.values and b.accuracy is not None and b.mean_confidence is not None
+    )
+
+
+def accepted_at(values: Sequence[Judged], threshold: float) -> CurvePoint:
+    accepted = [v for v in values if v.confidence >= threshold]
+    return CurvePoint(
+        threshold, len(accepted), len(accepted) / len(values) if values else 0.0,
+        sum(v.right for v in accepted) / len(accepted) if accepted else None,
+    )
+
+
+def precision_coverage_curve(values: Sequence[Judged], steps: int = 20) -> list[CurvePoint]:
+    """The curve at thresholds 0, 0.05, … 1.0 (with `steps` = 20)."""
+    return [accepted_at(values, step / steps) for step in range(steps + 1)]

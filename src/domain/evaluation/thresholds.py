@@ -1,0 +1,95 @@
+"""Per-field accept thresholds, chosen on one half of a benchmark and judged on the other.
+
+The benchmark's products are split in two halves, alternately (odd rows choose, even rows
+judge), so that no threshold is judged on the values that chose it. On the choosing half, a
+field's threshold is the lowest confidence at which the values accepted reach the target
+precision; a field with fewer than `MIN_VALUES` values there takes the threshold chosen the
+same way over all its LLM's values, and a field (or LLM) whose values never reach the target
+gets none: its values are always for review.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from src.domain.evaluation.calibration import Judged, accepted_at
+from src.domain.trust.annotate import needs_review
+
+MIN_VALUES = 5
+DEFAULT_TARGET_PRECISION = 0.95
+
+
+@dataclass(frozen=True, slots=True)
+class FieldValue:
+    """An answered value of a field in a benchmark row."""
+
+    row: int
+    field_code: str
+    judged: Judged
+
+
+@dataclass(frozen=True, slots=True)
+class HeldOut:
+    """What the chosen thresholds gave on the half that did not choose them."""
+
+    values: int
+    accepted: int
+    right: int
+
+    @property
+    def coverage(self) -> float:
+        return self.accepted / self.values if self.values else 0.0
+
+    @property
+    def precision(self) -> float | None:
+        return self.right / self.accepted if self.accepted else None
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdChoice:
+    target_precision: float
+    per_field: Mapping[str, float]
+    """The chosen thresholds; fields without one are left out."""
+    overall: float | None
+    """The threshold over all the LLM's values, taken by fields with too few of their own."""
+    held_out: HeldOut
+    held_out_per_field: Mapping[str, HeldOut]
+
+
+def choosing_half(row: int) -> bool:
+    return row % 2 == 1
+
+
+def lowest_threshold(values: Sequence[Judged], target: float) -> float | None:
+    """The lowest confidence from which the accepted values are at least `target` right."""
+    for threshold in sorted({v.confidence for v in values}):
+        point = accepted_at(values, threshold)
+        if point.precision is not None and point.precision >= target:
+            return threshold
+    return None
+
+
+def choose_thresholds(values: Sequence[FieldValue], fields: Sequence[str], target: float) -> ThresholdChoice:
+    choosing = [v for v in values if choosing_half(v.row)]
+    judging = [v for v in values if not choosing_half(v.row)]
+    overall = lowest_threshold([v.judged for v in choosing], target)
+    by_field: dict[str, list[Judged]] = defaultdict(list)
+    for value in choosing:
+        by_field[value.field_code].append(value.judged)
+    per_field: dict[str, float] = {}
+    for code in fields:
+        own = by_field.get(code, [])
+        threshold = lowest_threshold(own, target) if len(own) >= MIN_VALUES else overall
+        if threshold is not None:
+            per_field[code] = threshold
+    held_per_field: dict[str, HeldOut] = {}
+    for code in fields:
+        held_per_field[code] = _held_out([v for v in judging if v.field_code == code], per_field)
+    return ThresholdChoice(target, per_field, overall, _held_out(judging, per_field), held_per_field)
+
+
+def _held_out(values: Sequence[FieldValue], thresholds: Mapping[str, float]) -> HeldOut:
+    accepted = [v for v in values if not needs_review(v.judged.confidence, thresholds.get(v.field_code))]
+    return HeldOut(len(values), len(accepted), sum(v.judged.right for v in accepted))

@@ -1,0 +1,94 @@
+"""Where a number value was read: the number with its unit as written ("1,5 kW" for 1500 W).
+
+A mention is a number of the text ("1,5", "1 200", "40") with the unit written after it, if any.
+It holds the value when it is the value as written (verbatim), or the value once converted from
+its unit to the field's ("1,5 kW" is 1500 for a field in W). Numbers that stand alone are tried
+first; only when none holds the value are digits inside codes and dimension strings tried
+("103" in "60X103"), so a number's evidence always holds its digits.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from src.domain.model import Field, Value
+from src.domain.model.evidence import Evidence, Span
+from src.domain.model.values import parse_number
+from src.domain.prompting.prepass.candidates import converted
+from src.domain.prompting.prepass.tokens import normalised_unit
+
+_SPACE = "[ \u00a0\u202f]"
+_UNIT = r"(?P<unit>°\s?[cfk]\b|[^\W\d_]{1,5}(?:/[^\W\d_]{1,5}|[23](?!\d))?(?![^\W\d_])|%|\"|'')"
+_STANDALONE = (
+    re.compile(rf"(?<![\w.,/-])(?P<number>\d{{1,3}}(?:{_SPACE}\d{{3}})+)(?![\d])(?:{_SPACE}?{_UNIT})?", re.IGNORECASE),
+    re.compile(rf"(?<![\w.,/-])(?P<number>\d+(?:[.,]\d+)?)(?![\d])(?:{_SPACE}?{_UNIT})?", re.IGNORECASE),
+)
+_ANY_DIGITS = re.compile(r"(?<![\d.,])(?P<number>\d+(?:[.,]\d+)?)(?![\d])")
+_DIMENSION_UNIT = re.compile(rf"(?:{_SPACE}?[x×*]{_SPACE}?\d+(?:[.,]\d+)?)+{_SPACE}?(?P<unit>mm|cm|dm|m)\b", re.IGNORECASE)
+_RELATIVE_TOLERANCE = 1e-6
+_KNOWN_UNITS = frozenset(
+    {
+        "mm", "cm", "dm", "m", "km", "mm2", "cm2", "m2", "m3", "g", "mg", "kg", "t", "ml", "cl", "dl", "l",
+        "w", "kw", "mw", "v", "kv", "mv", "a", "ma", "mah", "ah", "wh", "kwh", "lm", "lx", "k", "hz", "khz",
+        "db(a)", "bar", "mbar", "pa", "kpa", "°c", "°f", "%", "h", "min", "s", "ms", "tr/min", '"', "in",
+        "ft", "lb", "lbs", "oz", "gb", "tb", "mb", "mp", "p", "pcs", "pce", "pc", "kva", "va", "btu", "cv",
+    }
+)
+"""Units kept in a number's span; a word after a number that is none of these ("40 pour") and not
+the field's own unit is left out of it."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    number: float | int
+    unit: str | None
+    span: Span
+
+
+def number_evidence(field: Field, description: str, value: Value) -> Evidence:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return Evidence()
+    wanted = normalised_unit(field.unit)
+    for mentions in (_standalone_mentions(description, wanted), _digit_mentions(description)):
+        verbatim = [m.span for m in mentions if _equal(m.number, value)]
+        by_conversion = [
+            m.span for m in mentions
+            if not _equal(m.number, value) and _equal(converted(m.number, m.unit, wanted), value)
+        ]
+        if verbatim or by_conversion:
+            return Evidence(tuple(dict.fromkeys(verbatim + by_conversion)), bool(verbatim))
+    return Evidence()
+
+
+def _standalone_mentions(description: str, wanted: str | None) -> list[_Mention]:
+    mentions: dict[tuple[int, int], _Mention] = {}
+    for pattern in _STANDALONE:
+        for match in pattern.finditer(description):
+            number = parse_number(match["number"])
+            if number is None:
+                continue
+            unit = normalised_unit(match["unit"])
+            if unit not in _KNOWN_UNITS and unit != wanted and unit != "x":
+                unit = None
+            end = match.end() if unit else match.end("number")
+            if unit == "x":
+                dimension = _DIMENSION_UNIT.match(description, match.end("number"))
+                unit, end = (normalised_unit(dimension["unit"]) if dimension else None), match.end("number")
+            span = Span.of(description, match.start(), end)
+            mentions.setdefault((span.start, span.end), _Mention(number, unit, span))
+    return sorted(mentions.values(), key=lambda m: m.span.start)
+
+
+def _digit_mentions(description: str) -> list[_Mention]:
+    found = []
+    for match in _ANY_DIGITS.finditer(description):
+        number = parse_number(match["number"])
+        if number is not None:
+            found.append(_Mention(number, None, Span.of(description, match.start(), match.end())))
+    return found
+
+
+def _equal(number: float | None, value: float) -> bool:
+    return number is not None and math.isclose(number, value, rel_tol=_RELATIVE_TOLERANCE, abs_tol=1e-9)

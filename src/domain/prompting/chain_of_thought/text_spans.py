@@ -1,0 +1,42 @@
+"""Text held to the text: a text field answers a span of its product text, by the answer
+grammar, as numbers already answer one of the text's numbers. A small model then cannot invent
+a brand or a model number, nor normalise one into another spelling; it can still say null.
+
+The answer schema marks the value with `SPANS_OF`, the text whose spans it may be; a connector
+with grammars (llama.cpp) builds the grammar of those spans, one rule per word of the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from src.domain.model import Field, FieldType
+from src.domain.prompting.chain_of_thought.text_numbers import NumbersFromText
+
+SPANS_OF = "x-spans-of"
+"""The answer schema's mark: the value is null or a span of this text."""
+MAX_TEXT = 4000
+"""Longer texts are not held to their spans: the grammar would slow every token down."""
+
+
+def text_span_schema(field: Field, description: str) -> dict[str, Any] | None:
+    """`{"type": ["string", "null"], SPANS_OF: description}` for a text field, else None."""
+    if field.type is not FieldType.TEXT or not field.extract or not description.strip() or len(description) > MAX_TEXT:
+        return None
+    return {"type": ["string", "null"], SPANS_OF: description}
+
+
+class TextFromText(NumbersFromText):
+    """Numbers held to those of the text (see NumbersFromText), and text to spans of it."""
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__(inner)
+        self.name = f"{self.name}+text_spans"
+
+    def answer_schema(self, field: Field, description: str = "") -> Mapping[str, Any]:
+        schema = super().answer_schema(field, description)
+        narrowed = text_span_schema(field, description)
+        if narrowed is None:
+            return schema
+        return {**schema, "properties": {**schema.get("properties", {}), "value": narrowed}}

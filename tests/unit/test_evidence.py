@@ -1,0 +1,125 @@
+"""Evidence: where a value stands in its product text, in code points of the text as sent."""
+
+from __future__ import annotations
+
+import pytest
+
+from src.domain.evidence.locate import locate_evidence
+from src.domain.model import Field, FieldType
+from src.domain.model.evidence import Evidence, Span
+
+POWER = Field("EF000035", "puissance", FieldType.NUMBER, unit="W")
+LENGTH = Field("EF000008", "longueur", FieldType.NUMBER, unit="cm")
+COLOUR = Field("EF000007", "couleur", FieldType.SELECT, options=("chromé", "blanc", "acier inoxydable"))
+BRAND = Field("EF000588", "marque", FieldType.TEXT)
+DIMMABLE = Field("EF000137", "dimmable", FieldType.BOOLEAN)
+
+
+def spans(evidence: Evidence) -> list[tuple[int, int, str]]:
+    return [(span.start, span.end, span.text) for span in evidence.spans]
+
+
+def test_a_converted_number_points_at_the_number_as_written() -> None:
+    text = "Moteur asynchrone 1,5 kW 230 V"
+
+    evidence = locate_evidence(POWER, text, 1500)
+
+    assert spans(evidence) == [(18, 24, "1,5 kW")]
+    assert text[18:24] == "1,5 kW"
+    assert evidence.verbatim is False
+
+
+def test_a_number_as_written_is_verbatim_with_its_unit() -> None:
+    evidence = locate_evidence(POWER, "Lampe 60X103 12V 40W E27", 40)
+
+    assert spans(evidence) == [(17, 20, "40W")]
+    assert evidence.verbatim is True
+
+
+def test_a_number_in_another_unit_of_its_kind_is_found_converted() -> None:
+    text = "Vasque 170 x 75 cm, hauteur 1248 mm"
+
+    assert spans(locate_evidence(LENGTH, text, 124.8)) == [(28, 35, "1248 mm")]
+    assert spans(locate_evidence(LENGTH, text, 170)) == [(7, 10, "170")]
+
+
+def test_a_number_the_text_does_not_give_has_no_evidence() -> None:
+    assert locate_evidence(POWER, "Lampe 60X103 12V 40W E27", 60.5) == Evidence()
+    assert locate_evidence(POWER, "Lampe 12V 40W", 4) == Evidence()  # not a digit of "40"
+
+
+def test_digits_inside_a_code_are_the_last_resort() -> None:
+    assert spans(locate_evidence(POWER, "Lampe 60X103 12V 40W E27", 103)) == [(9, 12, "103")]
+
+
+def test_french_accents_give_offsets_in_the_original_text() -> None:
+    text = "Robinet thermostatique éco, finition CHROMÉ, poignée chromée"
+
+    evidence = locate_evidence(COLOUR, text, "chromé")
+
+    assert spans(evidence) == [(37, 43, "CHROMÉ")]  # "chromée" is another word
+    assert evidence.verbatim is False  # written in capitals
+
+
+def test_decomposed_accents_are_kept_whole_in_the_span() -> None:
+    text = "Mitigeur chrome\u0301 brillant"  # "é" written as e + combining acute
+
+    [span] = locate_evidence(COLOUR, text, "chromé").spans
+
+    assert (span.start, span.end) == (9, 16)
+    assert span.text == "chrome\u0301"
+
+
+def test_cjk_offsets_count_code_points() -> None:
+    text = "飞利浦 LED 灯泡 9W 暖白光, Philips"
+
+    assert spans(locate_evidence(POWER, text, 9)) == [(11, 13, "9W")]
+    assert spans(locate_evidence(BRAND, text, "Philips")) == [(19, 26, "Philips")]
+
+
+def test_emoji_count_as_one_code_point_each() -> None:
+    text = "🔥🔥 Radiateur 1 200 W 👍 blanc"
+
+    assert spans(locate_evidence(POWER, text, 1200)) == [(13, 20, "1 200 W")]
+    assert spans(locate_evidence(COLOUR, text, "blanc")) == [(23, 28, "blanc")]
+
+
+def test_a_text_value_is_found_across_case_and_spacing() -> None:
+    text = "Ampoule PHILIPS  lighting E27"
+
+    evidence = locate_evidence(BRAND, text, "Philips Lighting")
+
+    assert spans(evidence) == [(8, 25, "PHILIPS  lighting")]
+    assert evidence.verbatim is False
+    assert locate_evidence(BRAND, "Ampoule Philips Lighting", "Philips Lighting").verbatim is True
+
+
+def test_a_text_value_the_text_does_not_hold_is_never_given_a_span() -> None:
+    assert locate_evidence(BRAND, "Ampoule E27 40W", "Osram") == Evidence()
+
+
+def test_a_select_option_of_several_words() -> None:
+    text = "Évier en Acier Inoxydable brossé"
+
+    assert spans(locate_evidence(COLOUR, text, "acier inoxydable")) == [(9, 25, "Acier Inoxydable")]
+
+
+def test_a_boolean_points_at_the_attributes_words() -> None:
+    assert spans(locate_evidence(DIMMABLE, "LED bulb, Dimmable, E27", True)) == [(10, 18, "Dimmable")]
+    assert locate_evidence(DIMMABLE, "LED bulb E27", False) == Evidence()
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "value"),
+    [
+        (POWER, "Moteur 1,5 kW", 1500),
+        (POWER, "Ampoule 40 W, 40W max", 40),
+        (COLOUR, "Évier blanc 😀 blanc", "blanc"),
+        (BRAND, "l'Oréal Paris — L'ORÉAL", "L'Oréal"),
+    ],
+)
+def test_every_span_is_the_text_at_its_offsets(field: Field, text: str, value: object) -> None:
+    evidence = locate_evidence(field, text, value)  # type: ignore[arg-type]
+
+    assert evidence.spans
+    assert all(span == Span.of(text, span.start, span.end) for span in evidence.spans)

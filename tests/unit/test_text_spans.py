@@ -1,0 +1,62 @@
+"""Text held to the text: the answer schema of a text field names its text, and the grammar of
+its spans grows with the text, one rule per piece."""
+
+from __future__ import annotations
+
+from src.connectors.answer_grammar import held_to_spans_of
+from src.connectors.span_grammar import span_grammar
+from src.domain.model import Field, FieldType
+from src.domain.prompting.chain_of_thought import FewShotChainOfThought, TextFromText
+from src.domain.prompting.chain_of_thought.text_spans import MAX_TEXT, SPANS_OF
+
+BRAND = Field("AE-Lure-Brand_Name", "Brand Name", FieldType.TEXT)
+WEIGHT = Field("EF000001", "poids", FieldType.NUMBER, unit="g")
+TITLE = "SEAPESCA Flexible Wobblers Minnow Fishing Lure 150mm 9g YA54"
+
+
+def test_a_text_field_answers_a_span_of_its_text() -> None:
+    chain = TextFromText(FewShotChainOfThought(k=3))
+
+    schema = chain.answer_schema(BRAND, TITLE)
+
+    assert schema["properties"]["value"] == {"type": ["string", "null"], SPANS_OF: TITLE}
+    assert held_to_spans_of(schema) == TITLE
+    assert chain.name == "few_shot+text_numbers+text_spans"
+
+
+def test_numbers_stay_held_to_the_texts_numbers_and_long_texts_are_free() -> None:
+    chain = TextFromText(FewShotChainOfThought(k=3))
+
+    weight = chain.answer_schema(WEIGHT, TITLE)["properties"]["value"]
+    assert SPANS_OF not in weight and 9 in weight["enum"] and None in weight["enum"]
+    long_text = "Lure " * (MAX_TEXT // 5 + 1)
+    assert held_to_spans_of(chain.answer_schema(BRAND, long_text)) is None
+
+
+def test_the_grammar_has_one_rule_per_piece_of_the_text() -> None:
+    grammar = span_grammar(TITLE)
+    short = span_grammar("SEAPESCA Lure")
+
+    rules = [line for line in grammar.splitlines() if "::=" in line]
+    assert len(rules) == 4 + len(TITLE.split())  # root, ws, value, span, and a piece each
+    assert 'p0 ::= "SEAPESCA" ( " " p1)?' in grammar
+    assert 'p8 ::= "YA54"' in grammar
+    assert short.count("::=") == 6
+
+
+def test_quotes_and_backslashes_of_the_text_are_escaped_twice() -> None:
+    grammar = span_grammar('Tube 12" a\\b')
+
+    assert 'p1 ::= "12" ( p2)?' in grammar
+    assert 'p2 ::= "\\\\\\"" ( " " p3)?' in grammar  # the JSON \" as a GBNF literal
+    assert 'p4 ::= "\\\\\\\\" ( p5)?' in grammar  # the JSON \\ as a GBNF literal
+
+
+def test_a_text_without_pieces_can_only_answer_null() -> None:
+    assert 'value ::= "null"\n' in span_grammar("   ")
+
+
+def test_a_free_text_field_is_not_held_to_the_text() -> None:
+    colour = Field("EF000007", "colour name", FieldType.TEXT, extract=False)
+
+    assert held_to_spans_of(TextFromText(FewShotChainOfThought(k=3)).answer_schema(colour, TITLE)) is None
