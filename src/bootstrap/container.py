@@ -28,6 +28,7 @@ from src.domain.lookup.limits import RequestLimits
 from src.domain.lookup.llms import LLMRegistry
 from src.domain.lookup.ports import HealthProbe, LookupCache
 from src.domain.lookup.service import FieldLookupService
+from src.domain.review import Reviewing, ReviewQueue
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,8 @@ class Container:
     metrics: PrometheusObserver
     api_keys: ApiKeys
     admission: Admission
+    reviewing: Reviewing
+    review_queue: ReviewQueue
     storage: PeeweeStorage
     _uncached_lookup: FieldLookupService
     _executor: ThreadPoolExecutor
@@ -105,19 +108,23 @@ def bootstrap(
         open_recheck_seconds=settings.keyless_recheck_seconds,
         monotonic=clock,
     )
+    # Decisions read their fields as stored, not from the in-memory catalogue each of them
+    # makes stale: reading that whole again for every decision would cost more than the decision.
+    stored_fields = overrides.fields or storage.stored_fields
+    review_queue = ReviewQueue(storage.review_queue, stored_fields)
     return Container(
         settings=settings,
         llms=registry,
         fields=fields,
         health=storage.health,
         lookup=lookup,
-        provisioning=Provisioning(
-            overrides.catalogue_store or storage.catalogue_store, overrides.fields or storage.stored_fields
-        ),
-        enrichment=Enrichment(lookup, registry, fields),
+        provisioning=Provisioning(overrides.catalogue_store or storage.catalogue_store, stored_fields),
+        enrichment=Enrichment(lookup, registry, fields, review_queue),
         metrics=metrics,
         api_keys=api_keys,
         admission=_admission(settings, storage, api_keys),
+        reviewing=Reviewing(storage.reviews, storage.review_queue, stored_fields),
+        review_queue=review_queue,
         storage=storage,
         _uncached_lookup=uncached,
         _executor=executor,

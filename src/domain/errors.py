@@ -30,7 +30,7 @@ class FieldLookupError(Exception):
 class InvalidRequestError(FieldLookupError):
     """The request names something that cannot be served; `location` says which part."""
 
-    def __init__(self, message: str, location: tuple[str, ...] = ()) -> None:
+    def __init__(self, message: str, location: tuple[str | int, ...] = ()) -> None:
         super().__init__(message)
         self.location = location
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from tests.support.live_server import live_server, prepare_database
 
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+
 
 def test_schemathesis_finds_no_server_error_and_no_undocumented_answer(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'lookup.db'}"
@@ -17,7 +19,7 @@ def test_schemathesis_finds_no_server_error_and_no_undocumented_answer(tmp_path:
     with live_server(url, LLM_QUERY_TIMEOUT="2") as server:
         run = subprocess.run(
             [
-                sys.executable, "-m", "schemathesis.cli", "run", f"{server.base_url}/openapi.json",
+                sys.executable, "-m", "schemathesis.cli", "--config-file", str(CONFIG), "run", f"{server.base_url}/openapi.json",
                 "--header", f"Authorization: Bearer {key}", "--checks", "all",
                 # One worker: hypothesis's source parsing is not thread-safe on Python 3.11.
                 "--max-examples", "30", "--workers", "1", "--no-color",

@@ -24,6 +24,8 @@ class LoopbackLLM:
         self.default = default
         self.retry_after_s = retry_after_s
         self.calls = 0
+        self.prompts: list[str] = []
+        """Every prompt received (its messages joined), in order."""
         self.by_field: dict[str, str] = {}
         self._script: deque[str] = deque()
         self._lock = threading.Lock()
@@ -43,6 +45,7 @@ class LoopbackLLM:
     def next_behaviour(self, prompt: str) -> str:
         with self._lock:
             self.calls += 1
+            self.prompts.append(prompt)
             for code, behaviour in self.by_field.items():
                 if code in prompt:
                     return behaviour

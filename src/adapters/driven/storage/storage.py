@@ -24,6 +24,8 @@ from src.adapters.driven.storage.repositories import (
     PeeweeFieldRepository,
     PeeweeHealthProbe,
 )
+from src.adapters.driven.storage.review_queue import PeeweeQueueStore
+from src.adapters.driven.storage.reviews import PeeweeReviewStore
 from src.domain.catalogue.ports import CatalogueStore, ExampleRepository, FieldRepository
 
 
@@ -49,10 +51,13 @@ class PeeweeStorage:
             snapshot = CatalogueSnapshot(self.database, catalogue_refresh_seconds, clock)
             self.fields = self.examples = snapshot
             self.catalogue_store = PeeweeCatalogueStore(self.database, on_change=snapshot.invalidate)
+            self.reviews = PeeweeReviewStore(self.database, on_change=snapshot.invalidate)
         else:
             self.fields = self.stored_fields
             self.examples = PeeweeExampleRepository(self.database)
             self.catalogue_store = PeeweeCatalogueStore(self.database)
+            self.reviews = PeeweeReviewStore(self.database)
+        self.review_queue = PeeweeQueueStore(self.database)
         self.health = PeeweeHealthProbe(self.database)
         self.api_keys = PeeweeApiKeyStore(self.database)
 

@@ -24,6 +24,7 @@ from src.domain.enrichment.enrich import EnrichmentRun
 from src.domain.enrichment.ports import ProductToEnrich
 from src.domain.errors import InvalidRequestError
 from src.domain.model import LookupResult, OutcomeStatus
+from src.domain.review.lookup_results import QueueChoice
 
 INTERRUPTED_EXIT_CODE = 130
 
@@ -34,6 +35,7 @@ def enrich(
     fields: Annotated[list[str] | None, typer.Option("--fields", help="Field codes, comma-separated or repeated. A row's own `fields` replace them.")] = None,
     llm: Annotated[str | None, typer.Option(help="A configured LLM (see `llms`).")] = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Products looked up at a time.")] = 4,
+    review: Annotated[QueueChoice, typer.Option(help="Values sent to the review queue: those flagged for review, all proposed, or none.")] = QueueChoice.FLAGGED,
 ) -> None:
     """Look up the fields of every product of a catalogue; run it again to resume."""
     console = Console(stderr=True)
@@ -42,7 +44,7 @@ def enrich(
         if out.resolve() == products.resolve():
             raise InvalidRequestError("--out must not be the catalogue itself")
         catalogue = read_products(products, split_codes(" ".join(fields or [])))
-        plan = container.enrichment.plan(catalogue, llm)  # an unknown LLM fails here, before any work
+        plan = container.enrichment.plan(catalogue, llm, review)  # an unknown LLM fails here, before any work
         if plan.unknown_fields:
             _say(console, f"warning: unknown fields, answered unknown_field: {', '.join(plan.unknown_fields)}")
         with open_output(out, plan.codes) as output:

@@ -11,6 +11,8 @@ from config.settings import Settings
 from src.adapters.driving.http.errors import install_error_handlers
 from src.adapters.driving.http.observability import RequestIdMiddleware, configure_json_logging
 from src.adapters.driving.http.protection import install_protections
+from src.adapters.driving.http.review_page import router as review_page
+from src.adapters.driving.http.review_routes import router as review_api
 from src.adapters.driving.http.routes import router
 from src.bootstrap import Container, bootstrap
 
@@ -42,6 +44,8 @@ def create_app(container: Container | None = None) -> FastAPI:
         app.state.container = container
     install_error_handlers(app)
     app.include_router(router)
+    app.include_router(review_api)
+    app.include_router(review_page)
     install_protections(app, settings)
     app.add_middleware(RequestIdMiddleware)
     return app

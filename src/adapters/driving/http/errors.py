@@ -10,6 +10,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
+from src.adapters.driving.http.allowed_methods import allowed_methods
 from src.domain.errors import (
     AuthenticationError,
     ConfigurationError,
@@ -75,6 +76,9 @@ def install_error_handlers(app: FastAPI) -> None:
         if error.status_code == 400 and isinstance(error.__cause__, UnicodeDecodeError):
             body = [{"loc": ["body"], "msg": "the body is not UTF-8 encoded JSON", "type": "json_invalid"}]
             return JSONResponse({"detail": body}, status_code=422)
+        if error.status_code == 405:
+            headers = dict(error.headers or {})
+            error.headers = {**headers, "Allow": allowed_methods(request, headers.get("Allow", ""))}
         return await http_exception_handler(request, error)
 
     @app.exception_handler(Exception)

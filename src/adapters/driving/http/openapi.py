@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from config.settings import Settings
+from src.adapters.driving.http.review_openapi import document_review_fields
 from src.adapters.driving.http.security import PROTECTED_PREFIX
 
 SCHEME = "apiKey"
@@ -30,7 +31,9 @@ def document_protections(app: FastAPI, settings: Settings) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            _extend(generate(), settings, app.state.container.llms.names())
+            schema = generate()
+            _extend(schema, settings, app.state.container.llms.names())
+            document_review_fields(schema, app.state.container.fields)
         assert app.openapi_schema is not None
         return app.openapi_schema
 
