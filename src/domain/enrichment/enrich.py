@@ -102,14 +102,20 @@ class Enrichment:
     lookup: FieldLookupService
     llms: LLMRegistry
     fields: FieldRepository
+    timeout_seconds: float | None = None
+    """Seconds each product may take, its turn at the model included (the lookup's when None)."""
 
-    def plan(self, products: Sequence[ProductToEnrich], llm: str | None) -> EnrichmentPlan:
-        """UnknownLLMError at once for an unknown `llm`, before any output is touched."""
+    def plan(
+        self, products: Sequence[ProductToEnrich], llm: str | None, timeout_seconds: float | None = None
+    ) -> EnrichmentPlan:
+        """UnknownLLMError at once for an unknown `llm`, before any output is touched; each
+        product has `timeout_seconds`, by default the use case's."""
+        per_product = timeout_seconds or self.timeout_seconds
         self.llms.get(llm)
         codes = list(dict.fromkeys(code for product in products for code in product.fields))
         known = self.fields.get_many(codes)
 
         def look_up(product: ProductToEnrich) -> LookupResult:
-            return self.lookup.lookup(LookupRequest(product.description, product.fields, llm))
+            return self.lookup.lookup(LookupRequest(product.description, product.fields, llm), per_product)
 
         return EnrichmentPlan(products, codes, [code for code in codes if code not in known], look_up)
