@@ -32,7 +32,9 @@ GEMMA = GemmaFormat(context_tokens=2048, answer_tokens=48)
 
 @pytest.fixture(scope="module")
 def connector() -> Iterator[LlamaCppConnector]:
-    yield LlamaCppConnector(embedded_gemma_path(), context_tokens=GEMMA.context_tokens)
+    # One thread: the suite runs beside other work, and llama.cpp's threads stall each other when
+    # a core is taken (every core, the service's default, made the deadline test flaky there).
+    yield LlamaCppConnector(embedded_gemma_path(), context_tokens=GEMMA.context_tokens, threads=1)
 
 
 def ask(
