@@ -21,6 +21,8 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     config_module: str = "config.example"
     llm_query_timeout: float = 10.0
+    batch_query_timeout: float = 300.0
+    """Seconds per product for batch work (`evaluate`, `enrich`), which waits its turn at the model."""
     lookup_workers: int = 256
     few_shot_k: int = 3
     llm_max_retries: int = 2
@@ -53,6 +55,7 @@ class Settings:
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             config_module=env.get("CONFIG_MODULE") or "config.example",
             llm_query_timeout=_number(env, "LLM_QUERY_TIMEOUT", 10.0, float, minimum=0.01),
+            batch_query_timeout=_number(env, "BATCH_QUERY_TIMEOUT", 300.0, float, minimum=0.01),
             lookup_workers=_number(env, "LOOKUP_WORKERS", 256, int, minimum=1),
             few_shot_k=_number(env, "FEW_SHOT_K", 3, int, minimum=0),
             llm_max_retries=_number(env, "LLM_MAX_RETRIES", 2, int, minimum=0),

@@ -66,11 +66,13 @@ class Container:
     _uncached_lookup: FieldLookupService
     _executor: ThreadPoolExecutor
 
-    def evaluation(self, judge: str | None = None) -> EvaluationService:
+    def evaluation(self, judge: str | None = None, timeout_seconds: float | None = None) -> EvaluationService:
         """The evaluation use case, on a lookup without the cache (every pair is measured, none
-        remembered); `judge` names an LLM that grades the text answers that do not match."""
+        remembered); `judge` names an LLM that grades the text answers that do not match. Each
+        product has `timeout_seconds`, by default BATCH_QUERY_TIMEOUT."""
         grader = FactualityJudge(self.llms.get(judge), self.settings.llm_query_timeout) if judge else None
-        return EvaluationService(self._uncached_lookup, self.fields, self.llms, grader)
+        per_product = timeout_seconds or self.settings.batch_query_timeout
+        return EvaluationService(self._uncached_lookup, self.fields, self.llms, grader, per_product)
 
     def migrate(self) -> list[str]:
         return self.storage.migrate()
@@ -119,7 +121,7 @@ def bootstrap(
         health=storage.health,
         lookup=lookup,
         provisioning=Provisioning(overrides.catalogue_store or storage.catalogue_store, stored_fields),
-        enrichment=Enrichment(lookup, registry, fields, review_queue),
+        enrichment=Enrichment(lookup, registry, fields, review_queue, settings.batch_query_timeout),
         metrics=metrics,
         api_keys=api_keys,
         admission=_admission(settings, storage, api_keys),

@@ -64,8 +64,8 @@ def test_migrate_provision_twice_and_look_up(cli: Run) -> None:
 def test_llms_lists_the_default_first(cli: Run) -> None:
     assert cli("llms").stdout.split() == ["mock"]
     assert cli("llms", CONFIG_MODULE="config.example").stdout.split() == [
-        "gemma3", "gemma3-basic", "gemma3-few-shot", "gemma3-text-numbers", "gemma3-prepass",
-        "gemma3-all-in-one", "gemma3-prepass-all-in-one", "mock",
+        "gemma3", "gemma3-per-field", "gemma3-basic", "gemma3-few-shot", "gemma3-text-numbers", "gemma3-prepass",
+        "gemma3-all-in-one", "gemma3-prepass-all-in-one", "gemma3-answer-object", "mock",
     ]
 
 

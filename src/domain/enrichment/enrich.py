@@ -110,18 +110,26 @@ class Enrichment:
     llms: LLMRegistry
     fields: FieldRepository
     review_queue: ReviewQueue | None = None
+    timeout_seconds: float | None = None
+    """Seconds each product may take, its turn at the model included (the lookup's when None)."""
 
     def plan(
-        self, products: Sequence[ProductToEnrich], llm: str | None, review: QueueChoice = QueueChoice.FLAGGED
+        self,
+        products: Sequence[ProductToEnrich],
+        llm: str | None,
+        review: QueueChoice = QueueChoice.FLAGGED,
+        timeout_seconds: float | None = None,
     ) -> EnrichmentPlan:
         """UnknownLLMError at once for an unknown `llm`, before any output is touched. `review`
-        says which values of each product written go to the review queue."""
+        says which values of each product written go to the review queue; each product has
+        `timeout_seconds`, by default the use case's."""
+        per_product = timeout_seconds or self.timeout_seconds
         self.llms.get(llm)
         codes = list(dict.fromkeys(code for product in products for code in product.fields))
         known = self.fields.get_many(codes)
 
         def look_up(product: ProductToEnrich) -> LookupResult:
-            return self.lookup.lookup(LookupRequest(product.description, product.fields, llm))
+            return self.lookup.lookup(LookupRequest(product.description, product.fields, llm), per_product)
 
         def for_review(product: ProductToEnrich, result: LookupResult) -> None:
             if self.review_queue is not None:

@@ -67,9 +67,10 @@ class FieldLookupService:
         self._observer = observer
         self._limits = limits or RequestLimits()
 
-    def lookup(self, request: LookupRequest) -> LookupResult:
-        """Blocks until every field is answered or the deadline passes."""
-        flight = self._start(request, time.monotonic())
+    def lookup(self, request: LookupRequest, timeout_seconds: float | None = None) -> LookupResult:
+        """Blocks until every field is answered or the deadline passes, `timeout_seconds` after
+        the start: by default the service's, meant for an API caller; batch work gives its own."""
+        flight = self._start(request, time.monotonic(), timeout_seconds or self._timeout_seconds)
         wait(flight.futures.values(), timeout=seconds_left(flight.deadline))
         return self._finish(flight)
 
@@ -112,7 +113,7 @@ class FieldLookupService:
         busy that the start has not finished by the deadline, every field is a timeout."""
         started = time.monotonic()
         deadline = started + self._timeout_seconds
-        begun = self._executor.submit(self._start, request, started)
+        begun = self._executor.submit(self._start, request, started, self._timeout_seconds)
         try:
             return await asyncio.wait_for(asyncio.wrap_future(begun), seconds_left(deadline))
         except TimeoutError:
@@ -120,12 +121,12 @@ class FieldLookupService:
             llm = self._llms.get(request.llm)
             return _InFlight(llm, _validated_codes(request), started, deadline)
 
-    def _start(self, request: LookupRequest, started: float) -> _InFlight:
+    def _start(self, request: LookupRequest, started: float, timeout_seconds: float) -> _InFlight:
         self._limits.check(request)
         codes = _validated_codes(request)
         llm = self._llms.get(request.llm)
         chain = fallback_chain(self._llms, llm)
-        flight = _InFlight(llm, codes, started, started + self._timeout_seconds)
+        flight = _InFlight(llm, codes, started, started + timeout_seconds)
         fields = self._fields.get_many(codes)
         for code in codes:
             if code not in fields:
@@ -147,7 +148,7 @@ class FieldLookupService:
         )
         flight.futures = submit_calls(
             self._executor, llm, to_ask, request.description, examples, flight.deadline,
-            partial(ask_with_fallbacks, chain),
+            partial(ask_with_fallbacks, chain), partial(ask_with_fallbacks, chain[1:]) if len(chain) > 1 else None,
         )
         return flight
 
@@ -180,7 +181,7 @@ class FieldLookupService:
                 outcomes.append(
                     FieldOutcome(
                         code, None, OutcomeStatus.TIMEOUT, elapsed_ms=waited_ms,
-                        error=f"no answer within {self._timeout_seconds:g} s", llm=flight.llm.name,
+                        error=f"no answer within {flight.deadline - flight.started:g} s", llm=flight.llm.name,
                     )
                 )
         usage = sum((o.usage for o in outcomes if o.usage), TokenUsage())

@@ -40,7 +40,8 @@ def results_table(reports: Sequence[LLMReport]) -> str:
             f"F1 {s.f1:.1%}, labelled values right {s.labelled_accuracy:.1%}"
         )
         lines.append(
-            f"  {c.calls} calls, {c.prompt_tokens} prompt + {c.completion_tokens} completion tokens, "
+            f"  {c.calls} calls, {c.prompt_tokens} prompt ({c.prompt_tokens - c.cached_prompt_tokens} read) "
+            f"+ {c.completion_tokens} completion tokens, "
             f"{c.seconds:.1f} s"
         )
         statuses = Counter(pair.status.value for pair in report.pairs)

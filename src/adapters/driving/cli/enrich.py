@@ -16,6 +16,7 @@ from rich.console import Console
 
 from src.adapters.driven.files.enrichment_output import EnrichmentOutput, open_output
 from src.adapters.driven.files.product_files import product_file_format, read_products, split_codes
+from src.adapters.driving.cli.batch_options import BatchTimeout
 from src.adapters.driving.cli.bounded_pool import run_bounded
 from src.adapters.driving.cli.errors import reported_errors
 from src.adapters.driving.cli.progress_bar import progress_bar
@@ -36,6 +37,7 @@ def enrich(
     llm: Annotated[str | None, typer.Option(help="A configured LLM (see `llms`).")] = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Products looked up at a time.")] = 4,
     review: Annotated[QueueChoice, typer.Option(help="Values sent to the review queue: those flagged for review, all proposed, or none.")] = QueueChoice.FLAGGED,
+    timeout: BatchTimeout = None,
 ) -> None:
     """Look up the fields of every product of a catalogue; run it again to resume."""
     console = Console(stderr=True)
@@ -44,7 +46,7 @@ def enrich(
         if out.resolve() == products.resolve():
             raise InvalidRequestError("--out must not be the catalogue itself")
         catalogue = read_products(products, split_codes(" ".join(fields or [])))
-        plan = container.enrichment.plan(catalogue, llm, review)  # an unknown LLM fails here, before any work
+        plan = container.enrichment.plan(catalogue, llm, review, timeout)  # an unknown LLM fails here, before any work
         if plan.unknown_fields:
             _say(console, f"warning: unknown fields, answered unknown_field: {', '.join(plan.unknown_fields)}")
         with open_output(out, plan.codes) as output:

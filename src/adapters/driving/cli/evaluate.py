@@ -20,6 +20,7 @@ from src.adapters.driven.files.benchmark_files import (
 )
 from src.adapters.driven.files.evaluation_output import results_json, results_table, write_pairs_csv
 from src.adapters.driven.tracking.mlflow_tracking import log_runs
+from src.adapters.driving.cli.batch_options import BatchTimeout
 from src.adapters.driving.cli.errors import reported_errors
 from src.adapters.driving.cli.progress_bar import progress_bar
 from src.adapters.driving.cli.service import service
@@ -34,12 +35,13 @@ def evaluate(
     judge: Annotated[str | None, typer.Option(help="An LLM that grades text answers which do not match exactly.")] = None,
     mlflow: Annotated[bool, typer.Option("--mlflow", help="Log one MLflow run per LLM (MLFLOW_TRACKING_URI).")] = False,
     exclude_own_examples: Annotated[bool, typer.Option(help="Few-shot examples never come from the product's own text.")] = False,
+    timeout: BatchTimeout = None,
 ) -> None:
     """Score LLMs on a benchmark: accuracy, precision/recall/F1, calls, tokens and time."""
     with reported_errors():
         rows = read_benchmark(benchmark)
     with service() as container, reported_errors():
-        evaluation = container.evaluation(judge)
+        evaluation = container.evaluation(judge, timeout)
         names = llm or [container.llms.default]
         for name in names:
             container.llms.resolve_name(name)
