@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from config.settings import Settings
 from src.adapters.driving.http.review_openapi import document_review_fields
-from src.adapters.driving.http.security import PROTECTED_PREFIX
+from src.adapters.driving.http.security import OPEN_ROUTES
 
 SCHEME = "apiKey"
 _MESSAGE_SCHEMA = {
@@ -72,7 +72,7 @@ def _extend(schema: dict[str, Any], settings: Settings, llm_names: list[str]) ->
     schemas = components.setdefault("schemas", {})
     schemas.setdefault("MessageOut", _MESSAGE_SCHEMA)
     for path, operations in schema.get("paths", {}).items():
-        if not path.startswith(PROTECTED_PREFIX):
+        if path in OPEN_ROUTES:
             continue
         for operation in operations.values():
             operation["security"] = [{SCHEME: []}]
