@@ -14,6 +14,7 @@ from src.adapters.driving.http.protection import install_protections
 from src.adapters.driving.http.review_page import router as review_page
 from src.adapters.driving.http.review_routes import router as review_api
 from src.adapters.driving.http.routes import router
+from src.adapters.driving.http.unexpected import UnexpectedErrorMiddleware
 from src.bootstrap import Container, bootstrap
 
 
@@ -47,5 +48,6 @@ def create_app(container: Container | None = None) -> FastAPI:
     app.include_router(review_api)
     app.include_router(review_page)
     install_protections(app, settings)
+    app.add_middleware(UnexpectedErrorMiddleware)
     app.add_middleware(RequestIdMiddleware)
     return app

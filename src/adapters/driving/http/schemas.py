@@ -16,9 +16,12 @@ from pydantic import (
 from src.domain.model import FieldOutcome, LookupResult, OutcomeSource, OutcomeStatus, TokenUsage
 
 JSONValue = float | int | str | bool | None
-NOT_BLANK = {"pattern": r"[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"}
+_BLANK = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK = {"pattern": rf"^[^\x00]*[^\x00{_BLANK}][^\x00]*$"}
 """What the schema says of a description or a field code: not blank, that is with a character
-that Python's `str.strip` keeps (it removes more than a regex's backslash-s)."""
+that Python's `str.strip` keeps (it removes more than a regex's backslash-s), and no NUL (which
+no database stores alike; the lookup refuses it with a 422)."""
+NO_NUL = r"^[^\x00]*$"
 
 
 def _not_blank_code(code: str) -> str:
