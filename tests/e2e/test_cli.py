@@ -108,5 +108,8 @@ def test_errors_are_messages_not_tracebacks(cli: Run) -> None:
     assert bad_url.returncode == 5 and bad_url.stderr.startswith("error: DATABASE_URL must start with")
     bad_number = cli("llms", LOOKUP_WORKERS="many")
     assert bad_number.returncode == 5 and "LOOKUP_WORKERS" in bad_number.stderr
-    for result in (not_migrated, unknown, missing, bad_config, bad_url, bad_number):
+    not_finite = cli("lookup", LAMP, "EF000042", LLM_QUERY_TIMEOUT="nan")
+    assert not_finite.returncode == 5
+    assert not_finite.stderr.strip() == "error: LLM_QUERY_TIMEOUT='nan' is not a finite number"
+    for result in (not_migrated, unknown, missing, bad_config, bad_url, bad_number, not_finite):
         assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1

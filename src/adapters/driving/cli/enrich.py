@@ -28,6 +28,8 @@ from src.domain.model import LookupResult, OutcomeStatus
 from src.domain.review.lookup_results import QueueChoice
 
 INTERRUPTED_EXIT_CODE = 130
+PRODUCTS_FAILED_EXIT_CODE = 6
+"""Some products failed as a whole (not written; the next run retries them)."""
 
 
 def enrich(
@@ -49,14 +51,18 @@ def enrich(
         plan = container.enrichment.plan(catalogue, llm, review, timeout)  # an unknown LLM fails here, before any work
         if plan.unknown_fields:
             _say(console, f"warning: unknown fields, answered unknown_field: {', '.join(plan.unknown_fields)}")
+        failures: list[str] = []
         with open_output(out, plan.codes) as output:
 
             def failed(product: ProductToEnrich, reason: str) -> None:
+                failures.append(product.key)
                 _say(console, f"error: product {product.key} (line {product.line}): {reason}")
 
             interrupted = _run(plan.start(output, on_failure=failed), len(catalogue), output, concurrency, console)
     if interrupted:
         raise typer.Exit(INTERRUPTED_EXIT_CODE)
+    if failures:
+        raise typer.Exit(PRODUCTS_FAILED_EXIT_CODE)
 
 
 def _run(run: EnrichmentRun, total: int, output: EnrichmentOutput, concurrency: int, console: Console) -> bool:
