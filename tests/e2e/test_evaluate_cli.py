@@ -133,3 +133,19 @@ def test_a_store_that_mlflow_refuses_is_one_line_and_exit_5(cli: Run, tmp_path: 
 
     assert result.returncode == 5
     assert result.stderr.startswith("error: MLflow refused the runs") and "Traceback" not in result.stderr
+
+
+def test_the_pairs_csv_holds_no_formula(cli: Run, tmp_path: Path) -> None:
+    assert cli("provision").returncode == 0
+    descriptions = ['=HYPERLINK("http://evil.example","x") Lampe E27', "@SUM(1) Lampe E14", "-1+2 Lampe E27"]
+    benchmark = tmp_path / "bench.jsonl"
+    benchmark.write_text("".join(json.dumps({"description": d, "expected": {"EF000042": "E27"}}) + "\n" for d in descriptions))
+    out = tmp_path / "results.csv"
+
+    result = cli("evaluate", str(benchmark), "--llm", "mock", "--out", str(out))
+
+    assert result.returncode == 0, result.stderr
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["description"] for row in rows] == ["'" + d for d in descriptions]
+    assert [row["predicted"] for row in rows] == ['"E27"', '"E14"', '"E27"']
