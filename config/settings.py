@@ -40,6 +40,8 @@ class Settings:
     max_body_bytes: int = 1_048_576
     rate_limit_per_minute: int = 0
     """Requests per minute per API key (per client address while no key exists); 0: no limit."""
+    failed_auth_per_minute: int = 20
+    """Failed authentications per minute per client address, past which it is refused (429); 0: no limit."""
     redis_url: str | None = None
     """Where the rate limit counts requests; the database when unset."""
     cors_origins: tuple[str, ...] = ()
@@ -70,6 +72,7 @@ class Settings:
             max_fields=_number(env, "MAX_FIELDS", 100, int, minimum=1),
             max_body_bytes=_number(env, "MAX_BODY_BYTES", 1_048_576, int, minimum=1024),
             rate_limit_per_minute=_number(env, "RATE_LIMIT_PER_MINUTE", 0, int, minimum=0),
+            failed_auth_per_minute=_number(env, "FAILED_AUTH_PER_MINUTE", 20, int, minimum=0),
             redis_url=env.get("REDIS_URL", "").strip() or None,
             cors_origins=tuple(o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()),
             backend_failure_threshold=_number(env, "BACKEND_FAILURE_THRESHOLD", 5, int, minimum=1),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from config.settings import Settings
 from src.adapters.driven.cache.write_behind import WriteBehindCache
 from src.adapters.driven.observability.metrics import PrometheusObserver
+from src.adapters.driven.storage.failed_authentications import LimitsFailedAuthenticationCounter
 from src.adapters.driven.storage.rate_limits import LimitsRateLimiter
 from src.adapters.driven.storage.storage import PeeweeStorage
 from src.bootstrap.llms import llm_registry
@@ -145,8 +146,9 @@ def _cache(
 
 
 def _admission(settings: Settings, storage: PeeweeStorage, api_keys: ApiKeys) -> Admission:
-    """API keys, then the rate limit when RATE_LIMIT_PER_MINUTE is set (in Redis or the database)."""
-    if not settings.rate_limit_per_minute:
-        return Admission(api_keys)
+    """API keys, failed ones counted per address (FAILED_AUTH_PER_MINUTE), then the rate limit
+    when RATE_LIMIT_PER_MINUTE is set; counts in Redis or the database."""
     counts = storage.request_counts(settings.redis_url)
-    return Admission(api_keys, LimitsRateLimiter(counts, settings.rate_limit_per_minute))
+    failed, rate = settings.failed_auth_per_minute, settings.rate_limit_per_minute
+    failures = LimitsFailedAuthenticationCounter(counts, failed) if failed else None
+    return Admission(api_keys, LimitsRateLimiter(counts, rate) if rate else None, failures)
