@@ -5,6 +5,8 @@ it reads, it answers "HACKED" when the prompt asks it to.
     with LoopbackLLM() as llm:
         llm.script("429", "ok")        # the next calls, in order; then `llm.default`
         llm.by_field["EF000042"] = "500"   # the calls whose prompt names this field
+        llm.json_schema_status = 500       # any call asking for a json_schema answer, as
+                                           # llama-cpp-python's server does with some schemas
         base_url = llm.base_url        # http://127.0.0.1:PORT/v1
 """
 
@@ -27,6 +29,8 @@ class LoopbackLLM:
         self.prompts: list[str] = []
         """Every prompt received (its messages joined), in order."""
         self.by_field: dict[str, str] = {}
+        self.json_schema_status: int | None = None
+        self.json_schema_calls = 0
         self._script: deque[str] = deque()
         self._lock = threading.Lock()
         self._release = threading.Event()
@@ -68,6 +72,12 @@ def _handler(llm: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
+            if body.get("response_format", {}).get("type") == "json_schema":
+                with llm._lock:
+                    llm.json_schema_calls += 1
+                if llm.json_schema_status is not None:
+                    self._reply(llm.json_schema_status, {"error": {"message": "failed to compile the grammar"}})
+                    return
             behaviour = llm.next_behaviour(_prompt(body))
             if behaviour == "never":
                 llm._release.wait(timeout=60)
