@@ -149,3 +149,33 @@ def test_the_pairs_csv_holds_no_formula(cli: Run, tmp_path: Path) -> None:
         rows = list(csv.DictReader(handle))
     assert [row["description"] for row in rows] == ["'" + d for d in descriptions]
     assert [row["predicted"] for row in rows] == ['"E27"', '"E14"', '"E27"']
+
+
+def test_a_csv_benchmark_scores_as_its_json_lines(cli: Run, tmp_path: Path) -> None:
+    assert cli("provision").returncode == 0
+    spreadsheet = tmp_path / "benchmark.csv"
+    spreadsheet.write_text(
+        "description;EF000042;EF000035\n"
+        "Lampe incandescente forme Standard 60X103 12V 40W E27;E27;40\n"
+        "Lampe halogène capsule G4 12V 20W;G4|GY6.35;\n",
+        encoding="utf-8",
+    )
+    lines = tmp_path / "benchmark.jsonl"
+    lines.write_text(
+        '{"description": "Lampe incandescente forme Standard 60X103 12V 40W E27", "expected": {"EF000042": "E27", "EF000035": 40}}\n'
+        '{"description": "Lampe halogène capsule G4 12V 20W", "expected": {"EF000042": ["G4", "GY6.35"], "EF000035": null}}\n',
+        encoding="utf-8",
+    )
+
+    from_csv = cli("evaluate", str(spreadsheet), "--llm", "mock", "--json")
+    from_jsonl = cli("evaluate", str(lines), "--llm", "mock", "--json")
+    malformed = tmp_path / "bad.csv"
+    malformed.write_text("description;EF000042\nLampe E27;E27;extra\n", encoding="utf-8")
+    refused = cli("evaluate", str(malformed), "--llm", "mock")
+
+    assert from_csv.returncode == 0, from_csv.stderr
+    [csv_scores], [jsonl_scores] = json.loads(from_csv.stdout)["results"], json.loads(from_jsonl.stdout)["results"]
+    assert csv_scores["pairs"] == 4
+    for key in ("pairs", "correct", "accuracy", "precision", "recall", "f1", "by_type"):
+        assert csv_scores[key] == jsonl_scores[key], key
+    assert refused.returncode == 3 and refused.stderr.strip() == f"error: {malformed}, line 2: 3 cells under 2 columns"

@@ -28,7 +28,7 @@ from src.domain.errors import DataFileError
 
 
 def evaluate(
-    benchmark: Annotated[Path, typer.Argument(help="JSON Lines: {description, expected: {code: value | [values] | null}}.")],
+    benchmark: Annotated[Path, typer.Argument(help="JSON Lines ({description, expected: {code: value | [values] | null}}) or CSV (description, a column per code, values|alternatives, empty: not stated).")],
     llm: Annotated[list[str] | None, typer.Option(help="An LLM to evaluate; repeat for several (default: the default LLM).")] = None,
     out: Annotated[Path | None, typer.Option(help="Write one CSV row per pair here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help='Print {"results": [{"llm": …}]} as JSON.')] = False,
