@@ -34,6 +34,10 @@ class Settings:
     """How often a process holding an SQLite catalogue in memory checks that it is current."""
     keyless_recheck_seconds: float = 1.0
     """While no API key exists, how long a process goes by that before asking the database again."""
+    purge_interval_seconds: float = 60.0
+    """How often a server process deletes expired cache answers and rate-limit counts; 0: never."""
+    purge_batch_rows: int = 1000
+    """At most this many rows of each kind per purge pass."""
     metrics_multiprocess: bool = False
     max_description_chars: int = 10_000
     max_fields: int = 100
@@ -67,6 +71,8 @@ class Settings:
             lookup_cache_ttl=_number(env, "LOOKUP_CACHE_TTL", 0.0, float, minimum=0) or None,
             catalogue_refresh_seconds=_number(env, "CATALOGUE_REFRESH_SECONDS", 1.0, float, minimum=0),
             keyless_recheck_seconds=_number(env, "KEYLESS_RECHECK_SECONDS", 1.0, float, minimum=0),
+            purge_interval_seconds=_number(env, "PURGE_INTERVAL_SECONDS", 60.0, float, minimum=0),
+            purge_batch_rows=_number(env, "PURGE_BATCH_ROWS", 1000, int, minimum=1),
             metrics_multiprocess=bool(env.get("PROMETHEUS_MULTIPROC_DIR")),
             max_description_chars=_number(env, "MAX_DESCRIPTION_CHARS", 10_000, int, minimum=1),
             max_fields=_number(env, "MAX_FIELDS", 100, int, minimum=1),

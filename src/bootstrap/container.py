@@ -29,6 +29,7 @@ from src.domain.lookup.limits import RequestLimits
 from src.domain.lookup.llms import LLMRegistry
 from src.domain.lookup.ports import HealthProbe, LookupCache
 from src.domain.lookup.service import FieldLookupService
+from src.domain.purging.purge import Purging
 from src.domain.review import Reviewing, ReviewQueue
 
 
@@ -63,6 +64,7 @@ class Container:
     admission: Admission
     reviewing: Reviewing
     review_queue: ReviewQueue
+    purging: Purging
     storage: PeeweeStorage
     _uncached_lookup: FieldLookupService
     _executor: ThreadPoolExecutor
@@ -128,10 +130,17 @@ def bootstrap(
         admission=_admission(settings, storage, api_keys),
         reviewing=Reviewing(storage.reviews, storage.review_queue, stored_fields),
         review_queue=review_queue,
+        purging=_purging(settings, storage),
         storage=storage,
         _uncached_lookup=uncached,
         _executor=executor,
     )
+
+
+def _purging(settings: Settings, storage: PeeweeStorage) -> Purging:
+    """Ended rate-limit windows, and cache answers past LOOKUP_CACHE_TTL when it is set."""
+    cache_ttl = settings.lookup_cache_ttl if settings.lookup_cache else None
+    return Purging(storage.expired_rows(cache_ttl), settings.purge_batch_rows)
 
 
 def _cache(

@@ -16,6 +16,10 @@ from src.adapters.driven.storage.api_keys import PeeweeApiKeyStore
 from src.adapters.driven.storage.catalogue_snapshot import CatalogueSnapshot
 from src.adapters.driven.storage.catalogue_store import PeeweeCatalogueStore
 from src.adapters.driven.storage.database import open_database
+from src.adapters.driven.storage.expired_rows import (
+    PeeweeEndedRequestCounts,
+    PeeweeExpiredCacheAnswers,
+)
 from src.adapters.driven.storage.lookup_cache import PeeweeLookupCache
 from src.adapters.driven.storage.migrations import apply_migrations, pending_migrations
 from src.adapters.driven.storage.rate_limits import counter_storage
@@ -27,6 +31,7 @@ from src.adapters.driven.storage.repositories import (
 from src.adapters.driven.storage.review_queue import PeeweeQueueStore
 from src.adapters.driven.storage.reviews import PeeweeReviewStore
 from src.domain.catalogue.ports import CatalogueStore, ExampleRepository, FieldRepository
+from src.domain.purging.purge import ExpiredRows
 
 
 class PeeweeStorage:
@@ -63,6 +68,13 @@ class PeeweeStorage:
 
     def lookup_cache(self, ttl_seconds: float | None) -> PeeweeLookupCache:
         return PeeweeLookupCache(self.database, ttl_seconds)
+
+    def expired_rows(self, cache_ttl_seconds: float | None) -> list[ExpiredRows]:
+        """What the purge deletes: ended rate-limit windows, and cache answers past their TTL."""
+        kinds: list[ExpiredRows] = [PeeweeEndedRequestCounts(self.database)]
+        if cache_ttl_seconds is not None:
+            kinds.append(PeeweeExpiredCacheAnswers(self.database, cache_ttl_seconds))
+        return kinds
 
     def request_counts(self, redis_url: str | None) -> Storage:
         """Where the rate limit counts requests: Redis when `redis_url` is set, else here."""

@@ -11,6 +11,7 @@ from config.settings import Settings
 from src.adapters.driving.http.errors import install_error_handlers
 from src.adapters.driving.http.observability import RequestIdMiddleware, configure_json_logging
 from src.adapters.driving.http.protection import install_protections
+from src.adapters.driving.http.purge_task import background_purge
 from src.adapters.driving.http.review_page import router as review_page
 from src.adapters.driving.http.review_routes import router as review_api
 from src.adapters.driving.http.routes import router
@@ -28,9 +29,12 @@ def create_app(container: Container | None = None) -> FastAPI:
         if owned:
             configure_json_logging()
         app.state.container = container or bootstrap(settings)
+        purge = background_purge(app.state.container)
         try:
             yield
         finally:
+            if purge is not None:
+                purge.cancel()
             if owned:
                 app.state.container.close()
 
