@@ -29,6 +29,7 @@ from src.domain.lookup.limits import RequestLimits
 from src.domain.lookup.llms import LLMRegistry
 from src.domain.lookup.ports import HealthProbe, LookupCache
 from src.domain.lookup.service import FieldLookupService
+from src.domain.lookup.single_flight import SingleFlight
 from src.domain.purging.purge import Purging
 from src.domain.review import Reviewing, ReviewQueue
 
@@ -106,6 +107,7 @@ def bootstrap(
     lookup = FieldLookupService(
         registry, fields, examples, executor, settings.llm_query_timeout,
         _cache(settings, storage, executor, overrides), metrics, limits=limits,
+        single_flight=SingleFlight() if settings.lookup_cache else None,
     )
     uncached = FieldLookupService(registry, fields, examples, executor, settings.llm_query_timeout, limits=limits)
     api_keys = ApiKeys(

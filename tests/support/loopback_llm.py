@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -30,6 +31,8 @@ class LoopbackLLM:
         """Every prompt received (its messages joined), in order."""
         self.by_field: dict[str, str] = {}
         self.json_schema_status: int | None = None
+        self.latency_s = 0.0
+        """How long each answer takes."""
         self.json_schema_calls = 0
         self._script: deque[str] = deque()
         self._lock = threading.Lock()
@@ -89,6 +92,7 @@ def _handler(llm: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
             elif behaviour == "401":
                 self._reply(401, {"error": {"message": "invalid api key"}})
             else:
+                time.sleep(llm.latency_s)
                 self._reply(200, _completion(_answer(body)))
 
         def _reply(self, status: int, payload: object, headers: dict[str, str] | None = None) -> None:
