@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from config.settings import Settings
+from src.adapters.driving.http.openapi_links import add_links
 from src.adapters.driving.http.review_openapi import document_review_fields
 from src.adapters.driving.http.security import OPEN_ROUTES
 
@@ -83,6 +84,7 @@ def _extend(schema: dict[str, Any], settings: Settings, llm_names: list[str]) ->
                 elif "headers" in answer:
                     responses[status].setdefault("headers", {}).update(answer["headers"])
     _document_lookup_body(schemas.get("LookupBody"), settings, llm_names)
+    add_links(schema.get("paths", {}))
 
 
 def _document_lookup_body(body: dict[str, Any] | None, settings: Settings, llm_names: list[str]) -> None:
