@@ -179,3 +179,30 @@ def test_a_csv_benchmark_scores_as_its_json_lines(cli: Run, tmp_path: Path) -> N
     for key in ("pairs", "correct", "accuracy", "precision", "recall", "f1", "by_type"):
         assert csv_scores[key] == jsonl_scores[key], key
     assert refused.returncode == 3 and refused.stderr.strip() == f"error: {malformed}, line 2: 3 cells under 2 columns"
+
+
+def test_two_llms_are_two_runs_side_by_side_on_a_real_mlflow_server(cli: Run, tmp_path: Path) -> None:
+    mlflow = pytest.importorskip("mlflow")
+    from tests.support.mlflow_server import mlflow_server
+
+    cli("provision")
+    with mlflow_server(tmp_path) as tracking_uri:
+        result = cli(
+            "evaluate", str(BENCHMARK), "--mlflow", "--llm", "mock", "--llm", "flaky",
+            CONFIG_MODULE="tests.support.fault_config", MLFLOW_TRACKING_URI=tracking_uri,
+            MLFLOW_EXPERIMENT_NAME="side-by-side",
+        )
+        assert result.returncode == 0, result.stderr
+        client = mlflow.tracking.MlflowClient(tracking_uri=tracking_uri)
+        experiment = client.get_experiment_by_name("side-by-side")
+        runs = client.search_runs([experiment.experiment_id], order_by=["params.llm"])
+        artifacts = {run.data.params["llm"]: [a.path for a in client.list_artifacts(run.info.run_id)] for run in runs}
+
+    assert [run.data.params["llm"] for run in runs] == ["flaky", "mock"]
+    assert {run.info.run_name for run in runs} == {"flaky", "mock"}
+    first, second = runs
+    assert set(first.data.params) == set(second.data.params) == {"llm", "strategy", "k", "benchmark"}
+    assert set(first.data.metrics) == set(second.data.metrics)  # the same metrics, to compare
+    assert {"accuracy", "f1", "calls", "prompt_tokens", "accuracy_number"} <= set(first.data.metrics)
+    assert first.data.metrics["pairs"] == second.data.metrics["pairs"] > 300
+    assert artifacts == {"flaky": ["pairs-flaky.csv"], "mock": ["pairs-mock.csv"]}
