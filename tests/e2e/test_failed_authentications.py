@@ -4,26 +4,12 @@ database (both) or in Redis, so that every worker sees the same count."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-
-import pytest
 from fastapi.testclient import TestClient
 
 from tests.e2e.conftest import ClientFactory
 from tests.support.redis_server import ThrowawayRedis
 
 BODY = {"description": "Lampe incandescente forme Standard 60X103 12V 40W E27", "fields": ["EF000042"]}
-
-
-@pytest.fixture
-def redis() -> Iterator[ThrowawayRedis]:
-    assert shutil.which("redis-server"), "no redis-server on this machine: `make test` installs it"
-    server = ThrowawayRedis()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def bearer(key: str) -> dict[str, str]:

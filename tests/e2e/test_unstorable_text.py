@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import httpx
-import pytest
 
 from tests.support.live_server import live_server, prepare_database
 
