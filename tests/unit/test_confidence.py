@@ -56,6 +56,13 @@ def test_no_probabilities_or_tokens_that_do_not_spell_the_answer_give_none() -> 
     assert value_confidence(tokens(("40", 0.9)), "40") is None  # no key to read
 
 
+def test_a_bare_value_after_an_opened_answer_counts_all_its_tokens() -> None:
+    # the answer-object layout: the prompt ends with `{"culot": `, the model writes the value only
+    assert value_confidence(tokens((' "', 0.9), ("E27", 0.5), ('"', 1.0)), ' "E27"', None) == pytest.approx(0.45)
+    assert value_confidence(tokens(("4", 0.6), ("0", 0.5)), "40", None) == pytest.approx(0.3)
+    assert value_confidence(tokens(("  ", 0.6)), "  ", None) is None  # no value at all
+
+
 class SureOfTheSocket:
     """Answers E27 with probability 0.95 and 60 W with 0.4, as one token each."""
 

@@ -19,9 +19,10 @@ _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _BARE = re.compile(r"[^\s,}\]]+")
 
 
-def value_confidence(tokens: Sequence[TokenProbability] | None, raw: str, key: str = "value") -> float | None:
-    """The probability of the value under `key` in `raw`, or None when the backend gave no
-    token probabilities, or they do not spell `raw`, or `raw` has no such key."""
+def value_confidence(tokens: Sequence[TokenProbability] | None, raw: str, key: str | None = "value") -> float | None:
+    """The probability of the value under `key` in `raw` (with `key` None, `raw` is the value
+    itself: a shared-prefix answer whose prompt opened the object), or None when the backend
+    gave no token probabilities, or they do not spell `raw`, or `raw` has no such key."""
     if not tokens or "".join(token.text for token in tokens)[: len(raw)] != raw:
         return None
     found = _value_span(raw, key)
@@ -38,12 +39,14 @@ def value_confidence(tokens: Sequence[TokenProbability] | None, raw: str, key: s
     return min(1.0, max(0.0, probability)) if math.isfinite(probability) else None
 
 
-def _value_span(raw: str, key: str) -> tuple[int, int] | None:
+def _value_span(raw: str, key: str | None) -> tuple[int, int] | None:
     """Where the value of `key` starts in `raw`, and the offset of the character that ends it."""
-    match = re.search(r'"' + re.escape(key) + r'"\s*:\s*', raw)
+    match = re.search(r'"' + re.escape(key) + r'"\s*:\s*' if key is not None else r"\s*", raw)
     if match is None:
         return None
     start = match.end()
+    if start >= len(raw):
+        return None
     value = (_STRING if raw[start : start + 1] == '"' else _BARE).match(raw, start)
     if value is None:
         return None

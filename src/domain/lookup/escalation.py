@@ -4,7 +4,8 @@ An LLM that names `escalate_to` in its config module has each of its values unde
 threshold (or without a confidence or a threshold: the values a person would review) asked
 again of that LLM, within the same deadline. The surer answer wins (a confidence beats none);
 the outcome says which LLM answered (`llm`) and why it was escalated (`escalation`). Pre-pass
-answers, answers that are not values, and product-level calls are not escalated.
+answers, answers that are not values, product-level calls and the fields of a shared-prefix turn
+(`in_turn`, which asks no `AskField`) are not escalated.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from src.domain.confidence.answer import value_confidence
 from src.domain.lookup.llms import ConfiguredLLM
@@ -18,9 +18,13 @@ def ask_field(
     description: str,
     examples: Sequence[Example],
     deadline: float,
+    prepared: Callable[[], CompletionRequest] | None = None,
+    bare_answer: bool = False,
 ) -> FieldOutcome:
     """The outcome of asking `llm` for `field` in `description`; never raises: a failure is an
-    `error` outcome that says why, an answer after `deadline` a `timeout`."""
+    `error` outcome that says why, an answer after `deadline` a `timeout`. `prepared` builds the
+    request when the caller lays the prompt out itself (a product's shared prefix); with
+    `bare_answer`, its prompt opened the answer and the model writes only the value."""
     chain_of_thought = llm.chain_of_thought
 
     def request() -> CompletionRequest:
@@ -36,10 +40,10 @@ def ask_field(
     def parse(raw: str) -> ParsedValue:
         return chain_of_thought.parse(field, raw)
 
-    call = call_model(llm, request, parse, deadline, field.code)
+    call = call_model(llm, prepared or request, parse, deadline, field.code)
     value, status = (call.parsed.value, call.parsed.status) if call.parsed else (None, call.failure)
     assert status is not None
-    confidence = value_confidence(call.tokens, call.raw or "") if status is OutcomeStatus.OK else None
+    confidence = value_confidence(call.tokens, call.raw or "", None if bare_answer else "value") if status is OutcomeStatus.OK else None
     return FieldOutcome(
         field.code, value, status, call.raw, call.elapsed_ms, call.error, call.usage, llm.name, confidence=confidence
     )

@@ -26,6 +26,7 @@ from src.adapters.driven.files.enrichment_trust import (
     trust_record,
 )
 from src.adapters.driven.files.product_files import ProductFileFormat, product_file_format
+from src.adapters.driven.files.spreadsheet_cells import original_cell, safe_cell
 from src.domain.enrichment.ports import EnrichedProduct
 from src.domain.errors import DataFileError, InvalidRequestError
 from src.domain.model import OutcomeStatus, Value
@@ -162,9 +163,9 @@ class _Csv:
         for row in rows:
             if len(row) != len(header):
                 raise DataFileError(str(path), f"line {rows.line_num}", f"{len(row)} cells under {len(header)} columns")
-            done.add(row[0])
+            done.add(original_cell(row[0]))
         self.trust = has_trust_columns(header)
-        return done, header[1 : -5 if self.trust else -2]
+        return done, [original_cell(code) for code in header[1 : -5 if self.trust else -2]]
 
     def header(self, codes: Sequence[str]) -> bytes:
         return _csv_line(["id", *codes, *TRUST_COLUMNS, "status", "llm"])
@@ -188,5 +189,6 @@ def _cell(value: Value) -> str:
 
 def _csv_line(cells: Sequence[str]) -> bytes:
     line = io.StringIO()
-    csv.writer(line, lineterminator="\n").writerow(cells)
+    # Every cell quoted: with "\n" ending records, a bare CR in a cell would end one for readers.
+    csv.writer(line, lineterminator="\n", quoting=csv.QUOTE_ALL).writerow(safe_cell(cell) for cell in cells)
     return line.getvalue().encode("utf-8")

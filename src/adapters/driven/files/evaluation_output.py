@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from src.adapters.driven.files.calibration_output import calibration_lines
+from src.adapters.driven.files.spreadsheet_cells import safe_cell
 from src.domain.evaluation.metrics import Scores
 from src.domain.evaluation.report import LLMReport, ScoredPair
 from src.domain.trust.annotate import needs_review
@@ -22,13 +23,16 @@ CSV_COLUMNS = (
 def write_pairs_csv(reports: Sequence[LLMReport], path: Path) -> None:
     """One row per (LLM, product, field) pair; values as JSON so 40 and "40" stay apart; with
     the value's confidence, its evidence (JSON spans) and `review` by the thresholds this
-    evaluation chose (empty without a value)."""
+    evaluation chose (empty without a value); a text that a spreadsheet would run as a formula
+    is written as text (`safe_cell`)."""
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(CSV_COLUMNS)
         for report in reports:
             thresholds = report.thresholds().per_field
-            writer.writerows(_csv_row(report.llm, pair, thresholds.get(pair.field.code)) for pair in report.pairs)
+            for pair in report.pairs:
+                row = _csv_row(report.llm, pair, thresholds.get(pair.field.code))
+                writer.writerow(safe_cell(c) if isinstance(c, str) else c for c in row)
 
 
 def results_json(reports: Sequence[LLMReport]) -> str:
@@ -47,7 +51,8 @@ def results_table(reports: Sequence[LLMReport]) -> str:
         )
         lines.append("  " + _buckets(s))
         lines.append(
-            f"  {c.calls} calls, {c.prompt_tokens} prompt + {c.completion_tokens} completion tokens, "
+            f"  {c.calls} calls, {c.prompt_tokens} prompt ({c.prompt_tokens - c.cached_prompt_tokens} read) "
+            f"+ {c.completion_tokens} completion tokens, "
             f"{c.seconds:.1f} s"
         )
         statuses = Counter(pair.status.value for pair in report.pairs)

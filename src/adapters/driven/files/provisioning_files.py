@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from src.domain.catalogue.limits import example_defect, field_defect
 from src.domain.catalogue.provisioning import ExampleRecord
 from src.domain.errors import DataFileError
 from src.domain.model import Field, FieldType
@@ -98,7 +99,10 @@ def _field(record: Mapping[str, Any], path: Path, where: str) -> Field:
     extract = record.get("extract", True)
     if not isinstance(extract, bool):
         raise DataFileError(str(path), where, "extract must be true or false")
-    return Field(code, label.strip(), field_type, tuple(options), unit, description, extract)
+    field = Field(code, label.strip(), field_type, tuple(options), unit, description, extract)
+    if defect := field_defect(field):
+        raise DataFileError(str(path), where, defect)
+    return field
 
 
 def _example(record: Mapping[str, Any], path: Path, where: str) -> ExampleRecord:
@@ -116,6 +120,8 @@ def _example(record: Mapping[str, Any], path: Path, where: str) -> ExampleRecord
         value = record["value"]
     if isinstance(value, (dict, list)):
         raise DataFileError(str(path), f"{where} ({code})", "value must be a number, a string, a boolean or null")
+    if defect := example_defect(code, context, value):
+        raise DataFileError(str(path), f"{where} ({code})", defect)
     return ExampleRecord(code, context, value, str(path), f"{where} ({code})")
 
 

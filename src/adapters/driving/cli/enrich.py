@@ -16,6 +16,7 @@ from rich.console import Console
 
 from src.adapters.driven.files.enrichment_output import EnrichmentOutput, open_output
 from src.adapters.driven.files.product_files import product_file_format, read_products, split_codes
+from src.adapters.driving.cli.batch_options import BatchTimeout
 from src.adapters.driving.cli.bounded_pool import run_bounded
 from src.adapters.driving.cli.errors import reported_errors
 from src.adapters.driving.cli.progress_bar import progress_bar
@@ -24,8 +25,11 @@ from src.domain.enrichment.enrich import EnrichmentRun
 from src.domain.enrichment.ports import ProductToEnrich
 from src.domain.errors import InvalidRequestError
 from src.domain.model import LookupResult, OutcomeStatus
+from src.domain.review.lookup_results import QueueChoice
 
 INTERRUPTED_EXIT_CODE = 130
+PRODUCTS_FAILED_EXIT_CODE = 6
+"""Some products failed as a whole (not written; the next run retries them)."""
 
 
 def enrich(
@@ -34,6 +38,8 @@ def enrich(
     fields: Annotated[list[str] | None, typer.Option("--fields", help="Field codes, comma-separated or repeated. A row's own `fields` replace them.")] = None,
     llm: Annotated[str | None, typer.Option(help="A configured LLM (see `llms`).")] = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Products looked up at a time.")] = 4,
+    review: Annotated[QueueChoice, typer.Option(help="Values sent to the review queue: those flagged for review, all proposed, or none.")] = QueueChoice.FLAGGED,
+    timeout: BatchTimeout = None,
 ) -> None:
     """Look up the fields of every product of a catalogue; run it again to resume."""
     console = Console(stderr=True)
@@ -42,17 +48,21 @@ def enrich(
         if out.resolve() == products.resolve():
             raise InvalidRequestError("--out must not be the catalogue itself")
         catalogue = read_products(products, split_codes(" ".join(fields or [])))
-        plan = container.enrichment.plan(catalogue, llm)  # an unknown LLM fails here, before any work
+        plan = container.enrichment.plan(catalogue, llm, review, timeout)  # an unknown LLM fails here, before any work
         if plan.unknown_fields:
             _say(console, f"warning: unknown fields, answered unknown_field: {', '.join(plan.unknown_fields)}")
+        failures: list[str] = []
         with open_output(out, plan.codes) as output:
 
             def failed(product: ProductToEnrich, reason: str) -> None:
+                failures.append(product.key)
                 _say(console, f"error: product {product.key} (line {product.line}): {reason}")
 
             interrupted = _run(plan.start(output, on_failure=failed), len(catalogue), output, concurrency, console)
     if interrupted:
         raise typer.Exit(INTERRUPTED_EXIT_CODE)
+    if failures:
+        raise typer.Exit(PRODUCTS_FAILED_EXIT_CODE)
 
 
 def _run(run: EnrichmentRun, total: int, output: EnrichmentOutput, concurrency: int, console: Console) -> bool:

@@ -21,6 +21,7 @@ from src.adapters.driven.files.benchmark_files import (
 from src.adapters.driven.files.calibration_output import plot_calibration
 from src.adapters.driven.files.evaluation_output import results_json, results_table, write_pairs_csv
 from src.adapters.driven.tracking.mlflow_tracking import log_runs
+from src.adapters.driving.cli.batch_options import BatchTimeout
 from src.adapters.driving.cli.errors import reported_errors
 from src.adapters.driving.cli.progress_bar import progress_bar
 from src.adapters.driving.cli.service import service
@@ -31,7 +32,7 @@ from src.domain.trust.ports import FieldThreshold
 
 
 def evaluate(
-    benchmark: Annotated[Path, typer.Argument(help="JSON Lines: {description, expected: {code: value | [values] | null}}.")],
+    benchmark: Annotated[Path, typer.Argument(help="JSON Lines ({description, expected: {code: value | [values] | null}}) or CSV (description, a column per code, values|alternatives, empty: not stated).")],
     llm: Annotated[list[str] | None, typer.Option(help="An LLM to evaluate; repeat for several (default: the default LLM).")] = None,
     out: Annotated[Path | None, typer.Option(help="Write one CSV row per pair here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help='Print {"results": [{"llm": …}]} as JSON.')] = False,
@@ -41,12 +42,13 @@ def evaluate(
     target_precision: Annotated[float, typer.Option(min=0.5, max=1.0, help="The precision per-field accept thresholds aim for.")] = DEFAULT_TARGET_PRECISION,
     save_thresholds: Annotated[bool, typer.Option("--save-thresholds", help="Store the chosen thresholds: lookups then say which values need review.")] = False,
     plot: Annotated[Path | None, typer.Option(help="Draw the reliability diagram and precision/coverage curve here (PNG).")] = None,
+    timeout: BatchTimeout = None,
 ) -> None:
     """Score LLMs on a benchmark: the five buckets, precision/recall/F1, calibration, thresholds, cost."""
     with reported_errors():
         rows = read_benchmark(benchmark)
     with service() as container, reported_errors():
-        evaluation = container.evaluation(judge)
+        evaluation = container.evaluation(judge, timeout)
         names = llm or [container.llms.default]
         for name in names:
             container.llms.resolve_name(name)

@@ -7,9 +7,12 @@ import math
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
+from src.adapters.driving.http.allowed_methods import allowed_methods
+from src.adapters.driving.http.validation_errors import request_validation_error
 from src.domain.errors import (
     AuthenticationError,
     ConfigurationError,
@@ -62,6 +65,10 @@ def error_response(error: FieldLookupError) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    """The table's answers, 422s without the input, and FastAPI's own for the rest; an
+    unexpected error is answered by UnexpectedErrorMiddleware, inside the request id."""
+    app.add_exception_handler(RequestValidationError, request_validation_error)
+
     @app.exception_handler(FieldLookupError)
     async def _domain_error(request: Request, error: FieldLookupError) -> JSONResponse:
         response = error_response(error)
@@ -75,9 +82,7 @@ def install_error_handlers(app: FastAPI) -> None:
         if error.status_code == 400 and isinstance(error.__cause__, UnicodeDecodeError):
             body = [{"loc": ["body"], "msg": "the body is not UTF-8 encoded JSON", "type": "json_invalid"}]
             return JSONResponse({"detail": body}, status_code=422)
+        if error.status_code == 405:
+            headers = dict(error.headers or {})
+            error.headers = {**headers, "Allow": allowed_methods(request, headers.get("Allow", ""))}
         return await http_exception_handler(request, error)
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("%s %s failed", request.method, request.url.path)
-        return JSONResponse({"detail": "internal error"}, status_code=500)

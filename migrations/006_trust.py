@@ -1,4 +1,4 @@
-"""Peewee migrations -- 005_trust: a cached answer keeps its confidence, a field says whether its
+"""Peewee migrations -- 006_trust: a cached answer keeps its confidence, a field says whether its
 text value is a span of the text (`extract`), and the accept thresholds `evaluate
 --save-thresholds` chose per LLM and field are kept for the review flag."""
 
@@ -10,7 +10,9 @@ from peewee_migrate import Migrator
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake: bool = False) -> None:
     migrator.add_fields("lookup_cache", confidence=pw.DoubleField(null=True))
-    migrator.add_fields("field", extract=pw.BooleanField(default=True))
+    # Raw SQL, not add_fields: on SQLite a NOT NULL column added by peewee-migrate rebuilds the
+    # table, and dropping the old `field` deletes every example (ON DELETE CASCADE).
+    migrator.sql("ALTER TABLE field ADD COLUMN extract BOOLEAN NOT NULL DEFAULT TRUE")
 
     @migrator.create_model
     class ReviewThreshold(pw.Model):
@@ -29,5 +31,5 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake: bool = False) ->
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake: bool = False) -> None:
     migrator.remove_model("review_threshold")
-    migrator.remove_fields("field", "extract")
+    migrator.sql("ALTER TABLE field DROP COLUMN extract")
     migrator.remove_fields("lookup_cache", "confidence")
