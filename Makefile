@@ -15,7 +15,7 @@ export CMAKE_ARGS
 LLAMA_BUILT_FOR_THIS_CPU := import llama_cpp, sys; info = llama_cpp.llama_print_system_info().decode(); \
 	sys.exit(0 if "AMX" in info or "AVX512" in info else 1)
 
-.PHONY: install install-dev test-servers run serve migrate provision test test-fast lint lint-imports bench bench-faults evaluate clean
+.PHONY: install install-dev test-servers run serve migrate provision test test-fast lint lint-imports bench bench-faults bench-jobs evaluate clean
 
 ## install: the service with the embedded model (llama.cpp compiles once, then comes from pip's cache)
 install: $(VENV)/.installed
@@ -81,6 +81,10 @@ bench: install-dev
 ## bench-faults: what each fault (a backend's 429/500/silence, the database down, SIGTERM, refusals) does to a response
 bench-faults: install-dev
 	$(PY) bench/faults.py
+
+## bench-jobs: catalogue jobs on Celery: products/s with 1, 2 and 4 worker processes, the engine's overhead per product
+bench-jobs: install-dev test-servers
+	$(PY) bench/jobs.py
 
 ## evaluate: the README's strategy table (data/benchmark.jsonl) and the prototype's accuracy, with the embedded model
 evaluate: install-dev

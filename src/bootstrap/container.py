@@ -4,6 +4,7 @@ fakes in place of adapters through `Overrides`."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -14,6 +15,7 @@ from src.adapters.driven.cache.write_behind import WriteBehindCache
 from src.adapters.driven.observability.metrics import PrometheusObserver
 from src.adapters.driven.storage.rate_limits import LimitsRateLimiter
 from src.adapters.driven.storage.storage import PeeweeStorage
+from src.bootstrap.jobs import Jobs, build_accounts, build_jobs
 from src.bootstrap.llms import llm_registry
 from src.domain.access.admission import Admission
 from src.domain.access.api_keys import ApiKeys
@@ -21,6 +23,7 @@ from src.domain.access.ports import ApiKeyStore
 from src.domain.catalogue.ports import CatalogueStore, ExampleRepository, FieldRepository
 from src.domain.catalogue.provisioning import Provisioning
 from src.domain.enrichment.enrich import Enrichment
+from src.domain.errors import FieldLookupError
 from src.domain.evaluation.evaluate import EvaluationService
 from src.domain.evaluation.judge import FactualityJudge
 from src.domain.lookup.cache import NoCache
@@ -28,6 +31,9 @@ from src.domain.lookup.limits import RequestLimits
 from src.domain.lookup.llms import LLMRegistry
 from src.domain.lookup.ports import HealthProbe, LookupCache
 from src.domain.lookup.service import FieldLookupService
+from src.domain.usage.accounts import Accounts
+from src.domain.usage.estimate import Estimator, ReadOnlyCache, counting_registry
+from src.domain.usage.meter import ContextCopyingExecutor, UsageMeter
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +66,10 @@ class Container:
     api_keys: ApiKeys
     admission: Admission
     storage: PeeweeStorage
+    jobs: Jobs
+    accounts: Accounts
+    meter: UsageMeter
+    estimator: Estimator
     _uncached_lookup: FieldLookupService
     _executor: ThreadPoolExecutor
 
@@ -76,6 +86,9 @@ class Container:
         return self.storage.pending_migrations()
 
     def close(self) -> None:
+        self.jobs.close()
+        with contextlib.suppress(FieldLookupError):  # the database is away: the last counts are lost
+            self.meter.flush()
         self._executor.shutdown(wait=False, cancel_futures=True)
         self.storage.close()
 
@@ -88,16 +101,18 @@ def bootstrap(
     settings = settings or Settings.from_env()
     overrides = overrides or Overrides()
     clock = overrides.clock or time.monotonic
-    registry = llms or llm_registry(settings, clock)
     storage = PeeweeStorage(settings.database_url, settings.db_pool_size, settings.catalogue_refresh_seconds, clock)
+    accounts, meter = build_accounts(settings, storage)
+    registry = llms or llm_registry(settings, clock, meter)
     fields = overrides.fields or storage.fields
     examples = overrides.examples or storage.examples
     executor = ThreadPoolExecutor(settings.lookup_workers, thread_name_prefix="lookup")
     metrics = PrometheusObserver(settings.metrics_multiprocess)
     limits = RequestLimits(settings.max_description_chars, settings.max_fields)
+    cache = _cache(settings, storage, executor, overrides)
     lookup = FieldLookupService(
-        registry, fields, examples, executor, settings.llm_query_timeout,
-        _cache(settings, storage, executor, overrides), metrics, limits=limits,
+        registry, fields, examples, ContextCopyingExecutor(executor), settings.llm_query_timeout,
+        cache, metrics, limits=limits,
     )
     uncached = FieldLookupService(registry, fields, examples, executor, settings.llm_query_timeout, limits=limits)
     api_keys = ApiKeys(
@@ -119,6 +134,13 @@ def bootstrap(
         api_keys=api_keys,
         admission=_admission(settings, storage, api_keys),
         storage=storage,
+        jobs=build_jobs(settings, storage, registry, lookup, accounts),
+        accounts=accounts,
+        meter=meter,
+        estimator=Estimator(FieldLookupService(
+            counting_registry(registry), fields, examples, executor, settings.llm_query_timeout,
+            ReadOnlyCache(cache), limits=limits,
+        )),
         _uncached_lookup=uncached,
         _executor=executor,
     )

@@ -16,6 +16,7 @@ from src.adapters.driven.storage.api_keys import PeeweeApiKeyStore
 from src.adapters.driven.storage.catalogue_snapshot import CatalogueSnapshot
 from src.adapters.driven.storage.catalogue_store import PeeweeCatalogueStore
 from src.adapters.driven.storage.database import open_database
+from src.adapters.driven.storage.jobs import PeeweeJobStore
 from src.adapters.driven.storage.lookup_cache import PeeweeLookupCache
 from src.adapters.driven.storage.migrations import apply_migrations, pending_migrations
 from src.adapters.driven.storage.rate_limits import counter_storage
@@ -24,6 +25,7 @@ from src.adapters.driven.storage.repositories import (
     PeeweeFieldRepository,
     PeeweeHealthProbe,
 )
+from src.adapters.driven.storage.usage import PeeweeKeyAccountStore, PeeweeUsageStore
 from src.domain.catalogue.ports import CatalogueStore, ExampleRepository, FieldRepository
 
 
@@ -55,6 +57,9 @@ class PeeweeStorage:
             self.catalogue_store = PeeweeCatalogueStore(self.database)
         self.health = PeeweeHealthProbe(self.database)
         self.api_keys = PeeweeApiKeyStore(self.database)
+        self.jobs = PeeweeJobStore(self.database)
+        self.usage = PeeweeUsageStore(self.database)
+        self.key_accounts = PeeweeKeyAccountStore(self.database)
 
     def lookup_cache(self, ttl_seconds: float | None) -> PeeweeLookupCache:
         return PeeweeLookupCache(self.database, ttl_seconds)

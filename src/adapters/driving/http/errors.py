@@ -9,12 +9,14 @@ from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from src.domain.errors import (
     AuthenticationError,
     ConfigurationError,
     FieldLookupError,
     InvalidRequestError,
+    JobNotFoundError,
     RateLimitedError,
     StorageUnavailableError,
     UnknownLLMError,
@@ -26,6 +28,7 @@ STATUS_OF: dict[type[FieldLookupError], int] = {
     InvalidRequestError: 422,
     AuthenticationError: 401,
     RateLimitedError: 429,
+    JobNotFoundError: 404,
     StorageUnavailableError: 503,
     ConfigurationError: 500,
 }
@@ -61,6 +64,16 @@ def error_response(error: FieldLookupError) -> JSONResponse:
     return JSONResponse({"detail": body}, status_code=status, headers=headers)
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method that some route of the request's path answers."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(FieldLookupError)
     async def _domain_error(request: Request, error: FieldLookupError) -> JSONResponse:
@@ -75,6 +88,8 @@ def install_error_handlers(app: FastAPI) -> None:
         if error.status_code == 400 and isinstance(error.__cause__, UnicodeDecodeError):
             body = [{"loc": ["body"], "msg": "the body is not UTF-8 encoded JSON", "type": "json_invalid"}]
             return JSONResponse({"detail": body}, status_code=422)
+        if error.status_code == 405:  # Starlette names the methods of the first route of the path only
+            error.headers = {**(error.headers or {}), "Allow": ", ".join(_allowed_methods(request))}
         return await http_exception_handler(request, error)
 
     @app.exception_handler(Exception)
