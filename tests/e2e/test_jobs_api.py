@@ -60,6 +60,8 @@ def test_a_malformed_catalogue_is_refused_with_its_first_bad_line_and_makes_no_j
     assert wrong_kind.status_code == 422 and "must end in .jsonl, .ndjson or .csv" in wrong_kind.json()["detail"][0]["msg"]
     assert unknown_llm.status_code == 422 and unknown_llm.json()["detail"][0]["loc"] == ["body", "llm"]
     assert bad_hook.status_code == 422 and bad_hook.json()["detail"][0]["loc"] == ["body", "webhook_url"]
+    torn = client.post("/api/jobs", content=b"--x\r\nnot a part", headers={"Content-Type": "multipart/form-data; boundary=x"})
+    assert torn.status_code == 422 and torn.json()["detail"][0]["loc"] == ["body"]
     too_big = client.post("/api/jobs", files={"file": ("l.jsonl", b" " * 3000)}, data={"fields": "EF000042"})
     assert too_big.status_code == 413
     container = client.app.state.container  # type: ignore[attr-defined]

@@ -88,6 +88,9 @@ def install_error_handlers(app: FastAPI) -> None:
         if error.status_code == 400 and isinstance(error.__cause__, UnicodeDecodeError):
             body = [{"loc": ["body"], "msg": "the body is not UTF-8 encoded JSON", "type": "json_invalid"}]
             return JSONResponse({"detail": body}, status_code=422)
+        if error.status_code == 400 and request.headers.get("content-type", "").startswith("multipart/"):
+            body = [{"loc": ["body"], "msg": f"the body is not valid multipart/form-data: {error.detail}", "type": "multipart_invalid"}]
+            return JSONResponse({"detail": body}, status_code=422)
         if error.status_code == 405:  # Starlette names the methods of the first route of the path only
             error.headers = {**(error.headers or {}), "Allow": ", ".join(_allowed_methods(request))}
         return await http_exception_handler(request, error)
