@@ -15,7 +15,7 @@ export CMAKE_ARGS
 LLAMA_BUILT_FOR_THIS_CPU := import llama_cpp, sys; info = llama_cpp.llama_print_system_info().decode(); \
 	sys.exit(0 if "AMX" in info or "AVX512" in info else 1)
 
-.PHONY: install install-dev test-servers run serve migrate provision test test-fast lint lint-imports bench bench-faults bench-jobs evaluate clean
+.PHONY: install install-dev test-servers run serve migrate provision test test-fast lint lint-imports bench bench-review bench-faults bench-jobs bench-model evaluate clean
 
 ## install: the service with the embedded model (llama.cpp compiles once, then comes from pip's cache)
 install: $(VENV)/.installed
@@ -48,7 +48,8 @@ provision: migrate
 run: provision
 	$(PY) -m uvicorn --factory web:create_app --host $(HOST) --port $(PORT)
 
-## test-servers: the PostgreSQL 15 and Redis binaries the suite starts throwaway servers from (apt, when missing)
+## test-servers: the PostgreSQL 15 and Redis binaries the suite starts throwaway servers from, and the
+## Chromium the browser tests drive (apt, when missing)
 test-servers:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
 		(echo "installing PostgreSQL 15" && apt-get update -qq && \
@@ -56,6 +57,9 @@ test-servers:
 	@command -v redis-server >/dev/null || \
 		(echo "installing redis-server" && apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null)
+	@test -x /usr/bin/chromium || \
+		(echo "installing chromium" && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
 ## test: the whole suite, on a throwaway PostgreSQL and on SQLite, real model included
 test: install-dev test-servers lint lint-imports
@@ -78,6 +82,10 @@ bench: install-dev
 	$(PY) bench/deadline.py
 	$(PY) bench/load.py
 
+## bench-review: the review page's first paint, size and reviewer round trip in headless Chromium; docs/review-page.png
+bench-review: install-dev test-servers
+	$(PY) bench/review_page.py
+
 ## bench-faults: what each fault (a backend's 429/500/silence, the database down, SIGTERM, refusals) does to a response
 bench-faults: install-dev
 	$(PY) bench/faults.py
@@ -85,6 +93,10 @@ bench-faults: install-dev
 ## bench-jobs: catalogue jobs on Celery: products/s with 1, 2 and 4 worker processes, the engine's overhead per product
 bench-jobs: install-dev test-servers
 	$(PY) bench/jobs.py
+
+## bench-model: the embedded model product by product, the per-field layout against the shared-prefix ones (8 and 15 fields, then 1 and 2 threads)
+bench-model: install-dev
+	$(PY) bench/model.py --threads 1 2
 
 ## evaluate: the README's strategy table (data/benchmark.jsonl) and the prototype's accuracy, with the embedded model
 evaluate: install-dev

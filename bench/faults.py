@@ -104,10 +104,25 @@ def refusals(requests: int) -> None:
         big = b"x" * 2_000_000
         measure("2 MB body: 413", lambda: httpx.post(
             f"{server.base_url}{LOOKUP}", content=big, headers={"Authorization": f"Bearer {key}"}), requests)
+        for name, escaped in (("lone surrogate", "\\ud800"), ("NUL", "\\u0000")):
+            measure(f"{name} in the description (SQLite): 422", unstorable(server, escaped, key), requests)
     with live_server(url, RATE_LIMIT_PER_MINUTE="2") as server:
         for _ in range(2):
             lookup(server, Authorization=f"Bearer {key}")()
         measure("over RATE_LIMIT_PER_MINUTE: 429", lookup(server, Authorization=f"Bearer {key}"), requests)
+    with live_server(url, FAILED_AUTH_PER_MINUTE="3") as server:
+        wrong = lookup(server, Authorization=f"Bearer {key[:-4]}AAAA")
+        for _ in range(3):
+            wrong()
+        measure("wrong keys past FAILED_AUTH_PER_MINUTE: 429", wrong, requests)
+        measure("valid key from that address meanwhile: 429", lookup(server, Authorization=f"Bearer {key}"), requests)
+
+
+def unstorable(server: LiveServer, escaped: str, key: str | None = None) -> Callable[[], httpx.Response]:
+    """A lookup whose description holds `escaped` (a JSON escape: a lone surrogate, a NUL)."""
+    content = f'{{"description": "{LAMP} {escaped}", "fields": ["EF000042", "EF000035"]}}'
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {key}"} if key else {})}
+    return lambda: httpx.post(f"{server.base_url}{LOOKUP}", content=content, headers=headers, timeout=30)
 
 
 def database_outage(requests: int) -> None:
@@ -119,6 +134,7 @@ def database_outage(requests: int) -> None:
         with live_server(url, LOOKUP_CACHE="off") as server:
             health = lambda: httpx.get(f"{server.base_url}/health", timeout=30)  # noqa: E731
             measure("PostgreSQL up: lookup", lookup(server), requests)
+            measure("PostgreSQL up: NUL in the description, 422", unstorable(server, "\\u0000"), requests)
             postgres.stop()
             measure("PostgreSQL stopped: /health", health, requests)
             measure("PostgreSQL stopped: lookup", lookup(server), requests)

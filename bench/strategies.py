@@ -30,7 +30,7 @@ from src.domain.evaluation.report import LLMReport  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 PROTOTYPE = REPO.parent / "shared" / "prototype-data"
-STRATEGIES = ["gemma3", "gemma3-all-in-one", "gemma3-prepass-all-in-one", "gemma3-basic", "gemma3-few-shot"]
+STRATEGIES = ["gemma3", "gemma3-per-field", "gemma3-all-in-one", "gemma3-prepass-all-in-one", "gemma3-basic", "gemma3-few-shot"]
 """The default list; `--llm gemma3-prepass --llm gemma3-text-numbers` measures each lever alone."""
 HEADER = (
     "| LLM | strategy | k | accuracy | precision | recall | F1 | model calls | prompt tokens | completion tokens | seconds |\n"

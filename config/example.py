@@ -22,6 +22,8 @@ from src.domain.prompting.chain_of_thought import (
 from src.domain.prompting.families import GemmaFormat
 from src.domain.prompting.ports import ChainOfThought, Connector, Prepass, ProductChainOfThought
 from src.domain.prompting.prepass import TextRulesPrepass
+from src.domain.prompting.shared_prefix.answer_object import AnswerObjectChainOfThought
+from src.domain.prompting.shared_prefix.conversation import ConversationChainOfThought
 
 
 @cache
@@ -52,10 +54,18 @@ def _gemma3(
 
 
 def gemma3(settings: Settings) -> ConfiguredLLM:
-    """The default: the pre-pass, then few-shot with the k most similar examples, numbers held
-    to those the text gives."""
-    chain = NumbersFromText(FewShotChainOfThought(k=settings.few_shot_k))
+    """The default: the pre-pass, then the product read once: the few-shot questions of its
+    fields laid out as one conversation around SHOT_PRODUCTS labelled products most like it
+    (more, up to twice as many, so that each field is shown once), numbers held to the text."""
+    chain = ConversationChainOfThought(k=int(settings.number("SHOT_PRODUCTS", 1)) or 1)
     return _gemma3("gemma3", chain, settings, TextRulesPrepass())
+
+
+def gemma3_per_field(settings: Settings) -> ConfiguredLLM:
+    """The default before the shared prefix: the pre-pass, then few-shot with the k most similar
+    examples of each field, one prompt each, numbers held to those the text gives."""
+    chain = NumbersFromText(FewShotChainOfThought(k=settings.few_shot_k))
+    return _gemma3("gemma3-per-field", chain, settings, TextRulesPrepass())
 
 
 def _variant(
@@ -70,6 +80,7 @@ def _variant(
 DEFAULT_LLM = "gemma3"
 LLMS = {
     "gemma3": gemma3,
+    "gemma3-per-field": gemma3_per_field,
     "gemma3-basic": _variant("gemma3-basic", lambda s: BasicChainOfThought()),
     "gemma3-few-shot": _variant("gemma3-few-shot", lambda s: FewShotChainOfThought(k=s.few_shot_k)),
     "gemma3-text-numbers": _variant("gemma3-text-numbers", lambda s: NumbersFromText(FewShotChainOfThought(k=s.few_shot_k))),
@@ -78,5 +89,6 @@ LLMS = {
     "gemma3-prepass-all-in-one": _variant(
         "gemma3-prepass-all-in-one", lambda s: AllFieldsChainOfThought(numbers_from_text=True), prepass=True
     ),
+    "gemma3-answer-object": _variant("gemma3-answer-object", lambda s: AnswerObjectChainOfThought(k=s.few_shot_k), prepass=True),
     "mock": mock,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     config_module: str = "config.example"
     llm_query_timeout: float = 10.0
+    batch_query_timeout: float = 300.0
+    """Seconds per product for batch work (`evaluate`, `enrich`), which waits its turn at the model."""
     lookup_workers: int = 256
     few_shot_k: int = 3
     llm_max_retries: int = 2
@@ -31,12 +34,18 @@ class Settings:
     """How often a process holding an SQLite catalogue in memory checks that it is current."""
     keyless_recheck_seconds: float = 1.0
     """While no API key exists, how long a process goes by that before asking the database again."""
+    purge_interval_seconds: float = 60.0
+    """How often a server process deletes expired cache answers and rate-limit counts; 0: never."""
+    purge_batch_rows: int = 1000
+    """At most this many rows of each kind per purge pass."""
     metrics_multiprocess: bool = False
     max_description_chars: int = 10_000
     max_fields: int = 100
     max_body_bytes: int = 1_048_576
     rate_limit_per_minute: int = 0
     """Requests per minute per API key (per client address while no key exists); 0: no limit."""
+    failed_auth_per_minute: int = 20
+    """Failed authentications per minute per client address, past which it is refused (429); 0: no limit."""
     redis_url: str | None = None
     """Where the rate limit counts requests; the database when unset."""
     cors_origins: tuple[str, ...] = ()
@@ -63,6 +72,7 @@ class Settings:
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             config_module=env.get("CONFIG_MODULE") or "config.example",
             llm_query_timeout=_number(env, "LLM_QUERY_TIMEOUT", 10.0, float, minimum=0.01),
+            batch_query_timeout=_number(env, "BATCH_QUERY_TIMEOUT", 300.0, float, minimum=0.01),
             lookup_workers=_number(env, "LOOKUP_WORKERS", 256, int, minimum=1),
             few_shot_k=_number(env, "FEW_SHOT_K", 3, int, minimum=0),
             llm_max_retries=_number(env, "LLM_MAX_RETRIES", 2, int, minimum=0),
@@ -71,11 +81,14 @@ class Settings:
             lookup_cache_ttl=_number(env, "LOOKUP_CACHE_TTL", 0.0, float, minimum=0) or None,
             catalogue_refresh_seconds=_number(env, "CATALOGUE_REFRESH_SECONDS", 1.0, float, minimum=0),
             keyless_recheck_seconds=_number(env, "KEYLESS_RECHECK_SECONDS", 1.0, float, minimum=0),
+            purge_interval_seconds=_number(env, "PURGE_INTERVAL_SECONDS", 60.0, float, minimum=0),
+            purge_batch_rows=_number(env, "PURGE_BATCH_ROWS", 1000, int, minimum=1),
             metrics_multiprocess=bool(env.get("PROMETHEUS_MULTIPROC_DIR")),
             max_description_chars=_number(env, "MAX_DESCRIPTION_CHARS", 10_000, int, minimum=1),
             max_fields=_number(env, "MAX_FIELDS", 100, int, minimum=1),
             max_body_bytes=_number(env, "MAX_BODY_BYTES", 1_048_576, int, minimum=1024),
             rate_limit_per_minute=_number(env, "RATE_LIMIT_PER_MINUTE", 0, int, minimum=0),
+            failed_auth_per_minute=_number(env, "FAILED_AUTH_PER_MINUTE", 20, int, minimum=0),
             redis_url=env.get("REDIS_URL", "").strip() or None,
             cors_origins=tuple(o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()),
             backend_failure_threshold=_number(env, "BACKEND_FAILURE_THRESHOLD", 5, int, minimum=1),
@@ -106,6 +119,8 @@ def _number(
         value = kind(raw)
     except ValueError:
         raise SettingsError(f"{name}={raw!r} is not a {kind.__name__}") from None
+    if not math.isfinite(value):
+        raise SettingsError(f"{name}={raw!r} is not a finite number")
     if value < minimum:
         raise SettingsError(f"{name}={raw!r} must be at least {minimum:g}")
     return value

@@ -4,6 +4,7 @@ containers wired as production wires them, with the mock LLM unless a test says 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from src.adapters.driven.storage.database import is_postgres
 from src.bootstrap import Container, bootstrap
 from tests.support.llama_server import llama_server as serving_llama
 from tests.support.postgres import ThrowawayPostgres
+from tests.support.redis_server import ThrowawayRedis
 
 REPO = Path(__file__).resolve().parents[1]
 PROTOTYPE_DATA = REPO.parent / "shared" / "prototype-data"
@@ -94,3 +96,14 @@ def llama_server() -> Iterator[str]:
     started once for the session by the first test that needs it."""
     with serving_llama() as base_url:
         yield base_url
+
+
+@pytest.fixture
+def redis() -> Iterator[ThrowawayRedis]:
+    """A throwaway Redis for one test, stopped (or stopped already by the test) at its end."""
+    assert shutil.which("redis-server"), "no redis-server on this machine: `make test` installs it"
+    server = ThrowawayRedis()
+    try:
+        yield server
+    finally:
+        server.stop()

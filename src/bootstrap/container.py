@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from config.settings import Settings
 from src.adapters.driven.cache.write_behind import WriteBehindCache
 from src.adapters.driven.observability.metrics import PrometheusObserver
+from src.adapters.driven.storage.failed_authentications import LimitsFailedAuthenticationCounter
 from src.adapters.driven.storage.rate_limits import LimitsRateLimiter
 from src.adapters.driven.storage.storage import PeeweeStorage
 from src.bootstrap.jobs import Jobs, build_accounts, build_jobs
@@ -31,6 +32,9 @@ from src.domain.lookup.limits import RequestLimits
 from src.domain.lookup.llms import LLMRegistry
 from src.domain.lookup.ports import HealthProbe, LookupCache
 from src.domain.lookup.service import FieldLookupService
+from src.domain.lookup.single_flight import SingleFlight
+from src.domain.purging.purge import Purging
+from src.domain.review import Reviewing, ReviewQueue
 from src.domain.usage.accounts import Accounts
 from src.domain.usage.estimate import Estimator, ReadOnlyCache, counting_registry
 from src.domain.usage.meter import ContextCopyingExecutor, UsageMeter
@@ -65,6 +69,9 @@ class Container:
     metrics: PrometheusObserver
     api_keys: ApiKeys
     admission: Admission
+    reviewing: Reviewing
+    review_queue: ReviewQueue
+    purging: Purging
     storage: PeeweeStorage
     jobs: Jobs
     accounts: Accounts
@@ -73,11 +80,13 @@ class Container:
     _uncached_lookup: FieldLookupService
     _executor: ThreadPoolExecutor
 
-    def evaluation(self, judge: str | None = None) -> EvaluationService:
+    def evaluation(self, judge: str | None = None, timeout_seconds: float | None = None) -> EvaluationService:
         """The evaluation use case, on a lookup without the cache (every pair is measured, none
-        remembered); `judge` names an LLM that grades the text answers that do not match."""
+        remembered); `judge` names an LLM that grades the text answers that do not match. Each
+        product has `timeout_seconds`, by default BATCH_QUERY_TIMEOUT."""
         grader = FactualityJudge(self.llms.get(judge), self.settings.llm_query_timeout) if judge else None
-        return EvaluationService(self._uncached_lookup, self.fields, self.llms, grader)
+        per_product = timeout_seconds or self.settings.batch_query_timeout
+        return EvaluationService(self._uncached_lookup, self.fields, self.llms, grader, per_product)
 
     def migrate(self) -> list[str]:
         return self.storage.migrate()
@@ -112,7 +121,7 @@ def bootstrap(
     cache = _cache(settings, storage, executor, overrides)
     lookup = FieldLookupService(
         registry, fields, examples, ContextCopyingExecutor(executor), settings.llm_query_timeout,
-        cache, metrics, limits=limits,
+        cache, metrics, limits=limits, single_flight=SingleFlight() if settings.lookup_cache else None,
     )
     uncached = FieldLookupService(registry, fields, examples, executor, settings.llm_query_timeout, limits=limits)
     api_keys = ApiKeys(
@@ -120,19 +129,24 @@ def bootstrap(
         open_recheck_seconds=settings.keyless_recheck_seconds,
         monotonic=clock,
     )
+    # Decisions read their fields as stored, not from the in-memory catalogue each of them
+    # makes stale: reading that whole again for every decision would cost more than the decision.
+    stored_fields = overrides.fields or storage.stored_fields
+    review_queue = ReviewQueue(storage.review_queue, stored_fields)
     return Container(
         settings=settings,
         llms=registry,
         fields=fields,
         health=storage.health,
         lookup=lookup,
-        provisioning=Provisioning(
-            overrides.catalogue_store or storage.catalogue_store, overrides.fields or storage.stored_fields
-        ),
-        enrichment=Enrichment(lookup, registry, fields),
+        provisioning=Provisioning(overrides.catalogue_store or storage.catalogue_store, stored_fields),
+        enrichment=Enrichment(lookup, registry, fields, review_queue, settings.batch_query_timeout),
         metrics=metrics,
         api_keys=api_keys,
         admission=_admission(settings, storage, api_keys),
+        reviewing=Reviewing(storage.reviews, storage.review_queue, stored_fields),
+        review_queue=review_queue,
+        purging=_purging(settings, storage),
         storage=storage,
         jobs=build_jobs(settings, storage, registry, lookup, accounts),
         accounts=accounts,
@@ -144,6 +158,12 @@ def bootstrap(
         _uncached_lookup=uncached,
         _executor=executor,
     )
+
+
+def _purging(settings: Settings, storage: PeeweeStorage) -> Purging:
+    """Ended rate-limit windows, and cache answers past LOOKUP_CACHE_TTL when it is set."""
+    cache_ttl = settings.lookup_cache_ttl if settings.lookup_cache else None
+    return Purging(storage.expired_rows(cache_ttl), settings.purge_batch_rows)
 
 
 def _cache(
@@ -158,8 +178,9 @@ def _cache(
 
 
 def _admission(settings: Settings, storage: PeeweeStorage, api_keys: ApiKeys) -> Admission:
-    """API keys, then the rate limit when RATE_LIMIT_PER_MINUTE is set (in Redis or the database)."""
-    if not settings.rate_limit_per_minute:
-        return Admission(api_keys)
+    """API keys, failed ones counted per address (FAILED_AUTH_PER_MINUTE), then the rate limit
+    when RATE_LIMIT_PER_MINUTE is set; counts in Redis or the database."""
     counts = storage.request_counts(settings.redis_url)
-    return Admission(api_keys, LimitsRateLimiter(counts, settings.rate_limit_per_minute))
+    failed, rate = settings.failed_auth_per_minute, settings.rate_limit_per_minute
+    failures = LimitsFailedAuthenticationCounter(counts, failed) if failed else None
+    return Admission(api_keys, LimitsRateLimiter(counts, rate) if rate else None, failures)

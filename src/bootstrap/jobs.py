@@ -52,7 +52,10 @@ def build_jobs(
 ) -> Jobs:
     store = storage.jobs
     webhooks = httpx.Client(timeout=httpx.Timeout(10.0, connect=5.0))
-    runner = ChunkRunner(store, lookup, HttpWebhookSender(webhooks, accounts.webhook_secret), accounts)
+    runner = ChunkRunner(
+        store, lookup, HttpWebhookSender(webhooks, accounts.webhook_secret), accounts,
+        timeout_seconds=settings.batch_query_timeout,
+    )
     queue: _ClosableQueue
     if settings.redis_url:
         queue = CeleryChunkQueue(celery_app(settings.redis_url, settings.job_visibility_seconds))

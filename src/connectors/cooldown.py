@@ -5,17 +5,21 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from src.domain.errors import BackendCoolingDownError, TransientBackendError
 from src.domain.prompting.ports import Connector
 from src.domain.prompting.prompt import Completion, CompletionRequest
+from src.domain.prompting.shared_prefix.ports import turn_of
 
 
 class CoolingDownConnector:
     """Wraps a connector (retries included): after `failure_threshold` calls in a row that end
     in a TransientBackendError, calls fail at once with BackendCoolingDownError for
     `cooldown_s`. Then one trial call goes through: an answer ends the cool-down, a failure
-    starts another. Permanent errors say nothing about the backend's health and do not count.
+    starts another. Permanent errors say nothing about the backend's health and do not count, nor
+does DeadlinePassedError: a call that waited for a busy local model until its deadline is a
+timeout, not a failure, so a queue of work never shuts the model off for everybody.
 
     Calls run outside the lock (unlike pybreaker's `CircuitBreaker.call`, which holds its lock
     for the whole call and so would ask a request's fields one at a time).
@@ -59,6 +63,10 @@ class CoolingDownConnector:
 
     def count_tokens(self, text: str) -> int | None:
         return self._inner.count_tokens(text)
+
+    def turn(self, deadline: float) -> AbstractContextManager[None]:
+        """The wrapped connector's turn, for one product's calls (see TakesTurns)."""
+        return turn_of(self._inner, deadline)
 
     def _enter(self) -> bool:
         """Whether this call is the trial after a cool-down; raises while the backend rests."""

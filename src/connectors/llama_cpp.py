@@ -2,7 +2,8 @@
 
 The model is loaded on first use, once per connector (so once per process: the LLM registry
 builds each connector once). A llama.cpp context is not thread-safe, so completions take turns
-behind a lock, and a call that cannot start before its deadline is not run at all. The answer is
+(first come, first served; a product's fields in one turn, see `turn`), and a call that cannot
+start before its deadline is not run at all: it is a timeout (DeadlinePassedError), not a failure. The answer is
 held to the request's JSON schema by a grammar, so that even a 270M model answers a value the
 field accepts (an option of a select, a number, a boolean, or null).
 """
@@ -16,13 +17,15 @@ import os
 import threading
 import time
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from typing import Any, cast
 
 from llama_cpp import CreateCompletionResponse, Llama, StoppingCriteriaList
 
 from src.connectors.answer_grammar import AnswerGrammar
-from src.domain.errors import PermanentBackendError, TransientBackendError
-from src.domain.lookup.deadline import seconds_left
+from src.connectors.llama_prompt_reads import PromptReads
+from src.connectors.turns import ModelTurns
+from src.domain.errors import DeadlinePassedError, PermanentBackendError, TransientBackendError
 from src.domain.model import TokenUsage
 from src.domain.prompting.prompt import Completion, CompletionRequest
 
@@ -46,10 +49,10 @@ def embedded_gemma_path() -> str:
 
 
 def default_threads() -> int:
-    """All cores but one. llama.cpp's threads spin while they wait for each other, so when
-    another process takes a core they all stall: on this 2-core machine, with other work
-    running, a field took ~3.6 s on 1 thread and ~16 s on 2 (bench/embedded_model.py)."""
-    return max(1, (os.cpu_count() or 1) - 1)
+    """Every core this process may run on: the default for a machine that is the service's.
+    llama.cpp's threads spin while they wait for each other, so where other work takes cores
+    they stall; set LLAMA_THREADS lower on a shared machine (`make bench-model` measures 1 and 2)."""
+    return max(1, len(os.sched_getaffinity(0)))
 
 
 class LlamaCppConnector:
@@ -66,22 +69,23 @@ class LlamaCppConnector:
         self._context_tokens = context_tokens
         self._threads = threads or default_threads()
         self._model: Llama | None = None
+        self._prompt_reads: PromptReads | None = None
         self._load_lock = threading.Lock()
-        self._run_lock = threading.Lock()
+        self._turns = ModelTurns("the embedded model")
         self._grammars: dict[str, AnswerGrammar] = {}
 
     def complete(self, request: CompletionRequest) -> Completion:
         model = self._loaded()
-        if not self._run_lock.acquire(timeout=seconds_left(request.deadline)):
-            raise TransientBackendError(
-                f"the embedded model was busy until the deadline of {request.field_code}"
-            )
-        try:
+        with self._turns.hold(request.deadline, request.field_code):
             if time.monotonic() >= request.deadline:
-                raise TransientBackendError(f"the deadline of {request.field_code} has passed")
+                raise DeadlinePassedError(f"the deadline of {request.field_code} has passed")
             return self._run(model, request)
-        finally:
-            self._run_lock.release()
+
+    def turn(self, deadline: float) -> AbstractContextManager[None]:
+        """Holds the model for one product's completions, asked one after another by this thread:
+        no other product's completion runs between them, so each reuses the prompt prefix that
+        the previous one read. DeadlinePassedError when the turn does not come by `deadline`."""
+        return self._turns.hold(deadline, "a product")
 
     def count_tokens(self, text: str) -> int | None:
         """Tokens of `text` as a completion of it would count them: the BOS the model adds, and
@@ -111,12 +115,15 @@ class LlamaCppConnector:
                 f"cannot load the model {self._model_path}: {error}"
             ) from error
         log.info("loaded %s in %.2f s", self._model_path, time.monotonic() - started)
+        self._prompt_reads = PromptReads(model)
         return model
 
     def _run(self, model: Llama, request: CompletionRequest) -> Completion:
         answer = self._answer_grammar(request.answer_schema)
         max_tokens = min(request.max_tokens, answer.max_tokens or request.max_tokens)
         deadline = request.deadline
+        if self._prompt_reads is not None:
+            self._prompt_reads.start()
         try:
             response = cast(
                 CreateCompletionResponse,
@@ -136,17 +143,22 @@ class LlamaCppConnector:
         except RuntimeError as error:  # a failed decode (llama_decode returned an error code)
             raise TransientBackendError(f"llama.cpp failed on {request.field_code}: {error}") from error
         if time.monotonic() >= deadline:
-            raise TransientBackendError(
+            raise DeadlinePassedError(
                 f"the embedded model did not finish {request.field_code} by the deadline"
             )
         usage = response["usage"]
         return Completion(
             text=response["choices"][0]["text"],
-            usage=TokenUsage(usage["prompt_tokens"], usage["completion_tokens"]),
+            usage=TokenUsage(usage["prompt_tokens"], usage["completion_tokens"], self._cached_tokens(usage["prompt_tokens"])),
         )
 
+    def _cached_tokens(self, prompt_tokens: int) -> int:
+        """Of the last completion's prompt tokens, those kept from the previous one (not read)."""
+        read = self._prompt_reads.read() if self._prompt_reads is not None else prompt_tokens
+        return max(prompt_tokens - read, 0)
+
     def _answer_grammar(self, schema: Mapping[str, Any] | None) -> AnswerGrammar:
-        """The grammar of `schema`, made once per schema (called under the run lock)."""
+        """The grammar of `schema`, made once per schema (called during a turn)."""
         if not schema:
             return AnswerGrammar(None, None)
         key = json.dumps(schema, sort_keys=True)

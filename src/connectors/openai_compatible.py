@@ -4,6 +4,7 @@ Ollama. The client is built once per process by the config module and passed in.
 from __future__ import annotations
 
 import logging
+import threading
 from typing import cast
 
 import openai
@@ -27,8 +28,12 @@ class OpenAICompatibleConnector:
     """Sends the prompt as chat messages (the server applies the model's own template).
 
     The answer is constrained with the server's `structured_output` dialect. When the server
-    refuses the request with a 400 or 422 and the same request without structured output then
-    succeeds, the connector stops asking for it (and logs so): the answer is parsed instead.
+    refuses the request with a 400 or 422, or a 500 (llama-cpp-python's server cannot compile
+    some schemas), and the same request without structured output then succeeds, the connector
+    stops asking for it (and logs so, once): the answer is parsed instead. When that request
+    fails too, its error is the answer, and a 500 is taken for the server's own failure: no
+    request is sent without structured output after a 500 again until one with it succeeds, so
+    that a server that is down is not asked twice as often.
     """
 
     def __init__(
@@ -40,27 +45,43 @@ class OpenAICompatibleConnector:
         self._client = client
         self._model = model
         self._structured_output: StructuredOutput = structured_output
+        self._dialect_lock = threading.Lock()
+        self._try_without_after_500 = True
 
     def complete(self, request: CompletionRequest) -> Completion:
         dialect = self._structured_output
         try:
-            return self._complete(request, dialect)
-        except PermanentBackendError as error:
-            refused = isinstance(
-                error.__cause__, openai.BadRequestError | openai.UnprocessableEntityError
-            )
-            if dialect == "none" or request.answer_schema is None or not refused:
+            completion = self._complete(request, dialect)
+        except BackendError as error:
+            if dialect == "none" or request.answer_schema is None or not self._may_refuse_structure(error):
                 raise
-            completion = self._complete(request, "none")
-            log.warning(
-                "%s refused %s structured output (%s); answers are parsed from now on",
-                self._model, dialect, error,
-            )
-            self._structured_output = "none"
+            try:
+                completion = self._complete(request, "none")
+            except BackendError:
+                if _is_500(error):
+                    self._try_without_after_500 = False
+                raise
+            with self._dialect_lock:
+                if self._structured_output == dialect:
+                    log.warning(
+                        "%s refused %s structured output (%s); answers are parsed from now on",
+                        self._model, dialect, error,
+                    )
+                    self._structured_output = "none"
             return completion
+        if not self._try_without_after_500:
+            self._try_without_after_500 = True
+        return completion
 
     def count_tokens(self, text: str) -> int | None:
         return None
+
+    def _may_refuse_structure(self, error: BackendError) -> bool:
+        """Whether `error` may be the server refusing structured output: a 400 or 422, or a
+        500 unless the last try without structured output after a 500 failed too."""
+        if isinstance(error.__cause__, openai.BadRequestError | openai.UnprocessableEntityError):
+            return True
+        return _is_500(error) and self._try_without_after_500
 
     def _complete(self, request: CompletionRequest, dialect: StructuredOutput) -> Completion:
         left = seconds_left(request.deadline)
@@ -116,6 +137,11 @@ def _completion(response: object, model: str) -> Completion:
         text=message.content or "",
         usage=TokenUsage(usage.prompt_tokens, usage.completion_tokens) if usage else None,
     )
+
+
+def _is_500(error: BackendError) -> bool:
+    """A 500 itself, not 502-504, which gateways and overloaded servers answer."""
+    return isinstance(error.__cause__, openai.InternalServerError) and error.__cause__.status_code == 500
 
 
 def _backend_error(error: openai.OpenAIError, model: str) -> BackendError:

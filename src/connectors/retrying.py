@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import random
 import time
+from contextlib import AbstractContextManager
 
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
 from src.domain.errors import TransientBackendError
 from src.domain.prompting.ports import Connector
 from src.domain.prompting.prompt import Completion, CompletionRequest
+from src.domain.prompting.shared_prefix.ports import turn_of
 
 
 class RetryingConnector:
@@ -65,6 +67,10 @@ class RetryingConnector:
 
     def count_tokens(self, text: str) -> int | None:
         return self._inner.count_tokens(text)
+
+    def turn(self, deadline: float) -> AbstractContextManager[None]:
+        """The wrapped connector's turn, for one product's calls (see TakesTurns)."""
+        return turn_of(self._inner, deadline)
 
     def _delay(self, error: BaseException | None, failed_attempts: int) -> float:
         """Retry-After when the server said it; otherwise full jitter over an exponential cap."""

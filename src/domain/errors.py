@@ -13,6 +13,7 @@
     ├── ConfigurationError           the service is configured in a way that cannot work
     │   ├── SettingsError            an environment variable (DATABASE_URL…) holds a bad value
     │   └── ConfigModuleError        CONFIG_MODULE cannot be imported or declares no LLMs
+    ├── DeadlinePassedError          no answer could come by the deadline (the model was busy): a timeout
     └── BackendError                 a model backend failed
         ├── TransientBackendError    worth retrying: 429, 5xx, reset connection, timeout
         ├── PermanentBackendError    not worth retrying: bad credentials, bad request, no model
@@ -32,7 +33,7 @@ class FieldLookupError(Exception):
 class InvalidRequestError(FieldLookupError):
     """The request names something that cannot be served; `location` says which part."""
 
-    def __init__(self, message: str, location: tuple[str, ...] = ()) -> None:
+    def __init__(self, message: str, location: tuple[str | int, ...] = ()) -> None:
         super().__init__(message)
         self.location = location
 
@@ -59,6 +60,12 @@ class DataFileError(FieldLookupError):
 
 class StorageUnavailableError(FieldLookupError):
     """The database does not answer."""
+
+
+class DeadlinePassedError(FieldLookupError):
+    """The answer could not come before the request's deadline: a local model was busy with other
+    work until then, or was stopped at it. The field is a `timeout`; the backend is not at fault,
+    so this is neither retried nor counted toward a cool-down."""
 
 
 class BackendError(FieldLookupError):

@@ -70,7 +70,8 @@ def test_a_500_that_lasts_is_an_error_with_its_reason_and_the_other_fields_answe
     assert culot["status"] == "error" and culot["value"] is None
     assert "500" in culot["error"] and "the model crashed" in culot["error"]
     assert body["fields"]["EF000035"]["status"] == "ok" and body["fields"]["EF000035"]["value"] == 40
-    assert llm.calls == 4  # culot, its 2 retries, and the other field
+    # culot, once without structured output (a server may 500 on a schema), its 2 retries, and the other field
+    assert llm.calls == 5
 
 
 def test_a_permanent_error_is_not_retried(make_faulty: ClientFactory, llm: LoopbackLLM) -> None:
@@ -123,18 +124,18 @@ def test_a_failing_backend_rests_for_its_cool_down_then_is_tried_again(
     llm.default = "500"
     ask(client, "loopback-alone")
     ask(client, "loopback-alone")
-    assert llm.calls == 2
+    assert llm.calls == 3  # the first 500 is asked again once without structured output
 
     resting, elapsed = ask(client, "loopback-alone")
 
-    assert llm.calls == 2  # not called while it rests
+    assert llm.calls == 3  # not called while it rests
     assert resting["fields"][CULOT]["status"] == "error"
     assert "is not called for" in resting["fields"][CULOT]["error"]
     assert elapsed < 1.0
     time.sleep(1.1)
     llm.default = "ok"
     again, _ = ask(client, "loopback-alone")
-    assert llm.calls == 3 and again["fields"][CULOT]["status"] == "ok"
+    assert llm.calls == 4 and again["fields"][CULOT]["status"] == "ok"
 
 
 def test_an_injection_in_the_description_cannot_put_its_word_into_a_select_number_or_boolean(
@@ -164,4 +165,42 @@ def test_a_fallbacks_answer_is_not_cached_as_the_asked_llms(make_faulty: ClientF
 
     again, _ = ask(client, "loopback")
 
-    assert again["fields"][CULOT]["llm"] == "loopback" and llm.calls == 2
+    assert again["fields"][CULOT]["llm"] == "loopback" and llm.calls == 3  # 2: with and without structured output
+
+
+TEXT_FIELDS = ("EF000009", "EF000588")
+
+
+def test_a_server_that_500s_only_on_json_schema_is_asked_without_it_and_it_is_logged_once(
+    make_faulty: ClientFactory, llm: LoopbackLLM, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = make_faulty(LLM_MAX_RETRIES="2", LLM_QUERY_TIMEOUT="5")
+    llm.json_schema_status = 500  # as llama-cpp-python's server answers a schema it cannot compile
+
+    with caplog.at_level("WARNING", logger="src.connectors.openai_compatible"):
+        first, _ = ask(client, "loopback-alone", TEXT_FIELDS)  # two fields at once
+        refused_calls = llm.json_schema_calls
+        second, _ = ask(client, "loopback-alone", ("EF001270",))
+
+    for body in (first, second):
+        assert {f["status"] for f in body["fields"].values()} == {"ok"}, body
+        assert {f["value"] for f in body["fields"].values()} == {"loopback"}
+    assert 1 <= refused_calls <= 2 and llm.json_schema_calls == refused_calls  # not asked again
+    assert llm.calls == 3  # each field answered once without structured output, no retry
+    fell_back = [r for r in caplog.records if "refused json_schema structured output" in r.getMessage()]
+    assert len(fell_back) == 1
+
+
+def test_a_server_that_500s_on_everything_is_retried_and_keeps_its_structured_output(
+    make_faulty: ClientFactory, llm: LoopbackLLM
+) -> None:
+    client = make_faulty(LLM_MAX_RETRIES="1", LLM_QUERY_TIMEOUT="5")
+    llm.default = "500"
+
+    failed, _ = ask(client, "loopback-alone", TEXT_FIELDS[:1])
+    llm.default = "ok"
+    answered, _ = ask(client, "loopback-alone", TEXT_FIELDS[:1])
+
+    assert failed["fields"][TEXT_FIELDS[0]]["status"] == "error"
+    assert answered["fields"][TEXT_FIELDS[0]]["status"] == "ok"
+    assert llm.json_schema_calls == 3  # two attempts of the failed lookup, then the answered one

@@ -64,8 +64,8 @@ def test_migrate_provision_twice_and_look_up(cli: Run) -> None:
 def test_llms_lists_the_default_first(cli: Run) -> None:
     assert cli("llms").stdout.split() == ["mock"]
     assert cli("llms", CONFIG_MODULE="config.example").stdout.split() == [
-        "gemma3", "gemma3-basic", "gemma3-few-shot", "gemma3-text-numbers", "gemma3-prepass",
-        "gemma3-all-in-one", "gemma3-prepass-all-in-one", "mock",
+        "gemma3", "gemma3-per-field", "gemma3-basic", "gemma3-few-shot", "gemma3-text-numbers", "gemma3-prepass",
+        "gemma3-all-in-one", "gemma3-prepass-all-in-one", "gemma3-answer-object", "mock",
     ]
 
 
@@ -108,5 +108,36 @@ def test_errors_are_messages_not_tracebacks(cli: Run) -> None:
     assert bad_url.returncode == 5 and bad_url.stderr.startswith("error: DATABASE_URL must start with")
     bad_number = cli("llms", LOOKUP_WORKERS="many")
     assert bad_number.returncode == 5 and "LOOKUP_WORKERS" in bad_number.stderr
-    for result in (not_migrated, unknown, missing, bad_config, bad_url, bad_number):
+    not_finite = cli("lookup", LAMP, "EF000042", LLM_QUERY_TIMEOUT="nan")
+    assert not_finite.returncode == 5
+    assert not_finite.stderr.strip() == "error: LLM_QUERY_TIMEOUT='nan' is not a finite number"
+    for result in (not_migrated, unknown, missing, bad_config, bad_url, bad_number, not_finite):
         assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_what_postgresql_would_refuse_is_refused_on_both_by_file_record_and_limit(cli: Run, tmp_path: Path) -> None:
+    cli("migrate")
+    cli("provision")
+    before = cli("fields", "--json").stdout
+    good = {"code": "EF999999", "label": "Longueur", "type": "number", "unit": "mm"}
+    defects = {
+        "code": ({**good, "code": "EF" + "9" * 63}, "the code has 65 characters; at most 64 are accepted"),
+        "unit": ({**good, "unit": "millimètres " * 3}, "the unit has 36 characters; at most 32 are accepted"),
+        "label": ({**good, "label": "Lon\u0000gueur"}, "the label holds a NUL character at position 3"),
+        "option": (
+            {**good, "type": "select", "options": ["a", "b\ud800"]},
+            "the option holds a lone surrogate (not valid Unicode) at position 1",
+        ),
+    }
+    for name, (record, reason) in defects.items():
+        path = tmp_path / f"fields-{name}.json"
+        path.write_text(json.dumps([good | {"code": "EF999998"}, record]), encoding="utf-8")
+        result = cli("provision", "--fields", str(path))
+        assert result.returncode == 3, (name, result.stderr)
+        assert result.stderr.strip() == f"error: {path}, record 2 ({record['code'].strip()}): {reason}"
+    examples = tmp_path / "examples.json"
+    examples.write_text(json.dumps([{"field": "EF000042", "context": "Ampoule\u0000 E27", "value": "E27"}]))
+    refused = cli("provision", "--examples", str(examples))
+    assert refused.returncode == 3
+    assert refused.stderr.strip() == f"error: {examples}, record 1 (EF000042): the context holds a NUL character at position 7"
+    assert cli("fields", "--json").stdout == before  # nothing written

@@ -235,3 +235,21 @@ def _wait_for_lines(path: Path, count: int, process: subprocess.Popen[bytes], ti
         time.sleep(0.005)
     raise AssertionError(f"fewer than {count} lines in {path} after {timeout} s")
 
+
+
+def test_a_run_with_failed_products_says_so_in_its_exit_code(cli: Run, tmp_path: Path) -> None:
+    lamps = _lamps(3)
+    lamps[1]["description"] = "Lampe " + "très longue " * 10 + "40W E27"  # over MAX_DESCRIPTION_CHARS
+    catalogue = _write_jsonl(tmp_path / "lamps.jsonl", lamps)
+    out = tmp_path / "enriched.jsonl"
+
+    first = cli("enrich", str(catalogue), "--fields", LAMP_FIELDS, "--out", str(out), MAX_DESCRIPTION_CHARS="60")
+    again = cli("enrich", str(catalogue), "--fields", LAMP_FIELDS, "--out", str(out), MAX_DESCRIPTION_CHARS="60")
+    mended = cli("enrich", str(catalogue), "--fields", LAMP_FIELDS, "--out", str(out))
+
+    assert first.returncode == 6, first.stderr
+    assert "error: product lamp-001 (line 2): the description has" in first.stderr
+    assert "products: 2 done, 0 skipped (already in" in first.stderr and "1 failed (not written" in first.stderr
+    assert again.returncode == 6 and "products: 0 done, 2 skipped" in again.stderr  # retried, failed again
+    assert mended.returncode == 0 and "products: 1 done, 2 skipped" in mended.stderr
+    assert sorted(record["id"] for record in _read_jsonl(out)) == ["lamp-000", "lamp-001", "lamp-002"]

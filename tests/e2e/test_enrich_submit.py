@@ -46,7 +46,7 @@ def test_a_catalogue_submitted_to_the_service_gives_what_a_local_run_gives(tmp_p
     assert submitted.returncode == 0, submitted.stderr
     assert "products: 15 done, 10 skipped" in submitted.stderr and "fields: 45 ok" in submitted.stderr
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "id,EF000042,EF000035,EF000007,status,llm" and len(lines) == 26
+    assert lines[0] == '"id","EF000042","EF000035","EF000007","status","llm"' and len(lines) == 26  # every cell quoted
     assert sorted(lines) == sorted(local.read_text(encoding="utf-8").splitlines())
     assert unreachable.returncode == 4 and f"the service at {server.base_url} is unavailable" in unreachable.stderr
     assert "Traceback" not in unreachable.stderr and ran_locally.returncode == 0

@@ -133,3 +133,76 @@ def test_a_store_that_mlflow_refuses_is_one_line_and_exit_5(cli: Run, tmp_path: 
 
     assert result.returncode == 5
     assert result.stderr.startswith("error: MLflow refused the runs") and "Traceback" not in result.stderr
+
+
+def test_the_pairs_csv_holds_no_formula(cli: Run, tmp_path: Path) -> None:
+    assert cli("provision").returncode == 0
+    descriptions = ['=HYPERLINK("http://evil.example","x") Lampe E27', "@SUM(1) Lampe E14", "-1+2 Lampe E27"]
+    benchmark = tmp_path / "bench.jsonl"
+    benchmark.write_text("".join(json.dumps({"description": d, "expected": {"EF000042": "E27"}}) + "\n" for d in descriptions))
+    out = tmp_path / "results.csv"
+
+    result = cli("evaluate", str(benchmark), "--llm", "mock", "--out", str(out))
+
+    assert result.returncode == 0, result.stderr
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["description"] for row in rows] == ["'" + d for d in descriptions]
+    assert [row["predicted"] for row in rows] == ['"E27"', '"E14"', '"E27"']
+
+
+def test_a_csv_benchmark_scores_as_its_json_lines(cli: Run, tmp_path: Path) -> None:
+    assert cli("provision").returncode == 0
+    spreadsheet = tmp_path / "benchmark.csv"
+    spreadsheet.write_text(
+        "description;EF000042;EF000035\n"
+        "Lampe incandescente forme Standard 60X103 12V 40W E27;E27;40\n"
+        "Lampe halogène capsule G4 12V 20W;G4|GY6.35;\n",
+        encoding="utf-8",
+    )
+    lines = tmp_path / "benchmark.jsonl"
+    lines.write_text(
+        '{"description": "Lampe incandescente forme Standard 60X103 12V 40W E27", "expected": {"EF000042": "E27", "EF000035": 40}}\n'
+        '{"description": "Lampe halogène capsule G4 12V 20W", "expected": {"EF000042": ["G4", "GY6.35"], "EF000035": null}}\n',
+        encoding="utf-8",
+    )
+
+    from_csv = cli("evaluate", str(spreadsheet), "--llm", "mock", "--json")
+    from_jsonl = cli("evaluate", str(lines), "--llm", "mock", "--json")
+    malformed = tmp_path / "bad.csv"
+    malformed.write_text("description;EF000042\nLampe E27;E27;extra\n", encoding="utf-8")
+    refused = cli("evaluate", str(malformed), "--llm", "mock")
+
+    assert from_csv.returncode == 0, from_csv.stderr
+    [csv_scores], [jsonl_scores] = json.loads(from_csv.stdout)["results"], json.loads(from_jsonl.stdout)["results"]
+    assert csv_scores["pairs"] == 4
+    for key in ("pairs", "correct", "accuracy", "precision", "recall", "f1", "by_type"):
+        assert csv_scores[key] == jsonl_scores[key], key
+    assert refused.returncode == 3 and refused.stderr.strip() == f"error: {malformed}, line 2: 3 cells under 2 columns"
+
+
+def test_two_llms_are_two_runs_side_by_side_on_a_real_mlflow_server(cli: Run, tmp_path: Path) -> None:
+    mlflow = pytest.importorskip("mlflow")
+    from tests.support.mlflow_server import mlflow_server
+
+    cli("provision")
+    with mlflow_server(tmp_path) as tracking_uri:
+        result = cli(
+            "evaluate", str(BENCHMARK), "--mlflow", "--llm", "mock", "--llm", "flaky",
+            CONFIG_MODULE="tests.support.fault_config", MLFLOW_TRACKING_URI=tracking_uri,
+            MLFLOW_EXPERIMENT_NAME="side-by-side",
+        )
+        assert result.returncode == 0, result.stderr
+        client = mlflow.tracking.MlflowClient(tracking_uri=tracking_uri)
+        experiment = client.get_experiment_by_name("side-by-side")
+        runs = client.search_runs([experiment.experiment_id], order_by=["params.llm"])
+        artifacts = {run.data.params["llm"]: [a.path for a in client.list_artifacts(run.info.run_id)] for run in runs}
+
+    assert [run.data.params["llm"] for run in runs] == ["flaky", "mock"]
+    assert {run.info.run_name for run in runs} == {"flaky", "mock"}
+    first, second = runs
+    assert set(first.data.params) == set(second.data.params) == {"llm", "strategy", "k", "benchmark"}
+    assert set(first.data.metrics) == set(second.data.metrics)  # the same metrics, to compare
+    assert {"accuracy", "f1", "calls", "prompt_tokens", "accuracy_number"} <= set(first.data.metrics)
+    assert first.data.metrics["pairs"] == second.data.metrics["pairs"] > 300
+    assert artifacts == {"flaky": ["pairs-flaky.csv"], "mock": ["pairs-mock.csv"]}

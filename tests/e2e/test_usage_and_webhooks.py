@@ -48,6 +48,8 @@ def test_every_call_and_retry_counts_for_its_key_and_a_spent_budget_answers_429(
         assert answer.json()["detail"].startswith("the monthly budget of ") and f"renews on {renews}" in answer.json()["detail"]
         assert int(answer.headers["retry-after"]) > 0
     assert client.get("/api/usage", headers=shop).status_code == 200
+    # What calls no model stays open past the budget: queueing values for review, say.
+    assert client.post("/api/reviews/queue", json={"items": []}, headers=shop).status_code in (201, 422)
     assert client.post("/api/product/fields/lookup", json=LAMP, headers=pim).status_code == 200
 
 

@@ -3,9 +3,6 @@ containers on one store stand for two worker processes: they see the same keys a
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-
 import pytest
 
 from src.adapters.driven.storage.rate_limits import (
@@ -45,16 +42,6 @@ def test_the_database_counts_requests_for_every_process(make_container: Containe
 
     assert 1 <= limited.value.retry_after <= 60
     other.hit("key:pim")  # another caller, its own count
-
-
-@pytest.fixture
-def redis() -> Iterator[ThrowawayRedis]:
-    assert shutil.which("redis-server"), "no redis-server on this machine: `make test` installs it"
-    server = ThrowawayRedis()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def test_redis_counts_requests_for_every_process_when_redis_url_is_set(

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,14 +43,15 @@ def prepare_database(database_url: str, api_key_name: str | None = None, **env: 
 
 
 @contextmanager
-def live_server(database_url: str, **env: str) -> Iterator[LiveServer]:
-    """Serves the app with the mock LLM on `database_url`; stops it (SIGTERM) at the end."""
+def live_server(database_url: str, uvicorn_args: Sequence[str] = (), **env: str) -> Iterator[LiveServer]:
+    """Serves the app with the mock LLM on `database_url`, uvicorn given `uvicorn_args` too
+    (`--root-path /svc`); stops it (SIGTERM) at the end."""
     port = free_port()
     environ = {**os.environ, "DATABASE_URL": database_url, "CONFIG_MODULE": "config.mock", **env}
     with tempfile.NamedTemporaryFile(prefix="uvicorn-", suffix=".log", delete=False) as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "web:create_app", "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", "warning", "--no-access-log"],
+             "--port", str(port), "--log-level", "warning", "--no-access-log", *uvicorn_args],
             cwd=REPO, env=environ, stdout=log, stderr=subprocess.STDOUT,
         )
     server = LiveServer(f"http://127.0.0.1:{port}", process, Path(log.name))

@@ -5,6 +5,8 @@ it reads, it answers "HACKED" when the prompt asks it to.
     with LoopbackLLM() as llm:
         llm.script("429", "ok")        # the next calls, in order; then `llm.default`
         llm.by_field["EF000042"] = "500"   # the calls whose prompt names this field
+        llm.json_schema_status = 500       # any call asking for a json_schema answer, as
+                                           # llama-cpp-python's server does with some schemas
         base_url = llm.base_url        # http://127.0.0.1:PORT/v1
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -24,7 +27,13 @@ class LoopbackLLM:
         self.default = default
         self.retry_after_s = retry_after_s
         self.calls = 0
+        self.prompts: list[str] = []
+        """Every prompt received (its messages joined), in order."""
         self.by_field: dict[str, str] = {}
+        self.json_schema_status: int | None = None
+        self.latency_s = 0.0
+        """How long each answer takes."""
+        self.json_schema_calls = 0
         self._script: deque[str] = deque()
         self._lock = threading.Lock()
         self._release = threading.Event()
@@ -43,6 +52,7 @@ class LoopbackLLM:
     def next_behaviour(self, prompt: str) -> str:
         with self._lock:
             self.calls += 1
+            self.prompts.append(prompt)
             for code, behaviour in self.by_field.items():
                 if code in prompt:
                     return behaviour
@@ -65,6 +75,12 @@ def _handler(llm: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
+            if body.get("response_format", {}).get("type") == "json_schema":
+                with llm._lock:
+                    llm.json_schema_calls += 1
+                if llm.json_schema_status is not None:
+                    self._reply(llm.json_schema_status, {"error": {"message": "failed to compile the grammar"}})
+                    return
             behaviour = llm.next_behaviour(_prompt(body))
             if behaviour == "never":
                 llm._release.wait(timeout=60)
@@ -76,6 +92,7 @@ def _handler(llm: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
             elif behaviour == "401":
                 self._reply(401, {"error": {"message": "invalid api key"}})
             else:
+                time.sleep(llm.latency_s)
                 self._reply(200, _completion(_answer(body)))
 
         def _reply(self, status: int, payload: object, headers: dict[str, str] | None = None) -> None:

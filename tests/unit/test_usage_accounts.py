@@ -3,8 +3,9 @@ what it keeps when a write fails, when a budget is spent and when it renews."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from src.domain.errors import BudgetExceededError, InvalidRequestError, TransientBackendError
 from src.domain.model import TokenUsage
 from src.domain.prompting.prompt import Completion, CompletionRequest
+from src.domain.prompting.shared_prefix.ports import turn_of
 from src.domain.usage.accounts import Accounts, next_month
 from src.domain.usage.meter import ContextCopyingExecutor, MeteredConnector, UsageMeter, charging
 from src.domain.usage.model import Account, Spend, UsageKey
@@ -133,3 +135,26 @@ def test_a_spent_budget_says_how_much_and_when_it_renews_counting_what_is_not_wr
     assert next_month(date(2026, 2, 14)) == date(2026, 3, 1)
     with pytest.raises(InvalidRequestError):
         accounts.set_budget("key:shop", -1)
+
+
+class TurnTakingConnector(FlakyConnector):
+    """A model in this process: its turn is held for one product's calls."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.turns: list[float] = []
+
+    @contextmanager
+    def turn(self, deadline: float) -> Iterator[None]:
+        self.turns.append(deadline)
+        yield
+
+
+def test_the_meter_passes_the_models_turn_through_so_a_product_is_still_read_once() -> None:
+    inner = TurnTakingConnector()
+    connector = MeteredConnector(inner, "mock", UsageMeter(FakeUsageStore(), flush_seconds=3600, today=lambda: DAY))
+
+    with turn_of(connector, deadline=42.0):
+        pass
+
+    assert inner.turns == [42.0]  # without it, turn_of would find no turn and take none

@@ -22,6 +22,8 @@ from src.domain.errors import FieldLookupError, StorageUnavailableError
 from src.domain.lookup.llms import LLMRegistry
 from src.domain.lookup.service import FieldLookupService
 from src.domain.model import LookupRequest, LookupResult, OutcomeStatus
+from src.domain.review.lookup_results import QueueChoice, values_to_review
+from src.domain.review.queue import ReviewQueue
 
 
 @dataclass(slots=True)
@@ -49,6 +51,8 @@ class EnrichmentRun:
     look_up: Callable[[ProductToEnrich], LookupResult]
     output: EnrichedProducts
     on_failure: Callable[[ProductToEnrich, str], None]
+    for_review: Callable[[ProductToEnrich, LookupResult], None] = lambda product, result: None
+    """Sends a written product's values to the review queue, as the plan chose."""
 
     def settle(self, product: ProductToEnrich, lookup: Future[LookupResult]) -> None:
         """Writes a finished product, or counts it failed; a lost database stops the run."""
@@ -62,6 +66,7 @@ class EnrichmentRun:
             self._failed(product, f"internal error: {type(error).__name__}: {error}")
         else:
             self.output.write(EnrichedProduct(product.id, result))
+            self.for_review(product, result)
             self.tally.done += 1
             self.tally.fields.update(outcome.status for outcome in result.outcomes)
 
@@ -80,6 +85,7 @@ class EnrichmentPlan:
     unknown_fields: list[str]
     """The codes no field has: they answer unknown_field."""
     look_up: Callable[[ProductToEnrich], LookupResult]
+    for_review: Callable[[ProductToEnrich, LookupResult], None] = lambda product, result: None
 
     def start(
         self, output: EnrichedProducts, on_failure: Callable[[ProductToEnrich, str], None]
@@ -92,6 +98,7 @@ class EnrichmentPlan:
             look_up=self.look_up,
             output=output,
             on_failure=on_failure,
+            for_review=self.for_review,
         )
 
 
@@ -102,14 +109,30 @@ class Enrichment:
     lookup: FieldLookupService
     llms: LLMRegistry
     fields: FieldRepository
+    review_queue: ReviewQueue | None = None
+    timeout_seconds: float | None = None
+    """Seconds each product may take, its turn at the model included (the lookup's when None)."""
 
-    def plan(self, products: Sequence[ProductToEnrich], llm: str | None) -> EnrichmentPlan:
-        """UnknownLLMError at once for an unknown `llm`, before any output is touched."""
+    def plan(
+        self,
+        products: Sequence[ProductToEnrich],
+        llm: str | None,
+        review: QueueChoice = QueueChoice.FLAGGED,
+        timeout_seconds: float | None = None,
+    ) -> EnrichmentPlan:
+        """UnknownLLMError at once for an unknown `llm`, before any output is touched. `review`
+        says which values of each product written go to the review queue; each product has
+        `timeout_seconds`, by default the use case's."""
+        per_product = timeout_seconds or self.timeout_seconds
         self.llms.get(llm)
         codes = list(dict.fromkeys(code for product in products for code in product.fields))
         known = self.fields.get_many(codes)
 
         def look_up(product: ProductToEnrich) -> LookupResult:
-            return self.lookup.lookup(LookupRequest(product.description, product.fields, llm))
+            return self.lookup.lookup(LookupRequest(product.description, product.fields, llm), per_product)
 
-        return EnrichmentPlan(products, codes, [code for code in codes if code not in known], look_up)
+        def for_review(product: ProductToEnrich, result: LookupResult) -> None:
+            if self.review_queue is not None:
+                self.review_queue.add(values_to_review(product.key, product.description, result, review))
+
+        return EnrichmentPlan(products, codes, [code for code in codes if code not in known], look_up, for_review)

@@ -35,13 +35,16 @@ class EvaluationService:
 
     With `exclude_own_examples`, the few-shot examples of a product never come from its own text
     (for benchmarks made of labelled examples that are also in the database). A judge, when
-    given, grades the text answers that do not match strictly.
+    given, grades the text answers that do not match strictly. Each product has
+    `timeout_seconds` (batch work: the lookup service's own deadline when None).
     """
 
     lookup: FieldLookupService
     fields: FieldRepository
     llms: LLMRegistry
     judge: FactualityJudge | None = None
+    timeout_seconds: float | None = None
+    """Seconds each product may take (batch work); the lookup service's own deadline when None."""
 
     def evaluate(
         self,
@@ -86,7 +89,8 @@ class EvaluationService:
         for number, row in enumerate(rows, 1):
             exclude = row.description if exclude_own_examples else None
             result = self.lookup.lookup(
-                LookupRequest(row.description, row.field_codes(), llm.name, exclude_example_context=exclude)
+                LookupRequest(row.description, row.field_codes(), llm.name, exclude_example_context=exclude),
+                self.timeout_seconds,
             )
             pairs += [self._scored(number, row, fields[o.field_code], o) for o in result.outcomes]
             cost = _plus(cost, result, llm)
@@ -121,4 +125,5 @@ def _plus(cost: Cost, result: LookupResult, llm: ConfiguredLLM) -> Cost:
         cost.prompt_tokens + result.usage.prompt_tokens,
         cost.completion_tokens + result.usage.completion_tokens,
         cost.seconds + result.elapsed_ms / 1000,
+        cost.cached_prompt_tokens + result.usage.cached_prompt_tokens,
     )

@@ -38,6 +38,8 @@ class Cost:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     seconds: float = 0.0
+    cached_prompt_tokens: int = 0
+    """Prompt tokens the model did not read again (a prefix kept from its previous completion)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,7 @@ class LLMReport:
             **self.overall.as_dict(),
             "calls": self.cost.calls,
             "prompt_tokens": self.cost.prompt_tokens,
+            "prompt_tokens_read": self.cost.prompt_tokens - self.cost.cached_prompt_tokens,
             "completion_tokens": self.cost.completion_tokens,
             "seconds": round(self.cost.seconds, 2),
             "statuses": dict(sorted(statuses.items())),

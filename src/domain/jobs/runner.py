@@ -31,7 +31,10 @@ class ChunkRunner:
     has a budget (every worker sees at once what the others spent), before the chunk's last
     result otherwise (so a job is done only once what it spent is written). A key whose monthly budget is spent pauses its
     job: the chunk raises BudgetExceededError, and the engine runs it again later (it resumes
-    once the budget is raised or renewed)."""
+    once the budget is raised or renewed).
+
+    Each product has `timeout_seconds` (BATCH_QUERY_TIMEOUT, as `enrich`: its wait for the model
+    included), by default the lookup's own."""
 
     def __init__(
         self,
@@ -40,8 +43,10 @@ class ChunkRunner:
         listener: JobListener | None = None,
         accounts: Accounts | None = None,
         now: Callable[[], datetime] = utc_now,
+        timeout_seconds: float | None = None,
     ) -> None:
         self._store = store
+        self._timeout_seconds = timeout_seconds
         self._lookup = lookup
         self._listener = listener
         self._accounts = accounts
@@ -85,7 +90,8 @@ class ChunkRunner:
 
     def _look_up(self, product: JobProduct, llm: str | None) -> ProductResult:
         try:
-            return ProductResult(product, self._lookup.lookup(LookupRequest(product.description, product.fields, llm)))
+            request = LookupRequest(product.description, product.fields, llm)
+            return ProductResult(product, self._lookup.lookup(request, self._timeout_seconds))
         except StorageUnavailableError:
             raise
         except FieldLookupError as error:

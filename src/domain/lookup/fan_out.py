@@ -1,5 +1,6 @@
 """How a request's fields become work on the pool: the pre-pass answers what it reads reliably,
-and the rest is one model call per field, or one call for the whole product."""
+and the rest is one model call per field, one call for the whole product, or (a shared-prefix
+chain) one call per field, one after another from one prompt prefix, in one job."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from functools import partial
 
+from src.domain.lookup.in_turn import Fallback, submit_in_turn
 from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.lookup.product_call import ask_product
 from src.domain.model import Example, Field, FieldOutcome, OutcomeSource, OutcomeStatus
 from src.domain.prompting.ports import ProductChainOfThought
+from src.domain.prompting.shared_prefix.ports import SharedPrefixChainOfThought
 
 AskField = Callable[[Field, str, Sequence[Example], float], FieldOutcome]
 """Asks a model for one field: (field, description, examples, deadline) -> outcome."""
@@ -24,10 +27,12 @@ def submit_calls(
     examples: Mapping[str, Sequence[Example]],
     deadline: float,
     ask_field: AskField,
+    fallback: Fallback | None = None,
 ) -> dict[str, Future[FieldOutcome]]:
     """A future outcome per field code; those of the pre-pass are already done. A per-field
     chain asks each remaining field with `ask_field`; a product-level chain asks them all in
-    one call."""
+    one call; a shared-prefix chain asks them in one turn of the model, `fallback` answering a
+    field its model failed."""
     futures: dict[str, Future[FieldOutcome]] = {}
     to_ask: dict[str, Field] = {}
     for code, field in fields.items():
@@ -41,6 +46,8 @@ def submit_calls(
     if isinstance(chain_of_thought, ProductChainOfThought) and to_ask:
         ask_all = partial(ask_product, llm, chain_of_thought, list(to_ask.values()), description, examples, deadline)
         futures |= _product_futures(executor, llm.name, list(to_ask), ask_all)
+    elif isinstance(chain_of_thought, SharedPrefixChainOfThought) and to_ask:
+        futures |= submit_in_turn(executor, llm, chain_of_thought, to_ask, description, examples, deadline, fallback)
     else:
         futures |= {
             code: executor.submit(ask_field, field, description, examples.get(code, []), deadline)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.lookup.model_call import call_model, completion_request
@@ -17,9 +17,11 @@ def ask_field(
     description: str,
     examples: Sequence[Example],
     deadline: float,
+    prepared: Callable[[], CompletionRequest] | None = None,
 ) -> FieldOutcome:
     """The outcome of asking `llm` for `field` in `description`; never raises: a failure is an
-    `error` outcome that says why, an answer after `deadline` a `timeout`."""
+    `error` outcome that says why, an answer after `deadline` a `timeout`. `prepared` builds the
+    request when the caller lays the prompt out itself (a product's shared prefix)."""
     chain_of_thought = llm.chain_of_thought
 
     def request() -> CompletionRequest:
@@ -35,7 +37,7 @@ def ask_field(
     def parse(raw: str) -> ParsedValue:
         return chain_of_thought.parse(field, raw)
 
-    call = call_model(llm, request, parse, deadline, field.code)
+    call = call_model(llm, prepared or request, parse, deadline, field.code)
     value, status = (call.parsed.value, call.parsed.status) if call.parsed else (None, call.failure)
     assert status is not None
     return FieldOutcome(field.code, value, status, call.raw, call.elapsed_ms, call.error, call.usage, llm.name)

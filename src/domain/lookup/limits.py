@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from src.domain.errors import InvalidRequestError
 from src.domain.model import LookupRequest
+from src.domain.model.storable_text import check_storable
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,7 +15,13 @@ class RequestLimits:
     max_fields: int = 100
 
     def check(self, request: LookupRequest) -> None:
-        """Raises InvalidRequestError naming the part of `request` over its limit, and the limit."""
+        """Raises InvalidRequestError naming the part of `request` over its limit, and the limit,
+        or holding what no database stores (a NUL, a lone surrogate)."""
+        check_storable(request.description, "the description", ("body", "description"))
+        for index, code in enumerate(request.field_codes):
+            check_storable(code, "the field code", ("body", "fields", index))
+        if request.llm is not None:
+            check_storable(request.llm, "the LLM name", ("body", "llm"))
         length = len(request.description)
         if length > self.max_description_chars:
             raise InvalidRequestError(

@@ -14,6 +14,7 @@ from src.domain.prompting.ports import (
     Prepass,
     ProductChainOfThought,
 )
+from src.domain.prompting.shared_prefix.ports import SharedPrefixChainOfThought
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +28,7 @@ class ConfiguredLLM:
 
     name: str
     prompt_format: LLM
-    chain_of_thought: ChainOfThought | ProductChainOfThought
+    chain_of_thought: ChainOfThought | ProductChainOfThought | SharedPrefixChainOfThought
     connector: Connector
     fallbacks: tuple[str, ...] = ()
     prepass: Prepass | None = None

@@ -10,10 +10,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from src.domain.errors import FieldLookupError
+from src.domain.errors import DeadlinePassedError, FieldLookupError
 from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.model import OutcomeStatus, TokenUsage
 from src.domain.prompting.families import approximate_tokens
+from src.domain.prompting.ports import TokenCounter
 from src.domain.prompting.prompt import CompletionRequest, Prompt
 
 log = logging.getLogger(__name__)
@@ -44,11 +45,7 @@ def completion_request(
     """The request for `prompt`, fitted within the LLM's context as the connector's tokenizer
     counts it (or approximately, when the connector has none at hand)."""
 
-    def count_tokens(text: str) -> int:
-        counted = llm.connector.count_tokens(text)
-        return approximate_tokens(text) if counted is None else counted
-
-    fitted = llm.prompt_format.fit(prompt, count_tokens)
+    fitted = llm.prompt_format.fit(prompt, token_counter(llm))
     return CompletionRequest(
         field_code=field_code,
         messages=llm.prompt_format.messages(fitted),
@@ -58,6 +55,16 @@ def completion_request(
         deadline=deadline,
         stop=llm.prompt_format.stop,
     )
+
+
+def token_counter(llm: ConfiguredLLM) -> TokenCounter:
+    """Counts with the model's own tokenizer, cautiously by length when it has none at hand."""
+
+    def count_tokens(text: str) -> int:
+        counted = llm.connector.count_tokens(text)
+        return approximate_tokens(text) if counted is None else counted
+
+    return count_tokens
 
 
 def call_model(
@@ -80,6 +87,8 @@ def call_model(
         if time.monotonic() > deadline:
             return ended(failure=OutcomeStatus.TIMEOUT, raw=completion.text, usage=completion.usage)
         parsed = parse(completion.text)
+    except DeadlinePassedError as error:  # waiting for a busy model is not a failure
+        return ended(failure=OutcomeStatus.TIMEOUT, error=str(error))
     except FieldLookupError as error:
         return ended(failure=OutcomeStatus.ERROR, error=str(error))
     except Exception as error:  # a defect in one connector must not fail the other fields

@@ -19,6 +19,7 @@ from src.domain.lookup.fan_out import submit_calls
 from src.domain.lookup.limits import RequestLimits
 from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
 from src.domain.lookup.ports import LookupCache, LookupObserver
+from src.domain.lookup.single_flight import SingleFlight, shared_field_calls
 from src.domain.lookup.waiting import wait_all
 from src.domain.model import FieldOutcome, LookupRequest, LookupResult, OutcomeStatus, TokenUsage
 
@@ -44,7 +45,8 @@ class FieldLookupService:
     `timeout_seconds` the result holds what finished; the other fields are `timeout` and
     their calls finish in the background (calls that had not started are cancelled).
     Answers already given for the same text, field, LLM and strategy come from `cache`, and
-    new answers go to it (a cache that writes behind, so `put_many` must not block).
+    new answers go to it (a cache that writes behind, so `put_many` must not block); with
+    `single_flight`, a question asked again while it is under way waits for the same call.
     """
 
     def __init__(
@@ -57,6 +59,7 @@ class FieldLookupService:
         cache: LookupCache | None = None,
         observer: LookupObserver | None = None,
         limits: RequestLimits | None = None,
+        single_flight: SingleFlight[FieldOutcome] | None = None,
     ) -> None:
         self._llms = llms
         self._fields = fields
@@ -66,10 +69,12 @@ class FieldLookupService:
         self._cache = cache or NoCache()
         self._observer = observer
         self._limits = limits or RequestLimits()
+        self._single_flight = single_flight
 
-    def lookup(self, request: LookupRequest) -> LookupResult:
-        """Blocks until every field is answered or the deadline passes."""
-        flight = self._start(request, time.monotonic())
+    def lookup(self, request: LookupRequest, timeout_seconds: float | None = None) -> LookupResult:
+        """Blocks until every field is answered or the deadline passes, `timeout_seconds` after
+        the start: by default the service's, meant for an API caller; batch work gives its own."""
+        flight = self._start(request, time.monotonic(), timeout_seconds or self._timeout_seconds)
         wait(flight.futures.values(), timeout=seconds_left(flight.deadline))
         return self._finish(flight)
 
@@ -112,7 +117,7 @@ class FieldLookupService:
         busy that the start has not finished by the deadline, every field is a timeout."""
         started = time.monotonic()
         deadline = started + self._timeout_seconds
-        begun = self._executor.submit(self._start, request, started)
+        begun = self._executor.submit(self._start, request, started, self._timeout_seconds)
         try:
             return await asyncio.wait_for(asyncio.wrap_future(begun), seconds_left(deadline))
         except TimeoutError:
@@ -120,12 +125,12 @@ class FieldLookupService:
             llm = self._llms.get(request.llm)
             return _InFlight(llm, _validated_codes(request), started, deadline)
 
-    def _start(self, request: LookupRequest, started: float) -> _InFlight:
+    def _start(self, request: LookupRequest, started: float, timeout_seconds: float) -> _InFlight:
         self._limits.check(request)
         codes = _validated_codes(request)
         llm = self._llms.get(request.llm)
         chain = fallback_chain(self._llms, llm)
-        flight = _InFlight(llm, codes, started, started + self._timeout_seconds)
+        flight = _InFlight(llm, codes, started, started + timeout_seconds)
         fields = self._fields.get_many(codes)
         for code in codes:
             if code not in fields:
@@ -139,16 +144,14 @@ class FieldLookupService:
                 to_ask[code] = fields[code]
             else:
                 flight.ready[code] = FieldOutcome(code, hit.value, hit.status, hit.raw, llm=llm.name, cached=True)
-        k = llm.chain_of_thought.examples_wanted
-        examples = (
-            self._examples.most_similar(list(to_ask), request.description, k, request.exclude_example_context)
-            if k and to_ask
-            else {}
-        )
-        flight.futures = submit_calls(
-            self._executor, llm, to_ask, request.description, examples, flight.deadline,
-            partial(ask_with_fallbacks, chain),
-        )
+
+        def start(codes: list[str]) -> dict[str, Future[FieldOutcome]]:
+            k, asked = llm.chain_of_thought.examples_wanted, {code: to_ask[code] for code in codes}
+            examples = self._examples.most_similar(codes, request.description, k, request.exclude_example_context) if k and codes else {}
+            ask, after = partial(ask_with_fallbacks, chain), partial(ask_with_fallbacks, chain[1:]) if len(chain) > 1 else None
+            return submit_calls(self._executor, llm, asked, request.description, examples, flight.deadline, ask, after)
+
+        flight.futures = shared_field_calls(self._single_flight, llm, flight.cache_keys, list(to_ask), request, start)
         return flight
 
     def _finish(self, flight: _InFlight) -> LookupResult:
@@ -180,7 +183,7 @@ class FieldLookupService:
                 outcomes.append(
                     FieldOutcome(
                         code, None, OutcomeStatus.TIMEOUT, elapsed_ms=waited_ms,
-                        error=f"no answer within {self._timeout_seconds:g} s", llm=flight.llm.name,
+                        error=f"no answer within {flight.deadline - flight.started:g} s", llm=flight.llm.name,
                     )
                 )
         usage = sum((o.usage for o in outcomes if o.usage), TokenUsage())

@@ -67,11 +67,19 @@ class OutcomeSource(StrEnum):
 class TokenUsage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cached_prompt_tokens: int = 0
+    """Of the prompt tokens, those the backend did not read again: a prefix it kept from the
+    previous completion (llama.cpp's KV cache)."""
+
+    @property
+    def prompt_tokens_read(self) -> int:
+        return self.prompt_tokens - self.cached_prompt_tokens
 
     def __add__(self, other: TokenUsage) -> TokenUsage:
         return TokenUsage(
             self.prompt_tokens + other.prompt_tokens,
             self.completion_tokens + other.completion_tokens,
+            self.cached_prompt_tokens + other.cached_prompt_tokens,
         )
 
 

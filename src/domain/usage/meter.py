@@ -14,12 +14,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from src.domain.prompting.ports import Connector
 from src.domain.prompting.prompt import Completion, CompletionRequest
+from src.domain.prompting.shared_prefix.ports import turn_of
 from src.domain.usage.model import Account, Spend, UsageKey
 from src.domain.usage.ports import UsageStore
 
@@ -113,6 +114,10 @@ class MeteredConnector:
 
     def count_tokens(self, text: str) -> int | None:
         return self._inner.count_tokens(text)
+
+    def turn(self, deadline: float) -> AbstractContextManager[None]:
+        """The wrapped connector's turn, for one product's calls (see TakesTurns)."""
+        return turn_of(self._inner, deadline)
 
 
 class ContextCopyingExecutor(Executor):

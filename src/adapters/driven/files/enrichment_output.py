@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import Protocol
 
 from src.adapters.driven.files.product_files import ProductFileFormat, product_file_format
+from src.adapters.driven.files.spreadsheet_cells import original_cell, safe_cell
 from src.domain.enrichment.ports import EnrichedProduct
 from src.domain.errors import DataFileError, InvalidRequestError
 from src.domain.model import OutcomeStatus, Value
@@ -156,8 +157,8 @@ class _Csv:
         for row in rows:
             if len(row) != len(header):
                 raise DataFileError(str(path), f"line {rows.line_num}", f"{len(row)} cells under {len(header)} columns")
-            done.add(row[0])
-        return done, header[1:-2]
+            done.add(original_cell(row[0]))
+        return done, [original_cell(code) for code in header[1:-2]]
 
     def header(self, codes: Sequence[str]) -> bytes:
         return _csv_line(["id", *codes, "status", "llm"])
@@ -179,5 +180,6 @@ def _cell(value: Value) -> str:
 
 def _csv_line(cells: Sequence[str]) -> bytes:
     line = io.StringIO()
-    csv.writer(line, lineterminator="\n").writerow(cells)
+    # Every cell quoted: with "\n" ending records, a bare CR in a cell would end one for readers.
+    csv.writer(line, lineterminator="\n", quoting=csv.QUOTE_ALL).writerow(safe_cell(cell) for cell in cells)
     return line.getvalue().encode("utf-8")

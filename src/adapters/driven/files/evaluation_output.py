@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from src.adapters.driven.files.spreadsheet_cells import safe_cell
 from src.domain.evaluation.report import LLMReport, ScoredPair
 
 CSV_COLUMNS = (
@@ -17,12 +18,14 @@ CSV_COLUMNS = (
 
 
 def write_pairs_csv(reports: Sequence[LLMReport], path: Path) -> None:
-    """One row per (LLM, product, field) pair; values as JSON so 40 and "40" stay apart."""
+    """One row per (LLM, product, field) pair; values as JSON so 40 and "40" stay apart; a
+    text that a spreadsheet would run as a formula is written as text (`safe_cell`)."""
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(CSV_COLUMNS)
         for report in reports:
-            writer.writerows(_csv_row(report.llm, pair) for pair in report.pairs)
+            for pair in report.pairs:
+                writer.writerow(safe_cell(c) if isinstance(c, str) else c for c in _csv_row(report.llm, pair))
 
 
 def results_json(reports: Sequence[LLMReport]) -> str:
@@ -40,7 +43,8 @@ def results_table(reports: Sequence[LLMReport]) -> str:
             f"F1 {s.f1:.1%}, labelled values right {s.labelled_accuracy:.1%}"
         )
         lines.append(
-            f"  {c.calls} calls, {c.prompt_tokens} prompt + {c.completion_tokens} completion tokens, "
+            f"  {c.calls} calls, {c.prompt_tokens} prompt ({c.prompt_tokens - c.cached_prompt_tokens} read) "
+            f"+ {c.completion_tokens} completion tokens, "
             f"{c.seconds:.1f} s"
         )
         statuses = Counter(pair.status.value for pair in report.pairs)

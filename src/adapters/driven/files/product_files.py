@@ -114,7 +114,7 @@ def _csv_records(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | _BadRow]
     with path.open(encoding="utf-8-sig", newline="") as text:
         header_line = text.readline()
         text.seek(0)
-        reader = csv.DictReader(text, delimiter=_delimiter(header_line))
+        reader = csv.DictReader(text, delimiter=csv_delimiter(header_line))
         columns = reader.fieldnames or []
         if "description" not in columns and not set(PROTOTYPE_TEXT_COLUMNS) & set(columns):
             raise DataFileError(
@@ -129,7 +129,7 @@ def _csv_records(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | _BadRow]
             first_line = reader.line_num + 1
 
 
-def _delimiter(header_line: str) -> str:
+def csv_delimiter(header_line: str) -> str:
     """The header's most frequent separator among comma, semicolon and tab (French spreadsheets
     save with semicolons)."""
     return max(",;\t", key=header_line.count)

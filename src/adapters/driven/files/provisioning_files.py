@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from src.domain.catalogue.limits import example_defect, field_defect
 from src.domain.catalogue.provisioning import ExampleRecord
 from src.domain.errors import DataFileError
 from src.domain.model import Field, FieldType
@@ -94,7 +95,10 @@ def _field(record: Mapping[str, Any], path: Path, where: str) -> Field:
     for name, value in (("unit", unit), ("description", description)):
         if value is not None and not isinstance(value, str):
             raise DataFileError(str(path), where, f"{name} must be a string or null")
-    return Field(code, label.strip(), field_type, tuple(options), unit, description)
+    field = Field(code, label.strip(), field_type, tuple(options), unit, description)
+    if defect := field_defect(field):
+        raise DataFileError(str(path), where, defect)
+    return field
 
 
 def _example(record: Mapping[str, Any], path: Path, where: str) -> ExampleRecord:
@@ -112,6 +116,8 @@ def _example(record: Mapping[str, Any], path: Path, where: str) -> ExampleRecord
         value = record["value"]
     if isinstance(value, (dict, list)):
         raise DataFileError(str(path), f"{where} ({code})", "value must be a number, a string, a boolean or null")
+    if defect := example_defect(code, context, value):
+        raise DataFileError(str(path), f"{where} ({code})", defect)
     return ExampleRecord(code, context, value, str(path), f"{where} ({code})")
 
 

@@ -7,7 +7,7 @@ import datetime
 from peewee import CharField, DateTimeField, IntegrityError
 
 from src.adapters.driven.storage.repositories import PeeweeRepository
-from src.adapters.driven.storage.tables import BaseTable
+from src.adapters.driven.storage.tables import BaseTable, aware_utc, naive_utc
 from src.domain.access.ports import ApiKey
 from src.domain.errors import InvalidRequestError
 
@@ -30,7 +30,7 @@ class PeeweeApiKeyStore(PeeweeRepository):
             "key_id": key.key_id,
             "name": key.name,
             "secret_hash": key.secret_hash,
-            "created_at": _naive_utc(key.created_at),
+            "created_at": naive_utc(key.created_at),
             "revoked_at": None,
         }
         try:
@@ -50,7 +50,7 @@ class PeeweeApiKeyStore(PeeweeRepository):
 
     def revoke(self, name: str, when: datetime.datetime) -> ApiKey | None:
         def work() -> None:
-            ApiKeyRow.update(revoked_at=_naive_utc(when)).where(
+            ApiKeyRow.update(revoked_at=naive_utc(when)).where(
                 (ApiKeyRow.name == name) & ApiKeyRow.revoked_at.is_null()
             ).execute(self._database)
 
@@ -65,19 +65,7 @@ class PeeweeApiKeyStore(PeeweeRepository):
         return _key(rows[0]) if rows else None
 
 
-def _naive_utc(moment: datetime.datetime) -> datetime.datetime:
-    return moment.astimezone(datetime.UTC).replace(tzinfo=None)
-
-
-def _aware(moment: datetime.datetime | str | None) -> datetime.datetime | None:
-    if moment is None:
-        return None
-    if isinstance(moment, str):  # SQLite hands back what it was given when it cannot parse it
-        moment = datetime.datetime.fromisoformat(moment)
-    return moment.replace(tzinfo=datetime.UTC)
-
-
 def _key(row: ApiKeyRow) -> ApiKey:
-    created = _aware(row.created_at)
+    created = aware_utc(row.created_at)
     assert created is not None
-    return ApiKey(row.name, row.key_id, row.secret_hash, created, _aware(row.revoked_at))
+    return ApiKey(row.name, row.key_id, row.secret_hash, created, aware_utc(row.revoked_at))

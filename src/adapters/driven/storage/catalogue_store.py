@@ -33,9 +33,7 @@ class PeeweeCatalogueStore(PeeweeRepository):
         def work() -> ProvisionReport:
             with self._database.atomic():
                 report = self._upsert(fields, examples)
-                CatalogueVersionRow.update(version=CatalogueVersionRow.version + 1).where(
-                    CatalogueVersionRow.id == 1
-                ).execute(self._database)
+                raise_catalogue_version(self._database)
                 return report
 
         report = self._run(work)
@@ -106,3 +104,10 @@ def _example_row(example: Example) -> dict[str, object]:
         "context_hash": context_hash(example.context),
         "value": None if example.value is None else json.dumps(example.value, ensure_ascii=False),
     }
+
+
+def raise_catalogue_version(database: Database) -> None:
+    """Within the transaction that changes the catalogue: processes that hold it read it again."""
+    CatalogueVersionRow.update(version=CatalogueVersionRow.version + 1).where(
+        CatalogueVersionRow.id == 1
+    ).execute(database)

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 
 from peewee import JOIN
 
-from src.adapters.driven.storage.api_keys import _aware, _naive_utc
 from src.adapters.driven.storage.job_tables import (
     STATUS_COLUMNS,
     JobProductRow,
@@ -24,6 +23,7 @@ from src.adapters.driven.storage.job_tables import (
     JobRow,
 )
 from src.adapters.driven.storage.repositories import PeeweeRepository
+from src.adapters.driven.storage.tables import aware_utc, naive_utc
 from src.domain.jobs.model import Job, JobProduct, JobState, NewJob, ProductResult
 from src.domain.model import FieldOutcome, LookupResult, OutcomeStatus
 
@@ -45,7 +45,7 @@ class PeeweeJobStore(PeeweeRepository):
         row = {
             "id": job_id, "owner": job.owner, "state": JobState.QUEUED.value, "total": len(job.products),
             "codes": json.dumps(list(job.codes)), "output_format": job.output_format, "llm": job.llm,
-            "webhook_url": job.webhook_url, "created_at": _naive_utc(now),
+            "webhook_url": job.webhook_url, "created_at": naive_utc(now),
         }
         products = [
             {
@@ -76,7 +76,7 @@ class PeeweeJobStore(PeeweeRepository):
 
         def work() -> None:
             JobRow.update(state=JobState.RUNNING.value).where(resumed).execute(self._database)
-            JobRow.update(state=JobState.RUNNING.value, started_at=_naive_utc(now)).where(started).execute(self._database)
+            JobRow.update(state=JobState.RUNNING.value, started_at=naive_utc(now)).where(started).execute(self._database)
 
         self._run(work)
 
@@ -87,7 +87,7 @@ class PeeweeJobStore(PeeweeRepository):
         self._run(lambda: query.execute(self._database))
 
     def cancel(self, job_id: str, now: datetime.datetime) -> Job | None:
-        query = JobRow.update(state=JobState.CANCELLED.value, finished_at=_naive_utc(now)).where(
+        query = JobRow.update(state=JobState.CANCELLED.value, finished_at=naive_utc(now)).where(
             (JobRow.id == job_id) & JobRow.state.in_(_UNFINISHED)
         )
         self._run(lambda: query.execute(self._database))
@@ -111,7 +111,7 @@ class PeeweeJobStore(PeeweeRepository):
             f"INSERT INTO job_result (job_id, product_key, position, result, error, created_at) "
             f"VALUES ({', '.join([param] * 6)}) ON CONFLICT DO NOTHING"
         )
-        values = [job_id, outcome.product.key, outcome.product.position, _encoded(outcome.result), outcome.error, _naive_utc(now)]
+        values = [job_id, outcome.product.key, outcome.product.position, _encoded(outcome.result), outcome.error, naive_utc(now)]
         counts: dict[str, object] = {"done" if outcome.result is not None else "failed": 1}
         statuses = Counter(o.status for o in outcome.result.outcomes) if outcome.result else Counter()
         counts.update({STATUS_COLUMNS[status]: count for status, count in statuses.items()})
@@ -123,7 +123,7 @@ class PeeweeJobStore(PeeweeRepository):
             with self._database.atomic():
                 if self._database.execute_sql(insert, values).rowcount != 1:
                     return None  # written already, by an earlier delivery of the chunk
-                (state,) = self._database.execute_sql(count, [_naive_utc(now), job_id]).fetchone()
+                (state,) = self._database.execute_sql(count, [naive_utc(now), job_id]).fetchone()
                 return JobState(state)
 
         return self._run(work)
@@ -152,12 +152,12 @@ class PeeweeJobStore(PeeweeRepository):
 
 
 def _job(row: JobRow) -> Job:
-    created = _aware(row.created_at)
+    created = aware_utc(row.created_at)
     assert created is not None
     return Job(
         id=row.id, owner=row.owner, state=JobState(row.state), total=row.total, codes=tuple(json.loads(row.codes)),
         output_format=row.output_format, llm=row.llm, webhook_url=row.webhook_url, created_at=created,
-        started_at=_aware(row.started_at), finished_at=_aware(row.finished_at), done=row.done, failed=row.failed,
+        started_at=aware_utc(row.started_at), finished_at=aware_utc(row.finished_at), done=row.done, failed=row.failed,
         fields={status: getattr(row, column) for status, column in STATUS_COLUMNS.items()},
     )
 

@@ -16,6 +16,10 @@ from src.adapters.driven.storage.api_keys import PeeweeApiKeyStore
 from src.adapters.driven.storage.catalogue_snapshot import CatalogueSnapshot
 from src.adapters.driven.storage.catalogue_store import PeeweeCatalogueStore
 from src.adapters.driven.storage.database import open_database
+from src.adapters.driven.storage.expired_rows import (
+    PeeweeEndedRequestCounts,
+    PeeweeExpiredCacheAnswers,
+)
 from src.adapters.driven.storage.jobs import PeeweeJobStore
 from src.adapters.driven.storage.lookup_cache import PeeweeLookupCache
 from src.adapters.driven.storage.migrations import apply_migrations, pending_migrations
@@ -25,8 +29,11 @@ from src.adapters.driven.storage.repositories import (
     PeeweeFieldRepository,
     PeeweeHealthProbe,
 )
+from src.adapters.driven.storage.review_queue import PeeweeQueueStore
+from src.adapters.driven.storage.reviews import PeeweeReviewStore
 from src.adapters.driven.storage.usage import PeeweeKeyAccountStore, PeeweeUsageStore
 from src.domain.catalogue.ports import CatalogueStore, ExampleRepository, FieldRepository
+from src.domain.purging.purge import ExpiredRows
 
 
 class PeeweeStorage:
@@ -51,10 +58,13 @@ class PeeweeStorage:
             snapshot = CatalogueSnapshot(self.database, catalogue_refresh_seconds, clock)
             self.fields = self.examples = snapshot
             self.catalogue_store = PeeweeCatalogueStore(self.database, on_change=snapshot.invalidate)
+            self.reviews = PeeweeReviewStore(self.database, on_change=snapshot.invalidate)
         else:
             self.fields = self.stored_fields
             self.examples = PeeweeExampleRepository(self.database)
             self.catalogue_store = PeeweeCatalogueStore(self.database)
+            self.reviews = PeeweeReviewStore(self.database)
+        self.review_queue = PeeweeQueueStore(self.database)
         self.health = PeeweeHealthProbe(self.database)
         self.api_keys = PeeweeApiKeyStore(self.database)
         self.jobs = PeeweeJobStore(self.database)
@@ -63,6 +73,13 @@ class PeeweeStorage:
 
     def lookup_cache(self, ttl_seconds: float | None) -> PeeweeLookupCache:
         return PeeweeLookupCache(self.database, ttl_seconds)
+
+    def expired_rows(self, cache_ttl_seconds: float | None) -> list[ExpiredRows]:
+        """What the purge deletes: ended rate-limit windows, and cache answers past their TTL."""
+        kinds: list[ExpiredRows] = [PeeweeEndedRequestCounts(self.database)]
+        if cache_ttl_seconds is not None:
+            kinds.append(PeeweeExpiredCacheAnswers(self.database, cache_ttl_seconds))
+        return kinds
 
     def request_counts(self, redis_url: str | None) -> Storage:
         """Where the rate limit counts requests: Redis when `redis_url` is set, else here."""

@@ -20,6 +20,20 @@ def utc_now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 
+def naive_utc(moment: datetime.datetime) -> datetime.datetime:
+    """How a moment is stored: in UTC, without a zone (both databases keep it so)."""
+    return moment.astimezone(datetime.UTC).replace(tzinfo=None)
+
+
+def aware_utc(moment: datetime.datetime | str | None) -> datetime.datetime | None:
+    """A stored moment, back in UTC."""
+    if moment is None:
+        return None
+    if isinstance(moment, str):  # SQLite hands back what it was given when it cannot parse it
+        moment = datetime.datetime.fromisoformat(moment)
+    return moment.replace(tzinfo=datetime.UTC)
+
+
 class BaseTable(Model):
     class Meta:
         database = None  # each query runs on its repository's own database: `.execute(database)`
@@ -47,6 +61,8 @@ class ExampleRow(BaseTable):
     """sha256 of the context: with the field, what makes an example unique."""
     value = TextField(null=True)
     """The typed value as JSON; NULL when the text does not state it."""
+    provenance = CharField(max_length=16, default="provisioned")
+    """Where it comes from: `provisioned` (a file), `reviewed` (a person's decision)."""
 
     class Meta:
         table_name = "example"

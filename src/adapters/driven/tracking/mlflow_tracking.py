@@ -1,8 +1,9 @@
 """MLflow runs of an evaluation (the optional `mlflow` extra): one run per LLM, with its
 parameters, its metrics and its pairs as a CSV artifact, so runs compare side by side.
 
-The tracking store is MLFLOW_TRACKING_URI (a server, `sqlite:///…`, or a local directory; MLflow 3
-wants MLFLOW_ALLOW_FILE_STORE=true for a directory).
+The tracking store is MLFLOW_TRACKING_URI: a server (`http://…`), or a local directory (MLflow 3
+wants MLFLOW_ALLOW_FILE_STORE=true for one); `sqlite:///…` only with the full `mlflow` package,
+which the extra (`mlflow-skinny`) is not.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from rich.console import Console
 
 from src.adapters.driven.files.enrichment_output import EnrichmentOutput, open_output
 from src.adapters.driven.files.product_files import product_file_format, read_products, split_codes
+from src.adapters.driving.cli.batch_options import BatchTimeout
 from src.adapters.driving.cli.bounded_pool import run_bounded
 from src.adapters.driving.cli.enrich_remote import run_remotely, unreachable
 from src.adapters.driving.cli.errors import reported_errors
@@ -26,9 +27,12 @@ from src.domain.enrichment.enrich import EnrichmentRun, EnrichmentTally
 from src.domain.enrichment.ports import ProductToEnrich
 from src.domain.errors import InvalidRequestError
 from src.domain.model import LookupResult, OutcomeStatus
+from src.domain.review.lookup_results import QueueChoice
 from src.domain.usage.estimate import Estimate
 
 INTERRUPTED_EXIT_CODE = 130
+PRODUCTS_FAILED_EXIT_CODE = 6
+"""Some products failed as a whole (not written; the next run retries them)."""
 
 
 def enrich(
@@ -37,6 +41,8 @@ def enrich(
     fields: Annotated[list[str] | None, typer.Option("--fields", help="Field codes, comma-separated or repeated. A row's own `fields` replace them.")] = None,
     llm: Annotated[str | None, typer.Option(help="A configured LLM (see `llms`).")] = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Products looked up at a time.")] = 4,
+    review: Annotated[QueueChoice, typer.Option(help="Values sent to the review queue: those flagged for review, all proposed, or none.")] = QueueChoice.FLAGGED,
+    timeout: BatchTimeout = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Estimate the model calls and tokens; call no model.")] = False,
     submit: Annotated[str | None, typer.Option(help="Run it as a job of the service at this URL.", show_default=False)] = None,
     key: Annotated[str | None, typer.Option(envvar="LOOKUP_API_KEY", help="The API key for --submit.", show_default=False)] = None,
@@ -51,17 +57,21 @@ def enrich(
             container.llms.resolve_name(llm)
             estimate = container.estimator.estimate(((p.description, p.fields) for p in catalogue), llm)
             return typer.echo(estimate_line(estimate))
-        plan = container.enrichment.plan(catalogue, llm)  # an unknown LLM fails here, before any work
+        plan = container.enrichment.plan(catalogue, llm, review, timeout)  # an unknown LLM fails here, before any work
         if plan.unknown_fields:
             _say(console, f"warning: unknown fields, answered unknown_field: {', '.join(plan.unknown_fields)}")
+        failures: list[str] = []
         with open_output(out, plan.codes) as output:
 
             def failed(product: ProductToEnrich, reason: str) -> None:
+                failures.append(product.key)
                 _say(console, f"error: product {product.key} (line {product.line}): {reason}")
 
             interrupted = _run(plan.start(output, on_failure=failed), len(catalogue), output, concurrency, console)
     if interrupted:
         raise typer.Exit(INTERRUPTED_EXIT_CODE)
+    if failures:
+        raise typer.Exit(PRODUCTS_FAILED_EXIT_CODE)
 
 
 def enrich_on_service(
@@ -82,6 +92,8 @@ def enrich_on_service(
             _say(console, _summary(tally, output, interrupted))
     if interrupted:
         raise typer.Exit(INTERRUPTED_EXIT_CODE)
+    if tally.failed:
+        raise typer.Exit(PRODUCTS_FAILED_EXIT_CODE)
 
 
 def estimate_line(estimate: Estimate) -> str:

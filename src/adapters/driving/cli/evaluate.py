@@ -20,6 +20,7 @@ from src.adapters.driven.files.benchmark_files import (
 )
 from src.adapters.driven.files.evaluation_output import results_json, results_table, write_pairs_csv
 from src.adapters.driven.tracking.mlflow_tracking import log_runs
+from src.adapters.driving.cli.batch_options import BatchTimeout
 from src.adapters.driving.cli.errors import reported_errors
 from src.adapters.driving.cli.progress_bar import progress_bar
 from src.adapters.driving.cli.service import service
@@ -27,19 +28,20 @@ from src.domain.errors import DataFileError
 
 
 def evaluate(
-    benchmark: Annotated[Path, typer.Argument(help="JSON Lines: {description, expected: {code: value | [values] | null}}.")],
+    benchmark: Annotated[Path, typer.Argument(help="JSON Lines ({description, expected: {code: value | [values] | null}}) or CSV (description, a column per code, values|alternatives, empty: not stated).")],
     llm: Annotated[list[str] | None, typer.Option(help="An LLM to evaluate; repeat for several (default: the default LLM).")] = None,
     out: Annotated[Path | None, typer.Option(help="Write one CSV row per pair here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help='Print {"results": [{"llm": …}]} as JSON.')] = False,
     judge: Annotated[str | None, typer.Option(help="An LLM that grades text answers which do not match exactly.")] = None,
     mlflow: Annotated[bool, typer.Option("--mlflow", help="Log one MLflow run per LLM (MLFLOW_TRACKING_URI).")] = False,
     exclude_own_examples: Annotated[bool, typer.Option(help="Few-shot examples never come from the product's own text.")] = False,
+    timeout: BatchTimeout = None,
 ) -> None:
     """Score LLMs on a benchmark: accuracy, precision/recall/F1, calls, tokens and time."""
     with reported_errors():
         rows = read_benchmark(benchmark)
     with service() as container, reported_errors():
-        evaluation = container.evaluation(judge)
+        evaluation = container.evaluation(judge, timeout)
         names = llm or [container.llms.default]
         for name in names:
             container.llms.resolve_name(name)

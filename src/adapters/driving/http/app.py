@@ -12,7 +12,11 @@ from src.adapters.driving.http.errors import install_error_handlers
 from src.adapters.driving.http.jobs import job_router
 from src.adapters.driving.http.observability import RequestIdMiddleware, configure_json_logging
 from src.adapters.driving.http.protection import install_protections
+from src.adapters.driving.http.purge_task import background_purge
+from src.adapters.driving.http.review_page import router as review_page
+from src.adapters.driving.http.review_routes import router as review_api
 from src.adapters.driving.http.routes import router
+from src.adapters.driving.http.unexpected import UnexpectedErrorMiddleware
 from src.adapters.driving.http.usage import router as usage_router
 from src.bootstrap import Container, bootstrap
 
@@ -27,9 +31,12 @@ def create_app(container: Container | None = None) -> FastAPI:
         if owned:
             configure_json_logging()
         app.state.container = container or bootstrap(settings)
+        purge = background_purge(app.state.container)
         try:
             yield
         finally:
+            if purge is not None:
+                purge.cancel()
             if owned:
                 app.state.container.close()
 
@@ -46,6 +53,9 @@ def create_app(container: Container | None = None) -> FastAPI:
     app.include_router(router)
     app.include_router(job_router(settings.max_upload_bytes))
     app.include_router(usage_router)
+    app.include_router(review_api)
+    app.include_router(review_page)
     install_protections(app, settings)
+    app.add_middleware(UnexpectedErrorMiddleware)
     app.add_middleware(RequestIdMiddleware)
     return app

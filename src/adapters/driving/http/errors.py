@@ -7,10 +7,12 @@ import math
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
-from starlette.routing import Match
 
+from src.adapters.driving.http.allowed_methods import allowed_methods
+from src.adapters.driving.http.validation_errors import request_validation_error
 from src.domain.errors import (
     AuthenticationError,
     ConfigurationError,
@@ -64,17 +66,11 @@ def error_response(error: FieldLookupError) -> JSONResponse:
     return JSONResponse({"detail": body}, status_code=status, headers=headers)
 
 
-def _allowed_methods(request: Request) -> list[str]:
-    """Every method that some route of the request's path answers."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match is not Match.NONE:
-            methods |= getattr(route, "methods", None) or set()
-    return sorted(methods)
-
-
 def install_error_handlers(app: FastAPI) -> None:
+    """The table's answers, 422s without the input, and FastAPI's own for the rest; an
+    unexpected error is answered by UnexpectedErrorMiddleware, inside the request id."""
+    app.add_exception_handler(RequestValidationError, request_validation_error)
+
     @app.exception_handler(FieldLookupError)
     async def _domain_error(request: Request, error: FieldLookupError) -> JSONResponse:
         response = error_response(error)
@@ -91,11 +87,7 @@ def install_error_handlers(app: FastAPI) -> None:
         if error.status_code == 400 and request.headers.get("content-type", "").startswith("multipart/"):
             body = [{"loc": ["body"], "msg": f"the body is not valid multipart/form-data: {error.detail}", "type": "multipart_invalid"}]
             return JSONResponse({"detail": body}, status_code=422)
-        if error.status_code == 405:  # Starlette names the methods of the first route of the path only
-            error.headers = {**(error.headers or {}), "Allow": ", ".join(_allowed_methods(request))}
+        if error.status_code == 405:
+            headers = dict(error.headers or {})
+            error.headers = {**headers, "Allow": allowed_methods(request, headers.get("Allow", ""))}
         return await http_exception_handler(request, error)
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("%s %s failed", request.method, request.url.path)
-        return JSONResponse({"detail": "internal error"}, status_code=500)

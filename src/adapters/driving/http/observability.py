@@ -7,6 +7,7 @@ import re
 import time
 import uuid
 from contextvars import ContextVar
+from typing import TextIO
 
 from pythonjsonlogger.json import JsonFormatter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -22,11 +23,17 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-def configure_json_logging(level: int = logging.INFO) -> None:
-    """JSON lines on stderr, each with the request id of the request that wrote it."""
-    handler = logging.StreamHandler()
+def json_log_handler(stream: TextIO | None = None) -> logging.Handler:
+    """JSON lines on `stream` (stderr), each with the request id of the request that wrote it."""
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter("{asctime}{levelname}{name}{message}{request_id}", style="{"))
     handler.addFilter(RequestIdFilter())
+    return handler
+
+
+def configure_json_logging(level: int = logging.INFO) -> None:
+    """JSON lines on stderr, each with the request id of the request that wrote it."""
+    handler = json_log_handler()
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level)

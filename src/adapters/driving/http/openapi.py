@@ -9,7 +9,9 @@ from typing import Any
 from fastapi import FastAPI
 
 from config.settings import Settings
-from src.adapters.driving.http.security import PROTECTED_PREFIX
+from src.adapters.driving.http.openapi_links import add_links
+from src.adapters.driving.http.review_openapi import document_review_fields
+from src.adapters.driving.http.security import OPEN_ROUTES
 
 SCHEME = "apiKey"
 _MESSAGE_SCHEMA = {
@@ -30,7 +32,9 @@ def document_protections(app: FastAPI, settings: Settings) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            _extend(generate(), settings, app.state.container.llms.names())
+            schema = generate()
+            _extend(schema, settings, app.state.container.llms.names())
+            document_review_fields(schema, app.state.container.fields)
         assert app.openapi_schema is not None
         return app.openapi_schema
 
@@ -69,7 +73,7 @@ def _extend(schema: dict[str, Any], settings: Settings, llm_names: list[str]) ->
     schemas = components.setdefault("schemas", {})
     schemas.setdefault("MessageOut", _MESSAGE_SCHEMA)
     for path, operations in schema.get("paths", {}).items():
-        if not path.startswith(PROTECTED_PREFIX):
+        if path in OPEN_ROUTES:
             continue
         for operation in operations.values():
             operation["security"] = [{SCHEME: []}]
@@ -80,6 +84,7 @@ def _extend(schema: dict[str, Any], settings: Settings, llm_names: list[str]) ->
                 elif "headers" in answer:
                     responses[status].setdefault("headers", {}).update(answer["headers"])
     _document_lookup_body(schemas.get("LookupBody"), settings, llm_names)
+    add_links(schema.get("paths", {}))
 
 
 def _document_lookup_body(body: dict[str, Any] | None, settings: Settings, llm_names: list[str]) -> None:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Path, Query
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from src.adapters.driving.http.dependencies import ContainerDep
 from src.adapters.driving.http.errors import public_detail
 from src.adapters.driving.http.schemas import (
+    NO_NUL,
     FieldOut,
     HealthOut,
     JSONValue,
@@ -105,7 +106,7 @@ def fields(container: ContainerDep) -> list[FieldOut]:
     response_model=FieldOut,
     responses={404: {"model": MessageOut, "description": "No such field"}, 503: _ERRORS[503]},
 )
-def field(code: str, container: ContainerDep) -> FieldOut:
+def field(code: Annotated[str, Path(pattern=NO_NUL)], container: ContainerDep) -> FieldOut:
     found = container.fields.get(code)
     if found is None:
         raise HTTPException(404, f"no field {code!r}")

@@ -13,12 +13,15 @@ from pydantic import (
     field_validator,
 )
 
-from src.domain.model import FieldOutcome, LookupResult, OutcomeSource, OutcomeStatus
+from src.domain.model import FieldOutcome, LookupResult, OutcomeSource, OutcomeStatus, TokenUsage
 
 JSONValue = float | int | str | bool | None
-NOT_BLANK = {"pattern": r"[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"}
+_BLANK = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK = {"pattern": rf"^[^\x00]*[^\x00{_BLANK}][^\x00]*$"}
 """What the schema says of a description or a field code: not blank, that is with a character
-that Python's `str.strip` keeps (it removes more than a regex's backslash-s)."""
+that Python's `str.strip` keeps (it removes more than a regex's backslash-s), and no NUL (which
+no database stores alike; the lookup refuses it with a 422)."""
+NO_NUL = r"^[^\x00]*$"
 
 
 def _not_blank_code(code: str) -> str:
@@ -63,6 +66,14 @@ class LookupBody(BaseModel):
 class Usage(BaseModel):
     prompt_tokens: int
     completion_tokens: int
+    cached_prompt_tokens: int = Field(
+        default=0, description="Prompt tokens the model did not read again (a prefix kept from its previous completion)."
+    )
+
+    @classmethod
+    def of(cls, usage: TokenUsage) -> Usage:
+        return cls(prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
+                   cached_prompt_tokens=usage.cached_prompt_tokens)
 
 
 class FieldDetail(BaseModel):
@@ -88,7 +99,7 @@ class FieldDetail(BaseModel):
             elapsed_ms=round(outcome.elapsed_ms, 1),
             error=outcome.error,
             llm=outcome.llm,
-            usage=Usage(prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens) if usage else None,
+            usage=Usage.of(usage) if usage else None,
             cached=outcome.cached,
             source=outcome.source,
         )
@@ -105,7 +116,7 @@ class LookupDetail(BaseModel):
         return cls(
             llm=result.llm,
             elapsed_ms=round(result.elapsed_ms, 1),
-            usage=Usage(prompt_tokens=result.usage.prompt_tokens, completion_tokens=result.usage.completion_tokens),
+            usage=Usage.of(result.usage),
             fields={outcome.field_code: FieldDetail.of(outcome) for outcome in result.outcomes},
         )
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from starlette._utils import get_route_path
 from starlette.datastructures import Headers
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from src.adapters.driving.http.errors import error_response
@@ -17,8 +19,27 @@ from src.domain.usage.model import Account, owner_of
 
 log = logging.getLogger(__name__)
 
-PROTECTED_PREFIX = "/api/"
-"""Everything else (`/health`, `/docs`, `/openapi.json`, `/metrics`) stays open."""
+OPEN_ROUTES = frozenset(
+    {"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json", "/metrics", "/", "/page/{name}"}
+)
+"""The only routes answered without a key (the review page, `/` and its files, makes its own
+calls to `/api/…` with the key); everything else is guarded, unknown paths included, so that a
+route added later, or a path seen through a proxy's prefix, fails closed."""
+
+
+_OPEN_PATTERNS = tuple(compile_path(route)[0] for route in OPEN_ROUTES)
+
+SPENDING_ROUTES = frozenset({"/api/product/fields/lookup", "/api/product/fields/lookup/stream", "/api/jobs"})
+"""The POST routes that call a model, and so must fit in the key's monthly budget (a review
+decision, say, spends nothing and is let in past it)."""
+
+
+def is_open(scope: Scope) -> bool:
+    """Whether the request is for an open route, matched as the router matches routes: each
+    route's pattern compiled as Starlette compiles it, on the path without the `root_path`
+    (`uvicorn --root-path /svc`) that the server puts in front of it."""
+    path = get_route_path(scope)
+    return any(pattern.match(path) for pattern in _OPEN_PATTERNS)
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -28,7 +49,7 @@ def bearer_token(authorization: str | None) -> str | None:
 
 
 class ApiGuard:
-    """ASGI middleware: a request under `/api/` must be admitted by the container's Admission
+    """ASGI middleware: a request for anything but an open route must be admitted by the container's Admission
     (its API key, then its caller's rate) before the application sees it; otherwise it is
     answered from the error table (401, 429 with Retry-After, 503). CORS preflights pass:
     browsers send them without the key, and the CORS middleware outside answers them."""
@@ -37,11 +58,7 @@ class ApiGuard:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] == "OPTIONS"
-            or not scope["path"].startswith(PROTECTED_PREFIX)
-        ):
+        if scope["type"] != "http" or scope["method"] == "OPTIONS" or is_open(scope):
             await self.app(scope, receive, send)
             return
         admission = scope["app"].state.container.admission
@@ -60,7 +77,8 @@ class ApiGuard:
             return
         scope.setdefault("state", {})["caller"] = caller
         owner = owner_of(caller)
-        if scope["method"] == "POST" and not await _within_budget(scope, receive, send, owner):
+        spends = scope["method"] == "POST" and get_route_path(scope) in SPENDING_ROUTES
+        if spends and not await _within_budget(scope, receive, send, owner):
             return
         with charging(Account(owner)):
             await self.app(scope, receive, send)

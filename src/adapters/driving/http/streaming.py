@@ -18,7 +18,7 @@ async def ndjson_lines(events: AsyncIterator[FieldOutcome | LookupResult]) -> As
                 "summary": True,
                 "llm": event.llm,
                 "elapsed_ms": round(event.elapsed_ms, 1),
-                "usage": Usage(prompt_tokens=event.usage.prompt_tokens, completion_tokens=event.usage.completion_tokens).model_dump(),
+                "usage": Usage.of(event.usage).model_dump(),
                 "values": event.values(),
                 "statuses": {o.field_code: o.status.value for o in event.outcomes},
             }

@@ -10,6 +10,7 @@ from typing import Any
 
 from src.domain.model import Field, FieldType
 from src.domain.model.values import ParsedValue, coerce
+from src.domain.prompting.chain_of_thought.data_fence import fenced
 
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.MULTILINE)
 _OBJECT = re.compile(r"\{.*?\}", re.DOTALL)
@@ -79,9 +80,8 @@ def describe_field(field: Field) -> str:
 
 
 def product_block(text: str) -> str:
-    """The product text fenced as data; a fence inside the text cannot close it early."""
-    fenced = text.strip().replace('"""', '"')
-    return f'Product text:\n"""\n{fenced}\n"""'
+    """The product text fenced as data, which nothing inside it can close (see `data_fence`)."""
+    return fenced("Product text", text)
 
 
 def _json_value(text: str) -> Any:

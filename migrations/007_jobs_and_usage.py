@@ -1,4 +1,4 @@
-"""Peewee migrations -- 005_jobs_and_usage: catalogue jobs (their products and one result per
+"""Peewee migrations -- 007_jobs_and_usage: catalogue jobs (their products and one result per
 product), shared by the API and every worker; what each key spends per job, LLM and day; each
 key's webhook secret and monthly token budget."""
 

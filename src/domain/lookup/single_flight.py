@@ -1,0 +1,153 @@
+"""Single flight: concurrent identical questions (the same cache key) make one backend call
+within a process. The first asker leads: it makes the call; those who ask while it is under way
+join it and get its answer. Across processes the database cache does the rest.
+
+Each asker holds a future of its own, so that one giving up (its deadline passed) does not take
+the answer from the others; the call itself is cancelled (when it has not started) only once
+every asker has given up.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import Generic, TypeVar
+
+from src.domain.lookup.llms import ConfiguredLLM
+from src.domain.model import FieldOutcome, LookupRequest
+from src.domain.prompting.ports import ProductChainOfThought
+
+K = TypeVar("K")
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class _Flight(Generic[T]):
+    answer: Future[T] = field(default_factory=Future)
+    call: Future[T] | None = None
+    askers: int = 0
+
+
+class SingleFlight(Generic[T]):
+    """The calls under way, by key."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._flights: dict[str, _Flight[T]] = {}
+
+    def share(
+        self,
+        keys: Mapping[K, str],
+        start: Callable[[list[K]], Mapping[K, Future[T]]],
+        as_joined: Callable[[T], T] = lambda answer: answer,
+    ) -> dict[K, Future[T]]:
+        """A future answer for each of `keys` (an item's key): of the call under way for that
+        key, seen through `as_joined`, or of one that `start` makes for the items nobody is
+        asking about yet. Should `start` fail, those who joined its calls get its error."""
+        mine: dict[K, Future[T]] = {}
+        leading: list[K] = []
+        for item, key in keys.items():
+            mine[item], leads = self._join(key, as_joined)
+            if leads:
+                leading.append(item)
+        try:
+            calls = start(leading) if leading else {}
+        except BaseException as error:
+            for item in leading:
+                self._land(keys[item], self._flights_get(keys[item]), _failed(error))
+            raise
+        for item in leading:
+            self._lead(keys[item], calls[item])
+        return mine
+
+    def _join(self, key: str, as_joined: Callable[[T], T]) -> tuple[Future[T], bool]:
+        with self._lock:
+            flight = self._flights.get(key)
+            leads = flight is None
+            if flight is None:
+                flight = self._flights[key] = _Flight()
+            flight.askers += 1
+        mine: Future[T] = Future()
+        flight.answer.add_done_callback(partial(_pass_on, mine, (lambda answer: answer) if leads else as_joined))
+        mine.add_done_callback(partial(self._let_go, flight))
+        return mine, leads
+
+    def _flights_get(self, key: str) -> _Flight[T] | None:
+        with self._lock:
+            return self._flights.get(key)
+
+    def _lead(self, key: str, call: Future[T]) -> None:
+        flight = self._flights_get(key)
+        if flight is None:  # every asker gave up already, and the flight is gone
+            call.cancel()
+            return
+        with self._lock:
+            flight.call = call
+            abandoned = flight.askers == 0
+        if abandoned:
+            call.cancel()
+        call.add_done_callback(partial(self._land, key, flight))
+
+    def _land(self, key: str, flight: _Flight[T] | None, call: Future[T]) -> None:
+        """The call is over: no one joins it any more, and its askers get its answer."""
+        if flight is None:
+            return
+        with self._lock:
+            if self._flights.get(key) is flight:
+                del self._flights[key]
+        if call.cancelled():
+            flight.answer.cancel()
+        elif (error := call.exception()) is not None:
+            flight.answer.set_exception(error)
+        else:
+            flight.answer.set_result(call.result())
+
+    def _let_go(self, flight: _Flight[T], mine: Future[T]) -> None:
+        if not mine.cancelled():
+            return
+        with self._lock:
+            flight.askers -= 1
+            call = flight.call if flight.askers == 0 else None
+        if call is not None:
+            call.cancel()  # only a call not started yet is cancelled
+
+
+def _pass_on(mine: Future[T], seen: Callable[[T], T], answer: Future[T]) -> None:
+    if answer.cancelled():
+        mine.cancel()
+    elif mine.set_running_or_notify_cancel():
+        error = answer.exception()
+        if error is not None:
+            mine.set_exception(error)
+        else:
+            mine.set_result(seen(answer.result()))
+
+
+def _failed(error: BaseException) -> Future[T]:
+    future: Future[T] = Future()
+    future.set_exception(error)
+    return future
+
+
+def shared_field_calls(
+    flights: SingleFlight[FieldOutcome] | None,
+    llm: ConfiguredLLM,
+    cache_keys: Mapping[str, str],
+    codes: list[str],
+    request: LookupRequest,
+    start: Callable[[list[str]], Mapping[str, Future[FieldOutcome]]],
+) -> dict[str, Future[FieldOutcome]]:
+    """The lookup's calls for `codes`: `start(codes)`, or through `flights` when there are some
+    and the LLM asks field by field, each field under its cache key (and the examples left out)."""
+    if flights is None or isinstance(llm.chain_of_thought, ProductChainOfThought):
+        return dict(start(codes))
+    keys = {code: f"{cache_keys[code]}:{request.exclude_example_context}" for code in codes}
+    return flights.share(keys, start, as_joined=_answered_elsewhere)
+
+
+def _answered_elsewhere(outcome: FieldOutcome) -> FieldOutcome:
+    """An answer another request's call gave: like a cache hit, it cost this request no call."""
+    return replace(outcome, cached=True, usage=None)

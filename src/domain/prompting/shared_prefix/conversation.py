@@ -1,0 +1,71 @@
+"""A shared-prefix layout, the conversation: the few-shot questions of every asked field, product
+by product. Each shot product's text comes once, then a question per field it is labelled for
+and its `{"value": …}`; the product asked about comes last, and only the last question, its
+field's definition, differs from one field to the next."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from src.domain.model import Example, Field
+from src.domain.model.values import ParsedValue
+from src.domain.prompting.chain_of_thought.json_answer import (
+    INSTRUCTIONS,
+    answer_schema,
+    describe_field,
+    parse_answer,
+    product_block,
+)
+from src.domain.prompting.chain_of_thought.text_numbers import text_number_schema
+from src.domain.prompting.prompt import Prompt, Shot
+from src.domain.prompting.shared_prefix.ports import ProductPrompts
+from src.domain.prompting.shared_prefix.shots import ShotProduct, shot_products
+
+
+class ConversationChainOfThought:
+    """The per-field few-shot questions, laid out around the product so that they share it.
+
+    With `numbers_from_text`, a number field answers only a number its text gives.
+    """
+
+    scope: Literal["shared_prefix"] = "shared_prefix"
+
+    def __init__(self, k: int = 3, numbers_from_text: bool = True) -> None:
+        self.examples_wanted = k
+        self._numbers_from_text = numbers_from_text
+        self.name = "conversation+text_numbers" if numbers_from_text else "conversation"
+
+    def prompts(
+        self, fields: Sequence[Field], description: str, examples: Mapping[str, Sequence[Example]]
+    ) -> ProductPrompts:
+        by_code = {field.code: field for field in fields}
+        chosen = shot_products(list(by_code), examples, self.examples_wanted)
+        shots = tuple(shot for product in chosen for shot in _questions(product, by_code))
+        product = product_block(description)
+        prompts = {
+            code: Prompt(INSTRUCTIONS, f"{product}\n\n{describe_field(field)}", shots) for code, field in by_code.items()
+        }
+        return ProductPrompts(prompts, {code: "" for code in by_code})
+
+    def answer_schema(self, field: Field, description: str = "") -> Mapping[str, Any]:
+        schema = answer_schema(field)
+        narrowed = text_number_schema(field, description) if self._numbers_from_text else None
+        if narrowed is None:
+            return schema
+        return {**schema, "properties": {**schema["properties"], "value": narrowed}}
+
+    def parse(self, field: Field, raw: str) -> ParsedValue:
+        return parse_answer(field, raw)
+
+
+def _questions(product: ShotProduct, fields: Mapping[str, Field]) -> list[Shot]:
+    """The shot product's text with its first question, then one question per further field."""
+    shots = []
+    for index, (code, value) in enumerate(product.values):
+        question = describe_field(fields[code])
+        if index == 0:
+            question = f"{product_block(product.context)}\n\n{question}"
+        shots.append(Shot(question, json.dumps({"value": value}, ensure_ascii=False)))
+    return shots

@@ -1,0 +1,1 @@
+"""Purging: rows that no longer serve are deleted, a bounded batch at a time."""

@@ -1,0 +1,171 @@
+"""Review in the domain: what a decision keeps, what it refuses, what goes to the queue and what
+the export writes, on hand-written fakes that keep what they are given."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from src.domain.errors import InvalidRequestError
+from src.domain.model import Field, FieldOutcome, FieldType, LookupResult, OutcomeStatus
+from src.domain.review import (
+    QueuedProduct,
+    QueuedValue,
+    ReviewDecision,
+    Reviewing,
+    ReviewQueue,
+    ReviewRequest,
+    Verdict,
+)
+from src.domain.review.lookup_results import QueueChoice, reviewed_results, values_to_review
+from src.domain.review.model import text_product_id
+from tests.support.fakes import FakeFieldRepository
+
+LAMP = "Lampe incandescente forme Standard 60X103 12V 40W E27"
+FIELDS = {
+    "EF000042": Field("EF000042", "culot", FieldType.SELECT, ("E14", "E27")),
+    "EF000035": Field("EF000035", "puissance", FieldType.NUMBER, unit="W"),
+    "EF000001": Field("EF000001", "dimmable", FieldType.BOOLEAN),
+}
+NOON = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+
+
+class FakeStore:
+    def __init__(self) -> None:
+        self.stored: list[ReviewDecision] = []
+
+    def record(self, decision: ReviewDecision) -> ReviewDecision:
+        self.stored.append(replace(decision, id=len(self.stored) + 1))
+        return self.stored[-1]
+
+    def decisions(self) -> list[ReviewDecision]:
+        return list(self.stored)
+
+
+class FakeQueue:
+    def __init__(self) -> None:
+        self.values: list[QueuedValue] = []
+
+    def add(self, values: Sequence[QueuedValue]) -> int:
+        self.values.extend(replace(value, id=len(self.values) + n + 1) for n, value in enumerate(values))
+        return len(values)
+
+    def pending_products(self, limit: int) -> list[QueuedProduct]:
+        return []
+
+    def pending_count(self) -> int:
+        return len(self.values)
+
+    def get(self, item_id: int) -> QueuedValue | None:
+        return next((value for value in self.values if value.id == item_id), None)
+
+
+@pytest.fixture
+def store() -> FakeStore:
+    return FakeStore()
+
+
+@pytest.fixture
+def reviewing(store: FakeStore) -> Reviewing:
+    return Reviewing(store, FakeQueue(), FakeFieldRepository(list(FIELDS.values())), now=lambda: NOON)
+
+
+def test_an_accepted_value_is_kept_as_proposed_and_typed(reviewing: Reviewing, store: FakeStore) -> None:
+    decided = reviewing.decide(ReviewRequest(LAMP, "EF000042", Verdict.ACCEPT, proposed="e27", llm="mock", confidence=0.9), "alice")
+
+    assert store.stored == [decided]
+    assert (decided.kept, decided.proposed, decided.reviewer, decided.decided_at) == ("E27", "E27", "alice", NOON)
+    assert (decided.llm, decided.confidence) == ("mock", 0.9)
+
+
+def test_a_correction_is_read_as_a_value_of_its_field(reviewing: Reviewing) -> None:
+    decided = reviewing.decide(ReviewRequest(LAMP, "EF000035", Verdict.CORRECT, proposed=60, corrected="40 W"), None)
+
+    assert (decided.proposed, decided.kept, decided.reviewer) == (60, 40, "anonymous")
+
+
+def test_a_rejection_keeps_no_value_whatever_was_proposed(reviewing: Reviewing) -> None:
+    decided = reviewing.decide(ReviewRequest(LAMP, "EF000001", Verdict.REJECT, proposed=True, corrected=False), "bob")
+
+    assert (decided.proposed, decided.kept) == (True, None)
+
+
+@pytest.mark.parametrize(
+    ("request_", "location"),
+    [
+        (ReviewRequest(LAMP, "EF999999", Verdict.ACCEPT, proposed="x"), ("body", "field")),
+        (ReviewRequest(LAMP, "EF000042", Verdict.CORRECT, corrected="B22"), ("body", "value")),
+        (ReviewRequest(LAMP, "EF000042", Verdict.CORRECT, corrected=None), ("body", "value")),
+        (ReviewRequest(LAMP, "EF000035", Verdict.ACCEPT, proposed="beaucoup"), ("body", "proposed")),
+        (ReviewRequest("  ", "EF000035", Verdict.REJECT), ("body", "description")),
+        (ReviewRequest(LAMP, "EF000035", Verdict.REJECT, queue_item=7), ("body", "queue_item")),
+    ],
+)
+def test_a_decision_that_cannot_be_kept_is_refused_naming_the_part(
+    reviewing: Reviewing, store: FakeStore, request_: ReviewRequest, location: tuple[str, ...]
+) -> None:
+    with pytest.raises(InvalidRequestError) as refused:
+        reviewing.decide(request_, "alice")
+
+    assert refused.value.location == location
+    assert store.stored == []
+
+
+def test_the_queue_takes_typed_values_all_or_none() -> None:
+    queue = FakeQueue()
+    review_queue = ReviewQueue(queue, FakeFieldRepository(list(FIELDS.values())))
+
+    assert review_queue.add([QueuedValue("p1", LAMP, "EF000035", "40W"), QueuedValue("p1", LAMP, "EF000042", "e27")]) == 2
+    assert [value.value for value in queue.values] == [40, "E27"]
+    with pytest.raises(InvalidRequestError) as refused:
+        review_queue.add([QueuedValue("p2", LAMP, "EF000042", "E27"), QueuedValue("p2", LAMP, "EF000042", "B22")])
+    assert refused.value.location == ("body", "items", 1, "value")
+    assert len(queue.values) == 2
+
+
+@dataclass(frozen=True, slots=True)
+class FlaggedOutcome(FieldOutcome):
+    """An outcome as issue 12 gives it: with a confidence, evidence and a review flag."""
+
+    confidence: float | None = None
+    evidence: tuple[dict[str, object], ...] = ()
+    review: bool = False
+
+
+def test_enrich_queues_the_flagged_values_or_all_the_proposed_ones() -> None:
+    result = LookupResult(
+        "mock",
+        (
+            FlaggedOutcome("EF000042", "E27", OutcomeStatus.OK, confidence=0.4, review=True,
+                           evidence=({"start": LAMP.index("E27"), "end": LAMP.index("E27") + 3, "text": "E27"},)),
+            FlaggedOutcome("EF000035", 40, OutcomeStatus.OK, confidence=0.95, review=False),
+            FieldOutcome("EF000001", None, OutcomeStatus.NOT_FOUND),
+            FieldOutcome("EF000002", None, OutcomeStatus.TIMEOUT),
+        ),
+    )
+
+    flagged = values_to_review("p1", LAMP, result, QueueChoice.FLAGGED)
+    assert [(v.field_code, v.value, v.confidence, v.llm) for v in flagged] == [("EF000042", "E27", 0.4, "mock")]
+    assert LAMP[flagged[0].evidence[0].start : flagged[0].evidence[0].end] == "E27"
+    assert [v.field_code for v in values_to_review("p1", LAMP, result, QueueChoice.ALL)] == ["EF000042", "EF000035", "EF000001"]
+    assert values_to_review("p1", LAMP, result, QueueChoice.NONE) == []
+
+
+def test_the_export_holds_each_fields_last_decision_per_product() -> None:
+    def decided(field: str, kept: object, minutes: int, product: str | None = "p1", llm: str | None = "mock") -> ReviewDecision:
+        return ReviewDecision(LAMP, field, Verdict.CORRECT, None, kept, "alice", NOON + timedelta(minutes=minutes),  # type: ignore[arg-type]
+                              llm=llm, product_id=product)
+
+    results = dict(reviewed_results([
+        decided("EF000035", 60, 0), decided("EF000042", None, 1), decided("EF000035", 40, 2),
+        decided("EF000035", 12, 3, product=None, llm=None),
+    ]))
+
+    assert list(results) == ["p1", text_product_id(LAMP)]
+    assert results["p1"].values() == {"EF000035": 40, "EF000042": None}
+    assert [o.status for o in results["p1"].outcomes] == [OutcomeStatus.OK, OutcomeStatus.NOT_FOUND]
+    assert results["p1"].llm == "mock"
+    assert results[text_product_id(LAMP)].llm == "review"
