@@ -15,7 +15,7 @@ export CMAKE_ARGS
 LLAMA_BUILT_FOR_THIS_CPU := import llama_cpp, sys; info = llama_cpp.llama_print_system_info().decode(); \
 	sys.exit(0 if "AMX" in info or "AVX512" in info else 1)
 
-.PHONY: install install-dev test-servers run serve migrate provision test test-fast lint lint-imports bench bench-review bench-faults bench-model evaluate clean
+.PHONY: install install-dev test-servers run serve migrate provision test test-fast lint lint-imports bench bench-review bench-faults bench-jobs bench-model evaluate clean
 
 ## install: the service with the embedded model (llama.cpp compiles once, then comes from pip's cache)
 install: $(VENV)/.installed
@@ -89,6 +89,10 @@ bench-review: install-dev test-servers
 ## bench-faults: what each fault (a backend's 429/500/silence, the database down, SIGTERM, refusals) does to a response
 bench-faults: install-dev
 	$(PY) bench/faults.py
+
+## bench-jobs: catalogue jobs on Celery: products/s with 1, 2 and 4 worker processes, the engine's overhead per product
+bench-jobs: install-dev test-servers
+	$(PY) bench/jobs.py
 
 ## bench-model: the embedded model product by product, the per-field layout against the shared-prefix ones (8 and 15 fields, then 1 and 2 threads)
 bench-model: install-dev

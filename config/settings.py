@@ -52,6 +52,16 @@ class Settings:
     backend_failure_threshold: int = 5
     """Failed calls in a row after which a backend is skipped for `backend_cooldown_seconds`."""
     backend_cooldown_seconds: float = 30.0
+    max_upload_bytes: int = 100 * 1_048_576
+    """The largest catalogue POST /api/jobs takes."""
+    usage_flush_seconds: float = 1.0
+    """How often a process writes what its keys spent (a job's worker also after each product)."""
+    job_chunk_size: int = 10
+    """Products per task of a catalogue job."""
+    job_concurrency: int = 4
+    """Without REDIS_URL: the API process's threads that run job chunks (products in flight)."""
+    job_visibility_seconds: float = 30.0
+    """With REDIS_URL: after this long unacknowledged, a task is given to another worker."""
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)
     """The whole environment, for config modules that read their own variables."""
 
@@ -83,6 +93,11 @@ class Settings:
             cors_origins=tuple(o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()),
             backend_failure_threshold=_number(env, "BACKEND_FAILURE_THRESHOLD", 5, int, minimum=1),
             backend_cooldown_seconds=_number(env, "BACKEND_COOLDOWN_SECONDS", 30.0, float, minimum=0),
+            max_upload_bytes=_number(env, "MAX_UPLOAD_BYTES", 100 * 1_048_576, int, minimum=1024),
+            usage_flush_seconds=_number(env, "USAGE_FLUSH_SECONDS", 1.0, float, minimum=0),
+            job_chunk_size=_number(env, "JOB_CHUNK_SIZE", 10, int, minimum=1),
+            job_concurrency=_number(env, "JOB_CONCURRENCY", 4, int, minimum=1),
+            job_visibility_seconds=_number(env, "JOB_VISIBILITY_SECONDS", 30.0, float, minimum=1),
             environ=env,
         )
 

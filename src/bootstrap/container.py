@@ -4,6 +4,7 @@ fakes in place of adapters through `Overrides`."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +16,7 @@ from src.adapters.driven.observability.metrics import PrometheusObserver
 from src.adapters.driven.storage.failed_authentications import LimitsFailedAuthenticationCounter
 from src.adapters.driven.storage.rate_limits import LimitsRateLimiter
 from src.adapters.driven.storage.storage import PeeweeStorage
+from src.bootstrap.jobs import Jobs, build_accounts, build_jobs
 from src.bootstrap.llms import llm_registry
 from src.domain.access.admission import Admission
 from src.domain.access.api_keys import ApiKeys
@@ -22,6 +24,7 @@ from src.domain.access.ports import ApiKeyStore
 from src.domain.catalogue.ports import CatalogueStore, ExampleRepository, FieldRepository
 from src.domain.catalogue.provisioning import Provisioning
 from src.domain.enrichment.enrich import Enrichment
+from src.domain.errors import FieldLookupError
 from src.domain.evaluation.evaluate import EvaluationService
 from src.domain.evaluation.judge import FactualityJudge
 from src.domain.lookup.cache import NoCache
@@ -33,6 +36,9 @@ from src.domain.lookup.single_flight import SingleFlight
 from src.domain.purging.purge import Purging
 from src.domain.review import Reviewing, ReviewQueue
 from src.domain.trust.ports import ThresholdStore
+from src.domain.usage.accounts import Accounts
+from src.domain.usage.estimate import Estimator, ReadOnlyCache, counting_registry
+from src.domain.usage.meter import ContextCopyingExecutor, UsageMeter
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +78,10 @@ class Container:
     storage: PeeweeStorage
     thresholds: ThresholdStore
     """The review thresholds `evaluate --save-thresholds` stores and every lookup reads."""
+    jobs: Jobs
+    accounts: Accounts
+    meter: UsageMeter
+    estimator: Estimator
     _uncached_lookup: FieldLookupService
     _executor: ThreadPoolExecutor
 
@@ -90,6 +100,9 @@ class Container:
         return self.storage.pending_migrations()
 
     def close(self) -> None:
+        self.jobs.close()
+        with contextlib.suppress(FieldLookupError):  # the database is away: the last counts are lost
+            self.meter.flush()
         self._executor.shutdown(wait=False, cancel_futures=True)
         self.storage.close()
 
@@ -102,17 +115,19 @@ def bootstrap(
     settings = settings or Settings.from_env()
     overrides = overrides or Overrides()
     clock = overrides.clock or time.monotonic
-    registry = llms or llm_registry(settings, clock)
     storage = PeeweeStorage(settings.database_url, settings.db_pool_size, settings.catalogue_refresh_seconds, clock)
+    accounts, meter = build_accounts(settings, storage)
+    registry = llms or llm_registry(settings, clock, meter)
     fields = overrides.fields or storage.fields
     examples = overrides.examples or storage.examples
     executor = ThreadPoolExecutor(settings.lookup_workers, thread_name_prefix="lookup")
     metrics = PrometheusObserver(settings.metrics_multiprocess)
     limits = RequestLimits(settings.max_description_chars, settings.max_fields)
     thresholds = overrides.thresholds or storage.thresholds
+    cache = _cache(settings, storage, executor, overrides)
     lookup = FieldLookupService(
-        registry, fields, examples, executor, settings.llm_query_timeout,
-        _cache(settings, storage, executor, overrides), metrics, limits=limits, thresholds=thresholds,
+        registry, fields, examples, ContextCopyingExecutor(executor), settings.llm_query_timeout,
+        cache, metrics, limits=limits, thresholds=thresholds,
         single_flight=SingleFlight() if settings.lookup_cache else None,
     )
     uncached = FieldLookupService(
@@ -143,6 +158,13 @@ def bootstrap(
         purging=_purging(settings, storage),
         storage=storage,
         thresholds=thresholds,
+        jobs=build_jobs(settings, storage, registry, lookup, accounts),
+        accounts=accounts,
+        meter=meter,
+        estimator=Estimator(FieldLookupService(
+            counting_registry(registry), fields, examples, executor, settings.llm_query_timeout,
+            ReadOnlyCache(cache), limits=limits,
+        )),
         _uncached_lookup=uncached,
         _executor=executor,
     )

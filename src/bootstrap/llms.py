@@ -14,18 +14,23 @@ from src.connectors.cooldown import CoolingDownConnector
 from src.connectors.retrying import RetryingConnector
 from src.domain.errors import ConfigModuleError
 from src.domain.lookup.llms import ConfiguredLLM, LLMFactory, LLMRegistry
+from src.domain.usage.meter import MeteredConnector, UsageMeter
 
 
-def llm_registry(settings: Settings, clock: Callable[[], float] = time.monotonic) -> LLMRegistry:
-    """The named LLMs of the CONFIG_MODULE, each connector wrapped with retries, then with a
-    cool-down after repeated failures (timed by `clock`, monotonic seconds)."""
+def llm_registry(
+    settings: Settings, clock: Callable[[], float] = time.monotonic, meter: UsageMeter | None = None
+) -> LLMRegistry:
+    """The named LLMs of the CONFIG_MODULE, each connector metered (every attempt is charged to
+    its caller's key), wrapped with retries, then with a cool-down after repeated failures
+    (timed by `clock`, monotonic seconds)."""
     module = _config_module(settings.config_module)
     factories: dict[str, LLMFactory] = {
         name: partial(factory, settings) for name, factory in module.LLMS.items()
     }
 
     def with_retries(configured: ConfiguredLLM) -> ConfiguredLLM:
-        retrying = RetryingConnector(configured.connector, settings.llm_max_retries)
+        metered = MeteredConnector(configured.connector, configured.name, meter) if meter else configured.connector
+        retrying = RetryingConnector(metered, settings.llm_max_retries)
         guarded = CoolingDownConnector(
             retrying, configured.name, settings.backend_failure_threshold, settings.backend_cooldown_seconds,
             clock=clock,

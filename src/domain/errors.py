@@ -8,6 +8,8 @@
     ├── PromptTooLongError           the description alone exceeds the model's context
     ├── AuthenticationError          no API key where one is needed, or a wrong or revoked one
     ├── RateLimitedError             the caller sent more requests than its limit allows
+    │   └── BudgetExceededError      the key has spent its monthly token budget
+    ├── JobNotFoundError             no catalogue job of that id belongs to the caller
     ├── ConfigurationError           the service is configured in a way that cannot work
     │   ├── SettingsError            an environment variable (DATABASE_URL…) holds a bad value
     │   └── ConfigModuleError        CONFIG_MODULE cannot be imported or declares no LLMs
@@ -113,3 +115,15 @@ class SettingsError(ConfigurationError):
 
 class ConfigModuleError(ConfigurationError):
     """CONFIG_MODULE cannot be imported or does not declare LLMS and DEFAULT_LLM."""
+
+
+class JobNotFoundError(FieldLookupError):
+    """No catalogue job of this id belongs to the caller (another key's job is not found either)."""
+
+    def __init__(self, job_id: str) -> None:
+        super().__init__(f"no job {job_id!r}")
+        self.job_id = job_id
+
+
+class BudgetExceededError(RateLimitedError):
+    """The key has spent its monthly token budget; the message says the budget and when it renews."""

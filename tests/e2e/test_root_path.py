@@ -23,6 +23,9 @@ def test_a_root_path_does_not_open_the_api_and_leaves_the_open_routes_open(tmp_p
             http.get("/api/llms"), http.get("/api/fields"), http.get("/api/fields/EF000042"),
             http.post("/api/product/fields/lookup", json=LOOKUP),
             http.post("/api/product/fields/lookup/stream", json=LOOKUP),
+            http.post("/api/jobs", files={"file": ("c.jsonl", b"{}")}), http.get("/api/jobs/some-job"),
+            http.get("/api/jobs/some-job/results"), http.delete("/api/jobs/some-job"), http.get("/api/usage"),
+            http.get("/api/reviews/queue"), http.post("/api/reviews", json={}),
             http.get("/svc/api/llms"),  # a proxy that does not strip its prefix
             http.get("/no/such/route"),  # fails closed: unknown paths are guarded too
         ]

@@ -124,9 +124,8 @@ def test_the_reviews_migration_rolls_back_and_applies_again(container: Container
     db = container.storage.database
     router = Router(db, migrate_dir=MIGRATIONS_DIR)
 
-    router.rollback()  # 006_trust, applied after it
-    assert router.done[-1] == "005_reviews"
-    router.rollback()
+    while "005_reviews" in router.done:  # the later migrations first, then this one
+        router.rollback()
     tables = db.get_tables()
     assert "review_decision" not in tables and "review_queue" not in tables
     assert "provenance" not in [c.name for c in db.get_columns("example")]

@@ -78,7 +78,7 @@ class EnrichmentOutput:
 def open_output(path: Path, codes: Sequence[str]) -> EnrichmentOutput:
     """Opens `path` to receive products looked up for `codes`: resumes it if it exists (cutting a
     torn last line off), creates it otherwise."""
-    format_: _Format = _Csv() if product_file_format(path) is ProductFileFormat.CSV else _JsonLines()
+    format_ = record_format(product_file_format(path))
     wanted = list(dict.fromkeys(codes))
     try:
         data = path.read_bytes()
@@ -104,6 +104,11 @@ def open_output(path: Path, codes: Sequence[str]) -> EnrichmentOutput:
             f"{path} has no column for {', '.join(missing)}: choose another --out to look up other fields"
         )
     return EnrichmentOutput(path, format_, columns, done, len(data) - complete)
+
+
+def record_format(kind: ProductFileFormat) -> _Format:
+    """How products are written in `kind`: its header (CSV), then one record per product."""
+    return _Csv() if kind is ProductFileFormat.CSV else _JsonLines()
 
 
 class _JsonLines:

@@ -20,6 +20,7 @@ from src.adapters.driven.storage.expired_rows import (
     PeeweeEndedRequestCounts,
     PeeweeExpiredCacheAnswers,
 )
+from src.adapters.driven.storage.jobs import PeeweeJobStore
 from src.adapters.driven.storage.lookup_cache import PeeweeLookupCache
 from src.adapters.driven.storage.migrations import apply_migrations, pending_migrations
 from src.adapters.driven.storage.rate_limits import counter_storage
@@ -31,6 +32,7 @@ from src.adapters.driven.storage.repositories import (
 from src.adapters.driven.storage.review_queue import PeeweeQueueStore
 from src.adapters.driven.storage.review_thresholds import PeeweeThresholdStore
 from src.adapters.driven.storage.reviews import PeeweeReviewStore
+from src.adapters.driven.storage.usage import PeeweeKeyAccountStore, PeeweeUsageStore
 from src.domain.catalogue.ports import CatalogueStore, ExampleRepository, FieldRepository
 from src.domain.purging.purge import ExpiredRows
 
@@ -68,6 +70,9 @@ class PeeweeStorage:
         self.api_keys = PeeweeApiKeyStore(self.database)
         self.thresholds = PeeweeThresholdStore(self.database, catalogue_refresh_seconds, clock)
         """The review thresholds, read again every `catalogue_refresh_seconds`."""
+        self.jobs = PeeweeJobStore(self.database)
+        self.usage = PeeweeUsageStore(self.database)
+        self.key_accounts = PeeweeKeyAccountStore(self.database)
 
     def lookup_cache(self, ttl_seconds: float | None) -> PeeweeLookupCache:
         return PeeweeLookupCache(self.database, ttl_seconds)

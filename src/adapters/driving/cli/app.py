@@ -11,7 +11,7 @@ import typer
 
 from config.settings import PROJECT_ROOT
 from src.adapters.driven.files.provisioning_files import read_examples, read_fields
-from src.adapters.driving.cli import enrich, evaluate, keys, reviews
+from src.adapters.driving.cli import enrich, evaluate, key_accounts, keys, reviews, worker
 from src.adapters.driving.cli.errors import reported_errors
 from src.adapters.driving.cli.rendering import fields_table, outcomes_table
 from src.adapters.driving.cli.service import service
@@ -96,5 +96,8 @@ def _field_json(field: object) -> dict[str, object]:
 app.command()(enrich.enrich)
 app.command()(evaluate.evaluate)
 app.command(name="benchmark-from-prototype")(evaluate.benchmark_from_prototype)
+keys.keys.command(name="set-budget")(key_accounts.set_budget)
+keys.keys.command()(key_accounts.usage)
 app.add_typer(keys.keys, name="keys")
 app.add_typer(reviews.reviews, name="reviews")
+app.command()(worker.worker)

@@ -11,6 +11,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Annotated
 
+import httpx
 import typer
 from rich.console import Console
 
@@ -18,14 +19,16 @@ from src.adapters.driven.files.enrichment_output import EnrichmentOutput, open_o
 from src.adapters.driven.files.product_files import product_file_format, read_products, split_codes
 from src.adapters.driving.cli.batch_options import BatchTimeout
 from src.adapters.driving.cli.bounded_pool import run_bounded
+from src.adapters.driving.cli.enrich_remote import run_remotely, unreachable
 from src.adapters.driving.cli.errors import reported_errors
 from src.adapters.driving.cli.progress_bar import progress_bar
 from src.adapters.driving.cli.service import service
-from src.domain.enrichment.enrich import EnrichmentRun
+from src.domain.enrichment.enrich import EnrichmentRun, EnrichmentTally
 from src.domain.enrichment.ports import ProductToEnrich
 from src.domain.errors import InvalidRequestError
 from src.domain.model import LookupResult, OutcomeStatus
 from src.domain.review.lookup_results import QueueChoice
+from src.domain.usage.estimate import Estimate
 
 INTERRUPTED_EXIT_CODE = 130
 PRODUCTS_FAILED_EXIT_CODE = 6
@@ -40,14 +43,20 @@ def enrich(
     concurrency: Annotated[int, typer.Option(min=1, help="Products looked up at a time.")] = 4,
     review: Annotated[QueueChoice, typer.Option(help="Values sent to the review queue: those flagged for review, all proposed, or none.")] = QueueChoice.FLAGGED,
     timeout: BatchTimeout = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Estimate the model calls and tokens; call no model.")] = False,
+    submit: Annotated[str | None, typer.Option(help="Run it as a job of the service at this URL.", show_default=False)] = None,
+    key: Annotated[str | None, typer.Option(envvar="LOOKUP_API_KEY", help="The API key for --submit.", show_default=False)] = None,
 ) -> None:
     """Look up the fields of every product of a catalogue; run it again to resume."""
     console = Console(stderr=True)
+    if submit:
+        return enrich_on_service(products, out, fields, llm, submit, key, console)
     with service() as container, reported_errors():
-        product_file_format(out)
-        if out.resolve() == products.resolve():
-            raise InvalidRequestError("--out must not be the catalogue itself")
-        catalogue = read_products(products, split_codes(" ".join(fields or [])))
+        catalogue = _checked_catalogue(products, out, fields)
+        if dry_run:
+            container.llms.resolve_name(llm)
+            estimate = container.estimator.estimate(((p.description, p.fields) for p in catalogue), llm)
+            return typer.echo(estimate_line(estimate))
         plan = container.enrichment.plan(catalogue, llm, review, timeout)  # an unknown LLM fails here, before any work
         if plan.unknown_fields:
             _say(console, f"warning: unknown fields, answered unknown_field: {', '.join(plan.unknown_fields)}")
@@ -63,6 +72,42 @@ def enrich(
         raise typer.Exit(INTERRUPTED_EXIT_CODE)
     if failures:
         raise typer.Exit(PRODUCTS_FAILED_EXIT_CODE)
+
+
+def enrich_on_service(
+    products: Path, out: Path, fields: list[str] | None, llm: str | None, url: str, key: str | None, console: Console,
+) -> None:
+    """`enrich --submit URL`: the same checks, output and summary, the work done by the service's workers."""
+    with reported_errors():
+        catalogue = _checked_catalogue(products, out, fields)
+        codes = list(dict.fromkeys(code for product in catalogue for code in product.fields))
+        with open_output(out, codes) as output:
+            tally = EnrichmentTally(skipped=len(output.done & {p.key for p in catalogue}))
+            try:
+                progress, interrupted = run_remotely(url, key, catalogue, output, llm, console)
+            except httpx.HTTPError as error:
+                raise unreachable(url, error) from None
+            tally.done, tally.failed = progress["done"], progress["failed"]
+            tally.fields.update({OutcomeStatus(status): count for status, count in progress["fields"].items()})
+            _say(console, _summary(tally, output, interrupted))
+    if interrupted:
+        raise typer.Exit(INTERRUPTED_EXIT_CODE)
+    if tally.failed:
+        raise typer.Exit(PRODUCTS_FAILED_EXIT_CODE)
+
+
+def estimate_line(estimate: Estimate) -> str:
+    return (
+        f"dry run, no model was called: {estimate.products} products, {estimate.calls} model calls, "
+        f"{estimate.prompt_tokens} prompt tokens, at most {estimate.completion_tokens_at_most} completion tokens"
+    )
+
+
+def _checked_catalogue(products: Path, out: Path, fields: list[str] | None) -> list[ProductToEnrich]:
+    product_file_format(out)
+    if out.resolve() == products.resolve():
+        raise InvalidRequestError("--out must not be the catalogue itself")
+    return read_products(products, split_codes(" ".join(fields or [])))
 
 
 def _run(run: EnrichmentRun, total: int, output: EnrichmentOutput, concurrency: int, console: Console) -> bool:
@@ -84,12 +129,11 @@ def _run(run: EnrichmentRun, total: int, output: EnrichmentOutput, concurrency: 
     except KeyboardInterrupt:
         stopped = True
     finally:
-        _say(console, _summary(run, output, stopped))
+        _say(console, _summary(run.tally, output, stopped))
     return stopped
 
 
-def _summary(run: EnrichmentRun, output: EnrichmentOutput, interrupted: bool) -> str:
-    tally = run.tally
+def _summary(tally: EnrichmentTally, output: EnrichmentOutput, interrupted: bool) -> str:
     elapsed = tally.elapsed_seconds
     rate = tally.done / elapsed if elapsed > 0 else 0.0
     lines = ["interrupted: run the same command again to go on"] if interrupted else []

@@ -17,12 +17,20 @@ Name = Annotated[str, typer.Argument(help="The key's name: who or what uses it."
 
 
 @keys.command()
-def create(name: Name) -> None:
-    """Make a key and print it. It is shown only this once: only a hash of it is kept."""
+def create(
+    name: Name,
+    monthly_tokens: Annotated[int | None, typer.Option(min=0, help="A monthly token budget (none by default).")] = None,
+) -> None:
+    """Make a key and print it, with its webhook signing secret (on stderr). Both are shown only
+    this once: only a hash of the key is kept."""
     with service() as container, reported_errors():
         key = container.api_keys.create(name)
+        secret = container.accounts.new_webhook_secret(f"key:{name}")
+        if monthly_tokens is not None:
+            container.accounts.set_budget(f"key:{name}", monthly_tokens)
     typer.echo(key)
     typer.echo(f"key {name!r} made: send it as 'Authorization: Bearer KEY'; it is not shown again", err=True)
+    typer.echo(f"its webhook signing secret (HMAC-SHA256 of each webhook's body), not shown again: {secret}", err=True)
 
 
 @keys.command(name="list")

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from config.settings import Settings
 from src.adapters.driving.http.errors import install_error_handlers
+from src.adapters.driving.http.jobs import job_router
 from src.adapters.driving.http.observability import RequestIdMiddleware, configure_json_logging
 from src.adapters.driving.http.protection import install_protections
 from src.adapters.driving.http.purge_task import background_purge
@@ -16,6 +17,7 @@ from src.adapters.driving.http.review_page import router as review_page
 from src.adapters.driving.http.review_routes import router as review_api
 from src.adapters.driving.http.routes import router
 from src.adapters.driving.http.unexpected import UnexpectedErrorMiddleware
+from src.adapters.driving.http.usage import router as usage_router
 from src.bootstrap import Container, bootstrap
 
 
@@ -49,6 +51,8 @@ def create_app(container: Container | None = None) -> FastAPI:
         app.state.container = container
     install_error_handlers(app)
     app.include_router(router)
+    app.include_router(job_router(settings.max_upload_bytes))
+    app.include_router(usage_router)
     app.include_router(review_api)
     app.include_router(review_page)
     install_protections(app, settings)

@@ -18,6 +18,7 @@ from src.domain.errors import (
     ConfigurationError,
     FieldLookupError,
     InvalidRequestError,
+    JobNotFoundError,
     RateLimitedError,
     StorageUnavailableError,
     UnknownLLMError,
@@ -29,6 +30,7 @@ STATUS_OF: dict[type[FieldLookupError], int] = {
     InvalidRequestError: 422,
     AuthenticationError: 401,
     RateLimitedError: 429,
+    JobNotFoundError: 404,
     StorageUnavailableError: 503,
     ConfigurationError: 500,
 }
@@ -81,6 +83,9 @@ def install_error_handlers(app: FastAPI) -> None:
         # FastAPI answers 400 to a body that is not UTF-8; it is malformed JSON like any other.
         if error.status_code == 400 and isinstance(error.__cause__, UnicodeDecodeError):
             body = [{"loc": ["body"], "msg": "the body is not UTF-8 encoded JSON", "type": "json_invalid"}]
+            return JSONResponse({"detail": body}, status_code=422)
+        if error.status_code == 400 and request.headers.get("content-type", "").startswith("multipart/"):
+            body = [{"loc": ["body"], "msg": f"the body is not valid multipart/form-data: {error.detail}", "type": "multipart_invalid"}]
             return JSONResponse({"detail": body}, status_code=422)
         if error.status_code == 405:
             headers = dict(error.headers or {})

@@ -1,4 +1,6 @@
-"""Who may call `/api/…`: the API key, then the caller's rate, checked before the body is read."""
+"""Who may call `/api/…`: the API key, then the caller's rate, then (for a lookup or a new job)
+its monthly token budget, checked before the body is read. What the request then spends is
+charged to its key."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from src.adapters.driving.http.errors import error_response
 from src.domain.errors import FieldLookupError
+from src.domain.usage.meter import charging
+from src.domain.usage.model import Account, owner_of
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +28,10 @@ route added later, or a path seen through a proxy's prefix, fails closed."""
 
 
 _OPEN_PATTERNS = tuple(compile_path(route)[0] for route in OPEN_ROUTES)
+
+SPENDING_ROUTES = frozenset({"/api/product/fields/lookup", "/api/product/fields/lookup/stream", "/api/jobs"})
+"""The POST routes that call a model, and so must fit in the key's monthly budget (a review
+decision, say, spends nothing and is let in past it)."""
 
 
 def is_open(scope: Scope) -> bool:
@@ -68,4 +76,22 @@ class ApiGuard:
             await response(scope, receive, send)
             return
         scope.setdefault("state", {})["caller"] = caller
-        await self.app(scope, receive, send)
+        owner = owner_of(caller)
+        spends = scope["method"] == "POST" and get_route_path(scope) in SPENDING_ROUTES
+        if spends and not await _within_budget(scope, receive, send, owner):
+            return
+        with charging(Account(owner)):
+            await self.app(scope, receive, send)
+
+
+async def _within_budget(scope: Scope, receive: Receive, send: Send, owner: str) -> bool:
+    """Whether the key's monthly budget lets a lookup or a new job in; if not, it is answered 429."""
+    accounts = scope["app"].state.container.accounts
+    if accounts.known_unlimited(owner):
+        return True
+    try:
+        await asyncio.to_thread(accounts.check, owner)
+    except FieldLookupError as error:
+        await error_response(error)(scope, receive, send)
+        return False
+    return True

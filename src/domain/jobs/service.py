@@ -1,0 +1,79 @@
+"""The job use cases of a caller: submit a catalogue, follow it, collect it, cancel it."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from src.domain.errors import InvalidRequestError, JobNotFoundError
+from src.domain.jobs.model import Job, JobProgress, NewJob, ProductResult
+from src.domain.jobs.ports import ChunkQueue, JobStore
+from src.domain.lookup.llms import LLMRegistry
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class JobService:
+    """Submits jobs in chunks of `chunk_size` products to `queue` and answers for them.
+
+    A job belongs to its owner (an API key): any other caller is told it does not exist."""
+
+    def __init__(
+        self,
+        store: JobStore,
+        queue: ChunkQueue,
+        llms: LLMRegistry,
+        chunk_size: int,
+        now: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._store = store
+        self._queue = queue
+        self._llms = llms
+        self._chunk_size = chunk_size
+        self._now = now
+
+    def submit(self, job: NewJob) -> Job:
+        """Stores the job and queues its chunks; raises InvalidRequestError (an unknown LLM, no
+        product) before anything is stored."""
+        if not job.products:
+            raise InvalidRequestError("the catalogue has no product", ("body", "file"))
+        named = replace(job, llm=self._llms.resolve_name(job.llm))
+        stored = self._store.create(named, secrets.token_hex(16), self._now())
+        for first in range(0, stored.total, self._chunk_size):
+            self._queue.enqueue(stored.id, first, min(first + self._chunk_size, stored.total) - 1)
+        return stored
+
+    def get(self, owner: str, job_id: str) -> Job:
+        job = self._store.get(job_id)
+        if job is None or job.owner != owner:
+            raise JobNotFoundError(job_id)
+        return job
+
+    def progress(self, owner: str, job_id: str) -> JobProgress:
+        """The job's counts, its rate since it started and the time left at that rate."""
+        job = self.get(owner, job_id)
+        if job.started_at is None:
+            return JobProgress(job, None, None)
+        end = job.finished_at or self._now()
+        elapsed = (end - job.started_at).total_seconds()
+        finished = job.done + job.failed
+        rate = finished / elapsed if elapsed > 0 and finished else None
+        eta = 0.0 if job.state.finished else ((job.total - finished) / rate if rate else None)
+        return JobProgress(job, rate, eta)
+
+    def results(self, owner: str, job_id: str) -> tuple[Job, Iterator[ProductResult]]:
+        """The job, and its results so far in catalogue order (failed products left out)."""
+        job = self.get(owner, job_id)
+        return job, (outcome for outcome in self._store.results(job_id) if outcome.result is not None)
+
+    def cancel(self, owner: str, job_id: str) -> Job:
+        """Nothing new starts; the products under way finish. Cancelling twice is harmless."""
+        self.get(owner, job_id)
+        cancelled = self._store.cancel(job_id, self._now())
+        if cancelled is None:
+            raise JobNotFoundError(job_id)
+        return cancelled

@@ -1,0 +1,113 @@
+"""The accounts of API keys: what each spends, its monthly token budget, its webhook secret."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable
+from datetime import date
+
+from src.domain.errors import BudgetExceededError, InvalidRequestError
+from src.domain.usage.meter import UsageMeter, utc_today
+from src.domain.usage.model import Spend, UsageReport
+from src.domain.usage.ports import KeyAccountStore, UsageStore
+
+WEBHOOK_SECRET_PREFIX = "whsec_"
+
+
+def next_month(day: date) -> date:
+    """The first day of the month after `day`'s: when a monthly budget renews."""
+    return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
+
+
+class Accounts:
+    """Reads and keeps the spend, budget and webhook secret of each key (`key:NAME`).
+
+    A budget counts the tokens of the current UTC month, in every process: those written to
+    the store and those this process has not written yet. Budgets are read again at most every
+    `budget_cache_seconds`, so that a lookup does not read them each time."""
+
+    def __init__(
+        self,
+        usage: UsageStore,
+        accounts: KeyAccountStore,
+        meter: UsageMeter,
+        today: Callable[[], date] = utc_today,
+        budget_cache_seconds: float = 1.0,
+    ) -> None:
+        self._usage = usage
+        self._accounts = accounts
+        self._meter = meter
+        self._today = today
+        self._cache_seconds = budget_cache_seconds
+        self._budgets: dict[str, tuple[float, int | None]] = {}
+
+    def new_webhook_secret(self, owner: str) -> str:
+        """Makes (or replaces) the key's webhook signing secret and returns it: shown once."""
+        secret = WEBHOOK_SECRET_PREFIX + secrets.token_urlsafe(32)
+        self._accounts.set_secret(owner, secret)
+        return secret
+
+    def webhook_secret(self, owner: str) -> str | None:
+        return self._accounts.secret(owner)
+
+    def set_budget(self, owner: str, monthly_tokens: int | None) -> None:
+        if monthly_tokens is not None and monthly_tokens < 0:
+            raise InvalidRequestError("a monthly token budget is 0 or more", ("monthly_tokens",))
+        self._accounts.set_budget(owner, monthly_tokens)
+        self._budgets.pop(owner, None)
+
+    def has_budget(self, owner: str) -> bool:
+        return self._budget(owner) is not None
+
+    def known_unlimited(self, owner: str) -> bool:
+        """True when the key had no budget at a look recent enough to go by (no read needed)."""
+        cached = self._budgets.get(owner)
+        return cached is not None and cached[1] is None and time.monotonic() - cached[0] < self._cache_seconds
+
+    def check(self, owner: str) -> None:
+        """Raises BudgetExceededError when the key's monthly budget is spent."""
+        budget = self._budget(owner)
+        if budget is None:
+            return
+        today = self._today()
+        used = self._month(owner, today).tokens + self._meter.unsaved(owner).tokens
+        if used >= budget:
+            renews = next_month(today)
+            seconds = (renews - today).days * 86400
+            raise BudgetExceededError(
+                f"the monthly budget of {budget} tokens of this key is spent ({used} used); "
+                f"it renews on {renews.isoformat()} (UTC)",
+                retry_after=float(seconds),
+            )
+
+    def report(self, owner: str) -> UsageReport:
+        """Today's spend, this month's, this month's per LLM, and the budget."""
+        today = self._today()
+        counts = self._usage.spent(owner, today.replace(day=1))
+        per_llm: dict[str, Spend] = {}
+        for (llm, _), spend in counts.items():
+            per_llm[llm] = per_llm.get(llm, Spend()) + spend
+        today_spend = sum((spend for (_, day), spend in counts.items() if day == today), Spend())
+        month = sum(per_llm.values(), Spend())
+        return UsageReport(owner, today_spend, month, per_llm, self._accounts.budget(owner), next_month(today))
+
+    def flush(self) -> None:
+        """Writes what this process has counted, for the other processes to see."""
+        self._meter.flush()
+
+    def job_spend(self, owner: str, job_id: str) -> Spend:
+        """Everything a job has spent so far (written by the workers)."""
+        return sum(self._usage.spent(owner, date(1970, 1, 1), job_id).values(), Spend())
+
+    def _month(self, owner: str, today: date) -> Spend:
+        return sum(self._usage.spent(owner, today.replace(day=1)).values(), Spend())
+
+    def _budget(self, owner: str) -> int | None:
+        cached = self._budgets.get(owner)
+        now = time.monotonic()
+        if cached is not None and now - cached[0] < self._cache_seconds:
+            return cached[1]
+        budget = self._accounts.budget(owner)
+        self._budgets[owner] = (now, budget)
+        return budget

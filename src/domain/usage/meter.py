@@ -1,0 +1,135 @@
+"""Counting every model call for the account it is made for.
+
+The account travels with the work in a context variable: set by the edge (the API key of a
+request, the job a worker runs) and copied to the pool's threads with each model call (see
+ContextCopyingExecutor), so a connector wrapped in MeteredConnector, inside the retries, charges
+every attempt to the right account. Counts gather in memory and reach the store in one write
+at most every `flush_seconds` (and whenever `flush` is called), so that a lookup does not write
+once per field."""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
+from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+from src.domain.prompting.ports import Connector
+from src.domain.prompting.prompt import Completion, CompletionRequest
+from src.domain.prompting.shared_prefix.ports import turn_of
+from src.domain.usage.model import Account, Spend, UsageKey
+from src.domain.usage.ports import UsageStore
+
+T = TypeVar("T")
+
+charged_to: contextvars.ContextVar[Account | None] = contextvars.ContextVar("charged_to", default=None)
+
+
+@contextmanager
+def charging(account: Account) -> Iterator[None]:
+    """Model calls made within (on this thread, and on the pool for it) are charged to `account`."""
+    token = charged_to.set(account)
+    try:
+        yield
+    finally:
+        charged_to.reset(token)
+
+
+def utc_today() -> date:
+    return datetime.now(UTC).date()
+
+
+class UsageMeter:
+    """Adds up spends per counter and writes them to `store`, one write for many calls."""
+
+    def __init__(self, store: UsageStore, flush_seconds: float = 1.0, today: Callable[[], date] = utc_today) -> None:
+        self._store = store
+        self._flush_seconds = flush_seconds
+        self._today = today
+        self._unsaved: dict[UsageKey, Spend] = {}
+        self._lock = threading.Lock()
+        self._flushed_at = time.monotonic()
+
+    def charge(self, llm: str, spend: Spend) -> None:
+        """Counts `spend` for the current account (nothing when there is none)."""
+        account = charged_to.get()
+        if account is None:
+            return
+        key = UsageKey(account.owner, account.job_id, llm, self._today())
+        with self._lock:
+            self._unsaved[key] = self._unsaved.get(key, Spend()) + spend
+            due = time.monotonic() - self._flushed_at >= self._flush_seconds
+        if due:
+            self.flush()
+
+    def unsaved(self, owner: str) -> Spend:
+        """What this process has counted for `owner` and not written yet."""
+        with self._lock:
+            return sum((spend for key, spend in self._unsaved.items() if key.owner == owner), Spend())
+
+    def flush(self) -> None:
+        """Writes what was counted; on failure it is kept for the next write."""
+        with self._lock:
+            spends, self._unsaved = self._unsaved, {}
+            self._flushed_at = time.monotonic()
+        if not spends:
+            return
+        try:
+            self._store.add(spends)
+        except Exception:
+            with self._lock:
+                for key, spend in spends.items():
+                    self._unsaved[key] = self._unsaved.get(key, Spend()) + spend
+            raise
+
+
+class MeteredConnector:
+    """Wraps a connector: each call is charged to the current account, its tokens when it
+    answered, the call alone when it failed (a failed attempt is still a call)."""
+
+    def __init__(self, inner: Connector, llm: str, meter: UsageMeter) -> None:
+        self._inner = inner
+        self._llm = llm
+        self._meter = meter
+
+    @property
+    def inner(self) -> Connector:
+        return self._inner
+
+    def complete(self, request: CompletionRequest) -> Completion:
+        try:
+            completion = self._inner.complete(request)
+        except Exception:
+            self._meter.charge(self._llm, Spend(calls=1))
+            raise
+        usage = completion.usage
+        self._meter.charge(
+            self._llm, Spend(1, usage.prompt_tokens if usage else 0, usage.completion_tokens if usage else 0)
+        )
+        return completion
+
+    def count_tokens(self, text: str) -> int | None:
+        return self._inner.count_tokens(text)
+
+    def turn(self, deadline: float) -> AbstractContextManager[None]:
+        """The wrapped connector's turn, for one product's calls (see TakesTurns)."""
+        return turn_of(self._inner, deadline)
+
+
+class ContextCopyingExecutor(Executor):
+    """Runs each task on `inner` in a copy of the submitter's context, so the account set at the
+    edge reaches the pool's threads."""
+
+    def __init__(self, inner: Executor) -> None:
+        self._inner = inner
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        context = contextvars.copy_context()
+        return self._inner.submit(context.run, fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._inner.shutdown(wait=wait, cancel_futures=cancel_futures)
