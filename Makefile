@@ -69,9 +69,10 @@ test: install-dev test-servers lint lint-imports
 test-fast: install-dev test-servers lint lint-imports
 	$(PY) -m pytest -m "not model"
 
-## lint: ruff's rules (pyproject.toml [tool.ruff]); the layout's contracts are lint-imports
+## lint: ruff's rules and its formatting (pyproject.toml [tool.ruff]); the layout's contracts are lint-imports
 lint: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 lint-imports: install-dev
 	$(VENV)/bin/lint-imports

@@ -29,7 +29,9 @@ def field_code(category: str, attribute: str) -> str:
 
 
 def offers(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 def accepted(scores: dict[str, int]) -> list[str] | None:
@@ -42,10 +44,17 @@ def fields_of(every: Iterable[dict]) -> list[dict]:
     for offer in every:
         for attribute in offer["target_scores"]:
             code = field_code(offer["category"], attribute)
-            seen.setdefault(code, {
-                "code": code, "label": attribute, "type": "text", "options": [], "unit": None,
-                "description": f"The {attribute} of this {offer['category']} product, as its title writes it.",
-            })
+            seen.setdefault(
+                code,
+                {
+                    "code": code,
+                    "label": attribute,
+                    "type": "text",
+                    "options": [],
+                    "unit": None,
+                    "description": f"The {attribute} of this {offer['category']} product, as its title writes it.",
+                },
+            )
     return sorted(seen.values(), key=lambda field: field["code"])
 
 
@@ -54,18 +63,26 @@ def examples_of(train: Iterable[dict]) -> list[dict]:
     for offer in train:
         for attribute, scores in offer["target_scores"].items():
             values = accepted(scores)
-            examples.append({
-                "field": field_code(offer["category"], attribute), "context": offer["input"],
-                "value": values[0] if values else None,
-            })
+            examples.append(
+                {
+                    "field": field_code(offer["category"], attribute),
+                    "context": offer["input"],
+                    "value": values[0] if values else None,
+                }
+            )
     return examples
 
 
 def benchmark_of(test: list[dict], count: int | None) -> list[dict]:
     chosen = test if not count or count >= len(test) else test[:: len(test) // count][:count]
     return [
-        {"description": offer["input"],
-         "expected": {field_code(offer["category"], a): accepted(s) for a, s in offer["target_scores"].items()}}
+        {
+            "description": offer["input"],
+            "expected": {
+                field_code(offer["category"], a): accepted(s)
+                for a, s in offer["target_scores"].items()
+            },
+        }
         for offer in chosen
     ]
 
@@ -77,12 +94,20 @@ def main() -> None:
     args = parser.parse_args()
     train, test = offers(DATA / "train.jsonl"), offers(DATA / "test.jsonl")
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "fields.json").write_text(json.dumps(fields_of(train + test), ensure_ascii=False, indent=1))
-    (args.out / "examples.json").write_text(json.dumps(examples_of(train), ensure_ascii=False, indent=1))
+    (args.out / "fields.json").write_text(
+        json.dumps(fields_of(train + test), ensure_ascii=False, indent=1)
+    )
+    (args.out / "examples.json").write_text(
+        json.dumps(examples_of(train), ensure_ascii=False, indent=1)
+    )
     rows = benchmark_of(test, args.offers)
-    (args.out / "benchmark.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    (args.out / "benchmark.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    )
     pairs = sum(len(row["expected"]) for row in rows)
-    print(f"{len(rows)} offers, {pairs} pairs; fields and examples from {len(train)} training offers in {args.out}")
+    print(
+        f"{len(rows)} offers, {pairs} pairs; fields and examples from {len(train)} training offers in {args.out}"
+    )
 
 
 if __name__ == "__main__":

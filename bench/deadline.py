@@ -25,7 +25,9 @@ LAMP = "Lampe incandescente forme Standard 60X103 12V 40W E27"
 
 def scenario(name: str, requests: int, **env: str) -> None:
     # The cache off: every request asks the backend again, as a new product would.
-    with running_server(LLM_QUERY_TIMEOUT="2", MOCK_LATENCY_MS="200", LOOKUP_CACHE="off", **env) as base:
+    with running_server(
+        LLM_QUERY_TIMEOUT="2", MOCK_LATENCY_MS="200", LOOKUP_CACHE="off", **env
+    ) as base:
         codes = [f["code"] for f in httpx.get(f"{base}/api/fields").json()][:20]
         if "EF000042" not in codes:
             codes = ["EF000042", *codes[:19]]
@@ -34,7 +36,8 @@ def scenario(name: str, requests: int, **env: str) -> None:
             started = time.perf_counter()
             body = httpx.post(
                 f"{base}/api/product/fields/lookup?detail=true",
-                json={"description": LAMP, "fields": codes}, timeout=30,
+                json={"description": LAMP, "fields": codes},
+                timeout=30,
             ).json()
             timings.append(time.perf_counter() - started)
             statuses.update(detail["status"] for detail in body["fields"].values())

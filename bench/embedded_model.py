@@ -43,22 +43,41 @@ def cases(count: int) -> list[tuple[Field, Example, list[Example]]]:
         labelled = examples.get(raw["code"], [])
         if len(labelled) < 2 or raw["type"] == "text":
             continue
-        field = Field(raw["code"], raw["label"], FieldType(raw["type"]), tuple(raw["options"]),
-                      raw.get("unit"), raw.get("description"))
+        field = Field(
+            raw["code"],
+            raw["label"],
+            FieldType(raw["type"]),
+            tuple(raw["options"]),
+            raw.get("unit"),
+            raw.get("description"),
+        )
         product = labelled[0]
-        shots = [e for e in labelled[1:] if e.context != product.context][: STRATEGY.examples_wanted]
+        shots = [e for e in labelled[1:] if e.context != product.context][
+            : STRATEGY.examples_wanted
+        ]
         chosen.append((field, product, shots))
     return chosen[:count]
 
 
-def request(connector: LlamaCppConnector, field: Field, product: Example, shots: list[Example],
-            grammar: bool) -> CompletionRequest:
-    prompt = GEMMA.fit(STRATEGY.prompt(field, product.context, shots),
-                       lambda text: connector.count_tokens(text) or 0)
+def request(
+    connector: LlamaCppConnector,
+    field: Field,
+    product: Example,
+    shots: list[Example],
+    grammar: bool,
+) -> CompletionRequest:
+    prompt = GEMMA.fit(
+        STRATEGY.prompt(field, product.context, shots),
+        lambda text: connector.count_tokens(text) or 0,
+    )
     return CompletionRequest(
-        field.code, GEMMA.messages(prompt), GEMMA.render(prompt),
-        STRATEGY.answer_schema(field) if grammar else None, GEMMA.answer_tokens,
-        time.monotonic() + 120, GEMMA.stop,
+        field.code,
+        GEMMA.messages(prompt),
+        GEMMA.render(prompt),
+        STRATEGY.answer_schema(field) if grammar else None,
+        GEMMA.answer_tokens,
+        time.monotonic() + 120,
+        GEMMA.stop,
     )
 
 
@@ -84,7 +103,9 @@ def main() -> None:
         connector.count_tokens("load")
         print(f"model load: {time.perf_counter() - started:.2f} s")
         field, product, shots = cases(1)[0]
-        connector.complete(request(connector, field, Example(field.code, "warm-up", None), shots, grammar))
+        connector.complete(
+            request(connector, field, Example(field.code, "warm-up", None), shots, grammar)
+        )
 
     timings: dict[bool, list[float]] = {True: [], False: []}
     tallies: dict[bool, dict[str, int]] = {True: defaultdict(int), False: defaultdict(int)}
@@ -100,14 +121,21 @@ def main() -> None:
             tally["parsed"] += parsed.status in (OutcomeStatus.OK, OutcomeStatus.NOT_FOUND)
             tally["right"] += parsed.value == product.value
             usage = completion.usage
-            print(f"{field.code} {field.label[:24]:24} grammar={grammar!s:5} "
-                  f"{timings[grammar][-1]:5.2f} s  tokens={usage.prompt_tokens if usage else '?'}"
-                  f"+{usage.completion_tokens if usage else '?'}  expected={product.value!r}  "
-                  f"raw={completion.text[:70]!r}")
+            print(
+                f"{field.code} {field.label[:24]:24} grammar={grammar!s:5} "
+                f"{timings[grammar][-1]:5.2f} s  tokens={usage.prompt_tokens if usage else '?'}"
+                f"+{usage.completion_tokens if usage else '?'}  expected={product.value!r}  "
+                f"raw={completion.text[:70]!r}"
+            )
     for grammar in (True, False):
-        print(f"grammar={grammar}: median {statistics.median(timings[grammar]):.2f} s, "
-              f"max {max(timings[grammar]):.2f} s, " + ", ".join(
-                  f"{name} {count}/{len(timings[grammar])}" for name, count in tallies[grammar].items()))
+        print(
+            f"grammar={grammar}: median {statistics.median(timings[grammar]):.2f} s, "
+            f"max {max(timings[grammar]):.2f} s, "
+            + ", ".join(
+                f"{name} {count}/{len(timings[grammar])}"
+                for name, count in tallies[grammar].items()
+            )
+        )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

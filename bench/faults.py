@@ -41,7 +41,11 @@ def measure(name: str, send: Callable[[], httpx.Response], requests: int) -> Non
         response = send()
         timings.append(time.perf_counter() - started)
         codes[str(response.status_code)] += 1
-        body = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
+        body = (
+            response.json()
+            if response.headers.get("content-type", "").startswith("application/json")
+            else {}
+        )
         if isinstance(body, dict) and isinstance(body.get("fields"), dict):
             fields.update(f"{d['status']}({d['llm']})" for d in body["fields"].values())
     print(
@@ -55,7 +59,9 @@ def sqlite_url() -> str:
     return f"sqlite:///{tempfile.mkdtemp(prefix='faults-')}/lookup.db"
 
 
-def lookup(server: LiveServer, llm: str | None = None, **headers: str) -> Callable[[], httpx.Response]:
+def lookup(
+    server: LiveServer, llm: str | None = None, **headers: str
+) -> Callable[[], httpx.Response]:
     body = {**BODY, "llm": llm} if llm else BODY
     return lambda: httpx.post(f"{server.base_url}{LOOKUP}", json=body, headers=headers, timeout=30)
 
@@ -68,16 +74,24 @@ def backend_faults(requests: int) -> None:
         with live_server(url, **env) as server:
             measure("no fault (loopback answers)", lookup(server, "loopback-alone"), requests)
             llm.default = "429"
-            measure("429, Retry-After 1 s, for ever (2 retries)", lookup(server, "loopback-alone"), 1)
+            measure(
+                "429, Retry-After 1 s, for ever (2 retries)", lookup(server, "loopback-alone"), 1
+            )
             llm.default, llm.retry_after_s = "ok", 1
             llm.script("429", "429")
-            measure("429 once per field (Retry-After 1 s), then answers", lookup(server, "loopback-alone"), 1)
+            measure(
+                "429 once per field (Retry-After 1 s), then answers",
+                lookup(server, "loopback-alone"),
+                1,
+            )
             llm.default = "500"
             measure("500 for ever, no fallback (2 retries)", lookup(server, "loopback-alone"), 1)
             measure("500 for ever, fallback on mock", lookup(server, "loopback"), requests)
             llm.default = "never"
             measure("never answers, 2 s deadline", lookup(server, "loopback-alone"), 1)
-        with live_server(url, **env, BACKEND_FAILURE_THRESHOLD="2", BACKEND_COOLDOWN_SECONDS="30") as server:
+        with live_server(
+            url, **env, BACKEND_FAILURE_THRESHOLD="2", BACKEND_COOLDOWN_SECONDS="30"
+        ) as server:
             llm.default = "500"
             for _ in range(2):
                 lookup(server, "loopback-alone")()
@@ -96,33 +110,68 @@ def refusals(requests: int) -> None:
     url = sqlite_url()
     key = prepare_database(url, api_key_name="bench")
     with live_server(url, RATE_LIMIT_PER_MINUTE="1000", MAX_DESCRIPTION_CHARS="100") as server:
-        measure("valid key (keys and rate limit on)", lookup(server, Authorization=f"Bearer {key}"), requests)
+        measure(
+            "valid key (keys and rate limit on)",
+            lookup(server, Authorization=f"Bearer {key}"),
+            requests,
+        )
         measure("no key: 401", lookup(server), requests)
         long = {**BODY, "description": "x" * 101}
-        measure("description over the limit: 422", lambda: httpx.post(
-            f"{server.base_url}{LOOKUP}", json=long, headers={"Authorization": f"Bearer {key}"}), requests)
+        measure(
+            "description over the limit: 422",
+            lambda: httpx.post(
+                f"{server.base_url}{LOOKUP}", json=long, headers={"Authorization": f"Bearer {key}"}
+            ),
+            requests,
+        )
         big = b"x" * 2_000_000
-        measure("2 MB body: 413", lambda: httpx.post(
-            f"{server.base_url}{LOOKUP}", content=big, headers={"Authorization": f"Bearer {key}"}), requests)
+        measure(
+            "2 MB body: 413",
+            lambda: httpx.post(
+                f"{server.base_url}{LOOKUP}",
+                content=big,
+                headers={"Authorization": f"Bearer {key}"},
+            ),
+            requests,
+        )
         for name, escaped in (("lone surrogate", "\\ud800"), ("NUL", "\\u0000")):
-            measure(f"{name} in the description (SQLite): 422", unstorable(server, escaped, key), requests)
+            measure(
+                f"{name} in the description (SQLite): 422",
+                unstorable(server, escaped, key),
+                requests,
+            )
     with live_server(url, RATE_LIMIT_PER_MINUTE="2") as server:
         for _ in range(2):
             lookup(server, Authorization=f"Bearer {key}")()
-        measure("over RATE_LIMIT_PER_MINUTE: 429", lookup(server, Authorization=f"Bearer {key}"), requests)
+        measure(
+            "over RATE_LIMIT_PER_MINUTE: 429",
+            lookup(server, Authorization=f"Bearer {key}"),
+            requests,
+        )
     with live_server(url, FAILED_AUTH_PER_MINUTE="3") as server:
         wrong = lookup(server, Authorization=f"Bearer {key[:-4]}AAAA")
         for _ in range(3):
             wrong()
         measure("wrong keys past FAILED_AUTH_PER_MINUTE: 429", wrong, requests)
-        measure("valid key from that address meanwhile: 429", lookup(server, Authorization=f"Bearer {key}"), requests)
+        measure(
+            "valid key from that address meanwhile: 429",
+            lookup(server, Authorization=f"Bearer {key}"),
+            requests,
+        )
 
 
-def unstorable(server: LiveServer, escaped: str, key: str | None = None) -> Callable[[], httpx.Response]:
+def unstorable(
+    server: LiveServer, escaped: str, key: str | None = None
+) -> Callable[[], httpx.Response]:
     """A lookup whose description holds `escaped` (a JSON escape: a lone surrogate, a NUL)."""
     content = f'{{"description": "{LAMP} {escaped}", "fields": ["EF000042", "EF000035"]}}'
-    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {key}"} if key else {})}
-    return lambda: httpx.post(f"{server.base_url}{LOOKUP}", content=content, headers=headers, timeout=30)
+    headers = {
+        "Content-Type": "application/json",
+        **({"Authorization": f"Bearer {key}"} if key else {}),
+    }
+    return lambda: httpx.post(
+        f"{server.base_url}{LOOKUP}", content=content, headers=headers, timeout=30
+    )
 
 
 def database_outage(requests: int) -> None:
@@ -134,7 +183,11 @@ def database_outage(requests: int) -> None:
         with live_server(url, LOOKUP_CACHE="off") as server:
             health = lambda: httpx.get(f"{server.base_url}/health", timeout=30)  # noqa: E731
             measure("PostgreSQL up: lookup", lookup(server), requests)
-            measure("PostgreSQL up: NUL in the description, 422", unstorable(server, "\\u0000"), requests)
+            measure(
+                "PostgreSQL up: NUL in the description, 422",
+                unstorable(server, "\\u0000"),
+                requests,
+            )
             postgres.stop()
             measure("PostgreSQL stopped: /health", health, requests)
             measure("PostgreSQL stopped: lookup", lookup(server), requests)
@@ -142,7 +195,9 @@ def database_outage(requests: int) -> None:
             postgres.start()
             while health().status_code != 200:
                 time.sleep(0.05)
-            print(f"| PostgreSQL started again: first /health 200 after | | | {(time.perf_counter() - started) * 1000:.0f} ms | |")
+            print(
+                f"| PostgreSQL started again: first /health 200 after | | | {(time.perf_counter() - started) * 1000:.0f} ms | |"
+            )
             measure("PostgreSQL back: lookup", lookup(server), requests)
     finally:
         postgres.destroy()
@@ -163,8 +218,10 @@ def sigterm() -> None:
         server.process.wait(timeout=30)
         exited = time.perf_counter() - sent
     fields = Counter(d["status"] for d in answers[0].json()["fields"].values())
-    print(f"| SIGTERM 0.5 s into a 1.5 s lookup | {answers[0].status_code} | {dict(fields)} | "
-          f"answered {answered * 1000:.0f} ms after the signal | exited after {exited * 1000:.0f} ms |")
+    print(
+        f"| SIGTERM 0.5 s into a 1.5 s lookup | {answers[0].status_code} | {dict(fields)} | "
+        f"answered {answered * 1000:.0f} ms after the signal | exited after {exited * 1000:.0f} ms |"
+    )
 
 
 def main() -> None:

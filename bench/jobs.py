@@ -29,12 +29,24 @@ from tests.support.live_server import prepare_database  # noqa: E402
 from tests.support.postgres import ThrowawayPostgres  # noqa: E402
 from tests.support.redis_server import ThrowawayRedis  # noqa: E402
 
-FIELDS = ("EF000007", "EF000008", "EF000040", "EF000049", "EF001438", "EF000015", "EF000035", "EF000044")
+FIELDS = (
+    "EF000007",
+    "EF000008",
+    "EF000040",
+    "EF000049",
+    "EF001438",
+    "EF000015",
+    "EF000035",
+    "EF000044",
+)
 
 
 def products(count: int, run: int) -> tuple[JobProduct, ...]:
     return tuple(
-        JobProduct(n, f"p{n}", f"Lampe incandescente {100 + n}W E27 blanc, lot {run}, réf. {n}", FIELDS) for n in range(count)
+        JobProduct(
+            n, f"p{n}", f"Lampe incandescente {100 + n}W E27 blanc, lot {run}, réf. {n}", FIELDS
+        )
+        for n in range(count)
     )
 
 
@@ -42,7 +54,9 @@ def timed_job(container: Container, catalogue: tuple[JobProduct, ...]) -> float:
     """Seconds from the job's submission to its last result."""
     started = time.perf_counter()
     job = container.jobs.service.submit(NewJob("open", catalogue, FIELDS, "jsonl"))
-    while (current := container.jobs.service.get("open", job.id)).done + current.failed < len(catalogue):
+    while (current := container.jobs.service.get("open", job.id)).done + current.failed < len(
+        catalogue
+    ):
         time.sleep(0.02)
     return time.perf_counter() - started
 
@@ -54,7 +68,10 @@ def scaling(env: dict[str, str], runs: int, per_worker: int) -> None:
     for count in (1, 2, 4):
         with workers(count, concurrency=2, **env):
             container = bootstrap(Settings.from_env(env))
-            rates = [per_worker * count / timed_job(container, products(per_worker * count, run)) for run in range(runs)]
+            rates = [
+                per_worker * count / timed_job(container, products(per_worker * count, run))
+                for run in range(runs)
+            ]
             container.close()
         rate = statistics.median(rates)
         one = one or rate
@@ -74,8 +91,10 @@ def overhead(env: dict[str, str], runs: int, count: int = 200) -> None:
             alone = time.perf_counter() - started
             per_product.append((job_seconds - alone) / count * 1000)
     container.close()
-    print(f"\nengine overhead per product (instant mock, 1 worker at --concurrency 1, {count} products): "
-          f"median {statistics.median(per_product):.2f} ms over {runs} runs ({', '.join(f'{x:.2f}' for x in per_product)})")
+    print(
+        f"\nengine overhead per product (instant mock, 1 worker at --concurrency 1, {count} products): "
+        f"median {statistics.median(per_product):.2f} ms over {runs} runs ({', '.join(f'{x:.2f}' for x in per_product)})"
+    )
 
 
 def main() -> None:
@@ -90,8 +109,13 @@ def main() -> None:
         url = postgres.create_database("bench_jobs")
         prepare_database(url)
         env = {
-            "DATABASE_URL": url, "REDIS_URL": redis.url, "CONFIG_MODULE": "config.mock", "MOCK_LATENCY_MS": "200",
-            "LOOKUP_CACHE": "off", "JOB_CHUNK_SIZE": "5", "LLM_QUERY_TIMEOUT": "10",
+            "DATABASE_URL": url,
+            "REDIS_URL": redis.url,
+            "CONFIG_MODULE": "config.mock",
+            "MOCK_LATENCY_MS": "200",
+            "LOOKUP_CACHE": "off",
+            "JOB_CHUNK_SIZE": "5",
+            "LLM_QUERY_TIMEOUT": "10",
         }
         if not args.overhead_only:
             scaling(env, args.runs, args.per_worker)

@@ -32,7 +32,16 @@ SCENARIOS = [
 
 def run_wrk(base: str, seconds: int, unique: bool) -> dict[str, str]:
     env = {**os.environ, "UNIQUE": "1" if unique else "0"}
-    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", str(SCRIPT), f"{base}/api/product/fields/lookup"]
+    command = [
+        "wrk",
+        "-t2",
+        "-c16",
+        f"-d{seconds}s",
+        "--latency",
+        "-s",
+        str(SCRIPT),
+        f"{base}/api/product/fields/lookup",
+    ]
     output = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
     figures = {
         "req/s": re.search(r"Requests/sec:\s+([\d.]+)", output).group(1),
@@ -51,13 +60,18 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
-    print(f"| scenario ({args.workers} worker, 16 clients, 8 fields) | req/s | p50 | p99 | non-200 |")
+    print(
+        f"| scenario ({args.workers} worker, 16 clients, 8 fields) | req/s | p50 | p99 | non-200 |"
+    )
     print("|---|---|---|---|---|")
     for name, env, unique in SCENARIOS:
         with running_server(workers=args.workers, LLM_QUERY_TIMEOUT="10", **env) as base:
             run_wrk(base, 3, unique)  # warm-up
             figures = run_wrk(base, args.seconds, unique)
-        print(f"| {name} | {figures['req/s']} | {figures['p50']} | {figures['p99']} | {figures['non-200']} |", flush=True)
+        print(
+            f"| {name} | {figures['req/s']} | {figures['p50']} | {figures['p99']} | {figures['non-200']} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

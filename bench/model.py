@@ -48,11 +48,16 @@ from src.domain.prompting.prompt import Completion, CompletionRequest  # noqa: E
 from src.domain.prompting.shared_prefix.ports import turn_of  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-LAYOUTS = {"gemma3-per-field": "per field (before)", "gemma3": "conversation (shared prefix)",
-           "gemma3-answer-object": "answer object (shared prefix)"}
-HEADER = ("| products | layout | threads | s/product, median / p90 | fields answered in time | accuracy as served "
-          "| s/product without deadline | prompt tokens read/product | prompt tokens/product | accuracy without deadline |\n"
-          "|---|---|---|---|---|---|---|---|---|---|")
+LAYOUTS = {
+    "gemma3-per-field": "per field (before)",
+    "gemma3": "conversation (shared prefix)",
+    "gemma3-answer-object": "answer object (shared prefix)",
+}
+HEADER = (
+    "| products | layout | threads | s/product, median / p90 | fields answered in time | accuracy as served "
+    "| s/product without deadline | prompt tokens read/product | prompt tokens/product | accuracy without deadline |\n"
+    "|---|---|---|---|---|---|---|---|---|---|"
+)
 UNBOUNDED_SECONDS = 3600.0
 
 
@@ -71,14 +76,18 @@ class Run:
     scored: int
 
     def row(self, products: str, layout: str, threads: str) -> str:
-        return (f"| {products} | {layout} | {threads} | {_median_p90(self.served)} | {self.answered}/{self.fields} "
-                f"| {self.correct_in_time / self.scored:.1%} | {_median_p90(self.seconds)} "
-                f"| {statistics.mean(self.tokens_read):.0f} | {statistics.mean(self.tokens):.0f} "
-                f"| {self.correct / self.scored:.1%} ({self.correct}/{self.scored}) |")
+        return (
+            f"| {products} | {layout} | {threads} | {_median_p90(self.served)} | {self.answered}/{self.fields} "
+            f"| {self.correct_in_time / self.scored:.1%} | {_median_p90(self.seconds)} "
+            f"| {statistics.mean(self.tokens_read):.0f} | {statistics.mean(self.tokens):.0f} "
+            f"| {self.correct / self.scored:.1%} ({self.correct}/{self.scored}) |"
+        )
 
 
 def _median_p90(values: Sequence[float]) -> str:
-    p90 = statistics.quantiles(values, n=10, method="inclusive")[-1] if len(values) > 1 else values[0]
+    p90 = (
+        statistics.quantiles(values, n=10, method="inclusive")[-1] if len(values) > 1 else values[0]
+    )
     return f"{statistics.median(values):.2f} / {p90:.2f}"
 
 
@@ -132,8 +141,13 @@ def fifteen_field_rows(rows: Sequence[BenchmarkRow]) -> list[tuple[BenchmarkRow,
     return extended
 
 
-def measure(container: Container, counting: dict[str, CountingConnector], llm: str, deadline: float,
-            products: Sequence[tuple[BenchmarkRow, tuple[str, ...]]]) -> Run:
+def measure(
+    container: Container,
+    counting: dict[str, CountingConnector],
+    llm: str,
+    deadline: float,
+    products: Sequence[tuple[BenchmarkRow, tuple[str, ...]]],
+) -> Run:
     fields = container.fields.get_many([code for _, codes in products for code in codes])
     seconds, served, read, tokens = [], [], [], []
     answered = total = correct = in_time = scored = 0
@@ -142,7 +156,9 @@ def measure(container: Container, counting: dict[str, CountingConnector], llm: s
     for row, codes in products:
         model.start()
         started = time.monotonic()
-        result = container.lookup.lookup(LookupRequest(row.description, codes, llm), UNBOUNDED_SECONDS)
+        result = container.lookup.lookup(
+            LookupRequest(row.description, codes, llm), UNBOUNDED_SECONDS
+        )
         model.drain()
         seconds.append(result.elapsed_ms / 1000)
         served.append(min(result.elapsed_ms / 1000, deadline))
@@ -155,7 +171,9 @@ def measure(container: Container, counting: dict[str, CountingConnector], llm: s
             answered += on_time
             if outcome.field_code in row.expected:
                 scored += 1
-                right = matches(fields[outcome.field_code], row.expected[outcome.field_code], outcome.value)
+                right = matches(
+                    fields[outcome.field_code], row.expected[outcome.field_code], outcome.value
+                )
                 correct += right
                 in_time += right and on_time
         print(f"\r{llm}: {len(seconds)}/{len(products)}", end="", file=sys.stderr, flush=True)
@@ -163,7 +181,9 @@ def measure(container: Container, counting: dict[str, CountingConnector], llm: s
     return Run(seconds, served, answered, total, read, tokens, correct, in_time, scored)
 
 
-def container_for(folder: str, threads: int | None) -> tuple[Container, dict[str, CountingConnector]]:
+def container_for(
+    folder: str, threads: int | None
+) -> tuple[Container, dict[str, CountingConnector]]:
     environ = {**os.environ, "DATABASE_URL": f"sqlite:///{folder}/bench.db", "LOOKUP_CACHE": "off"}
     if threads:
         environ["LLAMA_THREADS"] = str(threads)
@@ -179,7 +199,9 @@ def container_for(folder: str, threads: int | None) -> tuple[Container, dict[str
     registry = LLMRegistry({name: partial(counted, name) for name in wired.names()}, wired.default)
     container = bootstrap(settings, registry)
     container.migrate()
-    container.provisioning.provision(read_fields(DATA / "fields.json"), read_examples(DATA / "examples.json"))
+    container.provisioning.provision(
+        read_fields(DATA / "fields.json"), read_examples(DATA / "examples.json")
+    )
     return container, counting
 
 
@@ -187,14 +209,28 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--products", type=int, default=49, help="products of data/benchmark.jsonl")
     parser.add_argument("--fifteen", type=int, default=12, help="15-field products")
-    parser.add_argument("--threads", type=int, nargs="*", default=[], help="LLAMA_THREADS to measure the default layout with")
-    parser.add_argument("--llm", action="append", help="layouts (LLM names) to compare; default: all three")
-    parser.add_argument("--thread-products", type=int, default=8, help="products of each set for --threads")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        nargs="*",
+        default=[],
+        help="LLAMA_THREADS to measure the default layout with",
+    )
+    parser.add_argument(
+        "--llm", action="append", help="layouts (LLM names) to compare; default: all three"
+    )
+    parser.add_argument(
+        "--thread-products", type=int, default=8, help="products of each set for --threads"
+    )
     args = parser.parse_args()
     rows = read_benchmark(DATA / "benchmark.jsonl")
-    sets = {"benchmark.jsonl": [(row, tuple(row.expected)) for row in rows[: args.products]],
-            "15 fields": fifteen_field_rows(rows)[: args.fifteen]}
-    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (2 cores, shared with other work)")
+    sets = {
+        "benchmark.jsonl": [(row, tuple(row.expected)) for row in rows[: args.products]],
+        "15 fields": fifteen_field_rows(rows)[: args.fifteen],
+    }
+    print(
+        f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (2 cores, shared with other work)"
+    )
     lines = [HEADER]
     with tempfile.TemporaryDirectory() as folder:
         for threads in [None, *args.threads]:
@@ -203,18 +239,28 @@ def main() -> None:
                 deadline = container.settings.llm_query_timeout
                 llms = (args.llm or list(LAYOUTS)) if threads is None else ["gemma3"]
                 limit = None if threads is None else args.thread_products
-                container.lookup.lookup(LookupRequest("Lampe 40W E27", ("EF000042",), llms[0]), 120)  # loads the model
-                shown = str(threads or os.environ.get("LLAMA_THREADS") or f"{len(os.sched_getaffinity(0))} (default)")
+                container.lookup.lookup(
+                    LookupRequest("Lampe 40W E27", ("EF000042",), llms[0]), 120
+                )  # loads the model
+                shown = str(
+                    threads
+                    or os.environ.get("LLAMA_THREADS")
+                    or f"{len(os.sched_getaffinity(0))} (default)"
+                )
                 for name, every in sets.items():
                     products = every[:limit]
                     for llm in llms:
                         run = measure(container, counting, llm, deadline, products)
-                        lines.append(run.row(f"{name} ({len(products)})", LAYOUTS.get(llm, llm), shown))
+                        lines.append(
+                            run.row(f"{name} ({len(products)})", LAYOUTS.get(llm, llm), shown)
+                        )
                         print(lines[-1], flush=True)
             finally:
                 container.close()
-    print(f"\ndeadline {deadline:g} s (LLM_QUERY_TIMEOUT); load average after: "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
+    print(
+        f"\ndeadline {deadline:g} s (LLM_QUERY_TIMEOUT); load average after: "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}\n"
+    )
     print("\n".join(lines))
 
 

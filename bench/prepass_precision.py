@@ -24,20 +24,27 @@ PROTOTYPE = REPO.parent / "shared" / "prototype-data"
 
 
 def labelled(rows: list[BenchmarkRow], fields: dict[str, Field]) -> list[tuple[Field, str, tuple]]:
-    return [(fields[c], row.description, accepted) for row in rows for c, accepted in row.expected.items()
-            if accepted is not None and c in fields]
+    return [
+        (fields[c], row.description, accepted)
+        for row in rows
+        for c, accepted in row.expected.items()
+        if accepted is not None and c in fields
+    ]
 
 
 def main() -> None:
     project = {f.code: f for f in read_fields(REPO / "data" / "fields.json")}
     prototype = {f.code: f for f in read_fields(PROTOTYPE / "fields.json")}
     examples = [
-        (project[e.field_code], e.context, (e.value,)) for e in read_examples(REPO / "data" / "examples.json")
+        (project[e.field_code], e.context, (e.value,))
+        for e in read_examples(REPO / "data" / "examples.json")
         if e.value is not None and e.field_code in project
     ]
     sets = {
         "data/examples.json": examples,
-        "data/benchmark.jsonl": labelled(read_benchmark(REPO / "data" / "benchmark.jsonl"), project),
+        "data/benchmark.jsonl": labelled(
+            read_benchmark(REPO / "data" / "benchmark.jsonl"), project
+        ),
         "prototype": labelled(prototype_benchmark(PROTOTYPE / "examples.json"), prototype),
     }
     prepass, total = TextRulesPrepass(), Counter()
@@ -52,7 +59,9 @@ def main() -> None:
         print(name, dict(sorted(counts.items())))
     for kind in ("select", "number"):
         right, answered = total[f"{kind} right"], total[f"{kind} answered"]
-        print(f"{kind}: {right}/{answered} right; (right + 1) / (answered + 2) = {(right + 1) / (answered + 2):.4f}")
+        print(
+            f"{kind}: {right}/{answered} right; (right + 1) / (answered + 2) = {(right + 1) / (answered + 2):.4f}"
+        )
 
 
 if __name__ == "__main__":

@@ -27,15 +27,33 @@ from tests.support.review_page import (  # noqa: E402
 )
 
 LAMP = "Lampe incandescente forme Standard 60X103 12V 40W E27. Ampoule claire basse tension, Ø 60 mm, longueur 103 mm."
-SCREENSHOT_FIELDS = ["EF000042", "EF000035", "EF000015", "EF000137", "EF000588"]  # culot, puissance, diamètre, dimmable, marque
+SCREENSHOT_FIELDS = [
+    "EF000042",
+    "EF000035",
+    "EF000015",
+    "EF000137",
+    "EF000588",
+]  # culot, puissance, diamètre, dimmable, marque
 
 
 def queued_items(products: int) -> list[dict[str, object]]:
-    texts = [f"Lampe flamme {10 + n}W culot E14, verre clair, réf. F{n:04d}" for n in range(products)]
+    texts = [
+        f"Lampe flamme {10 + n}W culot E14, verre clair, réf. F{n:04d}" for n in range(products)
+    ]
     return [
-        item for n, text in enumerate(texts) for item in (
-            {"product_id": f"bench-{n}", "description": text, "field": "EF000042", "value": "E14", "confidence": 0.5,
-             "evidence": [{"start": text.index("E14"), "end": text.index("E14") + 3, "text": "E14"}]},
+        item
+        for n, text in enumerate(texts)
+        for item in (
+            {
+                "product_id": f"bench-{n}",
+                "description": text,
+                "field": "EF000042",
+                "value": "E14",
+                "confidence": 0.5,
+                "evidence": [
+                    {"start": text.index("E14"), "end": text.index("E14") + 3, "text": "E14"}
+                ],
+            },
             {"product_id": f"bench-{n}", "description": text, "field": "EF000035", "value": 10 + n},
         )
     ]
@@ -57,7 +75,9 @@ def measure(name: str, database_url: str, loads: int, products: int) -> dict[str
         open_page(page, server.base_url, key)
         size = page_bytes(page, server.base_url)
         page.click("#mode-queue")
-        page.wait_for_function("() => document.getElementById('product-id').textContent === 'bench-0'")
+        page.wait_for_function(
+            "() => document.getElementById('product-id').textContent === 'bench-0'"
+        )
         for _ in range(products * 2):
             press_and_wait(page, "a")
         trips = round_trips_ms(page)
@@ -92,9 +112,13 @@ def screenshot(database_url: str, path: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--loads", type=int, default=15, help="page loads for the first paint")
-    parser.add_argument("--products", type=int, default=40, help="queued products (two values each)")
+    parser.add_argument(
+        "--products", type=int, default=40, help="queued products (two values each)"
+    )
     parser.add_argument("--screenshot", type=Path, default=Path("docs/review-page.png"))
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="bench-review-"))
@@ -102,11 +126,17 @@ def main() -> None:
     postgres = ThrowawayPostgres()
     postgres.start()
     try:
-        results.append(measure("PostgreSQL", postgres.create_database("bench_review"), args.loads, args.products))
+        results.append(
+            measure(
+                "PostgreSQL", postgres.create_database("bench_review"), args.loads, args.products
+            )
+        )
     finally:
         postgres.destroy()
     sqlite_trip = float(results[0]["round trip median"])
-    print("| database | first paint, median (worst) | round trip, median (p90) | vs SQLite | decisions | page bytes |")
+    print(
+        "| database | first paint, median (worst) | round trip, median (p90) | vs SQLite | decisions | page bytes |"
+    )
     print("|---|---|---|---|---|---|")
     for result in results:
         print(

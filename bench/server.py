@@ -28,14 +28,38 @@ def running_server(workers: int = 1, **env: str) -> Iterator[str]:
             **env,
         }
         for command in (["migrate"], ["provision"]):
-            done = subprocess.run([sys.executable, "cli.py", *command], cwd=REPO, env=environ, capture_output=True, text=True)
+            done = subprocess.run(
+                [sys.executable, "cli.py", *command],
+                cwd=REPO,
+                env=environ,
+                capture_output=True,
+                text=True,
+            )
             if done.returncode != 0:
-                raise RuntimeError(f"cli.py {command[0]} failed ({done.returncode}): {done.stderr.strip()}")
+                raise RuntimeError(
+                    f"cli.py {command[0]} failed ({done.returncode}): {done.stderr.strip()}"
+                )
         port = free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "web:create_app", "--host", "127.0.0.1",
-             "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
-            cwd=REPO, env=environ, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "web:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
+            cwd=REPO,
+            env=environ,
+            stderr=subprocess.DEVNULL,
         )
         base = f"http://127.0.0.1:{port}"
         try:

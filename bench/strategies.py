@@ -30,7 +30,14 @@ from src.domain.evaluation.report import LLMReport  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 PROTOTYPE = REPO.parent / "shared" / "prototype-data"
-STRATEGIES = ["gemma3", "gemma3-per-field", "gemma3-all-in-one", "gemma3-prepass-all-in-one", "gemma3-basic", "gemma3-few-shot"]
+STRATEGIES = [
+    "gemma3",
+    "gemma3-per-field",
+    "gemma3-all-in-one",
+    "gemma3-prepass-all-in-one",
+    "gemma3-basic",
+    "gemma3-few-shot",
+]
 """The default list; `--llm gemma3-prepass --llm gemma3-text-numbers` measures each lever alone."""
 HEADER = (
     "| LLM | strategy | k | accuracy | precision | recall | F1 | model calls | prompt tokens | completion tokens | seconds |\n"
@@ -38,12 +45,19 @@ HEADER = (
 )
 
 
-def evaluate(rows: Sequence[BenchmarkRow], fields: Path, examples: Path, llms: Sequence[str],
-             exclude_own_examples: bool) -> Iterator[LLMReport]:
+def evaluate(
+    rows: Sequence[BenchmarkRow],
+    fields: Path,
+    examples: Path,
+    llms: Sequence[str],
+    exclude_own_examples: bool,
+) -> Iterator[LLMReport]:
     """Each LLM's report as soon as it is done, all from one provisioned throwaway database."""
     with tempfile.TemporaryDirectory() as folder:
         environ = {
-            **os.environ, "DATABASE_URL": f"sqlite:///{folder}/evaluate.db", "LOOKUP_CACHE": "off",
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{folder}/evaluate.db",
+            "LOOKUP_CACHE": "off",
             "LLM_QUERY_TIMEOUT": os.environ.get("LLM_QUERY_TIMEOUT", "600"),
             "CONFIG_MODULE": os.environ.get("CONFIG_MODULE", "config.example"),
         }
@@ -58,7 +72,9 @@ def evaluate(rows: Sequence[BenchmarkRow], fields: Path, examples: Path, llms: S
                 def progress(llm: str) -> None:
                     nonlocal done
                     done += 1
-                    print(f"\r{llm}: {done}/{len(rows)} products", end="", file=sys.stderr, flush=True)
+                    print(
+                        f"\r{llm}: {done}/{len(rows)} products", end="", file=sys.stderr, flush=True
+                    )
 
                 [report] = service.evaluate(rows, [name], exclude_own_examples, progress)
                 print(file=sys.stderr)
@@ -89,7 +105,9 @@ def report_all(title: str, reports: Iterator[LLMReport], out: Path | None, name:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--llm", action="append", help="an LLM to measure (default: every gemma3 strategy)")
+    parser.add_argument(
+        "--llm", action="append", help="an LLM to measure (default: every gemma3 strategy)"
+    )
     parser.add_argument("--no-prototype", action="store_true", help="skip the prototype's data")
     parser.add_argument("--no-benchmark", action="store_true", help="skip data/benchmark.jsonl")
     parser.add_argument("--out", type=Path, help="a folder for the CSV of every pair")
@@ -98,10 +116,21 @@ def main() -> None:
     if not args.no_prototype:
         rows = prototype_benchmark(PROTOTYPE / "examples.json")
         reports = evaluate(rows, PROTOTYPE / "fields.json", PROTOTYPE / "examples.json", llms, True)
-        report_all("Prototype's labelled values, few-shot examples from other products only", reports, args.out, "prototype")
+        report_all(
+            "Prototype's labelled values, few-shot examples from other products only",
+            reports,
+            args.out,
+            "prototype",
+        )
     if not args.no_benchmark:
         data = REPO / "data"
-        reports = evaluate(read_benchmark(data / "benchmark.jsonl"), data / "fields.json", data / "examples.json", llms, False)
+        reports = evaluate(
+            read_benchmark(data / "benchmark.jsonl"),
+            data / "fields.json",
+            data / "examples.json",
+            llms,
+            False,
+        )
         report_all("data/benchmark.jsonl", reports, args.out, "benchmark")
 
 

@@ -15,10 +15,14 @@ from src.domain.lookup.llms import ConfiguredLLM
 
 
 def azure_chat(settings: Settings) -> ConfiguredLLM:
-    deployment = required(settings, "AZURE_OPENAI_DEPLOYMENT", "the deployment that serves the model")
+    deployment = required(
+        settings, "AZURE_OPENAI_DEPLOYMENT", "the deployment that serves the model"
+    )
     timeouts = BackendTimeouts.from_settings(settings)
     client = openai.AzureOpenAI(
-        azure_endpoint=required(settings, "AZURE_OPENAI_ENDPOINT", "https://<resource>.openai.azure.com"),
+        azure_endpoint=required(
+            settings, "AZURE_OPENAI_ENDPOINT", "https://<resource>.openai.azure.com"
+        ),
         api_key=required(settings, "AZURE_OPENAI_API_KEY", "the key of the Azure OpenAI resource"),
         api_version=required(settings, "OPENAI_API_VERSION", "the API version, e.g. 2024-10-21"),
         azure_deployment=deployment,

@@ -32,7 +32,9 @@ def _embedded_model(model_path: str, context_tokens: int, threads: int) -> Conne
     """One loaded model per process, whichever gemma3 names ask for it."""
     from src.connectors.llama_cpp import LlamaCppConnector
 
-    return LlamaCppConnector(model_path=model_path, context_tokens=context_tokens, threads=threads or None)
+    return LlamaCppConnector(
+        model_path=model_path, context_tokens=context_tokens, threads=threads or None
+    )
 
 
 def _gemma3(
@@ -49,7 +51,9 @@ def _gemma3(
         name=name,
         prompt_format=GemmaFormat(context_tokens=context_tokens, answer_tokens=48),
         chain_of_thought=chain,
-        connector=_embedded_model(model_path, context_tokens, int(settings.number("LLAMA_THREADS", 0))),
+        connector=_embedded_model(
+            model_path, context_tokens, int(settings.number("LLAMA_THREADS", 0))
+        ),
         prepass=prepass,
     )
 
@@ -70,10 +74,14 @@ def gemma3_per_field(settings: Settings) -> ConfiguredLLM:
 
 
 def _variant(
-    name: str, make_chain: Callable[[Settings], ChainOfThought | ProductChainOfThought], prepass: bool = False
+    name: str,
+    make_chain: Callable[[Settings], ChainOfThought | ProductChainOfThought],
+    prepass: bool = False,
 ) -> Callable[[Settings], ConfiguredLLM]:
     def factory(settings: Settings) -> ConfiguredLLM:
-        return _gemma3(name, make_chain(settings), settings, TextRulesPrepass() if prepass else None)
+        return _gemma3(
+            name, make_chain(settings), settings, TextRulesPrepass() if prepass else None
+        )
 
     return factory
 
@@ -84,15 +92,25 @@ LLMS = {
     "gemma3-per-field": gemma3_per_field,
     "gemma3-basic": _variant("gemma3-basic", lambda s: BasicChainOfThought()),
     "gemma3-few-shot": _variant("gemma3-few-shot", lambda s: FewShotChainOfThought(k=s.few_shot_k)),
-    "gemma3-text-numbers": _variant("gemma3-text-numbers", lambda s: NumbersFromText(FewShotChainOfThought(k=s.few_shot_k))),
-    "gemma3-text-spans": _variant(
-        "gemma3-text-spans", lambda s: TextFromText(FewShotChainOfThought(k=s.few_shot_k)), prepass=True
+    "gemma3-text-numbers": _variant(
+        "gemma3-text-numbers", lambda s: NumbersFromText(FewShotChainOfThought(k=s.few_shot_k))
     ),
-    "gemma3-prepass": _variant("gemma3-prepass", lambda s: FewShotChainOfThought(k=s.few_shot_k), prepass=True),
+    "gemma3-text-spans": _variant(
+        "gemma3-text-spans",
+        lambda s: TextFromText(FewShotChainOfThought(k=s.few_shot_k)),
+        prepass=True,
+    ),
+    "gemma3-prepass": _variant(
+        "gemma3-prepass", lambda s: FewShotChainOfThought(k=s.few_shot_k), prepass=True
+    ),
     "gemma3-all-in-one": _variant("gemma3-all-in-one", lambda s: AllFieldsChainOfThought()),
     "gemma3-prepass-all-in-one": _variant(
-        "gemma3-prepass-all-in-one", lambda s: AllFieldsChainOfThought(numbers_from_text=True), prepass=True
+        "gemma3-prepass-all-in-one",
+        lambda s: AllFieldsChainOfThought(numbers_from_text=True),
+        prepass=True,
     ),
-    "gemma3-answer-object": _variant("gemma3-answer-object", lambda s: AnswerObjectChainOfThought(k=s.few_shot_k), prepass=True),
+    "gemma3-answer-object": _variant(
+        "gemma3-answer-object", lambda s: AnswerObjectChainOfThought(k=s.few_shot_k), prepass=True
+    ),
     "mock": mock,
 }

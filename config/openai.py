@@ -25,7 +25,9 @@ from src.domain.prompting.chain_of_thought import FewShotChainOfThought
 from src.domain.prompting.families import ChatFormat
 
 
-def structured_output(settings: Settings, default: StructuredOutput = "json_schema") -> StructuredOutput:
+def structured_output(
+    settings: Settings, default: StructuredOutput = "json_schema"
+) -> StructuredOutput:
     raw = settings.get("OPENAI_STRUCTURED_OUTPUT").strip() or default
     if raw not in STRUCTURED_OUTPUTS:
         raise SettingsError(
@@ -38,10 +40,15 @@ def chat_llm(settings: Settings, name: str, client: openai.OpenAI, model: str) -
     """An LLM behind a chat API: chat messages, few-shot prompts, the connector on `client`."""
     return ConfiguredLLM(
         name=name,
-        prompt_format=ChatFormat(context_tokens=int(settings.number("OPENAI_CONTEXT_TOKENS", 8192))),
+        prompt_format=ChatFormat(
+            context_tokens=int(settings.number("OPENAI_CONTEXT_TOKENS", 8192))
+        ),
         chain_of_thought=FewShotChainOfThought(k=settings.few_shot_k),
         connector=OpenAICompatibleConnector(
-            client, model, structured_output(settings), logprobs=settings.switch("OPENAI_LOGPROBS", False)
+            client,
+            model,
+            structured_output(settings),
+            logprobs=settings.switch("OPENAI_LOGPROBS", False),
         ),
     )
 

@@ -22,7 +22,9 @@ DEFAULT_MODEL = "meta/llama-2-7b-chat"
 def llama2(settings: Settings) -> ConfiguredLLM:
     timeouts = BackendTimeouts.from_settings(settings)
     client = replicate.Client(
-        api_token=required(settings, "REPLICATE_API_TOKEN", "the API token of the Replicate account"),
+        api_token=required(
+            settings, "REPLICATE_API_TOKEN", "the API token of the Replicate account"
+        ),
         base_url=settings.get("REPLICATE_BASE_URL").strip() or None,
         timeout=httpx.Timeout(timeouts.read, connect=timeouts.connect),
     )
@@ -30,7 +32,9 @@ def llama2(settings: Settings) -> ConfiguredLLM:
         name="llama2",
         prompt_format=Llama2Format(context_tokens=4096),
         chain_of_thought=FewShotChainOfThought(k=settings.few_shot_k),
-        connector=ReplicateConnector(client, settings.get("REPLICATE_MODEL").strip() or DEFAULT_MODEL),
+        connector=ReplicateConnector(
+            client, settings.get("REPLICATE_MODEL").strip() or DEFAULT_MODEL
+        ),
     )
 
 

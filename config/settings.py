@@ -79,7 +79,9 @@ class Settings:
             db_pool_size=_number(env, "DB_POOL_SIZE", 20, int, minimum=1),
             lookup_cache=_switch(env, "LOOKUP_CACHE", True),
             lookup_cache_ttl=_number(env, "LOOKUP_CACHE_TTL", 0.0, float, minimum=0) or None,
-            catalogue_refresh_seconds=_number(env, "CATALOGUE_REFRESH_SECONDS", 1.0, float, minimum=0),
+            catalogue_refresh_seconds=_number(
+                env, "CATALOGUE_REFRESH_SECONDS", 1.0, float, minimum=0
+            ),
             keyless_recheck_seconds=_number(env, "KEYLESS_RECHECK_SECONDS", 1.0, float, minimum=0),
             purge_interval_seconds=_number(env, "PURGE_INTERVAL_SECONDS", 60.0, float, minimum=0),
             purge_batch_rows=_number(env, "PURGE_BATCH_ROWS", 1000, int, minimum=1),
@@ -90,9 +92,13 @@ class Settings:
             rate_limit_per_minute=_number(env, "RATE_LIMIT_PER_MINUTE", 0, int, minimum=0),
             failed_auth_per_minute=_number(env, "FAILED_AUTH_PER_MINUTE", 20, int, minimum=0),
             redis_url=env.get("REDIS_URL", "").strip() or None,
-            cors_origins=tuple(o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()),
+            cors_origins=tuple(
+                o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()
+            ),
             backend_failure_threshold=_number(env, "BACKEND_FAILURE_THRESHOLD", 5, int, minimum=1),
-            backend_cooldown_seconds=_number(env, "BACKEND_COOLDOWN_SECONDS", 30.0, float, minimum=0),
+            backend_cooldown_seconds=_number(
+                env, "BACKEND_COOLDOWN_SECONDS", 30.0, float, minimum=0
+            ),
             max_upload_bytes=_number(env, "MAX_UPLOAD_BYTES", 100 * 1_048_576, int, minimum=1024),
             usage_flush_seconds=_number(env, "USAGE_FLUSH_SECONDS", 1.0, float, minimum=0),
             job_chunk_size=_number(env, "JOB_CHUNK_SIZE", 10, int, minimum=1),
@@ -113,9 +119,7 @@ class Settings:
         return _switch(self.environ, name, default)
 
 
-def _number(
-    env: Mapping[str, str], name: str, default: T, kind: type[T], minimum: float
-) -> T:
+def _number(env: Mapping[str, str], name: str, default: T, kind: type[T], minimum: float) -> T:
     raw = env.get(name, "").strip()
     if not raw:
         return default

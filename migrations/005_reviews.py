@@ -8,7 +8,9 @@ from peewee_migrate import Migrator
 
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake: bool = False) -> None:
-    migrator.sql("ALTER TABLE example ADD COLUMN provenance VARCHAR(16) NOT NULL DEFAULT 'provisioned'")
+    migrator.sql(
+        "ALTER TABLE example ADD COLUMN provenance VARCHAR(16) NOT NULL DEFAULT 'provisioned'"
+    )
 
     @migrator.create_model
     class ReviewQueueItem(pw.Model):

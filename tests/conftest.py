@@ -63,7 +63,9 @@ def empty_tables(container: Container) -> None:
         if is_postgres(database):
             database.execute_sql(f"TRUNCATE {', '.join(tables)} CASCADE")
         else:
-            for table in sorted(tables, key=lambda name: name == "field"):  # field last: examples refer to it
+            for table in sorted(
+                tables, key=lambda name: name == "field"
+            ):  # field last: examples refer to it
                 database.execute_sql(f"DELETE FROM {table}")
 
 

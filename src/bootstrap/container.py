@@ -85,11 +85,17 @@ class Container:
     _uncached_lookup: FieldLookupService
     _executor: ThreadPoolExecutor
 
-    def evaluation(self, judge: str | None = None, timeout_seconds: float | None = None) -> EvaluationService:
+    def evaluation(
+        self, judge: str | None = None, timeout_seconds: float | None = None
+    ) -> EvaluationService:
         """The evaluation use case, on a lookup without the cache (every pair is measured, none
         remembered); `judge` names an LLM that grades the text answers that do not match. Each
         product has `timeout_seconds`, by default BATCH_QUERY_TIMEOUT."""
-        grader = FactualityJudge(self.llms.get(judge), self.settings.llm_query_timeout) if judge else None
+        grader = (
+            FactualityJudge(self.llms.get(judge), self.settings.llm_query_timeout)
+            if judge
+            else None
+        )
         per_product = timeout_seconds or self.settings.batch_query_timeout
         return EvaluationService(self._uncached_lookup, self.fields, self.llms, grader, per_product)
 
@@ -101,21 +107,27 @@ class Container:
 
     def close(self) -> None:
         self.jobs.close()
-        with contextlib.suppress(FieldLookupError):  # the database is away: the last counts are lost
+        with contextlib.suppress(
+            FieldLookupError
+        ):  # the database is away: the last counts are lost
             self.meter.flush()
         self._executor.shutdown(wait=False, cancel_futures=True)
         self.storage.close()
 
 
 def bootstrap(
-    settings: Settings | None = None, llms: LLMRegistry | None = None, overrides: Overrides | None = None
+    settings: Settings | None = None,
+    llms: LLMRegistry | None = None,
+    overrides: Overrides | None = None,
 ) -> Container:
     """Wires the service for `settings` (default: the environment). Tests may pass their own
     LLM registry (otherwise it comes from the CONFIG_MODULE) and adapters in `overrides`."""
     settings = settings or Settings.from_env()
     overrides = overrides or Overrides()
     clock = overrides.clock or time.monotonic
-    storage = PeeweeStorage(settings.database_url, settings.db_pool_size, settings.catalogue_refresh_seconds, clock)
+    storage = PeeweeStorage(
+        settings.database_url, settings.db_pool_size, settings.catalogue_refresh_seconds, clock
+    )
     accounts, meter = build_accounts(settings, storage)
     registry = llms or llm_registry(settings, clock, meter)
     fields = overrides.fields or storage.fields
@@ -126,12 +138,25 @@ def bootstrap(
     thresholds = overrides.thresholds or storage.thresholds
     cache = _cache(settings, storage, executor, overrides)
     lookup = FieldLookupService(
-        registry, fields, examples, ContextCopyingExecutor(executor), settings.llm_query_timeout,
-        cache, metrics, limits=limits, thresholds=thresholds,
+        registry,
+        fields,
+        examples,
+        ContextCopyingExecutor(executor),
+        settings.llm_query_timeout,
+        cache,
+        metrics,
+        limits=limits,
+        thresholds=thresholds,
         single_flight=SingleFlight() if settings.lookup_cache else None,
     )
     uncached = FieldLookupService(
-        registry, fields, examples, executor, settings.llm_query_timeout, limits=limits, thresholds=thresholds
+        registry,
+        fields,
+        examples,
+        executor,
+        settings.llm_query_timeout,
+        limits=limits,
+        thresholds=thresholds,
     )
     api_keys = ApiKeys(
         overrides.api_key_store or storage.api_keys,
@@ -148,7 +173,9 @@ def bootstrap(
         fields=fields,
         health=storage.health,
         lookup=lookup,
-        provisioning=Provisioning(overrides.catalogue_store or storage.catalogue_store, stored_fields),
+        provisioning=Provisioning(
+            overrides.catalogue_store or storage.catalogue_store, stored_fields
+        ),
         enrichment=Enrichment(lookup, registry, fields, review_queue, settings.batch_query_timeout),
         metrics=metrics,
         api_keys=api_keys,
@@ -161,10 +188,17 @@ def bootstrap(
         jobs=build_jobs(settings, storage, registry, lookup, accounts),
         accounts=accounts,
         meter=meter,
-        estimator=Estimator(FieldLookupService(
-            counting_registry(registry), fields, examples, executor, settings.llm_query_timeout,
-            ReadOnlyCache(cache), limits=limits,
-        )),
+        estimator=Estimator(
+            FieldLookupService(
+                counting_registry(registry),
+                fields,
+                examples,
+                executor,
+                settings.llm_query_timeout,
+                ReadOnlyCache(cache),
+                limits=limits,
+            )
+        ),
         _uncached_lookup=uncached,
         _executor=executor,
     )

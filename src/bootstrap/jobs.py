@@ -48,12 +48,19 @@ def build_accounts(settings: Settings, storage: PeeweeStorage) -> tuple[Accounts
 
 
 def build_jobs(
-    settings: Settings, storage: PeeweeStorage, llms: LLMRegistry, lookup: FieldLookupService, accounts: Accounts,
+    settings: Settings,
+    storage: PeeweeStorage,
+    llms: LLMRegistry,
+    lookup: FieldLookupService,
+    accounts: Accounts,
 ) -> Jobs:
     store = storage.jobs
     webhooks = httpx.Client(timeout=httpx.Timeout(10.0, connect=5.0))
     runner = ChunkRunner(
-        store, lookup, HttpWebhookSender(webhooks, accounts.webhook_secret), accounts,
+        store,
+        lookup,
+        HttpWebhookSender(webhooks, accounts.webhook_secret),
+        accounts,
         timeout_seconds=settings.batch_query_timeout,
     )
     queue: _ClosableQueue

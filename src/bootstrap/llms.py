@@ -29,10 +29,17 @@ def llm_registry(
     }
 
     def with_retries(configured: ConfiguredLLM) -> ConfiguredLLM:
-        metered = MeteredConnector(configured.connector, configured.name, meter) if meter else configured.connector
+        metered = (
+            MeteredConnector(configured.connector, configured.name, meter)
+            if meter
+            else configured.connector
+        )
         retrying = RetryingConnector(metered, settings.llm_max_retries)
         guarded = CoolingDownConnector(
-            retrying, configured.name, settings.backend_failure_threshold, settings.backend_cooldown_seconds,
+            retrying,
+            configured.name,
+            settings.backend_failure_threshold,
+            settings.backend_cooldown_seconds,
             clock=clock,
         )
         return replace(configured, connector=guarded)
@@ -48,7 +55,9 @@ def _config_module(name: str) -> ModuleType:
     llms = getattr(module, "LLMS", None)
     default = getattr(module, "DEFAULT_LLM", None)
     if not isinstance(llms, dict) or not llms or not all(callable(f) for f in llms.values()):
-        raise ConfigModuleError(f"CONFIG_MODULE={name!r} must declare LLMS, a dict of names to factories")
+        raise ConfigModuleError(
+            f"CONFIG_MODULE={name!r} must declare LLMS, a dict of names to factories"
+        )
     if default not in llms:
         raise ConfigModuleError(f"CONFIG_MODULE={name!r}: DEFAULT_LLM {default!r} is not in LLMS")
     return module

@@ -143,9 +143,13 @@ class LlamaCppConnector:
                 ),
             )
         except ValueError as error:  # the prompt does not fit in the context
-            raise PermanentBackendError(f"llama.cpp refused {request.field_code}: {error}") from error
+            raise PermanentBackendError(
+                f"llama.cpp refused {request.field_code}: {error}"
+            ) from error
         except RuntimeError as error:  # a failed decode (llama_decode returned an error code)
-            raise TransientBackendError(f"llama.cpp failed on {request.field_code}: {error}") from error
+            raise TransientBackendError(
+                f"llama.cpp failed on {request.field_code}: {error}"
+            ) from error
         if time.monotonic() >= deadline:
             raise DeadlinePassedError(
                 f"the embedded model did not finish {request.field_code} by the deadline"
@@ -153,7 +157,11 @@ class LlamaCppConnector:
         usage = response["usage"]
         return Completion(
             text=response["choices"][0]["text"],
-            usage=TokenUsage(usage["prompt_tokens"], usage["completion_tokens"], self._cached_tokens(usage["prompt_tokens"])),
+            usage=TokenUsage(
+                usage["prompt_tokens"],
+                usage["completion_tokens"],
+                self._cached_tokens(usage["prompt_tokens"]),
+            ),
             tokens=model.chosen_tokens(),
         )
 

@@ -52,7 +52,9 @@ class MockConnector:
         if call_number <= self.behaviour.fail_first:
             raise TransientBackendError(f"mock: call {call_number} for {request.field_code} fails")
         if request.field_code in self.behaviour.stall_fields:
-            time.sleep(max(0.0, request.deadline - time.monotonic()) + self.behaviour.stall_past_deadline_s)
+            time.sleep(
+                max(0.0, request.deadline - time.monotonic()) + self.behaviour.stall_past_deadline_s
+            )
             raise TransientBackendError(f"mock: {request.field_code} stalled")
         if self.behaviour.latency_ms:
             time.sleep(self.behaviour.latency_ms / 1000)
@@ -62,7 +64,9 @@ class MockConnector:
         value, read = _answer(request.answer_schema or {}, product_text)
         text = json.dumps({"value": value}, ensure_ascii=False)
         usage = TokenUsage(approximate_tokens(request.text), approximate_tokens(text))
-        return Completion(text, usage, (TokenProbability(text, READ_CONFIDENCE if read else GUESS_CONFIDENCE),))
+        return Completion(
+            text, usage, (TokenProbability(text, READ_CONFIDENCE if read else GUESS_CONFIDENCE),)
+        )
 
     def count_tokens(self, text: str) -> int | None:
         return None

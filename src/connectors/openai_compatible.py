@@ -59,7 +59,11 @@ class OpenAICompatibleConnector:
         try:
             completion = self._complete(request, dialect)
         except BackendError as error:
-            if dialect == "none" or request.answer_schema is None or not self._may_refuse_structure(error):
+            if (
+                dialect == "none"
+                or request.answer_schema is None
+                or not self._may_refuse_structure(error)
+            ):
                 raise
             try:
                 completion = self._complete(request, "none")
@@ -71,7 +75,9 @@ class OpenAICompatibleConnector:
                 if self._structured_output == dialect:
                     log.warning(
                         "%s refused %s structured output (%s); answers are parsed from now on",
-                        self._model, dialect, error,
+                        self._model,
+                        dialect,
+                        error,
                     )
                     self._structured_output = "none"
             return completion
@@ -113,7 +119,9 @@ class OpenAICompatibleConnector:
         except openai.OpenAIError as error:
             raise _backend_error(error, self._model) from error
         except ValueError as error:  # the body of a 2xx response is not JSON
-            raise TransientBackendError(f"{self._model} answered malformed JSON: {error}") from error
+            raise TransientBackendError(
+                f"{self._model} answered malformed JSON: {error}"
+            ) from error
         return _completion(response, self._model)
 
     def _call_timeout(self, left: float) -> openai.Timeout:
@@ -157,7 +165,10 @@ def _token_probabilities(choice: object) -> tuple[TokenProbability, ...] | None:
 
 def _is_500(error: BackendError) -> bool:
     """A 500 itself, not 502-504, which gateways and overloaded servers answer."""
-    return isinstance(error.__cause__, openai.InternalServerError) and error.__cause__.status_code == 500
+    return (
+        isinstance(error.__cause__, openai.InternalServerError)
+        and error.__cause__.status_code == 500
+    )
 
 
 def _backend_error(error: openai.OpenAIError, model: str) -> BackendError:

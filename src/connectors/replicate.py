@@ -61,10 +61,14 @@ class ReplicateConnector:
         except httpx.HTTPError as error:
             raise TransientBackendError(f"{self._model} could not be reached: {error}") from error
         except ValueError as error:  # not JSON, or not a prediction (pydantic's errors included)
-            raise TransientBackendError(f"{self._model} answered malformed JSON: {error}") from error
+            raise TransientBackendError(
+                f"{self._model} answered malformed JSON: {error}"
+            ) from error
         if prediction.status not in _FINISHED:
             self._cancel(prediction)
-            raise TransientBackendError(f"{self._model} did not finish {request.field_code} in time")
+            raise TransientBackendError(
+                f"{self._model} did not finish {request.field_code} in time"
+            )
         if prediction.status != "succeeded":
             raise TransientBackendError(
                 f"{self._model} prediction {prediction.id} {prediction.status}: {prediction.error}"

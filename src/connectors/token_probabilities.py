@@ -43,9 +43,11 @@ class ProbabilityRecordingLlama(Llama):
         texts, spelled = [], ""
         for end in range(1, len(ids) + 1):
             text = self.detokenize(ids[:end]).decode("utf-8", errors="ignore")
-            texts.append(text[len(spelled):])
+            texts.append(text[len(spelled) :])
             spelled = text
-        return tuple(TokenProbability(text, p) for text, (_, p) in zip(texts, self._chosen, strict=True))
+        return tuple(
+            TokenProbability(text, p) for text, (_, p) in zip(texts, self._chosen, strict=True)
+        )
 
     def _init_sampler(self, **kwargs: Any) -> internals.LlamaSampler:
         if kwargs.get("temp") != 0.0 or kwargs.get("logits_processor") is not None:
@@ -61,7 +63,9 @@ class ProbabilityRecordingLlama(Llama):
     def _record_best(self, candidates: Any) -> None:
         size = candidates.contents.size
         address = ctypes.addressof(candidates.contents.data.contents)
-        data = np.frombuffer((llama_cpp.llama_token_data * size).from_address(address), dtype=_TOKEN_DATA)
+        data = np.frombuffer(
+            (llama_cpp.llama_token_data * size).from_address(address), dtype=_TOKEN_DATA
+        )
         # A contiguous copy first: on the strided field, a mask and a float64 exp took ~40 ms a
         # token on this loaded machine, against ~0.8 ms so (the grammar's -inf give exp 0).
         logits = np.ascontiguousarray(data["logit"])

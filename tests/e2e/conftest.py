@@ -26,7 +26,9 @@ def make_client(make_container: ContainerFactory) -> Iterator[ClientFactory]:
     clients: list[TestClient] = []
 
     def make(**env: str) -> TestClient:
-        client = TestClient(create_app(provisioned(make_container(**env))), raise_server_exceptions=False)
+        client = TestClient(
+            create_app(provisioned(make_container(**env))), raise_server_exceptions=False
+        )
         client.__enter__()
         clients.append(client)
         return client

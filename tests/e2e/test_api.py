@@ -22,7 +22,9 @@ def test_lookup_answers_typed_values_by_code(client: TestClient) -> None:
 
 
 def test_detail_says_status_raw_output_timing_and_llm(client: TestClient) -> None:
-    response = client.post(f"{LOOKUP}?detail=true", json={"description": LAMP, "fields": ["EF000042", "EF424242"]})
+    response = client.post(
+        f"{LOOKUP}?detail=true", json={"description": LAMP, "fields": ["EF000042", "EF424242"]}
+    )
 
     assert response.status_code == 200
     body = response.json()
@@ -32,15 +34,28 @@ def test_detail_says_status_raw_output_timing_and_llm(client: TestClient) -> Non
     assert json.loads(culot["raw"]) == {"value": "E27"}
     assert culot["elapsed_ms"] >= 0 and culot["usage"]["prompt_tokens"] > 0
     assert body["fields"]["EF424242"] == {
-        "value": None, "status": "unknown_field", "raw": None, "elapsed_ms": 0.0,
-        "error": None, "llm": None, "usage": None, "cached": False, "source": "model",
-        "evidence": [], "verbatim": False, "confidence": None, "review": None, "escalation": None,
+        "value": None,
+        "status": "unknown_field",
+        "raw": None,
+        "elapsed_ms": 0.0,
+        "error": None,
+        "llm": None,
+        "usage": None,
+        "cached": False,
+        "source": "model",
+        "evidence": [],
+        "verbatim": False,
+        "confidence": None,
+        "review": None,
+        "escalation": None,
     }
 
 
 def test_detail_gives_each_value_its_evidence_in_the_text(client: TestClient) -> None:
     description = "Lampe éco ✨ forme Standard 60X103 12V 40W E27"
-    response = client.post(f"{LOOKUP}?detail=true", json={"description": description, "fields": ["EF000042"]})
+    response = client.post(
+        f"{LOOKUP}?detail=true", json={"description": description, "fields": ["EF000042"]}
+    )
 
     culot = response.json()["fields"]["EF000042"]
     assert culot["value"] == "E27"
@@ -57,7 +72,9 @@ def test_an_unknown_field_is_null_and_the_others_answer(client: TestClient) -> N
 
 
 def test_an_unknown_llm_is_a_422_listing_the_configured_ones(client: TestClient) -> None:
-    response = client.post(LOOKUP, json={"description": LAMP, "llm": "gpt-9", "fields": ["EF000042"]})
+    response = client.post(
+        LOOKUP, json={"description": LAMP, "llm": "gpt-9", "fields": ["EF000042"]}
+    )
 
     assert response.status_code == 422
     [error] = response.json()["detail"]
@@ -65,7 +82,9 @@ def test_an_unknown_llm_is_a_422_listing_the_configured_ones(client: TestClient)
 
 
 def test_the_named_llm_is_used(client: TestClient) -> None:
-    response = client.post(f"{LOOKUP}?detail=true", json={"description": LAMP, "llm": "mock", "fields": ["EF000042"]})
+    response = client.post(
+        f"{LOOKUP}?detail=true", json={"description": LAMP, "llm": "mock", "fields": ["EF000042"]}
+    )
 
     assert response.json()["llm"] == "mock"
 
@@ -83,7 +102,9 @@ def test_bad_bodies_are_422s_naming_the_field(client: TestClient) -> None:
     assert blank.status_code == 422 and blank.json()["detail"][0]["loc"][-1] == "description"
     wrong_type = client.post(LOOKUP, json={"description": LAMP, "fields": "EF000042"})
     assert wrong_type.status_code == 422 and wrong_type.json()["detail"][0]["loc"][-1] == "fields"
-    malformed = client.post(LOOKUP, content=b'{"description": ', headers={"content-type": "application/json"})
+    malformed = client.post(
+        LOOKUP, content=b'{"description": ', headers={"content-type": "application/json"}
+    )
     assert malformed.status_code == 422 and "Traceback" not in malformed.text
 
 
@@ -107,10 +128,14 @@ def test_openapi_and_swagger_are_served(client: TestClient) -> None:
     assert {LOOKUP, "/api/llms", "/api/fields", "/api/fields/{code}", "/health"} <= set(paths)
 
 
-def test_detail_says_when_the_prepass_answered_without_the_model(make_client: ClientFactory) -> None:
+def test_detail_says_when_the_prepass_answered_without_the_model(
+    make_client: ClientFactory,
+) -> None:
     client = make_client(config_module="config.example")
 
-    response = client.post(f"{LOOKUP}?detail=true", json={"description": LAMP, "fields": ["EF000042"]})
+    response = client.post(
+        f"{LOOKUP}?detail=true", json={"description": LAMP, "fields": ["EF000042"]}
+    )
 
     culot = response.json()["fields"]["EF000042"]
     assert (culot["value"], culot["status"], culot["source"]) == ("E27", "ok", "prepass")

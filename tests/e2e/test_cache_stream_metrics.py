@@ -25,7 +25,10 @@ def lookup_until_cached(client: TestClient, description: str = LAMP, seconds: fl
     give_up = time.monotonic() + seconds
     while True:
         body = client.post(LOOKUP, json={"description": description, "fields": CODES}).json()
-        if all(detail["cached"] for detail in body["fields"].values()) or time.monotonic() > give_up:
+        if (
+            all(detail["cached"] for detail in body["fields"].values())
+            or time.monotonic() > give_up
+        ):
             return body
         time.sleep(0.05)
 
@@ -49,10 +52,16 @@ def test_a_repeated_lookup_is_served_from_the_cache_without_the_backend(client: 
     third = client.post(LOOKUP, json={"description": LAMP, "fields": CODES}).json()
 
     assert all(detail["cached"] for detail in third["fields"].values())
-    assert {c: d["value"] for c, d in third["fields"].items()} == {c: d["value"] for c, d in first["fields"].items()}
+    assert {c: d["value"] for c, d in third["fields"].items()} == {
+        c: d["value"] for c, d in first["fields"].items()
+    }
     assert all(detail["usage"] is None for detail in third["fields"].values())
-    assert {c: d["evidence"] for c, d in third["fields"].items()} == {c: d["evidence"] for c, d in first["fields"].items()}
-    assert third["fields"]["EF000042"]["evidence"] == [{"start": 50, "end": 53, "text": "E27"}]  # kept when cached
+    assert {c: d["evidence"] for c, d in third["fields"].items()} == {
+        c: d["evidence"] for c, d in first["fields"].items()
+    }
+    assert third["fields"]["EF000042"]["evidence"] == [
+        {"start": 50, "end": 53, "text": "E27"}
+    ]  # kept when cached
     assert calls_after_first == len(CODES)
     assert backend_calls(client) == calls_once_cached  # the cached lookup did not call the backend
 
@@ -61,7 +70,14 @@ def test_changing_a_fields_options_misses_the_cache(client: TestClient) -> None:
     lookup_until_cached(client)
     container = client.app.state.container  # type: ignore[attr-defined]
     culot = next(f for f in read_fields(PROJECT_DATA / "fields.json") if f.code == "EF000042")
-    changed = type(culot)(culot.code, culot.label, FieldType.SELECT, (*culot.options, "E10"), culot.unit, culot.description)
+    changed = type(culot)(
+        culot.code,
+        culot.label,
+        FieldType.SELECT,
+        (*culot.options, "E10"),
+        culot.unit,
+        culot.description,
+    )
     container.provisioning.provision([changed], [])
 
     body = client.post(LOOKUP, json={"description": LAMP, "fields": CODES}).json()
@@ -77,7 +93,9 @@ def test_new_examples_empty_the_cache_and_the_same_ones_again_do_not(client: Tes
 
     container.provisioning.provision([], examples)  # the same examples again
     again = client.post(LOOKUP, json={"description": LAMP, "fields": CODES}).json()
-    new = ExampleRecord("EF000042", "Ampoule LED poire 9W culot E14, blanc chaud", "E14", "test", "record 1")
+    new = ExampleRecord(
+        "EF000042", "Ampoule LED poire 9W culot E14, blanc chaud", "E14", "test", "record 1"
+    )
     container.provisioning.provision([], [new])
     after = client.post(LOOKUP, json={"description": LAMP, "fields": CODES}).json()
 
@@ -118,10 +136,17 @@ def test_request_ids_are_honoured_or_made(client: TestClient) -> None:
 
 def test_streaming_sends_each_field_as_it_is_done_then_a_summary() -> None:
     codes = ["EF000042", "EF000035", "EF000007", "EF424242"]
-    with running_server(LLM_QUERY_TIMEOUT="4", MOCK_STALL_FIELDS="EF000042", LOOKUP_CACHE="off") as base:
+    with running_server(
+        LLM_QUERY_TIMEOUT="4", MOCK_STALL_FIELDS="EF000042", LOOKUP_CACHE="off"
+    ) as base:
         started = time.monotonic()
         arrivals: list[tuple[float, dict]] = []
-        with httpx.stream("POST", f"{base}/api/product/fields/lookup/stream", json={"description": LAMP, "fields": codes}, timeout=20) as response:
+        with httpx.stream(
+            "POST",
+            f"{base}/api/product/fields/lookup/stream",
+            json={"description": LAMP, "fields": codes},
+            timeout=20,
+        ) as response:
             assert response.headers["content-type"].startswith("application/x-ndjson")
             for line in response.iter_lines():
                 arrivals.append((time.monotonic() - started, json.loads(line)))
@@ -136,10 +161,17 @@ def test_streaming_sends_each_field_as_it_is_done_then_a_summary() -> None:
     assert summary["summary"] is True and summary["statuses"]["EF424242"] == "unknown_field"
     assert summary["values"]["EF000035"] is not None
     by_field = {event["field"]: event for event in fields}
-    assert by_field["EF000035"]["evidence"] == [{"start": 35, "end": 37, "text": "60"}]  # the mock's first number
-    assert by_field["EF000007"]["value"] == "blanc" and by_field["EF000007"]["evidence"] == []  # not in the text
+    assert by_field["EF000035"]["evidence"] == [
+        {"start": 35, "end": 37, "text": "60"}
+    ]  # the mock's first number
+    assert (
+        by_field["EF000007"]["value"] == "blanc" and by_field["EF000007"]["evidence"] == []
+    )  # not in the text
 
 
 def test_streaming_an_unknown_llm_is_a_422(client: TestClient) -> None:
-    response = client.post("/api/product/fields/lookup/stream", json={"description": LAMP, "llm": "nope", "fields": CODES})
+    response = client.post(
+        "/api/product/fields/lookup/stream",
+        json={"description": LAMP, "llm": "nope", "fields": CODES},
+    )
     assert response.status_code == 422 and "mock" in response.json()["detail"][0]["msg"]

@@ -17,17 +17,30 @@ BODY = {"description": LAMP, "llm": "loopback-alone", "fields": ["EF000042", "EF
 
 
 @pytest.mark.parametrize(("cache", "calls"), [("on", 2), ("off", 8)])
-def test_identical_lookups_arriving_together_share_the_backend_call(tmp_path: Path, cache: str, calls: int) -> None:
+def test_identical_lookups_arriving_together_share_the_backend_call(
+    tmp_path: Path, cache: str, calls: int
+) -> None:
     url = f"sqlite:///{tmp_path / 'lookup.db'}"
     prepare_database(url)
     with LoopbackLLM() as llm:
         llm.latency_s = 0.5
-        environ = {"CONFIG_MODULE": "tests.support.fault_config", "LOOPBACK_URL": llm.base_url, "FEW_SHOT_K": "0"}
-        with live_server(url, LOOKUP_CACHE=cache, **environ) as server, ThreadPoolExecutor(4) as clients:
+        environ = {
+            "CONFIG_MODULE": "tests.support.fault_config",
+            "LOOPBACK_URL": llm.base_url,
+            "FEW_SHOT_K": "0",
+        }
+        with (
+            live_server(url, LOOKUP_CACHE=cache, **environ) as server,
+            ThreadPoolExecutor(4) as clients,
+        ):
             lookup = f"{server.base_url}/api/product/fields/lookup?detail=true"
-            answers = list(clients.map(lambda _: httpx.post(lookup, json=BODY, timeout=10).json(), range(4)))
+            answers = list(
+                clients.map(lambda _: httpx.post(lookup, json=BODY, timeout=10).json(), range(4))
+            )
 
-    assert [{c: f["value"] for c, f in a["fields"].items()} for a in answers] == [{"EF000042": "E27", "EF000035": 40}] * 4
+    assert [{c: f["value"] for c, f in a["fields"].items()} for a in answers] == [
+        {"EF000042": "E27", "EF000035": 40}
+    ] * 4
     assert llm.calls == calls
     asked = [f for a in answers for f in a["fields"].values() if not f["cached"]]
     assert len(asked) == calls  # the others say they cost no call

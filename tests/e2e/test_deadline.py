@@ -17,7 +17,9 @@ def twenty_codes(client: TestClient) -> list[str]:
     return [field["code"] for field in client.get("/api/fields").json()][:20]
 
 
-def test_a_stalled_field_times_out_at_the_deadline_and_the_others_are_filled(make_client: ClientFactory) -> None:
+def test_a_stalled_field_times_out_at_the_deadline_and_the_others_are_filled(
+    make_client: ClientFactory,
+) -> None:
     client = make_client(LLM_QUERY_TIMEOUT="2", MOCK_LATENCY_MS="200", MOCK_STALL_FIELDS="EF000042")
     codes = ["EF000042", *[c for c in twenty_codes(client) if c != "EF000042"][:19]]
 
@@ -34,10 +36,14 @@ def test_a_stalled_field_times_out_at_the_deadline_and_the_others_are_filled(mak
     assert all(detail["value"] is not None for detail in others)
 
 
-def test_a_stalled_request_holds_neither_the_event_loop_nor_the_next_request(make_client: ClientFactory) -> None:
+def test_a_stalled_request_holds_neither_the_event_loop_nor_the_next_request(
+    make_client: ClientFactory,
+) -> None:
     client = make_client(LLM_QUERY_TIMEOUT="2", MOCK_STALL_FIELDS="EF000042")
     slow = threading.Thread(
-        target=client.post, args=(LOOKUP,), kwargs={"json": {"description": LAMP, "fields": ["EF000042"]}}
+        target=client.post,
+        args=(LOOKUP,),
+        kwargs={"json": {"description": LAMP, "fields": ["EF000042"]}},
     )
     slow.start()
     time.sleep(0.3)
@@ -56,15 +62,21 @@ def test_a_stalled_request_holds_neither_the_event_loop_nor_the_next_request(mak
 def test_transient_failures_are_retried_within_the_deadline(make_client: ClientFactory) -> None:
     client = make_client(MOCK_FAIL_FIRST="2", LLM_MAX_RETRIES="2")
 
-    response = client.post(f"{LOOKUP}?detail=true", json={"description": LAMP, "fields": ["EF000042"]})
+    response = client.post(
+        f"{LOOKUP}?detail=true", json={"description": LAMP, "fields": ["EF000042"]}
+    )
 
     assert response.json()["fields"]["EF000042"]["status"] == "ok"
 
 
-def test_a_backend_that_keeps_failing_is_an_error_with_its_reason(make_client: ClientFactory) -> None:
+def test_a_backend_that_keeps_failing_is_an_error_with_its_reason(
+    make_client: ClientFactory,
+) -> None:
     client = make_client(MOCK_FAIL_FIRST="5", LLM_MAX_RETRIES="1")
 
-    body = client.post(f"{LOOKUP}?detail=true", json={"description": LAMP, "fields": ["EF000042"]}).json()
+    body = client.post(
+        f"{LOOKUP}?detail=true", json={"description": LAMP, "fields": ["EF000042"]}
+    ).json()
 
     assert body["fields"]["EF000042"]["status"] == "error"
     assert "fails" in body["fields"]["EF000042"]["error"]

@@ -29,8 +29,12 @@ def _environ(database_url: str, **env: str) -> dict[str, str]:
 def _runner(database_url: str) -> Run:
     def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "cli.py", *args], cwd=REPO, env=_environ(database_url, **env),
-            capture_output=True, text=True, timeout=60,
+            [sys.executable, "cli.py", *args],
+            cwd=REPO,
+            env=_environ(database_url, **env),
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
 
     return run
@@ -58,13 +62,19 @@ def cli(sqlite_url: str) -> Run:
 
 def _lamps(count: int) -> list[dict[str, Any]]:
     return [
-        {"id": f"lamp-{n:03d}", "description": f"Lampe incandescente {100 + n}W E27 blanc, réf. {n}"}
+        {
+            "id": f"lamp-{n:03d}",
+            "description": f"Lampe incandescente {100 + n}W E27 blanc, réf. {n}",
+        }
         for n in range(count)
     ]
 
 
 def _write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
-    path.write_text("".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records), encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -74,12 +84,21 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 def test_jsonl_in_and_out_and_a_second_run_skips_everything(cli: Run, tmp_path: Path) -> None:
     products = _lamps(5)
-    products[1] = {"sku": "SKU-1", "description": "Ampoule flamme E14 noir 25W", "fields": ["EF000042"]}
-    products[2] = {"description": "Lampe 60W B22d", "fields": "EF000035, EF999999"}  # id: its row, 3
+    products[1] = {
+        "sku": "SKU-1",
+        "description": "Ampoule flamme E14 noir 25W",
+        "fields": ["EF000042"],
+    }
+    products[2] = {
+        "description": "Lampe 60W B22d",
+        "fields": "EF000035, EF999999",
+    }  # id: its row, 3
     catalogue = _write_jsonl(tmp_path / "products.jsonl", products)
     out = tmp_path / "out.jsonl"
 
-    first = cli("enrich", str(catalogue), "--fields", LAMP_FIELDS, "--out", str(out), "--concurrency", "3")
+    first = cli(
+        "enrich", str(catalogue), "--fields", LAMP_FIELDS, "--out", str(out), "--concurrency", "3"
+    )
 
     assert first.returncode == 0, first.stderr
     records = {record["id"]: record for record in _read_jsonl(out)}
@@ -127,25 +146,49 @@ def test_csv_in_and_out(cli: Run, tmp_path: Path) -> None:
     with out.open(encoding="utf-8", newline="") as file:
         rows = {row["id"]: row for row in csv.DictReader(file)}
     assert list(rows["A-1"]) == [
-        "id", "EF000042", "EF000035", "EF000007", "review", "confidence", "evidence", "status", "llm",
+        "id",
+        "EF000042",
+        "EF000035",
+        "EF000007",
+        "review",
+        "confidence",
+        "evidence",
+        "status",
+        "llm",
     ]
     trust = {"review", "confidence", "evidence"}
     assert {k: v for k, v in rows["A-1"].items() if k not in trust} == {
-        "id": "A-1", "EF000042": "E27", "EF000035": "40", "EF000007": "blanc", "status": "ok", "llm": "mock",
+        "id": "A-1",
+        "EF000042": "E27",
+        "EF000035": "40",
+        "EF000007": "blanc",
+        "status": "ok",
+        "llm": "mock",
     }
     assert rows["A-1"]["review"] == "EF000042 EF000035 EF000007"  # no thresholds saved
     assert rows["A-1"]["confidence"] == "EF000042=0.900 EF000035=0.900 EF000007=0.900"
-    assert json.loads(rows["A-1"]["evidence"])["EF000035"] == [{"start": 17, "end": 20, "text": "40W"}]
+    assert json.loads(rows["A-1"]["evidence"])["EF000035"] == [
+        {"start": 17, "end": 20, "text": "40W"}
+    ]
     assert {k: v for k, v in rows["A-2"].items() if k not in trust} == {
-        "id": "A-2", "EF000042": "E14", "EF000035": "", "EF000007": "", "status": "ok", "llm": "mock",
+        "id": "A-2",
+        "EF000042": "E14",
+        "EF000035": "",
+        "EF000007": "",
+        "status": "ok",
+        "llm": "mock",
     }
     again = cli("enrich", str(catalogue), "--fields", LAMP_FIELDS, "--out", str(out))
     assert "products: 0 done, 2 skipped" in again.stderr
 
 
-def test_a_csv_begun_before_the_trust_columns_goes_on_without_them(cli: Run, tmp_path: Path) -> None:
+def test_a_csv_begun_before_the_trust_columns_goes_on_without_them(
+    cli: Run, tmp_path: Path
+) -> None:
     catalogue = tmp_path / "products.csv"
-    catalogue.write_text("sku;description\nA-1;Lampe 40W E27\nA-2;Ampoule flamme E14 25W\n", encoding="utf-8")
+    catalogue.write_text(
+        "sku;description\nA-1;Lampe 40W E27\nA-2;Ampoule flamme E14 25W\n", encoding="utf-8"
+    )
     out = tmp_path / "out.csv"
     out.write_text("id,EF000042,status,llm\nA-1,E27,ok,mock\n", encoding="utf-8")
 
@@ -153,13 +196,19 @@ def test_a_csv_begun_before_the_trust_columns_goes_on_without_them(cli: Run, tmp
 
     assert result.returncode == 0, result.stderr
     # the rows it adds have every cell quoted, as all enrichment CSV rows now (a bare CR in a cell)
-    assert out.read_text(encoding="utf-8") == 'id,EF000042,status,llm\nA-1,E27,ok,mock\n"A-2","E14","ok","mock"\n'
+    assert (
+        out.read_text(encoding="utf-8")
+        == 'id,EF000042,status,llm\nA-1,E27,ok,mock\n"A-2","E14","ok","mock"\n'
+    )
 
 
 def test_the_prototype_input_with_its_own_fields(tmp_path: Path) -> None:
     run = _provisioned(
         _runner(f"sqlite:///{tmp_path / 'lookup.db'}"),
-        "--fields", str(PROTOTYPE_DATA / "fields.json"), "--examples", str(PROTOTYPE_DATA / "examples.json"),
+        "--fields",
+        str(PROTOTYPE_DATA / "fields.json"),
+        "--examples",
+        str(PROTOTYPE_DATA / "examples.json"),
     )
     prototype = json.loads((PROTOTYPE_DATA / "input.json").read_text(encoding="utf-8"))
     catalogue = _write_jsonl(tmp_path / "input.jsonl", prototype)
@@ -203,20 +252,40 @@ def test_malformed_rows_stop_before_any_work_with_their_lines(cli: Run, tmp_path
     _write_jsonl(catalogue, [{"description": "Lampe E27"}])
     no_fields = cli("enrich", str(catalogue), "--out", str(out))
     assert no_fields.returncode == 3 and "line 1: no field codes: give --fields" in no_fields.stderr
-    wrong_format = cli("enrich", str(catalogue), "--fields", "EF000042", "--out", str(tmp_path / "out.xlsx"))
-    assert wrong_format.returncode == 2 and "must end in .jsonl, .ndjson or .csv" in wrong_format.stderr
+    wrong_format = cli(
+        "enrich", str(catalogue), "--fields", "EF000042", "--out", str(tmp_path / "out.xlsx")
+    )
+    assert (
+        wrong_format.returncode == 2
+        and "must end in .jsonl, .ndjson or .csv" in wrong_format.stderr
+    )
     for failed in (result, no_fields, wrong_format):
         assert "Traceback" not in failed.stderr
 
 
-def test_a_killed_run_resumes_without_redoing_or_losing_a_product(cli: Run, sqlite_url: str, tmp_path: Path) -> None:
+def test_a_killed_run_resumes_without_redoing_or_losing_a_product(
+    cli: Run, sqlite_url: str, tmp_path: Path
+) -> None:
     products = _lamps(60)
     catalogue = _write_jsonl(tmp_path / "products.jsonl", products)
     out = tmp_path / "out.jsonl"
-    args = [sys.executable, "cli.py", "enrich", str(catalogue), "--fields", LAMP_FIELDS, "--out", str(out), "--concurrency", "2"]
+    args = [
+        sys.executable,
+        "cli.py",
+        "enrich",
+        str(catalogue),
+        "--fields",
+        LAMP_FIELDS,
+        "--out",
+        str(out),
+        "--concurrency",
+        "2",
+    ]
     environ = _environ(sqlite_url, MOCK_LATENCY_MS="50")
 
-    process = subprocess.Popen(args, cwd=REPO, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        args, cwd=REPO, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     try:
         _wait_for_lines(out, 10, process)
         os.kill(process.pid, signal.SIGKILL)
@@ -230,7 +299,17 @@ def test_a_killed_run_resumes_without_redoing_or_losing_a_product(cli: Run, sqli
     with out.open("ab") as file:  # as if the kill had cut a write short
         file.write(b'{"id": "lamp-0')
 
-    resumed = cli("enrich", str(catalogue), "--fields", LAMP_FIELDS, "--out", str(out), "--concurrency", "8", MOCK_LATENCY_MS="50")
+    resumed = cli(
+        "enrich",
+        str(catalogue),
+        "--fields",
+        LAMP_FIELDS,
+        "--out",
+        str(out),
+        "--concurrency",
+        "8",
+        MOCK_LATENCY_MS="50",
+    )
 
     assert resumed.returncode == 0, resumed.stderr
     assert f"products: {60 - finished} done, {finished} skipped" in resumed.stderr
@@ -241,7 +320,11 @@ def test_a_killed_run_resumes_without_redoing_or_losing_a_product(cli: Run, sqli
     assert sorted(record["id"] for record in records) == [product["id"] for product in products]
     for record in records:
         number = int(str(record["id"]).removeprefix("lamp-"))
-        assert record["values"] == {"EF000042": "E27", "EF000035": 100 + number, "EF000007": "blanc"}
+        assert record["values"] == {
+            "EF000042": "E27",
+            "EF000035": 100 + number,
+            "EF000007": "blanc",
+        }
 
 
 def test_sixteen_products_at_a_time_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
@@ -249,38 +332,70 @@ def test_sixteen_products_at_a_time_on_postgresql(postgres_url: str, tmp_path: P
     catalogue = _write_jsonl(tmp_path / "products.jsonl", _lamps(40))
     out = tmp_path / "out.jsonl"
 
-    result = run("enrich", str(catalogue), "--fields", LAMP_FIELDS, "--out", str(out), "--concurrency", "16")
+    result = run(
+        "enrich", str(catalogue), "--fields", LAMP_FIELDS, "--out", str(out), "--concurrency", "16"
+    )
 
     assert result.returncode == 0, result.stderr
     assert "products: 40 done, 0 skipped" in result.stderr and "0 failed" in result.stderr
     assert len({record["id"] for record in _read_jsonl(out)}) == 40
 
 
-def _wait_for_lines(path: Path, count: int, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+def _wait_for_lines(
+    path: Path, count: int, process: subprocess.Popen[bytes], timeout: float = 30
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if path.exists() and path.read_bytes().count(b"\n") >= count:
             return
         if process.poll() is not None:
-            raise AssertionError(f"enrich ended early: {process.stderr.read().decode() if process.stderr else ''}")
+            raise AssertionError(
+                f"enrich ended early: {process.stderr.read().decode() if process.stderr else ''}"
+            )
         time.sleep(0.005)
     raise AssertionError(f"fewer than {count} lines in {path} after {timeout} s")
 
 
-
 def test_a_run_with_failed_products_says_so_in_its_exit_code(cli: Run, tmp_path: Path) -> None:
     lamps = _lamps(3)
-    lamps[1]["description"] = "Lampe " + "très longue " * 10 + "40W E27"  # over MAX_DESCRIPTION_CHARS
+    lamps[1]["description"] = (
+        "Lampe " + "très longue " * 10 + "40W E27"
+    )  # over MAX_DESCRIPTION_CHARS
     catalogue = _write_jsonl(tmp_path / "lamps.jsonl", lamps)
     out = tmp_path / "enriched.jsonl"
 
-    first = cli("enrich", str(catalogue), "--fields", LAMP_FIELDS, "--out", str(out), MAX_DESCRIPTION_CHARS="60")
-    again = cli("enrich", str(catalogue), "--fields", LAMP_FIELDS, "--out", str(out), MAX_DESCRIPTION_CHARS="60")
+    first = cli(
+        "enrich",
+        str(catalogue),
+        "--fields",
+        LAMP_FIELDS,
+        "--out",
+        str(out),
+        MAX_DESCRIPTION_CHARS="60",
+    )
+    again = cli(
+        "enrich",
+        str(catalogue),
+        "--fields",
+        LAMP_FIELDS,
+        "--out",
+        str(out),
+        MAX_DESCRIPTION_CHARS="60",
+    )
     mended = cli("enrich", str(catalogue), "--fields", LAMP_FIELDS, "--out", str(out))
 
     assert first.returncode == 6, first.stderr
     assert "error: product lamp-001 (line 2): the description has" in first.stderr
-    assert "products: 2 done, 0 skipped (already in" in first.stderr and "1 failed (not written" in first.stderr
-    assert again.returncode == 6 and "products: 0 done, 2 skipped" in again.stderr  # retried, failed again
+    assert (
+        "products: 2 done, 0 skipped (already in" in first.stderr
+        and "1 failed (not written" in first.stderr
+    )
+    assert (
+        again.returncode == 6 and "products: 0 done, 2 skipped" in again.stderr
+    )  # retried, failed again
     assert mended.returncode == 0 and "products: 1 done, 2 skipped" in mended.stderr
-    assert sorted(record["id"] for record in _read_jsonl(out)) == ["lamp-000", "lamp-001", "lamp-002"]
+    assert sorted(record["id"] for record in _read_jsonl(out)) == [
+        "lamp-000",
+        "lamp-001",
+        "lamp-002",
+    ]

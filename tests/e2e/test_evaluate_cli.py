@@ -26,7 +26,12 @@ def cli(tmp_path: Path) -> Run:
     def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         environ = {**os.environ, "DATABASE_URL": database, "CONFIG_MODULE": "config.mock", **env}
         return subprocess.run(
-            [sys.executable, "cli.py", *args], cwd=REPO, env=environ, capture_output=True, text=True, timeout=300
+            [sys.executable, "cli.py", *args],
+            cwd=REPO,
+            env=environ,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
 
     assert run("migrate").returncode == 0
@@ -50,10 +55,24 @@ def test_evaluate_the_project_benchmark_to_json_and_csv(cli: Run, tmp_path: Path
         rows = list(csv.DictReader(handle))
     assert len(rows) == pairs
     assert sum(row["correct"] == "true" for row in rows) == scores["correct"]
-    capsule = next(r for r in rows if r["description"].startswith("Lampe halogène capsule G4") and r["field"] == "EF000042")
+    capsule = next(
+        r
+        for r in rows
+        if r["description"].startswith("Lampe halogène capsule G4") and r["field"] == "EF000042"
+    )
     # the mock answers the option that the text names: right, and readable in a spreadsheet
-    assert (capsule["label"], capsule["expected"], capsule["predicted"], capsule["status"], capsule["correct"]) == (
-        "culot", '"G4"', '"G4"', "ok", "true",
+    assert (
+        capsule["label"],
+        capsule["expected"],
+        capsule["predicted"],
+        capsule["status"],
+        capsule["correct"],
+    ) == (
+        "culot",
+        '"G4"',
+        '"G4"',
+        "ok",
+        "true",
     )
     assert json.loads(capsule["raw_output"]) == {"value": "G4"}
 
@@ -68,9 +87,17 @@ def test_the_table_names_the_scores(cli: Run) -> None:
 
 def test_the_prototype_data_as_a_user_evaluates_it(cli: Run, tmp_path: Path) -> None:
     bench = tmp_path / "prototype.jsonl"
-    converted = cli("benchmark-from-prototype", str(PROTOTYPE_DATA / "examples.json"), "--out", str(bench))
+    converted = cli(
+        "benchmark-from-prototype", str(PROTOTYPE_DATA / "examples.json"), "--out", str(bench)
+    )
     assert converted.stdout.strip() == f"11 products, 42 values written to {bench}"
-    cli("provision", "--fields", str(PROTOTYPE_DATA / "fields.json"), "--examples", str(PROTOTYPE_DATA / "examples.json"))
+    cli(
+        "provision",
+        "--fields",
+        str(PROTOTYPE_DATA / "fields.json"),
+        "--examples",
+        str(PROTOTYPE_DATA / "examples.json"),
+    )
 
     result = cli("evaluate", str(bench), "--exclude-own-examples", "--json")
 
@@ -94,30 +121,46 @@ def test_errors_are_one_line_and_an_exit_code(cli: Run, tmp_path: Path) -> None:
     unknown = cli("evaluate", str(BENCHMARK), "--llm", "gpt-9")
     assert unknown.returncode == 2 and "gpt-9" in unknown.stderr
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"description": "Ampoule E27", "expected": {"EF000042": "E27"}}\n{"description": ""}\n')
+    bad.write_text(
+        '{"description": "Ampoule E27", "expected": {"EF000042": "E27"}}\n{"description": ""}\n'
+    )
     malformed = cli("evaluate", str(bad))
-    assert malformed.returncode == 3 and f"{bad}, line 2: missing or empty 'description'" in malformed.stderr
+    assert (
+        malformed.returncode == 3
+        and f"{bad}, line 2: missing or empty 'description'" in malformed.stderr
+    )
     unwritable = cli("evaluate", str(BENCHMARK), "--out", str(tmp_path / "no" / "such" / "dir.csv"))
     assert unwritable.returncode == 3 and "cannot be written" in unwritable.stderr
     for result in (not_provisioned, unknown, malformed, unwritable):
         assert "Traceback" not in result.stderr
 
 
-def test_mlflow_runs_in_a_local_store(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_mlflow_runs_in_a_local_store(
+    cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     mlflow = pytest.importorskip("mlflow")
     monkeypatch.setenv("MLFLOW_ALLOW_FILE_STORE", "true")  # MLflow 3 wants it for a directory store
     cli("provision")
     store = tmp_path / "mlruns"
 
     result = cli(
-        "evaluate", str(BENCHMARK), "--mlflow",
-        MLFLOW_TRACKING_URI=store.as_uri(), MLFLOW_ALLOW_FILE_STORE="true", MLFLOW_EXPERIMENT_NAME="bench",
+        "evaluate",
+        str(BENCHMARK),
+        "--mlflow",
+        MLFLOW_TRACKING_URI=store.as_uri(),
+        MLFLOW_ALLOW_FILE_STORE="true",
+        MLFLOW_EXPERIMENT_NAME="bench",
     )
 
     assert result.returncode == 0, result.stderr
     client = mlflow.tracking.MlflowClient(tracking_uri=store.as_uri())
     [run] = client.search_runs([client.get_experiment_by_name("bench").experiment_id])
-    assert run.data.params == {"llm": "mock", "strategy": "few_shot", "k": "3", "benchmark": "benchmark.jsonl"}
+    assert run.data.params == {
+        "llm": "mock",
+        "strategy": "few_shot",
+        "k": "3",
+        "benchmark": "benchmark.jsonl",
+    }
     assert 0 < run.data.metrics["accuracy"] <= 1 and run.data.metrics["pairs"] > 300
     assert [a.path for a in client.list_artifacts(run.info.run_id)] == ["pairs-mock.csv"]
 
@@ -127,55 +170,98 @@ def test_a_store_that_mlflow_refuses_is_one_line_and_exit_5(cli: Run, tmp_path: 
     cli("provision")
 
     result = cli(
-        "evaluate", str(BENCHMARK), "--mlflow",
-        MLFLOW_TRACKING_URI=(tmp_path / "mlruns").as_uri(), MLFLOW_ALLOW_FILE_STORE="false",
+        "evaluate",
+        str(BENCHMARK),
+        "--mlflow",
+        MLFLOW_TRACKING_URI=(tmp_path / "mlruns").as_uri(),
+        MLFLOW_ALLOW_FILE_STORE="false",
     )
 
     assert result.returncode == 5
-    assert result.stderr.startswith("error: MLflow refused the runs") and "Traceback" not in result.stderr
+    assert (
+        result.stderr.startswith("error: MLflow refused the runs")
+        and "Traceback" not in result.stderr
+    )
 
 
 def test_buckets_calibration_thresholds_and_the_plot(cli: Run, tmp_path: Path) -> None:
     assert cli("provision").returncode == 0
     out, plot = tmp_path / "pairs.csv", tmp_path / "calibration.png"
 
-    result = cli("evaluate", str(BENCHMARK), "--json", "--out", str(out), "--plot", str(plot),
-                 "--target-precision", "0.6", "--save-thresholds")
+    result = cli(
+        "evaluate",
+        str(BENCHMARK),
+        "--json",
+        "--out",
+        str(out),
+        "--plot",
+        str(plot),
+        "--target-precision",
+        "0.6",
+        "--save-thresholds",
+    )
 
     assert result.returncode == 0, result.stderr
     [scores] = json.loads(result.stdout)["results"]
     buckets = scores["buckets"]
     assert sum(buckets.values()) == scores["pairs"]
-    assert scores["precision"] == round(buckets["VC"] / (buckets["NV"] + buckets["VC"] + buckets["VW"]), 4)
-    assert scores["recall"] == round(buckets["VC"] / (buckets["VN"] + buckets["VC"] + buckets["VW"]), 4)
+    assert scores["precision"] == round(
+        buckets["VC"] / (buckets["NV"] + buckets["VC"] + buckets["VW"]), 4
+    )
+    assert scores["recall"] == round(
+        buckets["VC"] / (buckets["VN"] + buckets["VC"] + buckets["VW"]), 4
+    )
     calibration = scores["calibration"]
     assert len(calibration["reliability"]) == 10
-    assert sum(b["values"] for b in calibration["reliability"]) == calibration["with_confidence"] > 0
+    assert (
+        sum(b["values"] for b in calibration["reliability"]) == calibration["with_confidence"] > 0
+    )
     assert 0 <= calibration["ece"] <= 1
     assert calibration["thresholds"] and calibration["held_out"]["values"] > 0
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with out.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     answered = [row for row in rows if row["predicted"] != "null"]
-    assert answered and all(row["confidence"] in ("0.9", "0.3") for row in answered)  # the mock's two
-    assert {row["review"] for row in answered} <= {"true", "false"} and any(r["review"] == "false" for r in answered)
+    assert answered and all(
+        row["confidence"] in ("0.9", "0.3") for row in answered
+    )  # the mock's two
+    assert {row["review"] for row in answered} <= {"true", "false"} and any(
+        r["review"] == "false" for r in answered
+    )
     for row in answered:
         for span in json.loads(row["evidence"]):
-            assert row["description"][span["start"]:span["end"]] == span["text"]
+            assert row["description"][span["start"] : span["end"]] == span["text"]
 
     # another process reads the saved thresholds: the mock reads the colour in the text (0.9)
     assert calibration["thresholds"]["EF000007"] <= 0.9  # 27 of its 28 values are right
     looked_up = cli("lookup", "Lampe halogène capsule G4 20W 12V blanc", "EF000007", "EF000035")
     assert looked_up.returncode == 0, looked_up.stderr
-    rows = {line.split()[0]: line.split()[1:5] for line in looked_up.stdout.splitlines()[2:] if line.startswith("EF")}
+    rows = {
+        line.split()[0]: line.split()[1:5]
+        for line in looked_up.stdout.splitlines()[2:]
+        if line.startswith("EF")
+    }
     assert rows["EF000007"] == ['"blanc"', "ok", "0.90", "ok"]
     power_threshold = calibration["thresholds"].get("EF000035")
-    assert rows["EF000035"][3] == ("ok" if power_threshold is not None and power_threshold <= 0.9 else "review")
+    assert rows["EF000035"][3] == (
+        "ok" if power_threshold is not None and power_threshold <= 0.9 else "review"
+    )
+
+
 def test_the_pairs_csv_holds_no_formula(cli: Run, tmp_path: Path) -> None:
     assert cli("provision").returncode == 0
-    descriptions = ['=HYPERLINK("http://evil.example","x") Lampe E27', "@SUM(1) Lampe E14", "-1+2 Lampe E27"]
+    descriptions = [
+        '=HYPERLINK("http://evil.example","x") Lampe E27',
+        "@SUM(1) Lampe E14",
+        "-1+2 Lampe E27",
+    ]
     benchmark = tmp_path / "bench.jsonl"
-    benchmark.write_text("".join(json.dumps({"description": d, "expected": {"EF000042": "E27"}}) + "\n" for d in descriptions))
+    benchmark.write_text(
+        "".join(
+            json.dumps({"description": d, "expected": {"EF000042": "E27"}}) + "\n"
+            for d in descriptions
+        )
+    )
     out = tmp_path / "results.csv"
 
     result = cli("evaluate", str(benchmark), "--llm", "mock", "--out", str(out))
@@ -210,35 +296,57 @@ def test_a_csv_benchmark_scores_as_its_json_lines(cli: Run, tmp_path: Path) -> N
     refused = cli("evaluate", str(malformed), "--llm", "mock")
 
     assert from_csv.returncode == 0, from_csv.stderr
-    [csv_scores], [jsonl_scores] = json.loads(from_csv.stdout)["results"], json.loads(from_jsonl.stdout)["results"]
+    [csv_scores], [jsonl_scores] = (
+        json.loads(from_csv.stdout)["results"],
+        json.loads(from_jsonl.stdout)["results"],
+    )
     assert csv_scores["pairs"] == 4
     for key in ("pairs", "correct", "accuracy", "precision", "recall", "f1", "by_type"):
         assert csv_scores[key] == jsonl_scores[key], key
-    assert refused.returncode == 3 and refused.stderr.strip() == f"error: {malformed}, line 2: 3 cells under 2 columns"
+    assert (
+        refused.returncode == 3
+        and refused.stderr.strip() == f"error: {malformed}, line 2: 3 cells under 2 columns"
+    )
 
 
-def test_two_llms_are_two_runs_side_by_side_on_a_real_mlflow_server(cli: Run, tmp_path: Path) -> None:
+def test_two_llms_are_two_runs_side_by_side_on_a_real_mlflow_server(
+    cli: Run, tmp_path: Path
+) -> None:
     mlflow = pytest.importorskip("mlflow")
     from tests.support.mlflow_server import mlflow_server
 
     cli("provision")
     with mlflow_server(tmp_path) as tracking_uri:
         result = cli(
-            "evaluate", str(BENCHMARK), "--mlflow", "--llm", "mock", "--llm", "flaky",
-            CONFIG_MODULE="tests.support.fault_config", MLFLOW_TRACKING_URI=tracking_uri,
+            "evaluate",
+            str(BENCHMARK),
+            "--mlflow",
+            "--llm",
+            "mock",
+            "--llm",
+            "flaky",
+            CONFIG_MODULE="tests.support.fault_config",
+            MLFLOW_TRACKING_URI=tracking_uri,
             MLFLOW_EXPERIMENT_NAME="side-by-side",
         )
         assert result.returncode == 0, result.stderr
         client = mlflow.tracking.MlflowClient(tracking_uri=tracking_uri)
         experiment = client.get_experiment_by_name("side-by-side")
         runs = client.search_runs([experiment.experiment_id], order_by=["params.llm"])
-        artifacts = {run.data.params["llm"]: [a.path for a in client.list_artifacts(run.info.run_id)] for run in runs}
+        artifacts = {
+            run.data.params["llm"]: [a.path for a in client.list_artifacts(run.info.run_id)]
+            for run in runs
+        }
 
     assert [run.data.params["llm"] for run in runs] == ["flaky", "mock"]
     assert {run.info.run_name for run in runs} == {"flaky", "mock"}
     first, second = runs
-    assert set(first.data.params) == set(second.data.params) == {"llm", "strategy", "k", "benchmark"}
+    assert (
+        set(first.data.params) == set(second.data.params) == {"llm", "strategy", "k", "benchmark"}
+    )
     assert set(first.data.metrics) == set(second.data.metrics)  # the same metrics, to compare
-    assert {"accuracy", "f1", "calls", "prompt_tokens", "accuracy_number"} <= set(first.data.metrics)
+    assert {"accuracy", "f1", "calls", "prompt_tokens", "accuracy_number"} <= set(
+        first.data.metrics
+    )
     assert first.data.metrics["pairs"] == second.data.metrics["pairs"] > 300
     assert artifacts == {"flaky": ["pairs-flaky.csv"], "mock": ["pairs-mock.csv"]}

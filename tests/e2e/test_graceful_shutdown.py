@@ -20,12 +20,17 @@ def test_sigterm_finishes_the_request_under_way_and_takes_no_new_one(tmp_path: P
     url = f"sqlite:///{tmp_path / 'lookup.db'}"
     prepare_database(url)
     answers: list[httpx.Response] = []
-    with live_server(url, MOCK_LATENCY_MS="1500", LLM_QUERY_TIMEOUT="5", LOOKUP_CACHE="off") as server:
+    with live_server(
+        url, MOCK_LATENCY_MS="1500", LLM_QUERY_TIMEOUT="5", LOOKUP_CACHE="off"
+    ) as server:
         slow = threading.Thread(
-            target=lambda: answers.append(httpx.post(
-                f"{server.base_url}/api/product/fields/lookup",
-                json={"description": LAMP, "fields": ["EF000042", "EF000035"]}, timeout=10,
-            ))
+            target=lambda: answers.append(
+                httpx.post(
+                    f"{server.base_url}/api/product/fields/lookup",
+                    json={"description": LAMP, "fields": ["EF000042", "EF000035"]},
+                    timeout=10,
+                )
+            )
         )
         slow.start()
         time.sleep(0.5)  # the lookup is under way: 1.5 s per model call
@@ -39,4 +44,6 @@ def test_sigterm_finishes_the_request_under_way_and_takes_no_new_one(tmp_path: P
 
     [answer] = answers
     assert answer.status_code == 200 and answer.json() == {"EF000042": "E27", "EF000035": 60}
-    assert exit_code == -signal.SIGTERM  # uvicorn raises the signal again once it has shut down cleanly
+    assert (
+        exit_code == -signal.SIGTERM
+    )  # uvicorn raises the signal again once it has shut down cleanly

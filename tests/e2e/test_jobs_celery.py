@@ -42,8 +42,12 @@ def engine_env(postgres_url: str) -> Iterator[dict[str, str]]:
     try:
         prepare_database(postgres_url)
         yield {
-            "DATABASE_URL": postgres_url, "REDIS_URL": redis.url, "CONFIG_MODULE": "config.mock",
-            "JOB_VISIBILITY_SECONDS": VISIBILITY_SECONDS, "JOB_CHUNK_SIZE": "10", "MOCK_LATENCY_MS": "100",
+            "DATABASE_URL": postgres_url,
+            "REDIS_URL": redis.url,
+            "CONFIG_MODULE": "config.mock",
+            "JOB_VISIBILITY_SECONDS": VISIBILITY_SECONDS,
+            "JOB_CHUNK_SIZE": "10",
+            "MOCK_LATENCY_MS": "100",
         }
     finally:
         redis.stop()
@@ -57,10 +61,16 @@ def api(engine_env: dict[str, str]) -> Iterator[TestClient]:
     container.close()
 
 
-def test_a_worker_killed_mid_job_loses_and_duplicates_nothing(api: TestClient, engine_env: dict[str, str], tmp_path: Path) -> None:
+def test_a_worker_killed_mid_job_loses_and_duplicates_nothing(
+    api: TestClient, engine_env: dict[str, str], tmp_path: Path
+) -> None:
     catalogue = write_jsonl(tmp_path / "lamps.jsonl", lamps(300))
     with workers(2, concurrency=2, **engine_env) as (doomed, survivor):
-        job = api.post("/api/jobs", files={"file": ("lamps.jsonl", catalogue.read_bytes())}, data={"fields": LAMP_FIELDS}).json()
+        job = api.post(
+            "/api/jobs",
+            files={"file": ("lamps.jsonl", catalogue.read_bytes())},
+            data={"fields": LAMP_FIELDS},
+        ).json()
         wait_for(api, job["id"], lambda progress: progress["done"] >= 40)
         os.kill(doomed.process.pid, signal.SIGKILL)
         doomed.process.wait(timeout=10)
@@ -75,12 +85,18 @@ def test_a_worker_killed_mid_job_loses_and_duplicates_nothing(api: TestClient, e
     records = read_jsonl(api.get(job["results"]).text)
     assert [record["id"] for record in records] == [f"lamp-{n:03d}" for n in range(300)]
     local = _enriched_locally(catalogue, tmp_path / "local.jsonl", engine_env)
-    assert sorted(records, key=lambda record: record["id"]) == sorted(local, key=lambda record: record["id"])
+    assert sorted(records, key=lambda record: record["id"]) == sorted(
+        local, key=lambda record: record["id"]
+    )
 
 
 def test_a_cancelled_job_stops_on_every_worker(api: TestClient, engine_env: dict[str, str]) -> None:
     with workers(2, concurrency=2, **engine_env):
-        job = api.post("/api/jobs", files={"file": ("l.jsonl", jsonl(lamps(200)))}, data={"fields": LAMP_FIELDS}).json()
+        job = api.post(
+            "/api/jobs",
+            files={"file": ("l.jsonl", jsonl(lamps(200)))},
+            data={"fields": LAMP_FIELDS},
+        ).json()
         wait_for(api, job["id"], lambda progress: progress["done"] >= 10)
 
         at_cancel = api.delete(job["progress"]).json()
@@ -90,7 +106,9 @@ def test_a_cancelled_job_stops_on_every_worker(api: TestClient, engine_env: dict
         later = api.get(job["progress"]).json()
 
     assert at_cancel["state"] == "cancelled" and later["state"] == "cancelled"
-    assert at_cancel["done"] <= settled["done"] <= at_cancel["done"] + 4  # two workers, two products in flight each
+    assert (
+        at_cancel["done"] <= settled["done"] <= at_cancel["done"] + 4
+    )  # two workers, two products in flight each
     assert later["done"] == settled["done"] < 200
     assert len(read_jsonl(api.get(job["results"]).text)) == settled["done"]
 
@@ -99,8 +117,23 @@ def _enriched_locally(catalogue: Path, out: Path, env: dict[str, str]) -> list[d
     environ = {**os.environ, **env, "MOCK_LATENCY_MS": "0", "LOOKUP_CACHE": "off"}
     environ.pop("REDIS_URL")
     run = subprocess.run(
-        [sys.executable, "cli.py", "enrich", str(catalogue), "--fields", LAMP_FIELDS, "--out", str(out), "--concurrency", "8"],
-        cwd=REPO, env=environ, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "cli.py",
+            "enrich",
+            str(catalogue),
+            "--fields",
+            LAMP_FIELDS,
+            "--out",
+            str(out),
+            "--concurrency",
+            "8",
+        ],
+        cwd=REPO,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert run.returncode == 0, run.stderr
     return read_jsonl(out.read_text(encoding="utf-8"))
@@ -113,8 +146,15 @@ def test_two_workers_spending_at_once_overshoot_the_budget_by_less_than_a_chunk(
     shop = {"Authorization": f"Bearer {container.api_keys.create('shop')}"}
     container.accounts.set_budget("key:shop", 20_000)  # about 16 products of 3 fields
     with workers(2, concurrency=2, **{**engine_env, "MOCK_LATENCY_MS": "20"}):
-        job = api.post("/api/jobs", files={"file": ("l.jsonl", jsonl(lamps(100)))}, data={"fields": LAMP_FIELDS}, headers=shop).json()
-        paused = wait_for(api, job["id"], lambda progress: progress["state"] == "paused", headers=shop)
+        job = api.post(
+            "/api/jobs",
+            files={"file": ("l.jsonl", jsonl(lamps(100)))},
+            data={"fields": LAMP_FIELDS},
+            headers=shop,
+        ).json()
+        paused = wait_for(
+            api, job["id"], lambda progress: progress["state"] == "paused", headers=shop
+        )
         time.sleep(1.5)  # what was under way when it paused finishes
         settled = api.get(job["progress"], headers=shop).json()
 
@@ -124,4 +164,6 @@ def test_two_workers_spending_at_once_overshoot_the_budget_by_less_than_a_chunk(
     assert paused["done"] < 100 and settled["state"] == "paused"
     assert 20_000 <= spent <= 20_000 + chunk_calls * per_call
     usage = api.get("/api/usage", headers=shop).json()
-    assert usage["month"]["calls"] == settled["usage"]["calls"]  # the workers' counts, read by the API
+    assert (
+        usage["month"]["calls"] == settled["usage"]["calls"]
+    )  # the workers' counts, read by the API

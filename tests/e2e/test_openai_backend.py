@@ -44,7 +44,11 @@ def environ(llama_server: str, tmp_path: Path) -> dict[str, str]:
 def test_the_cli_looks_up_through_the_server(environ: dict[str, str]) -> None:
     done = subprocess.run(
         [sys.executable, "cli.py", "lookup", LAMP, CULOT, PUISSANCE, "--json"],
-        cwd=REPO, env={**os.environ, **environ}, capture_output=True, text=True, timeout=300,
+        cwd=REPO,
+        env={**os.environ, **environ},
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
     assert done.returncode == 0, done.stderr
@@ -57,7 +61,8 @@ def test_the_api_looks_up_through_the_server(environ: dict[str, str]) -> None:
     container = bootstrap(Settings.from_env(environ))
     with TestClient(create_app(container)) as client:
         response = client.post(
-            "/api/product/fields/lookup?detail=true", json={"description": LAMP, "fields": [CULOT, PUISSANCE]}
+            "/api/product/fields/lookup?detail=true",
+            json={"description": LAMP, "fields": [CULOT, PUISSANCE]},
         )
     container.close()
 

@@ -22,7 +22,12 @@ BODY = {"description": LAMP, "fields": ["EF000042"]}
 def cli_keys(database_url: str, *args: str) -> str:
     environ = {**os.environ, "DATABASE_URL": database_url, "CONFIG_MODULE": "config.mock"}
     done = subprocess.run(
-        [sys.executable, "cli.py", "keys", *args], cwd=REPO, env=environ, capture_output=True, text=True, timeout=60
+        [sys.executable, "cli.py", "keys", *args],
+        cwd=REPO,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
@@ -32,7 +37,9 @@ def bearer(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
-def test_keys_made_and_revoked_by_the_cli_count_without_a_restart(client: TestClient, database_url: str) -> None:
+def test_keys_made_and_revoked_by_the_cli_count_without_a_restart(
+    client: TestClient, database_url: str
+) -> None:
     assert client.post(LOOKUP, json=BODY).status_code == 200  # no key yet: open
     recheck = client.app.state.container.settings.keyless_recheck_seconds
 
@@ -51,7 +58,9 @@ def test_keys_made_and_revoked_by_the_cli_count_without_a_restart(client: TestCl
     cli_keys(database_url, "revoke", "shop")
 
     revoked = client.post(LOOKUP, json=BODY, headers=bearer(key))
-    assert revoked.status_code == 401 and revoked.json() == {"detail": "this API key has been revoked"}
+    assert revoked.status_code == 401 and revoked.json() == {
+        "detail": "this API key has been revoked"
+    }
     assert client.post(LOOKUP, json=BODY).status_code == 401  # revoking every key does not reopen
 
 
@@ -94,7 +103,10 @@ def test_no_origin_is_allowed_by_default(client: TestClient) -> None:
 def test_cors_origins_may_call_from_a_browser(make_client: ClientFactory) -> None:
     client = make_client(CORS_ORIGINS="https://shop.example, https://pim.example")
     client.app.state.container.api_keys.create("shop")
-    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type"}
+    preflight = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type",
+    }
 
     allowed = client.options(LOOKUP, headers={"Origin": "https://pim.example", **preflight})
     other = client.options(LOOKUP, headers={"Origin": "https://evil.example", **preflight})
@@ -112,18 +124,31 @@ def test_input_limits_answer_422_naming_the_field_and_the_limit(make_client: Cli
     client = make_client(MAX_DESCRIPTION_CHARS="60", MAX_FIELDS="3")
 
     long = client.post(LOOKUP, json={"description": "x" * 61, "fields": ["EF000042"]})
-    many = client.post(LOOKUP, json={"description": LAMP, "fields": ["EF000042", "EF000035", "EF000137", "EF000009"]})
-    at_the_limits = client.post(LOOKUP, json={"description": "x" * 60, "fields": ["EF000042", "EF000035", "EF000137"]})
+    many = client.post(
+        LOOKUP,
+        json={"description": LAMP, "fields": ["EF000042", "EF000035", "EF000137", "EF000009"]},
+    )
+    at_the_limits = client.post(
+        LOOKUP, json={"description": "x" * 60, "fields": ["EF000042", "EF000035", "EF000137"]}
+    )
 
     assert long.status_code == 422
-    assert long.json()["detail"][0]["loc"] == ["body", "description"] and "60" in long.json()["detail"][0]["msg"]
+    assert (
+        long.json()["detail"][0]["loc"] == ["body", "description"]
+        and "60" in long.json()["detail"][0]["msg"]
+    )
     assert many.status_code == 422
-    assert many.json()["detail"][0]["loc"] == ["body", "fields"] and "3" in many.json()["detail"][0]["msg"]
+    assert (
+        many.json()["detail"][0]["loc"] == ["body", "fields"]
+        and "3" in many.json()["detail"][0]["msg"]
+    )
     assert at_the_limits.status_code == 200
 
 
 @pytest.mark.parametrize("chunked", [False, True])
-def test_a_body_over_the_limit_is_refused_before_it_is_parsed(make_client: ClientFactory, chunked: bool) -> None:
+def test_a_body_over_the_limit_is_refused_before_it_is_parsed(
+    make_client: ClientFactory, chunked: bool
+) -> None:
     client = make_client(MAX_BODY_BYTES="2048")
     payload = b'{"description": "' + b"x" * 4096 + b'", "fields": ["EF000042"]}'
     content = iter([payload[:1000], payload[1000:]]) if chunked else payload
@@ -133,22 +158,34 @@ def test_a_body_over_the_limit_is_refused_before_it_is_parsed(make_client: Clien
     assert response.status_code == 413 and "Content Too Large" in response.text
     # Starlette answers in plain text when Content-Length announced the size, in JSON when it
     # counted the bytes of a chunked body.
-    assert response.headers["content-type"].startswith("application/json" if chunked else "text/plain")
+    assert response.headers["content-type"].startswith(
+        "application/json" if chunked else "text/plain"
+    )
 
 
 def test_what_the_fuzzer_found_is_a_422_naming_the_part(client: TestClient) -> None:
     """Bodies schemathesis sent that were once a 400 or accepted against the schema."""
-    not_utf8 = client.post(LOOKUP, content=b'{"description": "\xff\xfe"}', headers={"content-type": "application/json"})
+    not_utf8 = client.post(
+        LOOKUP, content=b'{"description": "\xff\xfe"}', headers={"content-type": "application/json"}
+    )
     blank_code = client.post(LOOKUP, json={"description": LAMP, "fields": ["EF000042", "\x85"]})
     empty_llm = client.post(LOOKUP, json={**BODY, "llm": ""})
 
     assert not_utf8.status_code == 422 and not_utf8.json()["detail"][0]["loc"] == ["body"]
-    assert blank_code.status_code == 422 and blank_code.json()["detail"][0]["loc"] == ["body", "fields", 1]
+    assert blank_code.status_code == 422 and blank_code.json()["detail"][0]["loc"] == [
+        "body",
+        "fields",
+        1,
+    ]
     assert empty_llm.status_code == 422 and empty_llm.json()["detail"][0]["loc"] == ["body", "llm"]
-    assert client.post(LOOKUP, json={**BODY, "fields": [" EF000042 "]}).json() == {"EF000042": "E27"}
+    assert client.post(LOOKUP, json={**BODY, "fields": [" EF000042 "]}).json() == {
+        "EF000042": "E27"
+    }
 
 
-def test_the_schema_describes_the_key_the_limits_and_every_error(make_client: ClientFactory) -> None:
+def test_the_schema_describes_the_key_the_limits_and_every_error(
+    make_client: ClientFactory,
+) -> None:
     schema = make_client(MAX_FIELDS="7").get("/openapi.json").json()
 
     lookup = schema["paths"][LOOKUP]["post"]

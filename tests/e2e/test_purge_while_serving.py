@@ -23,7 +23,10 @@ def test_a_running_server_purges_answers_past_their_ttl(tmp_path: Path) -> None:
             return connection.execute("SELECT count(*) FROM lookup_cache").fetchone()[0]
 
     with live_server(url, LOOKUP_CACHE_TTL="1", PURGE_INTERVAL_SECONDS="0.2") as server:
-        answered = httpx.post(f"{server.base_url}/api/product/fields/lookup", json={"description": LAMP, "fields": ["EF000042"]})
+        answered = httpx.post(
+            f"{server.base_url}/api/product/fields/lookup",
+            json={"description": LAMP, "fields": ["EF000042"]},
+        )
         assert answered.status_code == 200 and answered.json() == {"EF000042": "E27"}
         seen = gone = False
         give_up = time.monotonic() + 15
@@ -32,4 +35,7 @@ def test_a_running_server_purges_answers_past_their_ttl(tmp_path: Path) -> None:
             seen, gone = seen or rows == 1, seen and rows == 0
             time.sleep(0.05)
         assert seen and gone, "the answer is written, then purged once past LOOKUP_CACHE_TTL"
-        assert server.process.poll() is None and httpx.get(f"{server.base_url}/health").status_code == 200
+        assert (
+            server.process.poll() is None
+            and httpx.get(f"{server.base_url}/health").status_code == 200
+        )

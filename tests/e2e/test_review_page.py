@@ -31,7 +31,9 @@ XSS = 'Spot <script>window.__xss = 1</script> <img src="x" onerror="window.__xss
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, LoopbackLLM, str, Path]]:
+def served(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[LiveServer, LoopbackLLM, str, Path]]:
     """The app on SQLite with an API key; its LLMs are the loopback backend (which records its
     prompts: it answers a select's first option, 40 for a number) and the mock."""
     database = tmp_path_factory.mktemp("review-page") / "lookup.db"
@@ -40,7 +42,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServe
     assert key is not None
     with LoopbackLLM() as llm:
         llm.by_field["EF000007"] = "never"  # couleur: answers nothing before the deadline
-        env = {"CONFIG_MODULE": "tests.support.fault_config", "LOOPBACK_URL": llm.base_url, "LLM_QUERY_TIMEOUT": "3"}
+        env = {
+            "CONFIG_MODULE": "tests.support.fault_config",
+            "LOOPBACK_URL": llm.base_url,
+            "LLM_QUERY_TIMEOUT": "3",
+        }
         with live_server(url, **env) as server:
             yield server, llm, key, database
 
@@ -86,12 +92,16 @@ def test_a_reviewer_looks_up_accepts_one_value_corrects_another_by_keyboard_and_
 
     start_lookup(page, LAMP, ["EF000042", "EF000035", "EF000007"], llm="loopback-alone")
     # Streamed: culot and puissance show while couleur still waits for its deadline.
-    page.wait_for_function("() => document.querySelectorAll('#value-rows select:not([disabled])').length === 1")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#value-rows select:not([disabled])').length === 1"
+    )
     assert row(page, 2).inner_text().count("waiting") == 1
     assert page.input_value("#value-0") == "E27" and page.input_value("#value-1") == "40"
     wait_for_lookup(page)
     assert "timeout" in row(page, 2).inner_text()
-    assert row(page, 2).get_by_role("button", name="Accept: couleur").is_disabled()  # nothing proposed
+    assert (
+        row(page, 2).get_by_role("button", name="Accept: couleur").is_disabled()
+    )  # nothing proposed
     page.screenshot(path=str(database.parent / "lookup.png"))
 
     page.keyboard.press("k")  # the first value
@@ -105,11 +115,19 @@ def test_a_reviewer_looks_up_accepts_one_value_corrects_another_by_keyboard_and_
     press_and_wait(page, "Enter")
     assert "corrected: 42 (alice)" in row(page, 1).inner_text()
 
-    examples = stored(database, f"SELECT field_code, value, provenance FROM example WHERE context = '{LAMP}' ORDER BY field_code")
+    examples = stored(
+        database,
+        f"SELECT field_code, value, provenance FROM example WHERE context = '{LAMP}' ORDER BY field_code",
+    )
     assert examples == [("EF000035", "42", "reviewed"), ("EF000042", '"E27"', "reviewed")]
-    decisions = stored(database, "SELECT field_code, verdict, proposed, kept, reviewer, llm FROM review_decision ORDER BY id")
-    assert decisions == [("EF000042", "accept", '"E27"', '"E27"', "alice", "loopback-alone"),
-                         ("EF000035", "correct", "40", "42", "alice", "loopback-alone")]
+    decisions = stored(
+        database,
+        "SELECT field_code, verdict, proposed, kept, reviewer, llm FROM review_decision ORDER BY id",
+    )
+    assert decisions == [
+        ("EF000042", "accept", '"E27"', '"E27"', "alice", "loopback-alone"),
+        ("EF000035", "correct", "40", "42", "alice", "loopback-alone"),
+    ]
 
     llm.prompts.clear()
     start_lookup(page, NEXT_LAMP, ["EF000035"], llm="loopback-alone")
@@ -124,13 +142,27 @@ def test_the_queue_is_walked_one_product_at_a_time_by_keyboard(
 ) -> None:
     server, _, key, _ = served
     texts = [f"Lampe flamme {watts}W culot E14 n°{n}" for n, watts in enumerate((25, 40, 60))]
-    queue_products(server.base_url, key, [
-        item for n, text in enumerate(texts) for item in (
-            {"product_id": f"queue-{n}", "description": text, "field": "EF000042", "value": "E14", "confidence": 0.5,
-             "evidence": [{"start": text.index("E14"), "end": text.index("E14") + 3, "text": "E14"}]},
-            {"product_id": f"queue-{n}", "description": text, "field": "EF000035", "value": 1},
-        )
-    ])
+    queue_products(
+        server.base_url,
+        key,
+        [
+            item
+            for n, text in enumerate(texts)
+            for item in (
+                {
+                    "product_id": f"queue-{n}",
+                    "description": text,
+                    "field": "EF000042",
+                    "value": "E14",
+                    "confidence": 0.5,
+                    "evidence": [
+                        {"start": text.index("E14"), "end": text.index("E14") + 3, "text": "E14"}
+                    ],
+                },
+                {"product_id": f"queue-{n}", "description": text, "field": "EF000035", "value": 1},
+            )
+        ],
+    )
     open_page(page, server.base_url, key)
     page.click("#mode-queue")
     page.wait_for_function("() => document.getElementById('product-id').textContent === 'queue-0'")
@@ -140,7 +172,10 @@ def test_the_queue_is_walked_one_product_at_a_time_by_keyboard(
     assert "review" in row(page, 0).inner_text()
 
     press_and_wait(page, "a")
-    assert page.inner_text("#product-text").count("E14") == 1 and page.locator("#product-text mark").count() == 0
+    assert (
+        page.inner_text("#product-text").count("E14") == 1
+        and page.locator("#product-text mark").count() == 0
+    )
     press_and_wait(page, "r")  # the second value: the text does not give it; the next product comes
     assert page.inner_text("#product-id") == "queue-1"
     page.keyboard.press("n")
@@ -153,9 +188,15 @@ def test_the_queue_is_walked_one_product_at_a_time_by_keyboard(
     assert all(ms < 2000 for ms in round_trips_ms(page))  # generous: bench/review_page.py measures
 
 
-def test_product_text_holding_html_is_shown_as_text(served: tuple[LiveServer, LoopbackLLM, str, Path], page: Page) -> None:
+def test_product_text_holding_html_is_shown_as_text(
+    served: tuple[LiveServer, LoopbackLLM, str, Path], page: Page
+) -> None:
     server, _, key, _ = served
-    queue_products(server.base_url, key, [{"product_id": "xss", "description": XSS, "field": "EF000042", "value": "E27"}])
+    queue_products(
+        server.base_url,
+        key,
+        [{"product_id": "xss", "description": XSS, "field": "EF000042", "value": "E27"}],
+    )
     open_page(page, server.base_url, key)
 
     start_lookup(page, XSS, ["EF000042"], llm="mock")
@@ -175,14 +216,34 @@ def test_streamed_confidence_evidence_and_flag_are_shown_when_the_lookup_gives_t
     server, _, key, _ = served
     start = LAMP.index("42W")
     lines = [
-        {"field": "EF000035", "value": 42, "status": "ok", "llm": "mock", "confidence": 0.83, "review": True,
-         "evidence": [{"start": start, "end": start + 3, "text": "42W"}]},
+        {
+            "field": "EF000035",
+            "value": 42,
+            "status": "ok",
+            "llm": "mock",
+            "confidence": 0.83,
+            "review": True,
+            "evidence": [{"start": start, "end": start + 3, "text": "42W"}],
+        },
         {"field": "EF000042", "value": "E27", "status": "ok", "llm": "mock"},
-        {"summary": True, "llm": "mock", "elapsed_ms": 5, "usage": {}, "values": {}, "statuses": {}},
+        {
+            "summary": True,
+            "llm": "mock",
+            "elapsed_ms": 5,
+            "usage": {},
+            "values": {},
+            "statuses": {},
+        },
     ]
     # Issue 12 adds these to the stream; until it does, the stream is answered here as it will be.
-    page.route("**/api/product/fields/lookup/stream", lambda route: route.fulfill(
-        status=200, content_type="application/x-ndjson", body="".join(json.dumps(line) + "\n" for line in lines)))
+    page.route(
+        "**/api/product/fields/lookup/stream",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="application/x-ndjson",
+            body="".join(json.dumps(line) + "\n" for line in lines),
+        ),
+    )
     open_page(page, server.base_url, key)
 
     start_lookup(page, LAMP, ["EF000035", "EF000042"])
@@ -196,7 +257,9 @@ def test_streamed_confidence_evidence_and_flag_are_shown_when_the_lookup_gives_t
     assert page.locator("#product-text mark").count() == 0
 
 
-def test_every_control_is_labelled_and_reachable_by_tab(served: tuple[LiveServer, LoopbackLLM, str, Path], page: Page) -> None:
+def test_every_control_is_labelled_and_reachable_by_tab(
+    served: tuple[LiveServer, LoopbackLLM, str, Path], page: Page
+) -> None:
     server, _, key, _ = served
     open_page(page, server.base_url, key)
     start_lookup(page, LAMP, ["EF000042", "EF000035"], llm="mock")
@@ -207,18 +270,26 @@ def test_every_control_is_labelled_and_reachable_by_tab(served: tuple[LiveServer
         .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
         .map((el) => el.id || el.outerHTML)""")
     assert unlabelled == []
-    controls = set(page.evaluate("""() => [...document.querySelectorAll('input, select, textarea, button')]
+    controls = set(
+        page.evaluate("""() => [...document.querySelectorAll('input, select, textarea, button')]
         .filter((el) => el.offsetParent !== null && !el.disabled)
-        .map((el, n) => el.id || (el.dataset.tab = 'control-' + n))"""))
+        .map((el, n) => el.id || (el.dataset.tab = 'control-' + n))""")
+    )
     reached: set[str] = set()
     page.focus("body")
     for _ in range(len(controls) * 3):
         page.keyboard.press("Tab")
-        reached.add(page.evaluate("() => document.activeElement.id || document.activeElement.dataset.tab || ''"))
+        reached.add(
+            page.evaluate(
+                "() => document.activeElement.id || document.activeElement.dataset.tab || ''"
+            )
+        )
     assert controls <= reached
 
 
-def test_the_page_paints_fast_and_weighs_little(served: tuple[LiveServer, LoopbackLLM, str, Path], page: Page) -> None:
+def test_the_page_paints_fast_and_weighs_little(
+    served: tuple[LiveServer, LoopbackLLM, str, Path], page: Page
+) -> None:
     server, _, key, _ = served
     open_page(page, server.base_url, key)
 
@@ -226,7 +297,9 @@ def test_the_page_paints_fast_and_weighs_little(served: tuple[LiveServer, Loopba
     assert page_bytes(page, server.base_url) <= 100_000
 
 
-def test_without_keys_the_page_asks_for_none_and_the_reviewer_is_anonymous(browser: Browser, tmp_path: Path) -> None:
+def test_without_keys_the_page_asks_for_none_and_the_reviewer_is_anonymous(
+    browser: Browser, tmp_path: Path
+) -> None:
     url = f"sqlite:///{tmp_path / 'open.db'}"
     prepare_database(url)
     with live_server(url) as server:

@@ -9,7 +9,10 @@ import httpx
 
 from tests.support.live_server import live_server, prepare_database
 
-LOOKUP = {"description": "Lampe incandescente forme Standard 60X103 12V 40W E27", "fields": ["EF000042"]}
+LOOKUP = {
+    "description": "Lampe incandescente forme Standard 60X103 12V 40W E27",
+    "fields": ["EF000042"],
+}
 
 
 def test_a_root_path_does_not_open_the_api_and_leaves_the_open_routes_open(tmp_path: Path) -> None:
@@ -20,12 +23,18 @@ def test_a_root_path_does_not_open_the_api_and_leaves_the_open_routes_open(tmp_p
         httpx.Client(base_url=server.base_url, timeout=10) as http,
     ):
         asked = [
-            http.get("/api/llms"), http.get("/api/fields"), http.get("/api/fields/EF000042"),
+            http.get("/api/llms"),
+            http.get("/api/fields"),
+            http.get("/api/fields/EF000042"),
             http.post("/api/product/fields/lookup", json=LOOKUP),
             http.post("/api/product/fields/lookup/stream", json=LOOKUP),
-            http.post("/api/jobs", files={"file": ("c.jsonl", b"{}")}), http.get("/api/jobs/some-job"),
-            http.get("/api/jobs/some-job/results"), http.delete("/api/jobs/some-job"), http.get("/api/usage"),
-            http.get("/api/reviews/queue"), http.post("/api/reviews", json={}),
+            http.post("/api/jobs", files={"file": ("c.jsonl", b"{}")}),
+            http.get("/api/jobs/some-job"),
+            http.get("/api/jobs/some-job/results"),
+            http.delete("/api/jobs/some-job"),
+            http.get("/api/usage"),
+            http.get("/api/reviews/queue"),
+            http.post("/api/reviews", json={}),
             http.get("/svc/api/llms"),  # a proxy that does not strip its prefix
             http.get("/no/such/route"),  # fails closed: unknown paths are guarded too
         ]

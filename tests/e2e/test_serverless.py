@@ -32,7 +32,10 @@ def test_vercel_routes_every_path_to_the_module_that_holds_the_app() -> None:
 def test_the_app_builds_itself_on_its_first_request_without_lifespan(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    environ = {"DATABASE_URL": f"sqlite:///{tmp_path / 'lookup.db'}", "CONFIG_MODULE": "config.mock"}
+    environ = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'lookup.db'}",
+        "CONFIG_MODULE": "config.mock",
+    }
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
     setup = bootstrap(Settings.from_env(environ))
@@ -43,7 +46,9 @@ def test_the_app_builds_itself_on_its_first_request_without_lifespan(
     assert not app.is_built  # importing and constructing build nothing
 
     async def ask() -> tuple[httpx.Response, httpx.Response]:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://vercel") as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app), base_url="http://vercel"
+        ) as client:
             health = await client.get("/health")
             lookup = await client.post(
                 "/api/product/fields/lookup", json={"description": LAMP, "fields": ["EF000042"]}

@@ -30,17 +30,24 @@ CASES = [
 
 def test_surrogates_and_nuls_are_422s_naming_the_part_and_never_logged(database_url: str) -> None:
     prepare_database(database_url)
-    with live_server(database_url) as server, httpx.Client(base_url=server.base_url, timeout=10) as http:
+    with (
+        live_server(database_url) as server,
+        httpx.Client(base_url=server.base_url, timeout=10) as http,
+    ):
         for body, location in CASES:
             for path in (LOOKUP, f"{LOOKUP}/stream", f"{LOOKUP}?detail=true"):
-                answer = http.post(path, content=raw_json(body), headers={"Content-Type": "application/json"})
+                answer = http.post(
+                    path, content=raw_json(body), headers={"Content-Type": "application/json"}
+                )
                 assert answer.status_code == 422, (path, body, answer.text)
                 assert [item["loc"] for item in answer.json()["detail"]] == [location], answer.text
                 assert SECRET not in answer.text and "ud800" not in answer.text
         field = http.get("/api/fields/EF000%00042")
         assert field.status_code == 422 and field.json()["detail"][0]["loc"] == ["path", "code"]
         assert http.get("/api/fields/EF000042").status_code == 200
-        assert http.post(LOOKUP, json={"description": SECRET, "fields": ["EF000042"]}).json() == {"EF000042": "E27"}
+        assert http.post(LOOKUP, json={"description": SECRET, "fields": ["EF000042"]}).json() == {
+            "EF000042": "E27"
+        }
         log = server.output()
 
     assert '"status": 422' in log  # the requests were logged, each as one line ...

@@ -15,7 +15,9 @@ from tests.conftest import ContainerFactory
 from tests.support.redis_server import ThrowawayRedis
 
 
-def test_keys_made_by_one_process_are_seen_and_revoked_by_another(make_container: ContainerFactory) -> None:
+def test_keys_made_by_one_process_are_seen_and_revoked_by_another(
+    make_container: ContainerFactory,
+) -> None:
     first, second = make_container(), make_container()
 
     key = first.api_keys.create("shop")

@@ -38,12 +38,20 @@ def test_a_semicolon_csv_from_a_spreadsheet_reads_as_its_json_lines(tmp_path: Pa
         ("text,EF000042\nLampe,E27\n", "line 1: no 'description' column"),
         ("id,description\n1,Lampe\n", "line 1: no field code column beside 'description'"),
         ("description,EF000042,EF000042\nLampe,E27,E27\n", "line 1: the column EF000042 repeats"),
-        ('description,EF000042\nLampe,E27\n"Lampe\nE14",E14\n , E27\n', "line 5: empty 'description'"),
-        ("description,EF000042\nLampe,E27\nLampe E14,E14,extra\n", "line 3: 3 cells under 2 columns"),
+        (
+            'description,EF000042\nLampe,E27\n"Lampe\nE14",E14\n , E27\n',
+            "line 5: empty 'description'",
+        ),
+        (
+            "description,EF000042\nLampe,E27\nLampe E14,E14,extra\n",
+            "line 3: 3 cells under 2 columns",
+        ),
         ("description,EF000042\n\n", "the benchmark holds no row"),
     ],
 )
-def test_a_malformed_csv_names_the_file_and_the_line(tmp_path: Path, content: str, reason: str) -> None:
+def test_a_malformed_csv_names_the_file_and_the_line(
+    tmp_path: Path, content: str, reason: str
+) -> None:
     path = tmp_path / "bench.csv"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(DataFileError, match=f"^{re.escape(str(path))}(, |: ){re.escape(reason)}"):

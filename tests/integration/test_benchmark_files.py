@@ -28,7 +28,10 @@ def test_rows_round_trip_with_accepted_values_and_nulls(tmp_path: Path) -> None:
     rows = read_benchmark(path)
     write_benchmark(rows, tmp_path / "again.jsonl")
 
-    assert [dict(row.expected) for row in rows] == [{"EF000035": (750, 1750), "EF000007": None}, {"EF000042": ("E27",)}]
+    assert [dict(row.expected) for row in rows] == [
+        {"EF000035": (750, 1750), "EF000007": None},
+        {"EF000042": ("E27",)},
+    ]
     assert read_benchmark(tmp_path / "again.jsonl") == rows
 
 
@@ -37,10 +40,15 @@ def test_rows_round_trip_with_accepted_values_and_nulls(tmp_path: Path) -> None:
     [
         ("not json", "line 1: invalid JSON"),
         ('{"description": "x", "expected": {}}', "line 1: 'expected' must be an object"),
-        ('{"description": "x", "expected": {"EF000042": {"v": 1}}}', "line 1 (EF000042): a value must be"),
+        (
+            '{"description": "x", "expected": {"EF000042": {"v": 1}}}',
+            "line 1 (EF000042): a value must be",
+        ),
     ],
 )
-def test_a_malformed_line_names_the_file_and_the_line(tmp_path: Path, line: str, reason: str) -> None:
+def test_a_malformed_line_names_the_file_and_the_line(
+    tmp_path: Path, line: str, reason: str
+) -> None:
     path = tmp_path / "bench.jsonl"
     path.write_text(line + "\n", encoding="utf-8")
     with pytest.raises(DataFileError, match=re.escape(reason)):
@@ -55,4 +63,9 @@ def test_the_prototype_examples_become_one_row_per_labelled_product() -> None:
     assert (len(everything), sum(len(row.expected) for row in everything)) == (17, 155)
     dryer = labelled[0]
     assert dryer.description.startswith("SECHE-LINGE POMPE A CHALEUR 9KG A++\n")
-    assert dict(dryer.expected) == {"EF005364": ("condensation",), "EF005366": ("112",), "EF000008": ("598",), "EF008752": ("9",)}
+    assert dict(dryer.expected) == {
+        "EF005364": ("condensation",),
+        "EF005366": ("112",),
+        "EF000008": ("598",),
+        "EF008752": ("9",),
+    }

@@ -25,12 +25,17 @@ FIELDS = {f.code: f for f in (SOCKET, POWER, BRAND)}
 CHEAP_THRESHOLDS = FakeThresholdStore({"cheap": {"EF000042": 0.8, "EF000035": 0.8}})
 
 
-
 def chat(name: str, server: LoopbackLLM, escalate_to: str | None = None) -> ConfiguredLLM:
-    client = openai.OpenAI(base_url=server.base_url, api_key="loopback", max_retries=0,
-                           timeout=openai.Timeout(10.0, connect=2.0))
+    client = openai.OpenAI(
+        base_url=server.base_url,
+        api_key="loopback",
+        max_retries=0,
+        timeout=openai.Timeout(10.0, connect=2.0),
+    )
     connector = OpenAICompatibleConnector(client, name, "json_schema", logprobs=True)
-    return ConfiguredLLM(name, ChatFormat(), FewShotChainOfThought(k=0), connector, escalate_to=escalate_to)
+    return ConfiguredLLM(
+        name, ChatFormat(), FewShotChainOfThought(k=0), connector, escalate_to=escalate_to
+    )
 
 
 @pytest.fixture
@@ -43,16 +48,36 @@ def test_only_the_unsure_values_are_asked_again(servers: tuple[LoopbackLLM, Loop
     cheap, hosted = servers
     cheap.confidence_by_field = {"EF000042": 0.95, "EF000035": 0.5}  # sure of the socket only
     hosted.default_confidence = 0.9
-    llms = LLMRegistry({"cheap": lambda: chat("cheap", cheap, escalate_to="hosted"),
-                        "hosted": lambda: chat("hosted", hosted)}, default="cheap")
+    llms = LLMRegistry(
+        {
+            "cheap": lambda: chat("cheap", cheap, escalate_to="hosted"),
+            "hosted": lambda: chat("hosted", hosted),
+        },
+        default="cheap",
+    )
     with ThreadPoolExecutor(4) as pool:
-        service = FieldLookupService(llms, FakeFieldRepository(list(FIELDS.values())), FakeExampleRepository(), pool, 10.0, thresholds=CHEAP_THRESHOLDS)
-        result = service.lookup(LookupRequest("Ampoule E27 40W Philips", ("EF000042", "EF000035", "EF000588")))
+        service = FieldLookupService(
+            llms,
+            FakeFieldRepository(list(FIELDS.values())),
+            FakeExampleRepository(),
+            pool,
+            10.0,
+            thresholds=CHEAP_THRESHOLDS,
+        )
+        result = service.lookup(
+            LookupRequest("Ampoule E27 40W Philips", ("EF000042", "EF000035", "EF000588"))
+        )
 
     socket, power, brand = result.outcomes
-    assert (socket.llm, socket.confidence, socket.escalation) == ("cheap", pytest.approx(0.95), None)
+    assert (socket.llm, socket.confidence, socket.escalation) == (
+        "cheap",
+        pytest.approx(0.95),
+        None,
+    )
     assert power.llm == "hosted" and power.confidence == pytest.approx(0.9)
-    assert power.escalation == "cheap was unsure (0.50, threshold 0.80); hosted answered surer (0.90)"
+    assert (
+        power.escalation == "cheap was unsure (0.50, threshold 0.80); hosted answered surer (0.90)"
+    )
     # no threshold for the brand: unsure whatever its confidence, asked again, but 0.99 beats 0.9
     assert brand.llm == "cheap" and brand.escalation == (
         "cheap was unsure (0.99, threshold none); hosted was not surer (ok, 0.90)"
@@ -61,16 +86,33 @@ def test_only_the_unsure_values_are_asked_again(servers: tuple[LoopbackLLM, Loop
     assert hosted.calls == 2 and not any("EF000042" in prompt for prompt in hosted.prompts)
 
 
-def test_the_first_answer_stays_when_the_second_is_not_surer(servers: tuple[LoopbackLLM, LoopbackLLM]) -> None:
+def test_the_first_answer_stays_when_the_second_is_not_surer(
+    servers: tuple[LoopbackLLM, LoopbackLLM],
+) -> None:
     cheap, hosted = servers
     cheap.default_confidence = 0.6
     hosted.default_confidence = 0.3
-    llms = LLMRegistry({"cheap": lambda: chat("cheap", cheap, escalate_to="hosted"),
-                        "hosted": lambda: chat("hosted", hosted)}, default="cheap")
+    llms = LLMRegistry(
+        {
+            "cheap": lambda: chat("cheap", cheap, escalate_to="hosted"),
+            "hosted": lambda: chat("hosted", hosted),
+        },
+        default="cheap",
+    )
     with ThreadPoolExecutor(4) as pool:
-        service = FieldLookupService(llms, FakeFieldRepository(list(FIELDS.values())), FakeExampleRepository(), pool, 10.0, thresholds=CHEAP_THRESHOLDS)
+        service = FieldLookupService(
+            llms,
+            FakeFieldRepository(list(FIELDS.values())),
+            FakeExampleRepository(),
+            pool,
+            10.0,
+            thresholds=CHEAP_THRESHOLDS,
+        )
         [socket] = service.lookup(LookupRequest("Ampoule E27 40W", ("EF000042",))).outcomes
 
     assert (socket.llm, socket.confidence) == ("cheap", pytest.approx(0.6))
-    assert socket.escalation == "cheap was unsure (0.60, threshold 0.80); hosted was not surer (ok, 0.30)"
+    assert (
+        socket.escalation
+        == "cheap was unsure (0.60, threshold 0.80); hosted was not surer (ok, 0.30)"
+    )
     assert socket.review is True

@@ -31,17 +31,23 @@ def test_ranks_the_project_examples_as_postgres_does(container: Container) -> No
     snapshot = CatalogueSnapshot(container.storage.database)
     in_database = PeeweeExampleRepository(container.storage.database)
     codes = [field.code for field in PeeweeFieldRepository(container.storage.database).list_all()]
-    rows = [json.loads(line) for line in (PROJECT_DATA / "benchmark.jsonl").read_text().splitlines()]
+    rows = [
+        json.loads(line) for line in (PROJECT_DATA / "benchmark.jsonl").read_text().splitlines()
+    ]
     compared = 0
     for row in rows:
         wanted = [code for code in row["expected"] if code in codes]
         expected = in_database.most_similar(wanted, row["description"], k=3)
-        assert snapshot.most_similar(wanted, row["description"], k=3) == expected, row["description"]
+        assert snapshot.most_similar(wanted, row["description"], k=3) == expected, row[
+            "description"
+        ]
         compared += sum(len(found) for found in expected.values())
     assert compared > 3 * len(rows)  # most fields of the benchmark have examples to rank
 
 
-def test_leaves_out_the_excluded_text_and_fills_up_with_unrelated_examples(container: Container) -> None:
+def test_leaves_out_the_excluded_text_and_fills_up_with_unrelated_examples(
+    container: Container,
+) -> None:
     mine = "Ampoule LED filament E27 standard 7W blanc chaud"
     PeeweeCatalogueStore(container.storage.database).provision(
         [LAMP],
@@ -58,7 +64,9 @@ def test_leaves_out_the_excluded_text_and_fills_up_with_unrelated_examples(conta
 
     # The E14 lamp shares trigrams with the text; the two others none, so they come in stored order.
     assert [example.context for example in found[LAMP.code]] == [
-        "Ampoule flamme E14 4W", "Spot GU10 5W", "Radiateur 1500 W",
+        "Ampoule flamme E14 4W",
+        "Spot GU10 5W",
+        "Radiateur 1500 W",
     ]
     assert "EF999999" not in found
     assert snapshot.most_similar([LAMP.code], mine, k=0) == {}
@@ -72,11 +80,16 @@ def test_another_process_provisioning_shows_after_the_refresh_time(container: Co
 
     another_process.provision([LAMP], [Example(LAMP.code, "Spot GU10 5W", "GU10")])
     clock.now = 0.5
-    assert snapshot.get(LAMP.code) is None and snapshot.most_similar([LAMP.code], "Spot GU10", k=1) == {}
+    assert (
+        snapshot.get(LAMP.code) is None
+        and snapshot.most_similar([LAMP.code], "Spot GU10", k=1) == {}
+    )
     clock.now = 1.0
 
     assert snapshot.get(LAMP.code) == LAMP
-    assert snapshot.most_similar([LAMP.code], "Spot GU10", k=1) == {LAMP.code: [Example(LAMP.code, "Spot GU10 5W", "GU10")]}
+    assert snapshot.most_similar([LAMP.code], "Spot GU10", k=1) == {
+        LAMP.code: [Example(LAMP.code, "Spot GU10 5W", "GU10")]
+    }
     assert [f.code for f in snapshot.list_all()] == [LAMP.code]
 
 
@@ -89,7 +102,9 @@ def test_a_provisioning_in_this_process_shows_at_once(container: Container) -> N
     store.provision([LAMP], [Example(LAMP.code, "Spot GU10 5W", "GU10")])
 
     assert snapshot.get(LAMP.code) == LAMP
-    assert snapshot.most_similar([LAMP.code], "Spot GU10", k=1) == {LAMP.code: [Example(LAMP.code, "Spot GU10 5W", "GU10")]}
+    assert snapshot.most_similar([LAMP.code], "Spot GU10", k=1) == {
+        LAMP.code: [Example(LAMP.code, "Spot GU10 5W", "GU10")]
+    }
 
 
 def test_the_catalogue_is_read_again_only_when_its_version_moved(container: Container) -> None:
@@ -107,7 +122,9 @@ def test_the_catalogue_is_read_again_only_when_its_version_moved(container: Cont
     assert again == first and again is not first
 
 
-def test_a_provisioning_that_ends_while_the_catalogue_is_read_is_not_missed(container: Container) -> None:
+def test_a_provisioning_that_ends_while_the_catalogue_is_read_is_not_missed(
+    container: Container,
+) -> None:
     clock = ManualClock()
     snapshot = CatalogueSnapshot(container.storage.database, refresh_seconds=60.0, clock=clock)
     store = PeeweeCatalogueStore(container.storage.database, on_change=snapshot.invalidate)

@@ -17,7 +17,9 @@ from src.domain.model import FieldOutcome, LookupResult, OutcomeStatus, Value
 
 def _result(**values: Value) -> LookupResult:
     outcomes = tuple(
-        FieldOutcome(code, value, OutcomeStatus.OK if value is not None else OutcomeStatus.NOT_FOUND)
+        FieldOutcome(
+            code, value, OutcomeStatus.OK if value is not None else OutcomeStatus.NOT_FOUND
+        )
         for code, value in values.items()
     )
     return LookupResult("mock", outcomes)
@@ -26,9 +28,20 @@ def _result(**values: Value) -> LookupResult:
 def test_ids_texts_and_fields_of_jsonl_rows(tmp_path: Path) -> None:
     catalogue = tmp_path / "products.jsonl"
     catalogue.write_text(
-        json.dumps({"id": 7, "description": " Lampe E27 "}) + "\n\n"
-        + json.dumps({"sku": "S-2", "Titre": "Radiateur", "Description": "-", "LIBL_LIBELLE": "Radiateur 1000W", "fields_to_extract": ["EF1", "EF2"]}) + "\n"
-        + json.dumps({"description": "Lampe", "fields": "EF3; EF4 EF3"}) + "\n",
+        json.dumps({"id": 7, "description": " Lampe E27 "})
+        + "\n\n"
+        + json.dumps(
+            {
+                "sku": "S-2",
+                "Titre": "Radiateur",
+                "Description": "-",
+                "LIBL_LIBELLE": "Radiateur 1000W",
+                "fields_to_extract": ["EF1", "EF2"],
+            }
+        )
+        + "\n"
+        + json.dumps({"description": "Lampe", "fields": "EF3; EF4 EF3"})
+        + "\n",
         encoding="utf-8",
     )
 
@@ -43,7 +56,9 @@ def test_ids_texts_and_fields_of_jsonl_rows(tmp_path: Path) -> None:
 
 def test_csv_rows_with_semicolons_and_a_quoted_newline(tmp_path: Path) -> None:
     catalogue = tmp_path / "products.csv"
-    catalogue.write_text('\ufeffid;description;fields\nA;"Lampe\n40W";\nB;Spot GU10;EF5\n', encoding="utf-8")
+    catalogue.write_text(
+        '\ufeffid;description;fields\nA;"Lampe\n40W";\nB;Spot GU10;EF5\n', encoding="utf-8"
+    )
 
     assert read_products(catalogue, ["EF9"]) == [
         ProductToEnrich("A", "Lampe\n40W", ("EF9",), 2),
@@ -73,7 +88,9 @@ def test_a_torn_jsonl_line_is_cut_and_the_rest_resumed(tmp_path: Path) -> None:
         output.write(EnrichedProduct("a", _result(EF1=40)))
         output.write(EnrichedProduct(2, _result(EF1=None)))
     whole = out.read_bytes()
-    out.write_bytes(whole + '{"id": "c", "values": {"EF1": "é'.encode()[:-1])  # cut inside a character
+    out.write_bytes(
+        whole + '{"id": "c", "values": {"EF1": "é'.encode()[:-1]
+    )  # cut inside a character
 
     with open_output(out, ["EF1"]) as resumed:
         assert resumed.done == {"a", "2"}
@@ -83,8 +100,13 @@ def test_a_torn_jsonl_line_is_cut_and_the_rest_resumed(tmp_path: Path) -> None:
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [line["id"] for line in lines] == ["a", 2, "c"]
     assert lines[1] == {
-        "id": 2, "values": {"EF1": None}, "status": {"EF1": "not_found"}, "llm": "mock",
-        "confidence": {}, "evidence": {}, "review": {},  # no value: none of them
+        "id": 2,
+        "values": {"EF1": None},
+        "status": {"EF1": "not_found"},
+        "llm": "mock",
+        "confidence": {},
+        "evidence": {},
+        "review": {},  # no value: none of them
     }
 
 
@@ -103,9 +125,24 @@ def test_a_torn_csv_row_is_cut_even_after_a_newline_inside_quotes(tmp_path: Path
         rows = list(csv.DictReader(file))
     trust = {"review": "none", "confidence": ""}
     assert rows == [
-        {"id": "a", "EF1": 'Lampe "40W"\nE27', "EF2": "", **trust, "evidence": '{"EF1": []}',
-         "status": "EF2=not_found", "llm": "mock"},
-        {"id": "b", "EF1": "", "EF2": "false", **trust, "evidence": '{"EF2": []}', "status": "ok", "llm": "mock"},
+        {
+            "id": "a",
+            "EF1": 'Lampe "40W"\nE27',
+            "EF2": "",
+            **trust,
+            "evidence": '{"EF1": []}',
+            "status": "EF2=not_found",
+            "llm": "mock",
+        },
+        {
+            "id": "b",
+            "EF1": "",
+            "EF2": "false",
+            **trust,
+            "evidence": '{"EF2": []}',
+            "status": "ok",
+            "llm": "mock",
+        },
     ]
 
 

@@ -15,23 +15,42 @@ NOW = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
 
 
 def _job(count: int, owner: str = "key:shop") -> NewJob:
-    products = tuple(JobProduct(n, f"p{n}" if n % 2 else n + 1, f"Lampe {n}W E27", ("EF000042", "EF000035")) for n in range(count))
+    products = tuple(
+        JobProduct(n, f"p{n}" if n % 2 else n + 1, f"Lampe {n}W E27", ("EF000042", "EF000035"))
+        for n in range(count)
+    )
     return NewJob(owner, products, ("EF000042", "EF000035"), "jsonl", "mock", None)
 
 
 def _result(product: JobProduct, status: OutcomeStatus = OutcomeStatus.OK) -> ProductResult:
-    outcomes = (FieldOutcome("EF000042", "E27", OutcomeStatus.OK), FieldOutcome("EF000035", product.position, status))
+    outcomes = (
+        FieldOutcome("EF000042", "E27", OutcomeStatus.OK),
+        FieldOutcome("EF000035", product.position, status),
+    )
     return ProductResult(product, LookupResult("mock", outcomes))
 
 
-def test_each_product_counts_once_and_the_last_write_finishes_the_job(make_container: ContainerFactory) -> None:
+def test_each_product_counts_once_and_the_last_write_finishes_the_job(
+    make_container: ContainerFactory,
+) -> None:
     store = PeeweeJobStore(make_container().storage.database)
     job = store.create(_job(4), "j1", NOW)
     products = store.pending("j1", 0, 3)
-    assert [p.position for p in products] == [0, 1, 2, 3] and products[0].id == 1 and products[1].id == "p1"
+    assert (
+        [p.position for p in products] == [0, 1, 2, 3]
+        and products[0].id == 1
+        and products[1].id == "p1"
+    )
     store.start("j1", NOW)
 
-    finished = [store.record("j1", _result(p, OutcomeStatus.INVALID_OUTPUT if p.position == 2 else OutcomeStatus.OK), NOW) for p in reversed(products[1:])]
+    finished = [
+        store.record(
+            "j1",
+            _result(p, OutcomeStatus.INVALID_OUTPUT if p.position == 2 else OutcomeStatus.OK),
+            NOW,
+        )
+        for p in reversed(products[1:])
+    ]
     again = store.record("j1", _result(products[3]), NOW)  # a second delivery of the same product
     failed = store.record("j1", ProductResult(products[0], None, "the backend failed"), NOW)
 
@@ -39,12 +58,19 @@ def test_each_product_counts_once_and_the_last_write_finishes_the_job(make_conta
     stored = store.get("j1")
     assert stored is not None and job.state is JobState.QUEUED
     assert (stored.state, stored.done, stored.failed, stored.total) == (JobState.DONE, 3, 1, 4)
-    assert stored.fields[OutcomeStatus.OK] == 5 and stored.fields[OutcomeStatus.INVALID_OUTPUT] == 1 and stored.review == 1
+    assert (
+        stored.fields[OutcomeStatus.OK] == 5
+        and stored.fields[OutcomeStatus.INVALID_OUTPUT] == 1
+        and stored.review == 1
+    )
     assert store.pending("j1", 0, 3) == []
     results = list(store.results("j1"))
     assert [r.product.id for r in results] == [1, "p1", 3, "p3"]
     assert results[0].result is None and results[0].error == "the backend failed"
-    assert results[2].result is not None and results[2].result.values() == {"EF000042": "E27", "EF000035": 2}
+    assert results[2].result is not None and results[2].result.values() == {
+        "EF000042": "E27",
+        "EF000035": 2,
+    }
 
 
 def test_a_cancelled_job_is_not_finished_by_later_writes_and_pending_skips_what_is_written(

@@ -57,8 +57,14 @@ def ask(
         return counted
 
     return completion_request(
-        GEMMA, field, LAMP, examples, count_tokens=count_tokens,
-        deadline_s=deadline_s, with_schema=with_schema, max_tokens=max_tokens,
+        GEMMA,
+        field,
+        LAMP,
+        examples,
+        count_tokens=count_tokens,
+        deadline_s=deadline_s,
+        with_schema=with_schema,
+        max_tokens=max_tokens,
     )
 
 
@@ -121,7 +127,9 @@ def test_concurrent_calls_all_succeed(connector: LlamaCppConnector) -> None:
 
     # As the lookup does: each thread counts tokens to fit its prompt, then completes it.
     with ThreadPoolExecutor(len(fields)) as pool:
-        completions = list(pool.map(lambda field: connector.complete(ask(connector, field)), fields))
+        completions = list(
+            pool.map(lambda field: connector.complete(ask(connector, field)), fields)
+        )
 
     for field, completion in zip(fields, completions, strict=True):
         assert STRATEGY.parse(field, completion.text).status is OutcomeStatus.OK, completion.text
@@ -170,10 +178,14 @@ LABELLED = [
 ]
 
 
-def test_confidence_is_higher_on_right_answers_than_on_wrong_ones(connector: LlamaCppConnector) -> None:
+def test_confidence_is_higher_on_right_answers_than_on_wrong_ones(
+    connector: LlamaCppConnector,
+) -> None:
     judged: list[tuple[float, bool]] = []
     for field, text, expected in LABELLED:
-        request = completion_request(GEMMA, field, text, count_tokens=connector.count_tokens, deadline_s=300)
+        request = completion_request(
+            GEMMA, field, text, count_tokens=connector.count_tokens, deadline_s=300
+        )
         completion = connector.complete(request)
         assert completion.tokens is not None
         assert "".join(token.text for token in completion.tokens).startswith(completion.text)
@@ -187,7 +199,9 @@ def test_confidence_is_higher_on_right_answers_than_on_wrong_ones(connector: Lla
     assert sum(right) / len(right) > sum(wrong) / len(wrong), judged
 
 
-def test_the_probability_is_among_the_answers_the_grammar_allows(connector: LlamaCppConnector) -> None:
+def test_the_probability_is_among_the_answers_the_grammar_allows(
+    connector: LlamaCppConnector,
+) -> None:
     request = ask(connector, CULOT)
     only = {"type": "object", "properties": {"value": {"enum": ["E27"]}}, "required": ["value"]}
     among_all = connector.complete(request)
@@ -206,11 +220,17 @@ def test_the_span_grammar_refuses_what_the_text_does_not_say(connector: LlamaCpp
     text = "Flexible Wobblers Minnow Fishing Lure 150mm 9g"
     # every shot answers a brand the text does not hold: unconstrained, the model copies it
     shots = [Example(brand.code, f"OSRAM Fishing Lure {n}mm", "OSRAM") for n in (90, 110, 120)]
-    request = completion_request(GEMMA, brand, text, shots, count_tokens=connector.count_tokens, deadline_s=300)
-    spans = replace(request, answer_schema={
-        "type": "object", "properties": {"value": {"type": ["string", "null"], SPANS_OF: text}},
-        "required": ["value"],
-    })
+    request = completion_request(
+        GEMMA, brand, text, shots, count_tokens=connector.count_tokens, deadline_s=300
+    )
+    spans = replace(
+        request,
+        answer_schema={
+            "type": "object",
+            "properties": {"value": {"type": ["string", "null"], SPANS_OF: text}},
+            "required": ["value"],
+        },
+    )
 
     answer = json.loads(connector.complete(spans).text)["value"]
 

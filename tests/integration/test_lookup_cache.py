@@ -46,8 +46,19 @@ def test_an_answer_given_again_replaces_the_first(container: Container) -> None:
 def test_answers_older_than_the_ttl_are_not_served(container: Container) -> None:
     cache = PeeweeLookupCache(container.storage.database, ttl_seconds=60)
     cache.put_many(answers(4))
-    two_minutes_ago = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) - datetime.timedelta(minutes=2)
-    LookupCacheRow.update(created_at=two_minutes_ago).where(LookupCacheRow.key.in_(["key-0000", "key-0001"])).execute(container.storage.database)
+    two_minutes_ago = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) - datetime.timedelta(
+        minutes=2
+    )
+    LookupCacheRow.update(created_at=two_minutes_ago).where(
+        LookupCacheRow.key.in_(["key-0000", "key-0001"])
+    ).execute(container.storage.database)
 
     assert set(cache.get_many(list(answers(4)))) == {"key-0002", "key-0003"}
-    assert len(PeeweeLookupCache(container.storage.database, ttl_seconds=None).get_many(list(answers(4)))) == 4
+    assert (
+        len(
+            PeeweeLookupCache(container.storage.database, ttl_seconds=None).get_many(
+                list(answers(4))
+            )
+        )
+        == 4
+    )

@@ -57,7 +57,9 @@ def test_config_openai_wires_a_working_llm(llama_server: str) -> None:
     }
     configured = openai_chat(Settings.from_env(environ))
 
-    completion = configured.connector.complete(completion_request(configured.prompt_format, PUISSANCE))
+    completion = configured.connector.complete(
+        completion_request(configured.prompt_format, PUISSANCE)
+    )
 
     value = json.loads(completion.text)["value"]
     assert configured.name == "openai"
@@ -70,7 +72,9 @@ def test_config_openai_wires_a_working_llm(llama_server: str) -> None:
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
-def mocked(handler: Handler, structured_output: StructuredOutput = "json_schema") -> OpenAICompatibleConnector:
+def mocked(
+    handler: Handler, structured_output: StructuredOutput = "json_schema"
+) -> OpenAICompatibleConnector:
     client = openai.OpenAI(
         base_url="http://backend.test/v1",
         api_key="key",
@@ -85,10 +89,16 @@ def chat_completion(content: str) -> httpx.Response:
     return httpx.Response(
         200,
         json={
-            "id": "c1", "object": "chat.completion", "created": 0, "model": "model-x",
+            "id": "c1",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "model-x",
             "choices": [
-                {"index": 0, "finish_reason": "stop",
-                 "message": {"role": "assistant", "content": content}}
+                {
+                    "index": 0,
+                    "finish_reason": "stop",
+                    "message": {"role": "assistant", "content": content},
+                }
             ],
             "usage": {"prompt_tokens": 321, "completion_tokens": 7, "total_tokens": 328},
         },
@@ -193,7 +203,9 @@ def test_status_codes_map_to_transient_or_permanent(status: int, error: type[Exc
 @pytest.mark.parametrize(
     "response",
     [
-        httpx.Response(200, content=b'{"id": "c1", "choices": [', headers={"content-type": "application/json"}),
+        httpx.Response(
+            200, content=b'{"id": "c1", "choices": [', headers={"content-type": "application/json"}
+        ),
         httpx.Response(200, content=b"<html>gateway</html>", headers={"content-type": "text/html"}),
         httpx.Response(200, json={"unexpected": True}),
     ],
@@ -249,21 +261,29 @@ def test_asked_logprobs_give_each_token_its_probability() -> None:
         seen.append(json.loads(request.content))
         response = chat_completion('{"value": "E27"}')
         body = json.loads(response.content)
-        body["choices"][0]["logprobs"] = {"content": [
-            {"token": '{"value": ', "logprob": 0.0, "bytes": None, "top_logprobs": []},
-            {"token": '"E27"', "logprob": math.log(0.8), "bytes": None, "top_logprobs": []},
-            {"token": "}", "logprob": math.log(0.9), "bytes": None, "top_logprobs": []},
-        ]}
+        body["choices"][0]["logprobs"] = {
+            "content": [
+                {"token": '{"value": ', "logprob": 0.0, "bytes": None, "top_logprobs": []},
+                {"token": '"E27"', "logprob": math.log(0.8), "bytes": None, "top_logprobs": []},
+                {"token": "}", "logprob": math.log(0.9), "bytes": None, "top_logprobs": []},
+            ]
+        }
         return httpx.Response(200, json=body)
 
-    client = openai.OpenAI(base_url="http://backend.test/v1", api_key="key", max_retries=0,
-                           http_client=httpx.Client(transport=httpx.MockTransport(handler)))  # type: ignore[arg-type]
+    client = openai.OpenAI(
+        base_url="http://backend.test/v1",
+        api_key="key",
+        max_retries=0,
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+    )  # type: ignore[arg-type]
     connector = OpenAICompatibleConnector(client, "model-x", logprobs=True)
 
     completion = connector.complete(completion_request(CHAT, CULOT))
 
     assert seen[0]["logprobs"] is True
-    assert value_confidence(completion.tokens, completion.text) == pytest.approx(0.8)  # the value's token only
+    assert value_confidence(completion.tokens, completion.text) == pytest.approx(
+        0.8
+    )  # the value's token only
 
 
 def test_without_logprobs_there_is_no_confidence() -> None:
@@ -276,4 +296,6 @@ def test_without_logprobs_there_is_no_confidence() -> None:
     completion = mocked(handler).complete(completion_request(CHAT, CULOT))
 
     assert "logprobs" not in seen[0]
-    assert completion.tokens is None and value_confidence(completion.tokens, completion.text) is None
+    assert (
+        completion.tokens is None and value_confidence(completion.tokens, completion.text) is None
+    )

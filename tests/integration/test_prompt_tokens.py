@@ -21,7 +21,11 @@ def special_tokens(vocabulary: Llama, text: str) -> list[int]:
     """The ids of the control tokens that `text` is read as (those of `<start_of_turn>` and
     `<end_of_turn>`, and any other that is not plain text)."""
     plain = set(vocabulary.tokenize(text.encode("utf-8"), add_bos=False, special=False))
-    return [t for t in vocabulary.tokenize(text.encode("utf-8"), add_bos=False, special=True) if t not in plain]
+    return [
+        t
+        for t in vocabulary.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+        if t not in plain
+    ]
 
 
 def test_gemma_reads_no_turn_that_the_template_did_not_write() -> None:

@@ -19,15 +19,24 @@ pytestmark = pytest.mark.model
 
 
 @pytest.mark.timeout(900)
-def test_the_default_llm_gets_at_least_60_percent_of_the_prototypes_labelled_values(tmp_path: Path) -> None:
-    container = bootstrap(Settings.from_env({
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'prototype.db'}", "CONFIG_MODULE": "config.example",
-        "LOOKUP_CACHE": "off", "LLM_QUERY_TIMEOUT": "600",
-    }))
+def test_the_default_llm_gets_at_least_60_percent_of_the_prototypes_labelled_values(
+    tmp_path: Path,
+) -> None:
+    container = bootstrap(
+        Settings.from_env(
+            {
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'prototype.db'}",
+                "CONFIG_MODULE": "config.example",
+                "LOOKUP_CACHE": "off",
+                "LLM_QUERY_TIMEOUT": "600",
+            }
+        )
+    )
     try:
         container.migrate()
         container.provisioning.provision(
-            read_fields(PROTOTYPE_DATA / "fields.json"), read_examples(PROTOTYPE_DATA / "examples.json")
+            read_fields(PROTOTYPE_DATA / "fields.json"),
+            read_examples(PROTOTYPE_DATA / "examples.json"),
         )
         rows = prototype_benchmark(PROTOTYPE_DATA / "examples.json")
         evaluation = EvaluationService(container.lookup, container.fields, container.llms)

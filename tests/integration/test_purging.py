@@ -13,7 +13,9 @@ from src.domain.model import OutcomeStatus
 from tests.conftest import ContainerFactory
 
 
-def test_expired_answers_and_ended_windows_go_a_batch_at_a_time(make_container: ContainerFactory) -> None:
+def test_expired_answers_and_ended_windows_go_a_batch_at_a_time(
+    make_container: ContainerFactory,
+) -> None:
     container = make_container(LOOKUP_CACHE_TTL="3600", PURGE_BATCH_ROWS="2")
     database = container.storage.database
     cache = PeeweeLookupCache(database, None)
@@ -24,7 +26,9 @@ def test_expired_answers_and_ended_windows_go_a_batch_at_a_time(make_container: 
         counts.incr(f"ended-{n}", expiry=-1)
     counts.incr("live", expiry=60)
     two_hours_ago = utc_now() - datetime.timedelta(hours=2)
-    LookupCacheRow.update(created_at=two_hours_ago).where(LookupCacheRow.key.startswith("old-")).execute(database)
+    LookupCacheRow.update(created_at=two_hours_ago).where(
+        LookupCacheRow.key.startswith("old-")
+    ).execute(database)
 
     passes = [container.purging.purge_once() for _ in range(3)]
 
@@ -39,7 +43,9 @@ def test_expired_answers_and_ended_windows_go_a_batch_at_a_time(make_container: 
 
 def test_without_a_ttl_cache_answers_are_kept(make_container: ContainerFactory) -> None:
     container = make_container()
-    PeeweeLookupCache(container.storage.database, None).put_many({"any": CachedAnswer(1, OutcomeStatus.OK, None)})
+    PeeweeLookupCache(container.storage.database, None).put_many(
+        {"any": CachedAnswer(1, OutcomeStatus.OK, None)}
+    )
 
     assert container.purging.purge_once() == {"request_count": 0}
     assert LookupCacheRow.select().count(container.storage.database) == 1

@@ -29,7 +29,9 @@ def stand_in() -> Iterator[ReplicateStandIn]:
     server.stop()
 
 
-def connector(stand_in: ReplicateStandIn, model: str = "meta/llama-2-7b-chat") -> ReplicateConnector:
+def connector(
+    stand_in: ReplicateStandIn, model: str = "meta/llama-2-7b-chat"
+) -> ReplicateConnector:
     client = replicate.Client(
         api_token="r8_test", base_url=stand_in.base_url, timeout=httpx.Timeout(10, connect=2)
     )
@@ -60,14 +62,18 @@ def test_sends_the_llama2_prompt_as_it_is(stand_in: ReplicateStandIn) -> None:
     sent = body["input"]
     assert request.text.startswith("<s>[INST] <<SYS>>\n")
     assert sent["prompt"] == request.text.removeprefix("<s>")  # the BOS is the tokenizer's to add
-    assert sent["prompt"].endswith("Lampe incandescente forme Standard 60X103 12V 40W E27\n\"\"\" [/INST]")
+    assert sent["prompt"].endswith(
+        'Lampe incandescente forme Standard 60X103 12V 40W E27\n""" [/INST]'
+    )
     assert sent["prompt"].count("[INST]") == 4  # three shots and the question
     assert sent["prompt_template"] == "{prompt}"
     assert sent["max_new_tokens"] == LLAMA2.answer_tokens
     assert sent["stop_sequences"] == "</s>,[INST]"
 
 
-def test_a_pinned_version_is_created_through_the_versions_endpoint(stand_in: ReplicateStandIn) -> None:
+def test_a_pinned_version_is_created_through_the_versions_endpoint(
+    stand_in: ReplicateStandIn,
+) -> None:
     connector(stand_in, "meta/llama-2-7b-chat:8e6975e5").complete(completion_request(LLAMA2, CULOT))
 
     [created] = stand_in.creations()
@@ -123,7 +129,11 @@ def test_status_codes_map_to_transient_or_permanent(
     assert len(stand_in.creations()) == 1  # not retried behind our back
 
 
-@pytest.mark.parametrize("body", [b'{"id": "p1", "status": "succ', b'{"id": "p1"}'], ids=["truncated", "not-a-prediction"])
+@pytest.mark.parametrize(
+    "body",
+    [b'{"id": "p1", "status": "succ', b'{"id": "p1"}'],
+    ids=["truncated", "not-a-prediction"],
+)
 def test_a_malformed_answer_is_transient(stand_in: ReplicateStandIn, body: bytes) -> None:
     stand_in.script = Script(malformed_body=body)
 
@@ -138,7 +148,9 @@ def test_an_unreachable_api_is_transient() -> None:
     client = replicate.Client(api_token="r8_test", base_url=f"http://127.0.0.1:{port}")
 
     with pytest.raises(TransientBackendError, match="could not be reached"):
-        ReplicateConnector(client, "meta/llama-2-7b-chat").complete(completion_request(LLAMA2, CULOT))
+        ReplicateConnector(client, "meta/llama-2-7b-chat").complete(
+            completion_request(LLAMA2, CULOT)
+        )
 
 
 def test_a_past_deadline_sends_nothing(stand_in: ReplicateStandIn) -> None:

@@ -20,7 +20,11 @@ OTHER = "Lampe incandescente forme Standard 60X103 12V 40W E27"
 
 
 def version(db: Database) -> int:
-    return CatalogueVersionRow.select(CatalogueVersionRow.version).where(CatalogueVersionRow.id == 1).scalar(db)
+    return (
+        CatalogueVersionRow.select(CatalogueVersionRow.version)
+        .where(CatalogueVersionRow.id == 1)
+        .scalar(db)
+    )
 
 
 def cached_answers(db: Database, at_least: int, seconds: float = 5.0) -> int:
@@ -40,7 +44,9 @@ def example(db: Database, field: str, context: str) -> tuple[object, ...]:
     )
 
 
-def test_a_correction_is_stored_with_its_example_and_moves_the_catalogue(container: Container) -> None:
+def test_a_correction_is_stored_with_its_example_and_moves_the_catalogue(
+    container: Container,
+) -> None:
     provisioned(container)
     db = container.storage.database
     container.lookup.lookup(LookupRequest(OTHER, ("EF000035",)))
@@ -48,18 +54,39 @@ def test_a_correction_is_stored_with_its_example_and_moves_the_catalogue(contain
     before = version(db)
 
     decided = container.reviewing.decide(
-        ReviewRequest(LAMP, "EF000035", Verdict.CORRECT, proposed=230, corrected="42", llm="mock", confidence=0.3,
-                      product_id="sku-1"),
+        ReviewRequest(
+            LAMP,
+            "EF000035",
+            Verdict.CORRECT,
+            proposed=230,
+            corrected="42",
+            llm="mock",
+            confidence=0.3,
+            product_id="sku-1",
+        ),
         "alice",
     )
 
-    columns = (ReviewDecisionRow.reviewer, ReviewDecisionRow.verdict, ReviewDecisionRow.proposed,
-               ReviewDecisionRow.kept, ReviewDecisionRow.llm, ReviewDecisionRow.confidence)
-    stored = ReviewDecisionRow.select(*columns).where(ReviewDecisionRow.id == decided.id).tuples().execute(db)
+    columns = (
+        ReviewDecisionRow.reviewer,
+        ReviewDecisionRow.verdict,
+        ReviewDecisionRow.proposed,
+        ReviewDecisionRow.kept,
+        ReviewDecisionRow.llm,
+        ReviewDecisionRow.confidence,
+    )
+    stored = (
+        ReviewDecisionRow.select(*columns)
+        .where(ReviewDecisionRow.id == decided.id)
+        .tuples()
+        .execute(db)
+    )
     assert list(stored) == [("alice", "correct", "230", "42", "mock", 0.3)]
     assert example(db, "EF000035", LAMP) == ("42", "reviewed")
     assert version(db) == before + 1
-    assert LookupCacheRow.select().count(db) == 0  # the few-shot prompts changed: answers are asked anew
+    assert (
+        LookupCacheRow.select().count(db) == 0
+    )  # the few-shot prompts changed: answers are asked anew
     shots = container.storage.examples.most_similar(["EF000035"], LAMP, k=1)["EF000035"]
     assert (shots[0].context, shots[0].value) == (LAMP, 42)
     assert container.reviewing.decisions()[0].decided_at == decided.decided_at
@@ -75,16 +102,29 @@ def test_the_same_decision_again_keeps_one_example_and_the_cache(container: Cont
 
     container.reviewing.decide(request, None)
 
-    assert ExampleRow.select().where((ExampleRow.field == "EF000042") & (ExampleRow.context == LAMP)).count(db) == 1
+    assert (
+        ExampleRow.select()
+        .where((ExampleRow.field == "EF000042") & (ExampleRow.context == LAMP))
+        .count(db)
+        == 1
+    )
     assert LookupCacheRow.select().count(db) == 1
     assert [d.reviewer for d in container.reviewing.decisions()] == ["anonymous", "anonymous"]
 
 
-def test_a_provisioned_example_overruled_by_a_reviewer_becomes_reviewed(container: Container) -> None:
+def test_a_provisioned_example_overruled_by_a_reviewer_becomes_reviewed(
+    container: Container,
+) -> None:
     provisioned(container)
     db = container.storage.database
-    [(context, provenance)] = ExampleRow.select(ExampleRow.context, ExampleRow.provenance).where(
-        ExampleRow.field == "EF000042").order_by(ExampleRow.id).limit(1).tuples().execute(db)
+    [(context, provenance)] = (
+        ExampleRow.select(ExampleRow.context, ExampleRow.provenance)
+        .where(ExampleRow.field == "EF000042")
+        .order_by(ExampleRow.id)
+        .limit(1)
+        .tuples()
+        .execute(db)
+    )
     assert provenance == "provisioned"
 
     container.reviewing.decide(ReviewRequest(context, "EF000042", Verdict.REJECT), "bob")
@@ -105,17 +145,27 @@ def test_the_queue_hands_products_in_order_and_forgets_decided_values(container:
 
     products = queue.pending(10)
     assert [(p.product_id, [v.field_code for v in p.values]) for p in products] == [
-        ("sku-1", ["EF000042", "EF000035"]), ("sku-2", ["EF000042"]),
+        ("sku-1", ["EF000042", "EF000035"]),
+        ("sku-2", ["EF000042"]),
     ]
     assert products[0].values[0].confidence == 0.4 and products[0].description == LAMP
     first = products[0].values[0]
     container.reviewing.decide(
-        ReviewRequest(LAMP, "EF000042", Verdict.ACCEPT, proposed="B22d", product_id="sku-1", queue_item=first.id), "alice"
+        ReviewRequest(
+            LAMP,
+            "EF000042",
+            Verdict.ACCEPT,
+            proposed="B22d",
+            product_id="sku-1",
+            queue_item=first.id,
+        ),
+        "alice",
     )
 
     assert queue.pending_count() == 2
     assert [(p.product_id, [v.field_code for v in p.values]) for p in queue.pending(5)] == [
-        ("sku-2", ["EF000042"]), ("sku-1", ["EF000035"]),  # the oldest value waiting comes first
+        ("sku-2", ["EF000042"]),
+        ("sku-1", ["EF000035"]),  # the oldest value waiting comes first
     ]
 
 
@@ -132,4 +182,8 @@ def test_the_reviews_migration_rolls_back_and_applies_again(container: Container
 
     router.run()
     assert "provenance" in [c.name for c in db.get_columns("example")]
-    assert ExampleRow.select().where(ExampleRow.provenance == "provisioned").count(db) == ExampleRow.select().count(db) > 0
+    assert (
+        ExampleRow.select().where(ExampleRow.provenance == "provisioned").count(db)
+        == ExampleRow.select().count(db)
+        > 0
+    )

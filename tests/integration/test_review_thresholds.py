@@ -15,15 +15,20 @@ LAMP = "Lampe incandescente forme Standard 60X103 12V 40W E27"
 
 def test_thresholds_are_saved_replaced_and_read_per_llm_and_field(container: Container) -> None:
     store = PeeweeThresholdStore(container.storage.database, refresh_seconds=60)
-    store.save([
-        FieldThreshold("gemma3", "EF000042", 0.8, 0.95, 0.97, 0.6),
-        FieldThreshold("gemma3", "EF000035", 0.5, 0.95, None, 0.0),
-        FieldThreshold("mock", "EF000042", 0.1, 0.9),
-    ])
+    store.save(
+        [
+            FieldThreshold("gemma3", "EF000042", 0.8, 0.95, 0.97, 0.6),
+            FieldThreshold("gemma3", "EF000035", 0.5, 0.95, None, 0.0),
+            FieldThreshold("mock", "EF000042", 0.1, 0.9),
+        ]
+    )
 
     store.save([FieldThreshold("gemma3", "EF000042", 0.7, 0.95, 0.96, 0.7)])
 
-    assert store.thresholds("gemma3", ["EF000042", "EF000035", "EF000007"]) == {"EF000042": 0.7, "EF000035": 0.5}
+    assert store.thresholds("gemma3", ["EF000042", "EF000035", "EF000007"]) == {
+        "EF000042": 0.7,
+        "EF000035": 0.5,
+    }
     assert store.thresholds("mock", ["EF000042"]) == {"EF000042": 0.1}
     assert FieldThreshold("gemma3", "EF000042", 0.7, 0.95, 0.96, 0.7) in store.list_all()
     assert len(store.list_all()) == 3
@@ -43,13 +48,20 @@ def test_a_value_over_its_stored_threshold_needs_no_review(container: Container)
     container.provisioning.provision(read_fields(PROJECT_DATA / "fields.json"), [])
     request = LookupRequest(LAMP, ("EF000042", "EF000007"), "mock")
     before = {o.field_code: o for o in container.lookup.lookup(request).outcomes}
-    container.thresholds.save([
-        FieldThreshold("mock", "EF000042", 0.85, 0.95), FieldThreshold("mock", "EF000007", 0.85, 0.95),
-    ])
+    container.thresholds.save(
+        [
+            FieldThreshold("mock", "EF000042", 0.85, 0.95),
+            FieldThreshold("mock", "EF000007", 0.85, 0.95),
+        ]
+    )
 
     after = {o.field_code: o for o in container.lookup.lookup(request).outcomes}
 
     assert before["EF000042"].review is True  # no threshold known yet
-    assert (after["EF000042"].value, after["EF000042"].confidence, after["EF000042"].review) == ("E27", 0.9, False)
+    assert (after["EF000042"].value, after["EF000042"].confidence, after["EF000042"].review) == (
+        "E27",
+        0.9,
+        False,
+    )
     # the mock's colour is a guess (no colour in the text): under the threshold
     assert (after["EF000007"].confidence, after["EF000007"].review) == (0.3, True)

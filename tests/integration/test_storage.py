@@ -61,7 +61,9 @@ def test_provisioning_the_prototype_files_unchanged(container: Container) -> Non
     found = container.storage.examples.most_similar(["EF005364"], prototype_context(labelled), k=1)
     assert found["EF005364"][0].value == "condensation"
     boolean_rows = [r for r in raw_examples if r["field_value"] == "oui"]
-    stored = container.storage.examples.most_similar([boolean_rows[0]["field_name"]], prototype_context(boolean_rows[0]), k=1)
+    stored = container.storage.examples.most_similar(
+        [boolean_rows[0]["field_name"]], prototype_context(boolean_rows[0]), k=1
+    )
     assert stored[boolean_rows[0]["field_name"]][0].value is True
 
 
@@ -80,9 +82,17 @@ def test_a_malformed_examples_file_names_file_and_record_and_changes_nothing(
     with pytest.raises(DataFileError) as raised:
         provision_files(container, PROJECT_DATA / "fields.json", bad)
 
-    assert str(bad) in str(raised.value) and "record 2" in str(raised.value) and "E99" in str(raised.value)
+    assert (
+        str(bad) in str(raised.value)
+        and "record 2" in str(raised.value)
+        and "E99" in str(raised.value)
+    )
     assert counts(container) == before
-    assert not ExampleRow.select().where(ExampleRow.context == records[0]["context"]).exists(container.storage.database)
+    assert (
+        not ExampleRow.select()
+        .where(ExampleRow.context == records[0]["context"])
+        .exists(container.storage.database)
+    )
 
 
 def test_a_failure_while_writing_rolls_back_the_whole_load(container: Container) -> None:
@@ -105,10 +115,15 @@ def test_a_failure_while_writing_rolls_back_the_whole_load(container: Container)
         ('[{"code": "EF1", "label": "x", "type": "colour"}]', "type 'colour'"),
         ('[{"code": "EF1", "label": "x", "type": "select", "options": []}]', "needs options"),
         ('[{"label": "x", "type": "number"}]', "missing or empty 'code'"),
-        ('[{"code": "EF1", "label": "x", "type": "text", "extract": "no"}]', "extract must be true or false"),
+        (
+            '[{"code": "EF1", "label": "x", "type": "text", "extract": "no"}]',
+            "extract must be true or false",
+        ),
     ],
 )
-def test_malformed_fields_files_are_refused_with_a_reason(tmp_path: Path, content: str, reason: str) -> None:
+def test_malformed_fields_files_are_refused_with_a_reason(
+    tmp_path: Path, content: str, reason: str
+) -> None:
     path = tmp_path / "fields.json"
     path.write_text(content)
 
@@ -119,7 +134,10 @@ def test_malformed_fields_files_are_refused_with_a_reason(tmp_path: Path, conten
 
 
 def test_similar_examples_come_most_similar_first_k_per_field(container: Container) -> None:
-    fields = [Field("EF000042", "culot", FieldType.SELECT, ("E27", "E14", "GU10")), Field("EF000035", "puissance", FieldType.NUMBER, unit="W")]
+    fields = [
+        Field("EF000042", "culot", FieldType.SELECT, ("E27", "E14", "GU10")),
+        Field("EF000035", "puissance", FieldType.NUMBER, unit="W"),
+    ]
     examples = [
         Example("EF000042", "Ampoule LED filament E27 standard 7W blanc chaud", "E27"),
         Example("EF000042", "Spot LED GU10 5W 36 degrés", "GU10"),
@@ -130,7 +148,9 @@ def test_similar_examples_come_most_similar_first_k_per_field(container: Contain
     ]
     PeeweeCatalogueStore(container.storage.database).provision(fields, examples)
 
-    found = container.storage.examples.most_similar(["EF000042", "EF000035"], "Ampoule LED filament E27 globe 8W", k=2)
+    found = container.storage.examples.most_similar(
+        ["EF000042", "EF000035"], "Ampoule LED filament E27 globe 8W", k=2
+    )
 
     assert [e.value for e in found["EF000042"]] == ["E27", "E14"]
     assert [e.value for e in found["EF000035"]] == [7, 1500]
@@ -142,10 +162,14 @@ def test_similar_examples_come_most_similar_first_k_per_field(container: Contain
 
 def test_a_free_text_field_keeps_its_extract_flag(container: Container, tmp_path: Path) -> None:
     path = tmp_path / "fields.json"
-    path.write_text(json.dumps([
-        {"code": "EF9", "label": "nom de la couleur", "type": "text", "extract": False},
-        {"code": "EF8", "label": "marque", "type": "text"},
-    ]))
+    path.write_text(
+        json.dumps(
+            [
+                {"code": "EF9", "label": "nom de la couleur", "type": "text", "extract": False},
+                {"code": "EF8", "label": "marque", "type": "text"},
+            ]
+        )
+    )
 
     container.provisioning.provision(read_fields(path), [])
 

@@ -14,8 +14,14 @@ DAY, NEXT_DAY = date(2026, 12, 1), date(2026, 12, 2)
 
 
 def test_two_processes_adding_at_once_lose_no_count(make_container: ContainerFactory) -> None:
-    stores = [PeeweeUsageStore(make_container().storage.database), PeeweeUsageStore(make_container().storage.database)]
-    key, other = UsageKey("key:shop", "", "mock", DAY), UsageKey("key:shop", "job1", "mock", NEXT_DAY)
+    stores = [
+        PeeweeUsageStore(make_container().storage.database),
+        PeeweeUsageStore(make_container().storage.database),
+    ]
+    key, other = (
+        UsageKey("key:shop", "", "mock", DAY),
+        UsageKey("key:shop", "job1", "mock", NEXT_DAY),
+    )
 
     def add(n: int) -> None:
         stores[n % 2].add({key: Spend(1, 10, 2), other: Spend(2, 5, 1)})
@@ -24,9 +30,14 @@ def test_two_processes_adding_at_once_lose_no_count(make_container: ContainerFac
         list(pool.map(add, range(200)))
 
     spent = stores[0].spent("key:shop", DAY)
-    assert spent == {("mock", DAY): Spend(200, 2000, 400), ("mock", NEXT_DAY): Spend(400, 1000, 200)}
+    assert spent == {
+        ("mock", DAY): Spend(200, 2000, 400),
+        ("mock", NEXT_DAY): Spend(400, 1000, 200),
+    }
     assert stores[1].spent("key:shop", NEXT_DAY) == {("mock", NEXT_DAY): Spend(400, 1000, 200)}
-    assert stores[1].spent("key:shop", DAY, job_id="job1") == {("mock", NEXT_DAY): Spend(400, 1000, 200)}
+    assert stores[1].spent("key:shop", DAY, job_id="job1") == {
+        ("mock", NEXT_DAY): Spend(400, 1000, 200)
+    }
     assert stores[1].spent("key:pim", DAY) == {}
 
 

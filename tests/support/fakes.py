@@ -69,7 +69,9 @@ class FakeConnector:
     """Answers each field as its script says (`default` for the fields without one); keeps the
     requests it received and the calls that returned."""
 
-    def __init__(self, scripts: dict[str, Script] | None = None, default: Script | None = None) -> None:
+    def __init__(
+        self, scripts: dict[str, Script] | None = None, default: Script | None = None
+    ) -> None:
         self.scripts = scripts or {}
         self.default = default or Script()
         self.requests: list[CompletionRequest] = []
@@ -130,7 +132,9 @@ class FakeApiKeyStore:
         if key is None:
             return None
         if key.revoked_at is None:
-            key = self.keys[key.key_id] = ApiKey(key.name, key.key_id, key.secret_hash, key.created_at, when)
+            key = self.keys[key.key_id] = ApiKey(
+                key.name, key.key_id, key.secret_hash, key.created_at, when
+            )
         return key
 
     def any(self) -> bool:

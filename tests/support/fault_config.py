@@ -1,9 +1,9 @@
 """A config module for the fault tests (CONFIG_MODULE=tests.support.fault_config).
 
-    loopback        an OpenAI-compatible server at LOOPBACK_URL; falls back on `mock`
-    loopback-alone  the same server, no fallback
-    flaky           the mock with its knobs (MOCK_FAIL_FIRST…); falls back on `mock`
-    mock            the mock, always answering
+loopback        an OpenAI-compatible server at LOOPBACK_URL; falls back on `mock`
+loopback-alone  the same server, no fallback
+flaky           the mock with its knobs (MOCK_FAIL_FIRST…); falls back on `mock`
+mock            the mock, always answering
 """
 
 from __future__ import annotations
@@ -23,11 +23,15 @@ from src.domain.prompting.families import ChatFormat
 
 def _loopback(settings: Settings, name: str) -> ConfiguredLLM:
     client = openai.OpenAI(
-        base_url=settings.get("LOOPBACK_URL"), api_key="loopback",
-        timeout=openai.Timeout(60.0, connect=5.0), max_retries=0,
+        base_url=settings.get("LOOPBACK_URL"),
+        api_key="loopback",
+        timeout=openai.Timeout(60.0, connect=5.0),
+        max_retries=0,
     )
     connector = OpenAICompatibleConnector(client, "loopback", "json_schema")
-    return ConfiguredLLM(name, ChatFormat(), FewShotChainOfThought(k=settings.few_shot_k), connector)
+    return ConfiguredLLM(
+        name, ChatFormat(), FewShotChainOfThought(k=settings.few_shot_k), connector
+    )
 
 
 def loopback(settings: Settings) -> ConfiguredLLM:
@@ -40,13 +44,18 @@ def loopback_alone(settings: Settings) -> ConfiguredLLM:
 
 def flaky(settings: Settings) -> ConfiguredLLM:
     return ConfiguredLLM(
-        "flaky", ChatFormat(), FewShotChainOfThought(k=settings.few_shot_k),
-        MockConnector(mock_behaviour(settings)), fallbacks=("mock",),
+        "flaky",
+        ChatFormat(),
+        FewShotChainOfThought(k=settings.few_shot_k),
+        MockConnector(mock_behaviour(settings)),
+        fallbacks=("mock",),
     )
 
 
 def mock(settings: Settings) -> ConfiguredLLM:
-    return ConfiguredLLM("mock", ChatFormat(), FewShotChainOfThought(k=settings.few_shot_k), MockConnector())
+    return ConfiguredLLM(
+        "mock", ChatFormat(), FewShotChainOfThought(k=settings.few_shot_k), MockConnector()
+    )
 
 
 DEFAULT_LLM = "loopback"

@@ -40,8 +40,19 @@ def start_worker(concurrency: int = 2, **env: str) -> Worker:
     environ = {**os.environ, "CONFIG_MODULE": "config.mock", **env}
     with tempfile.NamedTemporaryFile(prefix="worker-", suffix=".log", delete=False) as log:
         process = subprocess.Popen(
-            [sys.executable, "cli.py", "worker", "--concurrency", str(concurrency), "--loglevel", "info"],
-            cwd=REPO, env=environ, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "cli.py",
+                "worker",
+                "--concurrency",
+                str(concurrency),
+                "--loglevel",
+                "info",
+            ],
+            cwd=REPO,
+            env=environ,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     worker = Worker(process, Path(log.name))
     give_up = time.monotonic() + 60

@@ -18,13 +18,18 @@ class Client(Protocol):
 
 def lamps(count: int) -> list[dict[str, Any]]:
     return [
-        {"id": f"lamp-{n:03d}", "description": f"Lampe incandescente {100 + n}W E27 blanc, réf. {n}"}
+        {
+            "id": f"lamp-{n:03d}",
+            "description": f"Lampe incandescente {100 + n}W E27 blanc, réf. {n}",
+        }
         for n in range(count)
     ]
 
 
 def jsonl(records: list[dict[str, Any]]) -> bytes:
-    return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records).encode("utf-8")
+    return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records).encode(
+        "utf-8"
+    )
 
 
 def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
@@ -36,7 +41,13 @@ def read_jsonl(data: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in data.splitlines() if line.strip()]
 
 
-def wait_for(client: Client, job_id: str, until: Any, headers: dict[str, str] | None = None, seconds: float = 120) -> dict[str, Any]:
+def wait_for(
+    client: Client,
+    job_id: str,
+    until: Any,
+    headers: dict[str, str] | None = None,
+    seconds: float = 120,
+) -> dict[str, Any]:
     """Polls the job's progress until `until(progress)` holds; AssertionError after `seconds`."""
     give_up = time.monotonic() + seconds
     progress: dict[str, Any] = {}

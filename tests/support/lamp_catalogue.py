@@ -21,7 +21,10 @@ CULOT = Field(
     description="Culot de la lampe (type de douille).",
 )
 PUISSANCE = Field(
-    "EF000035", "puissance", FieldType.NUMBER, unit="W",
+    "EF000035",
+    "puissance",
+    FieldType.NUMBER,
+    unit="W",
     description="Puissance électrique nominale absorbée.",
 )
 GRADABLE = Field("EF000137", "à intensité variable", FieldType.BOOLEAN)

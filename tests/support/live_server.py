@@ -32,7 +32,9 @@ class LiveServer:
 
 def prepare_database(database_url: str, api_key_name: str | None = None, **env: str) -> str | None:
     """Migrates, empties and provisions the database; makes an API key when named (returned)."""
-    container = bootstrap(Settings.from_env({"DATABASE_URL": database_url, "CONFIG_MODULE": "config.mock", **env}))
+    container = bootstrap(
+        Settings.from_env({"DATABASE_URL": database_url, "CONFIG_MODULE": "config.mock", **env})
+    )
     try:
         container.migrate()
         empty_tables(container)
@@ -43,20 +45,40 @@ def prepare_database(database_url: str, api_key_name: str | None = None, **env: 
 
 
 @contextmanager
-def live_server(database_url: str, uvicorn_args: Sequence[str] = (), **env: str) -> Iterator[LiveServer]:
+def live_server(
+    database_url: str, uvicorn_args: Sequence[str] = (), **env: str
+) -> Iterator[LiveServer]:
     """Serves the app with the mock LLM on `database_url`, uvicorn given `uvicorn_args` too
     (`--root-path /svc`); stops it (SIGTERM) at the end."""
     port = free_port()
     environ = {**os.environ, "DATABASE_URL": database_url, "CONFIG_MODULE": "config.mock", **env}
     with tempfile.NamedTemporaryFile(prefix="uvicorn-", suffix=".log", delete=False) as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "web:create_app", "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", "warning", "--no-access-log", *uvicorn_args],
-            cwd=REPO, env=environ, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "web:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+                *uvicorn_args,
+            ],
+            cwd=REPO,
+            env=environ,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     server = LiveServer(f"http://127.0.0.1:{port}", process, Path(log.name))
     try:
-        wait_until_answers(f"{server.base_url}/health", server.process, server.output, "uvicorn", seconds=30)
+        wait_until_answers(
+            f"{server.base_url}/health", server.process, server.output, "uvicorn", seconds=30
+        )
         yield server
     finally:
         stop(process)

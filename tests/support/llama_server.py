@@ -26,15 +26,30 @@ def llama_server() -> Iterator[str]:
     # the server writes to it for as long as it runs; closed once it has stopped
     log = tempfile.NamedTemporaryFile(prefix="llama-server-", suffix=".log", delete=False)  # noqa: SIM115
     command = [
-        sys.executable, "-m", "llama_cpp.server", "--model", embedded_gemma_path(),
-        "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048",
-        "--n_threads", str(default_threads()), "--n_threads_batch", str(default_threads()),
-        "--chat_format", "gemma",
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        embedded_gemma_path(),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "2048",
+        "--n_threads",
+        str(default_threads()),
+        "--n_threads_batch",
+        str(default_threads()),
+        "--chat_format",
+        "gemma",
     ]
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}/v1"
     try:
-        wait_until_answers(f"{base_url}/models", server, Path(log.name).read_text, "llama_cpp.server")
+        wait_until_answers(
+            f"{base_url}/models", server, Path(log.name).read_text, "llama_cpp.server"
+        )
         yield base_url
     finally:
         stop(server, seconds=10)

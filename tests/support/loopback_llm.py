@@ -63,7 +63,10 @@ class LoopbackLLM:
             return self._script.popleft() if self._script else self.default
 
     def confidence(self, prompt: str) -> float:
-        return next((p for code, p in self.confidence_by_field.items() if code in prompt), self.default_confidence)
+        return next(
+            (p for code, p in self.confidence_by_field.items() if code in prompt),
+            self.default_confidence,
+        )
 
     def __enter__(self) -> LoopbackLLM:
         self._thread.start()
@@ -86,14 +89,21 @@ def _handler(llm: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
                 with llm._lock:
                     llm.json_schema_calls += 1
                 if llm.json_schema_status is not None:
-                    self._reply(llm.json_schema_status, {"error": {"message": "failed to compile the grammar"}})
+                    self._reply(
+                        llm.json_schema_status,
+                        {"error": {"message": "failed to compile the grammar"}},
+                    )
                     return
             behaviour = llm.next_behaviour(_prompt(body))
             if behaviour == "never":
                 llm._release.wait(timeout=60)
                 return
             if behaviour == "429":
-                self._reply(429, {"error": {"message": "slow down"}}, {"Retry-After": f"{llm.retry_after_s:g}"})
+                self._reply(
+                    429,
+                    {"error": {"message": "slow down"}},
+                    {"Retry-After": f"{llm.retry_after_s:g}"},
+                )
             elif behaviour == "500":
                 self._reply(500, {"error": {"message": "the model crashed"}})
             elif behaviour == "401":
@@ -103,7 +113,9 @@ def _handler(llm: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
                 time.sleep(llm.latency_s)
                 self._reply(200, _completion(_answer(body), confidence))
 
-        def _reply(self, status: int, payload: object, headers: dict[str, str] | None = None) -> None:
+        def _reply(
+            self, status: int, payload: object, headers: dict[str, str] | None = None
+        ) -> None:
             data = json.dumps(payload).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -142,17 +154,32 @@ def _prompt(body: dict[str, Any]) -> str:
 
 def _completion(content: str, confidence: float | None = None) -> dict[str, Any]:
     """A chat completion; with a confidence, the logprobs of its content as one token."""
-    logprobs = None if confidence is None else {
-        "content": [{"token": content, "logprob": math.log(confidence), "bytes": None, "top_logprobs": []}]
-    }
+    logprobs = (
+        None
+        if confidence is None
+        else {
+            "content": [
+                {
+                    "token": content,
+                    "logprob": math.log(confidence),
+                    "bytes": None,
+                    "top_logprobs": [],
+                }
+            ]
+        }
+    )
     return {
         "id": "chatcmpl-loopback",
         "object": "chat.completion",
         "created": 0,
         "model": "loopback",
         "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop",
-             "logprobs": logprobs}
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content},
+                "finish_reason": "stop",
+                "logprobs": logprobs,
+            }
         ],
         "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
     }

@@ -25,15 +25,34 @@ def mlflow_server(root: Path) -> Iterator[str]:
     log = root / "mlflow-server.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [command, "server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-             "--backend-store-uri", f"sqlite:///{root / 'mlflow.db'}",
-             "--artifacts-destination", str(root / "artifacts")],
-            cwd=root, stdout=output, stderr=subprocess.STDOUT,
+            [
+                command,
+                "server",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                "1",
+                "--backend-store-uri",
+                f"sqlite:///{root / 'mlflow.db'}",
+                "--artifacts-destination",
+                str(root / "artifacts"),
+            ],
+            cwd=root,
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
         # It migrates its database first: tens of seconds on two busy cores.
-        wait_until_answers(f"{url}/health", process, lambda: log.read_text(errors="replace"), "mlflow server", seconds=180)
+        wait_until_answers(
+            f"{url}/health",
+            process,
+            lambda: log.read_text(errors="replace"),
+            "mlflow server",
+            seconds=180,
+        )
         yield url
     finally:
         stop(process)

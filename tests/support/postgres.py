@@ -18,7 +18,9 @@ from pathlib import Path
 
 def find_bindir() -> Path:
     configured = os.environ.get("PG_BINDIR")
-    candidates = [configured] if configured else sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+    candidates = (
+        [configured] if configured else sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+    )
     for candidate in candidates:
         if candidate and (Path(candidate) / "initdb").exists():
             return Path(candidate)
@@ -44,15 +46,41 @@ class ThrowawayPostgres:
 
     def start(self) -> None:
         if not self.data.exists():
-            self._as_server_user("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
+            self._as_server_user(
+                "initdb",
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            )
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        self._as_server_user("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "server.log"), "-w", "-t", "60", "start")
+        self._as_server_user(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.root / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
 
     def stop(self) -> None:
-        self._as_server_user("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop", check=False)
+        self._as_server_user(
+            "pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop", check=False
+        )
 
     def create_database(self, name: str) -> str:
-        self._as_server_user("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
+        self._as_server_user(
+            "createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name
+        )
         return self.url(name)
 
     def url(self, name: str) -> str:
@@ -72,7 +100,9 @@ class ThrowawayPostgres:
                 continue
             os.chown(self.root, entry.pw_uid, entry.pw_gid)
             return name
-        raise RuntimeError("running as root and no `postgres` or `nobody` user to run PostgreSQL as")
+        raise RuntimeError(
+            "running as root and no `postgres` or `nobody` user to run PostgreSQL as"
+        )
 
     def _as_server_user(self, program: str, *args: str, check: bool = True) -> None:
         command = [str(self.bindir / program), *args]
@@ -80,5 +110,9 @@ class ThrowawayPostgres:
             command = ["runuser", "-u", self._user, "--", *command]
         completed = subprocess.run(command, capture_output=True, text=True, cwd=self.root)
         if check and completed.returncode != 0:
-            log = (self.root / "server.log").read_text() if (self.root / "server.log").exists() else ""
+            log = (
+                (self.root / "server.log").read_text()
+                if (self.root / "server.log").exists()
+                else ""
+            )
             raise RuntimeError(f"{program} failed: {completed.stderr}\n{log}")

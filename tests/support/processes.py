@@ -10,7 +10,11 @@ import httpx
 
 
 def wait_until_answers(
-    url: str, process: subprocess.Popen[bytes], output: Callable[[], str], name: str, seconds: float = 60
+    url: str,
+    process: subprocess.Popen[bytes],
+    output: Callable[[], str],
+    name: str,
+    seconds: float = 60,
 ) -> None:
     """Returns once GET `url` answers 200; RuntimeError with the server's output when the process
     exits first or `seconds` pass."""

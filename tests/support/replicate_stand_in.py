@@ -67,22 +67,37 @@ class ReplicateStandIn:
     def creations(self) -> list[Received]:
         return [r for r in self.received if r.method == "POST" and r.path.endswith("/predictions")]
 
-    def _create(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+    def _create(
+        self, path: str, body: dict[str, Any]
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
         script = self.script
         if script.error_status is not None:
-            problem = {"title": "stand-in error", "detail": f"status {script.error_status}",
-                       "status": script.error_status}
+            problem = {
+                "title": "stand-in error",
+                "detail": f"status {script.error_status}",
+                "status": script.error_status,
+            }
             return script.error_status, problem, script.error_headers
         with self._lock:
             prediction_id = f"p{len(self._predictions) + 1}"
             model = path.removeprefix("/v1/models/").removesuffix("/predictions")
             prediction = {
-                "id": prediction_id, "model": model if path != "/v1/predictions" else "stand/in",
-                "version": body.get("version", "v1"), "input": body.get("input"),
-                "status": "starting", "output": None, "logs": "", "error": None, "metrics": {},
-                "created_at": "2024-01-01T00:00:00Z", "started_at": None, "completed_at": None,
-                "urls": {"get": f"{self.base_url}/v1/predictions/{prediction_id}",
-                         "cancel": f"{self.base_url}/v1/predictions/{prediction_id}/cancel"},
+                "id": prediction_id,
+                "model": model if path != "/v1/predictions" else "stand/in",
+                "version": body.get("version", "v1"),
+                "input": body.get("input"),
+                "status": "starting",
+                "output": None,
+                "logs": "",
+                "error": None,
+                "metrics": {},
+                "created_at": "2024-01-01T00:00:00Z",
+                "started_at": None,
+                "completed_at": None,
+                "urls": {
+                    "get": f"{self.base_url}/v1/predictions/{prediction_id}",
+                    "cancel": f"{self.base_url}/v1/predictions/{prediction_id}/cancel",
+                },
             }
             self._predictions[prediction_id] = prediction
             self._polls[prediction_id] = script.polls_before_done
@@ -142,10 +157,14 @@ class ReplicateStandIn:
                     Received(self.command, self.path, dict(self.headers.items()), body)
                 )
 
-            def _reply(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+            def _reply(
+                self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None
+            ) -> None:
                 self._reply_bytes(status, json.dumps(payload).encode(), headers)
 
-            def _reply_bytes(self, status: int, data: bytes, headers: dict[str, str] | None = None) -> None:
+            def _reply_bytes(
+                self, status: int, data: bytes, headers: dict[str, str] | None = None
+            ) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))

@@ -20,11 +20,15 @@ def open_page(page: Page, base_url: str, key: str | None) -> None:
     page.wait_for_function("() => performance.getEntriesByName('page-ready').length > 0")
 
 
-def start_lookup(page: Page, description: str, codes: Sequence[str], llm: str | None = None) -> None:
+def start_lookup(
+    page: Page, description: str, codes: Sequence[str], llm: str | None = None
+) -> None:
     """Pastes the text, picks the fields by searching their codes, chooses the LLM, looks up."""
     page.fill("#description", description)
     page.fill("#field-search", "")
-    chosen = page.eval_on_selector_all("#field-list input:checked", "(boxes) => boxes.map((box) => box.value)")
+    chosen = page.eval_on_selector_all(
+        "#field-list input:checked", "(boxes) => boxes.map((box) => box.value)"
+    )
     for code in chosen:
         if code not in codes:
             page.uncheck(f"#choose-{code}")
@@ -38,7 +42,10 @@ def start_lookup(page: Page, description: str, codes: Sequence[str], llm: str | 
 
 
 def wait_for_lookup(page: Page, timeout_ms: float = 30_000) -> None:
-    page.wait_for_function("() => /values in/.test(document.getElementById('progress').textContent)", timeout=timeout_ms)
+    page.wait_for_function(
+        "() => /values in/.test(document.getElementById('progress').textContent)",
+        timeout=timeout_ms,
+    )
 
 
 def row(page: Page, index: int):  # noqa: ANN201  (a Locator)
@@ -53,10 +60,14 @@ def press_and_wait(page: Page, key: str) -> None:
     """Presses `key` (a decision) and waits until the page has shown what comes next."""
     before = decisions_shown(page)
     page.keyboard.press(key)
-    page.wait_for_function(f"() => performance.getEntriesByName('review-round-trip').length > {before}")
+    page.wait_for_function(
+        f"() => performance.getEntriesByName('review-round-trip').length > {before}"
+    )
 
 
 def queue_products(base_url: str, key: str | None, items: list[dict[str, object]]) -> None:
     headers = {"Authorization": f"Bearer {key}"} if key else {}
-    answer = httpx.post(f"{base_url}/api/reviews/queue", json={"items": items}, headers=headers, timeout=10)
+    answer = httpx.post(
+        f"{base_url}/api/reviews/queue", json={"items": items}, headers=headers, timeout=10
+    )
     answer.raise_for_status()

@@ -43,7 +43,9 @@ def keys(store: FakeApiKeyStore) -> ApiKeys:
     return ApiKeys(store, Clock())
 
 
-def test_a_new_key_is_returned_once_and_only_its_hash_is_stored(keys: ApiKeys, store: FakeApiKeyStore) -> None:
+def test_a_new_key_is_returned_once_and_only_its_hash_is_stored(
+    keys: ApiKeys, store: FakeApiKeyStore
+) -> None:
     key = keys.create("shop")
 
     [stored] = store.keys.values()
@@ -68,7 +70,9 @@ def test_the_api_is_open_until_the_first_key_and_closed_after(keys: ApiKeys) -> 
         keys.authenticate("flk_000000000000_" + "a" * 43)
 
 
-def test_a_revoked_key_is_refused_and_revoking_every_key_does_not_reopen_the_api(keys: ApiKeys) -> None:
+def test_a_revoked_key_is_refused_and_revoking_every_key_does_not_reopen_the_api(
+    keys: ApiKeys,
+) -> None:
     key = keys.create("shop")
 
     revoked = keys.revoke("shop")
@@ -96,7 +100,9 @@ def test_names_are_unique_and_only_known_keys_can_be_revoked(keys: ApiKeys) -> N
     assert [key.name for key in keys.list()] == ["shop"]
 
 
-def test_admission_counts_a_key_as_its_caller_and_an_address_while_no_key_exists(keys: ApiKeys) -> None:
+def test_admission_counts_a_key_as_its_caller_and_an_address_while_no_key_exists(
+    keys: ApiKeys,
+) -> None:
     limiter = FakeRateLimiter(per_caller=1)
     admission = Admission(keys, limiter)
 
@@ -110,7 +116,9 @@ def test_admission_counts_a_key_as_its_caller_and_an_address_while_no_key_exists
     assert limiter.hits == {"address:10.0.0.1": 1, "key:shop": 2}  # refused keys are not counted
 
 
-def test_the_first_key_made_by_another_process_closes_the_api_within_the_recheck_time(store: FakeApiKeyStore) -> None:
+def test_the_first_key_made_by_another_process_closes_the_api_within_the_recheck_time(
+    store: FakeApiKeyStore,
+) -> None:
     seconds = ManualClock()
     keys = ApiKeys(store, Clock(), open_recheck_seconds=1.0, monotonic=seconds)
     assert keys.authenticate(None) is None and keys.known_open()
@@ -129,7 +137,9 @@ def test_the_first_key_made_by_another_process_closes_the_api_within_the_recheck
     assert not keys.known_open()  # keys are never deleted: closed for good
 
 
-def test_admission_without_the_store_only_while_the_api_is_known_open(store: FakeApiKeyStore) -> None:
+def test_admission_without_the_store_only_while_the_api_is_known_open(
+    store: FakeApiKeyStore,
+) -> None:
     seconds = ManualClock()
     keys = ApiKeys(store, Clock(), monotonic=seconds)
     admission = Admission(keys)
@@ -139,7 +149,10 @@ def test_admission_without_the_store_only_while_the_api_is_known_open(store: Fak
 
     assert admission.admit_without_storage(None, "10.0.0.1") == "address:10.0.0.1"
     assert admission.admit_without_storage("flk_000000000000_" + "a" * 43, "10.0.0.1") is None
-    assert Admission(keys, FakeRateLimiter(per_caller=5)).admit_without_storage(None, "10.0.0.1") is None
+    assert (
+        Admission(keys, FakeRateLimiter(per_caller=5)).admit_without_storage(None, "10.0.0.1")
+        is None
+    )
     keys.create("shop")
     assert admission.admit_without_storage(None, "10.0.0.1") is None
     with pytest.raises(AuthenticationError):

@@ -25,10 +25,15 @@ def test_openai_refuses_an_unknown_structured_output() -> None:
 
 
 def test_openai_declares_a_chat_llm() -> None:
-    configured = openai_chat(Settings.from_env({"OPENAI_MODEL": "m", "OPENAI_CONTEXT_TOKENS": "4096"}))
+    configured = openai_chat(
+        Settings.from_env({"OPENAI_MODEL": "m", "OPENAI_CONTEXT_TOKENS": "4096"})
+    )
 
     assert configured.name == "openai"
-    assert isinstance(configured.prompt_format, ChatFormat) and configured.prompt_format.context_tokens == 4096
+    assert (
+        isinstance(configured.prompt_format, ChatFormat)
+        and configured.prompt_format.context_tokens == 4096
+    )
     assert configured.connector.count_tokens("text") is None
 
 
@@ -53,4 +58,7 @@ def test_replicate_needs_a_token_and_declares_llama2() -> None:
     configured = llama2(Settings.from_env({"REPLICATE_API_TOKEN": "r8_x"}))
 
     assert configured.name == "llama2"
-    assert isinstance(configured.prompt_format, Llama2Format) and configured.prompt_format.context_tokens == 4096
+    assert (
+        isinstance(configured.prompt_format, Llama2Format)
+        and configured.prompt_format.context_tokens == 4096
+    )

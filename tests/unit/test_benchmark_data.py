@@ -19,12 +19,18 @@ SHARED_WORDS = 5
 
 @pytest.fixture(scope="module")
 def rows() -> list[dict]:
-    return [json.loads(line) for line in (DATA / "benchmark.jsonl").read_text(encoding="utf-8").splitlines()]
+    return [
+        json.loads(line)
+        for line in (DATA / "benchmark.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
 
 
 @pytest.fixture(scope="module")
 def fields() -> dict[str, dict]:
-    return {field["code"]: field for field in json.loads((DATA / "fields.json").read_text(encoding="utf-8"))}
+    return {
+        field["code"]: field
+        for field in json.loads((DATA / "fields.json").read_text(encoding="utf-8"))
+    }
 
 
 def _runs(text: str) -> set[str]:
@@ -40,7 +46,9 @@ def test_at_least_40_products_each_with_3_to_8_fields_and_some_nulls(rows: list[
     assert len(read_benchmark(DATA / "benchmark.jsonl")) == len(rows)
 
 
-def test_every_expected_value_is_valid_for_its_field(rows: list[dict], fields: dict[str, dict]) -> None:
+def test_every_expected_value_is_valid_for_its_field(
+    rows: list[dict], fields: dict[str, dict]
+) -> None:
     for row in rows:
         for code, expected in row["expected"].items():
             field = fields[code]
@@ -48,7 +56,10 @@ def test_every_expected_value_is_valid_for_its_field(rows: list[dict], fields: d
                 if value is None:
                     continue
                 if field["type"] == "number":
-                    assert isinstance(value, (int, float)) and not isinstance(value, bool), (code, value)
+                    assert isinstance(value, (int, float)) and not isinstance(value, bool), (
+                        code,
+                        value,
+                    )
                 elif field["type"] == "select":
                     assert value in field["options"], (code, value)
                 elif field["type"] == "boolean":

@@ -37,16 +37,24 @@ def fakes() -> tuple[FakeCache, FakeApiKeyStore, ManualClock]:
 
 
 @pytest.fixture
-def container(tmp_path: Path, fakes: tuple[FakeCache, FakeApiKeyStore, ManualClock]) -> Iterator[Container]:
+def container(
+    tmp_path: Path, fakes: tuple[FakeCache, FakeApiKeyStore, ManualClock]
+) -> Iterator[Container]:
     cache, keys, clock = fakes
-    settings = Settings.from_env({
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'never-migrated.db'}",
-        "CONFIG_MODULE": "config.mock",
-        "KEYLESS_RECHECK_SECONDS": "1",
-    })
+    settings = Settings.from_env(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'never-migrated.db'}",
+            "CONFIG_MODULE": "config.mock",
+            "KEYLESS_RECHECK_SECONDS": "1",
+        }
+    )
     overrides = Overrides(
-        fields=FakeFieldRepository([CULOT]), examples=FakeExampleRepository(), cache=cache,
-        api_key_store=keys, clock=clock, thresholds=FakeThresholdStore(),
+        fields=FakeFieldRepository([CULOT]),
+        examples=FakeExampleRepository(),
+        cache=cache,
+        api_key_store=keys,
+        clock=clock,
+        thresholds=FakeThresholdStore(),
     )
     built = bootstrap(settings, overrides=overrides)
     yield built
@@ -70,7 +78,9 @@ def test_the_evaluation_is_built_by_the_root_and_leaves_the_cache_alone(
     container: Container, fakes: tuple[FakeCache, FakeApiKeyStore, ManualClock]
 ) -> None:
     cache, _, _ = fakes
-    [report] = container.evaluation().evaluate([BenchmarkRow(LAMP, {CULOT.code: ("E27",)})], ["mock"])
+    [report] = container.evaluation().evaluate(
+        [BenchmarkRow(LAMP, {CULOT.code: ("E27",)})], ["mock"]
+    )
 
     assert report.overall.correct == 1
     assert cache.stored == {} and cache.asked == []
@@ -90,6 +100,8 @@ def test_the_keys_are_the_fake_stores_and_the_recheck_follows_the_fake_clock(
 
 
 def test_a_database_url_of_no_known_kind_is_a_settings_error() -> None:
-    settings = Settings.from_env({"DATABASE_URL": "mysql://db/lookup", "CONFIG_MODULE": "config.mock"})
+    settings = Settings.from_env(
+        {"DATABASE_URL": "mysql://db/lookup", "CONFIG_MODULE": "config.mock"}
+    )
     with pytest.raises(SettingsError, match="DATABASE_URL"):
         bootstrap(settings)

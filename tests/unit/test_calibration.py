@@ -20,7 +20,12 @@ from src.domain.evaluation.thresholds import (
 
 
 def test_a_perfectly_calibrated_set_has_no_error() -> None:
-    values = [Judged(0.25, True)] + [Judged(0.25, False)] * 3 + [Judged(0.95, True)] * 19 + [Judged(0.95, False)]
+    values = (
+        [Judged(0.25, True)]
+        + [Judged(0.25, False)] * 3
+        + [Judged(0.95, True)] * 19
+        + [Judged(0.95, False)]
+    )
 
     assert expected_calibration_error(values) == pytest.approx(0.0)
 
@@ -34,7 +39,9 @@ def test_the_error_weighs_each_bins_gap_by_its_share() -> None:
 
 
 def test_ten_equal_width_bins_the_last_holding_one() -> None:
-    bins = reliability([Judged(0.0, False), Judged(0.1, True), Judged(0.99, True), Judged(1.0, False)])
+    bins = reliability(
+        [Judged(0.0, False), Judged(0.1, True), Judged(0.99, True), Judged(1.0, False)]
+    )
 
     assert [b.values for b in bins] == [1, 1, 0, 0, 0, 0, 0, 0, 0, 2]
     assert (bins[9].mean_confidence, bins[9].accuracy) == (pytest.approx(0.995), 0.5)
@@ -42,7 +49,9 @@ def test_ten_equal_width_bins_the_last_holding_one() -> None:
 
 
 def test_the_curve_trades_coverage_for_precision() -> None:
-    values = [Judged(0.9, True)] * 6 + [Judged(0.6, True), Judged(0.6, False)] + [Judged(0.2, False)] * 2
+    values = (
+        [Judged(0.9, True)] * 6 + [Judged(0.6, True), Judged(0.6, False)] + [Judged(0.2, False)] * 2
+    )
 
     assert accepted_at(values, 0.9).precision == 1.0 and accepted_at(values, 0.9).coverage == 0.6
     assert accepted_at(values, 0.5).precision == pytest.approx(7 / 8)
@@ -62,19 +71,31 @@ def test_the_lowest_threshold_that_reaches_the_target() -> None:
 
 def test_thresholds_are_chosen_on_odd_rows_and_judged_on_even_rows() -> None:
     # odd rows: the socket is right from 0.8 on; even rows: a wrong value at 0.85 the choice never saw
-    odd = [FieldValue(2 * i + 1, "socket", Judged(c, ok)) for i, (c, ok) in enumerate(
-        [(0.9, True), (0.85, True), (0.8, True), (0.95, True), (0.5, False), (0.88, True)])]
-    even = [FieldValue(2 * i, "socket", Judged(c, ok)) for i, (c, ok) in enumerate(
-        [(0.9, True), (0.85, False), (0.3, True), (0.99, True)])]
+    odd = [
+        FieldValue(2 * i + 1, "socket", Judged(c, ok))
+        for i, (c, ok) in enumerate(
+            [(0.9, True), (0.85, True), (0.8, True), (0.95, True), (0.5, False), (0.88, True)]
+        )
+    ]
+    even = [
+        FieldValue(2 * i, "socket", Judged(c, ok))
+        for i, (c, ok) in enumerate([(0.9, True), (0.85, False), (0.3, True), (0.99, True)])
+    ]
 
     choice = choose_thresholds(odd + even, ["socket", "power"], target=0.95)
 
-    assert choice.per_field == {"socket": 0.8, "power": 0.8}  # power has no values: the LLM's overall
+    assert choice.per_field == {
+        "socket": 0.8,
+        "power": 0.8,
+    }  # power has no values: the LLM's overall
     held = choice.held_out
     assert (held.values, held.accepted, held.right) == (4, 3, 2)  # 0.9, 0.85 and 0.99 accepted
     assert held.precision == pytest.approx(2 / 3) and held.coverage == 0.75
     assert choice.overall == 0.8
-    assert choice.held_out_per_field["socket"] == held and choice.held_out_per_field["power"].values == 0
+    assert (
+        choice.held_out_per_field["socket"] == held
+        and choice.held_out_per_field["power"].values == 0
+    )
 
 
 def test_a_field_with_few_values_takes_the_llms_overall_threshold() -> None:

@@ -30,7 +30,9 @@ def tokens(*pieces: tuple[str, float]) -> tuple[TokenProbability, ...]:
 
 
 def test_only_the_values_own_tokens_count() -> None:
-    answer = tokens(('{"', 0.5), ("value", 0.5), ('":', 0.5), (' "', 0.9), ("E", 0.8), ("27", 0.5), ('"}', 0.9))
+    answer = tokens(
+        ('{"', 0.5), ("value", 0.5), ('":', 0.5), (' "', 0.9), ("E", 0.8), ("27", 0.5), ('"}', 0.9)
+    )
 
     # the format's tokens ({", value, ":) are left out; the opening quote, E, 27 and the closing one count
     assert value_confidence(answer, '{"value": "E27"}') == pytest.approx(0.9 * 0.8 * 0.5 * 0.9)
@@ -44,7 +46,9 @@ def test_a_number_counts_the_token_that_ends_it() -> None:
 
 def test_a_products_answer_gives_each_field_its_own_confidence() -> None:
     raw = '{"EF000042": "E27", "EF000035": 40}'
-    answer = tokens(('{"EF000042": ', 1.0), ('"E27"', 0.9), (', "EF000035": ', 1.0), ("40", 0.2), ("}", 1.0))
+    answer = tokens(
+        ('{"EF000042": ', 1.0), ('"E27"', 0.9), (', "EF000035": ', 1.0), ("40", 0.2), ("}", 1.0)
+    )
 
     assert value_confidence(answer, raw, "EF000042") == pytest.approx(0.9)
     assert value_confidence(answer, raw, "EF000035") == pytest.approx(0.2)
@@ -58,7 +62,9 @@ def test_no_probabilities_or_tokens_that_do_not_spell_the_answer_give_none() -> 
 
 def test_a_bare_value_after_an_opened_answer_counts_all_its_tokens() -> None:
     # the answer-object layout: the prompt ends with `{"culot": `, the model writes the value only
-    assert value_confidence(tokens((' "', 0.9), ("E27", 0.5), ('"', 1.0)), ' "E27"', None) == pytest.approx(0.45)
+    assert value_confidence(
+        tokens((' "', 0.9), ("E27", 0.5), ('"', 1.0)), ' "E27"', None
+    ) == pytest.approx(0.45)
     assert value_confidence(tokens(("4", 0.6), ("0", 0.5)), "40", None) == pytest.approx(0.3)
     assert value_confidence(tokens(("  ", 0.6)), "  ", None) is None  # no value at all
 
@@ -69,15 +75,27 @@ class SureOfTheSocket:
     def complete(self, request: CompletionRequest) -> Completion:
         if "+" in request.field_code:
             raw = '{"EF000042": "E27", "EF000035": 60}'
-            return Completion(raw, None, tokens(('{"EF000042": ', 1.0), ('"E27"', 0.95), (', "EF000035": ', 1.0),
-                                                ("60", 0.4), ("}", 1.0)))
+            return Completion(
+                raw,
+                None,
+                tokens(
+                    ('{"EF000042": ', 1.0),
+                    ('"E27"', 0.95),
+                    (', "EF000035": ', 1.0),
+                    ("60", 0.4),
+                    ("}", 1.0),
+                ),
+            )
         value = '"E27"' if request.field_code == SOCKET.code else "60"
         raw = '{"value": ' + value + "}"
-        return Completion(raw, None, tokens(('{"value": ', 1.0), (value, 0.95 if value == '"E27"' else 0.4), ("}", 1.0)))
+        return Completion(
+            raw,
+            None,
+            tokens(('{"value": ', 1.0), (value, 0.95 if value == '"E27"' else 0.4), ("}", 1.0)),
+        )
 
     def count_tokens(self, text: str) -> int | None:
         return None
-
 
 
 @pytest.fixture
@@ -87,20 +105,38 @@ def pool() -> Iterator[ThreadPoolExecutor]:
     executor.shutdown(wait=True)
 
 
-def service(pool: ThreadPoolExecutor, thresholds: dict[str, float], prepass: bool = False) -> FieldLookupService:
+def service(
+    pool: ThreadPoolExecutor, thresholds: dict[str, float], prepass: bool = False
+) -> FieldLookupService:
     llms = LLMRegistry(
         {
-            "few": lambda: ConfiguredLLM("few", ChatFormat(), FewShotChainOfThought(k=0), SureOfTheSocket(),
-                                         prepass=TextRulesPrepass() if prepass else None),
-            "all": lambda: ConfiguredLLM("all", ChatFormat(), AllFieldsChainOfThought(), SureOfTheSocket()),
+            "few": lambda: ConfiguredLLM(
+                "few",
+                ChatFormat(),
+                FewShotChainOfThought(k=0),
+                SureOfTheSocket(),
+                prepass=TextRulesPrepass() if prepass else None,
+            ),
+            "all": lambda: ConfiguredLLM(
+                "all", ChatFormat(), AllFieldsChainOfThought(), SureOfTheSocket()
+            ),
         },
         default="few",
     )
-    return FieldLookupService(llms, FakeFieldRepository(list(FIELDS.values())), FakeExampleRepository(), pool, 5.0, thresholds=FakeThresholdStore({"few": thresholds, "all": thresholds}))
+    return FieldLookupService(
+        llms,
+        FakeFieldRepository(list(FIELDS.values())),
+        FakeExampleRepository(),
+        pool,
+        5.0,
+        thresholds=FakeThresholdStore({"few": thresholds, "all": thresholds}),
+    )
 
 
 @pytest.mark.parametrize("llm", ["few", "all"])
-def test_values_under_their_threshold_or_without_one_are_for_review(pool: ThreadPoolExecutor, llm: str) -> None:
+def test_values_under_their_threshold_or_without_one_are_for_review(
+    pool: ThreadPoolExecutor, llm: str
+) -> None:
     result = service(pool, {"EF000042": 0.9, "EF000035": 0.5}).lookup(
         LookupRequest("Ampoule sans culot indiqué", ("EF000042", "EF000035"), llm)
     )

@@ -42,8 +42,12 @@ def answers() -> Completion:
     return Completion('{"value": "E27"}')
 
 
-def guarded(inner: ScriptedConnector, clock: ManualClock, threshold: int = 3) -> CoolingDownConnector:
-    return CoolingDownConnector(inner, "gpt", failure_threshold=threshold, cooldown_s=30, clock=clock)
+def guarded(
+    inner: ScriptedConnector, clock: ManualClock, threshold: int = 3
+) -> CoolingDownConnector:
+    return CoolingDownConnector(
+        inner, "gpt", failure_threshold=threshold, cooldown_s=30, clock=clock
+    )
 
 
 def test_after_failures_in_a_row_the_backend_is_not_called_until_the_cool_down_ends() -> None:
@@ -53,7 +57,9 @@ def test_after_failures_in_a_row_the_backend_is_not_called_until_the_cool_down_e
         with pytest.raises(TransientBackendError):
             connector.complete(REQUEST)
 
-    with pytest.raises(BackendCoolingDownError, match=r"gpt is not called for 30\.0 s more after 3 failed") as resting:
+    with pytest.raises(
+        BackendCoolingDownError, match=r"gpt is not called for 30\.0 s more after 3 failed"
+    ) as resting:
         connector.complete(REQUEST)
 
     assert inner.calls == 3 and resting.value.retry_after == 30

@@ -41,13 +41,20 @@ class Output:
 @pytest.fixture
 def enrichment() -> Iterator[Enrichment]:
     connector = FakeConnector(default=Script('{"value": "E27"}'))
-    llms = LLMRegistry({"fake": lambda: ConfiguredLLM("fake", ChatFormat(), BasicChainOfThought(), connector)}, "fake")
+    llms = LLMRegistry(
+        {"fake": lambda: ConfiguredLLM("fake", ChatFormat(), BasicChainOfThought(), connector)},
+        "fake",
+    )
     fields = FakeFieldRepository([CULOT])
     with ThreadPoolExecutor(2) as pool:
-        yield Enrichment(FieldLookupService(llms, fields, FakeExampleRepository(), pool, 5.0), llms, fields)
+        yield Enrichment(
+            FieldLookupService(llms, fields, FakeExampleRepository(), pool, 5.0), llms, fields
+        )
 
 
-def finished(result: LookupResult | None = None, error: Exception | None = None) -> Future[LookupResult]:
+def finished(
+    result: LookupResult | None = None, error: Exception | None = None
+) -> Future[LookupResult]:
     future: Future[LookupResult] = Future()
     if error is not None:
         future.set_exception(error)
@@ -74,15 +81,21 @@ def test_the_products_left_are_looked_up_and_written_with_a_tally(enrichment: En
     assert run.tally.fields == {OutcomeStatus.OK: 2, OutcomeStatus.UNKNOWN_FIELD: 1}
 
 
-def test_a_product_that_fails_is_not_written_and_a_lost_database_stops_the_run(enrichment: Enrichment) -> None:
+def test_a_product_that_fails_is_not_written_and_a_lost_database_stops_the_run(
+    enrichment: Enrichment,
+) -> None:
     failures: list[tuple[str, str]] = []
     output = Output()
-    run = enrichment.plan(PRODUCTS, None).start(output, lambda product, reason: failures.append((product.key, reason)))
+    run = enrichment.plan(PRODUCTS, None).start(
+        output, lambda product, reason: failures.append((product.key, reason))
+    )
 
     run.settle(PRODUCTS[0], finished(error=PermanentBackendError("401 bad API key")))
     run.settle(PRODUCTS[1], finished(error=KeyError("a defect")))
     with pytest.raises(StorageUnavailableError):
-        run.settle(PRODUCTS[2], finished(error=StorageUnavailableError("the database is unavailable")))
+        run.settle(
+            PRODUCTS[2], finished(error=StorageUnavailableError("the database is unavailable"))
+        )
 
     assert output.written == []
     assert failures == [("a", "401 bad API key"), ("7", "internal error: KeyError: 'a defect'")]

@@ -39,7 +39,9 @@ BRAND = Field("EF000588", "marque", FieldType.TEXT)
         (SOCKET, ("E27",), None, False),
     ],
 )
-def test_type_aware_matching(field: Field, accepted: tuple | None, predicted: object, expected: bool) -> None:
+def test_type_aware_matching(
+    field: Field, accepted: tuple | None, predicted: object, expected: bool
+) -> None:
     assert matches(field, accepted, predicted) is expected
 
 
@@ -65,8 +67,10 @@ def test_each_pair_falls_in_one_bucket(
 def test_metrics_follow_the_fields_definitions() -> None:
     # 3 NN, 1 NV, 2 VN, 4 VC, 2 VW
     outcomes = (
-        [PairOutcome(False, False, True)] * 3 + [PairOutcome(False, True, False)]
-        + [PairOutcome(True, False, False)] * 2 + [PairOutcome(True, True, True)] * 4
+        [PairOutcome(False, False, True)] * 3
+        + [PairOutcome(False, True, False)]
+        + [PairOutcome(True, False, False)] * 2
+        + [PairOutcome(True, True, True)] * 4
         + [PairOutcome(True, True, False)] * 2
     )
 

@@ -27,7 +27,10 @@ BRAND = Field("EF000588", "marque", FieldType.TEXT)
 FIELDS = {field.code: field for field in (SOCKET, POWER, BRAND)}
 
 ROWS = [
-    BenchmarkRow("Ampoule Philips E27 40W", {"EF000042": ("E27",), "EF000035": (40,), "EF000588": ("Philips",)}),
+    BenchmarkRow(
+        "Ampoule Philips E27 40W",
+        {"EF000042": ("E27",), "EF000035": (40,), "EF000588": ("Philips",)},
+    ),
     BenchmarkRow("Ampoule flamme E14", {"EF000042": ("E14",), "EF000035": None}),
 ]
 
@@ -38,11 +41,19 @@ class Examples:
     def __init__(self) -> None:
         self.excluded: list[str | None] = []
 
-    def most_similar(self, field_codes: Sequence[str], description: str, k: int,
-                     exclude_context: str | None = None) -> dict[str, list[Example]]:
+    def most_similar(
+        self,
+        field_codes: Sequence[str],
+        description: str,
+        k: int,
+        exclude_context: str | None = None,
+    ) -> dict[str, list[Example]]:
         self.excluded.append(exclude_context)
         context = ROWS[0].description
-        return {code: [] if exclude_context == context else [Example(code, context, None)] for code in field_codes}
+        return {
+            code: [] if exclude_context == context else [Example(code, context, None)]
+            for code in field_codes
+        }
 
 
 class AnswerBook:
@@ -59,8 +70,12 @@ class AnswerBook:
             return Completion(json.dumps({"choice": self._choice}))
         if "+" in request.field_code:
             codes = request.field_code.split("+")
-            return Completion(json.dumps({c: self._answer(c, request) for c in codes}), TokenUsage(50, 10))
-        return Completion(json.dumps({"value": self._answer(request.field_code, request)}), TokenUsage(10, 2))
+            return Completion(
+                json.dumps({c: self._answer(c, request) for c in codes}), TokenUsage(50, 10)
+            )
+        return Completion(
+            json.dumps({"value": self._answer(request.field_code, request)}), TokenUsage(10, 2)
+        )
 
     def _answer(self, code: str, request: CompletionRequest) -> object:
         text = request.messages[-1].content
@@ -77,8 +92,12 @@ def pool() -> Iterator[ThreadPoolExecutor]:
     executor.shutdown(wait=True, cancel_futures=True)
 
 
-def evaluation(pool: ThreadPoolExecutor, model: AnswerBook, judge: bool = False,
-               examples: Examples | None = None) -> EvaluationService:
+def evaluation(
+    pool: ThreadPoolExecutor,
+    model: AnswerBook,
+    judge: bool = False,
+    examples: Examples | None = None,
+) -> EvaluationService:
     llms = LLMRegistry(
         {
             "few": lambda: ConfiguredLLM("few", ChatFormat(), FewShotChainOfThought(k=2), model),
@@ -87,15 +106,22 @@ def evaluation(pool: ThreadPoolExecutor, model: AnswerBook, judge: bool = False,
         },
         default="few",
     )
-    lookup = FieldLookupService(llms, FakeFieldRepository(FIELDS.values()), examples or Examples(), pool, 5.0)
+    lookup = FieldLookupService(
+        llms, FakeFieldRepository(FIELDS.values()), examples or Examples(), pool, 5.0
+    )
     grader = FactualityJudge(llms.get("judge"), 5.0) if judge else None
     return EvaluationService(lookup, FakeFieldRepository(FIELDS.values()), llms, grader)
 
 
 # The model: right on the first product's socket and power, a longer brand ("Philips Lighting"),
 # right on the second product's socket, and an invented power where the text gives none.
-ANSWERS = {"EF000042": "E27", ("EF000042", True): "E14", "EF000035": 40, ("EF000035", True): 60,
-           "EF000588": "Philips Lighting"}
+ANSWERS = {
+    "EF000042": "E27",
+    ("EF000042", True): "E14",
+    "EF000035": 40,
+    ("EF000035", True): 60,
+    "EF000588": "Philips Lighting",
+}
 
 
 def test_every_pair_is_scored_and_counted(pool: ThreadPoolExecutor) -> None:
@@ -108,7 +134,11 @@ def test_every_pair_is_scored_and_counted(pool: ThreadPoolExecutor) -> None:
     assert report.by_type()["select"].accuracy == 1.0
     assert report.by_type()["number"].correct == 1
     assert report.by_field()["EF000588"].correct == 0
-    assert (report.cost.calls, report.cost.prompt_tokens, report.cost.completion_tokens) == (5, 50, 10)
+    assert (report.cost.calls, report.cost.prompt_tokens, report.cost.completion_tokens) == (
+        5,
+        50,
+        10,
+    )
     assert [p.correct for p in report.pairs] == [True, True, False, True, False]
 
 
@@ -123,12 +153,16 @@ def test_one_report_per_llm_and_a_product_call_counts_once(pool: ThreadPoolExecu
 def test_own_examples_can_be_left_out(pool: ThreadPoolExecutor) -> None:
     examples = Examples()
 
-    evaluation(pool, AnswerBook(ANSWERS), examples=examples).evaluate(ROWS, exclude_own_examples=True)
+    evaluation(pool, AnswerBook(ANSWERS), examples=examples).evaluate(
+        ROWS, exclude_own_examples=True
+    )
 
     assert examples.excluded == [row.description for row in ROWS]
 
 
-def test_the_judge_grades_text_answers_that_do_not_match_beside_the_strict_score(pool: ThreadPoolExecutor) -> None:
+def test_the_judge_grades_text_answers_that_do_not_match_beside_the_strict_score(
+    pool: ThreadPoolExecutor,
+) -> None:
     model = AnswerBook(ANSWERS, choice="B")  # a superset, consistent: worth 0.6
 
     [report] = evaluation(pool, model, judge=True).evaluate(ROWS)
@@ -140,7 +174,12 @@ def test_the_judge_grades_text_answers_that_do_not_match_beside_the_strict_score
     judged = [r for r in model.requests if r.field_code == "judge"]
     assert len(judged) == 1 and "Philips Lighting" in judged[0].messages[-1].content
     summary = report.summary()
-    assert summary["judge"] == {"llm": "judge", "graded": 1, "grades": {"B": 1}, "judged_accuracy": 0.72}
+    assert summary["judge"] == {
+        "llm": "judge",
+        "graded": 1,
+        "grades": {"B": 1},
+        "judged_accuracy": 0.72,
+    }
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,9 @@ from src.domain.model.evidence import Evidence, Span
 
 POWER = Field("EF000035", "puissance", FieldType.NUMBER, unit="W")
 LENGTH = Field("EF000008", "longueur", FieldType.NUMBER, unit="cm")
-COLOUR = Field("EF000007", "couleur", FieldType.SELECT, options=("chromé", "blanc", "acier inoxydable"))
+COLOUR = Field(
+    "EF000007", "couleur", FieldType.SELECT, options=("chromé", "blanc", "acier inoxydable")
+)
 BRAND = Field("EF000588", "marque", FieldType.TEXT)
 DIMMABLE = Field("EF000137", "dimmable", FieldType.BOOLEAN)
 
@@ -105,7 +107,9 @@ def test_a_select_option_of_several_words() -> None:
 
 
 def test_a_boolean_points_at_the_attributes_words() -> None:
-    assert spans(locate_evidence(DIMMABLE, "LED bulb, Dimmable, E27", True)) == [(10, 18, "Dimmable")]
+    assert spans(locate_evidence(DIMMABLE, "LED bulb, Dimmable, E27", True)) == [
+        (10, 18, "Dimmable")
+    ]
     assert locate_evidence(DIMMABLE, "LED bulb E27", False) == Evidence()
 
 

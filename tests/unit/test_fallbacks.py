@@ -19,7 +19,9 @@ LAMP = "Lampe 40W E27"
 def answering(answer: str | None) -> FakeConnector:
     """A model that answers `answer` to every field, or fails as a backend down (None)."""
     if answer is None:
-        return FakeConnector(default=Script(error=TransientBackendError("HTTP 503 from the backend")))
+        return FakeConnector(
+            default=Script(error=TransientBackendError("HTTP 503 from the backend"))
+        )
     return FakeConnector(default=Script(answer))
 
 
@@ -28,14 +30,20 @@ def llm(name: str, connector: FakeConnector, fallbacks: tuple[str, ...] = ()) ->
 
 
 def registry(*llms: ConfiguredLLM) -> LLMRegistry:
-    return LLMRegistry({configured.name: (lambda c=configured: c) for configured in llms}, llms[0].name)
+    return LLMRegistry(
+        {configured.name: (lambda c=configured: c) for configured in llms}, llms[0].name
+    )
 
 
 def test_the_first_fallback_that_answers_gives_the_value_and_its_name() -> None:
     down, also_down, up = answering(None), answering(None), answering('{"value": "E27"}')
-    llms = registry(llm("gpt", down, ("claude", "local")), llm("claude", also_down), llm("local", up))
+    llms = registry(
+        llm("gpt", down, ("claude", "local")), llm("claude", also_down), llm("local", up)
+    )
 
-    outcome = ask_with_fallbacks(fallback_chain(llms, llms.get("gpt")), CULOT, LAMP, [], time.monotonic() + 5)
+    outcome = ask_with_fallbacks(
+        fallback_chain(llms, llms.get("gpt")), CULOT, LAMP, [], time.monotonic() + 5
+    )
 
     assert outcome.status is OutcomeStatus.OK and outcome.value == "E27" and outcome.llm == "local"
     assert (len(down.requests), len(also_down.requests), len(up.requests)) == (1, 1, 1)
@@ -44,7 +52,9 @@ def test_the_first_fallback_that_answers_gives_the_value_and_its_name() -> None:
 def test_when_every_one_fails_the_error_says_why_each_did() -> None:
     llms = registry(llm("gpt", answering(None), ("claude",)), llm("claude", answering(None)))
 
-    outcome = ask_with_fallbacks(fallback_chain(llms, llms.get("gpt")), CULOT, LAMP, [], time.monotonic() + 5)
+    outcome = ask_with_fallbacks(
+        fallback_chain(llms, llms.get("gpt")), CULOT, LAMP, [], time.monotonic() + 5
+    )
 
     assert outcome.status is OutcomeStatus.ERROR and outcome.value is None
     assert outcome.error == "gpt: HTTP 503 from the backend; claude: HTTP 503 from the backend"
@@ -54,21 +64,35 @@ def test_an_answer_that_is_not_an_error_is_kept_and_no_fallback_is_asked() -> No
     spare = answering('{"value": "E27"}')
     llms = registry(llm("gpt", answering('{"value": "B22"}'), ("spare",)), llm("spare", spare))
 
-    outcome = ask_with_fallbacks(fallback_chain(llms, llms.get("gpt")), CULOT, LAMP, [], time.monotonic() + 5)
+    outcome = ask_with_fallbacks(
+        fallback_chain(llms, llms.get("gpt")), CULOT, LAMP, [], time.monotonic() + 5
+    )
 
-    assert outcome.status is OutcomeStatus.INVALID_OUTPUT and outcome.llm == "gpt" and len(spare.requests) == 0
+    assert (
+        outcome.status is OutcomeStatus.INVALID_OUTPUT
+        and outcome.llm == "gpt"
+        and len(spare.requests) == 0
+    )
 
 
 def test_no_fallback_is_asked_past_the_deadline() -> None:
     spare = answering('{"value": "E27"}')
     llms = registry(llm("gpt", answering(None), ("spare",)), llm("spare", spare))
 
-    outcome = ask_with_fallbacks(fallback_chain(llms, llms.get("gpt")), CULOT, LAMP, [], time.monotonic() - 1)
+    outcome = ask_with_fallbacks(
+        fallback_chain(llms, llms.get("gpt")), CULOT, LAMP, [], time.monotonic() - 1
+    )
 
     assert outcome.status is OutcomeStatus.ERROR and len(spare.requests) == 0
 
 
 def test_unknown_and_self_fallbacks_are_skipped() -> None:
-    llms = registry(llm("gpt", answering(None), ("gpt", "nowhere", "spare", "spare")), llm("spare", answering("")))
+    llms = registry(
+        llm("gpt", answering(None), ("gpt", "nowhere", "spare", "spare")),
+        llm("spare", answering("")),
+    )
 
-    assert [configured.name for configured in fallback_chain(llms, llms.get("gpt"))] == ["gpt", "spare"]
+    assert [configured.name for configured in fallback_chain(llms, llms.get("gpt"))] == [
+        "gpt",
+        "spare",
+    ]

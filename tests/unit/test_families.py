@@ -97,7 +97,9 @@ def test_chatml_writes_every_message_with_its_role() -> None:
     ],
     ids=["gemma", "llama2", "chatml", "chat"],
 )
-def test_every_rendering_ends_where_the_model_answers(family: PromptFormat, answer_starts_after: str) -> None:
+def test_every_rendering_ends_where_the_model_answers(
+    family: PromptFormat, answer_starts_after: str
+) -> None:
     text = family.render(WITH_SHOTS)
 
     assert text.endswith(answer_starts_after)
@@ -132,9 +134,14 @@ THREE_SHOTS = Prompt(
 )
 
 
-def budget_for(family_type: type[PromptFormat], prompt: Prompt, answer_tokens: int = 5) -> PromptFormat:
+def budget_for(
+    family_type: type[PromptFormat], prompt: Prompt, answer_tokens: int = 5
+) -> PromptFormat:
     """A family whose context holds exactly `prompt` (in words) plus the answer."""
-    return family_type(context_tokens=words(family_type().render(prompt)) + answer_tokens, answer_tokens=answer_tokens)
+    return family_type(
+        context_tokens=words(family_type().render(prompt)) + answer_tokens,
+        answer_tokens=answer_tokens,
+    )
 
 
 @pytest.mark.parametrize("family_type", [GemmaFormat, Llama2Format, ChatMLFormat, ChatFormat])
@@ -145,7 +152,9 @@ def test_a_prompt_that_fits_is_kept_whole(family_type: type[PromptFormat]) -> No
 
 
 @pytest.mark.parametrize("family_type", [GemmaFormat, Llama2Format, ChatMLFormat, ChatFormat])
-def test_fit_drops_the_last_shots_first_and_keeps_system_and_question(family_type: type[PromptFormat]) -> None:
+def test_fit_drops_the_last_shots_first_and_keeps_system_and_question(
+    family_type: type[PromptFormat],
+) -> None:
     room_for_one_shot = Prompt(THREE_SHOTS.system, THREE_SHOTS.question, THREE_SHOTS.shots[:1])
     family = budget_for(family_type, room_for_one_shot)
 
@@ -171,7 +180,9 @@ def test_fit_can_drop_every_shot() -> None:
 
 
 @pytest.mark.parametrize("family_type", [GemmaFormat, Llama2Format, ChatMLFormat, ChatFormat])
-def test_fit_refuses_a_question_that_does_not_fit_even_alone(family_type: type[PromptFormat]) -> None:
+def test_fit_refuses_a_question_that_does_not_fit_even_alone(
+    family_type: type[PromptFormat],
+) -> None:
     alone = Prompt(THREE_SHOTS.system, THREE_SHOTS.question)
     family = family_type(context_tokens=words(family_type().render(alone)) + 5 - 1, answer_tokens=5)
 

@@ -148,7 +148,9 @@ def test_each_field_gets_a_value_of_its_type(make_service: HarnessFactory, run: 
     assert all(outcome.llm == "fake" for outcome in result.outcomes)
 
 
-def test_outcomes_follow_the_request_order_not_the_finishing_order(make_service: HarnessFactory) -> None:
+def test_outcomes_follow_the_request_order_not_the_finishing_order(
+    make_service: HarnessFactory,
+) -> None:
     harness = make_service(
         {
             MATERIAL.code: Script('{"value": "Laiton"}', delay=0.2),
@@ -159,7 +161,11 @@ def test_outcomes_follow_the_request_order_not_the_finishing_order(make_service:
 
     result = harness.service.lookup(request(MATERIAL.code, POWER.code, COLOUR.code))
 
-    assert [outcome.field_code for outcome in result.outcomes] == [MATERIAL.code, POWER.code, COLOUR.code]
+    assert [outcome.field_code for outcome in result.outcomes] == [
+        MATERIAL.code,
+        POWER.code,
+        COLOUR.code,
+    ]
     assert [outcome.value for outcome in result.outcomes] == ["Laiton", 12, "Noir"]
 
 
@@ -173,7 +179,9 @@ def test_duplicate_codes_are_looked_up_once(make_service: HarnessFactory) -> Non
 
 
 def test_an_unknown_code_is_reported_without_asking_the_model(make_service: HarnessFactory) -> None:
-    harness = make_service({POWER.code: Script('{"value": 12}')}, strategy=FewShotChainOfThought(k=2))
+    harness = make_service(
+        {POWER.code: Script('{"value": 12}')}, strategy=FewShotChainOfThought(k=2)
+    )
 
     result = harness.service.lookup(request(POWER.code, UNKNOWN_CODE))
 
@@ -226,10 +234,15 @@ def test_an_unknown_llm_is_refused(make_service: HarnessFactory) -> None:
 
 @pytest.mark.parametrize(
     "error",
-    [TransientBackendError("rate limited (429)"), PermanentBackendError("rate limited: bad API key")],
+    [
+        TransientBackendError("rate limited (429)"),
+        PermanentBackendError("rate limited: bad API key"),
+    ],
     ids=["transient", "permanent"],
 )
-def test_a_backend_error_fails_its_field_only(make_service: HarnessFactory, error: Exception) -> None:
+def test_a_backend_error_fails_its_field_only(
+    make_service: HarnessFactory, error: Exception
+) -> None:
     harness = make_service({COLOUR.code: Script(error=error), POWER.code: Script('{"value": 12}')})
 
     result = harness.service.lookup(request(COLOUR.code, POWER.code))
@@ -241,9 +254,14 @@ def test_a_backend_error_fails_its_field_only(make_service: HarnessFactory, erro
     assert outcome_of(result, POWER.code).status is OutcomeStatus.OK
 
 
-def test_an_unexpected_exception_is_an_internal_error_of_its_field_only(make_service: HarnessFactory) -> None:
+def test_an_unexpected_exception_is_an_internal_error_of_its_field_only(
+    make_service: HarnessFactory,
+) -> None:
     harness = make_service(
-        {COLOUR.code: Script(error=RuntimeError("secret detail")), POWER.code: Script('{"value": 12}')}
+        {
+            COLOUR.code: Script(error=RuntimeError("secret detail")),
+            POWER.code: Script('{"value": 12}'),
+        }
     )
 
     result = harness.service.lookup(request(COLOUR.code, POWER.code))
@@ -254,7 +272,9 @@ def test_an_unexpected_exception_is_an_internal_error_of_its_field_only(make_ser
     assert outcome_of(result, POWER.code).value == 12
 
 
-def test_an_answer_that_is_not_an_option_is_invalid_and_kept_raw(make_service: HarnessFactory) -> None:
+def test_an_answer_that_is_not_an_option_is_invalid_and_kept_raw(
+    make_service: HarnessFactory,
+) -> None:
     harness = make_service({COLOUR.code: Script('{"value": "violet"}')})
 
     result = harness.service.lookup(request(COLOUR.code))
@@ -266,7 +286,9 @@ def test_an_answer_that_is_not_an_option_is_invalid_and_kept_raw(make_service: H
 
 
 @pytest.mark.parametrize("answer", [NO_VALUE, '{"value": "inconnu"}', "N/A"])
-def test_a_model_that_does_not_know_gives_not_found(make_service: HarnessFactory, answer: str) -> None:
+def test_a_model_that_does_not_know_gives_not_found(
+    make_service: HarnessFactory, answer: str
+) -> None:
     harness = make_service({POWER.code: Script(answer)})
 
     outcome = outcome_of(harness.service.lookup(request(POWER.code)), POWER.code)
@@ -323,10 +345,15 @@ def test_the_deadline_answers_with_what_finished_and_leaves_the_pool_usable(
     assert second.values() == {COLOUR.code: "Noir", DIMMABLE.code: True}
 
 
-def test_calls_that_had_not_started_by_the_deadline_are_cancelled(make_service: HarnessFactory) -> None:
+def test_calls_that_had_not_started_by_the_deadline_are_cancelled(
+    make_service: HarnessFactory,
+) -> None:
     stuck = threading.Event()
     harness = make_service(
-        {POWER.code: Script('{"value": 12}', block_on=stuck), COLOUR.code: Script('{"value": "Noir"}')},
+        {
+            POWER.code: Script('{"value": 12}', block_on=stuck),
+            COLOUR.code: Script('{"value": "Noir"}'),
+        },
         timeout_seconds=0.3,
         workers=1,
     )
@@ -336,20 +363,29 @@ def test_calls_that_had_not_started_by_the_deadline_are_cancelled(make_service: 
     assert harness.connector.wait_returned(POWER.code)
     harness.service.lookup(request(DIMMABLE.code))  # runs after anything still queued on the pool
 
-    assert statuses(result) == {POWER.code: OutcomeStatus.TIMEOUT, COLOUR.code: OutcomeStatus.TIMEOUT}
+    assert statuses(result) == {
+        POWER.code: OutcomeStatus.TIMEOUT,
+        COLOUR.code: OutcomeStatus.TIMEOUT,
+    }
     assert harness.connector.requests_for(COLOUR.code) == []
 
 
-def test_a_pool_too_busy_to_start_a_request_still_answers_it_by_the_deadline(make_service: HarnessFactory) -> None:
+def test_a_pool_too_busy_to_start_a_request_still_answers_it_by_the_deadline(
+    make_service: HarnessFactory,
+) -> None:
     stuck = threading.Event()
-    harness = make_service({POWER.code: Script('{"value": 12}', block_on=stuck)}, timeout_seconds=0.3, workers=1)
+    harness = make_service(
+        {POWER.code: Script('{"value": 12}', block_on=stuck)}, timeout_seconds=0.3, workers=1
+    )
     blocking = harness.service.lookup_async(request(POWER.code))  # holds the only worker
 
     async def both() -> tuple[LookupResult, list[FieldOutcome | LookupResult], float]:
         first = asyncio.ensure_future(blocking)
         await asyncio.sleep(0.05)
         started = time.monotonic()
-        streamed = [event async for event in harness.service.stream(request(COLOUR.code, DIMMABLE.code))]
+        streamed = [
+            event async for event in harness.service.stream(request(COLOUR.code, DIMMABLE.code))
+        ]
         elapsed = time.monotonic() - started
         return await first, streamed, elapsed
 
@@ -360,12 +396,19 @@ def test_a_pool_too_busy_to_start_a_request_still_answers_it_by_the_deadline(mak
     assert statuses(first) == {POWER.code: OutcomeStatus.TIMEOUT}
     *lines, summary = streamed
     assert isinstance(summary, LookupResult)
-    assert statuses(summary) == {COLOUR.code: OutcomeStatus.TIMEOUT, DIMMABLE.code: OutcomeStatus.TIMEOUT}
-    assert sorted(line.field_code for line in lines if isinstance(line, FieldOutcome)) == sorted([COLOUR.code, DIMMABLE.code])
+    assert statuses(summary) == {
+        COLOUR.code: OutcomeStatus.TIMEOUT,
+        DIMMABLE.code: OutcomeStatus.TIMEOUT,
+    }
+    assert sorted(line.field_code for line in lines if isinstance(line, FieldOutcome)) == sorted(
+        [COLOUR.code, DIMMABLE.code]
+    )
     assert harness.connector.requests_for(COLOUR.code) == []
 
 
-def test_an_answer_that_comes_after_the_deadline_counts_as_a_timeout(make_service: HarnessFactory) -> None:
+def test_an_answer_that_comes_after_the_deadline_counts_as_a_timeout(
+    make_service: HarnessFactory,
+) -> None:
     harness = make_service({POWER.code: Script('{"value": 12}', delay=0.4)}, timeout_seconds=0.2)
 
     result = harness.service.lookup(request(POWER.code))

@@ -67,12 +67,17 @@ def connector_from(environ: dict[str, str]) -> MockConnector:
         ("Applique (noir)", "Noir"),
     ],
 )
-def test_a_select_answers_the_option_the_product_text_names(description: str, expected: str) -> None:
+def test_a_select_answers_the_option_the_product_text_names(
+    description: str, expected: str
+) -> None:
     assert answer(MockConnector(), completion_request(COLOUR, description)) == expected
 
 
 def test_a_select_answers_an_option_even_when_the_text_names_none() -> None:
-    assert answer(MockConnector(), completion_request(COLOUR, "Applique murale rouge")) in COLOUR.options
+    assert (
+        answer(MockConnector(), completion_request(COLOUR, "Applique murale rouge"))
+        in COLOUR.options
+    )
 
 
 def test_a_select_reads_the_product_not_the_examples_shown_before_it() -> None:
@@ -99,10 +104,15 @@ def test_a_boolean_answers_true() -> None:
 
 
 def test_a_text_answers_the_first_words_of_the_product_text() -> None:
-    assert answer(MockConnector(), completion_request(MATERIAL, "Corps   en aluminium brossé")) == "Corps en aluminium"
+    assert (
+        answer(MockConnector(), completion_request(MATERIAL, "Corps   en aluminium brossé"))
+        == "Corps en aluminium"
+    )
 
 
-@pytest.mark.parametrize("field", [POWER, COLOUR, DIMMABLE, MATERIAL], ids=lambda field: field.type.value)
+@pytest.mark.parametrize(
+    "field", [POWER, COLOUR, DIMMABLE, MATERIAL], ids=lambda field: field.type.value
+)
 def test_every_answer_is_valid_for_its_field(field: Field) -> None:
     strategy = BasicChainOfThought()
 
@@ -134,7 +144,9 @@ def test_fail_first_fails_the_first_calls_of_each_field() -> None:
 
 
 def test_stall_fields_are_read_as_a_comma_separated_list() -> None:
-    behaviour = mock_behaviour(Settings.from_env({"MOCK_STALL_FIELDS": f" {POWER.code}, {COLOUR.code} ,,"}))
+    behaviour = mock_behaviour(
+        Settings.from_env({"MOCK_STALL_FIELDS": f" {POWER.code}, {COLOUR.code} ,,"})
+    )
 
     assert behaviour.stall_fields == frozenset({POWER.code, COLOUR.code})
 

@@ -9,8 +9,18 @@ from src.domain.prompting.prepass import TextRulesPrepass
 
 PREPASS = TextRulesPrepass()
 SOCKET = Field("EF000042", "culot", FieldType.SELECT, options=("E27", "E14", "B15d", "GU10"))
-ENERGY = Field("EF003658", "classe d'efficacité énergétique", FieldType.SELECT, options=("A+++", "A++", "A+", "A", "B"))
-COLOUR = Field("EF000007", "couleur", FieldType.SELECT, options=("blanc", "gris", "anthracite", "chromé", "autre"))
+ENERGY = Field(
+    "EF003658",
+    "classe d'efficacité énergétique",
+    FieldType.SELECT,
+    options=("A+++", "A++", "A+", "A", "B"),
+)
+COLOUR = Field(
+    "EF000007",
+    "couleur",
+    FieldType.SELECT,
+    options=("blanc", "gris", "anthracite", "chromé", "autre"),
+)
 HEIGHT_MM = Field("EF000040", "hauteur (mm)", FieldType.NUMBER, unit="mm")
 HEIGHT_CM = Field("EF000040", "hauteur (cm)", FieldType.NUMBER, unit="cm")
 POWER = Field("EF000035", "puissance", FieldType.NUMBER, unit="W")
@@ -57,7 +67,10 @@ def test_reads_what_the_text_states_unambiguously(field: Field, text: str, value
         (HEIGHT_MM, "Radiateur 600 x 1000 mm"),  # a dimension string
         (POWER, "Ampoule LED 8,5W équivalent 60W"),  # two powers
         (POWER, "Plafonnier LED 2400 lm"),  # no watts at all
-        (CAPACITY, "Réfrigérateur 271L (198/73)"),  # volumes: several per product, unit alone is not enough
+        (
+            CAPACITY,
+            "Réfrigérateur 271L (198/73)",
+        ),  # volumes: several per product, unit alone is not enough
         (DURATION, "Autonomie 2000 h, assistance 24 h/24"),  # two durations, no words
         (DIMMABLE, "Ampoule gradable"),  # booleans are left to the model
     ],

@@ -46,8 +46,13 @@ class Fields:
 
 
 class NoExamples:
-    def most_similar(self, field_codes: Sequence[str], description: str, k: int,
-                     exclude_context: str | None = None) -> dict[str, list[Example]]:
+    def most_similar(
+        self,
+        field_codes: Sequence[str],
+        description: str,
+        k: int,
+        exclude_context: str | None = None,
+    ) -> dict[str, list[Example]]:
         return {}
 
 
@@ -75,14 +80,23 @@ def pool() -> Iterator[ThreadPoolExecutor]:
     executor.shutdown(wait=True, cancel_futures=True)
 
 
-def service(pool: ThreadPoolExecutor, chain: ChainOfThought | ProductChainOfThought, model: ScriptedModel,
-            prepass: bool = False, timeout: float = 5.0) -> FieldLookupService:
-    configured = ConfiguredLLM("fake", ChatFormat(), chain, model, prepass=TextRulesPrepass() if prepass else None)
+def service(
+    pool: ThreadPoolExecutor,
+    chain: ChainOfThought | ProductChainOfThought,
+    model: ScriptedModel,
+    prepass: bool = False,
+    timeout: float = 5.0,
+) -> FieldLookupService:
+    configured = ConfiguredLLM(
+        "fake", ChatFormat(), chain, model, prepass=TextRulesPrepass() if prepass else None
+    )
     llms = LLMRegistry({"fake": lambda: configured}, default="fake")
     return FieldLookupService(llms, Fields(), NoExamples(), pool, timeout)
 
 
-def test_the_prepass_answers_what_it_reads_and_the_model_is_asked_the_rest(pool: ThreadPoolExecutor) -> None:
+def test_the_prepass_answers_what_it_reads_and_the_model_is_asked_the_rest(
+    pool: ThreadPoolExecutor,
+) -> None:
     model = ScriptedModel('{"value": true}')
 
     result = service(pool, BasicChainOfThought(), model, prepass=True).lookup(
@@ -90,7 +104,9 @@ def test_the_prepass_answers_what_it_reads_and_the_model_is_asked_the_rest(pool:
     )
 
     by_code = {o.field_code: o for o in result.outcomes}
-    assert by_code["EF000042"].value == "E27" and by_code["EF000042"].source is OutcomeSource.PREPASS
+    assert (
+        by_code["EF000042"].value == "E27" and by_code["EF000042"].source is OutcomeSource.PREPASS
+    )
     # two powers in the text: the pre-pass leaves it to the model, as it does booleans
     assert {r.field_code for r in model.requests} == {"EF000035", "EF000137"}
     assert by_code["EF000137"].source is OutcomeSource.MODEL and by_code["EF000137"].value is True
@@ -99,13 +115,19 @@ def test_the_prepass_answers_what_it_reads_and_the_model_is_asked_the_rest(pool:
 def test_all_fields_are_asked_in_one_call_and_read_per_field(pool: ThreadPoolExecutor) -> None:
     model = ScriptedModel('{"EF000042": "e27", "EF000035": "8,5 W", "EF000137": null}')
 
-    result = service(pool, AllFieldsChainOfThought(), model).lookup(LookupRequest(LAMP, ("EF000042", "EF000035", "EF000137")))
+    result = service(pool, AllFieldsChainOfThought(), model).lookup(
+        LookupRequest(LAMP, ("EF000042", "EF000035", "EF000137"))
+    )
 
     assert len(model.requests) == 1
     schema = model.requests[0].answer_schema
     assert schema is not None and list(schema["properties"]) == ["EF000042", "EF000035", "EF000137"]
     assert result.values() == {"EF000042": "E27", "EF000035": 8.5, "EF000137": None}
-    assert [o.status for o in result.outcomes] == [OutcomeStatus.OK, OutcomeStatus.OK, OutcomeStatus.NOT_FOUND]
+    assert [o.status for o in result.outcomes] == [
+        OutcomeStatus.OK,
+        OutcomeStatus.OK,
+        OutcomeStatus.NOT_FOUND,
+    ]
     assert result.usage == TokenUsage(100, 20)  # one call's usage, counted once
 
 
@@ -120,10 +142,14 @@ def test_the_prepass_and_one_call_for_the_rest(pool: ThreadPoolExecutor) -> None
     assert result.values() == {"EF000042": "E27", "EF000035": 8.5, "EF000137": True}
 
 
-def test_an_unreadable_product_answer_is_invalid_for_every_field_and_kept(pool: ThreadPoolExecutor) -> None:
+def test_an_unreadable_product_answer_is_invalid_for_every_field_and_kept(
+    pool: ThreadPoolExecutor,
+) -> None:
     model = ScriptedModel("E27, 8.5 W")
 
-    result = service(pool, AllFieldsChainOfThought(), model).lookup(LookupRequest(LAMP, ("EF000042", "EF000035")))
+    result = service(pool, AllFieldsChainOfThought(), model).lookup(
+        LookupRequest(LAMP, ("EF000042", "EF000035"))
+    )
 
     assert [o.status for o in result.outcomes] == [OutcomeStatus.INVALID_OUTPUT] * 2
     assert all(o.raw == "E27, 8.5 W" for o in result.outcomes)
@@ -133,7 +159,9 @@ def test_a_product_call_past_the_deadline_times_out_every_field(pool: ThreadPool
     model = ScriptedModel('{"EF000042": "E27", "EF000035": 8}', delay=1.0)
     started = time.monotonic()
 
-    result = service(pool, AllFieldsChainOfThought(), model, timeout=0.2).lookup(LookupRequest(LAMP, ("EF000042", "EF000035")))
+    result = service(pool, AllFieldsChainOfThought(), model, timeout=0.2).lookup(
+        LookupRequest(LAMP, ("EF000042", "EF000035"))
+    )
 
     assert time.monotonic() - started < 0.9
     assert [o.status for o in result.outcomes] == [OutcomeStatus.TIMEOUT] * 2
@@ -148,4 +176,7 @@ def test_the_all_fields_prompt_defines_every_field_and_shows_examples() -> None:
     assert "EF000042" in prompt.question and "E27 | E14" in prompt.question
     assert "Example: 'Lampe halogène 35 W GU5.3' -> 35" in prompt.question
     assert LAMP in prompt.question
-    assert json.dumps(strategy.answer_schema([POWER])["properties"]["EF000035"]) == '{"type": ["number", "null"]}'
+    assert (
+        json.dumps(strategy.answer_schema([POWER])["properties"]["EF000035"])
+        == '{"type": ["number", "null"]}'
+    )

@@ -16,7 +16,9 @@ from src.domain.model import LookupRequest
         (LookupRequest("x", ("a", "b", "c")), "fields", "at most 2"),
     ],
 )
-def test_request_limits_name_the_part_over_its_limit(request_: LookupRequest, part: str, limit: str) -> None:
+def test_request_limits_name_the_part_over_its_limit(
+    request_: LookupRequest, part: str, limit: str
+) -> None:
     limits = RequestLimits(max_description_chars=10, max_fields=2)
     limits.check(LookupRequest("x" * 10, ("a", "b")))
 

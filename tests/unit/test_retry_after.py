@@ -26,5 +26,7 @@ NOW = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
         ({}, None),
     ],
 )
-def test_reads_seconds_milliseconds_and_dates(headers: dict[str, str], seconds: float | None) -> None:
+def test_reads_seconds_milliseconds_and_dates(
+    headers: dict[str, str], seconds: float | None
+) -> None:
     assert retry_after_seconds(headers, now=NOW) == seconds

@@ -88,12 +88,16 @@ def test_a_permanent_error_is_not_retried() -> None:
 def test_retry_after_is_honoured() -> None:
     inner = FlakyConnector(*transient(2, retry_after=0.2))
     # a backoff this small would retry at once if Retry-After were ignored
-    connector = RetryingConnector(inner, max_retries=2, initial_backoff_s=0.001, max_backoff_s=0.001)
+    connector = RetryingConnector(
+        inner, max_retries=2, initial_backoff_s=0.001, max_backoff_s=0.001
+    )
 
     connector.complete(completion_request())
 
     assert len(inner.attempts) == 3
-    gaps = [later - earlier for earlier, later in zip(inner.attempts, inner.attempts[1:], strict=False)]
+    gaps = [
+        later - earlier for earlier, later in zip(inner.attempts, inner.attempts[1:], strict=False)
+    ]
     assert all(gap >= 0.19 for gap in gaps), gaps
 
 
@@ -112,7 +116,9 @@ def test_a_retry_that_would_end_past_the_deadline_is_not_made() -> None:
 def test_backoff_retries_stop_at_the_deadline() -> None:
     inner = FlakyConnector(*transient(200))
     # 200 retries at about 25 ms each would take some 5 s without the deadline
-    connector = RetryingConnector(inner, max_retries=200, initial_backoff_s=0.05, max_backoff_s=0.05)
+    connector = RetryingConnector(
+        inner, max_retries=200, initial_backoff_s=0.05, max_backoff_s=0.05
+    )
 
     started = time.monotonic()
     with pytest.raises(TransientBackendError):

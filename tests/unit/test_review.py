@@ -51,7 +51,9 @@ class FakeQueue:
         self.values: list[QueuedValue] = []
 
     def add(self, values: Sequence[QueuedValue]) -> int:
-        self.values.extend(replace(value, id=len(self.values) + n + 1) for n, value in enumerate(values))
+        self.values.extend(
+            replace(value, id=len(self.values) + n + 1) for n, value in enumerate(values)
+        )
         return len(values)
 
     def pending_products(self, limit: int) -> list[QueuedProduct]:
@@ -71,25 +73,41 @@ def store() -> FakeStore:
 
 @pytest.fixture
 def reviewing(store: FakeStore) -> Reviewing:
-    return Reviewing(store, FakeQueue(), FakeFieldRepository(list(FIELDS.values())), now=lambda: NOON)
+    return Reviewing(
+        store, FakeQueue(), FakeFieldRepository(list(FIELDS.values())), now=lambda: NOON
+    )
 
 
-def test_an_accepted_value_is_kept_as_proposed_and_typed(reviewing: Reviewing, store: FakeStore) -> None:
-    decided = reviewing.decide(ReviewRequest(LAMP, "EF000042", Verdict.ACCEPT, proposed="e27", llm="mock", confidence=0.9), "alice")
+def test_an_accepted_value_is_kept_as_proposed_and_typed(
+    reviewing: Reviewing, store: FakeStore
+) -> None:
+    decided = reviewing.decide(
+        ReviewRequest(LAMP, "EF000042", Verdict.ACCEPT, proposed="e27", llm="mock", confidence=0.9),
+        "alice",
+    )
 
     assert store.stored == [decided]
-    assert (decided.kept, decided.proposed, decided.reviewer, decided.decided_at) == ("E27", "E27", "alice", NOON)
+    assert (decided.kept, decided.proposed, decided.reviewer, decided.decided_at) == (
+        "E27",
+        "E27",
+        "alice",
+        NOON,
+    )
     assert (decided.llm, decided.confidence) == ("mock", 0.9)
 
 
 def test_a_correction_is_read_as_a_value_of_its_field(reviewing: Reviewing) -> None:
-    decided = reviewing.decide(ReviewRequest(LAMP, "EF000035", Verdict.CORRECT, proposed=60, corrected="40 W"), None)
+    decided = reviewing.decide(
+        ReviewRequest(LAMP, "EF000035", Verdict.CORRECT, proposed=60, corrected="40 W"), None
+    )
 
     assert (decided.proposed, decided.kept, decided.reviewer) == (60, 40, "anonymous")
 
 
 def test_a_rejection_keeps_no_value_whatever_was_proposed(reviewing: Reviewing) -> None:
-    decided = reviewing.decide(ReviewRequest(LAMP, "EF000001", Verdict.REJECT, proposed=True, corrected=False), "bob")
+    decided = reviewing.decide(
+        ReviewRequest(LAMP, "EF000001", Verdict.REJECT, proposed=True, corrected=False), "bob"
+    )
 
     assert (decided.proposed, decided.kept) == (True, None)
 
@@ -100,7 +118,10 @@ def test_a_rejection_keeps_no_value_whatever_was_proposed(reviewing: Reviewing) 
         (ReviewRequest(LAMP, "EF999999", Verdict.ACCEPT, proposed="x"), ("body", "field")),
         (ReviewRequest(LAMP, "EF000042", Verdict.CORRECT, corrected="B22"), ("body", "value")),
         (ReviewRequest(LAMP, "EF000042", Verdict.CORRECT, corrected=None), ("body", "value")),
-        (ReviewRequest(LAMP, "EF000035", Verdict.ACCEPT, proposed="beaucoup"), ("body", "proposed")),
+        (
+            ReviewRequest(LAMP, "EF000035", Verdict.ACCEPT, proposed="beaucoup"),
+            ("body", "proposed"),
+        ),
         (ReviewRequest("  ", "EF000035", Verdict.REJECT), ("body", "description")),
         (ReviewRequest(LAMP, "EF000035", Verdict.REJECT, queue_item=7), ("body", "queue_item")),
     ],
@@ -119,10 +140,17 @@ def test_the_queue_takes_typed_values_all_or_none() -> None:
     queue = FakeQueue()
     review_queue = ReviewQueue(queue, FakeFieldRepository(list(FIELDS.values())))
 
-    assert review_queue.add([QueuedValue("p1", LAMP, "EF000035", "40W"), QueuedValue("p1", LAMP, "EF000042", "e27")]) == 2
+    assert (
+        review_queue.add(
+            [QueuedValue("p1", LAMP, "EF000035", "40W"), QueuedValue("p1", LAMP, "EF000042", "e27")]
+        )
+        == 2
+    )
     assert [value.value for value in queue.values] == [40, "E27"]
     with pytest.raises(InvalidRequestError) as refused:
-        review_queue.add([QueuedValue("p2", LAMP, "EF000042", "E27"), QueuedValue("p2", LAMP, "EF000042", "B22")])
+        review_queue.add(
+            [QueuedValue("p2", LAMP, "EF000042", "E27"), QueuedValue("p2", LAMP, "EF000042", "B22")]
+        )
     assert refused.value.location == ("body", "items", 1, "value")
     assert len(queue.values) == 2
 
@@ -131,8 +159,16 @@ def test_enrich_queues_the_flagged_values_or_all_the_proposed_ones() -> None:
     result = LookupResult(
         "mock",
         (
-            FieldOutcome("EF000042", "E27", OutcomeStatus.OK, confidence=0.4, review=True,
-                         evidence=Evidence((Span.of(LAMP, LAMP.index("E27"), LAMP.index("E27") + 3),), verbatim=True)),
+            FieldOutcome(
+                "EF000042",
+                "E27",
+                OutcomeStatus.OK,
+                confidence=0.4,
+                review=True,
+                evidence=Evidence(
+                    (Span.of(LAMP, LAMP.index("E27"), LAMP.index("E27") + 3),), verbatim=True
+                ),
+            ),
             FieldOutcome("EF000035", 40, OutcomeStatus.OK, confidence=0.95, review=False),
             FieldOutcome("EF000001", None, OutcomeStatus.NOT_FOUND),
             FieldOutcome("EF000002", None, OutcomeStatus.TIMEOUT),
@@ -140,21 +176,44 @@ def test_enrich_queues_the_flagged_values_or_all_the_proposed_ones() -> None:
     )
 
     flagged = values_to_review("p1", LAMP, result, QueueChoice.FLAGGED)
-    assert [(v.field_code, v.value, v.confidence, v.llm) for v in flagged] == [("EF000042", "E27", 0.4, "mock")]
+    assert [(v.field_code, v.value, v.confidence, v.llm) for v in flagged] == [
+        ("EF000042", "E27", 0.4, "mock")
+    ]
     assert LAMP[flagged[0].evidence[0].start : flagged[0].evidence[0].end] == "E27"
-    assert [v.field_code for v in values_to_review("p1", LAMP, result, QueueChoice.ALL)] == ["EF000042", "EF000035", "EF000001"]
+    assert [v.field_code for v in values_to_review("p1", LAMP, result, QueueChoice.ALL)] == [
+        "EF000042",
+        "EF000035",
+        "EF000001",
+    ]
     assert values_to_review("p1", LAMP, result, QueueChoice.NONE) == []
 
 
 def test_the_export_holds_each_fields_last_decision_per_product() -> None:
-    def decided(field: str, kept: object, minutes: int, product: str | None = "p1", llm: str | None = "mock") -> ReviewDecision:
-        return ReviewDecision(LAMP, field, Verdict.CORRECT, None, kept, "alice", NOON + timedelta(minutes=minutes),  # type: ignore[arg-type]
-                              llm=llm, product_id=product)
+    def decided(
+        field: str, kept: object, minutes: int, product: str | None = "p1", llm: str | None = "mock"
+    ) -> ReviewDecision:
+        return ReviewDecision(
+            LAMP,
+            field,
+            Verdict.CORRECT,
+            None,
+            kept,
+            "alice",
+            NOON + timedelta(minutes=minutes),  # type: ignore[arg-type]
+            llm=llm,
+            product_id=product,
+        )
 
-    results = dict(reviewed_results([
-        decided("EF000035", 60, 0), decided("EF000042", None, 1), decided("EF000035", 40, 2),
-        decided("EF000035", 12, 3, product=None, llm=None),
-    ]))
+    results = dict(
+        reviewed_results(
+            [
+                decided("EF000035", 60, 0),
+                decided("EF000042", None, 1),
+                decided("EF000035", 40, 2),
+                decided("EF000035", 12, 3, product=None, llm=None),
+            ]
+        )
+    )
 
     assert list(results) == ["p1", text_product_id(LAMP)]
     assert results["p1"].values() == {"EF000035": 40, "EF000042": None}

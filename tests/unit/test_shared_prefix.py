@@ -28,11 +28,18 @@ from tests.support.slow_local_model import SlowLocalModel
 from tests.unit.test_lookup_service import COLOUR, DESCRIPTION, DIMMABLE, FIELDS, POWER
 
 CODES = (POWER.code, COLOUR.code, DIMMABLE.code)
-SHOT_TEXTS = ("Applique LED 8 W noire, non variable", "Plafonnier 24 W blanc variable", "Spot 5 W chromé")
+SHOT_TEXTS = (
+    "Applique LED 8 W noire, non variable",
+    "Plafonnier 24 W blanc variable",
+    "Spot 5 W chromé",
+)
 EXAMPLES = [
-    Example(POWER.code, SHOT_TEXTS[0], 8), Example(COLOUR.code, SHOT_TEXTS[0], "Noir"),
-    Example(DIMMABLE.code, SHOT_TEXTS[0], False), Example(POWER.code, SHOT_TEXTS[1], 24),
-    Example(COLOUR.code, SHOT_TEXTS[1], "Blanc"), Example(DIMMABLE.code, SHOT_TEXTS[1], True),
+    Example(POWER.code, SHOT_TEXTS[0], 8),
+    Example(COLOUR.code, SHOT_TEXTS[0], "Noir"),
+    Example(DIMMABLE.code, SHOT_TEXTS[0], False),
+    Example(POWER.code, SHOT_TEXTS[1], 24),
+    Example(COLOUR.code, SHOT_TEXTS[1], "Blanc"),
+    Example(DIMMABLE.code, SHOT_TEXTS[1], True),
     Example(COLOUR.code, SHOT_TEXTS[2], "Chromé"),
 ]
 
@@ -44,18 +51,39 @@ def pool() -> Iterator[ThreadPoolExecutor]:
     executor.shutdown(wait=True, cancel_futures=True)
 
 
-def service(connector: object, chain: SharedPrefixChainOfThought, pool: ThreadPoolExecutor,
-            timeout_seconds: float = 5.0, fallback: FakeConnector | None = None) -> FieldLookupService:
-    factories = {"local": lambda: ConfiguredLLM("local", GemmaFormat(), chain, connector,  # type: ignore[arg-type]
-                                                fallbacks=("spare",) if fallback else ())}
+def service(
+    connector: object,
+    chain: SharedPrefixChainOfThought,
+    pool: ThreadPoolExecutor,
+    timeout_seconds: float = 5.0,
+    fallback: FakeConnector | None = None,
+) -> FieldLookupService:
+    factories = {
+        "local": lambda: ConfiguredLLM(
+            "local",
+            GemmaFormat(),
+            chain,
+            connector,  # type: ignore[arg-type]
+            fallbacks=("spare",) if fallback else (),
+        )
+    }
     if fallback:
         basic: ChainOfThought = BasicChainOfThought()
         factories["spare"] = lambda: ConfiguredLLM("spare", GemmaFormat(), basic, fallback)
-    return FieldLookupService(LLMRegistry(factories, "local"), FakeFieldRepository(FIELDS),
-                              FakeExampleRepository(EXAMPLES), pool, timeout_seconds)
+    return FieldLookupService(
+        LLMRegistry(factories, "local"),
+        FakeFieldRepository(FIELDS),
+        FakeExampleRepository(EXAMPLES),
+        pool,
+        timeout_seconds,
+    )
 
 
-@pytest.mark.parametrize("chain", [ConversationChainOfThought(k=2), AnswerObjectChainOfThought(k=2)], ids=["conversation", "answer-object"])
+@pytest.mark.parametrize(
+    "chain",
+    [ConversationChainOfThought(k=2), AnswerObjectChainOfThought(k=2)],
+    ids=["conversation", "answer-object"],
+)
 def test_a_products_prompts_share_a_prefix_holding_the_shots_and_the_product(
     chain: SharedPrefixChainOfThought, pool: ThreadPoolExecutor
 ) -> None:
@@ -67,14 +95,25 @@ def test_a_products_prompts_share_a_prefix_holding_the_shots_and_the_product(
     texts = [connector.requests_for(code)[0].text for code in CODES]
     shared = os.path.commonprefix(texts)
     assert DESCRIPTION in shared and all(text in shared for text in SHOT_TEXTS[:2])
-    assert all(len(text) - len(shared) < 150 for text in texts), [text[len(shared):] for text in texts]
+    assert all(len(text) - len(shared) < 150 for text in texts), [
+        text[len(shared) :] for text in texts
+    ]
 
 
-def test_the_answer_object_shows_the_shots_values_and_opens_each_fields_answer(pool: ThreadPoolExecutor) -> None:
-    connector = FakeConnector({POWER.code: Script(answer="12"), COLOUR.code: Script(answer='"Chromé"'),
-                               DIMMABLE.code: Script(answer="true")})
+def test_the_answer_object_shows_the_shots_values_and_opens_each_fields_answer(
+    pool: ThreadPoolExecutor,
+) -> None:
+    connector = FakeConnector(
+        {
+            POWER.code: Script(answer="12"),
+            COLOUR.code: Script(answer='"Chromé"'),
+            DIMMABLE.code: Script(answer="true"),
+        }
+    )
 
-    result = service(connector, AnswerObjectChainOfThought(k=2), pool).lookup(LookupRequest(DESCRIPTION, CODES))
+    result = service(connector, AnswerObjectChainOfThought(k=2), pool).lookup(
+        LookupRequest(DESCRIPTION, CODES)
+    )
 
     assert result.values() == {POWER.code: 12, COLOUR.code: "Chromé", DIMMABLE.code: True}
     text = connector.requests_for(COLOUR.code)[0].text
@@ -92,14 +131,21 @@ class SureConnector(FakeConnector):
 
 @pytest.mark.parametrize(
     ("chain", "answers"),
-    [(ConversationChainOfThought(k=2), ('{"value": 12}', '{"value": "Chromé"}', '{"value": true}')),
-     (AnswerObjectChainOfThought(k=2), ("12", '"Chromé"', "true"))],
+    [
+        (
+            ConversationChainOfThought(k=2),
+            ('{"value": 12}', '{"value": "Chromé"}', '{"value": true}'),
+        ),
+        (AnswerObjectChainOfThought(k=2), ("12", '"Chromé"', "true")),
+    ],
     ids=["conversation", "answer-object"],
 )
 def test_values_asked_in_turn_carry_their_tokens_confidence(
     chain: SharedPrefixChainOfThought, answers: tuple[str, ...], pool: ThreadPoolExecutor
 ) -> None:
-    connector = SureConnector({code: Script(answer=answer) for code, answer in zip(CODES, answers, strict=True)})
+    connector = SureConnector(
+        {code: Script(answer=answer) for code, answer in zip(CODES, answers, strict=True)}
+    )
 
     result = service(connector, chain, pool).lookup(LookupRequest(DESCRIPTION, CODES))
 
@@ -123,29 +169,41 @@ def test_products_take_turns_by_product_not_by_field(pool: ThreadPoolExecutor) -
     for client in clients:
         client.join(10)
 
-    assert len(results) == 3 and all(o.status is OutcomeStatus.NOT_FOUND for r in results for o in r.outcomes)
-    runs = [model.completed[i:i + 3] for i in range(0, 9, 3)]
+    assert len(results) == 3 and all(
+        o.status is OutcomeStatus.NOT_FOUND for r in results for o in r.outcomes
+    )
+    runs = [model.completed[i : i + 3] for i in range(0, 9, 3)]
     assert runs == [list(CODES)] * 3, model.completed  # each product's three fields in a row
 
 
-def test_fields_the_turn_does_not_reach_by_the_deadline_are_timeouts(pool: ThreadPoolExecutor) -> None:
+def test_fields_the_turn_does_not_reach_by_the_deadline_are_timeouts(
+    pool: ThreadPoolExecutor,
+) -> None:
     model = SlowLocalModel(seconds_per_call=0.4)
     lookup = service(model, ConversationChainOfThought(k=2), pool, timeout_seconds=1.0)
-    blocker = threading.Thread(target=lookup.lookup, args=(LookupRequest("Another product", CODES),))
+    blocker = threading.Thread(
+        target=lookup.lookup, args=(LookupRequest("Another product", CODES),)
+    )
     blocker.start()
 
     result = lookup.lookup(LookupRequest(DESCRIPTION, CODES))
 
     blocker.join(5)
-    assert [o.status for o in result.outcomes] == [OutcomeStatus.TIMEOUT] * 3, [o.error for o in result.outcomes]
+    assert [o.status for o in result.outcomes] == [OutcomeStatus.TIMEOUT] * 3, [
+        o.error for o in result.outcomes
+    ]
 
 
 def test_a_field_the_model_fails_is_answered_by_the_fallback(pool: ThreadPoolExecutor) -> None:
     connector = FakeConnector({COLOUR.code: Script(error=TransientBackendError("decode failed"))})
     spare = FakeConnector({COLOUR.code: Script(answer='{"value": "Chromé"}')})
 
-    result = service(connector, ConversationChainOfThought(k=2), pool, fallback=spare).lookup(LookupRequest(DESCRIPTION, CODES))
+    result = service(connector, ConversationChainOfThought(k=2), pool, fallback=spare).lookup(
+        LookupRequest(DESCRIPTION, CODES)
+    )
 
     colour = next(o for o in result.outcomes if o.field_code == COLOUR.code)
     assert (colour.status, colour.value, colour.llm) == (OutcomeStatus.OK, "Chromé", "spare")
-    assert [o.status for o in result.outcomes if o.field_code != COLOUR.code] == [OutcomeStatus.NOT_FOUND] * 2
+    assert [o.status for o in result.outcomes if o.field_code != COLOUR.code] == [
+        OutcomeStatus.NOT_FOUND
+    ] * 2

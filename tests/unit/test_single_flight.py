@@ -33,9 +33,16 @@ def service(
     shared: bool = True,
     flights: SingleFlight[FieldOutcome] | None = None,
 ) -> FieldLookupService:
-    llms = LLMRegistry({"fake": lambda: ConfiguredLLM("fake", ChatFormat(), BasicChainOfThought(), connector)}, default="fake")
+    llms = LLMRegistry(
+        {"fake": lambda: ConfiguredLLM("fake", ChatFormat(), BasicChainOfThought(), connector)},
+        default="fake",
+    )
     return FieldLookupService(
-        llms, FakeFieldRepository(FIELDS), FakeExampleRepository(), pool, timeout,
+        llms,
+        FakeFieldRepository(FIELDS),
+        FakeExampleRepository(),
+        pool,
+        timeout,
         single_flight=(flights or SingleFlight()) if shared else None,
     )
 
@@ -48,7 +55,9 @@ def scripts(delay: float = 0.3) -> dict[str, Script]:
     }
 
 
-def ask_together(lookup: FieldLookupService, requests: list[LookupRequest], pool: ThreadPoolExecutor) -> list:
+def ask_together(
+    lookup: FieldLookupService, requests: list[LookupRequest], pool: ThreadPoolExecutor
+) -> list:
     start = threading.Barrier(len(requests))
 
     def ask(request: LookupRequest):  # type: ignore[no-untyped-def]
@@ -59,7 +68,9 @@ def ask_together(lookup: FieldLookupService, requests: list[LookupRequest], pool
 
 
 @pytest.mark.parametrize("shared", [True, False])
-def test_concurrent_identical_lookups_make_one_call_per_field(pool: ThreadPoolExecutor, shared: bool) -> None:
+def test_concurrent_identical_lookups_make_one_call_per_field(
+    pool: ThreadPoolExecutor, shared: bool
+) -> None:
     connector = FakeConnector(scripts())
     same = LookupRequest(DESCRIPTION, (POWER.code, COLOUR.code))
 
@@ -85,7 +96,9 @@ def test_other_texts_and_later_questions_make_their_own_calls(pool: ThreadPoolEx
     assert len(connector.requests) == 3
 
 
-def test_one_asker_giving_up_does_not_take_the_answer_from_the_others(pool: ThreadPoolExecutor) -> None:
+def test_one_asker_giving_up_does_not_take_the_answer_from_the_others(
+    pool: ThreadPoolExecutor,
+) -> None:
     release = threading.Event()
     connector = FakeConnector({POWER.code: Script('{"value": 12}', block_on=release)})
     flights: SingleFlight[FieldOutcome] = SingleFlight()
@@ -118,4 +131,9 @@ def test_a_start_that_fails_fails_those_who_joined_and_is_forgotten() -> None:
         joined["b"].result(timeout=1)
     done: Future[int] = Future()
     done.set_result(7)
-    assert flights.share({"c": "key"}, lambda items: {item: done for item in items})["c"].result(timeout=1) == 7
+    assert (
+        flights.share({"c": "key"}, lambda items: {item: done for item in items})["c"].result(
+            timeout=1
+        )
+        == 7
+    )

@@ -58,7 +58,9 @@ def test_vllm_gets_whole_answers_as_choices_for_a_select() -> None:
 
     choices = body["structured_outputs"]["choice"]
     assert [json.loads(choice) for choice in choices] == [
-        {"value": "E27"}, {"value": "borne à vis"}, {"value": None},
+        {"value": "E27"},
+        {"value": "borne à vis"},
+        {"value": None},
     ]
 
 

@@ -15,7 +15,10 @@ STRATEGY = NumbersFromText(FewShotChainOfThought(k=2))
 
 
 def test_the_numbers_after_the_attributes_words_come_alone_and_converted() -> None:
-    assert number_candidates(HEIGHT_CM, "Radiateur, hauteur 1248 mm, largeur 550 mm") == [1248, 124.8]
+    assert number_candidates(HEIGHT_CM, "Radiateur, hauteur 1248 mm, largeur 550 mm") == [
+        1248,
+        124.8,
+    ]
     assert number_candidates(WIDTH_MM, "Baignoire, largeur 75 cm") == [75, 750]
 
 
@@ -47,4 +50,10 @@ def test_numbers_after_the_words_in_another_kind_of_unit_do_not_count() -> None:
 
 def test_a_dimension_strings_unit_is_every_one_of_its_numbers() -> None:
     length = Field("EF001438", "longueur (mm)", FieldType.NUMBER, unit="mm")
-    assert number_candidates(length, "Baignoire 170 x 75 cm, 190 litres") == [170, 1700, 75, 750, 190]
+    assert number_candidates(length, "Baignoire 170 x 75 cm, 190 litres") == [
+        170,
+        1700,
+        75,
+        750,
+        190,
+    ]

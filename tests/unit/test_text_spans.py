@@ -59,4 +59,7 @@ def test_a_text_without_pieces_can_only_answer_null() -> None:
 def test_a_free_text_field_is_not_held_to_the_text() -> None:
     colour = Field("EF000007", "colour name", FieldType.TEXT, extract=False)
 
-    assert held_to_spans_of(TextFromText(FewShotChainOfThought(k=3)).answer_schema(colour, TITLE)) is None
+    assert (
+        held_to_spans_of(TextFromText(FewShotChainOfThought(k=3)).answer_schema(colour, TITLE))
+        is None
+    )

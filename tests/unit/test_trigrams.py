@@ -18,4 +18,3 @@ def test_accented_letters_are_letters_and_superscripts_are_not() -> None:
     assert "éle" in trigrams("électrique")
     assert trigrams("6mm² vert") == trigrams("6mm vert")
     assert trigrams("½ pouce") == trigrams("pouce")
-

@@ -32,7 +32,9 @@ class FakeUsageStore:
         for key, spend in spends.items():
             self.counts[key] = self.counts.get(key, Spend()) + spend
 
-    def spent(self, owner: str, since: date, job_id: str | None = None) -> dict[tuple[str, date], Spend]:
+    def spent(
+        self, owner: str, since: date, job_id: str | None = None
+    ) -> dict[tuple[str, date], Spend]:
         found: dict[tuple[str, date], Spend] = {}
         for key, spend in self.counts.items():
             if key.owner == owner and key.day >= since and (job_id is None or key.job_id == job_id):
@@ -115,7 +117,9 @@ def test_a_spent_budget_says_how_much_and_when_it_renews_counting_what_is_not_wr
     usage, accounts_store = FakeUsageStore(), FakeAccountStore()
     meter = UsageMeter(usage, flush_seconds=3600, today=lambda: DAY)
     accounts = Accounts(usage, accounts_store, meter, today=lambda: DAY, budget_cache_seconds=0)
-    usage.add({UsageKey("key:shop", "", "mock", date(2026, 11, 30)): Spend(9, 9000, 0)})  # last month
+    usage.add(
+        {UsageKey("key:shop", "", "mock", date(2026, 11, 30)): Spend(9, 9000, 0)}
+    )  # last month
     usage.add({UsageKey("key:shop", "", "mock", date(2026, 12, 1)): Spend(1, 60, 10)})
     accounts.set_budget("key:shop", 100)
 
@@ -131,7 +135,11 @@ def test_a_spent_budget_says_how_much_and_when_it_renews_counting_what_is_not_wr
     assert spent.value.retry_after == 2 * 86400
     accounts.check("key:pim")  # no budget
     report = accounts.report("key:shop")
-    assert report.month == Spend(1, 60, 10) and report.today == Spend() and report.renews_on == date(2027, 1, 1)
+    assert (
+        report.month == Spend(1, 60, 10)
+        and report.today == Spend()
+        and report.renews_on == date(2027, 1, 1)
+    )
     assert next_month(date(2026, 2, 14)) == date(2026, 3, 1)
     with pytest.raises(InvalidRequestError):
         accounts.set_budget("key:shop", -1)
@@ -152,7 +160,9 @@ class TurnTakingConnector(FlakyConnector):
 
 def test_the_meter_passes_the_models_turn_through_so_a_product_is_still_read_once() -> None:
     inner = TurnTakingConnector()
-    connector = MeteredConnector(inner, "mock", UsageMeter(FakeUsageStore(), flush_seconds=3600, today=lambda: DAY))
+    connector = MeteredConnector(
+        inner, "mock", UsageMeter(FakeUsageStore(), flush_seconds=3600, today=lambda: DAY)
+    )
 
     with turn_of(connector, deadline=42.0):
         pass

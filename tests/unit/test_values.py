@@ -98,7 +98,8 @@ def test_a_whole_float_becomes_an_int() -> None:
 
 
 @pytest.mark.parametrize(
-    "answer", [True, False, "12V 40W", "abc", float("nan"), float("inf"), float("-inf"), [40], {"v": 1}]
+    "answer",
+    [True, False, "12V 40W", "abc", float("nan"), float("inf"), float("-inf"), [40], {"v": 1}],
 )
 def test_a_number_field_rejects_what_is_not_one_number(answer: object) -> None:
     assert parsed(NUMBER, answer) == INVALID
@@ -129,7 +130,9 @@ def test_a_select_gives_the_option_as_stored_not_as_the_model_wrote_it() -> None
     assert value == "Chromé"
 
 
-@pytest.mark.parametrize("answer", ["Rouge", "blanc noir", "Blanc | Noir", "Blanc, Noir", "Blanc cassé", True])
+@pytest.mark.parametrize(
+    "answer", ["Rouge", "blanc noir", "Blanc | Noir", "Blanc, Noir", "Blanc cassé", True]
+)
 def test_a_select_rejects_anything_but_exactly_one_of_its_options(answer: object) -> None:
     assert parsed(COLOUR, answer) == INVALID
 
@@ -140,8 +143,12 @@ def test_a_select_whose_answer_matches_two_options_is_invalid() -> None:
     assert parsed(ambiguous, "CHROME") == INVALID
 
 
-@pytest.mark.parametrize(("answer", "expected"), [("sans", "sans"), ("Aucun", "aucun"), ("AVEC", "avec")])
-def test_an_option_that_is_also_a_not_found_word_is_still_an_option(answer: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("answer", "expected"), [("sans", "sans"), ("Aucun", "aucun"), ("AVEC", "avec")]
+)
+def test_an_option_that_is_also_a_not_found_word_is_still_an_option(
+    answer: str, expected: str
+) -> None:
     assert parsed(SWITCH, answer) == ok(expected)
 
 
@@ -178,7 +185,9 @@ def test_a_select_answered_with_a_not_found_word_is_not_found(answer: object) ->
         (0, False),
     ],
 )
-def test_a_boolean_field_reads_yes_and_no_in_french_and_english(answer: object, expected: bool) -> None:
+def test_a_boolean_field_reads_yes_and_no_in_french_and_english(
+    answer: object, expected: bool
+) -> None:
     value, status = parsed(DIMMABLE, answer)
 
     assert (value, status) == ok(expected)
@@ -219,7 +228,9 @@ def test_a_text_field_rejects_what_is_not_text(answer: object) -> None:
 # --- not found, for every type -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("answer", ["inconnu", "Inconnu", "N/A", "n/a", "null", None, "", "   ", "non précisé"])
+@pytest.mark.parametrize(
+    "answer", ["inconnu", "Inconnu", "N/A", "n/a", "null", None, "", "   ", "non précisé"]
+)
 @pytest.mark.parametrize("field", ALL_FIELDS, ids=lambda field: field.type.value)
 def test_a_not_found_word_gives_not_found(field: Field, answer: object) -> None:
     assert parsed(field, answer) == NOT_FOUND

@@ -34,12 +34,21 @@ def pool() -> Iterator[ThreadPoolExecutor]:
     executor.shutdown(wait=True, cancel_futures=True)
 
 
-def service_on(model: SlowLocalModel, pool: ThreadPoolExecutor, timeout_seconds: float) -> FieldLookupService:
+def service_on(
+    model: SlowLocalModel, pool: ThreadPoolExecutor, timeout_seconds: float
+) -> FieldLookupService:
     """The model wrapped as bootstrap wraps every connector: retries, then a cool-down after two
     failed calls in a row (a low threshold, so that counting waits would trip it at once)."""
-    guarded = CoolingDownConnector(RetryingConnector(model, max_retries=2), "slow", 2, cooldown_s=30)
-    llms = LLMRegistry({"slow": lambda: ConfiguredLLM("slow", GemmaFormat(), BasicChainOfThought(), guarded)}, "slow")
-    return FieldLookupService(llms, FakeFieldRepository(FIELDS), FakeExampleRepository(), pool, timeout_seconds)
+    guarded = CoolingDownConnector(
+        RetryingConnector(model, max_retries=2), "slow", 2, cooldown_s=30
+    )
+    llms = LLMRegistry(
+        {"slow": lambda: ConfiguredLLM("slow", GemmaFormat(), BasicChainOfThought(), guarded)},
+        "slow",
+    )
+    return FieldLookupService(
+        llms, FakeFieldRepository(FIELDS), FakeExampleRepository(), pool, timeout_seconds
+    )
 
 
 def test_fields_that_wait_past_the_deadline_are_timeouts_and_the_next_request_is_answered(
@@ -56,10 +65,14 @@ def test_fields_that_wait_past_the_deadline_are_timeouts_and_the_next_request_is
     assert 1 <= answered <= 4 and statuses.count(OutcomeStatus.TIMEOUT) == len(CODES) - answered
     time.sleep(0.5)  # the calls still waiting at the deadline give up
     second = service.lookup(LookupRequest(DESCRIPTION, CODES[:2]))
-    assert [o.status for o in second.outcomes] == [OutcomeStatus.NOT_FOUND] * 2, [o.error for o in second.outcomes]
+    assert [o.status for o in second.outcomes] == [OutcomeStatus.NOT_FOUND] * 2, [
+        o.error for o in second.outcomes
+    ]
 
 
-def test_two_requests_at_once_both_get_answers_and_neither_an_error(pool: ThreadPoolExecutor) -> None:
+def test_two_requests_at_once_both_get_answers_and_neither_an_error(
+    pool: ThreadPoolExecutor,
+) -> None:
     model = SlowLocalModel(seconds_per_call=0.05)
     service = service_on(model, pool, timeout_seconds=5.0)
     results = []
@@ -99,8 +112,13 @@ def test_a_turn_is_first_come_first_served_and_a_wait_ends_at_its_deadline() -> 
         waiters.append(threading.Thread(target=queue, args=(name,)))
         waiters[-1].start()
         _wait_until(lambda number=number: len(turns._waiting) == number)
-    with pytest.raises(DeadlinePassedError, match="the model was busy with other work until the deadline of late"), \
-            turns.hold(time.monotonic() + 0.1, "late"):
+    with (
+        pytest.raises(
+            DeadlinePassedError,
+            match="the model was busy with other work until the deadline of late",
+        ),
+        turns.hold(time.monotonic() + 0.1, "late"),
+    ):
         pass
     release.set()
     for thread in [holder, *waiters]:

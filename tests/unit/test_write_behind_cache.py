@@ -67,19 +67,26 @@ def pool() -> Iterator[ThreadPoolExecutor]:
     executor.shutdown(wait=True)
 
 
-def lookups(pool: ThreadPoolExecutor, backend: GatedCache, connector: FakeConnector) -> FieldLookupService:
+def lookups(
+    pool: ThreadPoolExecutor, backend: GatedCache, connector: FakeConnector
+) -> FieldLookupService:
     llms = LLMRegistry(
-        {"fake": lambda: ConfiguredLLM("fake", ChatFormat(), BasicChainOfThought(), connector)}, default="fake"
+        {"fake": lambda: ConfiguredLLM("fake", ChatFormat(), BasicChainOfThought(), connector)},
+        default="fake",
     )
     cache = WriteBehindCache(backend, pool)
-    return FieldLookupService(llms, FakeFieldRepository(FIELDS), FakeExampleRepository(), pool, 5.0, cache)
+    return FieldLookupService(
+        llms, FakeFieldRepository(FIELDS), FakeExampleRepository(), pool, 5.0, cache
+    )
 
 
 def product(n: int) -> LookupRequest:
     return LookupRequest(f"produit {n}", CODES)
 
 
-def test_answers_finished_during_a_write_go_in_the_next_one_and_none_is_lost(pool: ThreadPoolExecutor) -> None:
+def test_answers_finished_during_a_write_go_in_the_next_one_and_none_is_lost(
+    pool: ThreadPoolExecutor,
+) -> None:
     backend = GatedCache()
     service = lookups(pool, backend, FakeConnector())
 
@@ -95,7 +102,9 @@ def test_answers_finished_during_a_write_go_in_the_next_one_and_none_is_lost(poo
     assert all(outcome.cached for outcome in again.outcomes)
 
 
-def test_an_immediate_repeat_is_a_hit_before_the_answers_are_written(pool: ThreadPoolExecutor) -> None:
+def test_an_immediate_repeat_is_a_hit_before_the_answers_are_written(
+    pool: ThreadPoolExecutor,
+) -> None:
     backend, connector = GatedCache(), FakeConnector()
     service = lookups(pool, backend, connector)
 

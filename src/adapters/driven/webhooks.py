@@ -40,8 +40,13 @@ def job_event(job: Job) -> bytes:
     event = {
         "event": "job.finished",
         "job": {
-            "id": job.id, "state": job.state.value, "total": job.total, "done": job.done, "failed": job.failed,
-            "fields": {status.value: count for status, count in job.fields.items()}, "review": job.review,
+            "id": job.id,
+            "state": job.state.value,
+            "total": job.total,
+            "done": job.done,
+            "failed": job.failed,
+            "fields": {status.value: count for status, count in job.fields.items()},
+            "review": job.review,
             "results": f"/api/jobs/{job.id}/results",
         },
     }
@@ -53,8 +58,12 @@ class HttpWebhookSender:
     signing secret; a job of the open API (no key) is sent unsigned."""
 
     def __init__(
-        self, client: httpx.Client, secret_of: Callable[[str], str | None], attempts: int = 5,
-        first_wait_seconds: float = 0.5, max_wait_seconds: float = 30.0,
+        self,
+        client: httpx.Client,
+        secret_of: Callable[[str], str | None],
+        attempts: int = 5,
+        first_wait_seconds: float = 0.5,
+        max_wait_seconds: float = 30.0,
     ) -> None:
         self._client = client
         self._secret_of = secret_of
@@ -71,7 +80,8 @@ class HttpWebhookSender:
             headers[SIGNATURE_HEADER] = signature(secret, body)
         retrying = Retrying(
             retry=retry_if_exception_type((_ReceiverFailed, httpx.TransportError)),
-            stop=stop_after_attempt(self._attempts), wait=self._wait,
+            stop=stop_after_attempt(self._attempts),
+            wait=self._wait,
         )
         try:
             retrying(self._post, job.webhook_url, body, headers)

@@ -14,10 +14,18 @@ MAX_UNIT_CHARS = 32
 def field_defect(field: Field) -> str | None:
     """Why `field` cannot be stored ("the unit has 40 characters; at most 32 are accepted"),
     or None when it can."""
-    for name, text, limit in (("code", field.code, MAX_FIELD_CODE_CHARS), ("unit", field.unit, MAX_UNIT_CHARS)):
+    for name, text, limit in (
+        ("code", field.code, MAX_FIELD_CODE_CHARS),
+        ("unit", field.unit, MAX_UNIT_CHARS),
+    ):
         if text is not None and len(text) > limit:
             return f"the {name} has {len(text)} characters; at most {limit} are accepted"
-    texts = [("code", field.code), ("label", field.label), ("unit", field.unit), ("description", field.description)]
+    texts = [
+        ("code", field.code),
+        ("label", field.label),
+        ("unit", field.unit),
+        ("description", field.description),
+    ]
     return _unstorable([*texts, *(("option", option) for option in field.options)])
 
 

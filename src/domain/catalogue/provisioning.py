@@ -33,7 +33,9 @@ class Provisioning:
         self._store = store
         self._fields = fields
 
-    def provision(self, fields: Sequence[Field], records: Sequence[ExampleRecord]) -> ProvisionReport:
+    def provision(
+        self, fields: Sequence[Field], records: Sequence[ExampleRecord]
+    ) -> ProvisionReport:
         known = {field.code: field for field in self._fields.list_all()}
         known.update({field.code: field for field in fields})
         examples = [self._typed(record, known) for record in records]

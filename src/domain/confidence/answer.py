@@ -19,7 +19,9 @@ _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _BARE = re.compile(r"[^\s,}\]]+")
 
 
-def value_confidence(tokens: Sequence[TokenProbability] | None, raw: str, key: str | None = "value") -> float | None:
+def value_confidence(
+    tokens: Sequence[TokenProbability] | None, raw: str, key: str | None = "value"
+) -> float | None:
     """The probability of the value under `key` in `raw` (with `key` None, `raw` is the value
     itself: a shared-prefix answer whose prompt opened the object), or None when the backend
     gave no token probabilities, or they do not spell `raw`, or `raw` has no such key."""

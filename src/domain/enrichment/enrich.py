@@ -71,7 +71,9 @@ class EnrichmentRun:
             self.for_review(product, result)
             self.tally.done += 1
             self.tally.fields.update(outcome.status for outcome in result.outcomes)
-            self.tally.to_review += sum(bool(o.review) for o in result.outcomes if o.value is not None)
+            self.tally.to_review += sum(
+                bool(o.review) for o in result.outcomes if o.value is not None
+            )
 
     def _failed(self, product: ProductToEnrich, reason: str) -> None:
         self.tally.failed += 1
@@ -132,10 +134,16 @@ class Enrichment:
         known = self.fields.get_many(codes)
 
         def look_up(product: ProductToEnrich) -> LookupResult:
-            return self.lookup.lookup(LookupRequest(product.description, product.fields, llm), per_product)
+            return self.lookup.lookup(
+                LookupRequest(product.description, product.fields, llm), per_product
+            )
 
         def for_review(product: ProductToEnrich, result: LookupResult) -> None:
             if self.review_queue is not None:
-                self.review_queue.add(values_to_review(product.key, product.description, result, review))
+                self.review_queue.add(
+                    values_to_review(product.key, product.description, result, review)
+                )
 
-        return EnrichmentPlan(products, codes, [code for code in codes if code not in known], look_up, for_review)
+        return EnrichmentPlan(
+            products, codes, [code for code in codes if code not in known], look_up, for_review
+        )

@@ -49,7 +49,9 @@ def reliability(values: Sequence[Judged], bins: int = BINS) -> list[ReliabilityB
         grouped[min(int(value.confidence * bins), bins - 1)].append(value)
     return [
         ReliabilityBin(
-            index / bins, (index + 1) / bins, len(group),
+            index / bins,
+            (index + 1) / bins,
+            len(group),
             sum(v.confidence for v in group) / len(group) if group else None,
             sum(v.right for v in group) / len(group) if group else None,
         )
@@ -71,7 +73,9 @@ def expected_calibration_error(values: Sequence[Judged], bins: int = BINS) -> fl
 def accepted_at(values: Sequence[Judged], threshold: float) -> CurvePoint:
     accepted = [v for v in values if v.confidence >= threshold]
     return CurvePoint(
-        threshold, len(accepted), len(accepted) / len(values) if values else 0.0,
+        threshold,
+        len(accepted),
+        len(accepted) / len(values) if values else 0.0,
         sum(v.right for v in accepted) / len(accepted) if accepted else None,
     )
 

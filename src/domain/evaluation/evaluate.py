@@ -65,7 +65,9 @@ class EvaluationService:
         fields = self._known_fields(rows)
         return [
             replace(
-                self._evaluate_one(self.llms.get(name), rows, fields, exclude_own_examples, progress),
+                self._evaluate_one(
+                    self.llms.get(name), rows, fields, exclude_own_examples, progress
+                ),
                 target_precision=target_precision,
             )
             for name in names
@@ -96,7 +98,9 @@ class EvaluationService:
         for number, row in enumerate(rows, 1):
             exclude = row.description if exclude_own_examples else None
             result = self.lookup.lookup(
-                LookupRequest(row.description, row.field_codes(), llm.name, exclude_example_context=exclude),
+                LookupRequest(
+                    row.description, row.field_codes(), llm.name, exclude_example_context=exclude
+                ),
                 self.timeout_seconds,
             )
             pairs += [self._scored(number, row, fields[o.field_code], o) for o in result.outcomes]
@@ -104,9 +108,18 @@ class EvaluationService:
             if progress:
                 progress(llm.name)
         judge_name = self.judge.name if self.judge else None
-        return LLMReport(llm.name, llm.strategy, llm.chain_of_thought.examples_wanted, tuple(pairs), cost, judge_name)
+        return LLMReport(
+            llm.name,
+            llm.strategy,
+            llm.chain_of_thought.examples_wanted,
+            tuple(pairs),
+            cost,
+            judge_name,
+        )
 
-    def _scored(self, number: int, row: BenchmarkRow, field: Field, outcome: FieldOutcome) -> ScoredPair:
+    def _scored(
+        self, number: int, row: BenchmarkRow, field: Field, outcome: FieldOutcome
+    ) -> ScoredPair:
         accepted = row.expected[field.code]
         correct = matches(field, accepted, outcome.value)
         grade = None
@@ -116,17 +129,34 @@ class EvaluationService:
             expected = " / ".join(str(value) for value in accepted or ())
             grade = self.judge.grade(question, expected, str(outcome.value))
         return ScoredPair(
-            number, row.description, field, accepted, outcome.value, outcome.status, correct,
-            outcome.raw, outcome.source, grade, outcome.confidence, outcome.evidence or NO_EVIDENCE,
+            number,
+            row.description,
+            field,
+            accepted,
+            outcome.value,
+            outcome.status,
+            correct,
+            outcome.raw,
+            outcome.source,
+            grade,
+            outcome.confidence,
+            outcome.evidence or NO_EVIDENCE,
         )
 
 
 def _plus(cost: Cost, result: LookupResult, llm: ConfiguredLLM) -> Cost:
     asked = [
-        o for o in result.outcomes
-        if o.source is OutcomeSource.MODEL and o.status is not OutcomeStatus.UNKNOWN_FIELD and not o.cached
+        o
+        for o in result.outcomes
+        if o.source is OutcomeSource.MODEL
+        and o.status is not OutcomeStatus.UNKNOWN_FIELD
+        and not o.cached
     ]
-    calls = min(len(asked), 1) if isinstance(llm.chain_of_thought, ProductChainOfThought) else len(asked)
+    calls = (
+        min(len(asked), 1)
+        if isinstance(llm.chain_of_thought, ProductChainOfThought)
+        else len(asked)
+    )
     return Cost(
         cost.calls + calls,
         cost.prompt_tokens + result.usage.prompt_tokens,

@@ -45,7 +45,9 @@ def _same(field: Field, expected: Value, predicted: Value) -> bool:
     if field.type is FieldType.NUMBER:
         return _numbers_equal(typed.value, predicted)
     if field.type is FieldType.SELECT:
-        return isinstance(predicted, str) and comparison_key(str(typed.value)) == comparison_key(predicted)
+        return isinstance(predicted, str) and comparison_key(str(typed.value)) == comparison_key(
+            predicted
+        )
     return typed.value == predicted and isinstance(predicted, bool)
 
 

@@ -118,7 +118,9 @@ class LLMReport:
             "by_type": {name: s.as_dict() for name, s in self.by_type().items()},
             "by_field": {code: s.as_dict() for code, s in self.by_field().items()},
             "calibration": calibration_summary(
-                self.judged_values(), sum(p.predicted is not None for p in self.pairs), self.thresholds()
+                self.judged_values(),
+                sum(p.predicted is not None for p in self.pairs),
+                self.thresholds(),
             ),
         }
         if self.judge:

@@ -71,7 +71,9 @@ def lowest_threshold(values: Sequence[Judged], target: float) -> float | None:
     return None
 
 
-def choose_thresholds(values: Sequence[FieldValue], fields: Sequence[str], target: float) -> ThresholdChoice:
+def choose_thresholds(
+    values: Sequence[FieldValue], fields: Sequence[str], target: float
+) -> ThresholdChoice:
     choosing = [v for v in values if choosing_half(v.row)]
     judging = [v for v in values if not choosing_half(v.row)]
     overall = lowest_threshold([v.judged for v in choosing], target)
@@ -87,9 +89,13 @@ def choose_thresholds(values: Sequence[FieldValue], fields: Sequence[str], targe
     held_per_field: dict[str, HeldOut] = {}
     for code in fields:
         held_per_field[code] = _held_out([v for v in judging if v.field_code == code], per_field)
-    return ThresholdChoice(target, per_field, overall, _held_out(judging, per_field), held_per_field)
+    return ThresholdChoice(
+        target, per_field, overall, _held_out(judging, per_field), held_per_field
+    )
 
 
 def _held_out(values: Sequence[FieldValue], thresholds: Mapping[str, float]) -> HeldOut:
-    accepted = [v for v in values if not needs_review(v.judged.confidence, thresholds.get(v.field_code))]
+    accepted = [
+        v for v in values if not needs_review(v.judged.confidence, thresholds.get(v.field_code))
+    ]
     return HeldOut(len(values), len(accepted), sum(v.judged.right for v in accepted))

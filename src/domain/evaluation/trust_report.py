@@ -13,7 +13,9 @@ from src.domain.evaluation.calibration import (
 from src.domain.evaluation.thresholds import FieldValue, ThresholdChoice
 
 
-def calibration_summary(values: Sequence[FieldValue], answered: int, choice: ThresholdChoice) -> dict[str, object]:
+def calibration_summary(
+    values: Sequence[FieldValue], answered: int, choice: ThresholdChoice
+) -> dict[str, object]:
     """`values`: the answered values with a confidence; `answered`: all answered values."""
     judged = [value.judged for value in values]
     ece = expected_calibration_error(judged)
@@ -23,20 +25,33 @@ def calibration_summary(values: Sequence[FieldValue], answered: int, choice: Thr
         "with_confidence": len(judged),
         "ece": None if ece is None else round(ece, 4),
         "reliability": [
-            {"bin": f"[{b.low:.1f}, {b.high:.1f}{']' if b.high == 1 else ')'}", "values": b.values,
-             "mean_confidence": _rounded(b.mean_confidence), "accuracy": _rounded(b.accuracy)}
+            {
+                "bin": f"[{b.low:.1f}, {b.high:.1f}{']' if b.high == 1 else ')'}",
+                "values": b.values,
+                "mean_confidence": _rounded(b.mean_confidence),
+                "accuracy": _rounded(b.accuracy),
+            }
             for b in reliability(judged)
         ],
         "precision_coverage": [
-            {"threshold": p.threshold, "accepted": p.accepted, "coverage": round(p.coverage, 4),
-             "precision": _rounded(p.precision)}
+            {
+                "threshold": p.threshold,
+                "accepted": p.accepted,
+                "coverage": round(p.coverage, 4),
+                "precision": _rounded(p.precision),
+            }
             for p in precision_coverage_curve(judged)
         ],
         "target_precision": choice.target_precision,
         "overall_threshold": _rounded(choice.overall),
         "thresholds": {code: round(t, 4) for code, t in choice.per_field.items()},
-        "held_out": {"values": held.values, "accepted": held.accepted, "right": held.right,
-                     "precision": _rounded(held.precision), "coverage": round(held.coverage, 4)},
+        "held_out": {
+            "values": held.values,
+            "accepted": held.accepted,
+            "right": held.right,
+            "precision": _rounded(held.precision),
+            "coverage": round(held.coverage, 4),
+        },
     }
 
 

@@ -35,7 +35,9 @@ def locate_evidence(field: Field, description: str, value: Value) -> Evidence:
         evidence = Evidence(tuple(folded_text(description).find_all(label)), verbatim=False)
     else:
         evidence = _words_evidence(description, str(value))
-    return Evidence(evidence.spans[:MAX_SPANS], evidence.verbatim) if evidence.spans else NO_EVIDENCE
+    return (
+        Evidence(evidence.spans[:MAX_SPANS], evidence.verbatim) if evidence.spans else NO_EVIDENCE
+    )
 
 
 def _words_evidence(description: str, value: str) -> Evidence:

@@ -22,18 +22,86 @@ from src.domain.prompting.prepass.tokens import normalised_unit
 _SPACE = "[ \u00a0\u202f]"
 _UNIT = r"(?P<unit>°\s?[cfk]\b|[^\W\d_]{1,5}(?:/[^\W\d_]{1,5}|[23](?!\d))?(?![^\W\d_])|%|\"|'')"
 _STANDALONE = (
-    re.compile(rf"(?<![\w.,/-])(?P<number>\d{{1,3}}(?:{_SPACE}\d{{3}})+)(?![\d])(?:{_SPACE}?{_UNIT})?", re.IGNORECASE),
-    re.compile(rf"(?<![\w.,/-])(?P<number>\d+(?:[.,]\d+)?)(?![\d])(?:{_SPACE}?{_UNIT})?", re.IGNORECASE),
+    re.compile(
+        rf"(?<![\w.,/-])(?P<number>\d{{1,3}}(?:{_SPACE}\d{{3}})+)(?![\d])(?:{_SPACE}?{_UNIT})?",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"(?<![\w.,/-])(?P<number>\d+(?:[.,]\d+)?)(?![\d])(?:{_SPACE}?{_UNIT})?", re.IGNORECASE
+    ),
 )
 _ANY_DIGITS = re.compile(r"(?<![\d.,])(?P<number>\d+(?:[.,]\d+)?)(?![\d])")
-_DIMENSION_UNIT = re.compile(rf"(?:{_SPACE}?[x×*]{_SPACE}?\d+(?:[.,]\d+)?)+{_SPACE}?(?P<unit>mm|cm|dm|m)\b", re.IGNORECASE)
+_DIMENSION_UNIT = re.compile(
+    rf"(?:{_SPACE}?[x×*]{_SPACE}?\d+(?:[.,]\d+)?)+{_SPACE}?(?P<unit>mm|cm|dm|m)\b", re.IGNORECASE
+)
 _RELATIVE_TOLERANCE = 1e-6
 _KNOWN_UNITS = frozenset(
     {
-        "mm", "cm", "dm", "m", "km", "mm2", "cm2", "m2", "m3", "g", "mg", "kg", "t", "ml", "cl", "dl", "l",
-        "w", "kw", "mw", "v", "kv", "mv", "a", "ma", "mah", "ah", "wh", "kwh", "lm", "lx", "k", "hz", "khz",
-        "db(a)", "bar", "mbar", "pa", "kpa", "°c", "°f", "%", "h", "min", "s", "ms", "tr/min", '"', "in",
-        "ft", "lb", "lbs", "oz", "gb", "tb", "mb", "mp", "p", "pcs", "pce", "pc", "kva", "va", "btu", "cv",
+        "mm",
+        "cm",
+        "dm",
+        "m",
+        "km",
+        "mm2",
+        "cm2",
+        "m2",
+        "m3",
+        "g",
+        "mg",
+        "kg",
+        "t",
+        "ml",
+        "cl",
+        "dl",
+        "l",
+        "w",
+        "kw",
+        "mw",
+        "v",
+        "kv",
+        "mv",
+        "a",
+        "ma",
+        "mah",
+        "ah",
+        "wh",
+        "kwh",
+        "lm",
+        "lx",
+        "k",
+        "hz",
+        "khz",
+        "db(a)",
+        "bar",
+        "mbar",
+        "pa",
+        "kpa",
+        "°c",
+        "°f",
+        "%",
+        "h",
+        "min",
+        "s",
+        "ms",
+        "tr/min",
+        '"',
+        "in",
+        "ft",
+        "lb",
+        "lbs",
+        "oz",
+        "gb",
+        "tb",
+        "mb",
+        "mp",
+        "p",
+        "pcs",
+        "pce",
+        "pc",
+        "kva",
+        "va",
+        "btu",
+        "cv",
     }
 )
 """Units kept in a number's span; a word after a number that is none of these ("40 pour") and not
@@ -54,7 +122,8 @@ def number_evidence(field: Field, description: str, value: Value) -> Evidence:
     for mentions in (_standalone_mentions(description, wanted), _digit_mentions(description)):
         verbatim = [m.span for m in mentions if _equal(m.number, value)]
         by_conversion = [
-            m.span for m in mentions
+            m.span
+            for m in mentions
             if not _equal(m.number, value) and _equal(converted(m.number, m.unit, wanted), value)
         ]
         if verbatim or by_conversion:
@@ -75,7 +144,10 @@ def _standalone_mentions(description: str, wanted: str | None) -> list[_Mention]
             end = match.end() if unit else match.end("number")
             if unit == "x":
                 dimension = _DIMENSION_UNIT.match(description, match.end("number"))
-                unit, end = (normalised_unit(dimension["unit"]) if dimension else None), match.end("number")
+                unit, end = (
+                    (normalised_unit(dimension["unit"]) if dimension else None),
+                    match.end("number"),
+                )
             span = Span.of(description, match.start(), end)
             mentions.setdefault((span.start, span.end), _Mention(number, unit, span))
     return sorted(mentions.values(), key=lambda m: m.span.start)
@@ -91,4 +163,6 @@ def _digit_mentions(description: str) -> list[_Mention]:
 
 
 def _equal(number: float | None, value: float) -> bool:
-    return number is not None and math.isclose(number, value, rel_tol=_RELATIVE_TOLERANCE, abs_tol=1e-9)
+    return number is not None and math.isclose(
+        number, value, rel_tol=_RELATIVE_TOLERANCE, abs_tol=1e-9
+    )

@@ -67,7 +67,9 @@ class ChunkRunner:
             self._within_budget(job)
             with charging(Account(job.owner, job.id)):
                 outcome = self._look_up(product, job.llm)
-            if self._accounts is not None and (number == len(pending) or self._accounts.has_budget(job.owner)):
+            if self._accounts is not None and (
+                number == len(pending) or self._accounts.has_budget(job.owner)
+            ):
                 self._accounts.flush()  # before the job may be done; each time for the budget checks
             state = self._store.record(job_id, outcome, self._now())
             ran += 1

@@ -68,7 +68,9 @@ class JobService:
     def results(self, owner: str, job_id: str) -> tuple[Job, Iterator[ProductResult]]:
         """The job, and its results so far in catalogue order (failed products left out)."""
         job = self.get(owner, job_id)
-        return job, (outcome for outcome in self._store.results(job_id) if outcome.result is not None)
+        return job, (
+            outcome for outcome in self._store.results(job_id) if outcome.result is not None
+        )
 
     def cancel(self, owner: str, job_id: str) -> Job:
         """Nothing new starts; the products under way finish. Cancelling twice is harmless."""

@@ -34,14 +34,18 @@ def escalation_target(llms: LLMRegistry, llm: ConfiguredLLM) -> ConfiguredLLM | 
     try:
         return llms.get(llm.escalate_to)
     except UnknownLLMError:
-        log.warning("LLM %s escalates to an unknown LLM %r: not escalated", llm.name, llm.escalate_to)
+        log.warning(
+            "LLM %s escalates to an unknown LLM %r: not escalated", llm.name, llm.escalate_to
+        )
         return None
 
 
 def escalating(ask: AskField, to: ConfiguredLLM, thresholds: Mapping[str, float]) -> AskField:
     """`ask`, then `to` for the values `thresholds` says are unsure."""
 
-    def ask_escalating(field: Field, description: str, examples: Sequence[Example], deadline: float) -> FieldOutcome:
+    def ask_escalating(
+        field: Field, description: str, examples: Sequence[Example], deadline: float
+    ) -> FieldOutcome:
         started = time.monotonic()
         first = ask(field, description, examples, deadline)
         threshold = thresholds.get(field.code)
@@ -53,10 +57,17 @@ def escalating(ask: AskField, to: ConfiguredLLM, thresholds: Mapping[str, float]
         second = ask_field(to, field, description, examples, deadline)
         elapsed_ms = (time.monotonic() - started) * 1000
         if second.status is OutcomeStatus.OK and _surer(second.confidence, first.confidence):
-            return replace(second, elapsed_ms=elapsed_ms, escalation=f"{why}; {to.name} answered surer "
-                           f"({_said(second.confidence)})")
-        return replace(first, elapsed_ms=elapsed_ms, escalation=f"{why}; {to.name} was not surer "
-                       f"({second.status.value}, {_said(second.confidence)})")
+            return replace(
+                second,
+                elapsed_ms=elapsed_ms,
+                escalation=f"{why}; {to.name} answered surer ({_said(second.confidence)})",
+            )
+        return replace(
+            first,
+            elapsed_ms=elapsed_ms,
+            escalation=f"{why}; {to.name} was not surer "
+            f"({second.status.value}, {_said(second.confidence)})",
+        )
 
     return ask_escalating
 

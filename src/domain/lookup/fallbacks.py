@@ -48,7 +48,11 @@ def ask_with_fallbacks(
     for llm in chain:
         outcome = ask_field(llm, field, description, examples, deadline)
         if outcome.status is not OutcomeStatus.ERROR:
-            return replace(outcome, elapsed_ms=(time.monotonic() - started) * 1000) if failures else outcome
+            return (
+                replace(outcome, elapsed_ms=(time.monotonic() - started) * 1000)
+                if failures
+                else outcome
+            )
         failures.append(outcome)
         if seconds_left(deadline) <= 0:
             break

@@ -42,16 +42,30 @@ def submit_calls(
             to_ask[code] = field
         else:
             outcome = FieldOutcome(
-                code, value, OutcomeStatus.OK, llm=llm.name, source=OutcomeSource.PREPASS,
+                code,
+                value,
+                OutcomeStatus.OK,
+                llm=llm.name,
+                source=OutcomeSource.PREPASS,
                 confidence=prepass_confidence(field),
             )
             futures[code] = _done(outcome)
     chain_of_thought = llm.chain_of_thought
     if isinstance(chain_of_thought, ProductChainOfThought) and to_ask:
-        ask_all = partial(ask_product, llm, chain_of_thought, list(to_ask.values()), description, examples, deadline)
+        ask_all = partial(
+            ask_product,
+            llm,
+            chain_of_thought,
+            list(to_ask.values()),
+            description,
+            examples,
+            deadline,
+        )
         futures |= _product_futures(executor, llm.name, list(to_ask), ask_all)
     elif isinstance(chain_of_thought, SharedPrefixChainOfThought) and to_ask:
-        futures |= submit_in_turn(executor, llm, chain_of_thought, to_ask, description, examples, deadline, fallback)
+        futures |= submit_in_turn(
+            executor, llm, chain_of_thought, to_ask, description, examples, deadline, fallback
+        )
     else:
         futures |= {
             code: executor.submit(ask_field, field, description, examples.get(code, []), deadline)
@@ -61,7 +75,10 @@ def submit_calls(
 
 
 def _product_futures(
-    executor: Executor, llm_name: str, codes: Sequence[str], ask_all: Callable[[], dict[str, FieldOutcome]]
+    executor: Executor,
+    llm_name: str,
+    codes: Sequence[str],
+    ask_all: Callable[[], dict[str, FieldOutcome]],
 ) -> dict[str, Future[FieldOutcome]]:
     """One call on the pool, and a future per field that the call's answer completes."""
     per_field: dict[str, Future[FieldOutcome]] = {code: Future() for code in codes}
@@ -69,8 +86,15 @@ def _product_futures(
 
     def spread(done: Future[dict[str, FieldOutcome]]) -> None:
         if done.cancelled() or done.exception() is not None:
-            error = "the call was cancelled" if done.cancelled() else f"internal error: {done.exception()!r}"
-            answers = {code: FieldOutcome(code, None, OutcomeStatus.ERROR, error=error, llm=llm_name) for code in codes}
+            error = (
+                "the call was cancelled"
+                if done.cancelled()
+                else f"internal error: {done.exception()!r}"
+            )
+            answers = {
+                code: FieldOutcome(code, None, OutcomeStatus.ERROR, error=error, llm=llm_name)
+                for code in codes
+            }
         else:
             answers = done.result()
         for code, future in per_field.items():

@@ -43,7 +43,19 @@ def ask_field(
     call = call_model(llm, prepared or request, parse, deadline, field.code)
     value, status = (call.parsed.value, call.parsed.status) if call.parsed else (None, call.failure)
     assert status is not None
-    confidence = value_confidence(call.tokens, call.raw or "", None if bare_answer else "value") if status is OutcomeStatus.OK else None
+    confidence = (
+        value_confidence(call.tokens, call.raw or "", None if bare_answer else "value")
+        if status is OutcomeStatus.OK
+        else None
+    )
     return FieldOutcome(
-        field.code, value, status, call.raw, call.elapsed_ms, call.error, call.usage, llm.name, confidence=confidence
+        field.code,
+        value,
+        status,
+        call.raw,
+        call.elapsed_ms,
+        call.error,
+        call.usage,
+        llm.name,
+        confidence=confidence,
     )

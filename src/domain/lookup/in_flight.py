@@ -29,4 +29,6 @@ class InFlight:
     def trusted(self, outcome: FieldOutcome) -> FieldOutcome:
         """The outcome with its evidence and review flag (see `with_trust`)."""
         code = outcome.field_code
-        return with_trust(outcome, self.fields.get(code), self.description, self.thresholds.get(code))
+        return with_trust(
+            outcome, self.fields.get(code), self.description, self.thresholds.get(code)
+        )

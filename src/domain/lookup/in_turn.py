@@ -43,7 +43,9 @@ def submit_in_turn(
     """A future outcome per field code, all completed by one job on `executor`."""
     per_field: dict[str, Future[FieldOutcome]] = {code: Future() for code in fields}
     requests = _ProductRequests(llm, chain, list(fields.values()), description, examples, deadline)
-    executor.submit(_ask_in_turn, llm, fields, description, examples, deadline, per_field, requests, fallback)
+    executor.submit(
+        _ask_in_turn, llm, fields, description, examples, deadline, per_field, requests, fallback
+    )
     return per_field
 
 
@@ -63,15 +65,24 @@ def _ask_in_turn(
                 future = per_field[code]
                 if not future.set_running_or_notify_cancel():
                     continue
-                outcome = ask_field(llm, field, description, (), deadline, prepared=partial(requests.of, code),
-                                    bare_answer=requests.opens_answer(code))
+                outcome = ask_field(
+                    llm,
+                    field,
+                    description,
+                    (),
+                    deadline,
+                    prepared=partial(requests.of, code),
+                    bare_answer=requests.opens_answer(code),
+                )
                 if outcome.status is OutcomeStatus.ERROR and fallback is not None:
                     outcome = fallback(field, description, examples.get(code, ()), deadline)
                 future.set_result(outcome)
     except DeadlinePassedError as error:
         for code, future in per_field.items():
             if future.set_running_or_notify_cancel():
-                future.set_result(FieldOutcome(code, None, OutcomeStatus.TIMEOUT, error=str(error), llm=llm.name))
+                future.set_result(
+                    FieldOutcome(code, None, OutcomeStatus.TIMEOUT, error=str(error), llm=llm.name)
+                )
 
 
 class _ProductRequests:
@@ -93,10 +104,17 @@ class _ProductRequests:
     @cached_property
     def _prompts(self) -> ProductPrompts:
         """The fitted prompts; raises PromptTooLongError (then each field's `error`)."""
-        product = self._chain.prompts(list(self._fields.values()), self._description, self._examples)
-        longest = max(product.prompts.values(), key=lambda prompt: len(self._llm.prompt_format.render(prompt)))
+        product = self._chain.prompts(
+            list(self._fields.values()), self._description, self._examples
+        )
+        longest = max(
+            product.prompts.values(), key=lambda prompt: len(self._llm.prompt_format.render(prompt))
+        )
         kept = len(self._llm.prompt_format.fit(longest, token_counter(self._llm)).shots)
-        fitted = {code: replace(prompt, shots=prompt.shots[:kept]) for code, prompt in product.prompts.items()}
+        fitted = {
+            code: replace(prompt, shots=prompt.shots[:kept])
+            for code, prompt in product.prompts.items()
+        }
         return ProductPrompts(fitted, product.answer_starts)
 
     def opens_answer(self, code: str) -> bool:

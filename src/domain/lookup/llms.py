@@ -38,7 +38,11 @@ class ConfiguredLLM:
     @property
     def strategy(self) -> str:
         """The strategy's name as results report it: "few_shot", "prepass+all_fields"."""
-        return f"{self.prepass.name}+{self.chain_of_thought.name}" if self.prepass else self.chain_of_thought.name
+        return (
+            f"{self.prepass.name}+{self.chain_of_thought.name}"
+            if self.prepass
+            else self.chain_of_thought.name
+        )
 
 
 LLMFactory = Callable[[], ConfiguredLLM]

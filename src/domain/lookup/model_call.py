@@ -81,10 +81,17 @@ def call_model(
     `asked` names what was asked in the log of an unexpected failure (never the product text)."""
     started = time.monotonic()
 
-    def ended(parsed: Parsed | None = None, failure: OutcomeStatus | None = None, raw: str | None = None,
-              error: str | None = None, usage: TokenUsage | None = None,
-              tokens: tuple[TokenProbability, ...] | None = None) -> ModelCall[Parsed]:
-        return ModelCall(parsed, failure, raw, error, usage, (time.monotonic() - started) * 1000, tokens)
+    def ended(
+        parsed: Parsed | None = None,
+        failure: OutcomeStatus | None = None,
+        raw: str | None = None,
+        error: str | None = None,
+        usage: TokenUsage | None = None,
+        tokens: tuple[TokenProbability, ...] | None = None,
+    ) -> ModelCall[Parsed]:
+        return ModelCall(
+            parsed, failure, raw, error, usage, (time.monotonic() - started) * 1000, tokens
+        )
 
     try:
         completion = llm.connector.complete(request())

@@ -44,8 +44,20 @@ def ask_product(
         value, status = (parsed.value, parsed.status) if parsed else (None, call.failure)
         assert status is not None
         usage = call.usage if i == 0 else None
-        confidence = value_confidence(call.tokens, call.raw or "", field.code) if status is OutcomeStatus.OK else None
+        confidence = (
+            value_confidence(call.tokens, call.raw or "", field.code)
+            if status is OutcomeStatus.OK
+            else None
+        )
         outcomes[field.code] = FieldOutcome(
-            field.code, value, status, call.raw, call.elapsed_ms, call.error, usage, llm.name, confidence=confidence
+            field.code,
+            value,
+            status,
+            call.raw,
+            call.elapsed_ms,
+            call.error,
+            usage,
+            llm.name,
+            confidence=confidence,
         )
     return outcomes

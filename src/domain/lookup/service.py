@@ -121,12 +121,21 @@ class FieldLookupService:
         llm = self._llms.get(request.llm)
         chain = fallback_chain(self._llms, llm)
         fields = self._fields.get_many(codes)
-        flight = InFlight(llm, codes, started, started + timeout_seconds, description=request.description,
-                           fields=fields, thresholds=self._thresholds.thresholds(llm.name, list(fields)))
+        flight = InFlight(
+            llm,
+            codes,
+            started,
+            started + timeout_seconds,
+            description=request.description,
+            fields=fields,
+            thresholds=self._thresholds.thresholds(llm.name, list(fields)),
+        )
         for code in codes:
             if code not in fields:
                 flight.ready[code] = FieldOutcome(code, None, OutcomeStatus.UNKNOWN_FIELD)
-        flight.cache_keys = {code: cache_key(llm, f, request.description) for code, f in fields.items()}
+        flight.cache_keys = {
+            code: cache_key(llm, f, request.description) for code, f in fields.items()
+        }
         hits = self._cache.get_many(list(flight.cache_keys.values()))
         to_ask = {}
         for code, key in flight.cache_keys.items():
@@ -135,7 +144,13 @@ class FieldLookupService:
                 to_ask[code] = fields[code]
             else:
                 flight.ready[code] = FieldOutcome(
-                    code, hit.value, hit.status, hit.raw, llm=llm.name, cached=True, confidence=hit.confidence
+                    code,
+                    hit.value,
+                    hit.status,
+                    hit.raw,
+                    llm=llm.name,
+                    cached=True,
+                    confidence=hit.confidence,
                 )
         ask = partial(ask_with_fallbacks, chain)
         if (target := escalation_target(self._llms, llm)) is not None:
@@ -144,10 +159,27 @@ class FieldLookupService:
 
         def start(codes: list[str]) -> dict[str, Future[FieldOutcome]]:
             k, asked = llm.chain_of_thought.examples_wanted, {code: to_ask[code] for code in codes}
-            examples = self._examples.most_similar(codes, request.description, k, request.exclude_example_context) if k and codes else {}
-            return submit_calls(self._executor, llm, asked, request.description, examples, flight.deadline, ask, after)
+            examples = (
+                self._examples.most_similar(
+                    codes, request.description, k, request.exclude_example_context
+                )
+                if k and codes
+                else {}
+            )
+            return submit_calls(
+                self._executor,
+                llm,
+                asked,
+                request.description,
+                examples,
+                flight.deadline,
+                ask,
+                after,
+            )
 
-        flight.futures = shared_field_calls(self._single_flight, llm, flight.cache_keys, list(to_ask), request, start)
+        flight.futures = shared_field_calls(
+            self._single_flight, llm, flight.cache_keys, list(to_ask), request, start
+        )
         return flight
 
     def _finish(self, flight: InFlight) -> LookupResult:
@@ -155,7 +187,9 @@ class FieldLookupService:
         fresh = {
             flight.cache_keys[o.field_code]: CachedAnswer(o.value, o.status, o.raw, o.confidence)
             for o in result.outcomes
-            if o.status in CACHEABLE and not o.cached and o.field_code in flight.cache_keys
+            if o.status in CACHEABLE
+            and not o.cached
+            and o.field_code in flight.cache_keys
             and o.llm == flight.llm.name  # a fallback's answer is not the asked LLM's to keep
         }
         if fresh:
@@ -178,12 +212,18 @@ class FieldLookupService:
                     future.cancel()
                 outcomes.append(
                     FieldOutcome(
-                        code, None, OutcomeStatus.TIMEOUT, elapsed_ms=waited_ms,
-                        error=f"no answer within {flight.deadline - flight.started:g} s", llm=flight.llm.name,
+                        code,
+                        None,
+                        OutcomeStatus.TIMEOUT,
+                        elapsed_ms=waited_ms,
+                        error=f"no answer within {flight.deadline - flight.started:g} s",
+                        llm=flight.llm.name,
                     )
                 )
         usage = sum((o.usage for o in outcomes if o.usage), TokenUsage())
-        return LookupResult(flight.llm.name, tuple(flight.trusted(o) for o in outcomes), waited_ms, usage)
+        return LookupResult(
+            flight.llm.name, tuple(flight.trusted(o) for o in outcomes), waited_ms, usage
+        )
 
 
 def _validated_codes(request: LookupRequest) -> tuple[str, ...]:

@@ -71,7 +71,9 @@ class SingleFlight(Generic[T]):
                 flight = self._flights[key] = _Flight()
             flight.askers += 1
         mine: Future[T] = Future()
-        flight.answer.add_done_callback(partial(_pass_on, mine, (lambda answer: answer) if leads else as_joined))
+        flight.answer.add_done_callback(
+            partial(_pass_on, mine, (lambda answer: answer) if leads else as_joined)
+        )
         mine.add_done_callback(partial(self._let_go, flight))
         return mine, leads
 

@@ -16,11 +16,38 @@ from src.domain.model.text_normalisation import comparison_key
 
 _NOT_FOUND_WORDS = frozenset(
     {
-        "", "-", "?", "null", "none", "nil", "n/a", "na", "nan", "unknown", "not found",
-        "not specified", "not stated", "not mentioned", "i don't know", "i do not know",
-        "inconnu", "inconnue", "non precise", "non precisee", "non specifie", "non specifiee",
-        "non renseigne", "non indique", "non communique", "je ne sais pas", "aucun", "aucune",
-        "nc", "n.c.", "nd", "n.d.",
+        "",
+        "-",
+        "?",
+        "null",
+        "none",
+        "nil",
+        "n/a",
+        "na",
+        "nan",
+        "unknown",
+        "not found",
+        "not specified",
+        "not stated",
+        "not mentioned",
+        "i don't know",
+        "i do not know",
+        "inconnu",
+        "inconnue",
+        "non precise",
+        "non precisee",
+        "non specifie",
+        "non specifiee",
+        "non renseigne",
+        "non indique",
+        "non communique",
+        "je ne sais pas",
+        "aucun",
+        "aucune",
+        "nc",
+        "n.c.",
+        "nd",
+        "n.d.",
     }
 )
 _TRUE_WORDS = frozenset({"oui", "yes", "true", "vrai", "1", "y", "o", "avec"})
@@ -55,7 +82,9 @@ class ParsedValue:
 
 
 def says_not_found(answer: object) -> bool:
-    return answer is None or (isinstance(answer, str) and comparison_key(answer) in _NOT_FOUND_WORDS)
+    return answer is None or (
+        isinstance(answer, str) and comparison_key(answer) in _NOT_FOUND_WORDS
+    )
 
 
 def coerce(field: Field, answer: object) -> ParsedValue:

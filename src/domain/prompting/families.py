@@ -60,7 +60,9 @@ class ChatFormat(PromptFormat):
     family = "chat"
 
     def render(self, prompt: Prompt) -> str:
-        return "\n\n".join(f"{m.role}: {m.content}" for m in self.messages(prompt)) + "\n\nassistant:"
+        return (
+            "\n\n".join(f"{m.role}: {m.content}" for m in self.messages(prompt)) + "\n\nassistant:"
+        )
 
 
 class GemmaFormat(PromptFormat):

@@ -21,7 +21,9 @@ class QueueChoice(StrEnum):
     NONE = "none"
 
 
-def values_to_review(product_id: str, description: str, result: LookupResult, choice: QueueChoice) -> list[QueuedValue]:
+def values_to_review(
+    product_id: str, description: str, result: LookupResult, choice: QueueChoice
+) -> list[QueuedValue]:
     """The values of `result` that `choice` sends to the queue."""
     if choice is QueueChoice.NONE:
         return []
@@ -52,10 +54,15 @@ def reviewed_results(decisions: Sequence[ReviewDecision]) -> list[tuple[str, Loo
     results = []
     for product, by_field in latest.items():
         chosen = list(by_field.values())
-        llm = next((d.llm for d in sorted(chosen, key=lambda d: d.decided_at, reverse=True) if d.llm), None)
+        llm = next(
+            (d.llm for d in sorted(chosen, key=lambda d: d.decided_at, reverse=True) if d.llm), None
+        )
         outcomes = tuple(
             FieldOutcome(
-                d.field_code, d.kept, OutcomeStatus.OK if d.kept is not None else OutcomeStatus.NOT_FOUND, llm=d.llm,
+                d.field_code,
+                d.kept,
+                OutcomeStatus.OK if d.kept is not None else OutcomeStatus.NOT_FOUND,
+                llm=d.llm,
                 review=False if d.kept is not None else None,  # a person has checked it
             )
             for d in chosen

@@ -29,13 +29,18 @@ class ReviewQueue:
         for position, value in enumerate(values):
             field = known.get(value.field_code)
             if field is None:
-                raise InvalidRequestError(f"unknown field {value.field_code!r}", ("body", "items", position, "field"))
+                raise InvalidRequestError(
+                    f"unknown field {value.field_code!r}", ("body", "items", position, "field")
+                )
             if not value.description.strip():
-                raise InvalidRequestError("the description is blank", ("body", "items", position, "description"))
+                raise InvalidRequestError(
+                    "the description is blank", ("body", "items", position, "description")
+                )
             parsed = coerce(field, value.value)
             if parsed.status not in (OutcomeStatus.OK, OutcomeStatus.NOT_FOUND):
                 raise InvalidRequestError(
-                    f"{value.value!r} is not a value of field {field.code}", ("body", "items", position, "value")
+                    f"{value.value!r} is not a value of field {field.code}",
+                    ("body", "items", position, "value"),
                 )
             typed.append(replace(value, value=parsed.value))
         return self._queue.add(typed) if typed else 0

@@ -45,7 +45,9 @@ class Reviewing:
         if field is None:
             raise InvalidRequestError(f"unknown field {request.field_code!r}", ("body", "field"))
         if request.queue_item is not None and self._queue.get(request.queue_item) is None:
-            raise InvalidRequestError(f"no queued value {request.queue_item}", ("body", "queue_item"))
+            raise InvalidRequestError(
+                f"no queued value {request.queue_item}", ("body", "queue_item")
+            )
         decision = ReviewDecision(
             description=request.description,
             field_code=field.code,

@@ -10,13 +10,19 @@ from src.domain.model import Field, FieldOutcome
 from src.domain.model.evidence import NO_EVIDENCE
 
 
-def with_trust(outcome: FieldOutcome, field: Field | None, description: str, threshold: float | None) -> FieldOutcome:
+def with_trust(
+    outcome: FieldOutcome, field: Field | None, description: str, threshold: float | None
+) -> FieldOutcome:
     """`outcome` with its evidence located and its review flag set: review when its confidence
     is unknown, no threshold is known, or the confidence is under it. An outcome without a
     value has no evidence and no review flag."""
     if outcome.value is None or field is None:
         return replace(outcome, evidence=NO_EVIDENCE, review=None)
-    evidence = outcome.evidence if outcome.evidence is not None else locate_evidence(field, description, outcome.value)
+    evidence = (
+        outcome.evidence
+        if outcome.evidence is not None
+        else locate_evidence(field, description, outcome.value)
+    )
     return replace(outcome, evidence=evidence, review=needs_review(outcome.confidence, threshold))
 
 

@@ -63,7 +63,11 @@ class Accounts:
     def known_unlimited(self, owner: str) -> bool:
         """True when the key had no budget at a look recent enough to go by (no read needed)."""
         cached = self._budgets.get(owner)
-        return cached is not None and cached[1] is None and time.monotonic() - cached[0] < self._cache_seconds
+        return (
+            cached is not None
+            and cached[1] is None
+            and time.monotonic() - cached[0] < self._cache_seconds
+        )
 
     def check(self, owner: str) -> None:
         """Raises BudgetExceededError when the key's monthly budget is spent."""
@@ -90,7 +94,9 @@ class Accounts:
             per_llm[llm] = per_llm.get(llm, Spend()) + spend
         today_spend = sum((spend for (_, day), spend in counts.items() if day == today), Spend())
         month = sum(per_llm.values(), Spend())
-        return UsageReport(owner, today_spend, month, per_llm, self._accounts.budget(owner), next_month(today))
+        return UsageReport(
+            owner, today_spend, month, per_llm, self._accounts.budget(owner), next_month(today)
+        )
 
     def flush(self) -> None:
         """Writes what this process has counted, for the other processes to see."""

@@ -74,7 +74,9 @@ class Estimator:
     def __init__(self, counting_lookup: FieldLookupService) -> None:
         self._lookup = counting_lookup
 
-    def estimate(self, products: Iterable[tuple[str, tuple[str, ...]]], llm: str | None = None) -> Estimate:
+    def estimate(
+        self, products: Iterable[tuple[str, tuple[str, ...]]], llm: str | None = None
+    ) -> Estimate:
         count = calls = prompt = completion = 0
         for description, codes in products:
             result = self._lookup.lookup(LookupRequest(description, codes, llm))

@@ -26,7 +26,9 @@ from src.domain.usage.ports import UsageStore
 
 T = TypeVar("T")
 
-charged_to: contextvars.ContextVar[Account | None] = contextvars.ContextVar("charged_to", default=None)
+charged_to: contextvars.ContextVar[Account | None] = contextvars.ContextVar(
+    "charged_to", default=None
+)
 
 
 @contextmanager
@@ -46,7 +48,9 @@ def utc_today() -> date:
 class UsageMeter:
     """Adds up spends per counter and writes them to `store`, one write for many calls."""
 
-    def __init__(self, store: UsageStore, flush_seconds: float = 1.0, today: Callable[[], date] = utc_today) -> None:
+    def __init__(
+        self, store: UsageStore, flush_seconds: float = 1.0, today: Callable[[], date] = utc_today
+    ) -> None:
         self._store = store
         self._flush_seconds = flush_seconds
         self._today = today
@@ -69,7 +73,9 @@ class UsageMeter:
     def unsaved(self, owner: str) -> Spend:
         """What this process has counted for `owner` and not written yet."""
         with self._lock:
-            return sum((spend for key, spend in self._unsaved.items() if key.owner == owner), Spend())
+            return sum(
+                (spend for key, spend in self._unsaved.items() if key.owner == owner), Spend()
+            )
 
     def flush(self) -> None:
         """Writes what was counted; on failure it is kept for the next write."""
@@ -108,7 +114,8 @@ class MeteredConnector:
             raise
         usage = completion.usage
         self._meter.charge(
-            self._llm, Spend(1, usage.prompt_tokens if usage else 0, usage.completion_tokens if usage else 0)
+            self._llm,
+            Spend(1, usage.prompt_tokens if usage else 0, usage.completion_tokens if usage else 0),
         )
         return completion
 

@@ -17,7 +17,9 @@ class UsageStore(Protocol):
         """Adds each spend to its counter (creating it), in one transaction."""
         ...
 
-    def spent(self, owner: str, since: date, job_id: str | None = None) -> dict[tuple[str, date], Spend]:
+    def spent(
+        self, owner: str, since: date, job_id: str | None = None
+    ) -> dict[tuple[str, date], Spend]:
         """The owner's spend per (LLM, day) from `since` on; of one job when `job_id` is given."""
         ...
 

@@ -63,7 +63,9 @@ class WriteBehindCache:
             try:
                 self._backend.put_many(answers)
             except Exception:  # a cache that cannot be written must not fail lookups
-                log.warning("could not store %d answers in the lookup cache", len(answers), exc_info=True)
+                log.warning(
+                    "could not store %d answers in the lookup cache", len(answers), exc_info=True
+                )
             finally:
                 with self._lock:
                     self._writing_now = {}

@@ -52,16 +52,22 @@ def _field_columns(header: list[str] | None, path: Path) -> dict[int, str]:
     return codes
 
 
-def _row(header: list[str], codes: dict[int, str], cells: list[str], path: Path, line: int) -> BenchmarkRow:
+def _row(
+    header: list[str], codes: dict[int, str], cells: list[str], path: Path, line: int
+) -> BenchmarkRow:
     where = f"line {line}"
     if len(cells) != len(header):
         raise DataFileError(str(path), where, f"{len(cells)} cells under {len(header)} columns")
     description = cells[[column.strip() for column in header].index("description")].strip()
     if not description:
         raise DataFileError(str(path), where, "empty 'description'")
-    return BenchmarkRow(description, {code: _accepted(cells[index]) for index, code in codes.items()})
+    return BenchmarkRow(
+        description, {code: _accepted(cells[index]) for index, code in codes.items()}
+    )
 
 
 def _accepted(cell: str) -> Accepted:
-    values = tuple(dict.fromkeys(value.strip() for value in cell.split(ALTERNATIVES) if value.strip()))
+    values = tuple(
+        dict.fromkeys(value.strip() for value in cell.split(ALTERNATIVES) if value.strip())
+    )
     return values or None

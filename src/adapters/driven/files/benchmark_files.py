@@ -44,7 +44,12 @@ def write_benchmark(rows: Sequence[BenchmarkRow], path: Path) -> None:
     with path.open("w", encoding="utf-8") as out:
         for row in rows:
             expected = {code: _as_json(accepted) for code, accepted in row.expected.items()}
-            out.write(json.dumps({"description": row.description, "expected": expected}, ensure_ascii=False) + "\n")
+            out.write(
+                json.dumps(
+                    {"description": row.description, "expected": expected}, ensure_ascii=False
+                )
+                + "\n"
+            )
 
 
 def prototype_benchmark(examples_path: Path, with_nulls: bool = False) -> list[BenchmarkRow]:
@@ -63,7 +68,9 @@ def prototype_benchmark(examples_path: Path, with_nulls: bool = False) -> list[B
     products: dict[str, dict[str, Accepted]] = {}
     for number, record in enumerate(records, 1):
         if not isinstance(record, dict) or not isinstance(record.get("field_name"), str):
-            raise DataFileError(str(examples_path), f"record {number}", "not a prototype example (field_name)")
+            raise DataFileError(
+                str(examples_path), f"record {number}", "not a prototype example (field_name)"
+            )
         context = prototype_context(record)
         value = record.get("field_value")
         if not context or (value is None and not with_nulls):
@@ -85,8 +92,13 @@ def _row(line: str, path: Path, number: int) -> BenchmarkRow:
         raise DataFileError(str(path), where, "missing or empty 'description'")
     expected = record.get("expected")
     if not isinstance(expected, dict) or not expected:
-        raise DataFileError(str(path), where, "'expected' must be an object of field codes to values")
-    return BenchmarkRow(description.strip(), {code: _accepted(value, path, where, code) for code, value in expected.items()})
+        raise DataFileError(
+            str(path), where, "'expected' must be an object of field codes to values"
+        )
+    return BenchmarkRow(
+        description.strip(),
+        {code: _accepted(value, path, where, code) for code, value in expected.items()},
+    )
 
 
 def _accepted(value: Any, path: Path, where: str, code: str) -> Accepted:
@@ -95,7 +107,9 @@ def _accepted(value: Any, path: Path, where: str, code: str) -> Accepted:
     values = value if isinstance(value, list) else [value]
     if not values or not all(_is_value(v) for v in values):
         raise DataFileError(
-            str(path), f"{where} ({code})", "a value must be a number, a string, a boolean, null or a list of them"
+            str(path),
+            f"{where} ({code})",
+            "a value must be a number, a string, a boolean, null or a list of them",
         )
     return tuple(values)
 

@@ -25,7 +25,9 @@ def calibration_lines(report: LLMReport) -> list[str]:
     ]
     for b in data["reliability"]:
         if b["values"]:
-            lines.append(f"    {b['bin']:<12} {b['values']:>6}  {b['mean_confidence']:>10.3f}  {b['accuracy']:>8.3f}")
+            lines.append(
+                f"    {b['bin']:<12} {b['values']:>6}  {b['mean_confidence']:>10.3f}  {b['accuracy']:>8.3f}"
+            )
     points = {p["threshold"]: p for p in data["precision_coverage"]}
     lines.append("    accept from  coverage  precision")
     for threshold in CURVE_THRESHOLDS:
@@ -57,13 +59,33 @@ def plot_calibration(reports: Sequence[LLMReport], path: Path) -> None:
         data = report.summary()["calibration"]
         assert isinstance(data, dict)
         filled = [b for b in data["reliability"] if b["values"]]
-        diagram.plot([b["mean_confidence"] for b in filled], [b["accuracy"] for b in filled], marker="o",
-                     label=f"{report.llm} (ECE {data['ece'] if data['ece'] is not None else '-'})")
+        diagram.plot(
+            [b["mean_confidence"] for b in filled],
+            [b["accuracy"] for b in filled],
+            marker="o",
+            label=f"{report.llm} (ECE {data['ece'] if data['ece'] is not None else '-'})",
+        )
         points = [p for p in data["precision_coverage"] if p["precision"] is not None]
-        curve.plot([p["coverage"] for p in points], [p["precision"] for p in points], marker=".", label=report.llm)
-    diagram.set(xlabel="mean confidence (10 bins)", ylabel="share right", title="Reliability", xlim=(0, 1), ylim=(0, 1))
-    curve.set(xlabel="coverage (values accepted)", ylabel="precision of accepted values",
-              title="Precision / coverage", xlim=(0, 1.02), ylim=(0, 1.02))
+        curve.plot(
+            [p["coverage"] for p in points],
+            [p["precision"] for p in points],
+            marker=".",
+            label=report.llm,
+        )
+    diagram.set(
+        xlabel="mean confidence (10 bins)",
+        ylabel="share right",
+        title="Reliability",
+        xlim=(0, 1),
+        ylim=(0, 1),
+    )
+    curve.set(
+        xlabel="coverage (values accepted)",
+        ylabel="precision of accepted values",
+        title="Precision / coverage",
+        xlim=(0, 1.02),
+        ylim=(0, 1.02),
+    )
     diagram.legend(loc="upper left", fontsize="small")
     curve.legend(loc="lower left", fontsize="small")
     figure.tight_layout()

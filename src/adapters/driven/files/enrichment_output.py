@@ -49,7 +49,9 @@ class _Format(Protocol):
 class EnrichmentOutput:
     """An output file open for appending. `done` holds the ids (as text) it held when opened."""
 
-    def __init__(self, path: Path, format_: _Format, codes: list[str], done: set[str], dropped: int) -> None:
+    def __init__(
+        self, path: Path, format_: _Format, codes: list[str], done: set[str], dropped: int
+    ) -> None:
         self.path = path
         self.done = frozenset(done)
         self.dropped_bytes = dropped
@@ -71,7 +73,12 @@ class EnrichmentOutput:
     def __enter__(self) -> EnrichmentOutput:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()
 
 
@@ -93,7 +100,9 @@ def open_output(path: Path, codes: Sequence[str]) -> EnrichmentOutput:
     try:
         done, columns = format_.read(data[:complete].decode("utf-8"), path)
     except UnicodeDecodeError as error:
-        raise DataFileError(str(path), None, f"not UTF-8 text ({error.reason}): choose another --out") from None
+        raise DataFileError(
+            str(path), None, f"not UTF-8 text ({error.reason}): choose another --out"
+        ) from None
     if columns is None:
         columns = wanted
         if complete == 0:
@@ -125,7 +134,9 @@ class _JsonLines:
             except json.JSONDecodeError:
                 record = None
             if not isinstance(record, dict) or "id" not in record:
-                raise DataFileError(str(path), f"line {number}", "not an enrichment record: choose another --out")
+                raise DataFileError(
+                    str(path), f"line {number}", "not an enrichment record: choose another --out"
+                )
             done.add(str(record["id"]))
         return done, None
 
@@ -163,11 +174,19 @@ class _Csv:
         if header is None:
             return set(), None
         if len(header) < 3 or header[0] != "id" or header[-2:] != ["status", "llm"]:
-            raise DataFileError(str(path), "line 1", "not an enrichment header (id, codes…, status, llm): choose another --out")
+            raise DataFileError(
+                str(path),
+                "line 1",
+                "not an enrichment header (id, codes…, status, llm): choose another --out",
+            )
         done = set()
         for row in rows:
             if len(row) != len(header):
-                raise DataFileError(str(path), f"line {rows.line_num}", f"{len(row)} cells under {len(header)} columns")
+                raise DataFileError(
+                    str(path),
+                    f"line {rows.line_num}",
+                    f"{len(row)} cells under {len(header)} columns",
+                )
             done.add(original_cell(row[0]))
         self.trust = has_trust_columns(header)
         return done, [original_cell(code) for code in header[1 : -5 if self.trust else -2]]
@@ -177,10 +196,19 @@ class _Csv:
 
     def encode(self, product: EnrichedProduct, codes: Sequence[str]) -> bytes:
         values = product.result.values()
-        not_ok = [f"{o.field_code}={o.status.value}" for o in product.result.outcomes if o.status is not OutcomeStatus.OK]
+        not_ok = [
+            f"{o.field_code}={o.status.value}"
+            for o in product.result.outcomes
+            if o.status is not OutcomeStatus.OK
+        ]
         trust = trust_cells(product.result) if self.trust else []
-        cells = [str(product.id), *(_cell(values.get(code)) for code in codes), *trust, " ".join(not_ok) or "ok",
-                 product.result.llm]
+        cells = [
+            str(product.id),
+            *(_cell(values.get(code)) for code in codes),
+            *trust,
+            " ".join(not_ok) or "ok",
+            product.result.llm,
+        ]
         return _csv_line(cells)
 
 
@@ -195,5 +223,7 @@ def _cell(value: Value) -> str:
 def _csv_line(cells: Sequence[str]) -> bytes:
     line = io.StringIO()
     # Every cell quoted: with "\n" ending records, a bare CR in a cell would end one for readers.
-    csv.writer(line, lineterminator="\n", quoting=csv.QUOTE_ALL).writerow(safe_cell(cell) for cell in cells)
+    csv.writer(line, lineterminator="\n", quoting=csv.QUOTE_ALL).writerow(
+        safe_cell(cell) for cell in cells
+    )
     return line.getvalue().encode("utf-8")

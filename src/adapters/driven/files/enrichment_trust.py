@@ -29,9 +29,15 @@ def trust_record(result: LookupResult) -> dict[str, object]:
 def trust_cells(result: LookupResult) -> list[str]:
     answered = _answered(result)
     review = [o.field_code for o in answered if o.review]
-    confidence = [f"{o.field_code}={o.confidence:.3f}" for o in answered if o.confidence is not None]
+    confidence = [
+        f"{o.field_code}={o.confidence:.3f}" for o in answered if o.confidence is not None
+    ]
     evidence = {o.field_code: _spans(o) for o in answered}
-    return [" ".join(review) or "none", " ".join(confidence), json.dumps(evidence, ensure_ascii=False)]
+    return [
+        " ".join(review) or "none",
+        " ".join(confidence),
+        json.dumps(evidence, ensure_ascii=False),
+    ]
 
 
 def has_trust_columns(header: Sequence[str]) -> bool:

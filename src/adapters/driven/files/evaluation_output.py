@@ -15,8 +15,24 @@ from src.domain.evaluation.report import LLMReport, ScoredPair
 from src.domain.trust.annotate import needs_review
 
 CSV_COLUMNS = (
-    "llm", "row", "description", "field", "label", "type", "expected", "predicted", "status",
-    "correct", "bucket", "source", "raw_output", "judge_grade", "judge_score", "confidence", "evidence", "review",
+    "llm",
+    "row",
+    "description",
+    "field",
+    "label",
+    "type",
+    "expected",
+    "predicted",
+    "status",
+    "correct",
+    "bucket",
+    "source",
+    "raw_output",
+    "judge_grade",
+    "judge_score",
+    "confidence",
+    "evidence",
+    "review",
 )
 
 
@@ -36,7 +52,9 @@ def write_pairs_csv(reports: Sequence[LLMReport], path: Path) -> None:
 
 
 def results_json(reports: Sequence[LLMReport]) -> str:
-    return json.dumps({"results": [report.summary() for report in reports]}, ensure_ascii=False, indent=2)
+    return json.dumps(
+        {"results": [report.summary() for report in reports]}, ensure_ascii=False, indent=2
+    )
 
 
 def results_table(reports: Sequence[LLMReport]) -> str:
@@ -56,7 +74,10 @@ def results_table(reports: Sequence[LLMReport]) -> str:
             f"{c.seconds:.1f} s"
         )
         statuses = Counter(pair.status.value for pair in report.pairs)
-        lines.append("  statuses: " + ", ".join(f"{name} {count}" for name, count in sorted(statuses.items())))
+        lines.append(
+            "  statuses: "
+            + ", ".join(f"{name} {count}" for name, count in sorted(statuses.items()))
+        )
         lines.append("  per type:")
         lines += [_scores_line(name, scores) for name, scores in report.by_type().items()]
         lines.append("  per field:")
@@ -79,7 +100,11 @@ def _buckets(s: Scores) -> str:
 
 
 def _csv_row(llm: str, pair: ScoredPair, threshold: float | None) -> list[object]:
-    expected = None if pair.expected is None else (pair.expected[0] if len(pair.expected) == 1 else list(pair.expected))
+    expected = (
+        None
+        if pair.expected is None
+        else (pair.expected[0] if len(pair.expected) == 1 else list(pair.expected))
+    )
     return [
         llm,
         pair.row,
@@ -97,6 +122,11 @@ def _csv_row(llm: str, pair: ScoredPair, threshold: float | None) -> list[object
         pair.grade.choice if pair.grade else "",
         pair.grade.score if pair.grade else "",
         "" if pair.confidence is None else round(pair.confidence, 4),
-        json.dumps([{"start": s.start, "end": s.end, "text": s.text} for s in pair.evidence.spans], ensure_ascii=False),
-        "" if pair.predicted is None else ("true" if needs_review(pair.confidence, threshold) else "false"),
+        json.dumps(
+            [{"start": s.start, "end": s.end, "text": s.text} for s in pair.evidence.spans],
+            ensure_ascii=False,
+        ),
+        ""
+        if pair.predicted is None
+        else ("true" if needs_review(pair.confidence, threshold) else "false"),
     ]

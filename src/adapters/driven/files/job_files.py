@@ -20,7 +20,9 @@ from src.domain.errors import DataFileError, InvalidRequestError
 from src.domain.jobs.model import JobProduct, ProductResult
 
 
-def read_upload(filename: str, upload: BinaryIO, default_fields: Sequence[str]) -> tuple[ProductFileFormat, tuple[JobProduct, ...]]:
+def read_upload(
+    filename: str, upload: BinaryIO, default_fields: Sequence[str]
+) -> tuple[ProductFileFormat, tuple[JobProduct, ...]]:
     """The format and the products of an uploaded catalogue named `filename`. Raises
     InvalidRequestError naming the file, its first bad line and the reason (as `enrich` does)."""
     name = PurePath(filename or "").name
@@ -48,7 +50,9 @@ def output_codes(products: Iterable[JobProduct]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(code for product in products for code in product.fields))
 
 
-def encoded_results(kind: ProductFileFormat, codes: Sequence[str], results: Iterable[ProductResult]) -> Iterator[bytes]:
+def encoded_results(
+    kind: ProductFileFormat, codes: Sequence[str], results: Iterable[ProductResult]
+) -> Iterator[bytes]:
     """The header (CSV), then one record per product, in the order given."""
     writer = record_format(kind)
     yield writer.header(codes)

@@ -107,7 +107,10 @@ def _jsonl_records(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | _BadRo
             except json.JSONDecodeError as error:
                 yield line_number, _BadRow(f"invalid JSON at column {error.colno}: {error.msg}")
                 continue
-            yield line_number, record if isinstance(record, dict) else _BadRow("a product must be a JSON object")
+            yield (
+                line_number,
+                record if isinstance(record, dict) else _BadRow("a product must be a JSON object"),
+            )
 
 
 def _csv_records(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | _BadRow]]:
@@ -118,14 +121,22 @@ def _csv_records(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | _BadRow]
         columns = reader.fieldnames or []
         if "description" not in columns and not set(PROTOTYPE_TEXT_COLUMNS) & set(columns):
             raise DataFileError(
-                str(path), "line 1", "no text column: 'description' or " + ", ".join(PROTOTYPE_TEXT_COLUMNS)
+                str(path),
+                "line 1",
+                "no text column: 'description' or " + ", ".join(PROTOTYPE_TEXT_COLUMNS),
             )
         first_line = reader.line_num + 1
         for row in reader:
             if None in row:
-                yield first_line, _BadRow(f"{len(columns) + len(row[None])} cells under {len(columns)} columns")
+                yield (
+                    first_line,
+                    _BadRow(f"{len(columns) + len(row[None])} cells under {len(columns)} columns"),
+                )
             else:
-                yield first_line, {column: value for column, value in row.items() if value not in ("", None)}
+                yield (
+                    first_line,
+                    {column: value for column, value in row.items() if value not in ("", None)},
+                )
             first_line = reader.line_num + 1
 
 
@@ -135,8 +146,12 @@ def csv_delimiter(header_line: str) -> str:
     return max(",;\t", key=header_line.count)
 
 
-def _product(record: Mapping[str, Any], number: int, line: int, default_fields: tuple[str, ...]) -> ProductToEnrich:
-    return ProductToEnrich(_id(record, number), _description(record), _fields(record, default_fields), line)
+def _product(
+    record: Mapping[str, Any], number: int, line: int, default_fields: tuple[str, ...]
+) -> ProductToEnrich:
+    return ProductToEnrich(
+        _id(record, number), _description(record), _fields(record, default_fields), line
+    )
 
 
 def _id(record: Mapping[str, Any], number: int) -> str | int:
@@ -185,7 +200,9 @@ def _malformed(path: Path, problems: list[tuple[int, str]]) -> DataFileError:
     line, reason = problems[0]
     others = [f"line {other}" for other, _ in problems[1:]]
     if others:
-        named = ", ".join(others[:_NAMED_BAD_LINES]) + (", …" if len(others) > _NAMED_BAD_LINES else "")
+        named = ", ".join(others[:_NAMED_BAD_LINES]) + (
+            ", …" if len(others) > _NAMED_BAD_LINES else ""
+        )
         plural = "s" if len(others) > 1 else ""
         reason += f" (and {len(others)} more malformed row{plural}: {named})"
     return DataFileError(str(path), f"line {line}", reason)

@@ -31,7 +31,11 @@ def read_fields(path: Path) -> list[Field]:
     seen: dict[str, int] = {}
     for number, field in enumerate(fields, 1):
         if field.code in seen:
-            raise DataFileError(str(path), f"record {number}", f"field {field.code} repeats record {seen[field.code]}")
+            raise DataFileError(
+                str(path),
+                f"record {number}",
+                f"field {field.code} repeats record {seen[field.code]}",
+            )
         seen[field.code] = number
     return fields
 
@@ -58,7 +62,11 @@ def _records(path: Path) -> list[Mapping[str, Any]]:
     except UnicodeDecodeError as error:
         raise DataFileError(str(path), None, f"not UTF-8 text ({error.reason})") from None
     except json.JSONDecodeError as error:
-        raise DataFileError(str(path), None, f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
+        raise DataFileError(
+            str(path),
+            None,
+            f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}",
+        ) from None
     if not isinstance(document, list):
         raise DataFileError(str(path), None, "the file must hold a JSON list of records")
     for number, record in enumerate(document, 1):
@@ -77,17 +85,24 @@ def _field(record: Mapping[str, Any], path: Path, where: str) -> Field:
         field_type = FieldType(type_name)
     except ValueError:
         allowed = ", ".join(t.value for t in FieldType)
-        raise DataFileError(str(path), where, f"type {type_name!r} is not one of {allowed}") from None
+        raise DataFileError(
+            str(path), where, f"type {type_name!r} is not one of {allowed}"
+        ) from None
     if record.get("multiple"):
         raise DataFileError(str(path), where, "fields with multiple values are not supported")
     options = record.get("options") or []
     if not isinstance(options, list) or not all(isinstance(o, str) and o.strip() for o in options):
         raise DataFileError(str(path), where, "options must be a list of non-empty strings")
-    if field_type is FieldType.BOOLEAN and {o.casefold() for o in options} <= _PROTOTYPE_BOOLEAN_OPTIONS:
+    if (
+        field_type is FieldType.BOOLEAN
+        and {o.casefold() for o in options} <= _PROTOTYPE_BOOLEAN_OPTIONS
+    ):
         options = []
     if field_type is FieldType.SELECT and not options:
         raise DataFileError(str(path), where, "a select field needs options")
-    options = list(dict.fromkeys(option.strip() for option in options))  # the prototype repeats some
+    options = list(
+        dict.fromkeys(option.strip() for option in options)
+    )  # the prototype repeats some
     unit = record.get("unit")
     if prototype and unit is None and field_type is FieldType.NUMBER:
         match = _UNIT_IN_LABEL.search(label)
@@ -110,16 +125,26 @@ def _example(record: Mapping[str, Any], path: Path, where: str) -> ExampleRecord
         code = _text(record, "field_name", path, where)
         context = prototype_context(record)
         if not context:
-            raise DataFileError(str(path), f"{where} ({code})", "no product text in " + ", ".join(PROTOTYPE_TEXT_COLUMNS))
+            raise DataFileError(
+                str(path),
+                f"{where} ({code})",
+                "no product text in " + ", ".join(PROTOTYPE_TEXT_COLUMNS),
+            )
         value = record.get("field_value")
     else:
         code = _text(record, "field", path, where)
         context = _text(record, "context", path, f"{where} ({code})")
         if "value" not in record:
-            raise DataFileError(str(path), f"{where} ({code})", "missing key 'value' (null when the text does not say)")
+            raise DataFileError(
+                str(path),
+                f"{where} ({code})",
+                "missing key 'value' (null when the text does not say)",
+            )
         value = record["value"]
     if isinstance(value, (dict, list)):
-        raise DataFileError(str(path), f"{where} ({code})", "value must be a number, a string, a boolean or null")
+        raise DataFileError(
+            str(path), f"{where} ({code})", "value must be a number, a string, a boolean or null"
+        )
     if defect := example_defect(code, context, value):
         raise DataFileError(str(path), f"{where} ({code})", defect)
     return ExampleRecord(code, context, value, str(path), f"{where} ({code})")

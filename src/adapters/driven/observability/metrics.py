@@ -12,7 +12,12 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from src.domain.model import LookupResult, OutcomeStatus
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
-_ASKED = {OutcomeStatus.OK, OutcomeStatus.NOT_FOUND, OutcomeStatus.INVALID_OUTPUT, OutcomeStatus.ERROR}
+_ASKED = {
+    OutcomeStatus.OK,
+    OutcomeStatus.NOT_FOUND,
+    OutcomeStatus.INVALID_OUTPUT,
+    OutcomeStatus.ERROR,
+}
 
 
 class PrometheusObserver:
@@ -21,20 +26,35 @@ class PrometheusObserver:
     def __init__(self, multiprocess: bool = False) -> None:
         self._multiprocess = multiprocess
         self.registry = CollectorRegistry()
-        self._lookups = Counter("lookup_requests", "Lookups answered", ["llm"], registry=self.registry)
+        self._lookups = Counter(
+            "lookup_requests", "Lookups answered", ["llm"], registry=self.registry
+        )
         self._outcomes = Counter(
-            "lookup_field_outcomes", "Field outcomes by status", ["llm", "status"], registry=self.registry
-        )
-        self._backend = Histogram(
-            "lookup_backend_call_seconds", "Time of one field's model call, retries included",
-            ["llm"], buckets=_LATENCY_BUCKETS, registry=self.registry,
-        )
-        self._request = Histogram(
-            "lookup_request_seconds", "Time to answer a lookup", ["llm"], buckets=_LATENCY_BUCKETS,
+            "lookup_field_outcomes",
+            "Field outcomes by status",
+            ["llm", "status"],
             registry=self.registry,
         )
-        self._tokens = Counter("lookup_tokens", "Model tokens", ["llm", "kind"], registry=self.registry)
-        self._cache_hits = Counter("lookup_cache_hits", "Fields answered from the cache", ["llm"], registry=self.registry)
+        self._backend = Histogram(
+            "lookup_backend_call_seconds",
+            "Time of one field's model call, retries included",
+            ["llm"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self._request = Histogram(
+            "lookup_request_seconds",
+            "Time to answer a lookup",
+            ["llm"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self._tokens = Counter(
+            "lookup_tokens", "Model tokens", ["llm", "kind"], registry=self.registry
+        )
+        self._cache_hits = Counter(
+            "lookup_cache_hits", "Fields answered from the cache", ["llm"], registry=self.registry
+        )
 
     def lookup_finished(self, result: LookupResult) -> None:
         self._lookups.labels(result.llm).inc()

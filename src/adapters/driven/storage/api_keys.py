@@ -36,7 +36,9 @@ class PeeweeApiKeyStore(PeeweeRepository):
         try:
             self._run(lambda: ApiKeyRow.insert(row).execute(self._database))
         except IntegrityError as error:
-            raise InvalidRequestError(f"a key named {key.name!r} already exists", ("name",)) from error
+            raise InvalidRequestError(
+                f"a key named {key.name!r} already exists", ("name",)
+            ) from error
 
     def find(self, key_id: str) -> ApiKey | None:
         return self._first(ApiKeyRow.key_id == key_id)
@@ -61,7 +63,9 @@ class PeeweeApiKeyStore(PeeweeRepository):
         return self._run(lambda: ApiKeyRow.select().exists(self._database))
 
     def _first(self, condition: object) -> ApiKey | None:
-        rows = self._run(lambda: list(ApiKeyRow.select().where(condition).limit(1).execute(self._database)))
+        rows = self._run(
+            lambda: list(ApiKeyRow.select().where(condition).limit(1).execute(self._database))
+        )
         return _key(rows[0]) if rows else None
 
 

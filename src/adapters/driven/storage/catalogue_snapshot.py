@@ -57,7 +57,9 @@ class _FieldExamples:
     def most_similar(self, wanted: frozenset[str], k: int, excluded: str | None) -> list[Example]:
         """The `k` examples most similar to a text of trigrams `wanted` (pg_trgm's similarity:
         shared trigrams over all trigrams of both), the first stored first among equals."""
-        shared = Counter(chain.from_iterable(map(self.by_trigram.__getitem__, wanted & self.vocabulary)))
+        shared = Counter(
+            chain.from_iterable(map(self.by_trigram.__getitem__, wanted & self.vocabulary))
+        )
         size, sizes, hashes = len(wanted), self.sizes, self.hashes
         ranked = heapq.nsmallest(
             k,
@@ -69,7 +71,9 @@ class _FieldExamples:
         )
         chosen = [position for _, position in ranked]
         if len(chosen) < k:  # examples sharing no trigram are all equally (not) similar
-            unrelated = (p for p in range(len(self.examples)) if p not in shared and hashes[p] != excluded)
+            unrelated = (
+                p for p in range(len(self.examples)) if p not in shared and hashes[p] != excluded
+            )
             chosen.extend(islice(unrelated, k - len(chosen)))
         return [self.examples[position] for position in chosen]
 
@@ -127,7 +131,11 @@ class CatalogueSnapshot(PeeweeRepository):
         examples = self._current().examples
         excluded = context_hash(exclude_context) if exclude_context is not None else None
         wanted = trigrams(description)
-        found = {code: examples[code].most_similar(wanted, k, excluded) for code in field_codes if code in examples}
+        found = {
+            code: examples[code].most_similar(wanted, k, excluded)
+            for code in field_codes
+            if code in examples
+        }
         return {code: chosen for code, chosen in found.items() if chosen}
 
     def _current(self) -> _Snapshot:
@@ -153,10 +161,13 @@ class CatalogueSnapshot(PeeweeRepository):
             version = None if stored is None else int(stored[0])
             if held is not None and version is not None and held.version == version:
                 return held
-            fields = {row[0]: field_from_row(*row) for row in self._database.execute_sql(_ALL_FIELDS)}
+            fields = {
+                row[0]: field_from_row(*row) for row in self._database.execute_sql(_ALL_FIELDS)
+            }
             rows: dict[str, list[tuple[Example, str]]] = {}
             for _, code, context, digest, value in self._database.execute_sql(_ALL_EXAMPLES):
-                rows.setdefault(code, []).append((Example(code, context, decoded_value(value)), digest))
+                rows.setdefault(code, []).append(
+                    (Example(code, context, decoded_value(value)), digest)
+                )
         examples = {code: _FieldExamples(*zip(*found, strict=True)) for code, found in rows.items()}
         return _Snapshot(version, fields, examples)
-

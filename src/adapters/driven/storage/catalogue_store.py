@@ -44,34 +44,55 @@ class PeeweeCatalogueStore(PeeweeRepository):
     def _upsert(self, fields: Sequence[Field], examples: Sequence[Example]) -> ProvisionReport:
         unique_fields = list({field.code: field for field in fields}.values())
         codes = [field.code for field in unique_fields]
-        existing_fields = {row.code for row in FieldRow.select(FieldRow.code).where(FieldRow.code.in_(codes)).execute(self._database)} if codes else set()
+        existing_fields = (
+            {
+                row.code
+                for row in FieldRow.select(FieldRow.code)
+                .where(FieldRow.code.in_(codes))
+                .execute(self._database)
+            }
+            if codes
+            else set()
+        )
         for batch in _batches([_field_row(field) for field in unique_fields]):
             FieldRow.insert_many(batch).on_conflict(
                 conflict_target=[FieldRow.code],
-                update={column: SQL(f"EXCLUDED.{column}") for column in ("label", "type", "options", "unit", "description", "extract")},
+                update={
+                    column: SQL(f"EXCLUDED.{column}")
+                    for column in ("label", "type", "options", "unit", "description", "extract")
+                },
             ).execute(self._database)
 
-        rows = list({(e.field_code, context_hash(e.context)): _example_row(e) for e in examples}.values())
+        rows = list(
+            {(e.field_code, context_hash(e.context)): _example_row(e) for e in examples}.values()
+        )
         keys = {(row["field"], row["context_hash"]) for row in rows}
         stored: dict[tuple[str, str], str | None] = {}
         if rows:
             touched = {row["field"] for row in rows}
             stored = {
                 (field, digest): value
-                for field, digest, value in ExampleRow.select(ExampleRow.field, ExampleRow.context_hash, ExampleRow.value)
+                for field, digest, value in ExampleRow.select(
+                    ExampleRow.field, ExampleRow.context_hash, ExampleRow.value
+                )
                 .where(ExampleRow.field.in_(list(touched)))
                 .tuples()
                 .execute(self._database)
                 if (field, digest) in keys
             }
         existing_examples = len(stored)
-        if any(stored.get((row["field"], row["context_hash"]), _ABSENT) != row["value"] for row in rows):
+        if any(
+            stored.get((row["field"], row["context_hash"]), _ABSENT) != row["value"] for row in rows
+        ):
             # New or changed examples change the few-shot prompts: answers given before are stale.
             LookupCacheRow.delete().execute(self._database)
         for batch in _batches(rows):
             ExampleRow.insert_many(batch).on_conflict(
                 conflict_target=[ExampleRow.field, ExampleRow.context_hash],
-                update={ExampleRow.value: SQL("EXCLUDED.value"), ExampleRow.context: SQL("EXCLUDED.context")},
+                update={
+                    ExampleRow.value: SQL("EXCLUDED.value"),
+                    ExampleRow.context: SQL("EXCLUDED.context"),
+                },
             ).execute(self._database)
         return ProvisionReport(
             fields_created=len(unique_fields) - len(existing_fields),

@@ -41,7 +41,12 @@ def _sqlite(path: str) -> SqliteDatabase:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     database = SqliteDatabase(
         path,
-        pragmas={"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 10000, "synchronous": "normal"},
+        pragmas={
+            "journal_mode": "wal",
+            "foreign_keys": 1,
+            "busy_timeout": 10000,
+            "synchronous": "normal",
+        },
         check_same_thread=False,
     )
     return database

@@ -23,10 +23,21 @@ class PeeweeExpiredCacheAnswers(PeeweeRepository):
 
     def delete_expired(self, at_most: int) -> int:
         expired = LookupCacheRow.created_at < utc_now() - self._ttl
-        oldest = LookupCacheRow.select(LookupCacheRow.key).where(expired).order_by(LookupCacheRow.created_at).limit(at_most)
+        oldest = (
+            LookupCacheRow.select(LookupCacheRow.key)
+            .where(expired)
+            .order_by(LookupCacheRow.created_at)
+            .limit(at_most)
+        )
         # `expired` again outside: a row that a concurrent write renewed is left (PostgreSQL
         # checks the outer condition again on a row it had to wait for).
-        return self._run(lambda: LookupCacheRow.delete().where(LookupCacheRow.key.in_(oldest) & expired).execute(self._database))
+        return self._run(
+            lambda: (
+                LookupCacheRow.delete()
+                .where(LookupCacheRow.key.in_(oldest) & expired)
+                .execute(self._database)
+            )
+        )
 
 
 class PeeweeEndedRequestCounts(PeeweeRepository):
@@ -35,4 +46,10 @@ class PeeweeEndedRequestCounts(PeeweeRepository):
     def delete_expired(self, at_most: int) -> int:
         ended = RequestCountRow.expires_at <= time.time()
         batch = RequestCountRow.select(RequestCountRow.key).where(ended).limit(at_most)
-        return self._run(lambda: RequestCountRow.delete().where(RequestCountRow.key.in_(batch) & ended).execute(self._database))
+        return self._run(
+            lambda: (
+                RequestCountRow.delete()
+                .where(RequestCountRow.key.in_(batch) & ended)
+                .execute(self._database)
+            )
+        )

@@ -31,7 +31,9 @@ class LimitsFailedAuthenticationCounter:
     def check(self, address: str) -> None:
         if self._counted(lambda: self._limiter.test(self._item, _NAMESPACE, address)):
             return
-        window_ends, _ = self._counted(lambda: self._limiter.get_window_stats(self._item, _NAMESPACE, address))
+        window_ends, _ = self._counted(
+            lambda: self._limiter.get_window_stats(self._item, _NAMESPACE, address)
+        )
         retry_after = max(1, math.ceil(window_ends - time.time()))
         raise RateLimitedError(
             f"more than {self._per_minute} failed authentications a minute from this address: "

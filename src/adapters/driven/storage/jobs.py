@@ -43,14 +43,23 @@ _UNFINISHED = (JobState.QUEUED.value, JobState.RUNNING.value, JobState.PAUSED.va
 class PeeweeJobStore(PeeweeRepository):
     def create(self, job: NewJob, job_id: str, now: datetime.datetime) -> Job:
         row = {
-            "id": job_id, "owner": job.owner, "state": JobState.QUEUED.value, "total": len(job.products),
-            "codes": json.dumps(list(job.codes)), "output_format": job.output_format, "llm": job.llm,
-            "webhook_url": job.webhook_url, "created_at": naive_utc(now),
+            "id": job_id,
+            "owner": job.owner,
+            "state": JobState.QUEUED.value,
+            "total": len(job.products),
+            "codes": json.dumps(list(job.codes)),
+            "output_format": job.output_format,
+            "llm": job.llm,
+            "webhook_url": job.webhook_url,
+            "created_at": naive_utc(now),
         }
         products = [
             {
-                "job": job_id, "position": product.position, "product_id": json.dumps(product.id),
-                "description": product.description, "fields": json.dumps(list(product.fields)),
+                "job": job_id,
+                "position": product.position,
+                "product_id": json.dumps(product.id),
+                "description": product.description,
+                "fields": json.dumps(list(product.fields)),
             }
             for product in job.products
         ]
@@ -67,7 +76,9 @@ class PeeweeJobStore(PeeweeRepository):
         return created
 
     def get(self, job_id: str) -> Job | None:
-        rows = self._run(lambda: list(JobRow.select().where(JobRow.id == job_id).execute(self._database)))
+        rows = self._run(
+            lambda: list(JobRow.select().where(JobRow.id == job_id).execute(self._database))
+        )
         return _job(rows[0]) if rows else None
 
     def start(self, job_id: str, now: datetime.datetime) -> None:
@@ -76,7 +87,9 @@ class PeeweeJobStore(PeeweeRepository):
 
         def work() -> None:
             JobRow.update(state=JobState.RUNNING.value).where(resumed).execute(self._database)
-            JobRow.update(state=JobState.RUNNING.value, started_at=naive_utc(now)).where(started).execute(self._database)
+            JobRow.update(state=JobState.RUNNING.value, started_at=naive_utc(now)).where(
+                started
+            ).execute(self._database)
 
         self._run(work)
 
@@ -95,29 +108,58 @@ class PeeweeJobStore(PeeweeRepository):
 
     def pending(self, job_id: str, first: int, last: int) -> list[JobProduct]:
         query = (
-            JobProductRow.select(JobProductRow.position, JobProductRow.product_id, JobProductRow.description, JobProductRow.fields)
-            .join(JobResultRow, JOIN.LEFT_OUTER, on=(
-                (JobResultRow.job == JobProductRow.job) & (JobResultRow.position == JobProductRow.position)
-            ))
-            .where((JobProductRow.job == job_id) & JobProductRow.position.between(first, last) & JobResultRow.job.is_null())
+            JobProductRow.select(
+                JobProductRow.position,
+                JobProductRow.product_id,
+                JobProductRow.description,
+                JobProductRow.fields,
+            )
+            .join(
+                JobResultRow,
+                JOIN.LEFT_OUTER,
+                on=(
+                    (JobResultRow.job == JobProductRow.job)
+                    & (JobResultRow.position == JobProductRow.position)
+                ),
+            )
+            .where(
+                (JobProductRow.job == job_id)
+                & JobProductRow.position.between(first, last)
+                & JobResultRow.job.is_null()
+            )
             .order_by(JobProductRow.position)
             .tuples()
         )
         return [_product(*row) for row in self._run(lambda: list(query.execute(self._database)))]
 
-    def record(self, job_id: str, outcome: ProductResult, now: datetime.datetime) -> JobState | None:
+    def record(
+        self, job_id: str, outcome: ProductResult, now: datetime.datetime
+    ) -> JobState | None:
         param = self._database.param
         insert = (
             f"INSERT INTO job_result (job_id, product_key, position, result, error, created_at) "
             f"VALUES ({', '.join([param] * 6)}) ON CONFLICT DO NOTHING"
         )
-        values = [job_id, outcome.product.key, outcome.product.position, _encoded(outcome.result), outcome.error, naive_utc(now)]
+        values = [
+            job_id,
+            outcome.product.key,
+            outcome.product.position,
+            _encoded(outcome.result),
+            outcome.error,
+            naive_utc(now),
+        ]
         counts: dict[str, object] = {"done" if outcome.result is not None else "failed": 1}
-        statuses = Counter(o.status for o in outcome.result.outcomes) if outcome.result else Counter()
+        statuses = (
+            Counter(o.status for o in outcome.result.outcomes) if outcome.result else Counter()
+        )
         counts.update({STATUS_COLUMNS[status]: count for status, count in statuses.items()})
 
         increments = ", ".join(f"{column} = {column} + {int(n)}" for column, n in counts.items())
-        count = _COUNT.format(increments=increments, p=param, unfinished=", ".join(f"'{state}'" for state in _UNFINISHED))
+        count = _COUNT.format(
+            increments=increments,
+            p=param,
+            unfinished=", ".join(f"'{state}'" for state in _UNFINISHED),
+        )
 
         def work() -> JobState | None:
             with self._database.atomic():
@@ -133,7 +175,9 @@ class PeeweeJobStore(PeeweeRepository):
         while True:
             page = self._page(job_id, after)
             for position, product_id, fields, result, error in page:
-                product = JobProduct(position, json.loads(product_id), "", tuple(json.loads(fields)))
+                product = JobProduct(
+                    position, json.loads(product_id), "", tuple(json.loads(fields))
+                )
                 yield ProductResult(product, _decoded(result), error)
             if len(page) < _PAGE:
                 return
@@ -141,8 +185,20 @@ class PeeweeJobStore(PeeweeRepository):
 
     def _page(self, job_id: str, after: int) -> list[tuple[int, str, str, str | None, str | None]]:
         query = (
-            JobResultRow.select(JobResultRow.position, JobProductRow.product_id, JobProductRow.fields, JobResultRow.result, JobResultRow.error)
-            .join(JobProductRow, on=((JobProductRow.job == JobResultRow.job) & (JobProductRow.position == JobResultRow.position)))
+            JobResultRow.select(
+                JobResultRow.position,
+                JobProductRow.product_id,
+                JobProductRow.fields,
+                JobResultRow.result,
+                JobResultRow.error,
+            )
+            .join(
+                JobProductRow,
+                on=(
+                    (JobProductRow.job == JobResultRow.job)
+                    & (JobProductRow.position == JobResultRow.position)
+                ),
+            )
             .where((JobResultRow.job == job_id) & (JobResultRow.position > after))
             .order_by(JobResultRow.position)
             .limit(_PAGE)
@@ -155,9 +211,19 @@ def _job(row: JobRow) -> Job:
     created = aware_utc(row.created_at)
     assert created is not None
     return Job(
-        id=row.id, owner=row.owner, state=JobState(row.state), total=row.total, codes=tuple(json.loads(row.codes)),
-        output_format=row.output_format, llm=row.llm, webhook_url=row.webhook_url, created_at=created,
-        started_at=aware_utc(row.started_at), finished_at=aware_utc(row.finished_at), done=row.done, failed=row.failed,
+        id=row.id,
+        owner=row.owner,
+        state=JobState(row.state),
+        total=row.total,
+        codes=tuple(json.loads(row.codes)),
+        output_format=row.output_format,
+        llm=row.llm,
+        webhook_url=row.webhook_url,
+        created_at=created,
+        started_at=aware_utc(row.started_at),
+        finished_at=aware_utc(row.finished_at),
+        done=row.done,
+        failed=row.failed,
         fields={status: getattr(row, column) for status, column in STATUS_COLUMNS.items()},
     )
 
@@ -177,5 +243,8 @@ def _decoded(text: str | None) -> LookupResult | None:
     if text is None:
         return None
     data = json.loads(text)
-    outcomes = tuple(FieldOutcome(code, value, OutcomeStatus(status), llm=data["llm"]) for code, value, status in data["outcomes"])
+    outcomes = tuple(
+        FieldOutcome(code, value, OutcomeStatus(status), llm=data["llm"])
+        for code, value, status in data["outcomes"]
+    )
     return LookupResult(data["llm"], outcomes)

@@ -44,7 +44,9 @@ class PeeweeLookupCache(PeeweeRepository):
             params.append(utc_now() - self._ttl)
         rows = self._run(lambda: self._database.execute_sql(sql, params).fetchall())
         return {
-            key: CachedAnswer(None if value is None else json.loads(value), OutcomeStatus(status), raw, confidence)
+            key: CachedAnswer(
+                None if value is None else json.loads(value), OutcomeStatus(status), raw, confidence
+            )
             for key, value, status, raw, confidence in rows
         }
 

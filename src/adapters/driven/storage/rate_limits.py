@@ -51,15 +51,24 @@ class PeeweeCounterStorage(Storage, PeeweeRepository):
         upsert = RequestCountRow.insert(key=key, count=amount, expires_at=now + expiry).on_conflict(
             conflict_target=[RequestCountRow.key],
             update={
-                RequestCountRow.count: Case(None, [(ended, amount)], RequestCountRow.count + amount),
-                RequestCountRow.expires_at: Case(None, [(ended, now + expiry)], RequestCountRow.expires_at),
+                RequestCountRow.count: Case(
+                    None, [(ended, amount)], RequestCountRow.count + amount
+                ),
+                RequestCountRow.expires_at: Case(
+                    None, [(ended, now + expiry)], RequestCountRow.expires_at
+                ),
             },
         )
 
         def work() -> int:
             with self._database.atomic():
                 upsert.execute(self._database)
-                return RequestCountRow.select().where(RequestCountRow.key == key).get(self._database).count
+                return (
+                    RequestCountRow.select()
+                    .where(RequestCountRow.key == key)
+                    .get(self._database)
+                    .count
+                )
 
         return self._run(work)
 
@@ -82,7 +91,11 @@ class PeeweeCounterStorage(Storage, PeeweeRepository):
         return self._run(lambda: RequestCountRow.delete().execute(self._database))
 
     def clear(self, key: str) -> None:
-        self._run(lambda: RequestCountRow.delete().where(RequestCountRow.key == key).execute(self._database))
+        self._run(
+            lambda: (
+                RequestCountRow.delete().where(RequestCountRow.key == key).execute(self._database)
+            )
+        )
 
     def _live(self, key: str) -> RequestCountRow | None:
         query = RequestCountRow.select().where(
@@ -99,7 +112,9 @@ def counter_storage(database: Database, redis_url: str | None) -> Storage:
         except LimitsConfigurationError as error:
             raise SettingsError(f"REDIS_URL={redis_url!r} cannot be used: {error}") from error
         if not isinstance(storage, Storage):  # an `async+…` URL
-            raise SettingsError(f"REDIS_URL={redis_url!r} must name a synchronous storage (redis://…)")
+            raise SettingsError(
+                f"REDIS_URL={redis_url!r} must name a synchronous storage (redis://…)"
+            )
         return storage
     return PeeweeCounterStorage(database)
 

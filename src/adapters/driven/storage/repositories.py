@@ -19,7 +19,13 @@ T = TypeVar("T")
 # The two reads of every lookup are written out: building them through the ORM cost more than
 # running them.
 _FIELD_COLUMNS = (
-    FieldRow.code, FieldRow.label, FieldRow.type, FieldRow.options, FieldRow.unit, FieldRow.description, FieldRow.extract,
+    FieldRow.code,
+    FieldRow.label,
+    FieldRow.type,
+    FieldRow.options,
+    FieldRow.unit,
+    FieldRow.description,
+    FieldRow.extract,
 )
 _FIELDS_BY_CODE = "SELECT code, label, type, options, unit, description, extract FROM field WHERE code IN ({codes})"
 _MOST_SIMILAR = """
@@ -33,6 +39,7 @@ SELECT field_code, context, value FROM (
 WHERE rank <= {p}
 ORDER BY field_code, rank
 """
+
 
 def context_hash(context: str) -> str:
     return hashlib.sha256(context.encode("utf-8")).hexdigest()
@@ -52,7 +59,9 @@ def _connected(database: Database) -> Iterator[None]:
             with database.connection_context():
                 yield
     except (OperationalError, InterfaceError) as error:
-        raise StorageUnavailableError(f"the database is unavailable: {str(error).strip()}") from error
+        raise StorageUnavailableError(
+            f"the database is unavailable: {str(error).strip()}"
+        ) from error
 
 
 class PeeweeRepository:
@@ -80,7 +89,9 @@ class PeeweeFieldRepository(PeeweeRepository):
 
     def list_all(self) -> list[Field]:
         query = FieldRow.select(*_FIELD_COLUMNS).order_by(FieldRow.code).tuples()
-        return [field_from_row(*row) for row in self._run(lambda: list(query.execute(self._database)))]
+        return [
+            field_from_row(*row) for row in self._run(lambda: list(query.execute(self._database)))
+        ]
 
 
 class PeeweeExampleRepository(PeeweeRepository):
@@ -112,7 +123,12 @@ class PeeweeExampleRepository(PeeweeRepository):
             codes=_placeholders(self._database, len(field_codes)),
             exclude=f"AND context_hash <> {param}" if excluded is not None else "",
         )
-        params: list[object] = [description, *field_codes, *([excluded] if excluded is not None else []), k]
+        params: list[object] = [
+            description,
+            *field_codes,
+            *([excluded] if excluded is not None else []),
+            k,
+        ]
         return self._run(lambda: self._database.execute_sql(sql, params).fetchall())
 
 
@@ -122,9 +138,23 @@ class PeeweeHealthProbe(PeeweeRepository):
 
 
 def field_from_row(
-    code: str, label: str, type_: str, options: str | None, unit: str | None, description: str | None, extract: object = True
+    code: str,
+    label: str,
+    type_: str,
+    options: str | None,
+    unit: str | None,
+    description: str | None,
+    extract: object = True,
 ) -> Field:
-    return Field(code, label, FieldType(type_), tuple(json.loads(options or "[]")), unit, description, bool(extract))
+    return Field(
+        code,
+        label,
+        FieldType(type_),
+        tuple(json.loads(options or "[]")),
+        unit,
+        description,
+        bool(extract),
+    )
 
 
 def _placeholders(database: Database, count: int) -> str:

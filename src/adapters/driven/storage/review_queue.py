@@ -31,7 +31,9 @@ class PeeweeQueueStore(PeeweeRepository):
             with self._database.atomic(*begin):
                 before = ReviewQueueRow.select().count(self._database)
                 for start in range(0, len(rows), _BATCH):
-                    ReviewQueueRow.insert_many(rows[start : start + _BATCH]).on_conflict_ignore().execute(self._database)
+                    ReviewQueueRow.insert_many(
+                        rows[start : start + _BATCH]
+                    ).on_conflict_ignore().execute(self._database)
                 return ReviewQueueRow.select().count(self._database) - before
 
         return self._run(work)
@@ -42,7 +44,9 @@ class PeeweeQueueStore(PeeweeRepository):
         def work() -> list[ReviewQueueRow]:
             first = fn.MIN(ReviewQueueRow.id)
             products = list(
-                ReviewQueueRow.select(ReviewQueueRow.product_id, ReviewQueueRow.description_hash, first.alias("first"))
+                ReviewQueueRow.select(
+                    ReviewQueueRow.product_id, ReviewQueueRow.description_hash, first.alias("first")
+                )
                 .where(pending)
                 .group_by(ReviewQueueRow.product_id, ReviewQueueRow.description_hash)
                 .order_by(first)
@@ -54,21 +58,43 @@ class PeeweeQueueStore(PeeweeRepository):
             if not wanted:
                 return []
             ids = list({product_id for product_id, _ in wanted})
-            rows = ReviewQueueRow.select().where(pending & ReviewQueueRow.product_id.in_(ids)).order_by(ReviewQueueRow.id)
-            return [row for row in rows.execute(self._database) if (row.product_id, row.description_hash) in wanted]
+            rows = (
+                ReviewQueueRow.select()
+                .where(pending & ReviewQueueRow.product_id.in_(ids))
+                .order_by(ReviewQueueRow.id)
+            )
+            return [
+                row
+                for row in rows.execute(self._database)
+                if (row.product_id, row.description_hash) in wanted
+            ]
 
         grouped: dict[tuple[str, str], list[QueuedValue]] = {}
         for row in self._run(work):
             grouped.setdefault((row.product_id, row.description_hash), []).append(_queued(row))
         return [
-            QueuedProduct(values[0].product_id, values[0].description, tuple(values)) for values in grouped.values()
+            QueuedProduct(values[0].product_id, values[0].description, tuple(values))
+            for values in grouped.values()
         ]
 
     def pending_count(self) -> int:
-        return self._run(lambda: ReviewQueueRow.select().where(ReviewQueueRow.decided_at.is_null()).count(self._database))
+        return self._run(
+            lambda: (
+                ReviewQueueRow.select()
+                .where(ReviewQueueRow.decided_at.is_null())
+                .count(self._database)
+            )
+        )
 
     def get(self, item_id: int) -> QueuedValue | None:
-        rows = self._run(lambda: list(ReviewQueueRow.select().where(ReviewQueueRow.id == item_id).limit(1).execute(self._database)))
+        rows = self._run(
+            lambda: list(
+                ReviewQueueRow.select()
+                .where(ReviewQueueRow.id == item_id)
+                .limit(1)
+                .execute(self._database)
+            )
+        )
         return _queued(rows[0]) if rows else None
 
 
@@ -82,7 +108,8 @@ def _row(value: QueuedValue) -> dict[str, object]:
         "llm": value.llm,
         "confidence": value.confidence,
         "evidence": json.dumps(
-            [{"start": e.start, "end": e.end, "text": e.text} for e in value.evidence], ensure_ascii=False
+            [{"start": e.start, "end": e.end, "text": e.text} for e in value.evidence],
+            ensure_ascii=False,
         ),
     }
 

@@ -16,7 +16,10 @@ from src.domain.trust.ports import FieldThreshold
 
 class PeeweeThresholdStore(PeeweeRepository):
     def __init__(
-        self, database: Database, refresh_seconds: float, clock: Callable[[], float] = time.monotonic
+        self,
+        database: Database,
+        refresh_seconds: float,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(database)
         self._refresh_seconds = refresh_seconds
@@ -33,9 +36,13 @@ class PeeweeThresholdStore(PeeweeRepository):
         now = utc_now()
         rows = [
             {
-                "llm": t.llm, "field_code": t.field_code, "threshold": t.threshold,
-                "target_precision": t.target_precision, "precision": t.precision,
-                "coverage": t.coverage, "created_at": now,
+                "llm": t.llm,
+                "field_code": t.field_code,
+                "threshold": t.threshold,
+                "target_precision": t.target_precision,
+                "precision": t.precision,
+                "coverage": t.coverage,
+                "created_at": now,
             }
             for t in thresholds
         ]
@@ -53,21 +60,30 @@ class PeeweeThresholdStore(PeeweeRepository):
             self._read_at = None
 
     def list_all(self) -> list[FieldThreshold]:
-        query = ReviewThresholdRow.select().order_by(ReviewThresholdRow.llm, ReviewThresholdRow.field_code)
+        query = ReviewThresholdRow.select().order_by(
+            ReviewThresholdRow.llm, ReviewThresholdRow.field_code
+        )
         return [
-            FieldThreshold(r.llm, r.field_code, r.threshold, r.target_precision, r.precision, r.coverage)
+            FieldThreshold(
+                r.llm, r.field_code, r.threshold, r.target_precision, r.precision, r.coverage
+            )
             for r in self._run(lambda: list(query.execute(self._database)))
         ]
 
     def _current(self) -> dict[tuple[str, str], float]:
         with self._lock:
-            fresh = self._read_at is not None and self._clock() - self._read_at < self._refresh_seconds
+            fresh = (
+                self._read_at is not None and self._clock() - self._read_at < self._refresh_seconds
+            )
             if fresh:
                 return self._known
         query = ReviewThresholdRow.select(
             ReviewThresholdRow.llm, ReviewThresholdRow.field_code, ReviewThresholdRow.threshold
         ).tuples()
-        known = {(llm, code): threshold for llm, code, threshold in self._run(lambda: list(query.execute(self._database)))}
+        known = {
+            (llm, code): threshold
+            for llm, code, threshold in self._run(lambda: list(query.execute(self._database)))
+        }
         with self._lock:
             self._known, self._read_at = known, self._clock()
         return known

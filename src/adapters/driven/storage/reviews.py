@@ -29,13 +29,16 @@ class PeeweeReviewStore(PeeweeRepository):
     def record(self, decision: ReviewDecision) -> ReviewDecision:
         def work() -> int:
             with self._database.atomic():
-                decision_id = ReviewDecisionRow.insert(_decision_row(decision)).execute(self._database)
+                decision_id = ReviewDecisionRow.insert(_decision_row(decision)).execute(
+                    self._database
+                )
                 if self._upsert_example(decision):
                     # The few-shot prompts change: answers given before are stale, as after a provisioning.
                     LookupCacheRow.delete().execute(self._database)
                 if decision.queue_item is not None:
                     ReviewQueueRow.update(decided_at=naive_utc(decision.decided_at)).where(
-                        (ReviewQueueRow.id == decision.queue_item) & ReviewQueueRow.decided_at.is_null()
+                        (ReviewQueueRow.id == decision.queue_item)
+                        & ReviewQueueRow.decided_at.is_null()
                     ).execute(self._database)
                 raise_catalogue_version(self._database)
                 return int(decision_id)
@@ -67,7 +70,10 @@ class PeeweeReviewStore(PeeweeRepository):
             provenance=REVIEWED,
         ).on_conflict(
             conflict_target=[ExampleRow.field, ExampleRow.context_hash],
-            update={ExampleRow.value: SQL("EXCLUDED.value"), ExampleRow.provenance: SQL("EXCLUDED.provenance")},
+            update={
+                ExampleRow.value: SQL("EXCLUDED.value"),
+                ExampleRow.provenance: SQL("EXCLUDED.provenance"),
+            },
         ).execute(self._database)
         return not stored or stored[0][0] != kept
 

@@ -58,7 +58,9 @@ class PeeweeStorage:
         if isinstance(self.database, SqliteDatabase):
             snapshot = CatalogueSnapshot(self.database, catalogue_refresh_seconds, clock)
             self.fields = self.examples = snapshot
-            self.catalogue_store = PeeweeCatalogueStore(self.database, on_change=snapshot.invalidate)
+            self.catalogue_store = PeeweeCatalogueStore(
+                self.database, on_change=snapshot.invalidate
+            )
             self.reviews = PeeweeReviewStore(self.database, on_change=snapshot.invalidate)
         else:
             self.fields = self.stored_fields

@@ -30,4 +30,3 @@ def _split_at_other_numbers(word: str) -> list[str]:
         return [word]
     kept = "".join(char if char.isalpha() or char.isdecimal() else " " for char in word)
     return kept.split()
-

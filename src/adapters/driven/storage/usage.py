@@ -23,8 +23,19 @@ class PeeweeUsageStore(PeeweeRepository):
     def add(self, spends: Mapping[UsageKey, Spend]) -> None:
         sql = _ADD.format(row=", ".join([self._database.param] * 7))
         rows = [
-            (key.owner, key.job_id, key.llm, key.day.isoformat(), spend.calls, spend.prompt_tokens, spend.completion_tokens)
-            for key, spend in sorted(spends.items(), key=lambda item: (item[0].owner, item[0].job_id, item[0].llm, item[0].day))
+            (
+                key.owner,
+                key.job_id,
+                key.llm,
+                key.day.isoformat(),
+                spend.calls,
+                spend.prompt_tokens,
+                spend.completion_tokens,
+            )
+            for key, spend in sorted(
+                spends.items(),
+                key=lambda item: (item[0].owner, item[0].job_id, item[0].llm, item[0].day),
+            )
         ]  # in one order, so that two writers never wait on each other's rows crosswise
 
         def work() -> None:
@@ -34,7 +45,9 @@ class PeeweeUsageStore(PeeweeRepository):
 
         self._run(work)
 
-    def spent(self, owner: str, since: date, job_id: str | None = None) -> dict[tuple[str, date], Spend]:
+    def spent(
+        self, owner: str, since: date, job_id: str | None = None
+    ) -> dict[tuple[str, date], Spend]:
         p = self._database.param
         sql = f"SELECT llm, day, calls, prompt_tokens, completion_tokens FROM usage_count WHERE owner = {p} AND day >= {p}"
         params: list[object] = [owner, since.isoformat()]

@@ -29,7 +29,9 @@ def log_runs(
         import mlflow
         from mlflow.exceptions import MlflowException
     except ImportError as error:
-        raise ConfigurationError("--mlflow needs the mlflow extra: pip install -e '.[mlflow]'") from error
+        raise ConfigurationError(
+            "--mlflow needs the mlflow extra: pip install -e '.[mlflow]'"
+        ) from error
     try:
         if tracking_uri:
             mlflow.set_tracking_uri(tracking_uri)
@@ -43,11 +45,17 @@ def run_metrics(report: LLMReport) -> dict[str, float]:
     """Overall scores and cost, and accuracy and F1 per type, as MLflow metric names."""
     scores, cost = report.overall, report.cost
     metrics = {
-        "accuracy": scores.accuracy, "precision": scores.precision, "recall": scores.recall,
-        "f1": scores.f1, "pairs": scores.pairs, "correct": scores.correct,
+        "accuracy": scores.accuracy,
+        "precision": scores.precision,
+        "recall": scores.recall,
+        "f1": scores.f1,
+        "pairs": scores.pairs,
+        "correct": scores.correct,
         **{f"bucket_{name}": count for name, count in scores.buckets().items()},
-        "calls": cost.calls, "prompt_tokens": cost.prompt_tokens,
-        "completion_tokens": cost.completion_tokens, "seconds": cost.seconds,
+        "calls": cost.calls,
+        "prompt_tokens": cost.prompt_tokens,
+        "completion_tokens": cost.completion_tokens,
+        "seconds": cost.seconds,
     }
     for name, by_type in report.by_type().items():
         metrics[f"accuracy_{name}"] = by_type.accuracy
@@ -59,7 +67,9 @@ def run_metrics(report: LLMReport) -> dict[str, float]:
 
 def _log_run(ml: ModuleType, report: LLMReport, benchmark: str) -> str:
     with ml.start_run(run_name=report.llm) as run:
-        ml.log_params({"llm": report.llm, "strategy": report.strategy, "k": report.k, "benchmark": benchmark})
+        ml.log_params(
+            {"llm": report.llm, "strategy": report.strategy, "k": report.k, "benchmark": benchmark}
+        )
         ml.log_metrics(run_metrics(report))
         with tempfile.TemporaryDirectory() as folder:
             csv_path = Path(folder) / f"pairs-{report.llm}.csv"

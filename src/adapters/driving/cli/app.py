@@ -37,8 +37,12 @@ def migrate() -> None:
 
 @app.command()
 def provision(
-    fields: Annotated[Path, typer.Option(help="Fields file (project or prototype format).")] = DATA_DIR / "fields.json",
-    examples: Annotated[Path, typer.Option(help="Examples file (project or prototype format).")] = DATA_DIR / "examples.json",
+    fields: Annotated[
+        Path, typer.Option(help="Fields file (project or prototype format).")
+    ] = DATA_DIR / "fields.json",
+    examples: Annotated[
+        Path, typer.Option(help="Examples file (project or prototype format).")
+    ] = DATA_DIR / "examples.json",
 ) -> None:
     """Upsert fields and labelled examples, in one transaction: all of them or nothing."""
     with service() as container, reported_errors():
@@ -74,7 +78,9 @@ def llms() -> None:
 
 
 @app.command(name="fields")
-def list_fields(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def list_fields(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
     """The known fields."""
     with service() as container, reported_errors():
         known = container.fields.list_all()

@@ -36,16 +36,47 @@ PRODUCTS_FAILED_EXIT_CODE = 6
 
 
 def enrich(
-    products: Annotated[Path, typer.Argument(help="The catalogue: .jsonl (a JSON object per line) or .csv.", show_default=False)],
-    out: Annotated[Path, typer.Option("--out", help="The output, .jsonl or .csv. An existing one is resumed: its ids are skipped.", show_default=False)],
-    fields: Annotated[list[str] | None, typer.Option("--fields", help="Field codes, comma-separated or repeated. A row's own `fields` replace them.")] = None,
+    products: Annotated[
+        Path,
+        typer.Argument(
+            help="The catalogue: .jsonl (a JSON object per line) or .csv.", show_default=False
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="The output, .jsonl or .csv. An existing one is resumed: its ids are skipped.",
+            show_default=False,
+        ),
+    ],
+    fields: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fields",
+            help="Field codes, comma-separated or repeated. A row's own `fields` replace them.",
+        ),
+    ] = None,
     llm: Annotated[str | None, typer.Option(help="A configured LLM (see `llms`).")] = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Products looked up at a time.")] = 4,
-    review: Annotated[QueueChoice, typer.Option(help="Values sent to the review queue: those flagged for review, all proposed, or none.")] = QueueChoice.FLAGGED,
+    review: Annotated[
+        QueueChoice,
+        typer.Option(
+            help="Values sent to the review queue: those flagged for review, all proposed, or none."
+        ),
+    ] = QueueChoice.FLAGGED,
     timeout: BatchTimeout = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Estimate the model calls and tokens; call no model.")] = False,
-    submit: Annotated[str | None, typer.Option(help="Run it as a job of the service at this URL.", show_default=False)] = None,
-    key: Annotated[str | None, typer.Option(envvar="LOOKUP_API_KEY", help="The API key for --submit.", show_default=False)] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Estimate the model calls and tokens; call no model.")
+    ] = False,
+    submit: Annotated[
+        str | None,
+        typer.Option(help="Run it as a job of the service at this URL.", show_default=False),
+    ] = None,
+    key: Annotated[
+        str | None,
+        typer.Option(envvar="LOOKUP_API_KEY", help="The API key for --submit.", show_default=False),
+    ] = None,
 ) -> None:
     """Look up the fields of every product of a catalogue; run it again to resume."""
     console = Console(stderr=True)
@@ -55,11 +86,18 @@ def enrich(
         catalogue = _checked_catalogue(products, out, fields)
         if dry_run:
             container.llms.resolve_name(llm)
-            estimate = container.estimator.estimate(((p.description, p.fields) for p in catalogue), llm)
+            estimate = container.estimator.estimate(
+                ((p.description, p.fields) for p in catalogue), llm
+            )
             return typer.echo(estimate_line(estimate))
-        plan = container.enrichment.plan(catalogue, llm, review, timeout)  # an unknown LLM fails here, before any work
+        plan = container.enrichment.plan(
+            catalogue, llm, review, timeout
+        )  # an unknown LLM fails here, before any work
         if plan.unknown_fields:
-            _say(console, f"warning: unknown fields, answered unknown_field: {', '.join(plan.unknown_fields)}")
+            _say(
+                console,
+                f"warning: unknown fields, answered unknown_field: {', '.join(plan.unknown_fields)}",
+            )
         failures: list[str] = []
         with open_output(out, plan.codes) as output:
 
@@ -67,7 +105,9 @@ def enrich(
                 failures.append(product.key)
                 _say(console, f"error: product {product.key} (line {product.line}): {reason}")
 
-            interrupted = _run(plan.start(output, on_failure=failed), len(catalogue), output, concurrency, console)
+            interrupted = _run(
+                plan.start(output, on_failure=failed), len(catalogue), output, concurrency, console
+            )
     if interrupted:
         raise typer.Exit(INTERRUPTED_EXIT_CODE)
     if failures:
@@ -75,7 +115,13 @@ def enrich(
 
 
 def enrich_on_service(
-    products: Path, out: Path, fields: list[str] | None, llm: str | None, url: str, key: str | None, console: Console,
+    products: Path,
+    out: Path,
+    fields: list[str] | None,
+    llm: str | None,
+    url: str,
+    key: str | None,
+    console: Console,
 ) -> None:
     """`enrich --submit URL`: the same checks, output and summary, the work done by the service's workers."""
     with reported_errors():
@@ -88,7 +134,9 @@ def enrich_on_service(
             except httpx.HTTPError as error:
                 raise unreachable(url, error) from None
             tally.done, tally.failed = progress["done"], progress["failed"]
-            tally.fields.update({OutcomeStatus(status): count for status, count in progress["fields"].items()})
+            tally.fields.update(
+                {OutcomeStatus(status): count for status, count in progress["fields"].items()}
+            )
             _say(console, _summary(tally, output, interrupted))
     if interrupted:
         raise typer.Exit(INTERRUPTED_EXIT_CODE)
@@ -103,14 +151,18 @@ def estimate_line(estimate: Estimate) -> str:
     )
 
 
-def _checked_catalogue(products: Path, out: Path, fields: list[str] | None) -> list[ProductToEnrich]:
+def _checked_catalogue(
+    products: Path, out: Path, fields: list[str] | None
+) -> list[ProductToEnrich]:
     product_file_format(out)
     if out.resolve() == products.resolve():
         raise InvalidRequestError("--out must not be the catalogue itself")
     return read_products(products, split_codes(" ".join(fields or [])))
 
 
-def _run(run: EnrichmentRun, total: int, output: EnrichmentOutput, concurrency: int, console: Console) -> bool:
+def _run(
+    run: EnrichmentRun, total: int, output: EnrichmentOutput, concurrency: int, console: Console
+) -> bool:
     """Runs the products left, `concurrency` at a time; whether Ctrl-C stopped the run."""
 
     def settle(product: ProductToEnrich, lookup: Future[LookupResult]) -> None:
@@ -118,7 +170,10 @@ def _run(run: EnrichmentRun, total: int, output: EnrichmentOutput, concurrency: 
         bar.advance(task)
 
     def interrupted(in_flight: int) -> None:
-        _say(console, f"interrupted: finishing the {in_flight} products in flight (Ctrl-C again to drop them)")
+        _say(
+            console,
+            f"interrupted: finishing the {in_flight} products in flight (Ctrl-C again to drop them)",
+        )
 
     bar = progress_bar(console, "products")
     task = bar.add_task("enrich", total=total, completed=run.tally.skipped)
@@ -142,7 +197,8 @@ def _summary(tally: EnrichmentTally, output: EnrichmentOutput, interrupted: bool
     lines += [
         f"products: {tally.done} done, {tally.skipped} skipped (already in {output.path}), {tally.failed} failed"
         + (" (not written: the next run retries them)" if tally.failed else ""),
-        "fields: " + ", ".join(f"{tally.fields[status]} {status.value}" for status in OutcomeStatus),
+        "fields: "
+        + ", ".join(f"{tally.fields[status]} {status.value}" for status in OutcomeStatus),
         f"values to review: {tally.to_review} of {tally.fields[OutcomeStatus.OK]}",
         f"elapsed {elapsed:.1f} s, {rate:.1f} products/s",
     ]

@@ -32,13 +32,20 @@ POLL_SECONDS = 0.5
 
 
 def run_remotely(
-    url: str, key: str | None, catalogue: list[ProductToEnrich], output: EnrichmentOutput, llm: str | None, console: Console,
+    url: str,
+    key: str | None,
+    catalogue: list[ProductToEnrich],
+    output: EnrichmentOutput,
+    llm: str | None,
+    console: Console,
 ) -> tuple[dict[str, Any], bool]:
     """Submits the products `output` does not hold, follows the job, appends its results; returns
     its last progress and whether Ctrl-C interrupted it."""
     todo = [product for product in catalogue if product.key not in output.done]
     headers = {"Authorization": f"Bearer {key}"} if key else {}
-    with httpx.Client(base_url=url.rstrip("/"), headers=headers, timeout=httpx.Timeout(60.0, connect=5.0)) as client:
+    with httpx.Client(
+        base_url=url.rstrip("/"), headers=headers, timeout=httpx.Timeout(60.0, connect=5.0)
+    ) as client:
         if not todo:
             return {"total": 0, "done": 0, "failed": 0, "fields": {}}, False
         job = _submit(client, todo, llm)
@@ -47,7 +54,13 @@ def run_remotely(
         interrupted = False
         with bar:
             try:
-                progress = _follow(client, job["id"], lambda p: bar.update(task, completed=len(catalogue) - len(todo) + p["done"] + p["failed"]))
+                progress = _follow(
+                    client,
+                    job["id"],
+                    lambda p: bar.update(
+                        task, completed=len(catalogue) - len(todo) + p["done"] + p["failed"]
+                    ),
+                )
             except KeyboardInterrupt:
                 interrupted = True
                 progress = _answer(client.delete(f"/api/jobs/{job['id']}"))
@@ -59,10 +72,19 @@ def run_remotely(
 def _submit(client: httpx.Client, todo: list[ProductToEnrich], llm: str | None) -> dict[str, Any]:
     with tempfile.TemporaryFile() as upload:  # the products to do, with their own fields each
         for product in todo:
-            record = {"id": product.id, "description": product.description, "fields": list(product.fields)}
+            record = {
+                "id": product.id,
+                "description": product.description,
+                "fields": list(product.fields),
+            }
             upload.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
         upload.seek(0)
-        return _answer(client.post("/api/jobs", files={"file": ("catalogue.jsonl", upload)}, data={"llm": llm or ""}), 202)
+        return _answer(
+            client.post(
+                "/api/jobs", files={"file": ("catalogue.jsonl", upload)}, data={"llm": llm or ""}
+            ),
+            202,
+        )
 
 
 def _follow(client: httpx.Client, job_id: str, shown: Any) -> dict[str, Any]:

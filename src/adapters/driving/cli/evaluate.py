@@ -32,16 +32,44 @@ from src.domain.trust.ports import FieldThreshold
 
 
 def evaluate(
-    benchmark: Annotated[Path, typer.Argument(help="JSON Lines ({description, expected: {code: value | [values] | null}}) or CSV (description, a column per code, values|alternatives, empty: not stated).")],
-    llm: Annotated[list[str] | None, typer.Option(help="An LLM to evaluate; repeat for several (default: the default LLM).")] = None,
+    benchmark: Annotated[
+        Path,
+        typer.Argument(
+            help="JSON Lines ({description, expected: {code: value | [values] | null}}) or CSV (description, a column per code, values|alternatives, empty: not stated)."
+        ),
+    ],
+    llm: Annotated[
+        list[str] | None,
+        typer.Option(help="An LLM to evaluate; repeat for several (default: the default LLM)."),
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="Write one CSV row per pair here.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help='Print {"results": [{"llm": …}]} as JSON.')] = False,
-    judge: Annotated[str | None, typer.Option(help="An LLM that grades text answers which do not match exactly.")] = None,
-    mlflow: Annotated[bool, typer.Option("--mlflow", help="Log one MLflow run per LLM (MLFLOW_TRACKING_URI).")] = False,
-    exclude_own_examples: Annotated[bool, typer.Option(help="Few-shot examples never come from the product's own text.")] = False,
-    target_precision: Annotated[float, typer.Option(min=0.5, max=1.0, help="The precision per-field accept thresholds aim for.")] = DEFAULT_TARGET_PRECISION,
-    save_thresholds: Annotated[bool, typer.Option("--save-thresholds", help="Store the chosen thresholds: lookups then say which values need review.")] = False,
-    plot: Annotated[Path | None, typer.Option(help="Draw the reliability diagram and precision/coverage curve here (PNG).")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help='Print {"results": [{"llm": …}]} as JSON.')
+    ] = False,
+    judge: Annotated[
+        str | None, typer.Option(help="An LLM that grades text answers which do not match exactly.")
+    ] = None,
+    mlflow: Annotated[
+        bool, typer.Option("--mlflow", help="Log one MLflow run per LLM (MLFLOW_TRACKING_URI).")
+    ] = False,
+    exclude_own_examples: Annotated[
+        bool, typer.Option(help="Few-shot examples never come from the product's own text.")
+    ] = False,
+    target_precision: Annotated[
+        float,
+        typer.Option(min=0.5, max=1.0, help="The precision per-field accept thresholds aim for."),
+    ] = DEFAULT_TARGET_PRECISION,
+    save_thresholds: Annotated[
+        bool,
+        typer.Option(
+            "--save-thresholds",
+            help="Store the chosen thresholds: lookups then say which values need review.",
+        ),
+    ] = False,
+    plot: Annotated[
+        Path | None,
+        typer.Option(help="Draw the reliability diagram and precision/coverage curve here (PNG)."),
+    ] = None,
     timeout: BatchTimeout = None,
 ) -> None:
     """Score LLMs on a benchmark: the five buckets, precision/recall/F1, calibration, thresholds, cost."""
@@ -56,7 +84,10 @@ def evaluate(
         with progress_bar(console, "products") as bar:
             tasks = {name: bar.add_task(name, total=len(rows)) for name in dict.fromkeys(names)}
             reports = evaluation.evaluate(
-                rows, names, exclude_own_examples, progress=lambda name: bar.advance(tasks[name]),
+                rows,
+                names,
+                exclude_own_examples,
+                progress=lambda name: bar.advance(tasks[name]),
                 target_precision=target_precision,
             )
         if save_thresholds:
@@ -65,15 +96,23 @@ def evaluate(
             try:
                 write_pairs_csv(reports, out)
             except OSError as error:
-                raise DataFileError(str(out), None, f"cannot be written ({error.strerror})") from error
+                raise DataFileError(
+                    str(out), None, f"cannot be written ({error.strerror})"
+                ) from error
         if mlflow:
-            log_runs(reports, benchmark.name, container.settings.get("MLFLOW_TRACKING_URI") or None,
-                     container.settings.get("MLFLOW_EXPERIMENT_NAME") or None)
+            log_runs(
+                reports,
+                benchmark.name,
+                container.settings.get("MLFLOW_TRACKING_URI") or None,
+                container.settings.get("MLFLOW_EXPERIMENT_NAME") or None,
+            )
         if plot:
             try:
                 plot_calibration(reports, plot)
             except OSError as error:
-                raise DataFileError(str(plot), None, f"cannot be written ({error.strerror})") from error
+                raise DataFileError(
+                    str(plot), None, f"cannot be written ({error.strerror})"
+                ) from error
     typer.echo(results_json(reports) if as_json else results_table(reports))
 
 
@@ -81,8 +120,14 @@ def chosen_thresholds(report: LLMReport) -> list[FieldThreshold]:
     """The report's per-field thresholds, with what each gave on the half that did not choose it."""
     choice = report.thresholds()
     return [
-        FieldThreshold(report.llm, code, threshold, choice.target_precision,
-                       choice.held_out_per_field[code].precision, choice.held_out_per_field[code].coverage)
+        FieldThreshold(
+            report.llm,
+            code,
+            threshold,
+            choice.target_precision,
+            choice.held_out_per_field[code].precision,
+            choice.held_out_per_field[code].coverage,
+        )
         for code, threshold in choice.per_field.items()
     ]
 
@@ -90,7 +135,9 @@ def chosen_thresholds(report: LLMReport) -> list[FieldThreshold]:
 def benchmark_from_prototype(
     examples: Annotated[Path, typer.Argument(help="The prototype's examples.json.")],
     out: Annotated[Path, typer.Option(help="The benchmark to write (JSON Lines).")],
-    with_nulls: Annotated[bool, typer.Option(help="Keep the unlabelled (null) values as 'not stated'.")] = False,
+    with_nulls: Annotated[
+        bool, typer.Option(help="Keep the unlabelled (null) values as 'not stated'.")
+    ] = False,
 ) -> None:
     """Turn the prototype's labelled examples into a benchmark: one row per product."""
     with reported_errors():

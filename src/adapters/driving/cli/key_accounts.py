@@ -16,17 +16,23 @@ from src.domain.usage.model import Spend, UsageReport
 
 def set_budget(
     name: Name,
-    monthly_tokens: Annotated[str, typer.Argument(help="Tokens a month (prompt and completion), or 'none'.")],
+    monthly_tokens: Annotated[
+        str, typer.Argument(help="Tokens a month (prompt and completion), or 'none'.")
+    ],
 ) -> None:
     """Set a key's monthly token budget; past it, lookups and new jobs answer 429 and its jobs pause."""
     with service() as container, reported_errors():
         _existing(container.api_keys.list(), name)
         budget = _budget(monthly_tokens)
         container.accounts.set_budget(f"key:{name}", budget)
-    typer.echo(f"key {name!r}: " + (f"{budget} tokens a month" if budget is not None else "no budget"))
+    typer.echo(
+        f"key {name!r}: " + (f"{budget} tokens a month" if budget is not None else "no budget")
+    )
 
 
-def usage(name: Annotated[str | None, typer.Argument(help="One key; every key when absent.")] = None) -> None:
+def usage(
+    name: Annotated[str | None, typer.Argument(help="One key; every key when absent.")] = None,
+) -> None:
     """Calls and tokens of each key today and this month (UTC), per LLM, against its budget."""
     with service() as container, reported_errors():
         known = container.api_keys.list()
@@ -45,7 +51,9 @@ def _budget(text: str) -> int | None:
     if text.strip().lower() == "none":
         return None
     if not text.strip().isdigit():
-        raise InvalidRequestError(f"a budget is a number of tokens or 'none', not {text!r}", ("monthly_tokens",))
+        raise InvalidRequestError(
+            f"a budget is a number of tokens or 'none', not {text!r}", ("monthly_tokens",)
+        )
     return int(text)
 
 
@@ -56,7 +64,8 @@ def _spend(spend: Spend) -> str:
 def _lines(report: UsageReport) -> str:
     budget = (
         f"budget {report.monthly_tokens} tokens, {max(0, report.monthly_tokens - report.month.tokens)} left, renews {report.renews_on}"
-        if report.monthly_tokens is not None else "no budget"
+        if report.monthly_tokens is not None
+        else "no budget"
     )
     lines = [
         f"{report.owner.removeprefix('key:')}: {budget}",

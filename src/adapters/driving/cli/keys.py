@@ -11,7 +11,9 @@ from src.adapters.driving.cli.errors import reported_errors
 from src.adapters.driving.cli.service import service
 from src.domain.access.ports import ApiKey
 
-keys = typer.Typer(help="API keys: once one exists, every /api/… call needs one.", no_args_is_help=True)
+keys = typer.Typer(
+    help="API keys: once one exists, every /api/… call needs one.", no_args_is_help=True
+)
 
 Name = Annotated[str, typer.Argument(help="The key's name: who or what uses it.")]
 
@@ -19,7 +21,9 @@ Name = Annotated[str, typer.Argument(help="The key's name: who or what uses it."
 @keys.command()
 def create(
     name: Name,
-    monthly_tokens: Annotated[int | None, typer.Option(min=0, help="A monthly token budget (none by default).")] = None,
+    monthly_tokens: Annotated[
+        int | None, typer.Option(min=0, help="A monthly token budget (none by default).")
+    ] = None,
 ) -> None:
     """Make a key and print it, with its webhook signing secret (on stderr). Both are shown only
     this once: only a hash of the key is kept."""
@@ -29,8 +33,14 @@ def create(
         if monthly_tokens is not None:
             container.accounts.set_budget(f"key:{name}", monthly_tokens)
     typer.echo(key)
-    typer.echo(f"key {name!r} made: send it as 'Authorization: Bearer KEY'; it is not shown again", err=True)
-    typer.echo(f"its webhook signing secret (HMAC-SHA256 of each webhook's body), not shown again: {secret}", err=True)
+    typer.echo(
+        f"key {name!r} made: send it as 'Authorization: Bearer KEY'; it is not shown again",
+        err=True,
+    )
+    typer.echo(
+        f"its webhook signing secret (HMAC-SHA256 of each webhook's body), not shown again: {secret}",
+        err=True,
+    )
 
 
 @keys.command(name="list")
@@ -61,4 +71,7 @@ def _table(known: list[ApiKey]) -> str:
         for key in known
     ]
     widths = [max(len(row[column]) for row in rows) for column in range(4)]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )

@@ -25,7 +25,10 @@ class RateColumn(ProgressColumn):
 
     def render(self, task: Task) -> Text:
         speed = task.finished_speed or task.speed
-        return Text(f"{speed:.1f} {self._unit}/s" if speed else f"- {self._unit}/s", style="progress.data.speed")
+        return Text(
+            f"{speed:.1f} {self._unit}/s" if speed else f"- {self._unit}/s",
+            style="progress.data.speed",
+        )
 
 
 def progress_bar(console: Console, unit: str) -> Progress:

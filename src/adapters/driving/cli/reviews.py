@@ -19,12 +19,19 @@ from src.domain.errors import InvalidRequestError
 from src.domain.model import LookupResult
 from src.domain.review.lookup_results import reviewed_results
 
-reviews = typer.Typer(help="Reviewed values: what reviewers accepted, corrected or rejected.", no_args_is_help=True)
+reviews = typer.Typer(
+    help="Reviewed values: what reviewers accepted, corrected or rejected.", no_args_is_help=True
+)
 
 
 @reviews.command()
 def export(
-    out: Annotated[Path, typer.Option("--out", help="The file to write, .jsonl or .csv (replaced whole).", show_default=False)],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="The file to write, .jsonl or .csv (replaced whole).", show_default=False
+        ),
+    ],
 ) -> None:
     """Write each reviewed product's values (the last decision per field) in the enrich format:
     `ok` with the value kept, `not_found` where a reviewer said the text does not give it."""
@@ -35,7 +42,9 @@ def export(
         try:
             _write(out, codes, products)
         except OSError as error:
-            raise InvalidRequestError(f"{out}: cannot be written ({error.strerror or error})") from error
+            raise InvalidRequestError(
+                f"{out}: cannot be written ({error.strerror or error})"
+            ) from error
     typer.echo(f"{len(products)} reviewed products written to {out}", err=True)
 
 

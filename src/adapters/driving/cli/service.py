@@ -19,7 +19,9 @@ def service(needs_schema: bool = True) -> Iterator[Container]:
         container = bootstrap()
         try:
             if needs_schema and container.pending_migrations():
-                raise StorageUnavailableError("the database is not migrated: run `python cli.py migrate` first")
+                raise StorageUnavailableError(
+                    "the database is not migrated: run `python cli.py migrate` first"
+                )
             yield container
         finally:
             container.close()

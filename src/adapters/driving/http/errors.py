@@ -82,10 +82,24 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http_error(request: Request, error: HTTPException) -> Response:
         # FastAPI answers 400 to a body that is not UTF-8; it is malformed JSON like any other.
         if error.status_code == 400 and isinstance(error.__cause__, UnicodeDecodeError):
-            body = [{"loc": ["body"], "msg": "the body is not UTF-8 encoded JSON", "type": "json_invalid"}]
+            body = [
+                {
+                    "loc": ["body"],
+                    "msg": "the body is not UTF-8 encoded JSON",
+                    "type": "json_invalid",
+                }
+            ]
             return JSONResponse({"detail": body}, status_code=422)
-        if error.status_code == 400 and request.headers.get("content-type", "").startswith("multipart/"):
-            body = [{"loc": ["body"], "msg": f"the body is not valid multipart/form-data: {error.detail}", "type": "multipart_invalid"}]
+        if error.status_code == 400 and request.headers.get("content-type", "").startswith(
+            "multipart/"
+        ):
+            body = [
+                {
+                    "loc": ["body"],
+                    "msg": f"the body is not valid multipart/form-data: {error.detail}",
+                    "type": "multipart_invalid",
+                }
+            ]
             return JSONResponse({"detail": body}, status_code=422)
         if error.status_code == 405:
             headers = dict(error.headers or {})

@@ -47,11 +47,20 @@ class JobOut(BaseModel):
     def of(cls, progress: JobProgress, spend: Spend) -> JobOut:
         job = progress.job
         return cls(
-            id=job.id, state=job.state.value, llm=job.llm, total=job.total, done=job.done, failed=job.failed,
-            fields={status.value: job.fields.get(status, 0) for status in OutcomeStatus}, review=job.review,
+            id=job.id,
+            state=job.state.value,
+            llm=job.llm,
+            total=job.total,
+            done=job.done,
+            failed=job.failed,
+            fields={status.value: job.fields.get(status, 0) for status in OutcomeStatus},
+            review=job.review,
             rate=None if progress.rate is None else round(progress.rate, 3),
             eta_seconds=None if progress.eta_seconds is None else round(progress.eta_seconds, 1),
-            usage=SpendOut.of(spend), created_at=job.created_at, started_at=job.started_at, finished_at=job.finished_at,
+            usage=SpendOut.of(spend),
+            created_at=job.created_at,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
         )
 
 
@@ -66,6 +75,8 @@ class EstimateOut(BaseModel):
     @classmethod
     def of(cls, estimate: Estimate) -> EstimateOut:
         return cls(
-            products=estimate.products, calls=estimate.calls, prompt_tokens=estimate.prompt_tokens,
+            products=estimate.products,
+            calls=estimate.calls,
+            prompt_tokens=estimate.prompt_tokens,
             completion_tokens_at_most=estimate.completion_tokens_at_most,
         )

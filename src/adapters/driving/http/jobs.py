@@ -17,8 +17,13 @@ from src.domain.errors import InvalidRequestError
 from src.domain.jobs.model import NewJob
 from src.domain.usage.model import owner_of
 
-_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": MessageOut, "description": "No such job for this key"}}
-_MEDIA_TYPES = {ProductFileFormat.JSONL: "application/x-ndjson", ProductFileFormat.CSV: "text/csv; charset=utf-8"}
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": MessageOut, "description": "No such job for this key"}
+}
+_MEDIA_TYPES = {
+    ProductFileFormat.JSONL: "application/x-ndjson",
+    ProductFileFormat.CSV: "text/csv; charset=utf-8",
+}
 
 
 def job_owner(request: Request) -> str:
@@ -30,21 +35,41 @@ def job_router(max_upload_bytes: int) -> APIRouter:
     """The job endpoints; an uploaded catalogue may be up to `max_upload_bytes` long."""
     router = APIRouter()
     router.add_api_route(
-        "/api/jobs", submit_job, methods=["POST"], status_code=202, response_model=JobCreated,
+        "/api/jobs",
+        submit_job,
+        methods=["POST"],
+        status_code=202,
+        response_model=JobCreated,
         max_body_size=max_upload_bytes,
         responses={
-            413: {"model": MessageOut, "description": f"A catalogue over MAX_UPLOAD_BYTES ({max_upload_bytes} bytes)"},
-            200: {"model": EstimateOut, "description": "With `dry_run=true`: what the job would spend; no job is made"},
-            422: {"model": ValidationErrorOut, "description": "A malformed catalogue (its first bad line), an unknown LLM"},
+            413: {
+                "model": MessageOut,
+                "description": f"A catalogue over MAX_UPLOAD_BYTES ({max_upload_bytes} bytes)",
+            },
+            200: {
+                "model": EstimateOut,
+                "description": "With `dry_run=true`: what the job would spend; no job is made",
+            },
+            422: {
+                "model": ValidationErrorOut,
+                "description": "A malformed catalogue (its first bad line), an unknown LLM",
+            },
         },
         summary="Enrich a whole catalogue in the background",
     )
     router.add_api_route(
-        "/api/jobs/{job_id}", job_progress, methods=["GET"], response_model=JobOut, responses=_NOT_FOUND,
+        "/api/jobs/{job_id}",
+        job_progress,
+        methods=["GET"],
+        response_model=JobOut,
+        responses=_NOT_FOUND,
         summary="A job's progress",
     )
     router.add_api_route(
-        "/api/jobs/{job_id}/results", job_results, methods=["GET"], response_class=StreamingResponse,
+        "/api/jobs/{job_id}/results",
+        job_results,
+        methods=["GET"],
+        response_class=StreamingResponse,
         responses={
             200: {
                 "content": {"application/x-ndjson": {}, "text/csv": {}},
@@ -55,7 +80,11 @@ def job_router(max_upload_bytes: int) -> APIRouter:
         summary="A job's results, streamed in catalogue order",
     )
     router.add_api_route(
-        "/api/jobs/{job_id}", cancel_job, methods=["DELETE"], response_model=JobOut, responses=_NOT_FOUND,
+        "/api/jobs/{job_id}",
+        cancel_job,
+        methods=["DELETE"],
+        response_model=JobOut,
+        responses=_NOT_FOUND,
         summary="Cancel a job",
     )
     return router
@@ -64,46 +93,79 @@ def job_router(max_upload_bytes: int) -> APIRouter:
 def submit_job(
     request: Request,
     container: ContainerDep,
-    file: Annotated[UploadFile, File(description="The catalogue, as `enrich` reads it: .jsonl/.ndjson or .csv.")],
-    fields: Annotated[str | None, Form(description="Field codes, comma-separated; a row's own `fields` replace them.")] = None,
-    llm: Annotated[str | None, Form(description="A configured LLM (GET /api/llms); the default when absent.")] = None,
-    webhook_url: Annotated[str | None, Form(description="POSTed, signed, when the job is done.")] = None,
-    dry_run: Annotated[bool, Query(description="Estimate the calls and tokens only; make no job.")] = False,
+    file: Annotated[
+        UploadFile, File(description="The catalogue, as `enrich` reads it: .jsonl/.ndjson or .csv.")
+    ],
+    fields: Annotated[
+        str | None,
+        Form(description="Field codes, comma-separated; a row's own `fields` replace them."),
+    ] = None,
+    llm: Annotated[
+        str | None, Form(description="A configured LLM (GET /api/llms); the default when absent.")
+    ] = None,
+    webhook_url: Annotated[
+        str | None, Form(description="POSTed, signed, when the job is done.")
+    ] = None,
+    dry_run: Annotated[
+        bool, Query(description="Estimate the calls and tokens only; make no job.")
+    ] = False,
 ) -> JSONResponse:
     """Checks every row first (a bad file: 422 naming its first bad line, and no job), then
     answers 202 with the job's id; workers take it up in chunks."""
     kind, products = read_upload(file.filename or "", file.file, split_codes(fields or ""))
     if webhook_url is not None and not webhook_url.startswith(("http://", "https://")):
-        raise InvalidRequestError("webhook_url must be an http:// or https:// URL", ("body", "webhook_url"))
+        raise InvalidRequestError(
+            "webhook_url must be an http:// or https:// URL", ("body", "webhook_url")
+        )
     if dry_run:
         container.llms.resolve_name(llm or None)
-        estimate = container.estimator.estimate(((p.description, p.fields) for p in products), llm or None)
+        estimate = container.estimator.estimate(
+            ((p.description, p.fields) for p in products), llm or None
+        )
         return JSONResponse(EstimateOut.of(estimate).model_dump())
     job = container.jobs.service.submit(
-        NewJob(job_owner(request), products, output_codes(products), kind.value, llm or None, webhook_url or None)
+        NewJob(
+            job_owner(request),
+            products,
+            output_codes(products),
+            kind.value,
+            llm or None,
+            webhook_url or None,
+        )
     )
     created = JobCreated(
-        id=job.id, state=job.state.value, total=job.total,
-        progress=f"/api/jobs/{job.id}", results=f"/api/jobs/{job.id}/results",
+        id=job.id,
+        state=job.state.value,
+        total=job.total,
+        progress=f"/api/jobs/{job.id}",
+        results=f"/api/jobs/{job.id}/results",
     )
-    return JSONResponse(created.model_dump(), status_code=202, headers={"Location": created.progress})
+    return JSONResponse(
+        created.model_dump(), status_code=202, headers={"Location": created.progress}
+    )
 
 
 def job_progress(job_id: str, request: Request, container: ContainerDep) -> JobOut:
     """State, products done/failed/total, fields by status, values flagged for review, rate, ETA."""
     owner = job_owner(request)
-    return JobOut.of(container.jobs.service.progress(owner, job_id), container.accounts.job_spend(owner, job_id))
+    return JobOut.of(
+        container.jobs.service.progress(owner, job_id), container.accounts.job_spend(owner, job_id)
+    )
 
 
 def job_results(
     job_id: str,
     request: Request,
     container: ContainerDep,
-    format: Annotated[ProductFileFormat | None, Query(description="jsonl or csv; the catalogue's by default.")] = None,
+    format: Annotated[
+        ProductFileFormat | None, Query(description="jsonl or csv; the catalogue's by default.")
+    ] = None,
 ) -> StreamingResponse:
     job, results = container.jobs.service.results(job_owner(request), job_id)
     kind = format or ProductFileFormat(job.output_format)
-    return StreamingResponse(encoded_results(kind, job.codes, results), media_type=_MEDIA_TYPES[kind])
+    return StreamingResponse(
+        encoded_results(kind, job.codes, results), media_type=_MEDIA_TYPES[kind]
+    )
 
 
 def cancel_job(job_id: str, request: Request, container: ContainerDep) -> JobOut:

@@ -26,7 +26,9 @@ class RequestIdFilter(logging.Filter):
 def json_log_handler(stream: TextIO | None = None) -> logging.Handler:
     """JSON lines on `stream` (stderr), each with the request id of the request that wrote it."""
     handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter("{asctime}{levelname}{name}{message}{request_id}", style="{"))
+    handler.setFormatter(
+        JsonFormatter("{asctime}{levelname}{name}{message}{request_id}", style="{")
+    )
     handler.addFilter(RequestIdFilter())
     return handler
 

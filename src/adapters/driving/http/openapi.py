@@ -22,7 +22,10 @@ _MESSAGE_SCHEMA = {
 }
 _JSON_MESSAGE = {"application/json": {"schema": {"$ref": "#/components/schemas/MessageOut"}}}
 _RETRY_AFTER = {
-    "Retry-After": {"description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer"},
+    }
 }
 
 
@@ -87,7 +90,9 @@ def _extend(schema: dict[str, Any], settings: Settings, llm_names: list[str]) ->
     add_links(schema.get("paths", {}))
 
 
-def _document_lookup_body(body: dict[str, Any] | None, settings: Settings, llm_names: list[str]) -> None:
+def _document_lookup_body(
+    body: dict[str, Any] | None, settings: Settings, llm_names: list[str]
+) -> None:
     properties = (body or {}).get("properties", {})
     if "description" in properties:
         properties["description"]["maxLength"] = settings.max_description_chars

@@ -20,7 +20,11 @@ LINKS: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     ("/api/llms", "get"): {
         "LookUpWithTheDefaultLLM": {
             "operationId": "lookup_api_product_fields_lookup_post",
-            "requestBody": {"description": _LAMP, "llm": "$response.body#/default", "fields": ["EF000042"]},
+            "requestBody": {
+                "description": _LAMP,
+                "llm": "$response.body#/default",
+                "fields": ["EF000042"],
+            },
         },
     },
 }

@@ -39,7 +39,9 @@ router = APIRouter(include_in_schema=False)
 @router.get("/")
 def page() -> FileResponse:
     """The review page (`make run` serves it at http://127.0.0.1:8000/)."""
-    return FileResponse(PAGE_DIR / "index.html", media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS)
+    return FileResponse(
+        PAGE_DIR / "index.html", media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS
+    )
 
 
 @router.get("/page/{name}")

@@ -20,7 +20,10 @@ from src.adapters.driving.http.schemas import MessageOut, ValidationErrorOut
 router = APIRouter(tags=["review"])
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    422: {"model": ValidationErrorOut, "description": "Invalid body: an unknown field, a value not of its type"},
+    422: {
+        "model": ValidationErrorOut,
+        "description": "Invalid body: an unknown field, a value not of its type",
+    },
     503: {"model": MessageOut, "description": "The database is unavailable"},
 }
 
@@ -42,7 +45,9 @@ def reviewer(request: Request) -> str | None:
 async def decide(body: ReviewBody, request: Request, container: ContainerDep) -> DecisionOut:
     """Stores the decision (who, when, proposed and kept value, LLM, confidence) and the example
     it makes (provenance `reviewed`): the next lookup's few-shot prompts use it."""
-    decision = await asyncio.to_thread(container.reviewing.decide, body.request(), reviewer(request))
+    decision = await asyncio.to_thread(
+        container.reviewing.decide, body.request(), reviewer(request)
+    )
     return DecisionOut.of(decision)
 
 
@@ -57,7 +62,9 @@ async def queue(
     limit: int = Query(20, ge=1, le=200, description="Products to hand at most."),
 ) -> QueueOut:
     def read() -> QueueOut:
-        return QueueOut.of(container.review_queue.pending(limit), container.review_queue.pending_count())
+        return QueueOut.of(
+            container.review_queue.pending(limit), container.review_queue.pending_count()
+        )
 
     return await asyncio.to_thread(read)
 

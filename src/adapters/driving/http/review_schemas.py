@@ -17,27 +17,52 @@ from src.domain.review import (
 )
 from src.domain.review.model import text_product_id
 
-ProductId = Field(default=None, min_length=1, max_length=255, description="The product's id in the catalogue; "
-                  "when absent, one made from the text (`text-` and the start of its SHA-256).")
+ProductId = Field(
+    default=None,
+    min_length=1,
+    max_length=255,
+    description="The product's id in the catalogue; "
+    "when absent, one made from the text (`text-` and the start of its SHA-256).",
+)
 
 
 class EvidenceOut(BaseModel):
-    start: int = Field(ge=0, description="First character (code point) of the span in the description.")
+    start: int = Field(
+        ge=0, description="First character (code point) of the span in the description."
+    )
     end: int = Field(ge=0, description="One past its last character.")
     text: str
 
 
 class ReviewBody(BaseModel):
-    description: str = Field(min_length=1, description="The product text the value was read in.", json_schema_extra=NOT_BLANK)
+    description: str = Field(
+        min_length=1,
+        description="The product text the value was read in.",
+        json_schema_extra=NOT_BLANK,
+    )
     field: FieldCode
-    verdict: Verdict = Field(description="accept: the proposed value is right; correct: `value` is; "
-                             "reject: the text does not give a value.")
-    proposed: JSONValue = Field(default=None, description="The value the LLM proposed (null: none).")
-    value: JSONValue = Field(default=None, description="The right value, with `correct`: one of the field's type and options.")
+    verdict: Verdict = Field(
+        description="accept: the proposed value is right; correct: `value` is; "
+        "reject: the text does not give a value."
+    )
+    proposed: JSONValue = Field(
+        default=None, description="The value the LLM proposed (null: none)."
+    )
+    value: JSONValue = Field(
+        default=None,
+        description="The right value, with `correct`: one of the field's type and options.",
+    )
     llm: str | None = Field(default=None, max_length=64, description="The LLM that proposed it.")
-    confidence: float | None = Field(default=None, ge=0, le=1, description="Its confidence, when it gave one.")
+    confidence: float | None = Field(
+        default=None, ge=0, le=1, description="Its confidence, when it gave one."
+    )
     product_id: str | None = ProductId
-    queue_item: int | None = Field(default=None, ge=1, le=2**31 - 1, description="The queued value this decides (GET /api/reviews/queue).")
+    queue_item: int | None = Field(
+        default=None,
+        ge=1,
+        le=2**31 - 1,
+        description="The queued value this decides (GET /api/reviews/queue).",
+    )
 
     def request(self) -> ReviewRequest:
         return ReviewRequest(
@@ -71,7 +96,9 @@ class DecisionOut(BaseModel):
     confidence: float | None
     product_id: str | None
     queue_item: int | None
-    example: ExampleOut = Field(description="The labelled example the decision made, for the next lookups.")
+    example: ExampleOut = Field(
+        description="The labelled example the decision made, for the next lookups."
+    )
 
     @classmethod
     def of(cls, decision: ReviewDecision) -> DecisionOut:
@@ -140,7 +167,9 @@ class QueueProductOut(BaseModel):
 
 class QueueOut(BaseModel):
     pending: int = Field(description="Values waiting, in every product.")
-    products: list[QueueProductOut] = Field(description="The first products waiting, the first queued first.")
+    products: list[QueueProductOut] = Field(
+        description="The first products waiting, the first queued first."
+    )
 
     @classmethod
     def of(cls, products: list[QueuedProduct], pending: int) -> QueueOut:

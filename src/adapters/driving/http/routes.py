@@ -69,7 +69,9 @@ async def lookup(
 async def lookup_stream(body: LookupBody, container: ContainerDep) -> StreamingResponse:
     request = LookupRequest(body.description, tuple(body.fields), body.llm)
     events = container.lookup.stream(request)
-    first = await anext(events)  # errors in the request (an unknown LLM) answer 422 before streaming
+    first = await anext(
+        events
+    )  # errors in the request (an unknown LLM) answer 422 before streaming
 
     async def replay() -> AsyncIterator[FieldOutcome | LookupResult]:
         yield first
@@ -124,7 +126,9 @@ async def health(container: ContainerDep) -> HealthOut | JSONResponse:
     try:
         await asyncio.to_thread(container.health.check)
     except StorageUnavailableError as error:
-        return JSONResponse({"status": "unavailable", "database": public_detail(error)}, status_code=503)
+        return JSONResponse(
+            {"status": "unavailable", "database": public_detail(error)}, status_code=503
+        )
     return HealthOut(status="ok", database="ok")
 
 

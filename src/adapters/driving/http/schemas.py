@@ -41,8 +41,12 @@ FieldCode = Annotated[
 
 
 class LookupBody(BaseModel):
-    description: str = Field(min_length=1, description="The product text to read.", json_schema_extra=NOT_BLANK)
-    llm: str | None = Field(default=None, min_length=1, description="A configured LLM name; the default when absent.")
+    description: str = Field(
+        min_length=1, description="The product text to read.", json_schema_extra=NOT_BLANK
+    )
+    llm: str | None = Field(
+        default=None, min_length=1, description="A configured LLM name; the default when absent."
+    )
     fields: list[FieldCode] = Field(min_length=1, description="The field codes to look up.")
 
     model_config = ConfigDict(
@@ -68,18 +72,27 @@ class Usage(BaseModel):
     prompt_tokens: int
     completion_tokens: int
     cached_prompt_tokens: int = Field(
-        default=0, description="Prompt tokens the model did not read again (a prefix kept from its previous completion)."
+        default=0,
+        description="Prompt tokens the model did not read again (a prefix kept from its previous completion).",
     )
 
     @classmethod
     def of(cls, usage: TokenUsage) -> Usage:
-        return cls(prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
-                   cached_prompt_tokens=usage.cached_prompt_tokens)
+        return cls(
+            prompt_tokens=usage.prompt_tokens,
+            completion_tokens=usage.completion_tokens,
+            cached_prompt_tokens=usage.cached_prompt_tokens,
+        )
 
 
 class EvidenceSpan(BaseModel):
-    start: int = Field(ge=0, description="Where the span starts, in Unicode code points of the description as sent.")
-    end: int = Field(ge=0, description="Where it ends (exclusive): `text` is `description[start:end]`.")
+    start: int = Field(
+        ge=0,
+        description="Where the span starts, in Unicode code points of the description as sent.",
+    )
+    end: int = Field(
+        ge=0, description="Where it ends (exclusive): `text` is `description[start:end]`."
+    )
     text: str
 
 
@@ -93,14 +106,21 @@ class FieldDetail(BaseModel):
     usage: Usage | None = None
     cached: bool = False
     source: OutcomeSource = Field(
-        default=OutcomeSource.MODEL, description="What answered: the model, or the pre-pass's rules on the text."
+        default=OutcomeSource.MODEL,
+        description="What answered: the model, or the pre-pass's rules on the text.",
     )
     evidence: list[EvidenceSpan] = Field(
-        default_factory=list, description="Where the value was read in the description; [] when the text does not hold it."
+        default_factory=list,
+        description="Where the value was read in the description; [] when the text does not hold it.",
     )
-    verbatim: bool = Field(default=False, description="The value is written as such in the description.")
+    verbatim: bool = Field(
+        default=False, description="The value is written as such in the description."
+    )
     confidence: float | None = Field(
-        default=None, ge=0, le=1, description="How likely the value is right; null when the backend gives no measure."
+        default=None,
+        ge=0,
+        le=1,
+        description="How likely the value is right; null when the backend gives no measure.",
     )
     review: bool | None = Field(
         default=None,
@@ -108,7 +128,8 @@ class FieldDetail(BaseModel):
         "null without a value.",
     )
     escalation: str | None = Field(
-        default=None, description="Why the value was asked again of another LLM (`llm` says who answered)."
+        default=None,
+        description="Why the value was asked again of another LLM (`llm` says who answered).",
     )
 
     @classmethod
@@ -156,7 +177,9 @@ class FieldOut(BaseModel):
     options: list[str]
     unit: str | None
     description: str | None
-    extract: bool = Field(default=True, description="A text value is a span of the product text (false: free).")
+    extract: bool = Field(
+        default=True, description="A text value is a span of the product text (false: free)."
+    )
 
 
 class LLMsOut(BaseModel):

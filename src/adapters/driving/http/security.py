@@ -20,7 +20,16 @@ from src.domain.usage.model import Account, owner_of
 log = logging.getLogger(__name__)
 
 OPEN_ROUTES = frozenset(
-    {"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json", "/metrics", "/", "/page/{name}"}
+    {
+        "/health",
+        "/docs",
+        "/docs/oauth2-redirect",
+        "/redoc",
+        "/openapi.json",
+        "/metrics",
+        "/",
+        "/page/{name}",
+    }
 )
 """The only routes answered without a key (the review page, `/` and its files, makes its own
 calls to `/api/…` with the key); everything else is guarded, unknown paths included, so that a
@@ -29,7 +38,9 @@ route added later, or a path seen through a proxy's prefix, fails closed."""
 
 _OPEN_PATTERNS = tuple(compile_path(route)[0] for route in OPEN_ROUTES)
 
-SPENDING_ROUTES = frozenset({"/api/product/fields/lookup", "/api/product/fields/lookup/stream", "/api/jobs"})
+SPENDING_ROUTES = frozenset(
+    {"/api/product/fields/lookup", "/api/product/fields/lookup/stream", "/api/jobs"}
+)
 """The POST routes that call a model, and so must fit in the key's monthly budget (a review
 decision, say, spends nothing and is let in past it)."""
 

@@ -25,7 +25,9 @@ def where_it_failed(error: BaseException) -> str:
     while current is not None:
         frames = "".join(traceback.format_list(traceback.extract_tb(current.__traceback__)))
         parts.append(f"{type(current).__module__}.{type(current).__qualname__}\n{frames}")
-        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
     return "raised from ".join(reversed(parts))
 
 
@@ -47,6 +49,10 @@ class UnexpectedErrorMiddleware:
         try:
             await self.app(scope, receive, watching)
         except Exception as error:
-            log.error("%s %s failed: %s", scope["method"], get_route_path(scope), where_it_failed(error))
+            log.error(
+                "%s %s failed: %s", scope["method"], get_route_path(scope), where_it_failed(error)
+            )
             if not started:
-                await JSONResponse({"detail": "internal error"}, status_code=500)(scope, receive, send)
+                await JSONResponse({"detail": "internal error"}, status_code=500)(
+                    scope, receive, send
+                )

@@ -21,7 +21,11 @@ class SpendOut(BaseModel):
 
     @classmethod
     def of(cls, spend: Spend) -> SpendOut:
-        return cls(calls=spend.calls, prompt_tokens=spend.prompt_tokens, completion_tokens=spend.completion_tokens)
+        return cls(
+            calls=spend.calls,
+            prompt_tokens=spend.prompt_tokens,
+            completion_tokens=spend.completion_tokens,
+        )
 
 
 class UsageOut(BaseModel):
@@ -37,9 +41,12 @@ class UsageOut(BaseModel):
     @classmethod
     def of(cls, report: UsageReport) -> UsageOut:
         return cls(
-            key=report.owner.removeprefix("key:"), today=SpendOut.of(report.today), month=SpendOut.of(report.month),
+            key=report.owner.removeprefix("key:"),
+            today=SpendOut.of(report.today),
+            month=SpendOut.of(report.month),
             per_llm={llm: SpendOut.of(spend) for llm, spend in sorted(report.per_llm.items())},
-            monthly_tokens=report.monthly_tokens, renews_on=report.renews_on,
+            monthly_tokens=report.monthly_tokens,
+            renews_on=report.renews_on,
         )
 
 

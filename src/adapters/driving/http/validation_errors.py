@@ -29,4 +29,6 @@ def validation_error_item(error: dict[str, Any]) -> dict[str, Any]:
 
 async def request_validation_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    return JSONResponse({"detail": [validation_error_item(e) for e in error.errors()]}, status_code=422)
+    return JSONResponse(
+        {"detail": [validation_error_item(e) for e in error.errors()]}, status_code=422
+    )

@@ -6,4 +6,10 @@ from src.domain.prompting.chain_of_thought.few_shot import FewShotChainOfThought
 from src.domain.prompting.chain_of_thought.text_numbers import NumbersFromText
 from src.domain.prompting.chain_of_thought.text_spans import TextFromText
 
-__all__ = ["AllFieldsChainOfThought", "BasicChainOfThought", "FewShotChainOfThought", "NumbersFromText", "TextFromText"]
+__all__ = [
+    "AllFieldsChainOfThought",
+    "BasicChainOfThought",
+    "FewShotChainOfThought",
+    "NumbersFromText",
+    "TextFromText",
+]

@@ -34,7 +34,9 @@ class AllFieldsChainOfThought:
     name = "all_fields"
     scope: Literal["product"] = "product"
 
-    def __init__(self, k: int = 0, tokens_per_field: int = 24, numbers_from_text: bool = False) -> None:
+    def __init__(
+        self, k: int = 0, tokens_per_field: int = 24, numbers_from_text: bool = False
+    ) -> None:
         self.examples_wanted = k
         self._tokens_per_field = tokens_per_field
         self._numbers_from_text = numbers_from_text
@@ -51,7 +53,9 @@ class AllFieldsChainOfThought:
                 seen = " ".join(example.context.split())[:_EXAMPLE_CHARS]
                 block += f"\nExample: {seen!r} -> {json.dumps(example.value, ensure_ascii=False)}"
             blocks.append(block)
-        return Prompt(system=INSTRUCTIONS, question="\n\n".join([*blocks, product_block(description)]))
+        return Prompt(
+            system=INSTRUCTIONS, question="\n\n".join([*blocks, product_block(description)])
+        )
 
     def answer_schema(self, fields: Sequence[Field], description: str = "") -> Mapping[str, Any]:
         def value(field: Field) -> Any:
@@ -76,6 +80,8 @@ class AllFieldsChainOfThought:
         if not isinstance(answer, dict):
             return {field.code: ParsedValue.invalid() for field in fields}
         return {
-            field.code: coerce(field, answer[field.code]) if field.code in answer else ParsedValue.invalid()
+            field.code: coerce(field, answer[field.code])
+            if field.code in answer
+            else ParsedValue.invalid()
             for field in fields
         }

@@ -24,7 +24,9 @@ class BasicChainOfThought:
     examples_wanted = 0
 
     def prompt(self, field: Field, description: str, examples: Sequence[Example]) -> Prompt:
-        return Prompt(system=INSTRUCTIONS, question=f"{describe_field(field)}\n\n{product_block(description)}")
+        return Prompt(
+            system=INSTRUCTIONS, question=f"{describe_field(field)}\n\n{product_block(description)}"
+        )
 
     def answer_schema(self, field: Field, description: str = "") -> Mapping[str, Any]:
         return answer_schema(field)

@@ -22,7 +22,12 @@ MAX_TEXT = 4000
 
 def text_span_schema(field: Field, description: str) -> dict[str, Any] | None:
     """`{"type": ["string", "null"], SPANS_OF: description}` for a text field, else None."""
-    if field.type is not FieldType.TEXT or not field.extract or not description.strip() or len(description) > MAX_TEXT:
+    if (
+        field.type is not FieldType.TEXT
+        or not field.extract
+        or not description.strip()
+        or len(description) > MAX_TEXT
+    ):
         return None
     return {"type": ["string", "null"], SPANS_OF: description}
 

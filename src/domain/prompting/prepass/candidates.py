@@ -36,8 +36,11 @@ def number_candidates(field: Field, description: str) -> list[float | int]:
     wanted = normalised_unit(field.unit)
     found = tokens(text)
     near = [
-        (token.number, token.unit) for index, token in enumerate(found)
-        if token.number is not None and _compatible(token.unit, wanted) and words_before(found, index, groups)
+        (token.number, token.unit)
+        for index, token in enumerate(found)
+        if token.number is not None
+        and _compatible(token.unit, wanted)
+        and words_before(found, index, groups)
     ]
     candidates: list[float | int] = []
     for number, unit in near or _every_number(text):

@@ -26,14 +26,46 @@ _GENERIC_OPTIONS = frozenset({"autre", "autres", "sans", "avec", "oui", "non", "
 _LIGHT_COLOUR = re.compile(r"\s+(?:chaud|froid|neutre|du jour|lumiere du jour)\b")
 _STOP_WORDS = frozenset(
     {
-        "de", "du", "des", "la", "le", "les", "en", "et", "au", "aux", "pour", "par", "avec", "sans",
-        "selon", "max", "min", "maximal", "maximale", "minimal", "minimale", "nominal", "nominale",
-        "total", "totale", "hors", "tout", "type", "nombre", "numero", "valeur", "utile", "produit",
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "en",
+        "et",
+        "au",
+        "aux",
+        "pour",
+        "par",
+        "avec",
+        "sans",
+        "selon",
+        "max",
+        "min",
+        "maximal",
+        "maximale",
+        "minimal",
+        "minimale",
+        "nominal",
+        "nominale",
+        "total",
+        "totale",
+        "hors",
+        "tout",
+        "type",
+        "nombre",
+        "numero",
+        "valeur",
+        "utile",
+        "produit",
     }
 )
 _ALIASES = {"diametre": ("ø",), "hauteur": ("h",)}
 _UNIT_IN_LABEL = re.compile(r"\([^()]*(?:\([^()]*\)[^()]*)*\)\s*$")
-_SEVERAL_IN_A_PRODUCT = frozenset({"mm", "cm", "m", "dm", "km", "l", "cl", "ml", "dl", "pce", "mod"})
+_SEVERAL_IN_A_PRODUCT = frozenset(
+    {"mm", "cm", "m", "dm", "km", "l", "cl", "ml", "dl", "pce", "mod"}
+)
 _WINDOW = 4
 """How many tokens before a number may hold the attribute's words."""
 
@@ -75,7 +107,8 @@ def _number(field: Field, text: str) -> Value | None:
     groups = label_words(field)
     found = tokens(unglued(text, groups))
     by_words = {
-        token.number for index, token in enumerate(found)
+        token.number
+        for index, token in enumerate(found)
         if token.number is not None and token.unit == unit and words_before(found, index, groups)
     }
     if len(by_words) == 1:
@@ -94,7 +127,7 @@ def label_words(field: Field) -> tuple[tuple[str, ...], ...]:
 
 
 def unglued(text: str, groups: tuple[tuple[str, ...], ...]) -> str:
-    """"ral9016" -> "ral 9016": the attribute's word glued to its number, apart."""
+    """ "ral9016" -> "ral 9016": the attribute's word glued to its number, apart."""
     for word in (group[0] for group in groups):
         text = re.sub(rf"\b{re.escape(word)}(?=\d)", word + " ", text)
     return text

@@ -21,10 +21,31 @@ _NUMBER = re.compile(
 )
 _WORD = re.compile(r"[a-zø]+")
 _UNIT_ALIASES = {
-    "litres": "l", "litre": "l", "ltr": "l", "watts": "w", "watt": "w", "volts": "v", "volt": "v",
-    "vac": "v", "bars": "bar", "degc": "°c", "dba": "db(a)", "db": "db(a)", "trs/min": "tr/min", "rpm": "tr/min",
-    "tours/min": "tr/min", "heures": "h", "heure": "h", "metres": "m", "metre": "m",
-    "kilos": "kg", "pouces": '"', "pouce": '"', "''": '"', "amperes": "a", "ampere": "a",
+    "litres": "l",
+    "litre": "l",
+    "ltr": "l",
+    "watts": "w",
+    "watt": "w",
+    "volts": "v",
+    "volt": "v",
+    "vac": "v",
+    "bars": "bar",
+    "degc": "°c",
+    "dba": "db(a)",
+    "db": "db(a)",
+    "trs/min": "tr/min",
+    "rpm": "tr/min",
+    "tours/min": "tr/min",
+    "heures": "h",
+    "heure": "h",
+    "metres": "m",
+    "metre": "m",
+    "kilos": "kg",
+    "pouces": '"',
+    "pouce": '"',
+    "''": '"',
+    "amperes": "a",
+    "ampere": "a",
 }
 
 

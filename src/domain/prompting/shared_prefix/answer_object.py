@@ -53,12 +53,20 @@ class AnswerObjectChainOfThought:
         shots = tuple(
             Shot(
                 question=product_block(shot.context),
-                answer=json.dumps({keys[code]: value for code, value in shot.values}, ensure_ascii=False),
+                answer=json.dumps(
+                    {keys[code]: value for code, value in shot.values}, ensure_ascii=False
+                ),
             )
-            for shot in shot_products([field.code for field in fields], examples, self.examples_wanted)
+            for shot in shot_products(
+                [field.code for field in fields], examples, self.examples_wanted
+            )
         )
-        prompt = Prompt(f"{INSTRUCTIONS}\n\nAttributes:\n{attributes}", product_block(description), shots)
-        starts = {code: "{" + json.dumps(key, ensure_ascii=False) + ": " for code, key in keys.items()}
+        prompt = Prompt(
+            f"{INSTRUCTIONS}\n\nAttributes:\n{attributes}", product_block(description), shots
+        )
+        starts = {
+            code: "{" + json.dumps(key, ensure_ascii=False) + ": " for code, key in keys.items()
+        }
         return ProductPrompts({code: prompt for code in keys}, starts)
 
     def answer_schema(self, field: Field, description: str = "") -> Mapping[str, Any]:

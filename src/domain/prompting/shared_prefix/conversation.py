@@ -45,7 +45,8 @@ class ConversationChainOfThought:
         shots = tuple(shot for product in chosen for shot in _questions(product, by_code))
         product = product_block(description)
         prompts = {
-            code: Prompt(INSTRUCTIONS, f"{product}\n\n{describe_field(field)}", shots) for code, field in by_code.items()
+            code: Prompt(INSTRUCTIONS, f"{product}\n\n{describe_field(field)}", shots)
+            for code, field in by_code.items()
         }
         return ProductPrompts(prompts, {code: "" for code in by_code})
 

@@ -41,6 +41,9 @@ def shot_products(
             chosen.append(context)
             shown |= set(labels[context])
     return [
-        ShotProduct(context, tuple((code, labels[context][code]) for code in codes if code in labels[context]))
+        ShotProduct(
+            context,
+            tuple((code, labels[context][code]) for code in codes if code in labels[context]),
+        )
         for context in chosen
     ]
