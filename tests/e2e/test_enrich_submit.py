@@ -91,7 +91,9 @@ def test_a_catalogue_submitted_to_the_service_gives_what_a_local_run_gives(tmp_p
     )
     lines = out.read_text(encoding="utf-8").splitlines()
     assert (
-        lines[0] == '"id","EF000042","EF000035","EF000007","status","llm"' and len(lines) == 26
+        lines[0]
+        == '"id","EF000042","EF000035","EF000007","review","confidence","evidence","status","llm"'
+        and len(lines) == 26
     )  # every cell quoted
     assert sorted(lines) == sorted(local.read_text(encoding="utf-8").splitlines())
     assert (

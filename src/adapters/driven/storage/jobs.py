@@ -26,6 +26,7 @@ from src.adapters.driven.storage.repositories import PeeweeRepository
 from src.adapters.driven.storage.tables import aware_utc, naive_utc
 from src.domain.jobs.model import Job, JobProduct, JobState, NewJob, ProductResult
 from src.domain.model import FieldOutcome, LookupResult, OutcomeStatus
+from src.domain.model.evidence import Evidence, Span
 
 _PAGE = 500
 _COUNT = """
@@ -235,8 +236,25 @@ def _product(position: int, product_id: str, description: str, fields: str) -> J
 def _encoded(result: LookupResult | None) -> str | None:
     if result is None:
         return None
-    outcomes = [[o.field_code, o.value, o.status.value] for o in result.outcomes]
+    outcomes = [
+        [o.field_code, o.value, o.status.value, o.confidence, o.review, _spans(o.evidence)]
+        for o in result.outcomes
+    ]
     return json.dumps({"llm": result.llm, "outcomes": outcomes}, ensure_ascii=False)
+
+
+def _spans(evidence: Evidence | None) -> dict | None:
+    if evidence is None:
+        return None
+    spans = [[span.start, span.end, span.text] for span in evidence.spans]
+    return {"spans": spans, "verbatim": evidence.verbatim}
+
+
+def _evidence(data: dict | None) -> Evidence | None:
+    if data is None:
+        return None
+    spans = tuple(Span(start, end, text) for start, end, text in data["spans"])
+    return Evidence(spans, data["verbatim"])
 
 
 def _decoded(text: str | None) -> LookupResult | None:
@@ -244,7 +262,15 @@ def _decoded(text: str | None) -> LookupResult | None:
         return None
     data = json.loads(text)
     outcomes = tuple(
-        FieldOutcome(code, value, OutcomeStatus(status), llm=data["llm"])
-        for code, value, status in data["outcomes"]
+        FieldOutcome(
+            code,
+            value,
+            OutcomeStatus(status),
+            llm=data["llm"],
+            confidence=trust[0] if trust else None,
+            review=trust[1] if trust else None,
+            evidence=_evidence(trust[2]) if trust else None,
+        )
+        for code, value, status, *trust in data["outcomes"]
     )
     return LookupResult(data["llm"], outcomes)

@@ -27,6 +27,7 @@ from src.domain.errors import (
     StorageUnavailableError,
 )
 from src.domain.model import FieldOutcome, LookupResult, OutcomeStatus
+from src.domain.model.evidence import Evidence, Span
 
 POLL_SECONDS = 0.5
 
@@ -107,8 +108,19 @@ def _results(client: httpx.Client, job_id: str) -> Iterator[EnrichedProduct]:
 
 
 def _enriched(record: dict[str, Any]) -> EnrichedProduct:
+    """A JSON Lines record of the service back into outcomes, trust signals included."""
+    confidence, review = record.get("confidence", {}), record.get("review", {})
+    evidence = record.get("evidence", {})
     outcomes = tuple(
-        FieldOutcome(code, record["values"].get(code), OutcomeStatus(status), llm=record["llm"])
+        FieldOutcome(
+            code,
+            record["values"].get(code),
+            OutcomeStatus(status),
+            llm=record["llm"],
+            confidence=confidence.get(code),
+            review=review.get(code),
+            evidence=_evidence(evidence[code]) if code in evidence else None,
+        )
         for code, status in record["status"].items()
     )
     return EnrichedProduct(record["id"], LookupResult(record["llm"], outcomes))
@@ -134,3 +146,7 @@ def _answer(answer: httpx.Response, expected: int = 200) -> dict[str, Any]:
 
 def unreachable(url: str, error: httpx.HTTPError) -> FieldLookupError:
     return StorageUnavailableError(f"the service at {url} is unavailable: {error}")
+
+
+def _evidence(spans: list[dict[str, Any]]) -> Evidence:
+    return Evidence(tuple(Span(s["start"], s["end"], s["text"]) for s in spans))
