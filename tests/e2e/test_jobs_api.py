@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import time
 
 from tests.e2e.conftest import ClientFactory
@@ -60,6 +61,14 @@ def test_a_catalogue_runs_as_a_job_and_its_results_come_in_catalogue_order(
         "values": {"EF000042": "E27", "EF000035": 107, "EF000007": "blanc"},
         "status": {"EF000042": "ok", "EF000035": "ok", "EF000007": "ok"},
         "llm": "mock",
+        # no thresholds saved: every value is flagged for review
+        "review": {"EF000042": True, "EF000035": True, "EF000007": True},
+        "confidence": {"EF000042": 0.9, "EF000035": 0.9, "EF000007": 0.9},
+        "evidence": {
+            "EF000042": [{"start": 25, "end": 28, "text": "E27"}],
+            "EF000035": [{"start": 20, "end": 24, "text": "107W"}],
+            "EF000007": [{"start": 29, "end": 34, "text": "blanc"}],
+        },
     }
     assert records[4]["values"] == {"EF000042": "E14"}
     as_csv = list(
@@ -71,6 +80,9 @@ def test_a_catalogue_runs_as_a_job_and_its_results_come_in_catalogue_order(
         "EF000042": "E27",
         "EF000035": "107",
         "EF000007": "blanc",
+        "review": "EF000042 EF000035 EF000007",
+        "confidence": "EF000042=0.900 EF000035=0.900 EF000007=0.900",
+        "evidence": json.dumps(records[7]["evidence"], ensure_ascii=False),
         "status": "ok",
         "llm": "mock",
     }
