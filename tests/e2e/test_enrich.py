@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import PROTOTYPE_DATA, REPO
+from tests.support.jobs import LAMP_FIELDS, lamps, write_jsonl
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
-LAMP_FIELDS = "EF000042,EF000035,EF000007"  # culot (select), puissance (number), couleur (select)
 
 
 def _environ(database_url: str, **env: str) -> dict[str, str]:
@@ -60,30 +60,12 @@ def cli(sqlite_url: str) -> Run:
     return _runner(sqlite_url)
 
 
-def _lamps(count: int) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": f"lamp-{n:03d}",
-            "description": f"Lampe incandescente {100 + n}W E27 blanc, réf. {n}",
-        }
-        for n in range(count)
-    ]
-
-
-def _write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
-    path.write_text(
-        "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records),
-        encoding="utf-8",
-    )
-    return path
-
-
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def test_jsonl_in_and_out_and_a_second_run_skips_everything(cli: Run, tmp_path: Path) -> None:
-    products = _lamps(5)
+    products = lamps(5)
     products[1] = {
         "sku": "SKU-1",
         "description": "Ampoule flamme E14 noir 25W",
@@ -93,7 +75,7 @@ def test_jsonl_in_and_out_and_a_second_run_skips_everything(cli: Run, tmp_path: 
         "description": "Lampe 60W B22d",
         "fields": "EF000035, EF999999",
     }  # id: its row, 3
-    catalogue = _write_jsonl(tmp_path / "products.jsonl", products)
+    catalogue = write_jsonl(tmp_path / "products.jsonl", products)
     out = tmp_path / "out.jsonl"
 
     first = cli(
@@ -211,7 +193,7 @@ def test_the_prototype_input_with_its_own_fields(tmp_path: Path) -> None:
         str(PROTOTYPE_DATA / "examples.json"),
     )
     prototype = json.loads((PROTOTYPE_DATA / "input.json").read_text(encoding="utf-8"))
-    catalogue = _write_jsonl(tmp_path / "input.jsonl", prototype)
+    catalogue = write_jsonl(tmp_path / "input.jsonl", prototype)
     out = tmp_path / "out.jsonl"
 
     result = run("enrich", str(catalogue), "--out", str(out))
@@ -249,7 +231,7 @@ def test_malformed_rows_stop_before_any_work_with_their_lines(cli: Run, tmp_path
     assert not out.exists()
     no_fields = cli("enrich", str(catalogue.with_name("p.jsonl")), "--out", str(out))
     assert no_fields.returncode == 3 and "p.jsonl: no such file" in no_fields.stderr
-    _write_jsonl(catalogue, [{"description": "Lampe E27"}])
+    write_jsonl(catalogue, [{"description": "Lampe E27"}])
     no_fields = cli("enrich", str(catalogue), "--out", str(out))
     assert no_fields.returncode == 3 and "line 1: no field codes: give --fields" in no_fields.stderr
     wrong_format = cli(
@@ -266,8 +248,8 @@ def test_malformed_rows_stop_before_any_work_with_their_lines(cli: Run, tmp_path
 def test_a_killed_run_resumes_without_redoing_or_losing_a_product(
     cli: Run, sqlite_url: str, tmp_path: Path
 ) -> None:
-    products = _lamps(60)
-    catalogue = _write_jsonl(tmp_path / "products.jsonl", products)
+    products = lamps(60)
+    catalogue = write_jsonl(tmp_path / "products.jsonl", products)
     out = tmp_path / "out.jsonl"
     args = [
         sys.executable,
@@ -329,7 +311,7 @@ def test_a_killed_run_resumes_without_redoing_or_losing_a_product(
 
 def test_sixteen_products_at_a_time_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
     run = _provisioned(_runner(postgres_url))
-    catalogue = _write_jsonl(tmp_path / "products.jsonl", _lamps(40))
+    catalogue = write_jsonl(tmp_path / "products.jsonl", lamps(40))
     out = tmp_path / "out.jsonl"
 
     result = run(
@@ -357,11 +339,11 @@ def _wait_for_lines(
 
 
 def test_a_run_with_failed_products_says_so_in_its_exit_code(cli: Run, tmp_path: Path) -> None:
-    lamps = _lamps(3)
-    lamps[1]["description"] = (
+    products = lamps(3)
+    products[1]["description"] = (
         "Lampe " + "très longue " * 10 + "40W E27"
     )  # over MAX_DESCRIPTION_CHARS
-    catalogue = _write_jsonl(tmp_path / "lamps.jsonl", lamps)
+    catalogue = write_jsonl(tmp_path / "lamps.jsonl", products)
     out = tmp_path / "enriched.jsonl"
 
     first = cli(
