@@ -21,7 +21,12 @@ from src.bootstrap.llms import llm_registry
 from src.domain.access.admission import Admission
 from src.domain.access.api_keys import ApiKeys
 from src.domain.access.ports import ApiKeyStore
-from src.domain.catalogue.ports import CatalogueStore, ExampleRepository, FieldRepository
+from src.domain.catalogue.ports import (
+    CatalogueStore,
+    ExampleRepository,
+    FieldRepository,
+    LabelledValues,
+)
 from src.domain.catalogue.provisioning import Provisioning
 from src.domain.enrichment.enrich import Enrichment
 from src.domain.errors import FieldLookupError
@@ -132,6 +137,7 @@ def bootstrap(
     registry = llms or llm_registry(settings, clock, meter)
     fields = overrides.fields or storage.fields
     examples = overrides.examples or storage.examples
+    labelled = examples if isinstance(examples, LabelledValues) else None
     executor = ThreadPoolExecutor(settings.lookup_workers, thread_name_prefix="lookup")
     metrics = PrometheusObserver(settings.metrics_multiprocess)
     limits = RequestLimits(settings.max_description_chars, settings.max_fields)
@@ -148,6 +154,7 @@ def bootstrap(
         limits=limits,
         thresholds=thresholds,
         single_flight=SingleFlight() if settings.lookup_cache else None,
+        labelled=labelled,
     )
     uncached = FieldLookupService(
         registry,
@@ -157,6 +164,7 @@ def bootstrap(
         settings.llm_query_timeout,
         limits=limits,
         thresholds=thresholds,
+        labelled=labelled,
     )
     api_keys = ApiKeys(
         overrides.api_key_store or storage.api_keys,
@@ -197,6 +205,7 @@ def bootstrap(
                 settings.llm_query_timeout,
                 ReadOnlyCache(cache),
                 limits=limits,
+                labelled=labelled,
             )
         ),
         _uncached_lookup=uncached,

@@ -160,6 +160,27 @@ def test_similar_examples_come_most_similar_first_k_per_field(container: Contain
     assert len(others["EF000042"]) == 3
 
 
+def test_every_labelled_example_of_a_field_comes_in_stored_order(container: Container) -> None:
+    fields = [
+        Field("EF000588", "marque", FieldType.TEXT),
+        Field("EF000035", "puissance", FieldType.NUMBER, unit="W"),
+    ]
+    examples = [
+        Example("EF000588", "Ampoule Philips LED E27", "Philips"),
+        Example("EF000035", "Ampoule Philips LED E27 7W", 7),
+        Example("EF000588", "Spot Osram GU10", "Osram"),
+        Example("EF000588", "Tube T8 sans marque", None),
+    ]
+    PeeweeCatalogueStore(container.storage.database).provision(fields, examples)
+
+    found = container.storage.examples.labelled(["EF000588", "EF000035", "EF999999"])
+
+    assert {code: [e.value for e in found[code]] for code in found} == {
+        "EF000588": ["Philips", "Osram", None],
+        "EF000035": [7],
+    }
+
+
 def test_a_free_text_field_keeps_its_extract_flag(container: Container, tmp_path: Path) -> None:
     path = tmp_path / "fields.json"
     path.write_text(

@@ -52,6 +52,13 @@ class FakeExampleRepository:
             for code in field_codes
         }
 
+    def labelled(self, field_codes: Sequence[str]) -> dict[str, Sequence[Example]]:
+        found = {
+            code: tuple(example for example in self._examples if example.field_code == code)
+            for code in field_codes
+        }
+        return {code: examples for code, examples in found.items() if examples}
+
 
 @dataclass
 class Script:

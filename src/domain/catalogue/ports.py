@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from src.domain.model import Example, Field
 
@@ -35,6 +35,16 @@ class ExampleRepository(Protocol):
     ) -> dict[str, list[Example]]:
         """For each field, its `k` examples whose context is most similar to `description`,
         most similar first, in one query; `exclude_context` leaves out one product's own text."""
+        ...
+
+
+@runtime_checkable
+class LabelledValues(Protocol):
+    """Every labelled example of a field, for the rules that read a field's known values."""
+
+    def labelled(self, field_codes: Sequence[str]) -> dict[str, Sequence[Example]]:
+        """For each field with examples, all of them, in the order they were stored; the same
+        sequence object while the catalogue does not change, where the store can keep it."""
         ...
 
 

@@ -10,9 +10,10 @@ from functools import partial
 
 from src.domain.confidence.prepass import prepass_confidence
 from src.domain.lookup.in_turn import Fallback, submit_in_turn
+from src.domain.lookup.known_value_rules import NO_KNOWN_ANSWERS, KnownAnswers
 from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.lookup.product_call import ask_product
-from src.domain.model import Example, Field, FieldOutcome, OutcomeSource, OutcomeStatus
+from src.domain.model import Example, Field, FieldOutcome, OutcomeSource, OutcomeStatus, Value
 from src.domain.prompting.ports import ProductChainOfThought
 from src.domain.prompting.shared_prefix.ports import SharedPrefixChainOfThought
 
@@ -29,25 +30,28 @@ def submit_calls(
     deadline: float,
     ask_field: AskField,
     fallback: Fallback | None = None,
+    known: KnownAnswers = NO_KNOWN_ANSWERS,
 ) -> dict[str, Future[FieldOutcome]]:
-    """A future outcome per field code; those of the pre-pass are already done. A per-field
+    """A future outcome per field code; those of the pre-pass (its rules, then `known`
+    values of text fields) are already done. A per-field
     chain asks each remaining field with `ask_field`; a product-level chain asks them all in
     one call; a shared-prefix chain asks them in one turn of the model, `fallback` answering a
     field its model failed."""
     futures: dict[str, Future[FieldOutcome]] = {}
     to_ask: dict[str, Field] = {}
     for code, field in fields.items():
-        value = llm.prepass.answer(field, description) if llm.prepass else None
-        if value is None:
+        answer = _prepass_answer(llm, field, description, known)
+        if answer is None:
             to_ask[code] = field
         else:
+            value, confidence = answer
             outcome = FieldOutcome(
                 code,
                 value,
                 OutcomeStatus.OK,
                 llm=llm.name,
                 source=OutcomeSource.PREPASS,
-                confidence=prepass_confidence(field),
+                confidence=confidence,
             )
             futures[code] = _done(outcome)
     chain_of_thought = llm.chain_of_thought
@@ -72,6 +76,17 @@ def submit_calls(
             for code, field in to_ask.items()
         }
     return futures
+
+
+def _prepass_answer(
+    llm: ConfiguredLLM, field: Field, description: str, known: KnownAnswers
+) -> tuple[Value, float | None] | None:
+    if llm.prepass is None:
+        return None
+    value = llm.prepass.answer(field, description)
+    if value is not None:
+        return value, prepass_confidence(field)
+    return known.answer(field.code, description)
 
 
 def _product_futures(

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from concurrent.futures import Executor, Future, wait
 from functools import partial
 
-from src.domain.catalogue.ports import ExampleRepository, FieldRepository
+from src.domain.catalogue.ports import ExampleRepository, FieldRepository, LabelledValues
 from src.domain.errors import InvalidRequestError
 from src.domain.lookup.cache import CACHEABLE, CachedAnswer, NoCache, cache_key
 from src.domain.lookup.deadline import seconds_left
@@ -17,6 +17,7 @@ from src.domain.lookup.escalation import escalating, escalation_target
 from src.domain.lookup.fallbacks import ask_with_fallbacks, fallback_chain
 from src.domain.lookup.fan_out import submit_calls
 from src.domain.lookup.in_flight import InFlight
+from src.domain.lookup.known_value_rules import KnownValueRules
 from src.domain.lookup.limits import RequestLimits
 from src.domain.lookup.llms import LLMRegistry
 from src.domain.lookup.ports import LookupCache, LookupObserver
@@ -49,6 +50,7 @@ class FieldLookupService:
         limits: RequestLimits | None = None,
         thresholds: ThresholdStore | None = None,
         single_flight: SingleFlight[FieldOutcome] | None = None,
+        labelled: LabelledValues | None = None,
     ) -> None:
         self._llms = llms
         self._fields = fields
@@ -60,6 +62,7 @@ class FieldLookupService:
         self._limits = limits or RequestLimits()
         self._thresholds = thresholds or NoThresholds()
         self._single_flight = single_flight
+        self._known = KnownValueRules(labelled)
 
     def lookup(self, request: LookupRequest, timeout_seconds: float | None = None) -> LookupResult:
         """Blocks until every field is answered or the deadline passes, `timeout_seconds` after
@@ -175,6 +178,7 @@ class FieldLookupService:
                 flight.deadline,
                 ask,
                 after,
+                self._known.of(llm, asked, request.exclude_example_context),
             )
 
         flight.futures = shared_field_calls(

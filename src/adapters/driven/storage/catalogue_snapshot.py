@@ -138,6 +138,10 @@ class CatalogueSnapshot(PeeweeRepository):
         }
         return {code: chosen for code, chosen in found.items() if chosen}
 
+    def labelled(self, field_codes: Sequence[str]) -> dict[str, Sequence[Example]]:
+        examples = self._current().examples
+        return {code: examples[code].examples for code in field_codes if code in examples}
+
     def _current(self) -> _Snapshot:
         snapshot = self._snapshot
         if snapshot is not None and self._clock() < self._fresh_until:

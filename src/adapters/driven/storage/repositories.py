@@ -39,6 +39,9 @@ SELECT field_code, context, value FROM (
 WHERE rank <= {p}
 ORDER BY field_code, rank
 """
+_LABELLED = (
+    "SELECT field_code, context, value FROM example WHERE field_code IN ({codes}) ORDER BY id"
+)
 
 
 def context_hash(context: str) -> str:
@@ -113,6 +116,16 @@ class PeeweeExampleRepository(PeeweeRepository):
         for code, context, value in rows:
             found.setdefault(code, []).append(Example(code, context, decoded_value(value)))
         return found
+
+    def labelled(self, field_codes: Sequence[str]) -> dict[str, Sequence[Example]]:
+        if not field_codes:
+            return {}
+        sql = _LABELLED.format(codes=_placeholders(self._database, len(field_codes)))
+        rows = self._run(lambda: self._database.execute_sql(sql, list(field_codes)).fetchall())
+        found: dict[str, list[Example]] = {}
+        for code, context, value in rows:
+            found.setdefault(code, []).append(Example(code, context, decoded_value(value)))
+        return dict(found)
 
     def _ranked_in_sql(
         self, field_codes: Sequence[str], description: str, k: int, excluded: str | None
