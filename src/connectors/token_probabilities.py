@@ -12,17 +12,18 @@ integration tests of the connector check that the recorded tokens spell the answ
 
 from __future__ import annotations
 
-import ctypes
 from typing import Any
 
-import llama_cpp
 import llama_cpp._internals as internals
 import numpy as np
 from llama_cpp import Llama
 
+from src.connectors.shortlist_grammar import (
+    ShortlistGrammar,
+    candidates_view,
+    probability_of_best,
+)
 from src.domain.confidence.tokens import TokenProbability
-
-_TOKEN_DATA = np.dtype([("id", np.intc), ("logit", np.single), ("p", np.single)], align=True)
 
 
 class ProbabilityRecordingLlama(Llama):
@@ -55,20 +56,19 @@ class ProbabilityRecordingLlama(Llama):
         sampler = internals.LlamaSampler()
         grammar = kwargs.get("grammar")
         if grammar is not None:
-            sampler.add_grammar(self._model, grammar)
-        sampler.add_custom(self._record_best)
+            ShortlistGrammar(self._model, grammar, self._record).add_to(sampler)
+        else:
+            sampler.add_custom(self._record_best)
         sampler.add_greedy()
         return sampler
 
+    def _record(self, token: int, probability: float) -> None:
+        self._chosen.append((token, probability))
+
     def _record_best(self, candidates: Any) -> None:
-        size = candidates.contents.size
-        address = ctypes.addressof(candidates.contents.data.contents)
-        data = np.frombuffer(
-            (llama_cpp.llama_token_data * size).from_address(address), dtype=_TOKEN_DATA
-        )
+        data = candidates_view(candidates)
         # A contiguous copy first: on the strided field, a mask and a float64 exp took ~40 ms a
         # token on this loaded machine, against ~0.8 ms so (the grammar's -inf give exp 0).
         logits = np.ascontiguousarray(data["logit"])
         best = int(np.argmax(logits))
-        probability = float(1.0 / np.exp(logits - logits[best]).sum(dtype=np.float64))
-        self._chosen.append((int(data["id"][best]), probability))
+        self._record(int(data["id"][best]), probability_of_best(logits, best))

@@ -1,0 +1,80 @@
+"""The answer grammar tried on a shortlist of the best-scored tokens first (the real embedded
+model): the same answers and, within the tolerance, the same probabilities as checking every
+token of the vocabulary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import src.connectors.shortlist_grammar as shortlist_grammar
+from src.connectors.answer_grammar import AnswerGrammar
+from src.connectors.llama_cpp import embedded_gemma_path
+from src.connectors.token_probabilities import ProbabilityRecordingLlama
+
+pytestmark = pytest.mark.model
+
+PROMPT = (
+    "<start_of_turn>user\nProduct text: Philips ampoule LED standard E27 9,5W équivalent 75W, "
+    'non gradable.\n\n{question} Answer {{"value": ...}}.<end_of_turn>\n<start_of_turn>model\n'
+)
+
+
+def schema(value: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {"value": value},
+        "required": ["value"],
+        "additionalProperties": False,
+    }
+
+
+CASES = [
+    ("What is the brand?", schema({"type": ["string", "null"], "maxLength": 200})),
+    ("Which lamp base?", schema({"enum": ["E27", "E14", "GU10", None]})),
+    ("What is the power in W?", schema({"type": ["number", "null"]})),
+    ("Is it dimmable?", schema({"type": ["boolean", "null"]})),
+    # Nothing the model would write: the shortlist allows none, the whole vocabulary is read.
+    ("Which lamp base?", schema({"enum": ["zqxj-77"]})),
+]
+
+
+@pytest.fixture(scope="module")
+def model() -> Iterator[ProbabilityRecordingLlama]:
+    yield ProbabilityRecordingLlama(
+        embedded_gemma_path(), n_ctx=1024, n_threads=1, n_threads_batch=1, verbose=False
+    )
+
+
+def answer(
+    model: ProbabilityRecordingLlama, question: str, grammar: Any
+) -> tuple[str, list[float]]:
+    model.reset()  # the same state for both runs: no prefix kept from the previous prompt
+    model.forget_chosen()
+    out = model.create_completion(
+        PROMPT.format(question=question), max_tokens=12, temperature=0.0, grammar=grammar
+    )
+    return out["choices"][0]["text"], [token.probability for token in model.chosen_tokens()]
+
+
+@pytest.mark.parametrize(("question", "answer_schema"), CASES)
+def test_the_shortlist_answers_as_the_whole_vocabulary_does(
+    model: ProbabilityRecordingLlama,
+    question: str,
+    answer_schema: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    grammar = AnswerGrammar.of(answer_schema).grammar
+    text, probabilities = answer(model, question, grammar)
+    monkeypatch.setattr(shortlist_grammar, "SHORTLIST", model.n_vocab())
+    every_token_text, every_token_probabilities = answer(model, question, grammar)
+
+    assert text == every_token_text
+    assert len(probabilities) == len(every_token_probabilities)
+    assert probabilities == pytest.approx(
+        every_token_probabilities, abs=shortlist_grammar.TOLERANCE
+    )
+    if "zqxj-77" in str(answer_schema):
+        assert '"zqxj-77"' in text
