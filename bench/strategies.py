@@ -87,7 +87,8 @@ def row(r: LLMReport) -> str:
     s, c = r.overall, r.cost
     return (
         f"| `{r.llm}` | {r.strategy} | {r.k} | {s.accuracy:.1%} ({s.correct}/{s.pairs}) | {s.precision:.1%} "
-        f"| {s.recall:.1%} | {s.f1:.1%} | {c.calls} | {c.prompt_tokens} | {c.completion_tokens} | {c.seconds:.0f} |"
+        f"| {s.recall:.1%} | {s.f1:.1%} | {c.calls} | {c.tokens.prompt_tokens} "
+        f"| {c.tokens.completion_tokens} | {c.seconds:.0f} |"
     )
 
 

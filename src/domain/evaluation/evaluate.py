@@ -157,10 +157,4 @@ def _plus(cost: Cost, result: LookupResult, llm: ConfiguredLLM) -> Cost:
         if isinstance(llm.chain_of_thought, ProductChainOfThought)
         else len(asked)
     )
-    return Cost(
-        cost.calls + calls,
-        cost.prompt_tokens + result.usage.prompt_tokens,
-        cost.completion_tokens + result.usage.completion_tokens,
-        cost.seconds + result.elapsed_ms / 1000,
-        cost.cached_prompt_tokens + result.usage.cached_prompt_tokens,
-    )
+    return cost + Cost(calls, result.usage, result.elapsed_ms / 1000)

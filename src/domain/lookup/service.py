@@ -20,6 +20,7 @@ from src.domain.lookup.in_flight import InFlight
 from src.domain.lookup.limits import RequestLimits
 from src.domain.lookup.llms import LLMRegistry
 from src.domain.lookup.ports import LookupCache, LookupObserver
+from src.domain.lookup.question import ProductQuestion
 from src.domain.lookup.single_flight import SingleFlight, shared_field_calls
 from src.domain.lookup.waiting import wait_all
 from src.domain.model import FieldOutcome, LookupRequest, LookupResult, OutcomeStatus, TokenUsage
@@ -166,16 +167,8 @@ class FieldLookupService:
                 if k and codes
                 else {}
             )
-            return submit_calls(
-                self._executor,
-                llm,
-                asked,
-                request.description,
-                examples,
-                flight.deadline,
-                ask,
-                after,
-            )
+            question = ProductQuestion(llm, asked, request.description, examples, flight.deadline)
+            return submit_calls(self._executor, question, ask, after)
 
         flight.futures = shared_field_calls(
             self._single_flight, llm, flight.cache_keys, list(to_ask), request, start

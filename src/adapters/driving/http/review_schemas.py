@@ -7,8 +7,8 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from src.adapters.driving.http.schemas import NOT_BLANK, FieldCode, JSONValue
+from src.domain.model.evidence import Span
 from src.domain.review import (
-    Evidence,
     QueuedProduct,
     QueuedValue,
     ReviewDecision,
@@ -136,7 +136,7 @@ class QueueItemIn(BaseModel):
             value=self.value,
             llm=self.llm,
             confidence=self.confidence,
-            evidence=tuple(Evidence(span.start, span.end, span.text) for span in self.evidence),
+            evidence=tuple(Span(span.start, span.end, span.text) for span in self.evidence),
         )
 
 
