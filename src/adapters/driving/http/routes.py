@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from src.adapters.driving.http.dependencies import ContainerDep
 from src.adapters.driving.http.errors import public_detail
+from src.adapters.driving.http.lookup_schemas import LookupDetail
 from src.adapters.driving.http.schemas import (
     NO_NUL,
     FieldOut,
@@ -18,7 +19,6 @@ from src.adapters.driving.http.schemas import (
     JSONValue,
     LLMsOut,
     LookupBody,
-    LookupDetail,
     MessageOut,
     ValidationErrorOut,
 )
