@@ -23,6 +23,7 @@ class Overrides:
     """In place of the database's cache (or of none, with LOOKUP_CACHE=off); used as given."""
     api_key_store: ApiKeyStore | None = None
     clock: Callable[[], float] | None = None
-    """Monotonic seconds: the backends' cool-downs, the keyless re-checks, the catalogue's refresh."""
+    """Monotonic seconds: the backends' cool-downs, the keyless re-checks, the catalogue's
+    refresh."""
     thresholds: ThresholdStore | None = None
     """In place of the database's review thresholds."""

@@ -1,4 +1,5 @@
-"""The mock model: type-valid answers read from the product text, and its knobs from the environment."""
+"""The mock model: type-valid answers read from the product text, and its knobs from the
+environment."""
 
 from __future__ import annotations
 

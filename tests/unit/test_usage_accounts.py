@@ -130,7 +130,8 @@ def test_a_spent_budget_says_how_much_and_when_it_renews_counting_what_is_not_wr
         accounts.check("key:shop")
 
     assert str(spent.value) == (
-        "the monthly budget of 100 tokens of this key is spent (100 used); it renews on 2027-01-01 (UTC)"
+        "the monthly budget of 100 tokens of this key is spent (100 used); "
+        "it renews on 2027-01-01 (UTC)"
     )
     assert spent.value.retry_after == 2 * 86400
     accounts.check("key:pim")  # no budget

@@ -98,7 +98,8 @@ class _ProductRequests:
         return ProductPrompts(fitted, product.answer_starts)
 
     def opens_answer(self, code: str) -> bool:
-        """Whether the prompt of `code` opens its answer, so that the model writes only the value."""
+        """Whether the prompt of `code` opens its answer, so that the model writes only the
+        value."""
         return bool(self._prompts.answer_starts[code])
 
     def of(self, code: str) -> CompletionRequest:

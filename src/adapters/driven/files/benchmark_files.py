@@ -1,5 +1,6 @@
-"""Benchmark files: JSON Lines of `{"description": "...", "expected": {code: value | [values] | null}}`
-or CSV (`benchmark_csv`), and the prototype's labelled examples turned into such rows (one per product).
+"""Benchmark files: JSON Lines of
+`{"description": "...", "expected": {code: value | [values] | null}}` or CSV (`benchmark_csv`),
+and the prototype's labelled examples turned into such rows (one per product).
 
 A list in `expected` holds the accepted values (any is right); null says the text does not give
 the field. A malformed line raises DataFileError naming the file and the line.

@@ -74,7 +74,8 @@ def job_router(max_upload_bytes: int) -> APIRouter:
         responses={
             200: {
                 "content": {"application/x-ndjson": {}, "text/csv": {}},
-                "description": "The results so far in `enrich`'s output format, in catalogue order.",
+                "description": "The results so far in `enrich`'s output format, "
+                "in catalogue order.",
             },
             **_NOT_FOUND,
         },

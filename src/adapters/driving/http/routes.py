@@ -58,7 +58,8 @@ async def lookup(
         200: {
             "content": {"application/x-ndjson": {}},
             "description": "One JSON line per field as soon as it is known "
-            '(`{"field", "value", "status", "raw", "elapsed_ms", ..., "evidence", "verbatim", "confidence", '
+            '(`{"field", "value", "status", "raw", "elapsed_ms", ..., '
+            '"evidence", "verbatim", "confidence", '
             '"review"}`: the field name and a `FieldDetail`), then a summary line '
             '(`{"summary": true, "llm", "elapsed_ms", "usage", "values", "statuses"}`).',
         },

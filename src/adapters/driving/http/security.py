@@ -54,16 +54,18 @@ def is_open(scope: Scope) -> bool:
 
 
 def bearer_token(authorization: str | None) -> str | None:
-    """The KEY of `Authorization: Bearer KEY`; None when the header is missing or of another scheme."""
+    """The KEY of `Authorization: Bearer KEY`; None when the header is missing or of another
+    scheme."""
     scheme, _, token = (authorization or "").partition(" ")
     return (token.strip() or None) if scheme.lower() == "bearer" else None
 
 
 class ApiGuard:
-    """ASGI middleware: a request for anything but an open route must be admitted by the container's Admission
-    (its API key, then its caller's rate) before the application sees it; otherwise it is
-    answered from the error table (401, 429 with Retry-After, 503). CORS preflights pass:
-    browsers send them without the key, and the CORS middleware outside answers them."""
+    """ASGI middleware: a request for anything but an open route must be admitted by the
+    container's Admission (its API key, then its caller's rate) before the application sees it;
+    otherwise it is answered from the error table (401, 429 with Retry-After, 503). CORS
+    preflights pass: browsers send them without the key, and the CORS middleware outside
+    answers them."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -96,7 +98,8 @@ class ApiGuard:
 
 
 async def _within_budget(scope: Scope, receive: Receive, send: Send, owner: str) -> bool:
-    """Whether the key's monthly budget lets a lookup or a new job in; if not, it is answered 429."""
+    """Whether the key's monthly budget lets a lookup or a new job in; if not, it is answered
+    429."""
     accounts = scope["app"].state.container.accounts
     if accounts.known_unlimited(owner):
         return True
