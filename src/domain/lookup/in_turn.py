@@ -19,6 +19,7 @@ from src.domain.lookup.field_call import ask_field
 from src.domain.lookup.model_call import token_counter
 from src.domain.lookup.question import AskField, ProductQuestion
 from src.domain.model import FieldOutcome, OutcomeStatus
+from src.domain.prompting.formatted import FormattedPrompt
 from src.domain.prompting.prompt import CompletionRequest
 from src.domain.prompting.shared_prefix.ports import (
     ProductPrompts,
@@ -107,8 +108,9 @@ class _ProductRequests:
         field = self._question.fields[code]
         return CompletionRequest(
             field_code=code,
-            messages=self._llm.prompt_format.messages(prompt),
-            text=self._llm.prompt_format.render(prompt) + self._prompts.answer_starts[code],
+            prompt=FormattedPrompt(
+                prompt, self._llm.prompt_format, self._prompts.answer_starts[code]
+            ),
             answer_schema=self._chain.answer_schema(field, self._question.description),
             max_tokens=self._llm.prompt_format.answer_tokens,
             deadline=self._question.deadline,

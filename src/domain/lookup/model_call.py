@@ -17,6 +17,7 @@ from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.model import Field, FieldOutcome, OutcomeStatus, TokenUsage
 from src.domain.model.values import ParsedValue
 from src.domain.prompting.families import approximate_tokens
+from src.domain.prompting.formatted import FormattedPrompt
 from src.domain.prompting.ports import TokenCounter
 from src.domain.prompting.prompt import CompletionRequest, Prompt
 
@@ -83,8 +84,7 @@ def completion_request(
     fitted = llm.prompt_format.fit(prompt, token_counter(llm))
     return CompletionRequest(
         field_code=field_code,
-        messages=llm.prompt_format.messages(fitted),
-        text=llm.prompt_format.render(fitted),
+        prompt=FormattedPrompt(fitted, llm.prompt_format),
         answer_schema=answer_schema,
         max_tokens=max_tokens,
         deadline=deadline,
