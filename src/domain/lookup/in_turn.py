@@ -32,7 +32,7 @@ def submit_in_turn(
     executor: Executor,
     chain: SharedPrefixChainOfThought,
     question: ProductQuestion,
-    fallback: AskField | None = None,
+    fallback: AskField | None,
 ) -> dict[str, Future[FieldOutcome]]:
     """A future outcome per field code, all completed by one job on `executor`; `fallback`
     asks the LLM's fallbacks for a field its model failed."""
