@@ -25,6 +25,7 @@ from typing import Any
 
 from src.adapters.driven.files.product_rows import BadRow, product_of
 from src.adapters.driven.files.provisioning_files import PROTOTYPE_TEXT_COLUMNS
+from src.adapters.driven.files.reading import read_errors
 from src.domain.enrichment.ports import ProductToEnrich
 from src.domain.errors import DataFileError, InvalidRequestError
 
@@ -52,7 +53,7 @@ def read_products(path: Path, default_fields: Sequence[str]) -> list[ProductToEn
     products: list[ProductToEnrich] = []
     problems: list[tuple[int, str]] = []
     first_line_of: dict[str, int] = {}
-    try:
+    with read_errors(path):
         for number, (line, record) in enumerate(_records(path), 1):
             try:
                 if isinstance(record, BadRow):
@@ -65,12 +66,6 @@ def read_products(path: Path, default_fields: Sequence[str]) -> list[ProductToEn
                 continue
             first_line_of[product.key] = line
             products.append(product)
-    except FileNotFoundError:
-        raise DataFileError(str(path), None, "no such file") from None
-    except UnicodeDecodeError as error:
-        raise DataFileError(str(path), None, f"not UTF-8 text ({error.reason})") from None
-    except csv.Error as error:
-        raise DataFileError(str(path), None, f"not readable as CSV: {error}") from None
     if problems:
         raise _malformed(path, problems)
     if not products:
