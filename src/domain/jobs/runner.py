@@ -9,9 +9,9 @@ from datetime import datetime
 from src.domain.errors import BudgetExceededError, FieldLookupError, StorageUnavailableError
 from src.domain.jobs.model import Job, JobProduct, JobState, ProductResult
 from src.domain.jobs.ports import JobListener, JobStore
-from src.domain.jobs.service import utc_now
 from src.domain.lookup.service import FieldLookupService
 from src.domain.model import LookupRequest
+from src.domain.model.clock import utc_now
 from src.domain.usage.accounts import Accounts
 from src.domain.usage.meter import charging
 from src.domain.usage.model import Account
