@@ -52,7 +52,8 @@ def fields_of(every: Iterable[dict]) -> list[dict]:
                     "type": "text",
                     "options": [],
                     "unit": None,
-                    "description": f"The {attribute} of this {offer['category']} product, as its title writes it.",
+                    "description": f"The {attribute} of this {offer['category']} product, "
+                    "as its title writes it.",
                 },
             )
     return sorted(seen.values(), key=lambda field: field["code"])
@@ -106,7 +107,8 @@ def main() -> None:
     )
     pairs = sum(len(row["expected"]) for row in rows)
     print(
-        f"{len(rows)} offers, {pairs} pairs; fields and examples from {len(train)} training offers in {args.out}"
+        f"{len(rows)} offers, {pairs} pairs; "
+        f"fields and examples from {len(train)} training offers in {args.out}"
     )
 
 

@@ -27,6 +27,7 @@ from src.connectors.llama_cpp import LlamaCppConnector, embedded_gemma_path  # n
 from src.domain.model import Example, Field, FieldType, OutcomeStatus  # noqa: E402
 from src.domain.prompting.chain_of_thought import FewShotChainOfThought  # noqa: E402
 from src.domain.prompting.families import GemmaFormat  # noqa: E402
+from src.domain.prompting.formatted import FormattedPrompt  # noqa: E402
 from src.domain.prompting.prompt import CompletionRequest  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -72,8 +73,7 @@ def request(
     )
     return CompletionRequest(
         field.code,
-        GEMMA.messages(prompt),
-        GEMMA.render(prompt),
+        FormattedPrompt(prompt, GEMMA),
         STRATEGY.answer_schema(field) if grammar else None,
         GEMMA.answer_tokens,
         time.monotonic() + 120,

@@ -196,7 +196,8 @@ def database_outage(requests: int) -> None:
             while health().status_code != 200:
                 time.sleep(0.05)
             print(
-                f"| PostgreSQL started again: first /health 200 after | | | {(time.perf_counter() - started) * 1000:.0f} ms | |"
+                "| PostgreSQL started again: first /health 200 after | | | "
+                f"{(time.perf_counter() - started) * 1000:.0f} ms | |"
             )
             measure("PostgreSQL back: lookup", lookup(server), requests)
     finally:
@@ -220,7 +221,8 @@ def sigterm() -> None:
     fields = Counter(d["status"] for d in answers[0].json()["fields"].values())
     print(
         f"| SIGTERM 0.5 s into a 1.5 s lookup | {answers[0].status_code} | {dict(fields)} | "
-        f"answered {answered * 1000:.0f} ms after the signal | exited after {exited * 1000:.0f} ms |"
+        f"answered {answered * 1000:.0f} ms after the signal | "
+        f"exited after {exited * 1000:.0f} ms |"
     )
 
 

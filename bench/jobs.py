@@ -92,8 +92,10 @@ def overhead(env: dict[str, str], runs: int, count: int = 200) -> None:
             per_product.append((job_seconds - alone) / count * 1000)
     container.close()
     print(
-        f"\nengine overhead per product (instant mock, 1 worker at --concurrency 1, {count} products): "
-        f"median {statistics.median(per_product):.2f} ms over {runs} runs ({', '.join(f'{x:.2f}' for x in per_product)})"
+        "\nengine overhead per product "
+        f"(instant mock, 1 worker at --concurrency 1, {count} products): "
+        f"median {statistics.median(per_product):.2f} ms over {runs} runs "
+        f"({', '.join(f'{x:.2f}' for x in per_product)})"
     )
 
 

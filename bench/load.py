@@ -69,7 +69,8 @@ def main() -> None:
             run_wrk(base, 3, unique)  # warm-up
             figures = run_wrk(base, args.seconds, unique)
         print(
-            f"| {name} | {figures['req/s']} | {figures['p50']} | {figures['p99']} | {figures['non-200']} |",
+            f"| {name} | {figures['req/s']} | {figures['p50']} | {figures['p99']} "
+            f"| {figures['non-200']} |",
             flush=True,
         )
 

@@ -1,6 +1,7 @@
 """The embedded model, product by product: the per-field layout against the shared-prefix ones.
 
-    make bench-model     # or: .venv/bin/python bench/model.py [--products N] [--fifteen N] [--threads 1 2]
+    make bench-model
+    # or: .venv/bin/python bench/model.py [--products N] [--fifteen N] [--threads 1 2]
 
 Every LLM runs the same products, one at a time, through the lookup service (the API's path, the
 pre-pass on, the cache off):
@@ -54,8 +55,9 @@ LAYOUTS = {
     "gemma3-answer-object": "answer object (shared prefix)",
 }
 HEADER = (
-    "| products | layout | threads | s/product, median / p90 | fields answered in time | accuracy as served "
-    "| s/product without deadline | prompt tokens read/product | prompt tokens/product | accuracy without deadline |\n"
+    "| products | layout | threads | s/product, median / p90 | fields answered in time "
+    "| accuracy as served | s/product without deadline | prompt tokens read/product "
+    "| prompt tokens/product | accuracy without deadline |\n"
     "|---|---|---|---|---|---|---|---|---|---|"
 )
 UNBOUNDED_SECONDS = 3600.0
@@ -77,7 +79,8 @@ class Run:
 
     def row(self, products: str, layout: str, threads: str) -> str:
         return (
-            f"| {products} | {layout} | {threads} | {_median_p90(self.served)} | {self.answered}/{self.fields} "
+            f"| {products} | {layout} | {threads} | {_median_p90(self.served)} "
+            f"| {self.answered}/{self.fields} "
             f"| {self.correct_in_time / self.scored:.1%} | {_median_p90(self.seconds)} "
             f"| {statistics.mean(self.tokens_read):.0f} | {statistics.mean(self.tokens):.0f} "
             f"| {self.correct / self.scored:.1%} ({self.correct}/{self.scored}) |"
@@ -229,7 +232,8 @@ def main() -> None:
         "15 fields": fifteen_field_rows(rows)[: args.fifteen],
     }
     print(
-        f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (2 cores, shared with other work)"
+        f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+        "(2 cores, shared with other work)"
     )
     lines = [HEADER]
     with tempfile.TemporaryDirectory() as folder:

@@ -60,7 +60,8 @@ def main() -> None:
     for kind in ("select", "number"):
         right, answered = total[f"{kind} right"], total[f"{kind} answered"]
         print(
-            f"{kind}: {right}/{answered} right; (right + 1) / (answered + 2) = {(right + 1) / (answered + 2):.4f}"
+            f"{kind}: {right}/{answered} right; "
+            f"(right + 1) / (answered + 2) = {(right + 1) / (answered + 2):.4f}"
         )
 
 

@@ -2,7 +2,8 @@
 paint, its size, and a reviewer's round trip (decision sent → stored → next queue value shown),
 on SQLite and on PostgreSQL side by side; then a screenshot of a lookup for the README.
 
-    .venv/bin/python bench/review_page.py [--loads 15] [--products 40] [--screenshot docs/review-page.png]
+    .venv/bin/python bench/review_page.py [--loads 15] [--products 40] \\
+        [--screenshot docs/review-page.png]
 """
 
 from __future__ import annotations
@@ -26,7 +27,10 @@ from tests.support.review_page import (  # noqa: E402
     wait_for_lookup,
 )
 
-LAMP = "Lampe incandescente forme Standard 60X103 12V 40W E27. Ampoule claire basse tension, Ø 60 mm, longueur 103 mm."
+LAMP = (
+    "Lampe incandescente forme Standard 60X103 12V 40W E27. "
+    "Ampoule claire basse tension, Ø 60 mm, longueur 103 mm."
+)
 SCREENSHOT_FIELDS = [
     "EF000042",
     "EF000035",
@@ -135,14 +139,17 @@ def main() -> None:
         postgres.destroy()
     sqlite_trip = float(results[0]["round trip median"])
     print(
-        "| database | first paint, median (worst) | round trip, median (p90) | vs SQLite | decisions | page bytes |"
+        "| database | first paint, median (worst) | round trip, median (p90) | vs SQLite "
+        "| decisions | page bytes |"
     )
     print("|---|---|---|---|---|---|")
     for result in results:
         print(
-            f"| {result['database']} | {result['first paint median']:.0f} ms ({result['first paint worst']:.0f} ms) "
+            f"| {result['database']} | {result['first paint median']:.0f} ms "
+            f"({result['first paint worst']:.0f} ms) "
             f"| {result['round trip median']:.1f} ms ({result['round trip p90']:.1f} ms) "
-            f"| ×{float(result['round trip median']) / sqlite_trip:.2f} | {result['decisions']} | {result['page bytes']} |"
+            f"| ×{float(result['round trip median']) / sqlite_trip:.2f} | {result['decisions']} "
+            f"| {result['page bytes']} |"
         )
     screenshot(f"sqlite:///{scratch / 'screenshot.db'}", args.screenshot)
     print(f"screenshot: {args.screenshot}")

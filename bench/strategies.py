@@ -40,7 +40,8 @@ STRATEGIES = [
 ]
 """The default list; `--llm gemma3-prepass --llm gemma3-text-numbers` measures each lever alone."""
 HEADER = (
-    "| LLM | strategy | k | accuracy | precision | recall | F1 | model calls | prompt tokens | completion tokens | seconds |\n"
+    "| LLM | strategy | k | accuracy | precision | recall | F1 | model calls | prompt tokens "
+    "| completion tokens | seconds |\n"
     "|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
@@ -86,8 +87,10 @@ def evaluate(
 def row(r: LLMReport) -> str:
     s, c = r.overall, r.cost
     return (
-        f"| `{r.llm}` | {r.strategy} | {r.k} | {s.accuracy:.1%} ({s.correct}/{s.pairs}) | {s.precision:.1%} "
-        f"| {s.recall:.1%} | {s.f1:.1%} | {c.calls} | {c.prompt_tokens} | {c.completion_tokens} | {c.seconds:.0f} |"
+        f"| `{r.llm}` | {r.strategy} | {r.k} | {s.accuracy:.1%} ({s.correct}/{s.pairs}) "
+        f"| {s.precision:.1%} "
+        f"| {s.recall:.1%} | {s.f1:.1%} | {c.calls} | {c.tokens.prompt_tokens} "
+        f"| {c.tokens.completion_tokens} | {c.seconds:.0f} |"
     )
 
 

@@ -23,7 +23,8 @@ class Settings:
     config_module: str = "config.example"
     llm_query_timeout: float = 10.0
     batch_query_timeout: float = 300.0
-    """Seconds per product for batch work (`evaluate`, `enrich`), which waits its turn at the model."""
+    """Seconds per product for batch work (`evaluate`, `enrich`), which waits its turn at the
+    model."""
     lookup_workers: int = 256
     few_shot_k: int = 3
     llm_max_retries: int = 2
@@ -45,7 +46,8 @@ class Settings:
     rate_limit_per_minute: int = 0
     """Requests per minute per API key (per client address while no key exists); 0: no limit."""
     failed_auth_per_minute: int = 20
-    """Failed authentications per minute per client address, past which it is refused (429); 0: no limit."""
+    """Failed authentications per minute per client address, past which it is refused (429); 0: no
+    limit."""
     redis_url: str | None = None
     """Where the rate limit counts requests; the database when unset."""
     cors_origins: tuple[str, ...] = ()

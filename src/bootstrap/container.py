@@ -6,61 +6,35 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from config.settings import Settings
-from src.adapters.driven.cache.write_behind import WriteBehindCache
 from src.adapters.driven.observability.metrics import PrometheusObserver
 from src.adapters.driven.storage.failed_authentications import LimitsFailedAuthenticationCounter
 from src.adapters.driven.storage.rate_limits import LimitsRateLimiter
 from src.adapters.driven.storage.storage import PeeweeStorage
 from src.bootstrap.jobs import Jobs, build_accounts, build_jobs
 from src.bootstrap.llms import llm_registry
+from src.bootstrap.lookups import build_lookups, lookup_cache
+from src.bootstrap.overrides import Overrides
 from src.domain.access.admission import Admission
 from src.domain.access.api_keys import ApiKeys
-from src.domain.access.ports import ApiKeyStore
-from src.domain.catalogue.ports import (
-    CatalogueStore,
-    ExampleRepository,
-    FieldRepository,
-    LabelledValues,
-)
+from src.domain.catalogue.ports import FieldRepository
 from src.domain.catalogue.provisioning import Provisioning
 from src.domain.enrichment.enrich import Enrichment
 from src.domain.errors import FieldLookupError
 from src.domain.evaluation.evaluate import EvaluationService
 from src.domain.evaluation.judge import FactualityJudge
-from src.domain.lookup.cache import NoCache
-from src.domain.lookup.limits import RequestLimits
 from src.domain.lookup.llms import LLMRegistry
-from src.domain.lookup.ports import HealthProbe, LookupCache
+from src.domain.lookup.ports import HealthProbe
 from src.domain.lookup.service import FieldLookupService
-from src.domain.lookup.single_flight import SingleFlight
 from src.domain.purging.purge import Purging
 from src.domain.review import Reviewing, ReviewQueue
 from src.domain.trust.ports import ThresholdStore
 from src.domain.usage.accounts import Accounts
-from src.domain.usage.estimate import Estimator, ReadOnlyCache, counting_registry
-from src.domain.usage.meter import ContextCopyingExecutor, UsageMeter
-
-
-@dataclass(frozen=True, slots=True)
-class Overrides:
-    """Adapters a test puts in place of the ones the settings choose (None: the settings' own)."""
-
-    fields: FieldRepository | None = None
-    """The fields the lookup reads and provisioning compares with."""
-    examples: ExampleRepository | None = None
-    catalogue_store: CatalogueStore | None = None
-    cache: LookupCache | None = None
-    """In place of the database's cache (or of none, with LOOKUP_CACHE=off); used as given."""
-    api_key_store: ApiKeyStore | None = None
-    clock: Callable[[], float] | None = None
-    """Monotonic seconds: the backends' cool-downs, the keyless re-checks, the catalogue's refresh."""
-    thresholds: ThresholdStore | None = None
-    """In place of the database's review thresholds."""
+from src.domain.usage.estimate import Estimator
+from src.domain.usage.meter import UsageMeter
 
 
 @dataclass(slots=True)
@@ -137,35 +111,18 @@ def bootstrap(
     registry = llms or llm_registry(settings, clock, meter)
     fields = overrides.fields or storage.fields
     examples = overrides.examples or storage.examples
-    labelled = examples if isinstance(examples, LabelledValues) else None
     executor = ThreadPoolExecutor(settings.lookup_workers, thread_name_prefix="lookup")
     metrics = PrometheusObserver(settings.metrics_multiprocess)
-    limits = RequestLimits(settings.max_description_chars, settings.max_fields)
     thresholds = overrides.thresholds or storage.thresholds
-    cache = _cache(settings, storage, executor, overrides)
-    lookup = FieldLookupService(
-        registry,
-        fields,
-        examples,
-        ContextCopyingExecutor(executor),
-        settings.llm_query_timeout,
-        cache,
-        metrics,
-        limits=limits,
-        thresholds=thresholds,
-        single_flight=SingleFlight() if settings.lookup_cache else None,
-        labelled=labelled,
+    cache = (
+        overrides.cache
+        if overrides.cache is not None
+        else lookup_cache(settings, storage, executor)
     )
-    uncached = FieldLookupService(
-        registry,
-        fields,
-        examples,
-        executor,
-        settings.llm_query_timeout,
-        limits=limits,
-        thresholds=thresholds,
-        labelled=labelled,
+    lookups = build_lookups(
+        settings, registry, fields, examples, thresholds, cache, executor, metrics
     )
+    lookup = lookups.served
     api_keys = ApiKeys(
         overrides.api_key_store or storage.api_keys,
         open_recheck_seconds=settings.keyless_recheck_seconds,
@@ -196,19 +153,8 @@ def bootstrap(
         jobs=build_jobs(settings, storage, registry, lookup, accounts),
         accounts=accounts,
         meter=meter,
-        estimator=Estimator(
-            FieldLookupService(
-                counting_registry(registry),
-                fields,
-                examples,
-                executor,
-                settings.llm_query_timeout,
-                ReadOnlyCache(cache),
-                limits=limits,
-                labelled=labelled,
-            )
-        ),
-        _uncached_lookup=uncached,
+        estimator=lookups.estimator,
+        _uncached_lookup=lookups.uncached,
         _executor=executor,
     )
 
@@ -217,17 +163,6 @@ def _purging(settings: Settings, storage: PeeweeStorage) -> Purging:
     """Ended rate-limit windows, and cache answers past LOOKUP_CACHE_TTL when it is set."""
     cache_ttl = settings.lookup_cache_ttl if settings.lookup_cache else None
     return Purging(storage.expired_rows(cache_ttl), settings.purge_batch_rows)
-
-
-def _cache(
-    settings: Settings, storage: PeeweeStorage, executor: ThreadPoolExecutor, overrides: Overrides
-) -> LookupCache:
-    """The database's cache, written behind the lookups on their pool; none with LOOKUP_CACHE=off."""
-    if overrides.cache is not None:
-        return overrides.cache
-    if not settings.lookup_cache:
-        return NoCache()
-    return WriteBehindCache(storage.lookup_cache(settings.lookup_cache_ttl), executor)
 
 
 def _admission(settings: Settings, storage: PeeweeStorage, api_keys: ApiKeys) -> Admission:

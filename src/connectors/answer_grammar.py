@@ -1,4 +1,5 @@
-"""The llama.cpp grammar that holds a model to an answer's JSON schema, and a token budget for it."""
+"""The llama.cpp grammar that holds a model to an answer's JSON schema, and a token budget for
+it."""
 
 from __future__ import annotations
 

@@ -15,14 +15,14 @@ from src.domain.prompting.shared_prefix.ports import turn_of
 
 class CoolingDownConnector:
     """Wraps a connector (retries included): after `failure_threshold` calls in a row that end
-        in a TransientBackendError, calls fail at once with BackendCoolingDownError for
-        `cooldown_s`. Then one trial call goes through: an answer ends the cool-down, a failure
-        starts another. Permanent errors say nothing about the backend's health and do not count, nor
-    does DeadlinePassedError: a call that waited for a busy local model until its deadline is a
-    timeout, not a failure, so a queue of work never shuts the model off for everybody.
+    in a TransientBackendError, calls fail at once with BackendCoolingDownError for
+    `cooldown_s`. Then one trial call goes through: an answer ends the cool-down, a failure
+    starts another. Permanent errors say nothing about the backend's health and do not count,
+    nor does DeadlinePassedError: a call that waited for a busy local model until its deadline
+    is a timeout, not a failure, so a queue of work never shuts the model off for everybody.
 
-        Calls run outside the lock (unlike pybreaker's `CircuitBreaker.call`, which holds its lock
-        for the whole call and so would ask a request's fields one at a time).
+    Calls run outside the lock (unlike pybreaker's `CircuitBreaker.call`, which holds its lock
+    for the whole call and so would ask a request's fields one at a time).
     """
 
     def __init__(

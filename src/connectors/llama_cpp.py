@@ -3,9 +3,9 @@
 The model is loaded on first use, once per connector (so once per process: the LLM registry
 builds each connector once). A llama.cpp context is not thread-safe, so completions take turns
 (first come, first served; a product's fields in one turn, see `turn`), and a call that cannot
-start before its deadline is not run at all: it is a timeout (DeadlinePassedError), not a failure. The answer is
-held to the request's JSON schema by a grammar, so that even a 270M model answers a value the
-field accepts (an option of a select, a number, a boolean, or null).
+start before its deadline is not run at all: it is a timeout (DeadlinePassedError), not a
+failure. The answer is held to the request's JSON schema by a grammar, so that even a 270M model
+answers a value the field accepts (an option of a select, a number, a boolean, or null).
 """
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ def embedded_gemma_path() -> str:
 def default_threads() -> int:
     """Every core this process may run on: the default for a machine that is the service's.
     llama.cpp's threads spin while they wait for each other, so where other work takes cores
-    they stall; set LLAMA_THREADS lower on a shared machine (`make bench-model` measures 1 and 2)."""
+    they stall; set LLAMA_THREADS lower on a shared machine (`make bench-model` measures 1
+    and 2)."""
     return max(1, len(os.sched_getaffinity(0)))
 
 

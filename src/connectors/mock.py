@@ -2,8 +2,9 @@
 
 It answers a value of the type the answer schema asks for, read from the product text when it can
 (an option that appears in it, the first number in it), with a confidence of 0.9 when it read
-the value in the text and 0.3 when it could not (the first option, 1 for a number). Knobs: a latency per call, fields whose
-calls stall past the deadline, and a number of first calls per field that fail transiently.
+the value in the text and 0.3 when it could not (the first option, 1 for a number). Knobs: a
+latency per call, fields whose calls stall past the deadline, and a number of first calls per
+field that fail transiently.
 """
 
 from __future__ import annotations

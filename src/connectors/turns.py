@@ -50,7 +50,8 @@ class ModelTurns:
                     left = deadline - time.monotonic()
                     if left <= 0:
                         raise DeadlinePassedError(
-                            f"{self._model_name} was busy with other work until the deadline of {what}"
+                            f"{self._model_name} was busy with other work "
+                            f"until the deadline of {what}"
                         )
                     self._condition.wait(left)
             except BaseException:

@@ -13,7 +13,8 @@
     ├── ConfigurationError           the service is configured in a way that cannot work
     │   ├── SettingsError            an environment variable (DATABASE_URL…) holds a bad value
     │   └── ConfigModuleError        CONFIG_MODULE cannot be imported or declares no LLMs
-    ├── DeadlinePassedError          no answer could come by the deadline (the model was busy): a timeout
+    ├── DeadlinePassedError          no answer could come by the deadline (the model was busy):
+    │                                a timeout
     └── BackendError                 a model backend failed
         ├── TransientBackendError    worth retrying: 429, 5xx, reset connection, timeout
         ├── PermanentBackendError    not worth retrying: bad credentials, bad request, no model
@@ -126,4 +127,5 @@ class JobNotFoundError(FieldLookupError):
 
 
 class BudgetExceededError(RateLimitedError):
-    """The key has spent its monthly token budget; the message says the budget and when it renews."""
+    """The key has spent its monthly token budget; the message says the budget and when it
+    renews."""

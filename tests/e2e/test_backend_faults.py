@@ -76,7 +76,8 @@ def test_a_500_that_lasts_is_an_error_with_its_reason_and_the_other_fields_answe
     assert (
         body["fields"]["EF000035"]["status"] == "ok" and body["fields"]["EF000035"]["value"] == 40
     )
-    # culot, once without structured output (a server may 500 on a schema), its 2 retries, and the other field
+    # culot, once without structured output (a server may 500 on a schema), its 2 retries, and
+    # the other field
     assert llm.calls == 5
 
 

@@ -200,7 +200,7 @@ def test_what_postgresql_would_refuse_is_refused_on_both_by_file_record_and_limi
     refused = cli("provision", "--examples", str(examples))
     assert refused.returncode == 3
     assert (
-        refused.stderr.strip()
-        == f"error: {examples}, record 1 (EF000042): the context holds a NUL character at position 7"
+        refused.stderr.strip() == f"error: {examples}, record 1 (EF000042): "
+        "the context holds a NUL character at position 7"
     )
     assert cli("fields", "--json").stdout == before  # nothing written

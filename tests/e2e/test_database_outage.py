@@ -32,7 +32,8 @@ def postgres() -> Iterator[ThrowawayPostgres]:
 def connections_to(url: str) -> int:
     with psycopg2.connect(url) as connection, connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
         return int(cursor.fetchone()[0])
 

@@ -284,8 +284,10 @@ def test_a_csv_benchmark_scores_as_its_json_lines(cli: Run, tmp_path: Path) -> N
     )
     lines = tmp_path / "benchmark.jsonl"
     lines.write_text(
-        '{"description": "Lampe incandescente forme Standard 60X103 12V 40W E27", "expected": {"EF000042": "E27", "EF000035": 40}}\n'
-        '{"description": "Lampe halogène capsule G4 12V 20W", "expected": {"EF000042": ["G4", "GY6.35"], "EF000035": null}}\n',
+        '{"description": "Lampe incandescente forme Standard 60X103 12V 40W E27", '
+        '"expected": {"EF000042": "E27", "EF000035": 40}}\n'
+        '{"description": "Lampe halogène capsule G4 12V 20W", '
+        '"expected": {"EF000042": ["G4", "GY6.35"], "EF000035": null}}\n',
         encoding="utf-8",
     )
 

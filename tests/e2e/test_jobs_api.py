@@ -92,7 +92,11 @@ def test_a_malformed_catalogue_is_refused_with_its_first_bad_line_and_makes_no_j
     make_client: ClientFactory,
 ) -> None:
     client = make_client(MAX_UPLOAD_BYTES="2048")
-    bad = b'{"id": 1, "description": "Lampe E27"}\n{"id": 2, "description": "Lampe E14"\n{"id": 1, "description": "x"}\n'
+    bad = (
+        b'{"id": 1, "description": "Lampe E27"}\n'
+        b'{"id": 2, "description": "Lampe E14"\n'
+        b'{"id": 1, "description": "x"}\n'
+    )
 
     refused = client.post(
         "/api/jobs", files={"file": ("lamps.jsonl", bad)}, data={"fields": "EF000042"}
@@ -116,8 +120,8 @@ def test_a_malformed_catalogue_is_refused_with_its_first_bad_line_and_makes_no_j
     [error] = refused.json()["detail"]
     assert error["loc"] == ["body", "file"]
     assert (
-        error["msg"]
-        == "lamps.jsonl, line 2: invalid JSON at column 37: Expecting ',' delimiter (and 1 more malformed row: line 3)"
+        error["msg"] == "lamps.jsonl, line 2: invalid JSON at column 37: Expecting ',' delimiter "
+        "(and 1 more malformed row: line 3)"
     )
     assert (
         no_fields.status_code == 422

@@ -1,5 +1,6 @@
 """The review API as a client uses it, without the page: decisions, the queue, who decided, what
-is refused, the page's own files and headers, and the CLI's `enrich --review` and `reviews export`."""
+is refused, the page's own files and headers, and the CLI's `enrich --review` and
+`reviews export`."""
 
 from __future__ import annotations
 

@@ -62,7 +62,8 @@ def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_init_script(
         "window.__violations = [];"
-        "document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective));"
+        "document.addEventListener('securitypolicyviolation', "
+        "(e) => window.__violations.push(e.violatedDirective));"
     )
     opened = context.new_page()
     errors: list[str] = []
@@ -82,7 +83,7 @@ def stored(database: Path, sql: str) -> list[tuple[object, ...]]:
         connection.close()
 
 
-def test_a_reviewer_looks_up_accepts_one_value_corrects_another_by_keyboard_and_the_next_lookup_learns(
+def test_a_reviewer_accepts_one_value_corrects_another_by_keyboard_and_the_next_lookup_learns(
     served: tuple[LiveServer, LoopbackLLM, str, Path], page: Page
 ) -> None:
     server, llm, key, database = served
@@ -117,12 +118,14 @@ def test_a_reviewer_looks_up_accepts_one_value_corrects_another_by_keyboard_and_
 
     examples = stored(
         database,
-        f"SELECT field_code, value, provenance FROM example WHERE context = '{LAMP}' ORDER BY field_code",
+        "SELECT field_code, value, provenance FROM example "
+        f"WHERE context = '{LAMP}' ORDER BY field_code",
     )
     assert examples == [("EF000035", "42", "reviewed"), ("EF000042", '"E27"', "reviewed")]
     decisions = stored(
         database,
-        "SELECT field_code, verdict, proposed, kept, reviewer, llm FROM review_decision ORDER BY id",
+        "SELECT field_code, verdict, proposed, kept, reviewer, llm "
+        "FROM review_decision ORDER BY id",
     )
     assert decisions == [
         ("EF000042", "accept", '"E27"', '"E27"', "alice", "loopback-alone"),
@@ -265,9 +268,11 @@ def test_every_control_is_labelled_and_reachable_by_tab(
     start_lookup(page, LAMP, ["EF000042", "EF000035"], llm="mock")
     wait_for_lookup(page)
 
-    unlabelled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea, button')]
+    unlabelled = page.evaluate("""() =>
+        [...document.querySelectorAll('input, select, textarea, button')]
         .filter((el) => el.offsetParent !== null)
-        .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
+        .filter((el) => !(el.labels && el.labels.length)
+            && !el.getAttribute('aria-label') && !el.textContent.trim())
         .map((el) => el.id || el.outerHTML)""")
     assert unlabelled == []
     controls = set(

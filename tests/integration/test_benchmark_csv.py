@@ -24,8 +24,10 @@ def test_a_semicolon_csv_from_a_spreadsheet_reads_as_its_json_lines(tmp_path: Pa
     )
     jsonl_path = tmp_path / "benchmark.jsonl"
     jsonl_path.write_text(
-        '{"description": "Sèche-serviettes 750W\\n+ soufflant 1000W", "expected": {"EF000035": ["750", "1750"], "EF000007": null, "EF000042": null}}\n'
-        '{"description": "Ampoule E27 blanc chaud", "expected": {"EF000035": null, "EF000007": "Blanc", "EF000042": "E27"}}\n',
+        '{"description": "Sèche-serviettes 750W\\n+ soufflant 1000W", '
+        '"expected": {"EF000035": ["750", "1750"], "EF000007": null, "EF000042": null}}\n'
+        '{"description": "Ampoule E27 blanc chaud", '
+        '"expected": {"EF000035": null, "EF000007": "Blanc", "EF000042": "E27"}}\n',
         encoding="utf-8",
     )
 

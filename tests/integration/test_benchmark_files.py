@@ -19,7 +19,8 @@ from tests.conftest import PROTOTYPE_DATA
 def test_rows_round_trip_with_accepted_values_and_nulls(tmp_path: Path) -> None:
     path = tmp_path / "bench.jsonl"
     path.write_text(
-        '{"description": "Sèche-serviettes 750W + soufflant 1000W", "expected": {"EF000035": [750, 1750], "EF000007": null}}\n'
+        '{"description": "Sèche-serviettes 750W + soufflant 1000W", '
+        '"expected": {"EF000035": [750, 1750], "EF000007": null}}\n'
         "\n"
         '{"description": "Ampoule E27", "expected": {"EF000042": "E27"}}\n',
         encoding="utf-8",

@@ -17,8 +17,8 @@ from tests.conftest import PROJECT_DATA
 pytestmark = pytest.mark.model
 
 PRODUCT = (
-    "Philips ampoule LED standard E27 9,5W équivalent 75W, 1055 lumens, blanc chaud 2700K, verre dépoli, "
-    "non gradable. Durée de vie annoncée 15 000 heures."
+    "Philips ampoule LED standard E27 9,5W équivalent 75W, 1055 lumens, blanc chaud 2700K, "
+    "verre dépoli, non gradable. Durée de vie annoncée 15 000 heures."
 )
 FIELDS = (
     "EF000137",

@@ -36,7 +36,8 @@ class Worker:
 
 
 def start_worker(concurrency: int = 2, **env: str) -> Worker:
-    """Starts a worker (the mock LLM unless CONFIG_MODULE says otherwise) and waits until it is ready."""
+    """Starts a worker (the mock LLM unless CONFIG_MODULE says otherwise) and waits until it is
+    ready."""
     environ = {**os.environ, "CONFIG_MODULE": "config.mock", **env}
     with tempfile.NamedTemporaryFile(prefix="worker-", suffix=".log", delete=False) as log:
         process = subprocess.Popen(

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from src.domain.model import Example, Field, FieldType
 from src.domain.prompting.chain_of_thought import FewShotChainOfThought
+from src.domain.prompting.formatted import FormattedPrompt
 from src.domain.prompting.ports import LLM, TokenCounter
 from src.domain.prompting.prompt import CompletionRequest
 
@@ -67,8 +68,7 @@ def completion_request(
         prompt = family.fit(prompt, count_tokens)
     return CompletionRequest(
         field_code=field.code,
-        messages=family.messages(prompt),
-        text=family.render(prompt),
+        prompt=FormattedPrompt(prompt, family),
         answer_schema=STRATEGY.answer_schema(field) if with_schema else None,
         max_tokens=max_tokens or family.answer_tokens,
         deadline=time.monotonic() + deadline_s,

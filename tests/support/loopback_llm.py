@@ -5,7 +5,8 @@ it reads, it answers "HACKED" when the prompt asks it to.
     with LoopbackLLM() as llm:
         llm.script("429", "ok")        # the next calls, in order; then `llm.default`
         llm.by_field["EF000042"] = "500"   # the calls whose prompt names this field
-        llm.confidence_by_field["EF000042"] = 0.4  # its answer's probability, when logprobs are asked
+        llm.confidence_by_field["EF000042"] = 0.4  # its answer's probability, when logprobs
+                                                   # are asked
         llm.json_schema_status = 500       # any call asking for a json_schema answer, as
                                            # llama-cpp-python's server does with some schemas
         base_url = llm.base_url        # http://127.0.0.1:PORT/v1

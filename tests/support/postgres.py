@@ -57,7 +57,10 @@ class ThrowawayPostgres:
                 "UTF8",
                 "--locale=C.UTF-8",
             )
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
         self._as_server_user(
             "pg_ctl",
             "-D",

@@ -70,7 +70,8 @@ def test_the_lowest_threshold_that_reaches_the_target() -> None:
 
 
 def test_thresholds_are_chosen_on_odd_rows_and_judged_on_even_rows() -> None:
-    # odd rows: the socket is right from 0.8 on; even rows: a wrong value at 0.85 the choice never saw
+    # odd rows: the socket is right from 0.8 on; even rows: a wrong value at 0.85 the choice
+    # never saw
     odd = [
         FieldValue(2 * i + 1, "socket", Judged(c, ok))
         for i, (c, ok) in enumerate(

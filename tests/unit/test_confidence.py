@@ -34,7 +34,8 @@ def test_only_the_values_own_tokens_count() -> None:
         ('{"', 0.5), ("value", 0.5), ('":', 0.5), (' "', 0.9), ("E", 0.8), ("27", 0.5), ('"}', 0.9)
     )
 
-    # the format's tokens ({", value, ":) are left out; the opening quote, E, 27 and the closing one count
+    # the format's tokens ({", value, ":) are left out; the opening quote, E, 27 and the closing
+    # one count
     assert value_confidence(answer, '{"value": "E27"}') == pytest.approx(0.9 * 0.8 * 0.5 * 0.9)
 
 

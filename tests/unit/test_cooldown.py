@@ -11,10 +11,12 @@ import pytest
 
 from src.connectors.cooldown import CoolingDownConnector
 from src.domain.errors import BackendCoolingDownError, PermanentBackendError, TransientBackendError
-from src.domain.prompting.prompt import Completion, CompletionRequest
+from src.domain.prompting.prompt import Completion, CompletionRequest, RenderedPrompt
 from tests.support.clock import ManualClock
 
-REQUEST = CompletionRequest("EF000042", (), "text", None, 16, deadline=time.monotonic() + 60)
+REQUEST = CompletionRequest(
+    "EF000042", RenderedPrompt((), "text"), None, 16, deadline=time.monotonic() + 60
+)
 
 
 class ScriptedConnector:

@@ -134,7 +134,11 @@ def test_every_pair_is_scored_and_counted(pool: ThreadPoolExecutor) -> None:
     assert report.by_type()["select"].accuracy == 1.0
     assert report.by_type()["number"].correct == 1
     assert report.by_field()["EF000588"].correct == 0
-    assert (report.cost.calls, report.cost.prompt_tokens, report.cost.completion_tokens) == (
+    assert (
+        report.cost.calls,
+        report.cost.tokens.prompt_tokens,
+        report.cost.tokens.completion_tokens,
+    ) == (
         5,
         50,
         10,

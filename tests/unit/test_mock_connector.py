@@ -1,4 +1,5 @@
-"""The mock model: type-valid answers read from the product text, and its knobs from the environment."""
+"""The mock model: type-valid answers read from the product text, and its knobs from the
+environment."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from src.domain.errors import TransientBackendError
 from src.domain.model import Example, Field, FieldType, OutcomeStatus
 from src.domain.prompting.chain_of_thought import BasicChainOfThought, FewShotChainOfThought
 from src.domain.prompting.families import ChatFormat, GemmaFormat, PromptFormat
+from src.domain.prompting.formatted import FormattedPrompt
 from src.domain.prompting.prompt import CompletionRequest
 
 POWER = Field("EF000011", "Puissance", FieldType.NUMBER, unit="W")
@@ -37,8 +39,7 @@ def completion_request(
     prompt = strategy.prompt(field, description, examples or [])
     return CompletionRequest(
         field_code=field.code,
-        messages=family.messages(prompt),
-        text=family.render(prompt),
+        prompt=FormattedPrompt(prompt, family),
         answer_schema=strategy.answer_schema(field),
         max_tokens=family.answer_tokens,
         deadline=time.monotonic() + deadline_in,

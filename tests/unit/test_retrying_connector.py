@@ -8,7 +8,7 @@ import pytest
 
 from src.connectors.retrying import RetryingConnector
 from src.domain.errors import BackendError, PermanentBackendError, TransientBackendError
-from src.domain.prompting.prompt import Completion, CompletionRequest, Message
+from src.domain.prompting.prompt import Completion, CompletionRequest, Message, RenderedPrompt
 
 
 class FlakyConnector:
@@ -32,8 +32,7 @@ class FlakyConnector:
 def completion_request(deadline_in: float = 10.0) -> CompletionRequest:
     return CompletionRequest(
         field_code="EF000001",
-        messages=(Message("user", "Puissance ?"),),
-        text="user: Puissance ?",
+        prompt=RenderedPrompt((Message("user", "Puissance ?"),), "user: Puissance ?"),
         answer_schema=None,
         max_tokens=16,
         deadline=time.monotonic() + deadline_in,

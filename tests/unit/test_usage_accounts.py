@@ -12,7 +12,7 @@ import pytest
 
 from src.domain.errors import BudgetExceededError, InvalidRequestError, TransientBackendError
 from src.domain.model import TokenUsage
-from src.domain.prompting.prompt import Completion, CompletionRequest
+from src.domain.prompting.prompt import Completion, CompletionRequest, RenderedPrompt
 from src.domain.prompting.shared_prefix.ports import turn_of
 from src.domain.usage.accounts import Accounts, next_month
 from src.domain.usage.meter import ContextCopyingExecutor, MeteredConnector, UsageMeter, charging
@@ -76,7 +76,7 @@ class FlakyConnector:
         return None
 
 
-REQUEST = CompletionRequest("EF000035", (), "prompt", {}, 8, deadline=1e12)
+REQUEST = CompletionRequest("EF000035", RenderedPrompt((), "prompt"), {}, 8, deadline=1e12)
 
 
 def test_each_attempt_is_charged_to_the_account_of_the_context_and_none_outside_one() -> None:
@@ -130,7 +130,8 @@ def test_a_spent_budget_says_how_much_and_when_it_renews_counting_what_is_not_wr
         accounts.check("key:shop")
 
     assert str(spent.value) == (
-        "the monthly budget of 100 tokens of this key is spent (100 used); it renews on 2027-01-01 (UTC)"
+        "the monthly budget of 100 tokens of this key is spent (100 used); "
+        "it renews on 2027-01-01 (UTC)"
     )
     assert spent.value.retry_after == 2 * 86400
     accounts.check("key:pim")  # no budget

@@ -1,4 +1,5 @@
-"""The value rules: what a model said about a field becomes a typed value, or a status saying why not."""
+"""The value rules: what a model said about a field becomes a typed value, or a status saying why
+not."""
 
 from __future__ import annotations
 

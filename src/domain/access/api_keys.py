@@ -15,10 +15,11 @@ import re
 import secrets
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from src.domain.access.ports import ApiKey, ApiKeyStore
 from src.domain.errors import AuthenticationError, InvalidRequestError
+from src.domain.model.clock import utc_now
 
 KEY_PREFIX = "flk"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -27,10 +28,6 @@ _KEY = re.compile(rf"^{KEY_PREFIX}_(?P<key_id>[0-9a-f]{{12}})_(?P<secret>[A-Za-z
 
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class ApiKeys:
@@ -46,7 +43,7 @@ class ApiKeys:
     def __init__(
         self,
         store: ApiKeyStore,
-        now: Callable[[], datetime] = _utc_now,
+        now: Callable[[], datetime] = utc_now,
         open_recheck_seconds: float = 1.0,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:

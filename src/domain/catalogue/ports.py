@@ -1,4 +1,5 @@
-"""The ports of the catalogue: the fields, their examples, and the store that provisions both at once."""
+"""The ports of the catalogue: the fields, their examples, and the store that provisions both at
+once."""
 
 from __future__ import annotations
 

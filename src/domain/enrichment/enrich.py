@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
+from src.domain.catalogue.known_fields import known_fields
 from src.domain.catalogue.ports import FieldRepository
 from src.domain.enrichment.ports import EnrichedProduct, EnrichedProducts, ProductToEnrich
 from src.domain.errors import FieldLookupError, StorageUnavailableError
@@ -130,8 +131,7 @@ class Enrichment:
         `timeout_seconds`, by default the use case's."""
         per_product = timeout_seconds or self.timeout_seconds
         self.llms.get(llm)
-        codes = list(dict.fromkeys(code for product in products for code in product.fields))
-        known = self.fields.get_many(codes)
+        known = known_fields(self.fields, (code for product in products for code in product.fields))
 
         def look_up(product: ProductToEnrich) -> LookupResult:
             return self.lookup.lookup(
@@ -144,6 +144,4 @@ class Enrichment:
                     values_to_review(product.key, product.description, result, review)
                 )
 
-        return EnrichmentPlan(
-            products, codes, [code for code in codes if code not in known], look_up, for_review
-        )
+        return EnrichmentPlan(products, known.codes, known.unknown, look_up, for_review)

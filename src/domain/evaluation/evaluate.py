@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from src.domain.catalogue.known_fields import known_fields
 from src.domain.catalogue.ports import FieldRepository
 from src.domain.errors import InvalidRequestError
 from src.domain.evaluation.benchmark import BenchmarkRow
@@ -74,16 +75,14 @@ class EvaluationService:
         ]
 
     def _known_fields(self, rows: Sequence[BenchmarkRow]) -> dict[str, Field]:
-        codes = list(dict.fromkeys(code for row in rows for code in row.field_codes()))
-        fields = self.fields.get_many(codes)
-        unknown = [code for code in codes if code not in fields]
-        if unknown:
+        known = known_fields(self.fields, (code for row in rows for code in row.field_codes()))
+        if known.unknown:
             raise InvalidRequestError(
-                f"the benchmark names fields the database does not know: {', '.join(unknown)}; "
-                "provision them first",
+                "the benchmark names fields the database does not know: "
+                f"{', '.join(known.unknown)}; provision them first",
                 ("benchmark", "expected"),
             )
-        return fields
+        return known.fields
 
     def _evaluate_one(
         self,
@@ -157,10 +156,4 @@ def _plus(cost: Cost, result: LookupResult, llm: ConfiguredLLM) -> Cost:
         if isinstance(llm.chain_of_thought, ProductChainOfThought)
         else len(asked)
     )
-    return Cost(
-        cost.calls + calls,
-        cost.prompt_tokens + result.usage.prompt_tokens,
-        cost.completion_tokens + result.usage.completion_tokens,
-        cost.seconds + result.elapsed_ms / 1000,
-        cost.cached_prompt_tokens + result.usage.cached_prompt_tokens,
-    )
+    return cost + Cost(calls, result.usage, result.elapsed_ms / 1000)

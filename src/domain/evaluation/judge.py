@@ -29,7 +29,8 @@ RUBRIC = (
     "(B) The submitted answer is a superset of the expert answer and is fully consistent with it.\n"
     "(C) The submitted answer contains all the same details as the expert answer.\n"
     "(D) There is a disagreement between the submitted answer and the expert answer.\n"
-    "(E) The answers differ, but these differences don't matter from the perspective of factuality.\n"
+    "(E) The answers differ, but these differences don't matter from the perspective of "
+    "factuality.\n"
     'Answer with one JSON object, {"choice": "A"} to {"choice": "E"}, and nothing else.'
 )
 _SCHEMA: dict[str, Any] = {

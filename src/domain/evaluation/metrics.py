@@ -22,6 +22,15 @@ class Bucket(StrEnum):
     VC = "VC"
     VW = "VW"
 
+    @classmethod
+    def of(cls, expected_value: bool, predicted_value: bool, correct: bool) -> Bucket:
+        """The bucket of a pair: whether a value was expected, one was given, and it was right."""
+        if not expected_value:
+            return cls.NV if predicted_value else cls.NN
+        if not predicted_value:
+            return cls.VN
+        return cls.VC if correct else cls.VW
+
 
 @dataclass(frozen=True, slots=True)
 class PairOutcome:
@@ -35,11 +44,7 @@ class PairOutcome:
 
     @property
     def bucket(self) -> Bucket:
-        if not self.expected_value:
-            return Bucket.NV if self.predicted_value else Bucket.NN
-        if not self.predicted_value:
-            return Bucket.VN
-        return Bucket.VC if self.correct else Bucket.VW
+        return Bucket.of(self.expected_value, self.predicted_value, self.correct)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,8 +17,9 @@ from src.domain.evaluation.thresholds import (
     choose_thresholds,
 )
 from src.domain.evaluation.trust_report import calibration_summary
-from src.domain.model import Field, OutcomeSource, OutcomeStatus, Value
+from src.domain.model import Field, OutcomeSource, OutcomeStatus, TokenUsage, Value
 from src.domain.model.evidence import NO_EVIDENCE, Evidence
+from src.domain.model.sums import Summable
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,13 +49,12 @@ class ScoredPair:
 
 
 @dataclass(frozen=True, slots=True)
-class Cost:
+class Cost(Summable):
+    """What evaluating one LLM spent: model calls, their tokens, and the seconds they took."""
+
     calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
+    tokens: TokenUsage = TokenUsage()
     seconds: float = 0.0
-    cached_prompt_tokens: int = 0
-    """Prompt tokens the model did not read again (a prefix kept from its previous completion)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +109,9 @@ class LLMReport:
             "k": self.k,
             **self.overall.as_dict(),
             "calls": self.cost.calls,
-            "prompt_tokens": self.cost.prompt_tokens,
-            "prompt_tokens_read": self.cost.prompt_tokens - self.cost.cached_prompt_tokens,
-            "completion_tokens": self.cost.completion_tokens,
+            "prompt_tokens": self.cost.tokens.prompt_tokens,
+            "prompt_tokens_read": self.cost.tokens.prompt_tokens_read,
+            "completion_tokens": self.cost.tokens.completion_tokens,
             "seconds": round(self.cost.seconds, 2),
             "statuses": dict(sorted(statuses.items())),
             "prepass": {"answered": len(prepass), "correct": sum(p.correct for p in prepass)},

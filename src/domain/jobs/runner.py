@@ -9,9 +9,9 @@ from datetime import datetime
 from src.domain.errors import BudgetExceededError, FieldLookupError, StorageUnavailableError
 from src.domain.jobs.model import Job, JobProduct, JobState, ProductResult
 from src.domain.jobs.ports import JobListener, JobStore
-from src.domain.jobs.service import utc_now
 from src.domain.lookup.service import FieldLookupService
 from src.domain.model import LookupRequest
+from src.domain.model.clock import utc_now
 from src.domain.usage.accounts import Accounts
 from src.domain.usage.meter import charging
 from src.domain.usage.model import Account
@@ -29,9 +29,9 @@ class ChunkRunner:
 
     Every model call is charged to the job and its key, written after each product when the key
     has a budget (every worker sees at once what the others spent), before the chunk's last
-    result otherwise (so a job is done only once what it spent is written). A key whose monthly budget is spent pauses its
-    job: the chunk raises BudgetExceededError, and the engine runs it again later (it resumes
-    once the budget is raised or renewed).
+    result otherwise (so a job is done only once what it spent is written). A key whose monthly
+    budget is spent pauses its job: the chunk raises BudgetExceededError, and the engine runs it
+    again later (it resumes once the budget is raised or renewed).
 
     Each product has `timeout_seconds` (BATCH_QUERY_TIMEOUT, as `enrich`: its wait for the model
     included), by default the lookup's own."""
@@ -70,7 +70,8 @@ class ChunkRunner:
             if self._accounts is not None and (
                 number == len(pending) or self._accounts.has_budget(job.owner)
             ):
-                self._accounts.flush()  # before the job may be done; each time for the budget checks
+                # before the job may be done; each time for the budget checks
+                self._accounts.flush()
             state = self._store.record(job_id, outcome, self._now())
             ran += 1
             if state is JobState.DONE and self._listener is not None:

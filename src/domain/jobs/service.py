@@ -5,16 +5,13 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from src.domain.errors import InvalidRequestError, JobNotFoundError
 from src.domain.jobs.model import Job, JobProgress, NewJob, ProductResult
 from src.domain.jobs.ports import ChunkQueue, JobStore
 from src.domain.lookup.llms import LLMRegistry
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+from src.domain.model.clock import utc_now
 
 
 class JobService:

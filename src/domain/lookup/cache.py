@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from src.domain.model import Field, OutcomeStatus, Value
+from src.domain.model import Field, FieldOutcome, OutcomeStatus, Value
 
 if TYPE_CHECKING:
     from src.domain.lookup.llms import ConfiguredLLM
@@ -23,6 +23,18 @@ class CachedAnswer:
     raw: str | None
     confidence: float | None = None
     """The answer's confidence when it was given (its evidence is found again in the same text)."""
+
+    def outcome(self, field_code: str, llm_name: str) -> FieldOutcome:
+        """The answer as a cached outcome of `field_code` by `llm_name`."""
+        return FieldOutcome(
+            field_code,
+            self.value,
+            self.status,
+            self.raw,
+            llm=llm_name,
+            cached=True,
+            confidence=self.confidence,
+        )
 
 
 def cache_key(llm: ConfiguredLLM, field: Field, description: str) -> str:

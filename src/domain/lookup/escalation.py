@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from src.domain.errors import UnknownLLMError
 from src.domain.lookup.deadline import seconds_left
 from src.domain.lookup.field_call import ask_field
 from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
+from src.domain.lookup.question import AskField
 from src.domain.model import Example, Field, FieldOutcome, OutcomeStatus
 from src.domain.trust.annotate import needs_review
-
-AskField = Callable[[Field, str, Sequence[Example], float], FieldOutcome]
 
 log = logging.getLogger(__name__)
 

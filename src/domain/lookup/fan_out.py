@@ -4,42 +4,38 @@ chain) one call per field, one after another from one prompt prefix, in one job.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future
+from dataclasses import replace
 from functools import partial
 
 from src.domain.confidence.prepass import prepass_confidence
-from src.domain.lookup.in_turn import Fallback, submit_in_turn
+from src.domain.lookup.in_turn import submit_in_turn
 from src.domain.lookup.known_value_rules import NO_KNOWN_ANSWERS, KnownAnswers
 from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.lookup.product_call import ask_product
-from src.domain.model import Example, Field, FieldOutcome, OutcomeSource, OutcomeStatus, Value
+from src.domain.lookup.question import AskField, ProductQuestion
+from src.domain.model import Field, FieldOutcome, OutcomeSource, OutcomeStatus, Value
 from src.domain.prompting.ports import ProductChainOfThought
 from src.domain.prompting.shared_prefix.ports import SharedPrefixChainOfThought
-
-AskField = Callable[[Field, str, Sequence[Example], float], FieldOutcome]
-"""Asks a model for one field: (field, description, examples, deadline) -> outcome."""
 
 
 def submit_calls(
     executor: Executor,
-    llm: ConfiguredLLM,
-    fields: Mapping[str, Field],
-    description: str,
-    examples: Mapping[str, Sequence[Example]],
-    deadline: float,
+    question: ProductQuestion,
     ask_field: AskField,
-    fallback: Fallback | None = None,
+    fallback: AskField | None = None,
     known: KnownAnswers = NO_KNOWN_ANSWERS,
 ) -> dict[str, Future[FieldOutcome]]:
-    """A future outcome per field code; those of the pre-pass (its rules, then `known`
+    """A future outcome per field code; those of the pre-pass (its rules, then the `known`
     values of text fields) are already done. A per-field
     chain asks each remaining field with `ask_field`; a product-level chain asks them all in
     one call; a shared-prefix chain asks them in one turn of the model, `fallback` answering a
     field its model failed."""
+    llm, description = question.llm, question.description
     futures: dict[str, Future[FieldOutcome]] = {}
     to_ask: dict[str, Field] = {}
-    for code, field in fields.items():
+    for code, field in question.fields.items():
         answer = _prepass_answer(llm, field, description, known)
         if answer is None:
             to_ask[code] = field
@@ -54,25 +50,18 @@ def submit_calls(
                 confidence=confidence,
             )
             futures[code] = _done(outcome)
+    left = replace(question, fields=to_ask)
     chain_of_thought = llm.chain_of_thought
     if isinstance(chain_of_thought, ProductChainOfThought) and to_ask:
-        ask_all = partial(
-            ask_product,
-            llm,
-            chain_of_thought,
-            list(to_ask.values()),
-            description,
-            examples,
-            deadline,
-        )
+        ask_all = partial(ask_product, chain_of_thought, left)
         futures |= _product_futures(executor, llm.name, list(to_ask), ask_all)
     elif isinstance(chain_of_thought, SharedPrefixChainOfThought) and to_ask:
-        futures |= submit_in_turn(
-            executor, llm, chain_of_thought, to_ask, description, examples, deadline, fallback
-        )
+        futures |= submit_in_turn(executor, chain_of_thought, left, fallback)
     else:
         futures |= {
-            code: executor.submit(ask_field, field, description, examples.get(code, []), deadline)
+            code: executor.submit(
+                ask_field, field, description, left.examples_of(code), left.deadline
+            )
             for code, field in to_ask.items()
         }
     return futures

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from src.domain.confidence.answer import value_confidence
 from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.lookup.model_call import call_model, completion_request
-from src.domain.model import Example, Field, FieldOutcome, OutcomeStatus
+from src.domain.model import Example, Field, FieldOutcome
 from src.domain.model.values import ParsedValue
 from src.domain.prompting.prompt import CompletionRequest
 
@@ -41,21 +40,4 @@ def ask_field(
         return chain_of_thought.parse(field, raw)
 
     call = call_model(llm, prepared or request, parse, deadline, field.code)
-    value, status = (call.parsed.value, call.parsed.status) if call.parsed else (None, call.failure)
-    assert status is not None
-    confidence = (
-        value_confidence(call.tokens, call.raw or "", None if bare_answer else "value")
-        if status is OutcomeStatus.OK
-        else None
-    )
-    return FieldOutcome(
-        field.code,
-        value,
-        status,
-        call.raw,
-        call.elapsed_ms,
-        call.error,
-        call.usage,
-        llm.name,
-        confidence=confidence,
-    )
+    return call.outcome(llm, field, call.parsed, call.usage, None if bare_answer else "value")

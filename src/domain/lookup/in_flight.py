@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
+from src.domain.lookup.cache import CACHEABLE, CachedAnswer
 from src.domain.lookup.llms import ConfiguredLLM
-from src.domain.model import Field, FieldOutcome
+from src.domain.model import Field, FieldOutcome, LookupResult, OutcomeStatus, TokenUsage
 from src.domain.trust.annotate import with_trust
 
 
@@ -32,3 +34,43 @@ class InFlight:
         return with_trust(
             outcome, self.fields.get(code), self.description, self.thresholds.get(code)
         )
+
+    def result(self) -> LookupResult:
+        """What the request answers now: each field's outcome, in request order; a field not
+        answered yet is a `timeout` (its call, when it has not started, is cancelled)."""
+        waited_ms = (time.monotonic() - self.started) * 1000
+        outcomes = []
+        for code in self.codes:
+            future = self.futures.get(code)
+            if future is None and code in self.ready:
+                outcomes.append(self.ready[code])
+            elif future is not None and future.done() and not future.cancelled():
+                outcomes.append(future.result())
+            else:
+                if future is not None:
+                    future.cancel()
+                outcomes.append(
+                    FieldOutcome(
+                        code,
+                        None,
+                        OutcomeStatus.TIMEOUT,
+                        elapsed_ms=waited_ms,
+                        error=f"no answer within {self.deadline - self.started:g} s",
+                        llm=self.llm.name,
+                    )
+                )
+        usage = sum((o.usage for o in outcomes if o.usage), TokenUsage())
+        return LookupResult(
+            self.llm.name, tuple(self.trusted(o) for o in outcomes), waited_ms, usage
+        )
+
+    def answers_to_keep(self, result: LookupResult) -> dict[str, CachedAnswer]:
+        """The new answers of `result` worth caching, by cache key."""
+        return {
+            self.cache_keys[o.field_code]: CachedAnswer(o.value, o.status, o.raw, o.confidence)
+            for o in result.outcomes
+            if o.status in CACHEABLE
+            and not o.cached
+            and o.field_code in self.cache_keys
+            and o.llm == self.llm.name  # a fallback's answer is not the asked LLM's to keep
+        }

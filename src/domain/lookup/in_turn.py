@@ -9,16 +9,17 @@ deadline cancelled is not asked; a turn that does not come by the deadline is ev
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from concurrent.futures import Executor, Future
 from dataclasses import replace
 from functools import cached_property, partial
 
 from src.domain.errors import DeadlinePassedError
 from src.domain.lookup.field_call import ask_field
-from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.lookup.model_call import token_counter
-from src.domain.model import Example, Field, FieldOutcome, OutcomeStatus
+from src.domain.lookup.question import AskField, ProductQuestion
+from src.domain.model import FieldOutcome, OutcomeStatus
+from src.domain.prompting.formatted import FormattedPrompt
 from src.domain.prompting.prompt import CompletionRequest
 from src.domain.prompting.shared_prefix.ports import (
     ProductPrompts,
@@ -26,42 +27,30 @@ from src.domain.prompting.shared_prefix.ports import (
     turn_of,
 )
 
-Fallback = Callable[[Field, str, Sequence[Example], float], FieldOutcome]
-"""Asks the LLM's fallbacks for a field its model failed: (field, description, examples, deadline)."""
-
 
 def submit_in_turn(
     executor: Executor,
-    llm: ConfiguredLLM,
     chain: SharedPrefixChainOfThought,
-    fields: Mapping[str, Field],
-    description: str,
-    examples: Mapping[str, Sequence[Example]],
-    deadline: float,
-    fallback: Fallback | None = None,
+    question: ProductQuestion,
+    fallback: AskField | None,
 ) -> dict[str, Future[FieldOutcome]]:
-    """A future outcome per field code, all completed by one job on `executor`."""
-    per_field: dict[str, Future[FieldOutcome]] = {code: Future() for code in fields}
-    requests = _ProductRequests(llm, chain, list(fields.values()), description, examples, deadline)
-    executor.submit(
-        _ask_in_turn, llm, fields, description, examples, deadline, per_field, requests, fallback
-    )
+    """A future outcome per field code, all completed by one job on `executor`; `fallback`
+    asks the LLM's fallbacks for a field its model failed."""
+    per_field: dict[str, Future[FieldOutcome]] = {code: Future() for code in question.fields}
+    executor.submit(_ask_in_turn, question, per_field, _ProductRequests(chain, question), fallback)
     return per_field
 
 
 def _ask_in_turn(
-    llm: ConfiguredLLM,
-    fields: Mapping[str, Field],
-    description: str,
-    examples: Mapping[str, Sequence[Example]],
-    deadline: float,
+    question: ProductQuestion,
     per_field: Mapping[str, Future[FieldOutcome]],
     requests: _ProductRequests,
-    fallback: Fallback | None,
+    fallback: AskField | None,
 ) -> None:
+    llm, description, deadline = question.llm, question.description, question.deadline
     try:
         with turn_of(llm.connector, deadline):
-            for code, field in fields.items():
+            for code, field in question.fields.items():
                 future = per_field[code]
                 if not future.set_running_or_notify_cancel():
                     continue
@@ -75,7 +64,7 @@ def _ask_in_turn(
                     bare_answer=requests.opens_answer(code),
                 )
                 if outcome.status is OutcomeStatus.ERROR and fallback is not None:
-                    outcome = fallback(field, description, examples.get(code, ()), deadline)
+                    outcome = fallback(field, description, question.examples_of(code), deadline)
                 future.set_result(outcome)
     except DeadlinePassedError as error:
         for code, future in per_field.items():
@@ -89,23 +78,15 @@ class _ProductRequests:
     """The completion request of each field: the shots that fit in the context for the longest
     prompt (the same for all, so that the prefix stays shared), then its answer start."""
 
-    def __init__(
-        self,
-        llm: ConfiguredLLM,
-        chain: SharedPrefixChainOfThought,
-        fields: Sequence[Field],
-        description: str,
-        examples: Mapping[str, Sequence[Example]],
-        deadline: float,
-    ) -> None:
-        self._llm, self._chain, self._fields = llm, chain, {field.code: field for field in fields}
-        self._description, self._examples, self._deadline = description, examples, deadline
+    def __init__(self, chain: SharedPrefixChainOfThought, question: ProductQuestion) -> None:
+        self._chain, self._question, self._llm = chain, question, question.llm
 
     @cached_property
     def _prompts(self) -> ProductPrompts:
         """The fitted prompts; raises PromptTooLongError (then each field's `error`)."""
+        question = self._question
         product = self._chain.prompts(
-            list(self._fields.values()), self._description, self._examples
+            list(question.fields.values()), question.description, question.examples
         )
         longest = max(
             product.prompts.values(), key=lambda prompt: len(self._llm.prompt_format.render(prompt))
@@ -118,18 +99,20 @@ class _ProductRequests:
         return ProductPrompts(fitted, product.answer_starts)
 
     def opens_answer(self, code: str) -> bool:
-        """Whether the prompt of `code` opens its answer, so that the model writes only the value."""
+        """Whether the prompt of `code` opens its answer, so that the model writes only the
+        value."""
         return bool(self._prompts.answer_starts[code])
 
     def of(self, code: str) -> CompletionRequest:
         prompt = self._prompts.prompts[code]
-        field = self._fields[code]
+        field = self._question.fields[code]
         return CompletionRequest(
             field_code=code,
-            messages=self._llm.prompt_format.messages(prompt),
-            text=self._llm.prompt_format.render(prompt) + self._prompts.answer_starts[code],
-            answer_schema=self._chain.answer_schema(field, self._description),
+            prompt=FormattedPrompt(
+                prompt, self._llm.prompt_format, self._prompts.answer_starts[code]
+            ),
+            answer_schema=self._chain.answer_schema(field, self._question.description),
             max_tokens=self._llm.prompt_format.answer_tokens,
-            deadline=self._deadline,
+            deadline=self._question.deadline,
             stop=self._llm.prompt_format.stop,
         )

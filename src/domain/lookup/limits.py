@@ -32,6 +32,7 @@ class RequestLimits:
         count = len(request.field_codes)
         if count > self.max_fields:
             raise InvalidRequestError(
-                f"{count} fields were asked for; at most {self.max_fields} are accepted per request",
+                f"{count} fields were asked for; "
+                f"at most {self.max_fields} are accepted per request",
                 ("body", "fields"),
             )

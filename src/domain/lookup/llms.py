@@ -22,8 +22,9 @@ class ConfiguredLLM:
     """One named LLM: its prompt format (the LLM port: a model family's), a chain of thought and
     a connector to the model.
 
-    The chain of thought asks one field per call, or every field of a product in one call; a `prepass`, when
-    set, answers the fields it reads reliably in the text before the model is asked.
+    The chain of thought asks one field per call, or every field of a product in one call; a
+    `prepass`, when set, answers the fields it reads reliably in the text before the model is
+    asked.
     """
 
     name: str

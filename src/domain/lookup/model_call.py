@@ -10,11 +10,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from src.domain.confidence.answer import value_confidence
 from src.domain.confidence.tokens import TokenProbability
 from src.domain.errors import DeadlinePassedError, FieldLookupError
 from src.domain.lookup.llms import ConfiguredLLM
-from src.domain.model import OutcomeStatus, TokenUsage
+from src.domain.model import Field, FieldOutcome, OutcomeStatus, TokenUsage
+from src.domain.model.values import ParsedValue
 from src.domain.prompting.families import approximate_tokens
+from src.domain.prompting.formatted import FormattedPrompt
 from src.domain.prompting.ports import TokenCounter
 from src.domain.prompting.prompt import CompletionRequest, Prompt
 
@@ -36,6 +39,36 @@ class ModelCall(Generic[Parsed]):
     tokens: tuple[TokenProbability, ...] | None = None
     """Each answer token's probability, when the backend gave them (for the confidence)."""
 
+    def outcome(
+        self,
+        llm: ConfiguredLLM,
+        field: Field,
+        parsed: ParsedValue | None,
+        usage: TokenUsage | None,
+        answer_key: str | None,
+    ) -> FieldOutcome:
+        """`field`'s outcome: the value `parsed` from this call's answer, or the call's failure;
+        a value's confidence comes from the tokens that wrote it, at `answer_key` of the JSON
+        answer (None: the whole answer is the value)."""
+        value, status = (parsed.value, parsed.status) if parsed else (None, self.failure)
+        assert status is not None
+        confidence = (
+            value_confidence(self.tokens, self.raw or "", answer_key)
+            if status is OutcomeStatus.OK
+            else None
+        )
+        return FieldOutcome(
+            field.code,
+            value,
+            status,
+            self.raw,
+            self.elapsed_ms,
+            self.error,
+            usage,
+            llm.name,
+            confidence=confidence,
+        )
+
 
 def completion_request(
     llm: ConfiguredLLM,
@@ -51,8 +84,7 @@ def completion_request(
     fitted = llm.prompt_format.fit(prompt, token_counter(llm))
     return CompletionRequest(
         field_code=field_code,
-        messages=llm.prompt_format.messages(fitted),
-        text=llm.prompt_format.render(fitted),
+        prompt=FormattedPrompt(fitted, llm.prompt_format),
         answer_schema=answer_schema,
         max_tokens=max_tokens,
         deadline=deadline,

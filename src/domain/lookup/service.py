@@ -11,7 +11,7 @@ from functools import partial
 
 from src.domain.catalogue.ports import ExampleRepository, FieldRepository, LabelledValues
 from src.domain.errors import InvalidRequestError
-from src.domain.lookup.cache import CACHEABLE, CachedAnswer, NoCache, cache_key
+from src.domain.lookup.cache import NoCache, cache_key
 from src.domain.lookup.deadline import seconds_left
 from src.domain.lookup.escalation import escalating, escalation_target
 from src.domain.lookup.fallbacks import ask_with_fallbacks, fallback_chain
@@ -21,9 +21,10 @@ from src.domain.lookup.known_value_rules import KnownValueRules
 from src.domain.lookup.limits import RequestLimits
 from src.domain.lookup.llms import LLMRegistry
 from src.domain.lookup.ports import LookupCache, LookupObserver
+from src.domain.lookup.question import ProductQuestion
 from src.domain.lookup.single_flight import SingleFlight, shared_field_calls
 from src.domain.lookup.waiting import wait_all
-from src.domain.model import FieldOutcome, LookupRequest, LookupResult, OutcomeStatus, TokenUsage
+from src.domain.model import FieldOutcome, LookupRequest, LookupResult, OutcomeStatus
 from src.domain.trust.ports import NoThresholds, ThresholdStore
 
 
@@ -146,15 +147,7 @@ class FieldLookupService:
             if hit is None:
                 to_ask[code] = fields[code]
             else:
-                flight.ready[code] = FieldOutcome(
-                    code,
-                    hit.value,
-                    hit.status,
-                    hit.raw,
-                    llm=llm.name,
-                    cached=True,
-                    confidence=hit.confidence,
-                )
+                flight.ready[code] = hit.outcome(code, llm.name)
         ask = partial(ask_with_fallbacks, chain)
         if (target := escalation_target(self._llms, llm)) is not None:
             ask = escalating(ask, target, flight.thresholds)
@@ -169,17 +162,9 @@ class FieldLookupService:
                 if k and codes
                 else {}
             )
-            return submit_calls(
-                self._executor,
-                llm,
-                asked,
-                request.description,
-                examples,
-                flight.deadline,
-                ask,
-                after,
-                self._known.of(llm, asked, request.exclude_example_context),
-            )
+            question = ProductQuestion(llm, asked, request.description, examples, flight.deadline)
+            known = self._known.of(llm, asked, request.exclude_example_context)
+            return submit_calls(self._executor, question, ask, after, known)
 
         flight.futures = shared_field_calls(
             self._single_flight, llm, flight.cache_keys, list(to_ask), request, start
@@ -187,47 +172,13 @@ class FieldLookupService:
         return flight
 
     def _finish(self, flight: InFlight) -> LookupResult:
-        result = self._collect(flight)
-        fresh = {
-            flight.cache_keys[o.field_code]: CachedAnswer(o.value, o.status, o.raw, o.confidence)
-            for o in result.outcomes
-            if o.status in CACHEABLE
-            and not o.cached
-            and o.field_code in flight.cache_keys
-            and o.llm == flight.llm.name  # a fallback's answer is not the asked LLM's to keep
-        }
+        result = flight.result()
+        fresh = flight.answers_to_keep(result)
         if fresh:
             self._cache.put_many(fresh)
         if self._observer is not None:
             self._observer.lookup_finished(result)
         return result
-
-    def _collect(self, flight: InFlight) -> LookupResult:
-        waited_ms = (time.monotonic() - flight.started) * 1000
-        outcomes = []
-        for code in flight.codes:
-            future = flight.futures.get(code)
-            if future is None and code in flight.ready:
-                outcomes.append(flight.ready[code])
-            elif future is not None and future.done() and not future.cancelled():
-                outcomes.append(future.result())
-            else:
-                if future is not None:
-                    future.cancel()
-                outcomes.append(
-                    FieldOutcome(
-                        code,
-                        None,
-                        OutcomeStatus.TIMEOUT,
-                        elapsed_ms=waited_ms,
-                        error=f"no answer within {flight.deadline - flight.started:g} s",
-                        llm=flight.llm.name,
-                    )
-                )
-        usage = sum((o.usage for o in outcomes if o.usage), TokenUsage())
-        return LookupResult(
-            flight.llm.name, tuple(flight.trusted(o) for o in outcomes), waited_ms, usage
-        )
 
 
 def _validated_codes(request: LookupRequest) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import TypeAlias
 
 from src.domain.model.evidence import Evidence
+from src.domain.model.sums import Summable
 
 Value: TypeAlias = float | int | str | bool | None
 """A typed attribute value: a number, one option of a select, a boolean, a text, or nothing."""
@@ -69,7 +70,7 @@ class OutcomeSource(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class TokenUsage:
+class TokenUsage(Summable):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cached_prompt_tokens: int = 0
@@ -79,13 +80,6 @@ class TokenUsage:
     @property
     def prompt_tokens_read(self) -> int:
         return self.prompt_tokens - self.cached_prompt_tokens
-
-    def __add__(self, other: TokenUsage) -> TokenUsage:
-        return TokenUsage(
-            self.prompt_tokens + other.prompt_tokens,
-            self.completion_tokens + other.completion_tokens,
-            self.cached_prompt_tokens + other.cached_prompt_tokens,
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""Evidence of a value: spans of the product text it was read from (found by `src/domain/evidence/`)."""
+"""Evidence of a value: spans of the product text it was read from (found by
+`src/domain/evidence/`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """`text == description[start:end]`, offsets in Unicode code points of the description as sent."""
+    """`text == description[start:end]`, offsets in Unicode code points of the description as
+    sent."""
 
     start: int
     end: int

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from src.domain.confidence.tokens import TokenProbability
 from src.domain.model import TokenUsage
@@ -39,21 +39,48 @@ class Message:
     content: str
 
 
+class PromptForms(Protocol):
+    """A prompt in both shapes a backend may want: chat messages (for chat backends that apply
+    the model's format themselves) or one formatted text (for raw completion backends)."""
+
+    @property
+    def messages(self) -> tuple[Message, ...]: ...
+
+    @property
+    def text(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPrompt:
+    """Both shapes of a prompt, given as they are."""
+
+    messages: tuple[Message, ...]
+    text: str
+
+
 @dataclass(frozen=True, slots=True)
 class CompletionRequest:
-    """One call to a model, in both shapes a backend may want: chat messages or formatted text.
+    """One call to a model: its prompt in the shape the backend reads (see `FormattedPrompt`,
+    which renders only that one).
 
     `answer_schema` is the JSON schema the answer must satisfy (for grammars and structured
     output); `deadline` is a `time.monotonic()` instant after which the answer is useless.
     """
 
     field_code: str
-    messages: tuple[Message, ...]
-    text: str
+    prompt: PromptForms
     answer_schema: Mapping[str, Any] | None
     max_tokens: int
     deadline: float
     stop: tuple[str, ...] = ()
+
+    @property
+    def messages(self) -> tuple[Message, ...]:
+        return self.prompt.messages
+
+    @property
+    def text(self) -> str:
+        return self.prompt.text
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,6 @@
 labelled example (provenance `reviewed`) that the next lookup's few-shot retrieval uses."""
 
 from src.domain.review.model import (
-    Evidence,
     QueuedProduct,
     QueuedValue,
     ReviewDecision,
@@ -13,7 +12,6 @@ from src.domain.review.queue import ReviewQueue
 from src.domain.review.reviewing import Reviewing
 
 __all__ = [
-    "Evidence",
     "QueuedProduct",
     "QueuedValue",
     "ReviewDecision",

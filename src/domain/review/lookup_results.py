@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from enum import StrEnum
 
 from src.domain.model import FieldOutcome, LookupResult, OutcomeStatus
-from src.domain.review.model import Evidence, QueuedValue, ReviewDecision, text_product_id
+from src.domain.model.evidence import Span
+from src.domain.review.model import QueuedValue, ReviewDecision, text_product_id
 
 PROPOSALS = (OutcomeStatus.OK, OutcomeStatus.NOT_FOUND)
 """The outcomes that propose something: a value, or that the text does not give one."""
@@ -71,7 +72,6 @@ def reviewed_results(decisions: Sequence[ReviewDecision]) -> list[tuple[str, Loo
     return results
 
 
-def _evidence(outcome: FieldOutcome) -> tuple[Evidence, ...]:
+def _evidence(outcome: FieldOutcome) -> tuple[Span, ...]:
     """The spans of the text the value was read from (none without evidence)."""
-    spans = outcome.evidence.spans if outcome.evidence else ()
-    return tuple(Evidence(span.start, span.end, span.text) for span in spans)
+    return outcome.evidence.spans if outcome.evidence else ()

@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from src.domain.model import Value
+from src.domain.model.evidence import Span
 
 ANONYMOUS = "anonymous"
 """Who decided, while no API key exists."""
@@ -23,15 +24,6 @@ class Verdict(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Evidence:
-    """Where in the product text a value is read: characters `start` to `end` (code points)."""
-
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
 class QueuedValue:
     """A proposed value waiting for a reviewer (or decided already, when `decided_at` is set)."""
 
@@ -41,7 +33,8 @@ class QueuedValue:
     value: Value
     llm: str | None = None
     confidence: float | None = None
-    evidence: tuple[Evidence, ...] = ()
+    evidence: tuple[Span, ...] = ()
+    """Where in the product text the value is read."""
     id: int | None = None
     """Given by the queue when the value is stored."""
     decided_at: datetime | None = None

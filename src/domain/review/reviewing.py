@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from src.domain.catalogue.ports import FieldRepository
 from src.domain.errors import InvalidRequestError
 from src.domain.model import Field, OutcomeStatus, Value
+from src.domain.model.clock import utc_now
 from src.domain.model.values import coerce
 from src.domain.review.model import ANONYMOUS, ReviewDecision, ReviewRequest, Verdict
 from src.domain.review.ports import QueueStore, ReviewStore
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Reviewing:
@@ -27,7 +24,7 @@ class Reviewing:
         store: ReviewStore,
         queue: QueueStore,
         fields: FieldRepository,
-        now: Callable[[], datetime] = _utc_now,
+        now: Callable[[], datetime] = utc_now,
     ) -> None:
         self._store = store
         self._queue = queue

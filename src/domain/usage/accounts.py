@@ -8,7 +8,8 @@ from collections.abc import Callable
 from datetime import date
 
 from src.domain.errors import BudgetExceededError, InvalidRequestError
-from src.domain.usage.meter import UsageMeter, utc_today
+from src.domain.model.clock import utc_today
+from src.domain.usage.meter import UsageMeter
 from src.domain.usage.model import Spend, UsageReport
 from src.domain.usage.ports import KeyAccountStore, UsageStore
 

@@ -15,9 +15,10 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
 from contextlib import AbstractContextManager, contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any, TypeVar
 
+from src.domain.model.clock import utc_today
 from src.domain.prompting.ports import Connector
 from src.domain.prompting.prompt import Completion, CompletionRequest
 from src.domain.prompting.shared_prefix.ports import turn_of
@@ -39,10 +40,6 @@ def charging(account: Account) -> Iterator[None]:
         yield
     finally:
         charged_to.reset(token)
-
-
-def utc_today() -> date:
-    return datetime.now(UTC).date()
 
 
 class UsageMeter:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from src.domain.model.sums import Summable
+
 
 @dataclass(frozen=True, slots=True)
-class Spend:
+class Spend(Summable):
     """Model calls (each attempt, retries included) and their tokens."""
 
     calls: int = 0
@@ -17,13 +19,6 @@ class Spend:
     @property
     def tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
-
-    def __add__(self, other: Spend) -> Spend:
-        return Spend(
-            self.calls + other.calls,
-            self.prompt_tokens + other.prompt_tokens,
-            self.completion_tokens + other.completion_tokens,
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from src.adapters.driven.files.product_files import ID_COLUMNS, csv_delimiter
+from src.adapters.driven.files.product_files import csv_delimiter
+from src.adapters.driven.files.product_rows import ID_COLUMNS
 from src.domain.errors import DataFileError
 from src.domain.evaluation.benchmark import Accepted, BenchmarkRow
 

@@ -1,5 +1,6 @@
-"""Benchmark files: JSON Lines of `{"description": "...", "expected": {code: value | [values] | null}}`
-or CSV (`benchmark_csv`), and the prototype's labelled examples turned into such rows (one per product).
+"""Benchmark files: JSON Lines of
+`{"description": "...", "expected": {code: value | [values] | null}}` or CSV (`benchmark_csv`),
+and the prototype's labelled examples turned into such rows (one per product).
 
 A list in `expected` holds the accepted values (any is right); null says the text does not give
 the field. A malformed line raises DataFileError naming the file and the line.
@@ -7,7 +8,6 @@ the field. A malformed line raises DataFileError naming the file and the line.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +16,7 @@ from typing import Any
 from src.adapters.driven.files.benchmark_csv import read_csv_benchmark
 from src.adapters.driven.files.product_files import ProductFileFormat, product_file_format
 from src.adapters.driven.files.provisioning_files import prototype_context
+from src.adapters.driven.files.reading import read_errors
 from src.domain.errors import DataFileError
 from src.domain.evaluation.benchmark import Accepted, BenchmarkRow
 from src.domain.model import Value
@@ -24,16 +25,10 @@ from src.domain.model import Value
 def read_benchmark(path: Path) -> list[BenchmarkRow]:
     """The rows of a JSON Lines (`.jsonl`, `.ndjson`) or CSV (`.csv`, see `benchmark_csv`)
     benchmark, told apart by the extension as `enrich` tells catalogues apart."""
-    try:
+    with read_errors(path):
         if product_file_format(path) is ProductFileFormat.CSV:
             return read_csv_benchmark(path)
         lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise DataFileError(str(path), None, "no such file") from None
-    except UnicodeDecodeError as error:
-        raise DataFileError(str(path), None, f"not UTF-8 text ({error.reason})") from None
-    except csv.Error as error:
-        raise DataFileError(str(path), None, f"not readable as CSV: {error}") from None
     rows = [_row(line, path, number) for number, line in enumerate(lines, 1) if line.strip()]
     if not rows:
         raise DataFileError(str(path), None, "the benchmark holds no row")

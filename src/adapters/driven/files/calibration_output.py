@@ -26,7 +26,8 @@ def calibration_lines(report: LLMReport) -> list[str]:
     for b in data["reliability"]:
         if b["values"]:
             lines.append(
-                f"    {b['bin']:<12} {b['values']:>6}  {b['mean_confidence']:>10.3f}  {b['accuracy']:>8.3f}"
+                f"    {b['bin']:<12} {b['values']:>6}  "
+                f"{b['mean_confidence']:>10.3f}  {b['accuracy']:>8.3f}"
             )
     points = {p["threshold"]: p for p in data["precision_coverage"]}
     lines.append("    accept from  coverage  precision")
@@ -37,8 +38,10 @@ def calibration_lines(report: LLMReport) -> list[str]:
     held = data["held_out"]
     precision = "-" if held["precision"] is None else f"{held['precision']:.1%}"
     lines.append(
-        f"  thresholds for {data['target_precision']:.0%} precision, chosen on odd rows, on the even rows: "
-        f"{held['accepted']} of {held['values']} values accepted ({held['coverage']:.1%}), {precision} right; "
+        f"  thresholds for {data['target_precision']:.0%} precision, "
+        "chosen on odd rows, on the even rows: "
+        f"{held['accepted']} of {held['values']} values accepted ({held['coverage']:.1%}), "
+        f"{precision} right; "
         f"{len(data['thresholds'])} fields with a threshold"
     )
     return lines

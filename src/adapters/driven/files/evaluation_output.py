@@ -69,8 +69,9 @@ def results_table(reports: Sequence[LLMReport]) -> str:
         )
         lines.append("  " + _buckets(s))
         lines.append(
-            f"  {c.calls} calls, {c.prompt_tokens} prompt ({c.prompt_tokens - c.cached_prompt_tokens} read) "
-            f"+ {c.completion_tokens} completion tokens, "
+            f"  {c.calls} calls, {c.tokens.prompt_tokens} prompt "
+            f"({c.tokens.prompt_tokens_read} read) "
+            f"+ {c.tokens.completion_tokens} completion tokens, "
             f"{c.seconds:.1f} s"
         )
         statuses = Counter(pair.status.value for pair in report.pairs)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path, PurePath
 from typing import BinaryIO
 
-from src.adapters.driven.files.enrichment_output import record_format
+from src.adapters.driven.files.enrichment_records import record_format
 from src.adapters.driven.files.product_files import (
     ProductFileFormat,
     product_file_format,

@@ -1,4 +1,5 @@
-"""Reads the products of a catalogue to enrich: JSON Lines or CSV, told apart by the file's extension.
+"""Reads the products of a catalogue to enrich: JSON Lines or CSV, told apart by the file's
+extension.
 
 A product is one JSON object per line, or one CSV row under a header line. It has
 
@@ -17,19 +18,17 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from src.adapters.driven.files.provisioning_files import PROTOTYPE_TEXT_COLUMNS, prototype_context
+from src.adapters.driven.files.product_rows import BadRow, product_of
+from src.adapters.driven.files.provisioning_files import PROTOTYPE_TEXT_COLUMNS
+from src.adapters.driven.files.reading import read_errors
 from src.domain.enrichment.ports import ProductToEnrich
 from src.domain.errors import DataFileError, InvalidRequestError
 
-ID_COLUMNS = ("id", "sku")
-FIELDS_COLUMNS = ("fields", "fields_to_extract")
-_CODE_SEPARATORS = re.compile(r"[,;\s]+")
 _NAMED_BAD_LINES = 5
 
 
@@ -48,40 +47,25 @@ def product_file_format(path: Path) -> ProductFileFormat:
     raise InvalidRequestError(f"{path}: the file name must end in .jsonl, .ndjson or .csv")
 
 
-def split_codes(text: str) -> tuple[str, ...]:
-    """Field codes from "EF000042, EF000035" or "EF000042 EF000035", without repeats."""
-    return tuple(dict.fromkeys(code for code in _CODE_SEPARATORS.split(text) if code))
-
-
-class _BadRow(ValueError):
-    """A row that cannot be enriched; the message says why."""
-
-
 def read_products(path: Path, default_fields: Sequence[str]) -> list[ProductToEnrich]:
     """Every product of the catalogue at `path`, in file order. Raises DataFileError when the
     file cannot be read or any row is malformed (nothing is returned then)."""
     products: list[ProductToEnrich] = []
     problems: list[tuple[int, str]] = []
     first_line_of: dict[str, int] = {}
-    try:
+    with read_errors(path):
         for number, (line, record) in enumerate(_records(path), 1):
             try:
-                if isinstance(record, _BadRow):
+                if isinstance(record, BadRow):
                     raise record
-                product = _product(record, number, line, tuple(default_fields))
+                product = product_of(record, number, line, tuple(default_fields))
                 if product.key in first_line_of:
-                    raise _BadRow(f"id {product.key!r} repeats line {first_line_of[product.key]}")
-            except _BadRow as problem:
+                    raise BadRow(f"id {product.key!r} repeats line {first_line_of[product.key]}")
+            except BadRow as problem:
                 problems.append((line, str(problem)))
                 continue
             first_line_of[product.key] = line
             products.append(product)
-    except FileNotFoundError:
-        raise DataFileError(str(path), None, "no such file") from None
-    except UnicodeDecodeError as error:
-        raise DataFileError(str(path), None, f"not UTF-8 text ({error.reason})") from None
-    except csv.Error as error:
-        raise DataFileError(str(path), None, f"not readable as CSV: {error}") from None
     if problems:
         raise _malformed(path, problems)
     if not products:
@@ -89,7 +73,7 @@ def read_products(path: Path, default_fields: Sequence[str]) -> list[ProductToEn
     return products
 
 
-def _records(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | _BadRow]]:
+def _records(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | BadRow]]:
     """(line number, record or why it is not one) for each non-blank row."""
     if product_file_format(path) is ProductFileFormat.CSV:
         yield from _csv_records(path)
@@ -97,7 +81,7 @@ def _records(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | _BadRow]]:
         yield from _jsonl_records(path)
 
 
-def _jsonl_records(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | _BadRow]]:
+def _jsonl_records(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | BadRow]]:
     with path.open(encoding="utf-8-sig") as lines:
         for line_number, line in enumerate(lines, 1):
             if not line.strip():
@@ -105,15 +89,15 @@ def _jsonl_records(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | _BadRo
             try:
                 record = json.loads(line.strip())
             except json.JSONDecodeError as error:
-                yield line_number, _BadRow(f"invalid JSON at column {error.colno}: {error.msg}")
+                yield line_number, BadRow(f"invalid JSON at column {error.colno}: {error.msg}")
                 continue
             yield (
                 line_number,
-                record if isinstance(record, dict) else _BadRow("a product must be a JSON object"),
+                record if isinstance(record, dict) else BadRow("a product must be a JSON object"),
             )
 
 
-def _csv_records(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | _BadRow]]:
+def _csv_records(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | BadRow]]:
     with path.open(encoding="utf-8-sig", newline="") as text:
         header_line = text.readline()
         text.seek(0)
@@ -130,7 +114,7 @@ def _csv_records(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | _BadRow]
             if None in row:
                 yield (
                     first_line,
-                    _BadRow(f"{len(columns) + len(row[None])} cells under {len(columns)} columns"),
+                    BadRow(f"{len(columns) + len(row[None])} cells under {len(columns)} columns"),
                 )
             else:
                 yield (
@@ -144,56 +128,6 @@ def csv_delimiter(header_line: str) -> str:
     """The header's most frequent separator among comma, semicolon and tab (French spreadsheets
     save with semicolons)."""
     return max(",;\t", key=header_line.count)
-
-
-def _product(
-    record: Mapping[str, Any], number: int, line: int, default_fields: tuple[str, ...]
-) -> ProductToEnrich:
-    return ProductToEnrich(
-        _id(record, number), _description(record), _fields(record, default_fields), line
-    )
-
-
-def _id(record: Mapping[str, Any], number: int) -> str | int:
-    for column in ID_COLUMNS:
-        if column in record:
-            value = record[column]
-            if isinstance(value, bool) or not isinstance(value, (str, int)):
-                raise _BadRow(f"{column!r} must be a string or an integer")
-            if isinstance(value, str) and not value.strip():
-                raise _BadRow(f"{column!r} is empty")
-            return value.strip() if isinstance(value, str) else value
-    return number
-
-
-def _description(record: Mapping[str, Any]) -> str:
-    if "description" in record:
-        text = record["description"]
-        if not isinstance(text, str) or not text.strip():
-            raise _BadRow("'description' must be a non-empty string")
-        return text.strip()
-    text = prototype_context(record)
-    if not text:
-        raise _BadRow("no product text: 'description' or " + ", ".join(PROTOTYPE_TEXT_COLUMNS))
-    return text
-
-
-def _fields(record: Mapping[str, Any], default_fields: tuple[str, ...]) -> tuple[str, ...]:
-    for column in FIELDS_COLUMNS:
-        if column not in record:
-            continue
-        value = record[column]
-        if isinstance(value, str):
-            codes = split_codes(value)
-        elif isinstance(value, list) and all(isinstance(code, str) for code in value):
-            codes = split_codes(" ".join(value))
-        else:
-            raise _BadRow(f"{column!r} must be a list of field codes or a string of them")
-        if codes:
-            return codes
-    if not default_fields:
-        raise _BadRow("no field codes: give --fields or a 'fields' column")
-    return default_fields
 
 
 def _malformed(path: Path, problems: list[tuple[int, str]]) -> DataFileError:

@@ -1,4 +1,5 @@
-"""The database behind DATABASE_URL: PostgreSQL (pooled) in production, an SQLite file by default."""
+"""The database behind DATABASE_URL: PostgreSQL (pooled) in production, an SQLite file by
+default."""
 
 from __future__ import annotations
 

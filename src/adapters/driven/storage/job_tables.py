@@ -1,4 +1,5 @@
-"""The tables of catalogue jobs, as peewee models (their schema: migrations/007_jobs_and_usage.py)."""
+"""The tables of catalogue jobs, as peewee models (their schema:
+migrations/007_jobs_and_usage.py)."""
 
 from __future__ import annotations
 

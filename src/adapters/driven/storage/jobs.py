@@ -16,6 +16,14 @@ from collections.abc import Iterator
 
 from peewee import JOIN
 
+from src.adapters.driven.storage.job_records import (
+    decoded_result,
+    encoded_result,
+    job_of,
+    job_row,
+    product_of,
+    product_rows,
+)
 from src.adapters.driven.storage.job_tables import (
     STATUS_COLUMNS,
     JobProductRow,
@@ -23,16 +31,16 @@ from src.adapters.driven.storage.job_tables import (
     JobRow,
 )
 from src.adapters.driven.storage.repositories import PeeweeRepository
-from src.adapters.driven.storage.tables import aware_utc, naive_utc
+from src.adapters.driven.storage.tables import naive_utc
 from src.domain.jobs.model import Job, JobProduct, JobState, NewJob, ProductResult
-from src.domain.model import FieldOutcome, LookupResult, OutcomeStatus
-from src.domain.model.evidence import Evidence, Span
 
 _PAGE = 500
 _COUNT = """
 UPDATE job SET {increments},
-    state = CASE WHEN state IN ({unfinished}) AND done + failed + 1 >= total THEN 'done' ELSE state END,
-    finished_at = CASE WHEN state IN ({unfinished}) AND done + failed + 1 >= total THEN {p} ELSE finished_at END
+    state = CASE WHEN state IN ({unfinished}) AND done + failed + 1 >= total
+        THEN 'done' ELSE state END,
+    finished_at = CASE WHEN state IN ({unfinished}) AND done + failed + 1 >= total
+        THEN {p} ELSE finished_at END
 WHERE id = {p}
 RETURNING state
 """
@@ -43,27 +51,7 @@ _UNFINISHED = (JobState.QUEUED.value, JobState.RUNNING.value, JobState.PAUSED.va
 
 class PeeweeJobStore(PeeweeRepository):
     def create(self, job: NewJob, job_id: str, now: datetime.datetime) -> Job:
-        row = {
-            "id": job_id,
-            "owner": job.owner,
-            "state": JobState.QUEUED.value,
-            "total": len(job.products),
-            "codes": json.dumps(list(job.codes)),
-            "output_format": job.output_format,
-            "llm": job.llm,
-            "webhook_url": job.webhook_url,
-            "created_at": naive_utc(now),
-        }
-        products = [
-            {
-                "job": job_id,
-                "position": product.position,
-                "product_id": json.dumps(product.id),
-                "description": product.description,
-                "fields": json.dumps(list(product.fields)),
-            }
-            for product in job.products
-        ]
+        row, products = job_row(job, job_id, now), product_rows(job, job_id)
 
         def work() -> None:
             with self._database.atomic():
@@ -80,7 +68,7 @@ class PeeweeJobStore(PeeweeRepository):
         rows = self._run(
             lambda: list(JobRow.select().where(JobRow.id == job_id).execute(self._database))
         )
-        return _job(rows[0]) if rows else None
+        return job_of(rows[0]) if rows else None
 
     def start(self, job_id: str, now: datetime.datetime) -> None:
         resumed = (JobRow.id == job_id) & (JobRow.state == JobState.PAUSED.value)
@@ -131,7 +119,7 @@ class PeeweeJobStore(PeeweeRepository):
             .order_by(JobProductRow.position)
             .tuples()
         )
-        return [_product(*row) for row in self._run(lambda: list(query.execute(self._database)))]
+        return [product_of(*row) for row in self._run(lambda: list(query.execute(self._database)))]
 
     def record(
         self, job_id: str, outcome: ProductResult, now: datetime.datetime
@@ -145,7 +133,7 @@ class PeeweeJobStore(PeeweeRepository):
             job_id,
             outcome.product.key,
             outcome.product.position,
-            _encoded(outcome.result),
+            encoded_result(outcome.result),
             outcome.error,
             naive_utc(now),
         ]
@@ -179,7 +167,7 @@ class PeeweeJobStore(PeeweeRepository):
                 product = JobProduct(
                     position, json.loads(product_id), "", tuple(json.loads(fields))
                 )
-                yield ProductResult(product, _decoded(result), error)
+                yield ProductResult(product, decoded_result(result), error)
             if len(page) < _PAGE:
                 return
             after = page[-1][0]
@@ -206,71 +194,3 @@ class PeeweeJobStore(PeeweeRepository):
             .tuples()
         )
         return self._run(lambda: list(query.execute(self._database)))
-
-
-def _job(row: JobRow) -> Job:
-    created = aware_utc(row.created_at)
-    assert created is not None
-    return Job(
-        id=row.id,
-        owner=row.owner,
-        state=JobState(row.state),
-        total=row.total,
-        codes=tuple(json.loads(row.codes)),
-        output_format=row.output_format,
-        llm=row.llm,
-        webhook_url=row.webhook_url,
-        created_at=created,
-        started_at=aware_utc(row.started_at),
-        finished_at=aware_utc(row.finished_at),
-        done=row.done,
-        failed=row.failed,
-        fields={status: getattr(row, column) for status, column in STATUS_COLUMNS.items()},
-    )
-
-
-def _product(position: int, product_id: str, description: str, fields: str) -> JobProduct:
-    return JobProduct(position, json.loads(product_id), description, tuple(json.loads(fields)))
-
-
-def _encoded(result: LookupResult | None) -> str | None:
-    if result is None:
-        return None
-    outcomes = [
-        [o.field_code, o.value, o.status.value, o.confidence, o.review, _spans(o.evidence)]
-        for o in result.outcomes
-    ]
-    return json.dumps({"llm": result.llm, "outcomes": outcomes}, ensure_ascii=False)
-
-
-def _spans(evidence: Evidence | None) -> dict | None:
-    if evidence is None:
-        return None
-    spans = [[span.start, span.end, span.text] for span in evidence.spans]
-    return {"spans": spans, "verbatim": evidence.verbatim}
-
-
-def _evidence(data: dict | None) -> Evidence | None:
-    if data is None:
-        return None
-    spans = tuple(Span(start, end, text) for start, end, text in data["spans"])
-    return Evidence(spans, data["verbatim"])
-
-
-def _decoded(text: str | None) -> LookupResult | None:
-    if text is None:
-        return None
-    data = json.loads(text)
-    outcomes = tuple(
-        FieldOutcome(
-            code,
-            value,
-            OutcomeStatus(status),
-            llm=data["llm"],
-            confidence=trust[0] if trust else None,
-            review=trust[1] if trust else None,
-            evidence=_evidence(trust[2]) if trust else None,
-        )
-        for code, value, status, *trust in data["outcomes"]
-    )
-    return LookupResult(data["llm"], outcomes)

@@ -15,8 +15,8 @@ from src.domain.model import OutcomeStatus
 _UPSERT = """
 INSERT INTO lookup_cache (key, value, status, raw, created_at, confidence) VALUES {rows}
 ON CONFLICT (key) DO UPDATE SET
-    value = EXCLUDED.value, status = EXCLUDED.status, raw = EXCLUDED.raw, created_at = EXCLUDED.created_at,
-    confidence = EXCLUDED.confidence
+    value = EXCLUDED.value, status = EXCLUDED.status, raw = EXCLUDED.raw,
+    created_at = EXCLUDED.created_at, confidence = EXCLUDED.confidence
 """
 """Written out: peewee's insert_many spent more time building the statement than the database
 spent running it, and every lookup's answers are written."""
@@ -37,7 +37,10 @@ class PeeweeLookupCache(PeeweeRepository):
         if not keys:
             return {}
         param = self._database.param
-        sql = f"SELECT key, value, status, raw, confidence FROM lookup_cache WHERE key IN ({', '.join([param] * len(keys))})"
+        sql = (
+            "SELECT key, value, status, raw, confidence FROM lookup_cache "
+            f"WHERE key IN ({', '.join([param] * len(keys))})"
+        )
         params: list[object] = list(keys)
         if self._ttl is not None:
             sql += f" AND created_at >= {param}"

@@ -27,7 +27,10 @@ _FIELD_COLUMNS = (
     FieldRow.description,
     FieldRow.extract,
 )
-_FIELDS_BY_CODE = "SELECT code, label, type, options, unit, description, extract FROM field WHERE code IN ({codes})"
+_FIELDS_BY_CODE = (
+    "SELECT code, label, type, options, unit, description, extract FROM field "
+    "WHERE code IN ({codes})"
+)
 _MOST_SIMILAR = """
 SELECT field_code, context, value FROM (
     SELECT field_code, context, value, ROW_NUMBER() OVER (

@@ -10,7 +10,8 @@ from peewee import SqliteDatabase, fn
 from src.adapters.driven.storage.repositories import PeeweeRepository, context_hash, decoded_value
 from src.adapters.driven.storage.review_tables import ReviewQueueRow, encoded
 from src.adapters.driven.storage.tables import aware_utc
-from src.domain.review.model import Evidence, QueuedProduct, QueuedValue
+from src.domain.model.evidence import Span
+from src.domain.review.model import QueuedProduct, QueuedValue
 
 _BATCH = 200
 
@@ -122,7 +123,7 @@ def _queued(row: ReviewQueueRow) -> QueuedValue:
         value=decoded_value(row.value),  # type: ignore[arg-type]
         llm=row.llm,
         confidence=row.confidence,
-        evidence=tuple(Evidence(**span) for span in json.loads(row.evidence or "[]")),
+        evidence=tuple(Span(**span) for span in json.loads(row.evidence or "[]")),
         id=row.id,
         decided_at=aware_utc(row.decided_at),
     )

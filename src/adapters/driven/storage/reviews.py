@@ -33,7 +33,8 @@ class PeeweeReviewStore(PeeweeRepository):
                     self._database
                 )
                 if self._upsert_example(decision):
-                    # The few-shot prompts change: answers given before are stale, as after a provisioning.
+                    # The few-shot prompts change: answers given before are stale, as after a
+                    # provisioning.
                     LookupCacheRow.delete().execute(self._database)
                 if decision.queue_item is not None:
                     ReviewQueueRow.update(decided_at=naive_utc(decision.decided_at)).where(

@@ -10,13 +10,17 @@ from src.adapters.driven.storage.repositories import PeeweeRepository
 from src.domain.usage.model import Spend, UsageKey
 
 _ADD = """
-INSERT INTO usage_count (owner, job_id, llm, day, calls, prompt_tokens, completion_tokens) VALUES ({row})
+INSERT INTO usage_count (owner, job_id, llm, day, calls, prompt_tokens, completion_tokens)
+VALUES ({row})
 ON CONFLICT (owner, job_id, llm, day) DO UPDATE SET
     calls = usage_count.calls + EXCLUDED.calls,
     prompt_tokens = usage_count.prompt_tokens + EXCLUDED.prompt_tokens,
     completion_tokens = usage_count.completion_tokens + EXCLUDED.completion_tokens
 """
-_SET = "INSERT INTO key_account (owner, {column}) VALUES ({p}, {p}) ON CONFLICT (owner) DO UPDATE SET {column} = EXCLUDED.{column}"
+_SET = (
+    "INSERT INTO key_account (owner, {column}) VALUES ({p}, {p}) "
+    "ON CONFLICT (owner) DO UPDATE SET {column} = EXCLUDED.{column}"
+)
 
 
 class PeeweeUsageStore(PeeweeRepository):
@@ -49,7 +53,10 @@ class PeeweeUsageStore(PeeweeRepository):
         self, owner: str, since: date, job_id: str | None = None
     ) -> dict[tuple[str, date], Spend]:
         p = self._database.param
-        sql = f"SELECT llm, day, calls, prompt_tokens, completion_tokens FROM usage_count WHERE owner = {p} AND day >= {p}"
+        sql = (
+            "SELECT llm, day, calls, prompt_tokens, completion_tokens FROM usage_count "
+            f"WHERE owner = {p} AND day >= {p}"
+        )
         params: list[object] = [owner, since.isoformat()]
         if job_id is not None:
             sql += f" AND job_id = {p}"

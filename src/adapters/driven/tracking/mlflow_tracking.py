@@ -53,8 +53,8 @@ def run_metrics(report: LLMReport) -> dict[str, float]:
         "correct": scores.correct,
         **{f"bucket_{name}": count for name, count in scores.buckets().items()},
         "calls": cost.calls,
-        "prompt_tokens": cost.prompt_tokens,
-        "completion_tokens": cost.completion_tokens,
+        "prompt_tokens": cost.tokens.prompt_tokens,
+        "completion_tokens": cost.tokens.completion_tokens,
         "seconds": cost.seconds,
     }
     for name, by_type in report.by_type().items():

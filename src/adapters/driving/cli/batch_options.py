@@ -13,7 +13,8 @@ BatchTimeout = Annotated[
         show_default=False,
         help=(
             "Seconds each product may take, its turn at the model included (default: "
-            "BATCH_QUERY_TIMEOUT, else 300). The API's LLM_QUERY_TIMEOUT does not apply to batch work."
+            "BATCH_QUERY_TIMEOUT, else 300). "
+            "The API's LLM_QUERY_TIMEOUT does not apply to batch work."
         ),
     ),
 ]

@@ -16,10 +16,12 @@ import typer
 from rich.console import Console
 
 from src.adapters.driven.files.enrichment_output import EnrichmentOutput, open_output
-from src.adapters.driven.files.product_files import product_file_format, read_products, split_codes
+from src.adapters.driven.files.product_files import product_file_format, read_products
+from src.adapters.driven.files.product_rows import split_codes
 from src.adapters.driving.cli.batch_options import BatchTimeout
 from src.adapters.driving.cli.bounded_pool import run_bounded
 from src.adapters.driving.cli.enrich_remote import run_remotely, unreachable
+from src.adapters.driving.cli.enrich_summary import estimate_line, say, summary
 from src.adapters.driving.cli.errors import reported_errors
 from src.adapters.driving.cli.progress_bar import progress_bar
 from src.adapters.driving.cli.service import service
@@ -28,7 +30,6 @@ from src.domain.enrichment.ports import ProductToEnrich
 from src.domain.errors import InvalidRequestError
 from src.domain.model import LookupResult, OutcomeStatus
 from src.domain.review.lookup_results import QueueChoice
-from src.domain.usage.estimate import Estimate
 
 INTERRUPTED_EXIT_CODE = 130
 PRODUCTS_FAILED_EXIT_CODE = 6
@@ -94,16 +95,17 @@ def enrich(
             catalogue, llm, review, timeout
         )  # an unknown LLM fails here, before any work
         if plan.unknown_fields:
-            _say(
+            say(
                 console,
-                f"warning: unknown fields, answered unknown_field: {', '.join(plan.unknown_fields)}",
+                "warning: unknown fields, answered unknown_field: "
+                f"{', '.join(plan.unknown_fields)}",
             )
         failures: list[str] = []
         with open_output(out, plan.codes) as output:
 
             def failed(product: ProductToEnrich, reason: str) -> None:
                 failures.append(product.key)
-                _say(console, f"error: product {product.key} (line {product.line}): {reason}")
+                say(console, f"error: product {product.key} (line {product.line}): {reason}")
 
             interrupted = _run(
                 plan.start(output, on_failure=failed), len(catalogue), output, concurrency, console
@@ -123,7 +125,8 @@ def enrich_on_service(
     key: str | None,
     console: Console,
 ) -> None:
-    """`enrich --submit URL`: the same checks, output and summary, the work done by the service's workers."""
+    """`enrich --submit URL`: the same checks, output and summary, the work done by the
+    service's workers."""
     with reported_errors():
         catalogue = _checked_catalogue(products, out, fields)
         codes = list(dict.fromkeys(code for product in catalogue for code in product.fields))
@@ -137,18 +140,11 @@ def enrich_on_service(
             tally.fields.update(
                 {OutcomeStatus(status): count for status, count in progress["fields"].items()}
             )
-            _say(console, _summary(tally, output, interrupted))
+            say(console, summary(tally, output, interrupted))
     if interrupted:
         raise typer.Exit(INTERRUPTED_EXIT_CODE)
     if tally.failed:
         raise typer.Exit(PRODUCTS_FAILED_EXIT_CODE)
-
-
-def estimate_line(estimate: Estimate) -> str:
-    return (
-        f"dry run, no model was called: {estimate.products} products, {estimate.calls} model calls, "
-        f"{estimate.prompt_tokens} prompt tokens, at most {estimate.completion_tokens_at_most} completion tokens"
-    )
 
 
 def _checked_catalogue(
@@ -170,9 +166,10 @@ def _run(
         bar.advance(task)
 
     def interrupted(in_flight: int) -> None:
-        _say(
+        say(
             console,
-            f"interrupted: finishing the {in_flight} products in flight (Ctrl-C again to drop them)",
+            f"interrupted: finishing the {in_flight} products in flight "
+            "(Ctrl-C again to drop them)",
         )
 
     bar = progress_bar(console, "products")
@@ -184,27 +181,5 @@ def _run(
     except KeyboardInterrupt:
         stopped = True
     finally:
-        _say(console, _summary(run.tally, output, stopped))
+        say(console, summary(run.tally, output, stopped))
     return stopped
-
-
-def _summary(tally: EnrichmentTally, output: EnrichmentOutput, interrupted: bool) -> str:
-    elapsed = tally.elapsed_seconds
-    rate = tally.done / elapsed if elapsed > 0 else 0.0
-    lines = ["interrupted: run the same command again to go on"] if interrupted else []
-    if output.dropped_bytes:
-        lines.append(f"cut a torn last line ({output.dropped_bytes} bytes) off {output.path}")
-    lines += [
-        f"products: {tally.done} done, {tally.skipped} skipped (already in {output.path}), {tally.failed} failed"
-        + (" (not written: the next run retries them)" if tally.failed else ""),
-        "fields: "
-        + ", ".join(f"{tally.fields[status]} {status.value}" for status in OutcomeStatus),
-        f"values to review: {tally.to_review} of {tally.fields[OutcomeStatus.OK]}",
-        f"elapsed {elapsed:.1f} s, {rate:.1f} products/s",
-    ]
-    return "\n".join(lines)
-
-
-def _say(console: Console, text: str) -> None:
-    """A plain line on stderr, above the progress bar if one is drawn."""
-    console.print(text, markup=False, highlight=False, soft_wrap=True)

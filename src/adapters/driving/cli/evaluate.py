@@ -35,7 +35,8 @@ def evaluate(
     benchmark: Annotated[
         Path,
         typer.Argument(
-            help="JSON Lines ({description, expected: {code: value | [values] | null}}) or CSV (description, a column per code, values|alternatives, empty: not stated)."
+            help="JSON Lines ({description, expected: {code: value | [values] | null}}) "
+            "or CSV (description, a column per code, values|alternatives, empty: not stated)."
         ),
     ],
     llm: Annotated[
@@ -72,7 +73,8 @@ def evaluate(
     ] = None,
     timeout: BatchTimeout = None,
 ) -> None:
-    """Score LLMs on a benchmark: the five buckets, precision/recall/F1, calibration, thresholds, cost."""
+    """Score LLMs on a benchmark: the five buckets, precision/recall/F1, calibration, thresholds,
+    cost."""
     with reported_errors():
         rows = read_benchmark(benchmark)
     with service() as container, reported_errors():

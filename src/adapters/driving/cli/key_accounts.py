@@ -20,7 +20,8 @@ def set_budget(
         str, typer.Argument(help="Tokens a month (prompt and completion), or 'none'.")
     ],
 ) -> None:
-    """Set a key's monthly token budget; past it, lookups and new jobs answer 429 and its jobs pause."""
+    """Set a key's monthly token budget; past it, lookups and new jobs answer 429 and its jobs
+    pause."""
     with service() as container, reported_errors():
         _existing(container.api_keys.list(), name)
         budget = _budget(monthly_tokens)
@@ -58,12 +59,16 @@ def _budget(text: str) -> int | None:
 
 
 def _spend(spend: Spend) -> str:
-    return f"{spend.calls} calls, {spend.prompt_tokens} prompt + {spend.completion_tokens} completion tokens"
+    return (
+        f"{spend.calls} calls, {spend.prompt_tokens} prompt + "
+        f"{spend.completion_tokens} completion tokens"
+    )
 
 
 def _lines(report: UsageReport) -> str:
     budget = (
-        f"budget {report.monthly_tokens} tokens, {max(0, report.monthly_tokens - report.month.tokens)} left, renews {report.renews_on}"
+        f"budget {report.monthly_tokens} tokens, "
+        f"{max(0, report.monthly_tokens - report.month.tokens)} left, renews {report.renews_on}"
         if report.monthly_tokens is not None
         else "no budget"
     )

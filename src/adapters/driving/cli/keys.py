@@ -38,7 +38,8 @@ def create(
         err=True,
     )
     typer.echo(
-        f"its webhook signing secret (HMAC-SHA256 of each webhook's body), not shown again: {secret}",
+        "its webhook signing secret (HMAC-SHA256 of each webhook's body), "
+        f"not shown again: {secret}",
         err=True,
     )
 

@@ -22,7 +22,8 @@ def worker(
     ] = 2,
     loglevel: Annotated[str, typer.Option(help="Celery's log level.")] = "warning",
 ) -> None:
-    """Run catalogue jobs' chunks from REDIS_URL until stopped (SIGTERM finishes the products under way)."""
+    """Run catalogue jobs' chunks from REDIS_URL until stopped (SIGTERM finishes the products
+    under way)."""
     with service() as container, reported_errors():
         settings = container.settings
         if not settings.redis_url:

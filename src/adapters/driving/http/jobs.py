@@ -9,7 +9,8 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from src.adapters.driven.files.job_files import encoded_results, output_codes, read_upload
-from src.adapters.driven.files.product_files import ProductFileFormat, split_codes
+from src.adapters.driven.files.product_files import ProductFileFormat
+from src.adapters.driven.files.product_rows import split_codes
 from src.adapters.driving.http.dependencies import ContainerDep
 from src.adapters.driving.http.job_schemas import EstimateOut, JobCreated, JobOut
 from src.adapters.driving.http.schemas import MessageOut, ValidationErrorOut
@@ -73,7 +74,8 @@ def job_router(max_upload_bytes: int) -> APIRouter:
         responses={
             200: {
                 "content": {"application/x-ndjson": {}, "text/csv": {}},
-                "description": "The results so far in `enrich`'s output format, in catalogue order.",
+                "description": "The results so far in `enrich`'s output format, "
+                "in catalogue order.",
             },
             **_NOT_FOUND,
         },

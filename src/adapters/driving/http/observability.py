@@ -10,7 +10,9 @@ from contextvars import ContextVar
 from typing import TextIO
 
 from pythonjsonlogger.json import JsonFormatter
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from src.adapters.driving.http.middleware import HttpMiddleware
 
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -42,16 +44,10 @@ def configure_json_logging(level: int = logging.INFO) -> None:
     logging.getLogger("uvicorn.access").disabled = True
 
 
-class RequestIdMiddleware:
+class RequestIdMiddleware(HttpMiddleware):
     """Honours a well-formed X-Request-ID (or makes one), echoes it, and logs the request."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         rid = given if _VALID_ID.match(given) else uuid.uuid4().hex
         token = request_id.set(rid)

@@ -71,7 +71,8 @@ def _extend(schema: dict[str, Any], settings: Settings, llm_names: list[str]) ->
     components.setdefault("securitySchemes", {})[SCHEME] = {
         "type": "http",
         "scheme": "bearer",
-        "description": "A key made with `python cli.py keys create NAME`; needed once any key exists.",
+        "description": "A key made with `python cli.py keys create NAME`; "
+        "needed once any key exists.",
     }
     schemas = components.setdefault("schemas", {})
     schemas.setdefault("MessageOut", _MESSAGE_SCHEMA)

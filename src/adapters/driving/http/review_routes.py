@@ -8,13 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 
 from src.adapters.driving.http.dependencies import ContainerDep
-from src.adapters.driving.http.review_schemas import (
-    DecisionOut,
-    QueueBody,
-    QueuedOut,
-    QueueOut,
-    ReviewBody,
-)
+from src.adapters.driving.http.review_queue_schemas import QueueBody, QueuedOut, QueueOut
+from src.adapters.driving.http.review_schemas import DecisionOut, ReviewBody
 from src.adapters.driving.http.schemas import MessageOut, ValidationErrorOut
 
 router = APIRouter(tags=["review"])

@@ -1,4 +1,4 @@
-"""The bodies of the review API: a decision, and the queue of values waiting for one."""
+"""The bodies of the review API's decisions (the queue's are in `review_queue_schemas.py`)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,12 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from src.adapters.driving.http.schemas import NOT_BLANK, FieldCode, JSONValue
+from src.domain.model.evidence import Span
 from src.domain.review import (
-    Evidence,
-    QueuedProduct,
-    QueuedValue,
     ReviewDecision,
     ReviewRequest,
     Verdict,
 )
-from src.domain.review.model import text_product_id
 
 ProductId = Field(
     default=None,
@@ -32,6 +29,13 @@ class EvidenceOut(BaseModel):
     )
     end: int = Field(ge=0, description="One past its last character.")
     text: str
+
+    @classmethod
+    def of(cls, span: Span) -> EvidenceOut:
+        return cls(start=span.start, end=span.end, text=span.text)
+
+    def span(self) -> Span:
+        return Span(self.start, self.end, self.text)
 
 
 class ReviewBody(BaseModel):
@@ -117,82 +121,3 @@ class DecisionOut(BaseModel):
             queue_item=decision.queue_item,
             example=ExampleOut(field=decision.field_code, value=decision.kept),
         )
-
-
-class QueueItemIn(BaseModel):
-    description: str = Field(min_length=1, max_length=100_000, json_schema_extra=NOT_BLANK)
-    field: FieldCode
-    value: JSONValue = Field(description="The proposed value (null: the LLM found none).")
-    product_id: str | None = ProductId
-    llm: str | None = Field(default=None, max_length=64)
-    confidence: float | None = Field(default=None, ge=0, le=1)
-    evidence: list[EvidenceOut] = Field(default_factory=list, max_length=100)
-
-    def queued(self) -> QueuedValue:
-        return QueuedValue(
-            product_id=self.product_id or text_product_id(self.description),
-            description=self.description,
-            field_code=self.field,
-            value=self.value,
-            llm=self.llm,
-            confidence=self.confidence,
-            evidence=tuple(Evidence(span.start, span.end, span.text) for span in self.evidence),
-        )
-
-
-class QueueBody(BaseModel):
-    items: list[QueueItemIn] = Field(min_length=1, max_length=1000, description="Values to review.")
-
-
-class QueuedOut(BaseModel):
-    added: int = Field(description="Values new to the queue (one already queued is left as it is).")
-    pending: int
-
-
-class QueueItemOut(BaseModel):
-    id: int
-    field: str
-    value: JSONValue
-    llm: str | None
-    confidence: float | None
-    evidence: list[EvidenceOut]
-    review: bool = True
-
-
-class QueueProductOut(BaseModel):
-    product_id: str
-    description: str
-    items: list[QueueItemOut]
-
-
-class QueueOut(BaseModel):
-    pending: int = Field(description="Values waiting, in every product.")
-    products: list[QueueProductOut] = Field(
-        description="The first products waiting, the first queued first."
-    )
-
-    @classmethod
-    def of(cls, products: list[QueuedProduct], pending: int) -> QueueOut:
-        return cls(
-            pending=pending,
-            products=[
-                QueueProductOut(
-                    product_id=product.product_id,
-                    description=product.description,
-                    items=[_item(value) for value in product.values],
-                )
-                for product in products
-            ],
-        )
-
-
-def _item(value: QueuedValue) -> QueueItemOut:
-    assert value.id is not None
-    return QueueItemOut(
-        id=value.id,
-        field=value.field_code,
-        value=value.value,
-        llm=value.llm,
-        confidence=value.confidence,
-        evidence=[EvidenceOut(start=e.start, end=e.end, text=e.text) for e in value.evidence],
-    )

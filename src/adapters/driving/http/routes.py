@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from src.adapters.driving.http.dependencies import ContainerDep
 from src.adapters.driving.http.errors import public_detail
+from src.adapters.driving.http.lookup_schemas import LookupDetail
 from src.adapters.driving.http.schemas import (
     NO_NUL,
     FieldOut,
@@ -18,7 +19,6 @@ from src.adapters.driving.http.schemas import (
     JSONValue,
     LLMsOut,
     LookupBody,
-    LookupDetail,
     MessageOut,
     ValidationErrorOut,
 )
@@ -58,7 +58,8 @@ async def lookup(
         200: {
             "content": {"application/x-ndjson": {}},
             "description": "One JSON line per field as soon as it is known "
-            '(`{"field", "value", "status", "raw", "elapsed_ms", ..., "evidence", "verbatim", "confidence", '
+            '(`{"field", "value", "status", "raw", "elapsed_ms", ..., '
+            '"evidence", "verbatim", "confidence", '
             '"review"}`: the field name and a `FieldDetail`), then a summary line '
             '(`{"summary": true, "llm", "elapsed_ms", "usage", "values", "statuses"}`).',
         },

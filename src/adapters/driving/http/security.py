@@ -10,9 +10,10 @@ import logging
 from starlette._utils import get_route_path
 from starlette.datastructures import Headers
 from starlette.routing import compile_path
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from src.adapters.driving.http.errors import error_response
+from src.adapters.driving.http.middleware import HttpMiddleware
 from src.domain.errors import FieldLookupError
 from src.domain.usage.meter import charging
 from src.domain.usage.model import Account, owner_of
@@ -54,24 +55,23 @@ def is_open(scope: Scope) -> bool:
 
 
 def bearer_token(authorization: str | None) -> str | None:
-    """The KEY of `Authorization: Bearer KEY`; None when the header is missing or of another scheme."""
+    """The KEY of `Authorization: Bearer KEY`; None when the header is missing or of another
+    scheme."""
     scheme, _, token = (authorization or "").partition(" ")
     return (token.strip() or None) if scheme.lower() == "bearer" else None
 
 
-class ApiGuard:
-    """ASGI middleware: a request for anything but an open route must be admitted by the container's Admission
-    (its API key, then its caller's rate) before the application sees it; otherwise it is
-    answered from the error table (401, 429 with Retry-After, 503). CORS preflights pass:
-    browsers send them without the key, and the CORS middleware outside answers them."""
+class ApiGuard(HttpMiddleware):
+    """ASGI middleware: a request for anything but an open route must be admitted by the
+    container's Admission (its API key, then its caller's rate) before the application sees it;
+    otherwise it is answered from the error table (401, 429 with Retry-After, 503). CORS
+    preflights pass: browsers send them without the key, and the CORS middleware outside
+    answers them."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def lets_through(self, scope: Scope) -> bool:
+        return super().lets_through(scope) or scope["method"] == "OPTIONS" or is_open(scope)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] == "OPTIONS" or is_open(scope):
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         admission = scope["app"].state.container.admission
         presented = bearer_token(Headers(scope=scope).get("authorization"))
         client = scope.get("client")
@@ -96,7 +96,8 @@ class ApiGuard:
 
 
 async def _within_budget(scope: Scope, receive: Receive, send: Send, owner: str) -> bool:
-    """Whether the key's monthly budget lets a lookup or a new job in; if not, it is answered 429."""
+    """Whether the key's monthly budget lets a lookup or a new job in; if not, it is answered
+    429."""
     accounts = scope["app"].state.container.accounts
     if accounts.known_unlimited(owner):
         return True

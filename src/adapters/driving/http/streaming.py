@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 
-from src.adapters.driving.http.schemas import FieldDetail, Usage
+from src.adapters.driving.http.lookup_schemas import FieldDetail, Usage
 from src.domain.model import FieldOutcome, LookupResult
 
 

@@ -12,7 +12,9 @@ import traceback
 
 from fastapi.responses import JSONResponse
 from starlette._utils import get_route_path
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from src.adapters.driving.http.middleware import HttpMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -31,14 +33,11 @@ def where_it_failed(error: BaseException) -> str:
     return "raised from ".join(reversed(parts))
 
 
-class UnexpectedErrorMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+class UnexpectedErrorMiddleware(HttpMiddleware):
+    """Logs where an error no handler caught was raised (never its message) and answers 500,
+    when the response has not started."""
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def watching(message: Message) -> None:

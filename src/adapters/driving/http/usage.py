@@ -1,4 +1,5 @@
-"""`GET /api/usage`: what the caller's key has spent, today, this month and per LLM, and its budget."""
+"""`GET /api/usage`: what the caller's key has spent, today, this month and per LLM, and its
+budget."""
 
 from __future__ import annotations
 

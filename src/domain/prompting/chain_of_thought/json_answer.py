@@ -1,4 +1,5 @@
-"""What the strategies share: the model answers `{"value": …}`, and that answer is read leniently."""
+"""What the strategies share: the model answers `{"value": …}`, and that answer is read
+leniently."""
 
 from __future__ import annotations
 

@@ -8,17 +8,15 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
 from src.domain.model import Example, Field, FieldType
-from src.domain.model.values import ParsedValue
 from src.domain.prompting.chain_of_thought.json_answer import (
     answer_schema,
-    parse_answer,
     product_block,
 )
-from src.domain.prompting.chain_of_thought.text_numbers import text_number_schema
 from src.domain.prompting.prompt import Prompt, Shot
+from src.domain.prompting.shared_prefix.layout import SharedPrefixLayout
 from src.domain.prompting.shared_prefix.ports import ProductPrompts
 from src.domain.prompting.shared_prefix.shots import shot_products
 
@@ -30,20 +28,11 @@ INSTRUCTIONS = (
 )
 
 
-class AnswerObjectChainOfThought:
+class AnswerObjectChainOfThought(SharedPrefixLayout):
     """Every field of a product asked from one and the same prompt; each field's answer starts
-    the product's answer object with the field's key, and the model writes the value.
+    the product's answer object with the field's key, and the model writes the value."""
 
-    With `numbers_from_text`, a number field answers only a number its text gives (see
-    `text_number_schema`), as `NumbersFromText` does for the per-field strategies.
-    """
-
-    scope: Literal["shared_prefix"] = "shared_prefix"
-
-    def __init__(self, k: int = 3, numbers_from_text: bool = True) -> None:
-        self.examples_wanted = k
-        self._numbers_from_text = numbers_from_text
-        self.name = "answer_object+text_numbers" if numbers_from_text else "answer_object"
+    layout = "answer_object"
 
     def prompts(
         self, fields: Sequence[Field], description: str, examples: Mapping[str, Sequence[Example]]
@@ -70,11 +59,9 @@ class AnswerObjectChainOfThought:
         return ProductPrompts({code: prompt for code in keys}, starts)
 
     def answer_schema(self, field: Field, description: str = "") -> Mapping[str, Any]:
-        narrowed = text_number_schema(field, description) if self._numbers_from_text else None
-        return narrowed or answer_schema(field)["properties"]["value"]
-
-    def parse(self, field: Field, raw: str) -> ParsedValue:
-        return parse_answer(field, raw)
+        return (
+            self._value_from_text(field, description) or answer_schema(field)["properties"]["value"]
+        )
 
 
 def answer_keys(fields: Sequence[Field]) -> dict[str, str]:

@@ -7,35 +7,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
 from src.domain.model import Example, Field
-from src.domain.model.values import ParsedValue
 from src.domain.prompting.chain_of_thought.json_answer import (
     INSTRUCTIONS,
     answer_schema,
     describe_field,
-    parse_answer,
     product_block,
 )
-from src.domain.prompting.chain_of_thought.text_numbers import text_number_schema
 from src.domain.prompting.prompt import Prompt, Shot
+from src.domain.prompting.shared_prefix.layout import SharedPrefixLayout
 from src.domain.prompting.shared_prefix.ports import ProductPrompts
 from src.domain.prompting.shared_prefix.shots import ShotProduct, shot_products
 
 
-class ConversationChainOfThought:
-    """The per-field few-shot questions, laid out around the product so that they share it.
+class ConversationChainOfThought(SharedPrefixLayout):
+    """The per-field few-shot questions, laid out around the product so that they share it."""
 
-    With `numbers_from_text`, a number field answers only a number its text gives.
-    """
-
-    scope: Literal["shared_prefix"] = "shared_prefix"
-
-    def __init__(self, k: int = 3, numbers_from_text: bool = True) -> None:
-        self.examples_wanted = k
-        self._numbers_from_text = numbers_from_text
-        self.name = "conversation+text_numbers" if numbers_from_text else "conversation"
+    layout = "conversation"
 
     def prompts(
         self, fields: Sequence[Field], description: str, examples: Mapping[str, Sequence[Example]]
@@ -52,13 +42,10 @@ class ConversationChainOfThought:
 
     def answer_schema(self, field: Field, description: str = "") -> Mapping[str, Any]:
         schema = answer_schema(field)
-        narrowed = text_number_schema(field, description) if self._numbers_from_text else None
+        narrowed = self._value_from_text(field, description)
         if narrowed is None:
             return schema
         return {**schema, "properties": {**schema["properties"], "value": narrowed}}
-
-    def parse(self, field: Field, raw: str) -> ParsedValue:
-        return parse_answer(field, raw)
 
 
 def _questions(product: ShotProduct, fields: Mapping[str, Field]) -> list[Shot]:

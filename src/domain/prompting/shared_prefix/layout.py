@@ -1,0 +1,34 @@
+"""What the shared-prefix layouts have in common: their settings, their names, the narrowing of
+a number field to the numbers its text gives, and the reading of an answer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
+
+from src.domain.model import Field
+from src.domain.model.values import ParsedValue
+from src.domain.prompting.chain_of_thought.json_answer import parse_answer
+from src.domain.prompting.chain_of_thought.text_numbers import text_number_schema
+
+
+class SharedPrefixLayout:
+    """A base for the SharedPrefixChainOfThought strategies: `k` labelled examples fetched per
+    field and, with `numbers_from_text`, a number field answers only a number its text gives
+    (see `text_number_schema`), as `NumbersFromText` does for the per-field strategies. Its
+    name is the layout's, with `+text_numbers` for the narrowing."""
+
+    layout: ClassVar[str]
+    scope: Literal["shared_prefix"] = "shared_prefix"
+
+    def __init__(self, k: int = 3, numbers_from_text: bool = True) -> None:
+        self.examples_wanted = k
+        self._numbers_from_text = numbers_from_text
+        self.name = f"{self.layout}+text_numbers" if numbers_from_text else self.layout
+
+    def _value_from_text(self, field: Field, description: str) -> Mapping[str, Any] | None:
+        """The schema of the numbers `description` gives for `field`, when narrowing applies."""
+        return text_number_schema(field, description) if self._numbers_from_text else None
+
+    def parse(self, field: Field, raw: str) -> ParsedValue:
+        return parse_answer(field, raw)
