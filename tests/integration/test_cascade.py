@@ -15,6 +15,9 @@ from src.domain.lookup.service import FieldLookupService
 from src.domain.model import Field, FieldType, LookupRequest
 from src.domain.prompting.chain_of_thought import FewShotChainOfThought
 from src.domain.prompting.families import ChatFormat
+from src.domain.prompting.ports import ChainOfThought
+from src.domain.prompting.shared_prefix.conversation import ConversationChainOfThought
+from src.domain.prompting.shared_prefix.ports import SharedPrefixChainOfThought
 from tests.support.fakes import FakeExampleRepository, FakeFieldRepository, FakeThresholdStore
 from tests.support.loopback_llm import LoopbackLLM
 
@@ -25,7 +28,12 @@ FIELDS = {f.code: f for f in (SOCKET, POWER, BRAND)}
 CHEAP_THRESHOLDS = FakeThresholdStore({"cheap": {"EF000042": 0.8, "EF000035": 0.8}})
 
 
-def chat(name: str, server: LoopbackLLM, escalate_to: str | None = None) -> ConfiguredLLM:
+def chat(
+    name: str,
+    server: LoopbackLLM,
+    escalate_to: str | None = None,
+    chain: ChainOfThought | SharedPrefixChainOfThought | None = None,
+) -> ConfiguredLLM:
     client = openai.OpenAI(
         base_url=server.base_url,
         api_key="loopback",
@@ -34,7 +42,7 @@ def chat(name: str, server: LoopbackLLM, escalate_to: str | None = None) -> Conf
     )
     connector = OpenAICompatibleConnector(client, name, "json_schema", logprobs=True)
     return ConfiguredLLM(
-        name, ChatFormat(), FewShotChainOfThought(k=0), connector, escalate_to=escalate_to
+        name, ChatFormat(), chain or FewShotChainOfThought(k=0), connector, escalate_to=escalate_to
     )
 
 
@@ -116,3 +124,40 @@ def test_the_first_answer_stays_when_the_second_is_not_surer(
         == "cheap was unsure (0.60, threshold 0.80); hosted was not surer (ok, 0.30)"
     )
     assert socket.review is True
+
+
+def test_a_shared_prefix_turn_escalates_only_its_unsure_values(
+    servers: tuple[LoopbackLLM, LoopbackLLM],
+) -> None:
+    """The default layout (one product read once, its fields in one turn) cascades too."""
+    cheap, hosted = servers
+    cheap.confidence_by_field = {"EF000042": 0.95, "EF000035": 0.5}
+    hosted.default_confidence = 0.9
+    conversation = ConversationChainOfThought(k=1)
+    llms = LLMRegistry(
+        {
+            "cheap": lambda: chat("cheap", cheap, escalate_to="hosted", chain=conversation),
+            "hosted": lambda: chat("hosted", hosted),
+        },
+        default="cheap",
+    )
+    with ThreadPoolExecutor(4) as pool:
+        service = FieldLookupService(
+            llms,
+            FakeFieldRepository(list(FIELDS.values())),
+            FakeExampleRepository(),
+            pool,
+            10.0,
+            thresholds=CHEAP_THRESHOLDS,
+        )
+        socket, power = service.lookup(
+            LookupRequest("Ampoule E27 40W Philips", ("EF000042", "EF000035"))
+        ).outcomes
+
+    assert (socket.llm, socket.escalation) == ("cheap", None)
+    assert (power.llm, power.confidence) == ("hosted", pytest.approx(0.9))
+    assert power.escalation == (
+        "cheap was unsure (0.50, threshold 0.80); hosted answered surer (0.90)"
+    )
+    assert (cheap.calls, hosted.calls) == (2, 1)
+    assert not any("EF000042" in prompt for prompt in hosted.prompts)

@@ -3,16 +3,17 @@
 An LLM that names `escalate_to` in its config module has each of its values under its field's
 threshold (or without a confidence or a threshold: the values a person would review) asked
 again of that LLM, within the same deadline. The surer answer wins (a confidence beats none);
-the outcome says which LLM answered (`llm`) and why it was escalated (`escalation`). Pre-pass
-answers, answers that are not values, product-level calls and the fields of a shared-prefix turn
-(`in_turn`, which asks no `AskField`) are not escalated.
+the outcome says which LLM answered (`llm`) and why it was escalated (`escalation`). The fields
+of a shared-prefix turn are asked again after the turn's own answer, on the pool, so the local
+model goes on with the product's next field meanwhile. Pre-pass answers, answers that are not
+values and product-level calls are not escalated.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from src.domain.errors import UnknownLLMError
@@ -39,17 +40,46 @@ def escalation_target(llms: LLMRegistry, llm: ConfiguredLLM) -> ConfiguredLLM | 
         return None
 
 
+Reconsider = Callable[[FieldOutcome, Field, str, Sequence[Example], float, float], FieldOutcome]
+"""Asks another LLM about an unsure outcome: (first outcome, field, description, examples,
+deadline, when the first was asked) -> the outcome that stands."""
+
+
 def escalating(ask: AskField, to: ConfiguredLLM, thresholds: Mapping[str, float]) -> AskField:
     """`ask`, then `to` for the values `thresholds` says are unsure."""
+    reconsider = second_opinion(to, thresholds)
 
     def ask_escalating(
         field: Field, description: str, examples: Sequence[Example], deadline: float
     ) -> FieldOutcome:
         started = time.monotonic()
         first = ask(field, description, examples, deadline)
-        threshold = thresholds.get(field.code)
-        if first.status is not OutcomeStatus.OK or not needs_review(first.confidence, threshold):
+        return reconsider(first, field, description, examples, deadline, started)
+
+    return ask_escalating
+
+
+def unsure(outcome: FieldOutcome, thresholds: Mapping[str, float]) -> bool:
+    """Whether `outcome` is a value a person would review, so the cascade asks again."""
+    return outcome.status is OutcomeStatus.OK and needs_review(
+        outcome.confidence, thresholds.get(outcome.field_code)
+    )
+
+
+def second_opinion(to: ConfiguredLLM, thresholds: Mapping[str, float]) -> Reconsider:
+    """Asks `to` about an outcome that is `unsure`; the surer answer stands."""
+
+    def reconsider(
+        first: FieldOutcome,
+        field: Field,
+        description: str,
+        examples: Sequence[Example],
+        deadline: float,
+        started: float,
+    ) -> FieldOutcome:
+        if not unsure(first, thresholds):
             return first
+        threshold = thresholds.get(field.code)
         why = f"{first.llm} was unsure ({_said(first.confidence)}, threshold {_said(threshold)})"
         if seconds_left(deadline) <= 0:
             return replace(first, escalation=f"{why}; no time was left to ask {to.name}")
@@ -68,7 +98,7 @@ def escalating(ask: AskField, to: ConfiguredLLM, thresholds: Mapping[str, float]
             f"({second.status.value}, {_said(second.confidence)})",
         )
 
-    return ask_escalating
+    return reconsider
 
 
 def _surer(confidence: float | None, than: float | None) -> bool:

@@ -10,7 +10,7 @@ from dataclasses import replace
 from functools import partial
 
 from src.domain.confidence.prepass import prepass_confidence
-from src.domain.lookup.in_turn import submit_in_turn
+from src.domain.lookup.in_turn import Escalation, submit_in_turn
 from src.domain.lookup.known_value_rules import NO_KNOWN_ANSWERS, KnownAnswers
 from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.lookup.product_call import ask_product
@@ -26,12 +26,13 @@ def submit_calls(
     ask_field: AskField,
     fallback: AskField | None = None,
     known: KnownAnswers = NO_KNOWN_ANSWERS,
+    escalation: Escalation | None = None,
 ) -> dict[str, Future[FieldOutcome]]:
     """A future outcome per field code; those of the pre-pass (its rules, then the `known`
     values of text fields) are already done. A per-field
     chain asks each remaining field with `ask_field`; a product-level chain asks them all in
     one call; a shared-prefix chain asks them in one turn of the model, `fallback` answering a
-    field its model failed."""
+    field its model failed and `escalation` asking again what it was unsure of."""
     llm, description = question.llm, question.description
     futures: dict[str, Future[FieldOutcome]] = {}
     to_ask: dict[str, Field] = {}
@@ -56,7 +57,7 @@ def submit_calls(
         ask_all = partial(ask_product, chain_of_thought, left)
         futures |= _product_futures(executor, llm.name, list(to_ask), ask_all)
     elif isinstance(chain_of_thought, SharedPrefixChainOfThought) and to_ask:
-        futures |= submit_in_turn(executor, chain_of_thought, left, fallback)
+        futures |= submit_in_turn(executor, chain_of_thought, left, fallback, escalation)
     else:
         futures |= {
             code: executor.submit(

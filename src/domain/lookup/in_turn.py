@@ -9,16 +9,18 @@ deadline cancelled is not asked; a turn that does not come by the deadline is ev
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, Future
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cached_property, partial
 
 from src.domain.errors import DeadlinePassedError
+from src.domain.lookup.escalation import Reconsider, unsure
 from src.domain.lookup.field_call import ask_field
 from src.domain.lookup.model_call import token_counter
 from src.domain.lookup.question import AskField, ProductQuestion
-from src.domain.model import FieldOutcome, OutcomeStatus
+from src.domain.model import Field, FieldOutcome, OutcomeStatus
 from src.domain.prompting.formatted import FormattedPrompt
 from src.domain.prompting.prompt import CompletionRequest
 from src.domain.prompting.shared_prefix.ports import (
@@ -33,12 +35,47 @@ def submit_in_turn(
     chain: SharedPrefixChainOfThought,
     question: ProductQuestion,
     fallback: AskField | None,
+    escalation: Escalation | None = None,
 ) -> dict[str, Future[FieldOutcome]]:
     """A future outcome per field code, all completed by one job on `executor`; `fallback`
-    asks the LLM's fallbacks for a field its model failed."""
+    asks the LLM's fallbacks for a field its model failed; with `escalation`, an unsure value
+    is asked again of the other LLM in a job of its own, which completes that field."""
     per_field: dict[str, Future[FieldOutcome]] = {code: Future() for code in question.fields}
-    executor.submit(_ask_in_turn, question, per_field, _ProductRequests(chain, question), fallback)
+    requests = _ProductRequests(chain, question)
+    finish = partial(_finish, executor, question, escalation, time.monotonic())
+    executor.submit(_ask_in_turn, question, per_field, requests, fallback, finish)
     return per_field
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    """The cascade of a shared-prefix turn: when an outcome is `unsure` (by `thresholds`),
+    `reconsider` asks the other LLM."""
+
+    reconsider: Reconsider
+    thresholds: Mapping[str, float]
+
+
+def _finish(
+    executor: Executor,
+    question: ProductQuestion,
+    escalation: Escalation | None,
+    started: float,
+    future: Future[FieldOutcome],
+    field: Field,
+    outcome: FieldOutcome,
+) -> None:
+    """Completes `future` with `outcome`, or with the other LLM's second opinion of it."""
+    if escalation is None or not unsure(outcome, escalation.thresholds):
+        future.set_result(outcome)
+        return
+    examples, deadline = question.examples_of(field.code), question.deadline
+    second = executor.submit(
+        escalation.reconsider, outcome, field, question.description, examples, deadline, started
+    )
+    second.add_done_callback(
+        lambda done: future.set_result(outcome if done.exception() else done.result())
+    )
 
 
 def _ask_in_turn(
@@ -46,6 +83,7 @@ def _ask_in_turn(
     per_field: Mapping[str, Future[FieldOutcome]],
     requests: _ProductRequests,
     fallback: AskField | None,
+    finish: Callable[[Future[FieldOutcome], Field, FieldOutcome], None],
 ) -> None:
     llm, description, deadline = question.llm, question.description, question.deadline
     try:
@@ -65,7 +103,7 @@ def _ask_in_turn(
                 )
                 if outcome.status is OutcomeStatus.ERROR and fallback is not None:
                     outcome = fallback(field, description, question.examples_of(code), deadline)
-                future.set_result(outcome)
+                finish(future, field, outcome)
     except DeadlinePassedError as error:
         for code, future in per_field.items():
             if future.set_running_or_notify_cancel():

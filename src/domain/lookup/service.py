@@ -13,10 +13,11 @@ from src.domain.catalogue.ports import ExampleRepository, FieldRepository, Label
 from src.domain.errors import InvalidRequestError
 from src.domain.lookup.cache import NoCache, cache_key
 from src.domain.lookup.deadline import seconds_left
-from src.domain.lookup.escalation import escalating, escalation_target
+from src.domain.lookup.escalation import escalating, escalation_target, second_opinion
 from src.domain.lookup.fallbacks import ask_with_fallbacks, fallback_chain
 from src.domain.lookup.fan_out import submit_calls
 from src.domain.lookup.in_flight import InFlight
+from src.domain.lookup.in_turn import Escalation
 from src.domain.lookup.known_value_rules import KnownValueRules
 from src.domain.lookup.limits import RequestLimits
 from src.domain.lookup.llms import LLMRegistry
@@ -148,9 +149,10 @@ class FieldLookupService:
                 to_ask[code] = fields[code]
             else:
                 flight.ready[code] = hit.outcome(code, llm.name)
-        ask = partial(ask_with_fallbacks, chain)
+        ask, escalation = partial(ask_with_fallbacks, chain), None
         if (target := escalation_target(self._llms, llm)) is not None:
             ask = escalating(ask, target, flight.thresholds)
+            escalation = Escalation(second_opinion(target, flight.thresholds), flight.thresholds)
         after = partial(ask_with_fallbacks, chain[1:]) if len(chain) > 1 else None
 
         def start(codes: list[str]) -> dict[str, Future[FieldOutcome]]:
@@ -164,7 +166,7 @@ class FieldLookupService:
             )
             question = ProductQuestion(llm, asked, request.description, examples, flight.deadline)
             known = self._known.of(llm, asked, request.exclude_example_context)
-            return submit_calls(self._executor, question, ask, after, known)
+            return submit_calls(self._executor, question, ask, after, known, escalation)
 
         flight.futures = shared_field_calls(
             self._single_flight, llm, flight.cache_keys, list(to_ask), request, start
