@@ -65,6 +65,15 @@ class FieldLookupService:
         self._single_flight = single_flight
         self._known = KnownValueRules(labelled)
 
+    @property
+    def llms(self) -> LLMRegistry:
+        """The LLMs a request may name."""
+        return self._llms
+
+    @property
+    def fields(self) -> FieldRepository:
+        return self._fields
+
     def lookup(self, request: LookupRequest, timeout_seconds: float | None = None) -> LookupResult:
         """Blocks until every field is answered or the deadline passes, `timeout_seconds` after
         the start: by default the service's, meant for an API caller; batch work gives its own."""
