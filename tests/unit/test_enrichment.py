@@ -9,6 +9,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 
+from src.domain.catalogue.ports import Catalogue
 from src.domain.enrichment.enrich import Enrichment
 from src.domain.enrichment.ports import EnrichedProduct, ProductToEnrich
 from src.domain.errors import PermanentBackendError, StorageUnavailableError, UnknownLLMError
@@ -49,7 +50,9 @@ def enrichment() -> Iterator[Enrichment]:
     fields = FakeFieldRepository([CULOT])
     with ThreadPoolExecutor(2) as pool:
         yield Enrichment(
-            BatchLookup(FieldLookupService(llms, fields, FakeExampleRepository(), pool, 5.0))
+            BatchLookup(
+                FieldLookupService(llms, Catalogue(fields, FakeExampleRepository()), pool, 5.0)
+            )
         )
 
 

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from src.domain.catalogue.ports import Catalogue
 from src.domain.errors import InvalidRequestError, UnknownLLMError
 from src.domain.evaluation.benchmark import BenchmarkRow
 from src.domain.evaluation.evaluate import EvaluationService
@@ -108,7 +109,7 @@ def evaluation(
         default="few",
     )
     lookup = FieldLookupService(
-        llms, FakeFieldRepository(FIELDS.values()), examples or Examples(), pool, 5.0
+        llms, Catalogue(FakeFieldRepository(FIELDS.values()), examples or Examples()), pool, 5.0
     )
     grader = FactualityJudge(llms.get("judge"), 5.0) if judge else None
     return EvaluationService(BatchLookup(lookup), grader)
