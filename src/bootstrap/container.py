@@ -26,6 +26,7 @@ from src.domain.enrichment.enrich import Enrichment
 from src.domain.errors import FieldLookupError
 from src.domain.evaluation.evaluate import EvaluationService
 from src.domain.evaluation.judge import FactualityJudge
+from src.domain.lookup.batch import BatchLookup
 from src.domain.lookup.llms import LLMRegistry
 from src.domain.lookup.ports import HealthProbe
 from src.domain.lookup.service import FieldLookupService
@@ -76,7 +77,7 @@ class Container:
             else None
         )
         per_product = timeout_seconds or self.settings.batch_query_timeout
-        return EvaluationService(self._uncached_lookup, self.fields, self.llms, grader, per_product)
+        return EvaluationService(BatchLookup(self._uncached_lookup, per_product), grader)
 
     def migrate(self) -> list[str]:
         return self.storage.migrate()
@@ -123,6 +124,7 @@ def bootstrap(
         settings, registry, fields, examples, thresholds, cache, executor, metrics
     )
     lookup = lookups.served
+    batch = BatchLookup(lookup, settings.batch_query_timeout)
     api_keys = ApiKeys(
         overrides.api_key_store or storage.api_keys,
         open_recheck_seconds=settings.keyless_recheck_seconds,
@@ -141,7 +143,7 @@ def bootstrap(
         provisioning=Provisioning(
             overrides.catalogue_store or storage.catalogue_store, stored_fields
         ),
-        enrichment=Enrichment(lookup, registry, fields, review_queue, settings.batch_query_timeout),
+        enrichment=Enrichment(batch, review_queue),
         metrics=metrics,
         api_keys=api_keys,
         admission=_admission(settings, storage, api_keys),
@@ -150,7 +152,7 @@ def bootstrap(
         purging=_purging(settings, storage),
         storage=storage,
         thresholds=thresholds,
-        jobs=build_jobs(settings, storage, registry, lookup, accounts),
+        jobs=build_jobs(settings, storage, batch, accounts),
         accounts=accounts,
         meter=meter,
         estimator=lookups.estimator,

@@ -17,8 +17,7 @@ from src.adapters.driven.webhooks import HttpWebhookSender
 from src.domain.jobs.ports import ChunkQueue
 from src.domain.jobs.runner import ChunkRunner
 from src.domain.jobs.service import JobService
-from src.domain.lookup.llms import LLMRegistry
-from src.domain.lookup.service import FieldLookupService
+from src.domain.lookup.batch import BatchLookup
 from src.domain.usage.accounts import Accounts
 from src.domain.usage.meter import UsageMeter
 
@@ -50,8 +49,7 @@ def build_accounts(settings: Settings, storage: PeeweeStorage) -> tuple[Accounts
 def build_jobs(
     settings: Settings,
     storage: PeeweeStorage,
-    llms: LLMRegistry,
-    lookup: FieldLookupService,
+    lookup: BatchLookup,
     accounts: Accounts,
 ) -> Jobs:
     store = storage.jobs
@@ -61,11 +59,11 @@ def build_jobs(
         lookup,
         HttpWebhookSender(webhooks, accounts.webhook_secret),
         accounts,
-        timeout_seconds=settings.batch_query_timeout,
     )
     queue: _ClosableQueue
     if settings.redis_url:
         queue = CeleryChunkQueue(celery_app(settings.redis_url, settings.job_visibility_seconds))
     else:
         queue = LocalChunkQueue(runner.run_chunk, settings.job_concurrency)
-    return Jobs(JobService(store, queue, llms, settings.job_chunk_size), runner, queue, webhooks)
+    service = JobService(store, queue, lookup.llms, settings.job_chunk_size)
+    return Jobs(service, runner, queue, webhooks)

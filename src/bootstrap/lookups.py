@@ -11,7 +11,7 @@ from config.settings import Settings
 from src.adapters.driven.cache.write_behind import WriteBehindCache
 from src.adapters.driven.observability.metrics import PrometheusObserver
 from src.adapters.driven.storage.storage import PeeweeStorage
-from src.domain.catalogue.ports import ExampleRepository, FieldRepository, LabelledValues
+from src.domain.catalogue.ports import Catalogue, ExampleRepository, FieldRepository, LabelledValues
 from src.domain.lookup.cache import NoCache
 from src.domain.lookup.limits import RequestLimits
 from src.domain.lookup.llms import LLMRegistry
@@ -44,11 +44,12 @@ def build_lookups(
 ) -> Lookups:
     """The three lookups, on one pool and one cache."""
     limits = RequestLimits(settings.max_description_chars, settings.max_fields)
-    labelled = examples if isinstance(examples, LabelledValues) else None
+    catalogue = Catalogue(
+        fields, examples, examples if isinstance(examples, LabelledValues) else None
+    )
     served = FieldLookupService(
         registry,
-        fields,
-        examples,
+        catalogue,
         ContextCopyingExecutor(executor),
         settings.llm_query_timeout,
         cache,
@@ -56,27 +57,22 @@ def build_lookups(
         limits=limits,
         thresholds=thresholds,
         single_flight=SingleFlight() if settings.lookup_cache else None,
-        labelled=labelled,
     )
     uncached = FieldLookupService(
         registry,
-        fields,
-        examples,
+        catalogue,
         executor,
         settings.llm_query_timeout,
         limits=limits,
         thresholds=thresholds,
-        labelled=labelled,
     )
     counting = FieldLookupService(
         counting_registry(registry),
-        fields,
-        examples,
+        catalogue,
         executor,
         settings.llm_query_timeout,
         ReadOnlyCache(cache),
         limits=limits,
-        labelled=labelled,
     )
     return Lookups(served, uncached, Estimator(counting))
 

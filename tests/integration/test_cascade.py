@@ -10,6 +10,7 @@ import openai
 import pytest
 
 from src.connectors.openai_compatible import OpenAICompatibleConnector
+from src.domain.catalogue.ports import Catalogue
 from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
 from src.domain.lookup.service import FieldLookupService
 from src.domain.model import Field, FieldType, LookupRequest
@@ -66,8 +67,7 @@ def test_only_the_unsure_values_are_asked_again(servers: tuple[LoopbackLLM, Loop
     with ThreadPoolExecutor(4) as pool:
         service = FieldLookupService(
             llms,
-            FakeFieldRepository(list(FIELDS.values())),
-            FakeExampleRepository(),
+            Catalogue(FakeFieldRepository(list(FIELDS.values())), FakeExampleRepository()),
             pool,
             10.0,
             thresholds=CHEAP_THRESHOLDS,
@@ -110,8 +110,7 @@ def test_the_first_answer_stays_when_the_second_is_not_surer(
     with ThreadPoolExecutor(4) as pool:
         service = FieldLookupService(
             llms,
-            FakeFieldRepository(list(FIELDS.values())),
-            FakeExampleRepository(),
+            Catalogue(FakeFieldRepository(list(FIELDS.values())), FakeExampleRepository()),
             pool,
             10.0,
             thresholds=CHEAP_THRESHOLDS,

@@ -13,6 +13,7 @@ from src.adapters.driven.files.benchmark_files import prototype_benchmark
 from src.adapters.driven.files.provisioning_files import read_examples, read_fields
 from src.bootstrap import bootstrap
 from src.domain.evaluation.evaluate import EvaluationService
+from src.domain.lookup.batch import BatchLookup
 from tests.conftest import PROTOTYPE_DATA
 
 pytestmark = pytest.mark.model
@@ -39,7 +40,7 @@ def test_the_default_llm_gets_at_least_60_percent_of_the_prototypes_labelled_val
             read_examples(PROTOTYPE_DATA / "examples.json"),
         )
         rows = prototype_benchmark(PROTOTYPE_DATA / "examples.json")
-        evaluation = EvaluationService(container.lookup, container.fields, container.llms)
+        evaluation = EvaluationService(BatchLookup(container.lookup))
 
         [report] = evaluation.evaluate(rows, exclude_own_examples=True)
     finally:

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from src.domain.catalogue.ports import Catalogue
 from src.domain.confidence.answer import value_confidence
 from src.domain.confidence.tokens import TokenProbability
 from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
@@ -126,8 +127,7 @@ def service(
     )
     return FieldLookupService(
         llms,
-        FakeFieldRepository(list(FIELDS.values())),
-        FakeExampleRepository(),
+        Catalogue(FakeFieldRepository(list(FIELDS.values())), FakeExampleRepository()),
         pool,
         5.0,
         thresholds=FakeThresholdStore({"few": thresholds, "all": thresholds}),

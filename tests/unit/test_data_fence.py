@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from src.domain.catalogue.ports import Catalogue
 from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
 from src.domain.lookup.service import FieldLookupService
 from src.domain.model import Example, Field, FieldType, LookupRequest
@@ -81,7 +82,7 @@ def prompts_sent(
 ) -> list[str]:
     model = RecordingModel()
     llms = LLMRegistry({"m": lambda: ConfiguredLLM("m", family, chain, model)}, default="m")  # type: ignore[arg-type]
-    service = FieldLookupService(llms, Fields(), Examples(), pool, 5.0)
+    service = FieldLookupService(llms, Catalogue(Fields(), Examples()), pool, 5.0)
     service.lookup(LookupRequest(description, (SOCKET.code, POWER.code)))
     return sorted(model.prompts)
 

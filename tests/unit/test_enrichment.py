@@ -9,9 +9,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 
+from src.domain.catalogue.ports import Catalogue
 from src.domain.enrichment.enrich import Enrichment
 from src.domain.enrichment.ports import EnrichedProduct, ProductToEnrich
 from src.domain.errors import PermanentBackendError, StorageUnavailableError, UnknownLLMError
+from src.domain.lookup.batch import BatchLookup
 from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
 from src.domain.lookup.service import FieldLookupService
 from src.domain.model import Field, FieldType, LookupResult, OutcomeStatus
@@ -48,7 +50,9 @@ def enrichment() -> Iterator[Enrichment]:
     fields = FakeFieldRepository([CULOT])
     with ThreadPoolExecutor(2) as pool:
         yield Enrichment(
-            FieldLookupService(llms, fields, FakeExampleRepository(), pool, 5.0), llms, fields
+            BatchLookup(
+                FieldLookupService(llms, Catalogue(fields, FakeExampleRepository()), pool, 5.0)
+            )
         )
 
 

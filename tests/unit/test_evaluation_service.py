@@ -9,10 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from src.domain.catalogue.ports import Catalogue
 from src.domain.errors import InvalidRequestError, UnknownLLMError
 from src.domain.evaluation.benchmark import BenchmarkRow
 from src.domain.evaluation.evaluate import EvaluationService
 from src.domain.evaluation.judge import FactualityJudge, read_choice
+from src.domain.lookup.batch import BatchLookup
 from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
 from src.domain.lookup.service import FieldLookupService
 from src.domain.model import Example, Field, FieldType, TokenUsage
@@ -107,10 +109,10 @@ def evaluation(
         default="few",
     )
     lookup = FieldLookupService(
-        llms, FakeFieldRepository(FIELDS.values()), examples or Examples(), pool, 5.0
+        llms, Catalogue(FakeFieldRepository(FIELDS.values()), examples or Examples()), pool, 5.0
     )
     grader = FactualityJudge(llms.get("judge"), 5.0) if judge else None
-    return EvaluationService(lookup, FakeFieldRepository(FIELDS.values()), llms, grader)
+    return EvaluationService(BatchLookup(lookup), grader)
 
 
 # The model: right on the first product's socket and power, a longer brand ("Philips Lighting"),

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from src.domain.catalogue.ports import Catalogue
 from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
 from src.domain.lookup.service import FieldLookupService
 from src.domain.model import Example, Field, FieldType, LookupRequest, OutcomeSource, OutcomeStatus
@@ -44,11 +45,9 @@ def service(
     examples = FakeExampleRepository(EXAMPLES)
     return FieldLookupService(
         LLMRegistry({"fake": lambda: llm}, default="fake"),
-        FakeFieldRepository([BRAND, MODEL]),
-        examples,
+        Catalogue(FakeFieldRepository([BRAND, MODEL]), examples, examples if labelled else None),
         pool,
         5.0,
-        labelled=examples if labelled else None,
     )
 
 
@@ -102,11 +101,9 @@ def test_the_products_own_example_is_left_out_when_asked(pool: ThreadPoolExecuto
     repository = FakeExampleRepository(examples)
     lookup = FieldLookupService(
         LLMRegistry({"fake": lambda: llm}, default="fake"),
-        FakeFieldRepository([BRAND]),
-        repository,
+        Catalogue(FakeFieldRepository([BRAND]), repository, repository),
         pool,
         5.0,
-        labelled=repository,
     )
 
     with_own = lookup.lookup(LookupRequest(own, (BRAND.code,)))

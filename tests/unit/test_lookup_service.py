@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from src.domain.catalogue.ports import Catalogue
 from src.domain.errors import (
     InvalidRequestError,
     PermanentBackendError,
@@ -86,7 +87,7 @@ def make_service() -> Iterator[HarnessFactory]:
         pool = ThreadPoolExecutor(max_workers=workers)
         pools.append(pool)
         service = FieldLookupService(
-            llms, FakeFieldRepository(FIELDS), example_repository, pool, timeout_seconds
+            llms, Catalogue(FakeFieldRepository(FIELDS), example_repository), pool, timeout_seconds
         )
         return Harness(service, connector, example_repository)
 

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from src.domain.catalogue.ports import Catalogue
 from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
 from src.domain.lookup.service import FieldLookupService
 from src.domain.model import (
@@ -91,7 +92,7 @@ def service(
         "fake", ChatFormat(), chain, model, prepass=TextRulesPrepass() if prepass else None
     )
     llms = LLMRegistry({"fake": lambda: configured}, default="fake")
-    return FieldLookupService(llms, Fields(), NoExamples(), pool, timeout)
+    return FieldLookupService(llms, Catalogue(Fields(), NoExamples()), pool, timeout)
 
 
 def test_the_prepass_answers_what_it_reads_and_the_model_is_asked_the_rest(

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import pytest
 
+from src.domain.catalogue.ports import Catalogue
 from src.domain.confidence.tokens import TokenProbability
 from src.domain.errors import TransientBackendError
 from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
@@ -72,8 +73,7 @@ def service(
         factories["spare"] = lambda: ConfiguredLLM("spare", GemmaFormat(), basic, fallback)
     return FieldLookupService(
         LLMRegistry(factories, "local"),
-        FakeFieldRepository(FIELDS),
-        FakeExampleRepository(EXAMPLES),
+        Catalogue(FakeFieldRepository(FIELDS), FakeExampleRepository(EXAMPLES)),
         pool,
         timeout_seconds,
     )

@@ -9,6 +9,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 
+from src.domain.catalogue.ports import Catalogue
 from src.domain.errors import StorageUnavailableError
 from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
 from src.domain.lookup.service import FieldLookupService
@@ -39,8 +40,7 @@ def service(
     )
     return FieldLookupService(
         llms,
-        FakeFieldRepository(FIELDS),
-        FakeExampleRepository(),
+        Catalogue(FakeFieldRepository(FIELDS), FakeExampleRepository()),
         pool,
         timeout,
         single_flight=(flights or SingleFlight()) if shared else None,

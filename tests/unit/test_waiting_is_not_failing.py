@@ -13,6 +13,7 @@ import pytest
 from src.connectors.cooldown import CoolingDownConnector
 from src.connectors.retrying import RetryingConnector
 from src.connectors.turns import ModelTurns
+from src.domain.catalogue.ports import Catalogue
 from src.domain.errors import DeadlinePassedError
 from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
 from src.domain.lookup.service import FieldLookupService
@@ -47,7 +48,7 @@ def service_on(
         "slow",
     )
     return FieldLookupService(
-        llms, FakeFieldRepository(FIELDS), FakeExampleRepository(), pool, timeout_seconds
+        llms, Catalogue(FakeFieldRepository(FIELDS), FakeExampleRepository()), pool, timeout_seconds
     )
 
 

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from src.adapters.driven.cache.write_behind import WriteBehindCache
+from src.domain.catalogue.ports import Catalogue
 from src.domain.lookup.cache import CachedAnswer
 from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
 from src.domain.lookup.service import FieldLookupService
@@ -76,7 +77,7 @@ def lookups(
     )
     cache = WriteBehindCache(backend, pool)
     return FieldLookupService(
-        llms, FakeFieldRepository(FIELDS), FakeExampleRepository(), pool, 5.0, cache
+        llms, Catalogue(FakeFieldRepository(FIELDS), FakeExampleRepository()), pool, 5.0, cache
     )
 
 

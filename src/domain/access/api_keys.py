@@ -20,6 +20,7 @@ from datetime import datetime
 from src.domain.access.ports import ApiKey, ApiKeyStore
 from src.domain.errors import AuthenticationError, InvalidRequestError
 from src.domain.model.clock import utc_now
+from src.domain.model.recent import Recent
 
 KEY_PREFIX = "flk"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -49,10 +50,8 @@ class ApiKeys:
     ) -> None:
         self._store = store
         self._now = now
-        self._open_recheck_seconds = open_recheck_seconds
-        self._monotonic = monotonic
         self._keys_exist = False
-        self._open_until = float("-inf")
+        self._any_key = Recent(store.any, open_recheck_seconds, monotonic)
 
     def create(self, name: str) -> str:
         """Stores a new key named `name` and returns it in full: the only time it is shown."""
@@ -93,7 +92,7 @@ class ApiKeys:
             if stored.active:
                 return stored.name
             raise AuthenticationError("this API key has been revoked")
-        if not self._any_key():
+        if not self._keys_made():
             return None
         if presented is None:
             raise AuthenticationError("an API key is needed: send 'Authorization: Bearer KEY'")
@@ -102,14 +101,9 @@ class ApiKeys:
     def known_open(self) -> bool:
         """True when no key existed at the last look, which is recent enough to go by: a request
         without a key may then be let in without reading the store."""
-        return not self._keys_exist and self._monotonic() < self._open_until
+        return not self._keys_exist and self._any_key.known(False)
 
-    def _any_key(self) -> bool:
-        if self._keys_exist or self.known_open():
-            return self._keys_exist
-        checked_at = self._monotonic()
-        if self._store.any():
-            self._keys_exist = True
-        else:
-            self._open_until = checked_at + self._open_recheck_seconds
+    def _keys_made(self) -> bool:
+        if not self._keys_exist:
+            self._keys_exist = self._any_key.get()
         return self._keys_exist

@@ -50,6 +50,17 @@ class LabelledValues(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class Catalogue:
+    """What a lookup reads of the catalogue: the fields, their examples searched by similarity,
+    and every labelled value of a field where the store gives them (for the known-value rules;
+    None: those rules know no value)."""
+
+    fields: FieldRepository
+    examples: ExampleRepository
+    labelled: LabelledValues | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ProvisionReport:
     fields_created: int
     fields_updated: int

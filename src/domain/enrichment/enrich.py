@@ -16,12 +16,9 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
-from src.domain.catalogue.known_fields import known_fields
-from src.domain.catalogue.ports import FieldRepository
 from src.domain.enrichment.ports import EnrichedProduct, EnrichedProducts, ProductToEnrich
 from src.domain.errors import FieldLookupError, StorageUnavailableError
-from src.domain.lookup.llms import LLMRegistry
-from src.domain.lookup.service import FieldLookupService
+from src.domain.lookup.batch import BatchLookup
 from src.domain.model import LookupRequest, LookupResult, OutcomeStatus
 from src.domain.review.lookup_results import QueueChoice, values_to_review
 from src.domain.review.queue import ReviewQueue
@@ -110,14 +107,11 @@ class EnrichmentPlan:
 
 @dataclass(frozen=True, slots=True)
 class Enrichment:
-    """Plans runs of catalogues through the lookup service."""
+    """Plans runs of catalogues through the lookup service, each product within the batch's
+    deadline."""
 
-    lookup: FieldLookupService
-    llms: LLMRegistry
-    fields: FieldRepository
+    lookup: BatchLookup
     review_queue: ReviewQueue | None = None
-    timeout_seconds: float | None = None
-    """Seconds each product may take, its turn at the model included (the lookup's when None)."""
 
     def plan(
         self,
@@ -128,14 +122,13 @@ class Enrichment:
     ) -> EnrichmentPlan:
         """UnknownLLMError at once for an unknown `llm`, before any output is touched. `review`
         says which values of each product written go to the review queue; each product has
-        `timeout_seconds`, by default the use case's."""
-        per_product = timeout_seconds or self.timeout_seconds
-        self.llms.get(llm)
-        known = known_fields(self.fields, (code for product in products for code in product.fields))
+        `timeout_seconds`, by default the batch's."""
+        self.lookup.llms.get(llm)
+        known = self.lookup.known_fields(code for product in products for code in product.fields)
 
         def look_up(product: ProductToEnrich) -> LookupResult:
             return self.lookup.lookup(
-                LookupRequest(product.description, product.fields, llm), per_product
+                LookupRequest(product.description, product.fields, llm), timeout_seconds
             )
 
         def for_review(product: ProductToEnrich, result: LookupResult) -> None:

@@ -32,13 +32,28 @@ class ReliabilityBin:
 
 
 @dataclass(frozen=True, slots=True)
-class CurvePoint:
+class Acceptance:
+    """What accepting some of the answered values gives: of `values`, `accepted` are taken
+    without review, and `right` of those are right."""
+
+    values: int
+    accepted: int
+    right: int
+
+    @property
+    def coverage(self) -> float:
+        return self.accepted / self.values if self.values else 0.0
+
+    @property
+    def precision(self) -> float | None:
+        return self.right / self.accepted if self.accepted else None
+
+
+@dataclass(frozen=True, slots=True)
+class CurvePoint(Acceptance):
     """What accepting every value with a confidence of at least `threshold` gives."""
 
     threshold: float
-    accepted: int
-    coverage: float
-    precision: float | None
 
 
 def reliability(values: Sequence[Judged], bins: int = BINS) -> list[ReliabilityBin]:
@@ -72,12 +87,7 @@ def expected_calibration_error(values: Sequence[Judged], bins: int = BINS) -> fl
 
 def accepted_at(values: Sequence[Judged], threshold: float) -> CurvePoint:
     accepted = [v for v in values if v.confidence >= threshold]
-    return CurvePoint(
-        threshold,
-        len(accepted),
-        len(accepted) / len(values) if values else 0.0,
-        sum(v.right for v in accepted) / len(accepted) if accepted else None,
-    )
+    return CurvePoint(len(values), len(accepted), sum(v.right for v in accepted), threshold)
 
 
 def precision_coverage_curve(values: Sequence[Judged], steps: int = 20) -> list[CurvePoint]:

@@ -5,16 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from src.domain.catalogue.known_fields import known_fields
-from src.domain.catalogue.ports import FieldRepository
 from src.domain.errors import InvalidRequestError
 from src.domain.evaluation.benchmark import BenchmarkRow
 from src.domain.evaluation.judge import FactualityJudge
 from src.domain.evaluation.matching import matches
 from src.domain.evaluation.report import Cost, LLMReport, ScoredPair
 from src.domain.evaluation.thresholds import DEFAULT_TARGET_PRECISION
-from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
-from src.domain.lookup.service import FieldLookupService
+from src.domain.lookup.batch import BatchLookup
+from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.model import (
     Field,
     FieldOutcome,
@@ -38,16 +36,12 @@ class EvaluationService:
 
     With `exclude_own_examples`, the few-shot examples of a product never come from its own text
     (for benchmarks made of labelled examples that are also in the database). A judge, when
-    given, grades the text answers that do not match strictly. Each product has
-    `timeout_seconds` (batch work: the lookup service's own deadline when None).
+    given, grades the text answers that do not match strictly. Each product has the batch's
+    deadline.
     """
 
-    lookup: FieldLookupService
-    fields: FieldRepository
-    llms: LLMRegistry
+    lookup: BatchLookup
     judge: FactualityJudge | None = None
-    timeout_seconds: float | None = None
-    """Seconds each product may take (batch work); the lookup service's own deadline when None."""
 
     def evaluate(
         self,
@@ -62,20 +56,19 @@ class EvaluationService:
 
         Raises InvalidRequestError for an unknown LLM, or fields the database does not know.
         """
-        names = list(dict.fromkeys(self.llms.resolve_name(name) for name in llm_names or [None]))
+        llms = self.lookup.llms
+        names = list(dict.fromkeys(llms.resolve_name(name) for name in llm_names or [None]))
         fields = self._known_fields(rows)
         return [
             replace(
-                self._evaluate_one(
-                    self.llms.get(name), rows, fields, exclude_own_examples, progress
-                ),
+                self._evaluate_one(llms.get(name), rows, fields, exclude_own_examples, progress),
                 target_precision=target_precision,
             )
             for name in names
         ]
 
     def _known_fields(self, rows: Sequence[BenchmarkRow]) -> dict[str, Field]:
-        known = known_fields(self.fields, (code for row in rows for code in row.field_codes()))
+        known = self.lookup.known_fields(code for row in rows for code in row.field_codes())
         if known.unknown:
             raise InvalidRequestError(
                 "the benchmark names fields the database does not know: "
@@ -99,8 +92,7 @@ class EvaluationService:
             result = self.lookup.lookup(
                 LookupRequest(
                     row.description, row.field_codes(), llm.name, exclude_example_context=exclude
-                ),
-                self.timeout_seconds,
+                )
             )
             pairs += [self._scored(number, row, fields[o.field_code], o) for o in result.outcomes]
             cost = _plus(cost, result, llm)

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from src.domain.evaluation.calibration import Judged, accepted_at
+from src.domain.evaluation.calibration import Acceptance, Judged, accepted_at
 from src.domain.trust.annotate import needs_review
 
 MIN_VALUES = 5
@@ -31,31 +31,15 @@ class FieldValue:
 
 
 @dataclass(frozen=True, slots=True)
-class HeldOut:
-    """What the chosen thresholds gave on the half that did not choose them."""
-
-    values: int
-    accepted: int
-    right: int
-
-    @property
-    def coverage(self) -> float:
-        return self.accepted / self.values if self.values else 0.0
-
-    @property
-    def precision(self) -> float | None:
-        return self.right / self.accepted if self.accepted else None
-
-
-@dataclass(frozen=True, slots=True)
 class ThresholdChoice:
     target_precision: float
     per_field: Mapping[str, float]
     """The chosen thresholds; fields without one are left out."""
     overall: float | None
     """The threshold over all the LLM's values, taken by fields with too few of their own."""
-    held_out: HeldOut
-    held_out_per_field: Mapping[str, HeldOut]
+    held_out: Acceptance
+    """What the chosen thresholds gave on the half that did not choose them."""
+    held_out_per_field: Mapping[str, Acceptance]
 
 
 def choosing_half(row: int) -> bool:
@@ -86,7 +70,7 @@ def choose_thresholds(
         threshold = lowest_threshold(own, target) if len(own) >= MIN_VALUES else overall
         if threshold is not None:
             per_field[code] = threshold
-    held_per_field: dict[str, HeldOut] = {}
+    held_per_field: dict[str, Acceptance] = {}
     for code in fields:
         held_per_field[code] = _held_out([v for v in judging if v.field_code == code], per_field)
     return ThresholdChoice(
@@ -94,8 +78,8 @@ def choose_thresholds(
     )
 
 
-def _held_out(values: Sequence[FieldValue], thresholds: Mapping[str, float]) -> HeldOut:
+def _held_out(values: Sequence[FieldValue], thresholds: Mapping[str, float]) -> Acceptance:
     accepted = [
         v for v in values if not needs_review(v.judged.confidence, thresholds.get(v.field_code))
     ]
-    return HeldOut(len(values), len(accepted), sum(v.judged.right for v in accepted))
+    return Acceptance(len(values), len(accepted), sum(v.judged.right for v in accepted))

@@ -9,7 +9,7 @@ from datetime import datetime
 from src.domain.errors import BudgetExceededError, FieldLookupError, StorageUnavailableError
 from src.domain.jobs.model import Job, JobProduct, JobState, ProductResult
 from src.domain.jobs.ports import JobListener, JobStore
-from src.domain.lookup.service import FieldLookupService
+from src.domain.lookup.batch import BatchLookup
 from src.domain.model import LookupRequest
 from src.domain.model.clock import utc_now
 from src.domain.usage.accounts import Accounts
@@ -31,22 +31,18 @@ class ChunkRunner:
     has a budget (every worker sees at once what the others spent), before the chunk's last
     result otherwise (so a job is done only once what it spent is written). A key whose monthly
     budget is spent pauses its job: the chunk raises BudgetExceededError, and the engine runs it
-    again later (it resumes once the budget is raised or renewed).
-
-    Each product has `timeout_seconds` (BATCH_QUERY_TIMEOUT, as `enrich`: its wait for the model
-    included), by default the lookup's own."""
+    again later (it resumes once the budget is raised or renewed). Each product has the batch's
+    deadline (BATCH_QUERY_TIMEOUT, as `enrich`)."""
 
     def __init__(
         self,
         store: JobStore,
-        lookup: FieldLookupService,
+        lookup: BatchLookup,
         listener: JobListener | None = None,
         accounts: Accounts | None = None,
         now: Callable[[], datetime] = utc_now,
-        timeout_seconds: float | None = None,
     ) -> None:
         self._store = store
-        self._timeout_seconds = timeout_seconds
         self._lookup = lookup
         self._listener = listener
         self._accounts = accounts
@@ -94,7 +90,7 @@ class ChunkRunner:
     def _look_up(self, product: JobProduct, llm: str | None) -> ProductResult:
         try:
             request = LookupRequest(product.description, product.fields, llm)
-            return ProductResult(product, self._lookup.lookup(request, self._timeout_seconds))
+            return ProductResult(product, self._lookup.lookup(request))
         except StorageUnavailableError:
             raise
         except FieldLookupError as error:

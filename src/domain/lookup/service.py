@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from concurrent.futures import Executor, Future, wait
 from functools import partial
 
-from src.domain.catalogue.ports import ExampleRepository, FieldRepository, LabelledValues
+from src.domain.catalogue.ports import Catalogue, FieldRepository
 from src.domain.errors import InvalidRequestError
 from src.domain.lookup.cache import NoCache, cache_key
 from src.domain.lookup.deadline import seconds_left
@@ -30,7 +30,8 @@ from src.domain.trust.ports import NoThresholds, ThresholdStore
 
 
 class FieldLookupService:
-    """Looks up the values of a product's fields with a named LLM, by a deadline.
+    """Looks up the values of a product's fields with a named LLM, by a deadline, in the fields
+    and examples of `catalogue`.
 
     Every field is one call to the model on `executor`, a pool shared by all requests. At
     `timeout_seconds` the result holds what finished; the other fields are `timeout` and
@@ -43,8 +44,7 @@ class FieldLookupService:
     def __init__(
         self,
         llms: LLMRegistry,
-        fields: FieldRepository,
-        examples: ExampleRepository,
+        catalogue: Catalogue,
         executor: Executor,
         timeout_seconds: float,
         cache: LookupCache | None = None,
@@ -52,11 +52,9 @@ class FieldLookupService:
         limits: RequestLimits | None = None,
         thresholds: ThresholdStore | None = None,
         single_flight: SingleFlight[FieldOutcome] | None = None,
-        labelled: LabelledValues | None = None,
     ) -> None:
         self._llms = llms
-        self._fields = fields
-        self._examples = examples
+        self._catalogue = catalogue
         self._executor = executor
         self._timeout_seconds = timeout_seconds
         self._cache = cache or NoCache()
@@ -64,7 +62,16 @@ class FieldLookupService:
         self._limits = limits or RequestLimits()
         self._thresholds = thresholds or NoThresholds()
         self._single_flight = single_flight
-        self._known = KnownValueRules(labelled)
+        self._known = KnownValueRules(catalogue.labelled)
+
+    @property
+    def llms(self) -> LLMRegistry:
+        """The LLMs a request may name."""
+        return self._llms
+
+    @property
+    def fields(self) -> FieldRepository:
+        return self._catalogue.fields
 
     def lookup(self, request: LookupRequest, timeout_seconds: float | None = None) -> LookupResult:
         """Blocks until every field is answered or the deadline passes, `timeout_seconds` after
@@ -125,7 +132,7 @@ class FieldLookupService:
         codes = _validated_codes(request)
         llm = self._llms.get(request.llm)
         chain = fallback_chain(self._llms, llm)
-        fields = self._fields.get_many(codes)
+        fields = self._catalogue.fields.get_many(codes)
         flight = InFlight(
             llm,
             codes,
@@ -158,7 +165,7 @@ class FieldLookupService:
         def start(codes: list[str]) -> dict[str, Future[FieldOutcome]]:
             k, asked = llm.chain_of_thought.examples_wanted, {code: to_ask[code] for code in codes}
             examples = (
-                self._examples.most_similar(
+                self._catalogue.examples.most_similar(
                     codes, request.description, k, request.exclude_example_context
                 )
                 if k and codes

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import secrets
-import time
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 from src.domain.errors import BudgetExceededError, InvalidRequestError
 from src.domain.model.clock import utc_today
+from src.domain.model.recent import Recent
 from src.domain.usage.meter import UsageMeter
 from src.domain.usage.model import Spend, UsageReport
 from src.domain.usage.ports import KeyAccountStore, UsageStore
@@ -40,8 +41,8 @@ class Accounts:
         self._accounts = accounts
         self._meter = meter
         self._today = today
-        self._cache_seconds = budget_cache_seconds
-        self._budgets: dict[str, tuple[float, int | None]] = {}
+        self._budget_seconds = budget_cache_seconds
+        self._budgets: dict[str, Recent[int | None]] = {}
 
     def new_webhook_secret(self, owner: str) -> str:
         """Makes (or replaces) the key's webhook signing secret and returns it: shown once."""
@@ -63,12 +64,8 @@ class Accounts:
 
     def known_unlimited(self, owner: str) -> bool:
         """True when the key had no budget at a look recent enough to go by (no read needed)."""
-        cached = self._budgets.get(owner)
-        return (
-            cached is not None
-            and cached[1] is None
-            and time.monotonic() - cached[0] < self._cache_seconds
-        )
+        budget = self._budgets.get(owner)
+        return budget is not None and budget.known(None)
 
     def check(self, owner: str) -> None:
         """Raises BudgetExceededError when the key's monthly budget is spent."""
@@ -111,10 +108,8 @@ class Accounts:
         return sum(self._usage.spent(owner, today.replace(day=1)).values(), Spend())
 
     def _budget(self, owner: str) -> int | None:
-        cached = self._budgets.get(owner)
-        now = time.monotonic()
-        if cached is not None and now - cached[0] < self._cache_seconds:
-            return cached[1]
-        budget = self._accounts.budget(owner)
-        self._budgets[owner] = (now, budget)
-        return budget
+        budget = self._budgets.get(owner)
+        if budget is None:
+            budget = Recent(partial(self._accounts.budget, owner), self._budget_seconds)
+            self._budgets[owner] = budget
+        return budget.get()
