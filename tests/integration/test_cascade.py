@@ -143,8 +143,7 @@ def test_a_shared_prefix_turn_escalates_only_its_unsure_values(
     with ThreadPoolExecutor(4) as pool:
         service = FieldLookupService(
             llms,
-            FakeFieldRepository(list(FIELDS.values())),
-            FakeExampleRepository(),
+            Catalogue(FakeFieldRepository(list(FIELDS.values())), FakeExampleRepository()),
             pool,
             10.0,
             thresholds=CHEAP_THRESHOLDS,
