@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from src.domain.model import Field, Value
 from src.domain.model.evidence import Evidence, Span
@@ -115,11 +117,25 @@ class _Mention:
     span: Span
 
 
+@dataclass(frozen=True, slots=True)
+class _Standalone:
+    """A stand-alone number of a text as its pattern found it, before the field's unit is known."""
+
+    number: float | int
+    unit: str | None
+    """The word after it, normalised (any word: which ones count depends on the field's unit)."""
+    start: int
+    number_end: int
+    end: int
+    dimension_unit: str | None
+    """For a number followed by "x" ("60X103 mm"): the dimension string's unit, if any."""
+
+
 def number_evidence(field: Field, description: str, value: Value) -> Evidence:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return Evidence()
     wanted = normalised_unit(field.unit)
-    for mentions in (_standalone_mentions(description, wanted), _digit_mentions(description)):
+    for mentions in _mentions_in_turn(description, wanted):
         verbatim = [m.span for m in mentions if _equal(m.number, value)]
         by_conversion = [
             m.span
@@ -131,35 +147,63 @@ def number_evidence(field: Field, description: str, value: Value) -> Evidence:
     return Evidence()
 
 
-def _standalone_mentions(description: str, wanted: str | None) -> list[_Mention]:
+def _mentions_in_turn(description: str, wanted: str | None) -> Iterator[Sequence[_Mention]]:
+    """The stand-alone numbers, then (only when asked for: they rarely are) the digits in codes."""
+    yield _standalone_mentions(description, wanted)
+    yield _digit_mentions(description)
+
+
+@lru_cache(maxsize=1024)
+def _standalone_mentions(description: str, wanted: str | None) -> tuple[_Mention, ...]:
     mentions: dict[tuple[int, int], _Mention] = {}
+    for found in _standalone_numbers(description):
+        unit = found.unit
+        if unit not in _KNOWN_UNITS and unit != wanted and unit != "x":
+            unit = None
+        end = found.end if unit else found.number_end
+        if unit == "x":
+            unit, end = found.dimension_unit, found.number_end
+        span = Span.of(description, found.start, end)
+        mentions.setdefault((span.start, span.end), _Mention(found.number, unit, span))
+    return tuple(sorted(mentions.values(), key=lambda m: m.span.start))
+
+
+@lru_cache(maxsize=256)
+def _standalone_numbers(description: str) -> tuple[_Standalone, ...]:
+    """The text's stand-alone numbers, scanned once per text: every number field of a lookup
+    (and every lookup of the same text) reads the same ones, each with its own unit."""
+    found = []
     for pattern in _STANDALONE:
         for match in pattern.finditer(description):
             number = parse_number(match["number"])
             if number is None:
                 continue
             unit = normalised_unit(match["unit"])
-            if unit not in _KNOWN_UNITS and unit != wanted and unit != "x":
-                unit = None
-            end = match.end() if unit else match.end("number")
+            dimension_unit = None
             if unit == "x":
                 dimension = _DIMENSION_UNIT.match(description, match.end("number"))
-                unit, end = (
-                    (normalised_unit(dimension["unit"]) if dimension else None),
+                dimension_unit = normalised_unit(dimension["unit"]) if dimension else None
+            found.append(
+                _Standalone(
+                    number,
+                    unit,
+                    match.start(),
                     match.end("number"),
+                    match.end(),
+                    dimension_unit,
                 )
-            span = Span.of(description, match.start(), end)
-            mentions.setdefault((span.start, span.end), _Mention(number, unit, span))
-    return sorted(mentions.values(), key=lambda m: m.span.start)
+            )
+    return tuple(found)
 
 
-def _digit_mentions(description: str) -> list[_Mention]:
+@lru_cache(maxsize=256)
+def _digit_mentions(description: str) -> tuple[_Mention, ...]:
     found = []
     for match in _ANY_DIGITS.finditer(description):
         number = parse_number(match["number"])
         if number is not None:
             found.append(_Mention(number, None, Span.of(description, match.start(), match.end())))
-    return found
+    return tuple(found)
 
 
 def _equal(number: float | None, value: float) -> bool:
