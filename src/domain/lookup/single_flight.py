@@ -26,13 +26,18 @@ T = TypeVar("T")
 
 @dataclass(slots=True)
 class _Flight(Generic[T]):
-    answer: Future[T] = field(default_factory=Future)
+    askers: list[tuple[Future[T], Callable[[T], T] | None]] = field(default_factory=list)
+    """Each asker's own future, and how it sees the answer (None: as given, for the leader)."""
     call: Future[T] | None = None
-    askers: int = 0
+    waiting: int = 0
+    """Askers that have not given up."""
 
 
 class SingleFlight(Generic[T]):
-    """The calls under way, by key."""
+    """The calls under way, by key.
+
+    Each asker costs one future of its own: the call's answer is handed to every asker's
+    future when the call ends, under one lock taken once per request (not once per key)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -47,77 +52,60 @@ class SingleFlight(Generic[T]):
         """A future answer for each of `keys` (an item's key): of the call under way for that
         key, seen through `as_joined`, or of one that `start` makes for the items nobody is
         asking about yet. Should `start` fail, those who joined its calls get its error."""
-        mine: dict[K, Future[T]] = {}
-        leading: list[K] = []
-        for item, key in keys.items():
-            mine[item], leads = self._join(key, as_joined)
-            if leads:
-                leading.append(item)
+        mine: dict[K, Future[T]] = {item: Future() for item in keys}
+        flights: dict[K, _Flight[T]] = {}
+        leading: list[tuple[K, _Flight[T]]] = []
+        with self._lock:
+            for item, key in keys.items():
+                flight = self._flights.get(key)
+                if flight is None:
+                    flight = self._flights[key] = _Flight()
+                    flight.askers.append((mine[item], None))
+                    leading.append((item, flight))
+                else:
+                    flight.askers.append((mine[item], as_joined))
+                flight.waiting += 1
+                flights[item] = flight
+        for item, future in mine.items():
+            future.add_done_callback(partial(self._let_go, flights[item]))
         try:
-            calls = start(leading) if leading else {}
+            calls = start([item for item, _ in leading]) if leading else {}
         except BaseException as error:
-            for item in leading:
-                self._land(keys[item], self._flights_get(keys[item]), _failed(error))
+            for item, flight in leading:
+                self._land(keys[item], flight, _failed(error))
             raise
-        for item in leading:
-            self._lead(keys[item], calls[item])
+        for item, flight in leading:
+            self._lead(keys[item], flight, calls[item])
         return mine
 
-    def _join(self, key: str, as_joined: Callable[[T], T]) -> tuple[Future[T], bool]:
-        with self._lock:
-            flight = self._flights.get(key)
-            leads = flight is None
-            if flight is None:
-                flight = self._flights[key] = _Flight()
-            flight.askers += 1
-        mine: Future[T] = Future()
-        flight.answer.add_done_callback(
-            partial(_pass_on, mine, (lambda answer: answer) if leads else as_joined)
-        )
-        mine.add_done_callback(partial(self._let_go, flight))
-        return mine, leads
-
-    def _flights_get(self, key: str) -> _Flight[T] | None:
-        with self._lock:
-            return self._flights.get(key)
-
-    def _lead(self, key: str, call: Future[T]) -> None:
-        flight = self._flights_get(key)
-        if flight is None:  # every asker gave up already, and the flight is gone
-            call.cancel()
-            return
+    def _lead(self, key: str, flight: _Flight[T], call: Future[T]) -> None:
         with self._lock:
             flight.call = call
-            abandoned = flight.askers == 0
+            abandoned = flight.waiting == 0
         if abandoned:
             call.cancel()
         call.add_done_callback(partial(self._land, key, flight))
 
-    def _land(self, key: str, flight: _Flight[T] | None, call: Future[T]) -> None:
+    def _land(self, key: str, flight: _Flight[T], call: Future[T]) -> None:
         """The call is over: no one joins it any more, and its askers get its answer."""
-        if flight is None:
-            return
         with self._lock:
             if self._flights.get(key) is flight:
                 del self._flights[key]
-        if call.cancelled():
-            flight.answer.cancel()
-        elif (error := call.exception()) is not None:
-            flight.answer.set_exception(error)
-        else:
-            flight.answer.set_result(call.result())
+            askers, flight.askers = flight.askers, []
+        for future, seen in askers:
+            _pass_on(future, seen, call)
 
     def _let_go(self, flight: _Flight[T], mine: Future[T]) -> None:
         if not mine.cancelled():
             return
         with self._lock:
-            flight.askers -= 1
-            call = flight.call if flight.askers == 0 else None
+            flight.waiting -= 1
+            call = flight.call if flight.waiting == 0 else None
         if call is not None:
             call.cancel()  # only a call not started yet is cancelled
 
 
-def _pass_on(mine: Future[T], seen: Callable[[T], T], answer: Future[T]) -> None:
+def _pass_on(mine: Future[T], seen: Callable[[T], T] | None, answer: Future[T]) -> None:
     if answer.cancelled():
         mine.cancel()
     elif mine.set_running_or_notify_cancel():
@@ -125,7 +113,8 @@ def _pass_on(mine: Future[T], seen: Callable[[T], T], answer: Future[T]) -> None
         if error is not None:
             mine.set_exception(error)
         else:
-            mine.set_result(seen(answer.result()))
+            result = answer.result()
+            mine.set_result(result if seen is None else seen(result))
 
 
 def _failed(error: BaseException) -> Future[T]:
