@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from src.domain.evidence import numbers
+from src.domain.evidence.folding import folded_text
 from src.domain.evidence.locate import locate_evidence
 from src.domain.model import Field, FieldType
 from src.domain.model.evidence import Evidence, Span
@@ -174,3 +175,25 @@ def test_a_text_is_scanned_once_for_all_its_number_fields(
     assert len(read) == once
     assert spans(locate_evidence(POWER, text, 1234)) == [(53, 57, "1234")]  # digits of a code
     assert len(read) > once
+
+
+def test_what_a_search_reads_of_its_field_and_value_is_part_of_what_it_remembers() -> None:
+    text = "Lot de 1 lampe 40 W, dimmable, étanche"
+    waterproof = Field("EF000200", "étanche (IP)", FieldType.BOOLEAN)
+
+    assert spans(locate_evidence(POWER, text, 1)) == [(7, 8, "1")]
+    assert locate_evidence(POWER, text, True) == Evidence()  # True is no number, though == 1
+    assert spans(locate_evidence(DIMMABLE, text, True)) == [(21, 29, "dimmable")]
+    assert spans(locate_evidence(waterproof, text, True)) == [(31, 38, "étanche")]
+    assert spans(locate_evidence(LENGTH, text, 0.4)) == []  # W is not a length
+    assert spans(locate_evidence(POWER, text, 0.04)) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["Marque :\t\tACME \n Corp, lampe", "Marque :\t\tACME \n Corp, lampé"]
+)
+def test_white_space_folds_alike_in_ascii_and_other_texts(text: str) -> None:
+    """ASCII texts fold without going character by character: the same spans as the others."""
+    assert spans(locate_evidence(BRAND, text, "acme corp")) == [(10, 21, "ACME \n Corp")]
+    assert folded_text(text).folded[:20] == "marque : acme corp, "
+    assert folded_text(text).origins[:12] == (0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12)

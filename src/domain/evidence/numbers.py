@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from src.domain.model import Field, Value
+from src.domain.model import Value
 from src.domain.model.evidence import Evidence, Span
 from src.domain.model.values import parse_number
 from src.domain.prompting.prepass.candidates import converted
@@ -131,10 +131,11 @@ class _Standalone:
     """For a number followed by "x" ("60X103 mm"): the dimension string's unit, if any."""
 
 
-def number_evidence(field: Field, description: str, value: Value) -> Evidence:
+def number_evidence(unit: str | None, description: str, value: Value) -> Evidence:
+    """Where `value` of a number field in `unit` stands in `description`."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return Evidence()
-    wanted = normalised_unit(field.unit)
+    wanted = normalised_unit(unit)
     for mentions in _mentions_in_turn(description, wanted):
         verbatim = [m.span for m in mentions if _equal(m.number, value)]
         by_conversion = [
