@@ -24,7 +24,6 @@ from src.domain.model import (
     OutcomeStatus,
 )
 from src.domain.model.evidence import NO_EVIDENCE
-from src.domain.prompting.ports import ProductChainOfThought
 
 Progress = Callable[[str], None]
 """Told the LLM's name after each product is evaluated."""
@@ -152,11 +151,7 @@ def _plus(cost: Cost, result: LookupResult, llm: ConfiguredLLM) -> Cost:
         and o.status is not OutcomeStatus.UNKNOWN_FIELD
         and not o.cached
     ]
-    calls = (
-        min(len(asked), 1)
-        if isinstance(llm.chain_of_thought, ProductChainOfThought)
-        else len(asked)
-    )
+    calls = min(len(asked), 1) if llm.scope == "product" else len(asked)
     return Cost(
         cost.calls + calls,
         cost.prompt_tokens + result.usage.prompt_tokens,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from functools import partial
+from typing import cast
 
 from src.domain.confidence.prepass import prepass_confidence
 from src.domain.lookup.in_turn import Fallback, submit_in_turn
@@ -51,20 +52,27 @@ def submit_calls(
             )
             futures[code] = _done(outcome)
     chain_of_thought = llm.chain_of_thought
-    if isinstance(chain_of_thought, ProductChainOfThought) and to_ask:
+    if llm.scope == "product" and to_ask:
         ask_all = partial(
             ask_product,
             llm,
-            chain_of_thought,
+            cast(ProductChainOfThought, chain_of_thought),
             list(to_ask.values()),
             description,
             examples,
             deadline,
         )
         futures |= _product_futures(executor, llm.name, list(to_ask), ask_all)
-    elif isinstance(chain_of_thought, SharedPrefixChainOfThought) and to_ask:
+    elif llm.scope == "shared_prefix" and to_ask:
         futures |= submit_in_turn(
-            executor, llm, chain_of_thought, to_ask, description, examples, deadline, fallback
+            executor,
+            llm,
+            cast(SharedPrefixChainOfThought, chain_of_thought),
+            to_ask,
+            description,
+            examples,
+            deadline,
+            fallback,
         )
     else:
         futures |= {

@@ -18,7 +18,6 @@ from typing import Generic, TypeVar
 
 from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.model import FieldOutcome, LookupRequest
-from src.domain.prompting.ports import ProductChainOfThought
 
 K = TypeVar("K")
 T = TypeVar("T")
@@ -133,7 +132,7 @@ def shared_field_calls(
 ) -> dict[str, Future[FieldOutcome]]:
     """The lookup's calls for `codes`: `start(codes)`, or through `flights` when there are some
     and the LLM asks field by field, each field under its cache key (and the examples left out)."""
-    if flights is None or isinstance(llm.chain_of_thought, ProductChainOfThought):
+    if flights is None or llm.scope == "product":
         return dict(start(codes))
     keys = {code: f"{cache_keys[code]}:{request.exclude_example_context}" for code in codes}
     return flights.share(keys, start, as_joined=_answered_elsewhere)
