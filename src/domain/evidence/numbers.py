@@ -154,10 +154,18 @@ def _mentions_in_turn(description: str, wanted: str | None) -> Iterator[Sequence
     yield _digit_mentions(description)
 
 
-@lru_cache(maxsize=1024)
-def _standalone_mentions(description: str, wanted: str | None) -> tuple[_Mention, ...]:
+def _standalone_mentions(description: str, wanted: str | None) -> Sequence[_Mention]:
+    numbers = _standalone_numbers(description)
+    if wanted in numbers.other_words:  # the field's own unit, which no other field would keep
+        return _mentions(description, numbers.found, wanted)
+    return numbers.mentions
+
+
+def _mentions(
+    description: str, standalone: Sequence[_Standalone], wanted: str | None
+) -> tuple[_Mention, ...]:
     mentions: dict[tuple[int, int], _Mention] = {}
-    for found in _standalone_numbers(description):
+    for found in standalone:
         unit = found.unit
         if unit not in _KNOWN_UNITS and unit != wanted and unit != "x":
             unit = None
@@ -169,8 +177,17 @@ def _standalone_mentions(description: str, wanted: str | None) -> tuple[_Mention
     return tuple(sorted(mentions.values(), key=lambda m: m.span.start))
 
 
+@dataclass(frozen=True, slots=True)
+class _Numbers:
+    found: tuple[_Standalone, ...]
+    other_words: frozenset[str]
+    """The words after numbers that are no known unit: kept only by a field in that unit."""
+    mentions: tuple[_Mention, ...]
+    """The mentions for a field whose unit is none of `other_words` (nearly every field)."""
+
+
 @lru_cache(maxsize=256)
-def _standalone_numbers(description: str) -> tuple[_Standalone, ...]:
+def _standalone_numbers(description: str) -> _Numbers:
     """The text's stand-alone numbers, scanned once per text: every number field of a lookup
     (and every lookup of the same text) reads the same ones, each with its own unit."""
     found = []
@@ -194,7 +211,10 @@ def _standalone_numbers(description: str) -> tuple[_Standalone, ...]:
                     dimension_unit,
                 )
             )
-    return tuple(found)
+    other_words = frozenset(
+        f.unit for f in found if f.unit is not None and f.unit not in _KNOWN_UNITS and f.unit != "x"
+    )
+    return _Numbers(tuple(found), other_words, _mentions(description, found, None))
 
 
 @lru_cache(maxsize=256)
