@@ -51,39 +51,34 @@ class SingleFlight(Generic[T]):
         """A future answer for each of `keys` (an item's key): of the call under way for that
         key, seen through `as_joined`, or of one that `start` makes for the items nobody is
         asking about yet. Should `start` fail, those who joined its calls get its error."""
-        mine: dict[K, Future[T]] = {item: Future() for item in keys}
-        flights: dict[K, _Flight[T]] = {}
+        mine: dict[K, Future[T]] = {}
         leading: list[tuple[K, _Flight[T]]] = []
         with self._lock:
             for item, key in keys.items():
                 flight = self._flights.get(key)
+                asker = mine[item] = _Asker(self, flight or _Flight())
                 if flight is None:
-                    flight = self._flights[key] = _Flight()
-                    flight.askers.append((mine[item], None))
+                    flight = self._flights[key] = asker.flight
+                    flight.askers.append((asker, None))
                     leading.append((item, flight))
                 else:
-                    flight.askers.append((mine[item], as_joined))
+                    flight.askers.append((asker, as_joined))
                 flight.waiting += 1
-                flights[item] = flight
-        for item, future in mine.items():
-            future.add_done_callback(partial(self._let_go, flights[item]))
         try:
             calls = start([item for item, _ in leading]) if leading else {}
         except BaseException as error:
             for item, flight in leading:
                 self._land(keys[item], flight, _failed(error))
             raise
-        for item, flight in leading:
-            self._lead(keys[item], flight, calls[item])
-        return mine
-
-    def _lead(self, key: str, flight: _Flight[T], call: Future[T]) -> None:
         with self._lock:
-            flight.call = call
-            abandoned = flight.waiting == 0
-        if abandoned:
+            for item, flight in leading:
+                flight.call = calls[item]
+            abandoned = [flight.call for _, flight in leading if flight.waiting == 0]
+        for call in abandoned:
             call.cancel()
-        call.add_done_callback(partial(self._land, key, flight))
+        for item, flight in leading:
+            calls[item].add_done_callback(partial(self._land, keys[item], flight))
+        return mine
 
     def _land(self, key: str, flight: _Flight[T], call: Future[T]) -> None:
         """The call is over: no one joins it any more, and its askers get its answer."""
@@ -94,14 +89,28 @@ class SingleFlight(Generic[T]):
         for future, seen in askers:
             _pass_on(future, seen, call)
 
-    def _let_go(self, flight: _Flight[T], mine: Future[T]) -> None:
-        if not mine.cancelled():
-            return
+    def _let_go(self, flight: _Flight[T]) -> None:
+        """An asker gave up (its future was cancelled)."""
         with self._lock:
             flight.waiting -= 1
             call = flight.call if flight.waiting == 0 else None
         if call is not None:
             call.cancel()  # only a call not started yet is cancelled
+
+
+class _Asker(Future[T]):
+    """An asker's own future: cancelling it (its deadline passed) lets go of the flight."""
+
+    def __init__(self, flights: SingleFlight[T], flight: _Flight[T]) -> None:
+        super().__init__()
+        self.flight = flight
+        self._flights = flights
+
+    def cancel(self) -> bool:
+        cancelled = super().cancel()
+        if cancelled:
+            self._flights._let_go(self.flight)
+        return cancelled
 
 
 def _pass_on(mine: Future[T], seen: Callable[[T], T] | None, answer: Future[T]) -> None:
