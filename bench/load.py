@@ -1,10 +1,13 @@
 """Throughput of one server process under 16 concurrent clients (wrk), with the mock LLM.
 
     .venv/bin/python bench/load.py [--seconds 15] [--workers 1]
+    .venv/bin/python bench/load.py --compare OTHER_CHECKOUT [--rounds 3] [--seconds 5]
 
 Scenarios: an instant backend (every description new, so no cache hit; and with the cache off),
 a backend taking 200 ms a call (no cache hit), and the same description again and again (cache
-hits). Prints req/s, p50 and p99.
+hits). Prints req/s, p50 and p99. With --compare, the server of another checkout (a worktree of
+an older revision, say) and this one's take turns, scenario by scenario, for --rounds rounds:
+the table gives each one's median req/s side by side (both measured on the machine as it was).
 Needs wrk (Debian package `wrk`).
 """
 
@@ -14,6 +17,7 @@ import argparse
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -53,21 +57,54 @@ def run_wrk(base: str, seconds: int, unique: bool) -> dict[str, str]:
     return figures
 
 
+def measure(repo: Path, workers: int, seconds: int, env: dict[str, str], unique: bool) -> dict:
+    with running_server(workers=workers, repo=repo, LLM_QUERY_TIMEOUT="10", **env) as base:
+        run_wrk(base, 3, unique)  # warm-up
+        return run_wrk(base, seconds, unique)
+
+
+def compare(other: Path, workers: int, seconds: int, rounds: int) -> None:
+    here = Path(__file__).resolve().parents[1]
+    rates: dict[tuple[str, Path], list[float]] = {}
+    for _ in range(rounds):
+        for name, env, unique in SCENARIOS:
+            for repo in (other, here):
+                figures = measure(repo, workers, seconds, env, unique)
+                if figures["non-200"] != "0":
+                    sys.exit(f"{repo}: {figures['non-200']} non-200 answers in {name!r}")
+                rates.setdefault((name, repo), []).append(float(figures["req/s"]))
+    print(
+        f"| scenario ({workers} worker, 16 clients, 8 fields) | {other.name} req/s | "
+        f"{here.name} req/s | ratio |"
+    )
+    print("|---|---|---|---|")
+    for name, _, _ in SCENARIOS:
+        before = statistics.median(rates[(name, other)])
+        after = statistics.median(rates[(name, here)])
+        print(f"| {name} | {before:.0f} | {after:.0f} | {after / before:.2f}× |", flush=True)
+    print(f"\nmedians of {rounds} rounds of {seconds} s each, the two servers taking turns")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--compare", type=Path, help="another checkout, measured in turn")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
+    if args.compare:
+        compare(args.compare.resolve(), args.workers, args.seconds, args.rounds)
+        return
     print(
         f"| scenario ({args.workers} worker, 16 clients, 8 fields) | req/s | p50 | p99 | non-200 |"
     )
     print("|---|---|---|---|---|")
     for name, env, unique in SCENARIOS:
-        with running_server(workers=args.workers, LLM_QUERY_TIMEOUT="10", **env) as base:
-            run_wrk(base, 3, unique)  # warm-up
-            figures = run_wrk(base, args.seconds, unique)
+        figures = measure(
+            Path(__file__).resolve().parents[1], args.workers, args.seconds, env, unique
+        )
         print(
             f"| {name} | {figures['req/s']} | {figures['p50']} | {figures['p99']} | {figures['non-200']} |",
             flush=True,
