@@ -18,8 +18,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @contextmanager
-def running_server(workers: int = 1, **env: str) -> Iterator[str]:
-    """Yields the base URL of a server started with these environment variables."""
+def running_server(workers: int = 1, repo: Path = REPO, **env: str) -> Iterator[str]:
+    """Yields the base URL of a server started with these environment variables, from the
+    checkout at `repo` (this one by default; another to compare a revision with this one)."""
     with tempfile.TemporaryDirectory() as folder:
         environ = {
             **os.environ,
@@ -30,7 +31,7 @@ def running_server(workers: int = 1, **env: str) -> Iterator[str]:
         for command in (["migrate"], ["provision"]):
             done = subprocess.run(
                 [sys.executable, "cli.py", *command],
-                cwd=REPO,
+                cwd=repo,
                 env=environ,
                 capture_output=True,
                 text=True,
@@ -57,7 +58,7 @@ def running_server(workers: int = 1, **env: str) -> Iterator[str]:
                 "warning",
                 "--no-access-log",
             ],
-            cwd=REPO,
+            cwd=repo,
             env=environ,
             stderr=subprocess.DEVNULL,
         )

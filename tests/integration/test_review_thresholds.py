@@ -3,6 +3,9 @@ per LLM and field, and seen by the lookup's review flag."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 from src.adapters.driven.files.provisioning_files import read_fields
 from src.adapters.driven.storage.review_thresholds import PeeweeThresholdStore
 from src.bootstrap import Container
@@ -65,3 +68,56 @@ def test_a_value_over_its_stored_threshold_needs_no_review(container: Container)
     )
     # the mock's colour is a guess (no colour in the text): under the threshold
     assert (after["EF000007"].confidence, after["EF000007"].review) == (0.3, True)
+
+
+class HeldReads(PeeweeThresholdStore):
+    """A store whose reads of the table can be held once they have read it, and counted."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.reads = 0
+        self.held = threading.Event()
+        self.release = threading.Event()
+        self.release.set()
+
+    def _read_all(self) -> dict[tuple[str, str], float]:
+        known = super()._read_all()
+        self.reads += 1
+        self.held.set()
+        self.release.wait(10)
+        return known
+
+
+def test_a_read_begun_before_a_save_does_not_hide_it(container: Container) -> None:
+    store = HeldReads(container.storage.database, refresh_seconds=60)
+    store.release.clear()
+    with ThreadPoolExecutor(1) as pool:
+        early = pool.submit(store.thresholds, "mock", ["EF000042"])
+        assert store.held.wait(10)  # it has read the table: no threshold yet
+        store.save([FieldThreshold("mock", "EF000042", 0.5, 0.95)])
+        store.release.set()
+        assert early.result(10) == {}
+
+    assert store.thresholds("mock", ["EF000042"]) == {"EF000042": 0.5}
+
+
+def test_one_lookup_reads_the_thresholds_again_the_others_meanwhile_go_by_the_copy(
+    container: Container,
+) -> None:
+    clock = [0.0]
+    store = HeldReads(container.storage.database, refresh_seconds=1, clock=lambda: clock[0])
+    store.save([FieldThreshold("mock", "EF000042", 0.5, 0.95)])
+    assert store.thresholds("mock", ["EF000042"]) == {"EF000042": 0.5} and store.reads == 1
+    clock[0] = 5.0  # the copy is due
+    store.held.clear()
+    store.release.clear()
+
+    with ThreadPoolExecutor(5) as pool:
+        reading = pool.submit(store.thresholds, "mock", ["EF000042"])
+        assert store.held.wait(10)
+        meanwhile = [pool.submit(store.thresholds, "mock", ["EF000042"]) for _ in range(4)]
+        assert [f.result(10) for f in meanwhile] == [{"EF000042": 0.5}] * 4
+        store.release.set()
+        assert reading.result(10) == {"EF000042": 0.5}
+
+    assert store.reads == 2

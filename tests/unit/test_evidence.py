@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from src.domain.evidence import numbers
+from src.domain.evidence.folding import folded_text
 from src.domain.evidence.locate import locate_evidence
 from src.domain.model import Field, FieldType
 from src.domain.model.evidence import Evidence, Span
+from src.domain.model.values import parse_number
 
 POWER = Field("EF000035", "puissance", FieldType.NUMBER, unit="W")
 LENGTH = Field("EF000008", "longueur", FieldType.NUMBER, unit="cm")
@@ -127,3 +130,70 @@ def test_every_span_is_the_text_at_its_offsets(field: Field, text: str, value: o
 
     assert evidence.spans
     assert all(span == Span.of(text, span.start, span.end) for span in evidence.spans)
+
+
+DOSES = Field("EF009999", "nombre de doses", FieldType.NUMBER, unit="doses")
+"""A unit no other field knows: only this field's evidence keeps it after the number."""
+
+
+def test_fields_reading_the_same_text_each_keep_their_own_unit() -> None:
+    text = "Distributeur 120 doses, 40 W, 230 V"
+
+    assert spans(locate_evidence(POWER, text, 120)) == [(13, 16, "120")]
+    assert spans(locate_evidence(DOSES, text, 120)) == [(13, 22, "120 doses")]
+    assert spans(locate_evidence(POWER, text, 120)) == [(13, 16, "120")]
+    assert spans(locate_evidence(POWER, text, 40)) == [(24, 28, "40 W")]
+
+
+def test_a_code_read_after_a_stand_alone_number_of_the_same_text() -> None:
+    text = "Lampe 60X103 12V 40W E27, lot 7"
+
+    assert spans(locate_evidence(POWER, text, 40)) == [(17, 20, "40W")]
+    assert spans(locate_evidence(LENGTH, text, 103)) == [(9, 12, "103")]
+    assert spans(locate_evidence(POWER, text, 27)) == [(22, 24, "27")]
+
+
+def test_a_text_is_scanned_once_for_all_its_number_fields(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each number field of a lookup looks for its value in the same text: the numbers of the
+    text are read once, not once per field, and the digits inside codes only when needed."""
+    read: list[str] = []
+
+    def counting(text: str) -> int | float | None:
+        read.append(text)
+        return parse_number(text)
+
+    monkeypatch.setattr(numbers, "parse_number", counting)
+    text = "Projecteur 2 x 18 W, 1 600 lm, 4000 K, IP65, réf. 77-1234"
+
+    assert spans(locate_evidence(POWER, text, 18)) == [(15, 19, "18 W")]
+    once = len(read)
+    assert once > 0
+    for field in (LENGTH, POWER, DOSES):
+        assert locate_evidence(field, text, 18).spans
+    assert len(read) == once
+    assert spans(locate_evidence(POWER, text, 1234)) == [(53, 57, "1234")]  # digits of a code
+    assert len(read) > once
+
+
+def test_what_a_search_reads_of_its_field_and_value_is_part_of_what_it_remembers() -> None:
+    text = "Lot de 1 lampe 40 W, dimmable, étanche"
+    waterproof = Field("EF000200", "étanche (IP)", FieldType.BOOLEAN)
+
+    assert spans(locate_evidence(POWER, text, 1)) == [(7, 8, "1")]
+    assert locate_evidence(POWER, text, True) == Evidence()  # True is no number, though == 1
+    assert spans(locate_evidence(DIMMABLE, text, True)) == [(21, 29, "dimmable")]
+    assert spans(locate_evidence(waterproof, text, True)) == [(31, 38, "étanche")]
+    assert spans(locate_evidence(LENGTH, text, 0.4)) == []  # W is not a length
+    assert spans(locate_evidence(POWER, text, 0.04)) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["Marque :\t\tACME \n Corp, lampe", "Marque :\t\tACME \n Corp, lampé"]
+)
+def test_white_space_folds_alike_in_ascii_and_other_texts(text: str) -> None:
+    """ASCII texts fold without going character by character: the same spans as the others."""
+    assert spans(locate_evidence(BRAND, text, "acme corp")) == [(10, 21, "ACME \n Corp")]
+    assert folded_text(text).folded[:20] == "marque : acme corp, "
+    assert folded_text(text).origins[:12] == (0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12)

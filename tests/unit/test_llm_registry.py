@@ -13,8 +13,9 @@ import pytest
 
 from src.domain.errors import InvalidRequestError, UnknownLLMError
 from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
-from src.domain.prompting.chain_of_thought import BasicChainOfThought
+from src.domain.prompting.chain_of_thought import AllFieldsChainOfThought, BasicChainOfThought
 from src.domain.prompting.families import ChatFormat
+from src.domain.prompting.shared_prefix.conversation import ConversationChainOfThought
 from tests.support.fakes import FakeConnector
 
 
@@ -131,3 +132,16 @@ def test_the_wrap_hook_is_applied_to_what_get_returns() -> None:
     assert first.fallbacks == ("mock",)
     assert second is first
     assert wrapped == ["gemma3"]
+
+
+def test_an_llm_tells_how_its_chain_of_thought_asks_once_and_again_when_replaced() -> None:
+    per_field = ConfiguredLLM("a", ChatFormat(), BasicChainOfThought(), FakeConnector())
+    per_product = replace(per_field, chain_of_thought=AllFieldsChainOfThought())
+    shared = replace(per_field, chain_of_thought=ConversationChainOfThought())
+
+    assert (per_field.scope, per_product.scope, shared.scope) == (
+        "field",
+        "product",
+        "shared_prefix",
+    )
+    assert replace(per_product, chain_of_thought=BasicChainOfThought()).scope == "field"

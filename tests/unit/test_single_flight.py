@@ -137,3 +137,31 @@ def test_a_start_that_fails_fails_those_who_joined_and_is_forgotten() -> None:
         )
         == 7
     )
+
+
+def test_a_call_not_started_is_cancelled_once_every_asker_has_given_up() -> None:
+    flights: SingleFlight[int] = SingleFlight()
+    call: Future[int] = Future()  # queued on a busy pool: not started
+    first = flights.share({"a": "key"}, lambda items: {item: call for item in items})
+    second = flights.share({"b": "key"}, lambda items: {})
+
+    first["a"].cancel()
+    assert not call.cancelled()
+    second["b"].cancel()
+    assert call.cancelled()
+
+
+def test_every_asker_gets_the_answer_the_leader_as_given_the_others_as_joined() -> None:
+    flights: SingleFlight[int] = SingleFlight()
+    call: Future[int] = Future()
+    leader = flights.share({"a": "key", "x": "other"}, lambda items: {i: call for i in items})
+    joined = [flights.share({"b": "key"}, lambda _: {}, as_joined=lambda n: -n) for _ in range(3)]
+
+    call.set_result(7)
+
+    assert leader["a"].result(timeout=1) == leader["x"].result(timeout=1) == 7
+    assert [future["b"].result(timeout=1) for future in joined] == [-7, -7, -7]
+    again: Future[int] = Future()
+    again.set_result(8)
+    later = flights.share({"c": "key"}, lambda items: {i: again for i in items})
+    assert later["c"].result(timeout=1) == 8  # landed: the next asker leads a call of its own

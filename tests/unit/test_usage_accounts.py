@@ -3,6 +3,7 @@ what it keeps when a write fails, when a budget is spent and when it renews."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -25,12 +26,14 @@ class FakeUsageStore:
     def __init__(self) -> None:
         self.counts: dict[UsageKey, Spend] = {}
         self.fail = False
+        self._lock = threading.Lock()  # one write at a time, as the database's upsert
 
     def add(self, spends: Mapping[UsageKey, Spend]) -> None:
         if self.fail:
             raise RuntimeError("the database is away")
-        for key, spend in spends.items():
-            self.counts[key] = self.counts.get(key, Spend()) + spend
+        with self._lock:
+            for key, spend in spends.items():
+                self.counts[key] = self.counts.get(key, Spend()) + spend
 
     def spent(
         self, owner: str, since: date, job_id: str | None = None
@@ -169,3 +172,22 @@ def test_the_meter_passes_the_models_turn_through_so_a_product_is_still_read_onc
         pass
 
     assert inner.turns == [42.0]  # without it, turn_of would find no turn and take none
+
+
+def test_charges_made_from_many_threads_while_counts_are_read_and_written_are_all_kept() -> None:
+    store = FakeUsageStore()
+    meter = UsageMeter(store, flush_seconds=0.001, today=lambda: DAY)  # writes as it goes
+    owners = [f"key:shop{n}" for n in range(4)]
+
+    def charge_many(owner: str) -> None:
+        with charging(Account(owner)):
+            for _ in range(2000):
+                meter.charge("mock", Spend(1, 3, 1))
+                meter.unsaved(owner)
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(charge_many, owners * 2))
+    meter.flush()
+
+    assert store.counts == {UsageKey(o, "", "mock", DAY): Spend(4000, 12000, 4000) for o in owners}
+    assert all(meter.unsaved(owner) == Spend() for owner in owners)

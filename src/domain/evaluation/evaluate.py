@@ -23,7 +23,6 @@ from src.domain.model import (
     OutcomeStatus,
 )
 from src.domain.model.evidence import NO_EVIDENCE
-from src.domain.prompting.ports import ProductChainOfThought
 
 Progress = Callable[[str], None]
 """Told the LLM's name after each product is evaluated."""
@@ -143,9 +142,5 @@ def _plus(cost: Cost, result: LookupResult, llm: ConfiguredLLM) -> Cost:
         and o.status is not OutcomeStatus.UNKNOWN_FIELD
         and not o.cached
     ]
-    calls = (
-        min(len(asked), 1)
-        if isinstance(llm.chain_of_thought, ProductChainOfThought)
-        else len(asked)
-    )
+    calls = min(len(asked), 1) if llm.scope == "product" else len(asked)
     return cost + Cost(calls, result.usage, result.elapsed_ms / 1000)

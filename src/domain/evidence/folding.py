@@ -49,6 +49,8 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=1024)
 def folded_text(text: str) -> FoldedText:
+    if text.isascii():
+        return _folded_ascii(text)
     characters: list[str] = []
     origins: list[int] = []
     for index, character in enumerate(text):
@@ -61,6 +63,29 @@ def folded_text(text: str) -> FoldedText:
         characters.extend(pieces)
         origins.extend([index] * len(pieces))
     return FoldedText(text, "".join(characters), tuple(origins))
+
+
+_WHITE_SPACE = re.compile(r"\s+")
+_WHITE_SPACE_TO_FOLD = re.compile(r"\s\s|[^\S ]")
+"""Two white-space characters in a row, or one that is not a plain space."""
+
+
+def _folded_ascii(text: str) -> FoldedText:
+    """`folded_text` of an ASCII text, without going character by character: an ASCII letter
+    folds to its lower case and nothing else changes, but for runs of white space."""
+    lowered = text.lower()
+    if not _WHITE_SPACE_TO_FOLD.search(lowered):  # most product texts: one character each
+        return FoldedText(text, lowered, tuple(range(len(text))))
+    pieces: list[str] = []
+    origins: list[int] = []
+    done = 0
+    for run in _WHITE_SPACE.finditer(lowered):
+        pieces += (lowered[done : run.start()], " ")
+        origins += range(done, run.start() + 1)
+        done = run.end()
+    pieces.append(lowered[done:])
+    origins += range(done, len(text))
+    return FoldedText(text, "".join(pieces), tuple(origins))
 
 
 @lru_cache(maxsize=4096)

@@ -12,6 +12,7 @@ same number before any conversion for a number.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from src.domain.evidence.folding import folded_text
 from src.domain.evidence.numbers import number_evidence
@@ -29,9 +30,23 @@ def locate_evidence(field: Field, description: str, value: Value) -> Evidence:
     if value is None or not description:
         return NO_EVIDENCE
     if field.type is FieldType.NUMBER:
-        evidence = number_evidence(field, description, value)
-    elif field.type is FieldType.BOOLEAN:
-        label = _UNIT_IN_LABEL.sub("", field.label)
+        return _located(field.type, field.unit, description, value)
+    if field.type is FieldType.BOOLEAN:
+        return _located(field.type, field.label, description, value)
+    return _located(field.type, None, description, value)
+
+
+@lru_cache(maxsize=1024, typed=True)
+def _located(
+    kind: FieldType, unit_or_label: str | None, description: str, value: Value
+) -> Evidence:
+    """The search itself, by what it reads of the field (a number's unit, a boolean's label):
+    kept for the texts asked about lately, whose values are looked for again when a lookup's
+    answers come from the cache (`typed`: True is not the number 1)."""
+    if kind is FieldType.NUMBER:
+        evidence = number_evidence(unit_or_label, description, value)
+    elif kind is FieldType.BOOLEAN:
+        label = _UNIT_IN_LABEL.sub("", unit_or_label or "")
         evidence = Evidence(tuple(folded_text(description).find_all(label)), verbatim=False)
     else:
         evidence = _words_evidence(description, str(value))

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from src.domain.model import Field, Value
+from src.domain.evidence.units import KNOWN_UNITS
+from src.domain.model import Value
 from src.domain.model.evidence import Evidence, Span
 from src.domain.model.values import parse_number
 from src.domain.prompting.prepass.candidates import converted
@@ -35,77 +38,6 @@ _DIMENSION_UNIT = re.compile(
     rf"(?:{_SPACE}?[x×*]{_SPACE}?\d+(?:[.,]\d+)?)+{_SPACE}?(?P<unit>mm|cm|dm|m)\b", re.IGNORECASE
 )
 _RELATIVE_TOLERANCE = 1e-6
-_KNOWN_UNITS = frozenset(
-    {
-        "mm",
-        "cm",
-        "dm",
-        "m",
-        "km",
-        "mm2",
-        "cm2",
-        "m2",
-        "m3",
-        "g",
-        "mg",
-        "kg",
-        "t",
-        "ml",
-        "cl",
-        "dl",
-        "l",
-        "w",
-        "kw",
-        "mw",
-        "v",
-        "kv",
-        "mv",
-        "a",
-        "ma",
-        "mah",
-        "ah",
-        "wh",
-        "kwh",
-        "lm",
-        "lx",
-        "k",
-        "hz",
-        "khz",
-        "db(a)",
-        "bar",
-        "mbar",
-        "pa",
-        "kpa",
-        "°c",
-        "°f",
-        "%",
-        "h",
-        "min",
-        "s",
-        "ms",
-        "tr/min",
-        '"',
-        "in",
-        "ft",
-        "lb",
-        "lbs",
-        "oz",
-        "gb",
-        "tb",
-        "mb",
-        "mp",
-        "p",
-        "pcs",
-        "pce",
-        "pc",
-        "kva",
-        "va",
-        "btu",
-        "cv",
-    }
-)
-"""Units kept in a number's span; a word after a number that is none of these ("40 pour") and not
-the field's own unit is left out of it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,11 +47,26 @@ class _Mention:
     span: Span
 
 
-def number_evidence(field: Field, description: str, value: Value) -> Evidence:
+@dataclass(frozen=True, slots=True)
+class _Standalone:
+    """A stand-alone number of a text as its pattern found it, before the field's unit is known."""
+
+    number: float | int
+    unit: str | None
+    """The word after it, normalised (any word: which ones count depends on the field's unit)."""
+    start: int
+    number_end: int
+    end: int
+    dimension_unit: str | None
+    """For a number followed by "x" ("60X103 mm"): the dimension string's unit, if any."""
+
+
+def number_evidence(unit: str | None, description: str, value: Value) -> Evidence:
+    """Where `value` of a number field in `unit` stands in `description`."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return Evidence()
-    wanted = normalised_unit(field.unit)
-    for mentions in (_standalone_mentions(description, wanted), _digit_mentions(description)):
+    wanted = normalised_unit(unit)
+    for mentions in _mentions_in_turn(description, wanted):
         verbatim = [m.span for m in mentions if _equal(m.number, value)]
         by_conversion = [
             m.span
@@ -131,35 +78,83 @@ def number_evidence(field: Field, description: str, value: Value) -> Evidence:
     return Evidence()
 
 
-def _standalone_mentions(description: str, wanted: str | None) -> list[_Mention]:
+def _mentions_in_turn(description: str, wanted: str | None) -> Iterator[Sequence[_Mention]]:
+    """The stand-alone numbers, then (only when asked for: they rarely are) the digits in codes."""
+    yield _standalone_mentions(description, wanted)
+    yield _digit_mentions(description)
+
+
+def _standalone_mentions(description: str, wanted: str | None) -> Sequence[_Mention]:
+    numbers = _standalone_numbers(description)
+    if wanted in numbers.other_words:  # the field's own unit, which no other field would keep
+        return _mentions(description, numbers.found, wanted)
+    return numbers.mentions
+
+
+def _mentions(
+    description: str, standalone: Sequence[_Standalone], wanted: str | None
+) -> tuple[_Mention, ...]:
     mentions: dict[tuple[int, int], _Mention] = {}
+    for found in standalone:
+        unit = found.unit
+        if unit not in KNOWN_UNITS and unit != wanted and unit != "x":
+            unit = None
+        end = found.end if unit else found.number_end
+        if unit == "x":
+            unit, end = found.dimension_unit, found.number_end
+        span = Span.of(description, found.start, end)
+        mentions.setdefault((span.start, span.end), _Mention(found.number, unit, span))
+    return tuple(sorted(mentions.values(), key=lambda m: m.span.start))
+
+
+@dataclass(frozen=True, slots=True)
+class _Numbers:
+    found: tuple[_Standalone, ...]
+    other_words: frozenset[str]
+    """The words after numbers that are no known unit: kept only by a field in that unit."""
+    mentions: tuple[_Mention, ...]
+    """The mentions for a field whose unit is none of `other_words` (nearly every field)."""
+
+
+@lru_cache(maxsize=256)
+def _standalone_numbers(description: str) -> _Numbers:
+    """The text's stand-alone numbers, scanned once per text: every number field of a lookup
+    (and every lookup of the same text) reads the same ones, each with its own unit."""
+    found = []
     for pattern in _STANDALONE:
         for match in pattern.finditer(description):
             number = parse_number(match["number"])
             if number is None:
                 continue
             unit = normalised_unit(match["unit"])
-            if unit not in _KNOWN_UNITS and unit != wanted and unit != "x":
-                unit = None
-            end = match.end() if unit else match.end("number")
+            dimension_unit = None
             if unit == "x":
                 dimension = _DIMENSION_UNIT.match(description, match.end("number"))
-                unit, end = (
-                    (normalised_unit(dimension["unit"]) if dimension else None),
+                dimension_unit = normalised_unit(dimension["unit"]) if dimension else None
+            found.append(
+                _Standalone(
+                    number,
+                    unit,
+                    match.start(),
                     match.end("number"),
+                    match.end(),
+                    dimension_unit,
                 )
-            span = Span.of(description, match.start(), end)
-            mentions.setdefault((span.start, span.end), _Mention(number, unit, span))
-    return sorted(mentions.values(), key=lambda m: m.span.start)
+            )
+    other_words = frozenset(
+        f.unit for f in found if f.unit is not None and f.unit not in KNOWN_UNITS and f.unit != "x"
+    )
+    return _Numbers(tuple(found), other_words, _mentions(description, found, None))
 
 
-def _digit_mentions(description: str) -> list[_Mention]:
+@lru_cache(maxsize=256)
+def _digit_mentions(description: str) -> tuple[_Mention, ...]:
     found = []
     for match in _ANY_DIGITS.finditer(description):
         number = parse_number(match["number"])
         if number is not None:
             found.append(_Mention(number, None, Span.of(description, match.start(), match.end())))
-    return found
+    return tuple(found)
 
 
 def _equal(number: float | None, value: float) -> bool:

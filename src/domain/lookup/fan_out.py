@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import replace
 from functools import partial
+from typing import cast
 
 from src.domain.confidence.prepass import prepass_confidence
 from src.domain.lookup.in_turn import Escalation, submit_in_turn
@@ -53,11 +54,13 @@ def submit_calls(
             futures[code] = _done(outcome)
     left = replace(question, fields=to_ask)
     chain_of_thought = llm.chain_of_thought
-    if isinstance(chain_of_thought, ProductChainOfThought) and to_ask:
-        ask_all = partial(ask_product, chain_of_thought, left)
+    if llm.scope == "product" and to_ask:
+        product_chain = cast(ProductChainOfThought, chain_of_thought)
+        ask_all = partial(ask_product, product_chain, left)
         futures |= _product_futures(executor, llm.name, list(to_ask), ask_all)
-    elif isinstance(chain_of_thought, SharedPrefixChainOfThought) and to_ask:
-        futures |= submit_in_turn(executor, chain_of_thought, left, fallback, escalation)
+    elif llm.scope == "shared_prefix" and to_ask:
+        shared_chain = cast(SharedPrefixChainOfThought, chain_of_thought)
+        futures |= submit_in_turn(executor, shared_chain, left, fallback, escalation)
     else:
         futures |= {
             code: executor.submit(

@@ -27,12 +27,18 @@ class InFlight:
     description: str = ""
     fields: dict[str, Field] = field(default_factory=dict)
     thresholds: dict[str, float] = field(default_factory=dict)
+    locate: bool = True
+    """Whether values are located in the text (see `LookupRequest.evidence`)."""
 
     def trusted(self, outcome: FieldOutcome) -> FieldOutcome:
         """The outcome with its evidence and review flag (see `with_trust`)."""
         code = outcome.field_code
         return with_trust(
-            outcome, self.fields.get(code), self.description, self.thresholds.get(code)
+            outcome,
+            self.fields.get(code),
+            self.description,
+            self.thresholds.get(code),
+            self.locate,
         )
 
     def result(self) -> LookupResult:

@@ -141,6 +141,7 @@ class FieldLookupService:
             description=request.description,
             fields=fields,
             thresholds=self._thresholds.thresholds(llm.name, list(fields)),
+            locate=request.evidence,
         )
         for code in codes:
             if code not in fields:

@@ -18,7 +18,6 @@ from typing import Generic, TypeVar
 
 from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.model import FieldOutcome, LookupRequest
-from src.domain.prompting.ports import ProductChainOfThought
 
 K = TypeVar("K")
 T = TypeVar("T")
@@ -26,13 +25,18 @@ T = TypeVar("T")
 
 @dataclass(slots=True)
 class _Flight(Generic[T]):
-    answer: Future[T] = field(default_factory=Future)
+    askers: list[tuple[Future[T], Callable[[T], T] | None]] = field(default_factory=list)
+    """Each asker's own future, and how it sees the answer (None: as given, for the leader)."""
     call: Future[T] | None = None
-    askers: int = 0
+    waiting: int = 0
+    """Askers that have not given up."""
 
 
 class SingleFlight(Generic[T]):
-    """The calls under way, by key."""
+    """The calls under way, by key.
+
+    Each asker costs one future of its own: the call's answer is handed to every asker's
+    future when the call ends, under one lock taken once per request (not once per key)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -48,76 +52,68 @@ class SingleFlight(Generic[T]):
         key, seen through `as_joined`, or of one that `start` makes for the items nobody is
         asking about yet. Should `start` fail, those who joined its calls get its error."""
         mine: dict[K, Future[T]] = {}
-        leading: list[K] = []
-        for item, key in keys.items():
-            mine[item], leads = self._join(key, as_joined)
-            if leads:
-                leading.append(item)
+        leading: list[tuple[K, _Flight[T]]] = []
+        with self._lock:
+            for item, key in keys.items():
+                flight = self._flights.get(key)
+                asker = mine[item] = _Asker(self, flight or _Flight())
+                if flight is None:
+                    flight = self._flights[key] = asker.flight
+                    flight.askers.append((asker, None))
+                    leading.append((item, flight))
+                else:
+                    flight.askers.append((asker, as_joined))
+                flight.waiting += 1
         try:
-            calls = start(leading) if leading else {}
+            calls = start([item for item, _ in leading]) if leading else {}
         except BaseException as error:
-            for item in leading:
-                self._land(keys[item], self._flights_get(keys[item]), _failed(error))
+            for item, flight in leading:
+                self._land(keys[item], flight, _failed(error))
             raise
-        for item in leading:
-            self._lead(keys[item], calls[item])
+        with self._lock:
+            for item, flight in leading:
+                flight.call = calls[item]
+            abandoned = [flight.call for _, flight in leading if flight.waiting == 0]
+        for call in abandoned:
+            call.cancel()
+        for item, flight in leading:
+            calls[item].add_done_callback(partial(self._land, keys[item], flight))
         return mine
 
-    def _join(self, key: str, as_joined: Callable[[T], T]) -> tuple[Future[T], bool]:
-        with self._lock:
-            flight = self._flights.get(key)
-            leads = flight is None
-            if flight is None:
-                flight = self._flights[key] = _Flight()
-            flight.askers += 1
-        mine: Future[T] = Future()
-        flight.answer.add_done_callback(
-            partial(_pass_on, mine, (lambda answer: answer) if leads else as_joined)
-        )
-        mine.add_done_callback(partial(self._let_go, flight))
-        return mine, leads
-
-    def _flights_get(self, key: str) -> _Flight[T] | None:
-        with self._lock:
-            return self._flights.get(key)
-
-    def _lead(self, key: str, call: Future[T]) -> None:
-        flight = self._flights_get(key)
-        if flight is None:  # every asker gave up already, and the flight is gone
-            call.cancel()
-            return
-        with self._lock:
-            flight.call = call
-            abandoned = flight.askers == 0
-        if abandoned:
-            call.cancel()
-        call.add_done_callback(partial(self._land, key, flight))
-
-    def _land(self, key: str, flight: _Flight[T] | None, call: Future[T]) -> None:
+    def _land(self, key: str, flight: _Flight[T], call: Future[T]) -> None:
         """The call is over: no one joins it any more, and its askers get its answer."""
-        if flight is None:
-            return
         with self._lock:
             if self._flights.get(key) is flight:
                 del self._flights[key]
-        if call.cancelled():
-            flight.answer.cancel()
-        elif (error := call.exception()) is not None:
-            flight.answer.set_exception(error)
-        else:
-            flight.answer.set_result(call.result())
+            askers, flight.askers = flight.askers, []
+        for future, seen in askers:
+            _pass_on(future, seen, call)
 
-    def _let_go(self, flight: _Flight[T], mine: Future[T]) -> None:
-        if not mine.cancelled():
-            return
+    def _let_go(self, flight: _Flight[T]) -> None:
+        """An asker gave up (its future was cancelled)."""
         with self._lock:
-            flight.askers -= 1
-            call = flight.call if flight.askers == 0 else None
+            flight.waiting -= 1
+            call = flight.call if flight.waiting == 0 else None
         if call is not None:
             call.cancel()  # only a call not started yet is cancelled
 
 
-def _pass_on(mine: Future[T], seen: Callable[[T], T], answer: Future[T]) -> None:
+class _Asker(Future[T]):
+    """An asker's own future: cancelling it (its deadline passed) lets go of the flight."""
+
+    def __init__(self, flights: SingleFlight[T], flight: _Flight[T]) -> None:
+        super().__init__()
+        self.flight = flight
+        self._flights = flights
+
+    def cancel(self) -> bool:
+        cancelled = super().cancel()
+        if cancelled:
+            self._flights._let_go(self.flight)
+        return cancelled
+
+
+def _pass_on(mine: Future[T], seen: Callable[[T], T] | None, answer: Future[T]) -> None:
     if answer.cancelled():
         mine.cancel()
     elif mine.set_running_or_notify_cancel():
@@ -125,7 +121,8 @@ def _pass_on(mine: Future[T], seen: Callable[[T], T], answer: Future[T]) -> None
         if error is not None:
             mine.set_exception(error)
         else:
-            mine.set_result(seen(answer.result()))
+            result = answer.result()
+            mine.set_result(result if seen is None else seen(result))
 
 
 def _failed(error: BaseException) -> Future[T]:
@@ -144,7 +141,7 @@ def shared_field_calls(
 ) -> dict[str, Future[FieldOutcome]]:
     """The lookup's calls for `codes`: `start(codes)`, or through `flights` when there are some
     and the LLM asks field by field, each field under its cache key (and the examples left out)."""
-    if flights is None or isinstance(llm.chain_of_thought, ProductChainOfThought):
+    if flights is None or llm.scope == "product":
         return dict(start(codes))
     keys = {code: f"{cache_keys[code]}:{request.exclude_example_context}" for code in codes}
     return flights.share(keys, start, as_joined=_answered_elsewhere)

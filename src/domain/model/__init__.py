@@ -53,6 +53,9 @@ class LookupRequest:
     llm: str | None = None
     exclude_example_context: str | None = None
     """Leave this product text out of the few-shot examples (evaluating a labelled product)."""
+    evidence: bool = True
+    """Locate each value in the text. False for an answer that shows the values alone (the
+    API's lookup without `detail`): their evidence is left None, their review flags are set."""
 
 
 class OutcomeStatus(StrEnum):

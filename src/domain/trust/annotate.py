@@ -11,16 +11,21 @@ from src.domain.model.evidence import NO_EVIDENCE
 
 
 def with_trust(
-    outcome: FieldOutcome, field: Field | None, description: str, threshold: float | None
+    outcome: FieldOutcome,
+    field: Field | None,
+    description: str,
+    threshold: float | None,
+    locate: bool = True,
 ) -> FieldOutcome:
     """`outcome` with its evidence located and its review flag set: review when its confidence
     is unknown, no threshold is known, or the confidence is under it. An outcome without a
-    value has no evidence and no review flag."""
+    value has no evidence and no review flag. Without `locate`, evidence not known yet is left
+    None (not searched for: nobody will be shown it)."""
     if outcome.value is None or field is None:
         return replace(outcome, evidence=NO_EVIDENCE, review=None)
     evidence = (
         outcome.evidence
-        if outcome.evidence is not None
+        if outcome.evidence is not None or not locate
         else locate_evidence(field, description, outcome.value)
     )
     return replace(outcome, evidence=evidence, review=needs_review(outcome.confidence, threshold))

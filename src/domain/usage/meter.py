@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextvars
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
 from contextlib import AbstractContextManager, contextmanager
@@ -52,6 +53,9 @@ class UsageMeter:
         self._flush_seconds = flush_seconds
         self._today = today
         self._unsaved: dict[UsageKey, Spend] = {}
+        self._charged: deque[tuple[UsageKey, Spend]] = deque()
+        """Charges not added up yet: appended without a lock (a deque's append is atomic),
+        added up under the lock when read or written."""
         self._lock = threading.Lock()
         self._flushed_at = time.monotonic()
 
@@ -60,16 +64,14 @@ class UsageMeter:
         account = charged_to.get()
         if account is None:
             return
-        key = UsageKey(account.owner, account.job_id, llm, self._today())
-        with self._lock:
-            self._unsaved[key] = self._unsaved.get(key, Spend()) + spend
-            due = time.monotonic() - self._flushed_at >= self._flush_seconds
-        if due:
+        self._charged.append((UsageKey(account.owner, account.job_id, llm, self._today()), spend))
+        if time.monotonic() - self._flushed_at >= self._flush_seconds:
             self.flush()
 
     def unsaved(self, owner: str) -> Spend:
         """What this process has counted for `owner` and not written yet."""
         with self._lock:
+            self._add_up()
             return sum(
                 (spend for key, spend in self._unsaved.items() if key.owner == owner), Spend()
             )
@@ -77,6 +79,7 @@ class UsageMeter:
     def flush(self) -> None:
         """Writes what was counted; on failure it is kept for the next write."""
         with self._lock:
+            self._add_up()
             spends, self._unsaved = self._unsaved, {}
             self._flushed_at = time.monotonic()
         if not spends:
@@ -88,6 +91,12 @@ class UsageMeter:
                 for key, spend in spends.items():
                     self._unsaved[key] = self._unsaved.get(key, Spend()) + spend
             raise
+
+    def _add_up(self) -> None:
+        """Adds the charges made since into the unsaved counts; under the lock."""
+        while self._charged:  # others append meanwhile; only the lock's holder takes
+            key, spend = self._charged.popleft()
+            self._unsaved[key] = self._unsaved.get(key, Spend()) + spend
 
 
 class MeteredConnector:

@@ -1,5 +1,6 @@
 """The accept thresholds in the database, read by every lookup from a copy in memory that is at
-most `refresh_seconds` old (a save in this process replaces it at once)."""
+most `refresh_seconds` old (a save in this process replaces it at once). One lookup reads the
+table again when the copy is due; those arriving meanwhile go by the copy (a moment older)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ class PeeweeThresholdStore(PeeweeRepository):
         self._clock = clock
         self._known: dict[tuple[str, str], float] = {}
         self._read_at: float | None = None
+        self._saves = 0
+        """Saves made in this process: a copy read before one is not kept after it."""
+        self._reading = False
         self._lock = threading.Lock()
 
     def thresholds(self, llm: str, field_codes: Sequence[str]) -> dict[str, float]:
@@ -57,6 +61,7 @@ class PeeweeThresholdStore(PeeweeRepository):
 
         self._run(work)
         with self._lock:
+            self._saves += 1
             self._read_at = None
 
     def list_all(self) -> list[FieldThreshold]:
@@ -72,18 +77,26 @@ class PeeweeThresholdStore(PeeweeRepository):
 
     def _current(self) -> dict[tuple[str, str], float]:
         with self._lock:
-            fresh = (
-                self._read_at is not None and self._clock() - self._read_at < self._refresh_seconds
-            )
-            if fresh:
+            if self._read_at is not None and (
+                self._reading or self._clock() - self._read_at < self._refresh_seconds
+            ):
                 return self._known
+            self._reading, saves = True, self._saves
+        try:
+            known = self._read_all()
+        finally:
+            with self._lock:
+                self._reading = False
+        with self._lock:
+            if self._saves == saves:  # else a save came meanwhile: this read may predate it
+                self._known, self._read_at = known, self._clock()
+        return known
+
+    def _read_all(self) -> dict[tuple[str, str], float]:
         query = ReviewThresholdRow.select(
             ReviewThresholdRow.llm, ReviewThresholdRow.field_code, ReviewThresholdRow.threshold
         ).tuples()
-        known = {
+        return {
             (llm, code): threshold
             for llm, code, threshold in self._run(lambda: list(query.execute(self._database)))
         }
-        with self._lock:
-            self._known, self._read_at = known, self._clock()
-        return known

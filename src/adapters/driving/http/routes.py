@@ -46,7 +46,7 @@ async def lookup(
     detail: bool = Query(False, description="Per field: value, status, raw output and timing."),
 ) -> dict[str, JSONValue] | LookupDetail:
     """Answers `{code: value or null}`; with `detail=true`, why each value is what it is."""
-    request = LookupRequest(body.description, tuple(body.fields), body.llm)
+    request = LookupRequest(body.description, tuple(body.fields), body.llm, evidence=detail)
     result = await container.lookup.lookup_async(request)
     return LookupDetail.of(result) if detail else result.values()
 
