@@ -77,8 +77,11 @@ def test_a_500_that_lasts_is_an_error_with_its_reason_and_the_other_fields_answe
         body["fields"]["EF000035"]["status"] == "ok" and body["fields"]["EF000035"]["value"] == 40
     )
     # culot, once without structured output (a server may 500 on a schema), its 2 retries, and
-    # the other field
-    assert llm.calls == 5
+    # the other field. The connector sends no request without structured output after a 500
+    # until one with it succeeds: when the other field's success lands between culot's tries,
+    # culot's next retry tries without structured output once more (6 calls).
+    culot_calls = sum(CULOT in prompt for prompt in llm.prompts)
+    assert (llm.calls - culot_calls, culot_calls) in ((1, 4), (1, 5))
 
 
 def test_a_permanent_error_is_not_retried(make_faulty: ClientFactory, llm: LoopbackLLM) -> None:
