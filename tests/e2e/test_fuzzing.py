@@ -37,6 +37,10 @@ def test_schemathesis_finds_no_server_error_and_no_undocumented_answer(tmp_path:
                 # One worker: hypothesis's source parsing is not thread-safe on Python 3.11.
                 "--max-examples",
                 "30",
+                # A fixed seed: which links the stateful phase follows is random, and a draw that
+                # missed one failed the coverage check below about one run in three.
+                "--seed",
+                "1",
                 "--workers",
                 "1",
                 "--no-color",
