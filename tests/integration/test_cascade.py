@@ -47,6 +47,17 @@ def chat(
     )
 
 
+def cascade_service(llms: LLMRegistry, pool: ThreadPoolExecutor) -> FieldLookupService:
+    """The lookup over the three fields, with thresholds for the cheap LLM's socket and power."""
+    return FieldLookupService(
+        llms,
+        Catalogue(FakeFieldRepository(list(FIELDS.values())), FakeExampleRepository()),
+        pool,
+        10.0,
+        thresholds=CHEAP_THRESHOLDS,
+    )
+
+
 @pytest.fixture
 def servers() -> Iterator[tuple[LoopbackLLM, LoopbackLLM]]:
     with LoopbackLLM() as cheap, LoopbackLLM() as hosted:
@@ -65,13 +76,7 @@ def test_only_the_unsure_values_are_asked_again(servers: tuple[LoopbackLLM, Loop
         default="cheap",
     )
     with ThreadPoolExecutor(4) as pool:
-        service = FieldLookupService(
-            llms,
-            Catalogue(FakeFieldRepository(list(FIELDS.values())), FakeExampleRepository()),
-            pool,
-            10.0,
-            thresholds=CHEAP_THRESHOLDS,
-        )
+        service = cascade_service(llms, pool)
         result = service.lookup(
             LookupRequest("Ampoule E27 40W Philips", ("EF000042", "EF000035", "EF000588"))
         )
@@ -108,13 +113,7 @@ def test_the_first_answer_stays_when_the_second_is_not_surer(
         default="cheap",
     )
     with ThreadPoolExecutor(4) as pool:
-        service = FieldLookupService(
-            llms,
-            Catalogue(FakeFieldRepository(list(FIELDS.values())), FakeExampleRepository()),
-            pool,
-            10.0,
-            thresholds=CHEAP_THRESHOLDS,
-        )
+        service = cascade_service(llms, pool)
         [socket] = service.lookup(LookupRequest("Ampoule E27 40W", ("EF000042",))).outcomes
 
     assert (socket.llm, socket.confidence) == ("cheap", pytest.approx(0.6))
@@ -141,13 +140,7 @@ def test_a_shared_prefix_turn_escalates_only_its_unsure_values(
         default="cheap",
     )
     with ThreadPoolExecutor(4) as pool:
-        service = FieldLookupService(
-            llms,
-            Catalogue(FakeFieldRepository(list(FIELDS.values())), FakeExampleRepository()),
-            pool,
-            10.0,
-            thresholds=CHEAP_THRESHOLDS,
-        )
+        service = cascade_service(llms, pool)
         socket, power = service.lookup(
             LookupRequest("Ampoule E27 40W Philips", ("EF000042", "EF000035"))
         ).outcomes
