@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import PROTOTYPE_DATA, REPO
-from tests.support.jobs import LAMP_FIELDS, lamps, write_jsonl
+from tests.support.jobs import LAMP_FIELDS, enrich_arguments, lamps, write_jsonl
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -254,12 +254,7 @@ def test_a_killed_run_resumes_without_redoing_or_losing_a_product(
     args = [
         sys.executable,
         "cli.py",
-        "enrich",
-        str(catalogue),
-        "--fields",
-        LAMP_FIELDS,
-        "--out",
-        str(out),
+        *enrich_arguments(catalogue, out),
         "--concurrency",
         "2",
     ]
@@ -282,12 +277,7 @@ def test_a_killed_run_resumes_without_redoing_or_losing_a_product(
         file.write(b'{"id": "lamp-0')
 
     resumed = cli(
-        "enrich",
-        str(catalogue),
-        "--fields",
-        LAMP_FIELDS,
-        "--out",
-        str(out),
+        *enrich_arguments(catalogue, out),
         "--concurrency",
         "8",
         MOCK_LATENCY_MS="50",
@@ -347,21 +337,11 @@ def test_a_run_with_failed_products_says_so_in_its_exit_code(cli: Run, tmp_path:
     out = tmp_path / "enriched.jsonl"
 
     first = cli(
-        "enrich",
-        str(catalogue),
-        "--fields",
-        LAMP_FIELDS,
-        "--out",
-        str(out),
+        *enrich_arguments(catalogue, out),
         MAX_DESCRIPTION_CHARS="60",
     )
     again = cli(
-        "enrich",
-        str(catalogue),
-        "--fields",
-        LAMP_FIELDS,
-        "--out",
-        str(out),
+        *enrich_arguments(catalogue, out),
         MAX_DESCRIPTION_CHARS="60",
     )
     mended = cli("enrich", str(catalogue), "--fields", LAMP_FIELDS, "--out", str(out))

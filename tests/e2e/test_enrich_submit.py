@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tests.conftest import REPO
 from tests.e2e.conftest import ClientFactory
-from tests.support.jobs import LAMP_FIELDS, jsonl, lamps, write_jsonl
+from tests.support.jobs import LAMP_FIELDS, enrich_arguments, jsonl, lamps, write_jsonl
 from tests.support.live_server import live_server, prepare_database
 
 
@@ -45,23 +45,13 @@ def test_a_catalogue_submitted_to_the_service_gives_what_a_local_run_gives(tmp_p
     with live_server(url, JOB_CHUNK_SIZE="4") as server:
         refused = _cli(
             url,
-            "enrich",
-            str(catalogue),
-            "--fields",
-            LAMP_FIELDS,
-            "--out",
-            str(out),
+            *enrich_arguments(catalogue, out),
             "--submit",
             server.base_url,
         )
         submitted = _cli(
             url,
-            "enrich",
-            str(catalogue),
-            "--fields",
-            LAMP_FIELDS,
-            "--out",
-            str(out),
+            *enrich_arguments(catalogue, out),
             "--submit",
             server.base_url,
             LOOKUP_API_KEY=key,

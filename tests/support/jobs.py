@@ -16,6 +16,11 @@ class Client(Protocol):
     def get(self, url: str, **kwargs: Any) -> httpx.Response: ...
 
 
+def enrich_arguments(catalogue: Path, out: Path) -> list[str]:
+    """`enrich CATALOGUE --fields LAMP_FIELDS --out OUT`, the CLI arguments the tests start from."""
+    return ["enrich", str(catalogue), "--fields", LAMP_FIELDS, "--out", str(out)]
+
+
 def lamps(count: int) -> list[dict[str, Any]]:
     return [
         {
