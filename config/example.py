@@ -61,8 +61,11 @@ def _gemma3(
 def gemma3(settings: Settings) -> ConfiguredLLM:
     """The default: the pre-pass, then the product read once: the few-shot questions of its
     fields laid out as one conversation around SHOT_PRODUCTS labelled products most like it
-    (more, up to twice as many, so that each field is shown once), numbers held to the text."""
-    chain = ConversationChainOfThought(k=int(settings.number("SHOT_PRODUCTS", 1)) or 1)
+    (more, up to twice as many, so that each field is shown once), numbers held to the text's
+    numbers and text to its spans (but for fields declared `"extract": false`)."""
+    chain = ConversationChainOfThought(
+        k=int(settings.number("SHOT_PRODUCTS", 1)) or 1, text_spans=True
+    )
     return _gemma3("gemma3", chain, settings, TextRulesPrepass())
 
 
@@ -111,6 +114,12 @@ LLMS = {
     ),
     "gemma3-answer-object": _variant(
         "gemma3-answer-object", lambda s: AnswerObjectChainOfThought(k=s.few_shot_k), prepass=True
+    ),
+    "gemma3-free-text": lambda s: _gemma3(
+        "gemma3-free-text",
+        ConversationChainOfThought(k=int(s.number("SHOT_PRODUCTS", 1)) or 1),
+        s,
+        TextRulesPrepass(),
     ),
     "mock": mock,
 }

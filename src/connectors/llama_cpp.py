@@ -62,7 +62,8 @@ class LlamaCppConnector:
 
     Greedy decoding (temperature 0), the request's stop strings, a grammar from the request's
     answer schema, and the deadline checked before the call and between generated tokens. Each
-    completion says the probability of every token it chose (`tokens`, for the confidence) and
+    completion says the probability of every token it chose (`tokens`, for the confidence: among
+    the tokens its grammar allows, or among all tokens for a span of the text) and
     how many of its prompt tokens were kept from the previous one (`usage.cached_prompt_tokens`).
     """
 
@@ -126,7 +127,11 @@ class LlamaCppConnector:
         answer = self._answer_grammar(request.answer_schema)
         max_tokens = min(request.max_tokens, answer.max_tokens or request.max_tokens)
         deadline = request.deadline
-        model.forget_chosen()
+        # A span of the text is the grammar's choice more than the model's: the model may have
+        # wanted another value (a shot's brand) and been held to the text's words, so its
+        # tokens' probabilities are counted among all tokens, not only those allowed.
+        schema = request.answer_schema
+        model.forget_chosen(among_all_tokens=bool(schema) and held_to_spans_of(schema) is not None)
         if self._prompt_reads is not None:
             self._prompt_reads.start()
         try:

@@ -12,7 +12,9 @@ It also records the chosen token's probability among the allowed tokens (softmax
 logits). On the shortlist, that sum misses the allowed tokens off it; the true probability lies
 between the one among the shortlisted allowed tokens and the one among all tokens (allowed or
 not, cheap to sum), so the shortlist's is kept when the two are within `TOLERANCE`, which they
-are when the model is sure, and the whole vocabulary is checked otherwise.
+are when the model is sure, and the whole vocabulary is checked otherwise. With
+`among_all_tokens`, the probability recorded is the chosen token's among every token, allowed or
+not: what the model itself gave the choice, before the grammar took the others away.
 """
 
 from __future__ import annotations
@@ -51,11 +53,18 @@ def probability_of_best(logits: np.ndarray, best: int) -> float:
 class ShortlistGrammar:
     """A sampler for a chain before `greedy`: it leaves only the best allowed token."""
 
-    def __init__(self, model: internals.LlamaModel, grammar: Any, record: Record) -> None:
+    def __init__(
+        self,
+        model: internals.LlamaModel,
+        grammar: Any,
+        record: Record,
+        among_all_tokens: bool = False,
+    ) -> None:
         self._grammar = llama_cpp.llama_sampler_init_grammar(
             model.vocab, grammar._grammar.encode("utf-8"), grammar._root.encode("utf-8")
         )
         self._record = record
+        self._among_all_tokens = among_all_tokens
         self._shortlist = (llama_cpp.llama_token_data * SHORTLIST)()
         self._shortlist_view = np.frombuffer(self._shortlist, dtype=TOKEN_DATA)
         self._callbacks = (  # kept referenced: llama.cpp holds only the C pointers
@@ -81,15 +90,21 @@ class ShortlistGrammar:
 
     def _apply(self, candidates: Any) -> None:
         data = candidates_view(candidates)
-        logits = np.ascontiguousarray(data["logit"])
-        best, probability = self._best_of_shortlist(data, logits)
-        if best is not None and probability - probability_of_best(logits, best) > TOLERANCE:
+        every = np.ascontiguousarray(data["logit"])
+        best, probability = self._best_of_shortlist(data, every)
+        if (
+            best is not None
+            and not self._among_all_tokens
+            and probability - probability_of_best(every, best) > TOLERANCE
+        ):
             best = None  # unsure: the allowed tokens off the shortlist may weigh, count them all
         if best is None:  # the grammar reads the whole vocabulary
             llama_cpp.llama_sampler_apply(self._grammar, candidates)
-            logits = np.ascontiguousarray(data["logit"])
-            best = int(np.argmax(logits))
-            probability = probability_of_best(logits, best)
+            allowed = np.ascontiguousarray(data["logit"])
+            best = int(np.argmax(allowed))
+            probability = probability_of_best(allowed, best)
+        if self._among_all_tokens:
+            probability = probability_of_best(every, best)
         self._record(int(data["id"][best]), probability)
         data[[0, best]] = data[[best, 0]]
         candidates.contents.size = 1

@@ -33,10 +33,14 @@ class ProbabilityRecordingLlama(Llama):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._chosen: list[tuple[int, float]] = []
+        self._among_all_tokens = False
 
-    def forget_chosen(self) -> None:
-        """Starts a new record: call before each completion (under the caller's lock)."""
+    def forget_chosen(self, among_all_tokens: bool = False) -> None:
+        """Starts a new record: call before each completion (under the caller's lock). With
+        `among_all_tokens`, the next completion records each chosen token's probability among
+        all tokens rather than among those its grammar allows (see `ShortlistGrammar`)."""
         self._chosen = []
+        self._among_all_tokens = among_all_tokens
 
     def chosen_tokens(self) -> tuple[TokenProbability, ...]:
         """The tokens chosen since `forget_chosen`, each with its text and probability."""
@@ -56,7 +60,9 @@ class ProbabilityRecordingLlama(Llama):
         sampler = internals.LlamaSampler()
         grammar = kwargs.get("grammar")
         if grammar is not None:
-            ShortlistGrammar(self._model, grammar, self._record).add_to(sampler)
+            ShortlistGrammar(self._model, grammar, self._record, self._among_all_tokens).add_to(
+                sampler
+            )
         else:
             sampler.add_custom(self._record_best)
         sampler.add_greedy()

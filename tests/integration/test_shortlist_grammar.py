@@ -13,6 +13,7 @@ import src.connectors.shortlist_grammar as shortlist_grammar
 from src.connectors.answer_grammar import AnswerGrammar
 from src.connectors.llama_cpp import embedded_gemma_path
 from src.connectors.token_probabilities import ProbabilityRecordingLlama
+from src.domain.confidence.answer import value_confidence
 
 pytestmark = pytest.mark.model
 
@@ -78,3 +79,27 @@ def test_the_shortlist_answers_as_the_whole_vocabulary_does(
     )
     if "zqxj-77" in str(answer_schema):
         assert "zqxj-77" in text  # the only value the grammar allows, though no shortlisted token
+
+
+def test_among_all_tokens_a_forced_answer_keeps_the_probability_the_model_gave_it(
+    model: ProbabilityRecordingLlama,
+) -> None:
+    grammar = AnswerGrammar.of(schema({"enum": ["zqxj-77"]})).grammar
+    prompt = PROMPT.format(question="Which lamp base?")
+
+    def confidence(among_all_tokens: bool) -> tuple[str, list[float], float | None]:
+        model.reset()
+        model.forget_chosen(among_all_tokens)
+        out = model.create_completion(prompt, max_tokens=24, temperature=0.0, grammar=grammar)
+        text, tokens = out["choices"][0]["text"], model.chosen_tokens()
+        return text, [token.probability for token in tokens], value_confidence(tokens, text)
+
+    allowed_text, among_allowed, allowed_confidence = confidence(False)
+    all_text, among_all, all_confidence = confidence(True)
+
+    assert allowed_text == all_text and "zqxj-77" in all_text  # the same answer either way
+    pairs = list(zip(among_all, among_allowed, strict=True))
+    assert all(p_all <= p_allowed + 1e-9 for p_all, p_allowed in pairs)
+    # Among the allowed tokens the only value is nearly certain; the model itself barely wanted it.
+    assert allowed_confidence is not None and allowed_confidence > 0.5
+    assert all_confidence is not None and all_confidence < 0.01

@@ -43,17 +43,31 @@ def test_other_fields_and_texts_without_numbers_keep_the_typed_schema() -> None:
 
 def test_numbers_after_the_words_in_another_kind_of_unit_do_not_count() -> None:
     cable = Field("EF000047", "longueur du câble (m)", FieldType.NUMBER, unit="m")
-    # "3G2,5" follows "câble" but 3 g is no length: every number is a candidate, 50 m among them
-    candidates = number_candidates(cable, "Câble rigide 3G2,5 mm², couronne 50 m")
-    assert candidates[0] == 3 and 50 in candidates
+    # "3G2,5" follows "câble" but 3 g is no length: the text's other numbers are the candidates,
+    # and of those 3 g is no length either, and 2,5 is glued to the code's G
+    assert number_candidates(cable, "Câble rigide 3G2,5 mm², couronne 50 m") == [50]
+
+
+def test_a_codes_digits_and_numbers_in_another_kind_of_unit_are_no_candidates() -> None:
+    length = Field("EF001438", "longueur (cm)", FieldType.NUMBER, unit="cm")
+    text = "Regg. 3010 Int. 11KV 900x1000, Puissance 1292W, entraxe 50 mm, 10 bar, RAL9016"
+    assert number_candidates(length, text) == [3010, 900, 1000, 50, 5]
+    lamp = Field("EF000369", "longueur totale (m)", FieldType.NUMBER, unit="m")
+    assert number_candidates(lamp, "Lampe incandescente forme Tube 23X60 130V 25W E14") == [23, 60]
+
+
+def test_units_of_one_kind_convert_beyond_lengths_and_masses() -> None:
+    voltage = Field("EF000044", "tension (V)", FieldType.NUMBER, unit="V")
+    assert number_candidates(voltage, "Transformateur 11KV") == [11, 11000]
+
+
+def test_a_text_whose_numbers_are_none_the_field_may_answer_allows_only_null() -> None:
+    capacity = Field("EF008002", "capacite utile (l)", FieldType.NUMBER, unit="l")
+    schema = STRATEGY.answer_schema(capacity, "DOS7585X  DD FOUR COMBISTE. PYRO A+ INOX")
+    assert schema["properties"]["value"] == {"enum": [None]}
 
 
 def test_a_dimension_strings_unit_is_every_one_of_its_numbers() -> None:
     length = Field("EF001438", "longueur (mm)", FieldType.NUMBER, unit="mm")
-    assert number_candidates(length, "Baignoire 170 x 75 cm, 190 litres") == [
-        170,
-        1700,
-        75,
-        750,
-        190,
-    ]
+    # (190 litres is a volume: no candidate for a length)
+    assert number_candidates(length, "Baignoire 170 x 75 cm, 190 litres") == [170, 1700, 75, 750]

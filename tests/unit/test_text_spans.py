@@ -8,6 +8,7 @@ from src.connectors.span_grammar import span_grammar
 from src.domain.model import Field, FieldType
 from src.domain.prompting.chain_of_thought import FewShotChainOfThought, TextFromText
 from src.domain.prompting.chain_of_thought.text_spans import MAX_TEXT, SPANS_OF
+from src.domain.prompting.shared_prefix.conversation import ConversationChainOfThought
 
 BRAND = Field("AE-Lure-Brand_Name", "Brand Name", FieldType.TEXT)
 WEIGHT = Field("EF000001", "poids", FieldType.NUMBER, unit="g")
@@ -63,3 +64,14 @@ def test_a_free_text_field_is_not_held_to_the_text() -> None:
         held_to_spans_of(TextFromText(FewShotChainOfThought(k=3)).answer_schema(colour, TITLE))
         is None
     )
+
+
+def test_the_shared_prefix_layouts_hold_text_to_spans_when_asked() -> None:
+    held = ConversationChainOfThought(k=1, text_spans=True)
+    free = ConversationChainOfThought(k=1)
+
+    assert held_to_spans_of(held.answer_schema(BRAND, TITLE)) == TITLE
+    assert held_to_spans_of(free.answer_schema(BRAND, TITLE)) is None
+    weight = held.answer_schema(WEIGHT, TITLE)["properties"]["value"]
+    assert 9 in weight["enum"] and SPANS_OF not in weight
+    assert held.name == "conversation+text_numbers+text_spans"

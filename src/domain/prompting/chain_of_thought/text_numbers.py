@@ -9,17 +9,20 @@ from typing import Any
 from src.domain.model import Example, Field, FieldType
 from src.domain.model.values import ParsedValue
 from src.domain.prompting.ports import ChainOfThought
-from src.domain.prompting.prepass.candidates import number_candidates
+from src.domain.prompting.prepass.candidates import gives_numbers, number_candidates
 from src.domain.prompting.prompt import Prompt
 
 
 def text_number_schema(field: Field, description: str) -> dict[str, Any] | None:
-    """`{"enum": [the text's candidate numbers…, null]}`, or None when the field is not a number
-    or the text gives none (the answer is then only typed)."""
+    """`{"enum": [the text's candidate numbers…, null]}`; `{"enum": [null]}` when the text's
+    numbers are none the field may answer (codes, other kinds of units); None when the field is
+    not a number or the text writes no number at all (the answer is then only typed)."""
     if field.type is not FieldType.NUMBER or not description:
         return None
     candidates = number_candidates(field, description)
-    return {"enum": [*candidates, None]} if candidates else None
+    if not candidates and not gives_numbers(description):
+        return None
+    return {"enum": [*candidates, None]}
 
 
 class NumbersFromText:

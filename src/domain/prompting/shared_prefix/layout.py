@@ -10,25 +10,37 @@ from src.domain.model import Field
 from src.domain.model.values import ParsedValue
 from src.domain.prompting.chain_of_thought.json_answer import parse_answer
 from src.domain.prompting.chain_of_thought.text_numbers import text_number_schema
+from src.domain.prompting.chain_of_thought.text_spans import text_span_schema
 
 
 class SharedPrefixLayout:
     """A base for the SharedPrefixChainOfThought strategies: `k` labelled examples fetched per
     field and, with `numbers_from_text`, a number field answers only a number its text gives
-    (see `text_number_schema`), as `NumbersFromText` does for the per-field strategies. Its
-    name is the layout's, with `+text_numbers` for the narrowing."""
+    (see `text_number_schema`), as `NumbersFromText` does for the per-field strategies, and
+    with `text_spans` a text field answers a span of its text (see `text_span_schema`), as
+    `TextFromText` does. Its name is the layout's, with `+text_numbers` and `+text_spans`."""
 
     layout: ClassVar[str]
     scope: Literal["shared_prefix"] = "shared_prefix"
 
-    def __init__(self, k: int = 3, numbers_from_text: bool = True) -> None:
+    def __init__(
+        self, k: int = 3, numbers_from_text: bool = True, text_spans: bool = False
+    ) -> None:
         self.examples_wanted = k
         self._numbers_from_text = numbers_from_text
-        self.name = f"{self.layout}+text_numbers" if numbers_from_text else self.layout
+        self._text_spans = text_spans
+        self.name = (
+            self.layout
+            + ("+text_numbers" if numbers_from_text else "")
+            + ("+text_spans" if text_spans else "")
+        )
 
     def _value_from_text(self, field: Field, description: str) -> Mapping[str, Any] | None:
-        """The schema of the numbers `description` gives for `field`, when narrowing applies."""
-        return text_number_schema(field, description) if self._numbers_from_text else None
+        """The schema of the values `description` gives for `field`, when narrowing applies: its
+        numbers for a number field, its spans for a text field."""
+        if self._numbers_from_text and (numbers := text_number_schema(field, description)):
+            return numbers
+        return text_span_schema(field, description) if self._text_spans else None
 
     def parse(self, field: Field, raw: str) -> ParsedValue:
         return parse_answer(field, raw)
