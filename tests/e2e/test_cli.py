@@ -95,6 +95,7 @@ def test_llms_lists_the_default_first(cli: Run) -> None:
         "gemma3-all-in-one",
         "gemma3-prepass-all-in-one",
         "gemma3-answer-object",
+        "gemma3-free-text",
         "mock",
     ]
 

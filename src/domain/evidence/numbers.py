@@ -15,9 +15,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from src.domain.evidence.units import KNOWN_UNITS
 from src.domain.model import Value
 from src.domain.model.evidence import Evidence, Span
+from src.domain.model.units import KNOWN_UNITS
 from src.domain.model.values import parse_number
 from src.domain.prompting.prepass.candidates import converted
 from src.domain.prompting.prepass.tokens import normalised_unit

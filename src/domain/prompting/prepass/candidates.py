@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 
-from src.domain.evidence.units import KNOWN_UNITS
 from src.domain.model import Field
+from src.domain.model.units import KNOWN_UNITS
 from src.domain.model.values import parse_number
 from src.domain.prompting.prepass.rules import label_words, unglued, words_before
 from src.domain.prompting.prepass.tokens import normalised, normalised_unit, tokens

@@ -1,5 +1,6 @@
-"""The units a number's evidence keeps in its span ("40 W", "1,5 kW"), normalised as the
-pre-pass writes them."""
+"""The units a number is written with ("40 W", "1,5 kW"), normalised as the pre-pass writes
+them: the units a number's evidence keeps in its span, and those by which a number held to the
+text is known to be of another kind than its field's."""
 
 from __future__ import annotations
 
