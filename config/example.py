@@ -63,10 +63,18 @@ def gemma3(settings: Settings) -> ConfiguredLLM:
     fields laid out as one conversation around SHOT_PRODUCTS labelled products most like it
     (more, up to twice as many, so that each field is shown once), numbers held to the text's
     numbers and text to its spans (but for fields declared `"extract": false`)."""
-    chain = ConversationChainOfThought(
-        k=int(settings.number("SHOT_PRODUCTS", 1)) or 1, text_spans=True
-    )
-    return _gemma3("gemma3", chain, settings, TextRulesPrepass())
+    return _gemma3("gemma3", _conversation(settings, text_spans=True), settings, TextRulesPrepass())
+
+
+def gemma3_free_text(settings: Settings) -> ConfiguredLLM:
+    """The default of the previous stop: the same conversation, text fields not held to spans."""
+    return _gemma3("gemma3-free-text", _conversation(settings), settings, TextRulesPrepass())
+
+
+def _conversation(settings: Settings, text_spans: bool = False) -> ConversationChainOfThought:
+    """The conversation layout around SHOT_PRODUCTS shot products (1 unless set)."""
+    shots = int(settings.number("SHOT_PRODUCTS", 1)) or 1
+    return ConversationChainOfThought(k=shots, text_spans=text_spans)
 
 
 def gemma3_per_field(settings: Settings) -> ConfiguredLLM:
@@ -115,11 +123,6 @@ LLMS = {
     "gemma3-answer-object": _variant(
         "gemma3-answer-object", lambda s: AnswerObjectChainOfThought(k=s.few_shot_k), prepass=True
     ),
-    "gemma3-free-text": lambda s: _gemma3(
-        "gemma3-free-text",
-        ConversationChainOfThought(k=int(s.number("SHOT_PRODUCTS", 1)) or 1),
-        s,
-        TextRulesPrepass(),
-    ),
+    "gemma3-free-text": gemma3_free_text,
     "mock": mock,
 }

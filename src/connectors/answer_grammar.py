@@ -26,12 +26,16 @@ class AnswerGrammar:
     """None when the schema cannot be turned into a grammar safely (see `grammar_is_safe`)."""
     max_tokens: int | None
     """Tokens enough for any answer the schema allows, when it lists them (select, boolean)."""
+    spans: bool = False
+    """The value is held to spans of a text: a restriction of the text's, not the model's choice,
+    so its tokens' probabilities are read among all tokens (see `ShortlistGrammar`)."""
 
     @classmethod
     def of(cls, schema: Mapping[str, Any]) -> AnswerGrammar:
         spans_of = held_to_spans_of(schema)
         if spans_of is not None:
-            return cls(LlamaGrammar.from_string(span_grammar(spans_of), verbose=False), None)
+            grammar = LlamaGrammar.from_string(span_grammar(spans_of), verbose=False)
+            return cls(grammar, None, spans=True)
         if not grammar_is_safe(schema):
             log.warning("no grammar for a schema with quotes or backslashes: %s", dict(schema))
             return cls(None, answer_budget(schema))

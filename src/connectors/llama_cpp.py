@@ -127,11 +127,7 @@ class LlamaCppConnector:
         answer = self._answer_grammar(request.answer_schema)
         max_tokens = min(request.max_tokens, answer.max_tokens or request.max_tokens)
         deadline = request.deadline
-        # A span of the text is the grammar's choice more than the model's: the model may have
-        # wanted another value (a shot's brand) and been held to the text's words, so its
-        # tokens' probabilities are counted among all tokens, not only those allowed.
-        schema = request.answer_schema
-        model.forget_chosen(among_all_tokens=bool(schema) and held_to_spans_of(schema) is not None)
+        model.forget_chosen(among_all_tokens=answer.spans)
         if self._prompt_reads is not None:
             self._prompt_reads.start()
         try:

@@ -3,7 +3,7 @@ its spans grows with the text, one rule per piece."""
 
 from __future__ import annotations
 
-from src.connectors.answer_grammar import held_to_spans_of
+from src.connectors.answer_grammar import AnswerGrammar, held_to_spans_of
 from src.connectors.span_grammar import span_grammar
 from src.domain.model import Field, FieldType
 from src.domain.prompting.chain_of_thought import FewShotChainOfThought, TextFromText
@@ -23,6 +23,9 @@ def test_a_text_field_answers_a_span_of_its_text() -> None:
     assert schema["properties"]["value"] == {"type": ["string", "null"], SPANS_OF: TITLE}
     assert held_to_spans_of(schema) == TITLE
     assert chain.name == "few_shot+text_numbers+text_spans"
+    # its grammar says so, and the connector reads its tokens' probabilities among all tokens
+    assert AnswerGrammar.of(schema).spans
+    assert not AnswerGrammar.of(chain.answer_schema(WEIGHT, TITLE)).spans
 
 
 def test_numbers_stay_held_to_the_texts_numbers_and_long_texts_are_free() -> None:
