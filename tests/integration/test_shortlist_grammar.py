@@ -1,4 +1,4 @@
-"""The answer grammar tried on a shortlist of the best-scored tokens first (the real embedded
+"""The answer grammar tried on shortlists of the best-scored tokens first (the real embedded
 model): the same answers and, within the tolerance, the same probabilities as checking every
 token of the vocabulary."""
 
@@ -60,16 +60,23 @@ def answer(
     return out["choices"][0]["text"], [token.probability for token in model.chosen_tokens()]
 
 
+@pytest.mark.parametrize(
+    "shortlists",
+    [shortlist_grammar.SHORTLISTS, (2, 8, 64)],
+    ids=["default shortlists", "short ones, often too short to tell"],
+)
 @pytest.mark.parametrize(("question", "answer_schema"), CASES)
 def test_the_shortlist_answers_as_the_whole_vocabulary_does(
     model: ProbabilityRecordingLlama,
     question: str,
     answer_schema: dict[str, Any],
+    shortlists: tuple[int, ...],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     grammar = AnswerGrammar.of(answer_schema).grammar
+    monkeypatch.setattr(shortlist_grammar, "SHORTLISTS", shortlists)
     text, probabilities = answer(model, question, grammar)
-    monkeypatch.setattr(shortlist_grammar, "SHORTLIST", model.n_vocab())
+    monkeypatch.setattr(shortlist_grammar, "SHORTLISTS", ())  # the whole vocabulary
     every_token_text, every_token_probabilities = answer(model, question, grammar)
 
     assert text == every_token_text
