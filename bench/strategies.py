@@ -6,7 +6,9 @@ only, and on data/benchmark.jsonl.
 
 Each part runs in a throwaway SQLite database provisioned as a user would (project data, or the
 prototype's fields and examples), without the lookup cache, through the same evaluation use case
-as `python cli.py evaluate`. Prints markdown tables; `--out DIR` keeps the CSV of every pair.
+as `python cli.py evaluate`. Prints markdown tables: the strategies, then the same runs' trust
+(the five buckets, the calibration error, the thresholds chosen for 95 % on the odd rows as
+they do on the even rows); `--out DIR` keeps the CSV of every pair.
 Seconds are wall time on this machine: other work on its 2 cores slows llama.cpp a lot.
 """
 
@@ -18,6 +20,7 @@ import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from config.settings import Settings  # noqa: E402
@@ -43,6 +46,12 @@ HEADER = (
     "| LLM | strategy | k | accuracy | precision | recall | F1 | model calls | prompt tokens "
     "| completion tokens | seconds |\n"
     "|---|---|---|---|---|---|---|---|---|---|---|"
+)
+
+TRUST_HEADER = (
+    "| set | LLM | pairs | NN | NV | VN | VC | VW | accuracy | precision | recall | F1 | ECE "
+    "| held-out: accepted / values | held-out precision | prompt tokens read |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -94,6 +103,22 @@ def row(r: LLMReport) -> str:
     )
 
 
+def trust_row(title: str, r: LLMReport) -> str:
+    summary = r.summary()
+    calibration = cast(dict[str, Any], summary["calibration"])
+    held = calibration["held_out"]
+    buckets = r.overall.buckets()
+    s = r.overall
+    shown = "n/a" if held["precision"] is None else f"{held['precision']:.1%}"
+    return (
+        f"| {title} | `{r.llm}` | {s.pairs} | "
+        + " | ".join(str(buckets[name]) for name in ("NN", "NV", "VN", "VC", "VW"))
+        + f" | {s.accuracy:.1%} | {s.precision:.1%} | {s.recall:.1%} | {s.f1:.1%} "
+        f"| {calibration['ece']} | {held['accepted']} / {held['values']} "
+        f"({held['coverage']:.1%}) | {shown} | {r.cost.tokens.prompt_tokens_read} |"
+    )
+
+
 def report_all(title: str, reports: Iterator[LLMReport], out: Path | None, name: str) -> None:
     print(f"{title}\n\n{HEADER}", flush=True)
     done = []
@@ -103,7 +128,8 @@ def report_all(title: str, reports: Iterator[LLMReport], out: Path | None, name:
         if out:
             out.mkdir(parents=True, exist_ok=True)
             write_pairs_csv(done, out / f"{name}.csv")
-    print(flush=True)
+    print(f"\nTrust, {title}\n\n{TRUST_HEADER}")
+    print("\n".join(trust_row(name, report) for report in done), end="\n\n", flush=True)
 
 
 def main() -> None:

@@ -11,21 +11,20 @@ answers a value the field accepts (an option of a select, a number, a boolean, o
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import os
 import threading
 import time
-from collections.abc import Mapping
 from contextlib import AbstractContextManager
-from typing import Any, cast
+from typing import cast
 
 from llama_cpp import CreateCompletionResponse, StoppingCriteriaList
 
-from src.connectors.answer_grammar import AnswerGrammar, held_to_spans_of
+from src.connectors.answer_grammar import AnswerGrammar, AnswerGrammars
 from src.connectors.llama_prompt_reads import PromptReads
 from src.connectors.token_probabilities import ProbabilityRecordingLlama
 from src.connectors.turns import ModelTurns
+from src.domain.confidence.tokens import TokenProbability
 from src.domain.errors import DeadlinePassedError, PermanentBackendError, TransientBackendError
 from src.domain.model import TokenUsage
 from src.domain.prompting.prompt import Completion, CompletionRequest
@@ -65,6 +64,8 @@ class LlamaCppConnector:
     completion says the probability of every token it chose (`tokens`, for the confidence: among
     the tokens its grammar allows, or among all tokens for a span of the text) and
     how many of its prompt tokens were kept from the previous one (`usage.cached_prompt_tokens`).
+    A `{"value": …}` answer's opening is written at the end of the prompt rather than generated,
+    and the completion stops as soon as its answer is whole (see `AnswerGrammar`).
     """
 
     def __init__(
@@ -77,7 +78,7 @@ class LlamaCppConnector:
         self._prompt_reads: PromptReads | None = None
         self._load_lock = threading.Lock()
         self._turns = ModelTurns("the embedded model")
-        self._grammars: dict[str, AnswerGrammar] = {}
+        self._grammars = AnswerGrammars()  # used during a turn only
 
     def complete(self, request: CompletionRequest) -> Completion:
         model = self._loaded()
@@ -124,7 +125,7 @@ class LlamaCppConnector:
         return model
 
     def _run(self, model: ProbabilityRecordingLlama, request: CompletionRequest) -> Completion:
-        answer = self._answer_grammar(request.answer_schema)
+        answer = self._grammars.of(request.answer_schema)
         max_tokens = min(request.max_tokens, answer.max_tokens or request.max_tokens)
         deadline = request.deadline
         model.forget_chosen(among_all_tokens=answer.spans)
@@ -134,13 +135,17 @@ class LlamaCppConnector:
             response = cast(
                 CreateCompletionResponse,
                 model.create_completion(
-                    request.text,
+                    request.text + answer.opening,
                     max_tokens=max_tokens,
                     temperature=0.0,
                     stop=list(request.stop),
                     grammar=answer.grammar,
                     stopping_criteria=StoppingCriteriaList(
-                        [lambda _tokens, _logits: time.monotonic() >= deadline]
+                        [
+                            lambda _tokens, _logits: (
+                                time.monotonic() >= deadline or answer.finished(model.chosen_text())
+                            )
+                        ]
                     ),
                 ),
             )
@@ -156,29 +161,34 @@ class LlamaCppConnector:
             raise DeadlinePassedError(
                 f"the embedded model did not finish {request.field_code} by the deadline"
             )
+        return self._completion(model, answer, response)
+
+    def _completion(
+        self,
+        model: ProbabilityRecordingLlama,
+        answer: AnswerGrammar,
+        response: CreateCompletionResponse,
+    ) -> Completion:
+        """The answer as the tokens chosen under its grammar spell it, after the opening the
+        prompt wrote (given: probability 1); `response` lacks the last token of a completion
+        stopped when its answer was whole."""
+        generated = model.chosen_tokens()
         usage = response["usage"]
         return Completion(
-            text=response["choices"][0]["text"],
+            text=answer.opening + "".join(token.text for token in generated)
+            if answer.grammar is not None
+            else response["choices"][0]["text"],
             usage=TokenUsage(
                 usage["prompt_tokens"],
-                usage["completion_tokens"],
+                len(generated),
                 self._cached_tokens(usage["prompt_tokens"]),
             ),
-            tokens=model.chosen_tokens(),
+            tokens=(TokenProbability(answer.opening, 1.0), *generated)
+            if answer.opening
+            else generated,
         )
 
     def _cached_tokens(self, prompt_tokens: int) -> int:
         """Of the last completion's prompt tokens, those kept from the previous one (not read)."""
         read = self._prompt_reads.read() if self._prompt_reads is not None else prompt_tokens
         return max(prompt_tokens - read, 0)
-
-    def _answer_grammar(self, schema: Mapping[str, Any] | None) -> AnswerGrammar:
-        """The grammar of `schema`, made once per schema (called during a turn)."""
-        if not schema:
-            return AnswerGrammar(None, None)
-        if held_to_spans_of(schema) is not None:  # one text's grammar: not worth keeping
-            return AnswerGrammar.of(schema)
-        key = json.dumps(schema, sort_keys=True)
-        if key not in self._grammars:
-            self._grammars[key] = AnswerGrammar.of(schema)
-        return self._grammars[key]

@@ -14,10 +14,15 @@ import re
 _PIECE = re.compile(r"\w+|[^\w\s]")
 
 
-def span_grammar(text: str) -> str:
+OPENED_ROOT = 'root ::= ws value ws "}" ws'
+"""The root of an answer whose `{"value":` the prompt already wrote (see `AnswerGrammar`)."""
+
+
+def span_grammar(text: str, opened: bool = False) -> str:
+    """The grammar of a whole answer, or with `opened` of what follows its `{"value":`."""
     pieces = list(_PIECE.finditer(text))
     rules = [
-        'root ::= "{" ws "\\"value\\"" ws ":" ws value ws "}" ws',
+        OPENED_ROOT if opened else 'root ::= "{" ws "\\"value\\"" ws ":" ws value ws "}" ws',
         "ws ::= [ ]?",
         'value ::= "null"' + (' | "\\"" span "\\""' if pieces else ""),
     ]

@@ -54,6 +54,11 @@ class ProbabilityRecordingLlama(Llama):
             TokenProbability(text, p) for text, (_, p) in zip(texts, self._chosen, strict=True)
         )
 
+    def chosen_text(self) -> str:
+        """What the tokens chosen since `forget_chosen` spell."""
+        ids = [token for token, _ in self._chosen]
+        return self.detokenize(ids).decode("utf-8", errors="ignore")
+
     def _init_sampler(self, **kwargs: Any) -> internals.LlamaSampler:
         if kwargs.get("temp") != 0.0 or kwargs.get("logits_processor") is not None:
             return super()._init_sampler(**kwargs)

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import pytest
 
+from src.connectors.answer_grammar import OPENING
 from src.connectors.llama_cpp import LlamaCppConnector, embedded_gemma_path
 from src.domain.confidence.answer import value_confidence
 from src.domain.errors import DeadlinePassedError
@@ -79,8 +80,24 @@ def test_reads_the_culot_of_a_lamp(connector: LlamaCppConnector) -> None:
     parsed = STRATEGY.parse(CULOT, completion.text)
     assert (parsed.status, parsed.value) == (OutcomeStatus.OK, "E27")
     assert completion.usage is not None
-    assert completion.usage.prompt_tokens == connector.count_tokens(request.text)
+    # The prompt as read: the request's, then the answer's opening the grammar goes on from.
+    assert completion.usage.prompt_tokens == connector.count_tokens(request.text + OPENING)
     assert 0 < completion.usage.completion_tokens <= request.max_tokens
+
+
+def test_the_answer_opening_is_read_with_the_prompt_and_the_answer_ends_when_whole(
+    connector: LlamaCppConnector,
+) -> None:
+    completion = connector.complete(ask(connector, PUISSANCE))
+
+    assert completion.tokens is not None and completion.usage is not None
+    opening, *generated = completion.tokens
+    assert (opening.text, opening.probability) == (OPENING, 1.0)  # given, not generated
+    assert completion.text.startswith(OPENING)
+    assert "".join(token.text for token in completion.tokens) == completion.text
+    assert completion.usage.completion_tokens == len(generated)
+    # Stopped at the closing brace: no end-of-text token generated after it.
+    assert generated[-1].text.endswith("}") and json.loads(completion.text)["value"] is not None
 
 
 def test_a_number_field_answers_a_number(connector: LlamaCppConnector) -> None:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import json
 
-from src.connectors.answer_grammar import AnswerGrammar, answer_budget, grammar_is_safe
+from src.connectors.answer_grammar import (
+    OPENING,
+    AnswerGrammar,
+    answer_budget,
+    grammar_is_safe,
+)
 from src.domain.model import Field, FieldType
 from src.domain.prompting.chain_of_thought.json_answer import answer_schema
 
@@ -37,3 +42,24 @@ def test_an_option_with_a_quote_gets_no_grammar_rather_than_a_crash() -> None:
 def test_ordinary_options_get_a_grammar() -> None:
     assert grammar_is_safe(answer_schema(CULOT))
     assert AnswerGrammar.of(answer_schema(CULOT)).grammar is not None
+
+
+def test_a_value_answer_opens_in_the_prompt_and_a_whole_product_answer_does_not() -> None:
+    product = {
+        "type": "object",
+        "properties": {"EF000042": {"enum": ["E27", None]}},
+        "required": ["EF000042"],
+    }
+
+    assert AnswerGrammar.of(answer_schema(CULOT)).opening == OPENING == '{"value":'
+    assert AnswerGrammar.of(product).opening == ""
+    assert AnswerGrammar.of(product).grammar is not None
+
+
+def test_an_answer_is_finished_when_its_json_is_whole() -> None:
+    text = AnswerGrammar.of(answer_schema(Field("EF000009", "ref", FieldType.TEXT)))
+
+    assert text.finished(' "E27"}') and text.finished(" null} ")
+    assert not text.finished(' "a}')  # a brace inside the string
+    assert not text.finished(' "a}b"')
+    assert not AnswerGrammar(None, None).finished('{"value": 1}')  # no grammar: the stop strings
