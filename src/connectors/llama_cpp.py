@@ -22,6 +22,7 @@ from llama_cpp import CreateCompletionResponse, StoppingCriteriaList
 
 from src.connectors.answer_grammar import AnswerGrammar, AnswerGrammars
 from src.connectors.llama_prompt_reads import PromptReads
+from src.connectors.span_or_null import NULL, span_or_null
 from src.connectors.token_probabilities import ProbabilityRecordingLlama
 from src.connectors.turns import ModelTurns
 from src.domain.confidence.tokens import TokenProbability
@@ -128,7 +129,7 @@ class LlamaCppConnector:
         answer = self._grammars.of(request.answer_schema)
         max_tokens = min(request.max_tokens, answer.max_tokens or request.max_tokens)
         deadline = request.deadline
-        model.forget_chosen(among_all_tokens=answer.spans)
+        model.forget_chosen(among_all_tokens=answer.spans, alternative=NULL if answer.spans else "")
         if self._prompt_reads is not None:
             self._prompt_reads.start()
         try:
@@ -170,22 +171,22 @@ class LlamaCppConnector:
         response: CreateCompletionResponse,
     ) -> Completion:
         """The answer as the tokens chosen under its grammar spell it, after the opening the
-        prompt wrote (given: probability 1); `response` lacks the last token of a completion
-        stopped when its answer was whole."""
+        prompt wrote (given: probability 1), or null for a span less probable than null (see
+        `span_or_null`); `response` lacks the last token of a completion stopped when whole."""
         generated = model.chosen_tokens()
-        usage = response["usage"]
+        text = response["choices"][0]["text"]
+        tokens = generated
+        if answer.grammar is not None:
+            text = answer.opening + "".join(token.text for token in generated)
+        if answer.opening:
+            tokens = (TokenProbability(answer.opening, 1.0), *generated)
+        if answer.spans:
+            text, tokens = span_or_null(text, tokens, model.alternative_probability())
+        prompt_tokens = response["usage"]["prompt_tokens"]
         return Completion(
-            text=answer.opening + "".join(token.text for token in generated)
-            if answer.grammar is not None
-            else response["choices"][0]["text"],
-            usage=TokenUsage(
-                usage["prompt_tokens"],
-                len(generated),
-                self._cached_tokens(usage["prompt_tokens"]),
-            ),
-            tokens=(TokenProbability(answer.opening, 1.0), *generated)
-            if answer.opening
-            else generated,
+            text=text,
+            usage=TokenUsage(prompt_tokens, len(generated), self._cached_tokens(prompt_tokens)),
+            tokens=tokens,
         )
 
     def _cached_tokens(self, prompt_tokens: int) -> int:

@@ -38,6 +38,8 @@ TOLERANCE = 0.01
 
 Record = Callable[[int, float], None]
 """Told each chosen token and its probability among the tokens the grammar allows."""
+FirstPosition = Callable[[np.ndarray, np.ndarray], None]
+"""Told, at the first generated position, every token's id and its probability among all."""
 
 
 def candidates_view(candidates: Any) -> np.ndarray:
@@ -63,12 +65,14 @@ class ShortlistGrammar:
         grammar: Any,
         record: Record,
         among_all_tokens: bool = False,
+        first_position: FirstPosition | None = None,
     ) -> None:
         self._grammar = llama_cpp.llama_sampler_init_grammar(
             model.vocab, grammar._grammar.encode("utf-8"), grammar._root.encode("utf-8")
         )
         self._record = record
         self._among_all_tokens = among_all_tokens
+        self._first_position = first_position
         self._shortlist: ctypes.Array[llama_cpp.llama_token_data] | None = None
         self._shortlist_view = np.empty(0, dtype=TOKEN_DATA)  # grown by _allowed as needed
         self._callbacks = (  # kept referenced: llama.cpp holds only the C pointers
@@ -96,6 +100,9 @@ class ShortlistGrammar:
         data = candidates_view(candidates)
         logits = np.ascontiguousarray(data["logit"])
         weights = np.exp(logits - logits.max(), dtype=np.float64)
+        if self._first_position is not None:
+            self._first_position(np.ascontiguousarray(data["id"]), weights / weights.sum())
+            self._first_position = None
         found = self._best_of_shortlists(data, logits, weights)
         if found is None:  # the grammar reads the whole vocabulary
             llama_cpp.llama_sampler_apply(self._grammar, candidates)

@@ -34,13 +34,25 @@ class ProbabilityRecordingLlama(Llama):
         super().__init__(*args, **kwargs)
         self._chosen: list[tuple[int, float]] = []
         self._among_all_tokens = False
+        self._alternative: int | None = None
+        self._alternative_probability: float | None = None
 
-    def forget_chosen(self, among_all_tokens: bool = False) -> None:
+    def forget_chosen(self, among_all_tokens: bool = False, alternative: str = "") -> None:
         """Starts a new record: call before each completion (under the caller's lock). With
         `among_all_tokens`, the next completion records each chosen token's probability among
-        all tokens rather than among those its grammar allows (see `ShortlistGrammar`)."""
+        all tokens rather than among those its grammar allows (see `ShortlistGrammar`). With
+        `alternative`, the text of one token (" null"), it also keeps that token's probability
+        among all tokens at its first generated position (`alternative_probability`)."""
         self._chosen = []
         self._among_all_tokens = among_all_tokens
+        ids = self.tokenize(alternative.encode("utf-8"), add_bos=False) if alternative else []
+        self._alternative = ids[0] if len(ids) == 1 else None
+        self._alternative_probability = None
+
+    def alternative_probability(self) -> float | None:
+        """The probability of `forget_chosen`'s alternative token at the first generated
+        position, among all tokens; None when none was asked for or the grammar never ran."""
+        return self._alternative_probability
 
     def chosen_tokens(self) -> tuple[TokenProbability, ...]:
         """The tokens chosen since `forget_chosen`, each with its text and probability."""
@@ -65,13 +77,21 @@ class ProbabilityRecordingLlama(Llama):
         sampler = internals.LlamaSampler()
         grammar = kwargs.get("grammar")
         if grammar is not None:
-            ShortlistGrammar(self._model, grammar, self._record, self._among_all_tokens).add_to(
-                sampler
-            )
+            ShortlistGrammar(
+                self._model,
+                grammar,
+                self._record,
+                self._among_all_tokens,
+                self._told_first_position if self._alternative is not None else None,
+            ).add_to(sampler)
         else:
             sampler.add_custom(self._record_best)
         sampler.add_greedy()
         return sampler
+
+    def _told_first_position(self, ids: np.ndarray, probabilities: np.ndarray) -> None:
+        found = np.flatnonzero(ids == self._alternative)
+        self._alternative_probability = float(probabilities[found[0]]) if found.size else None
 
     def _record(self, token: int, probability: float) -> None:
         self._chosen.append((token, probability))

@@ -7,14 +7,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 import pytest
 
 import src.connectors.shortlist_grammar as shortlist_grammar
 from src.connectors.answer_grammar import AnswerGrammar
 from src.connectors.llama_cpp import embedded_gemma_path
+from src.connectors.span_or_null import NULL
 from src.connectors.token_probabilities import ProbabilityRecordingLlama
 from src.domain.confidence.answer import value_confidence
 from src.domain.confidence.tokens import TokenProbability
+from src.domain.prompting.chain_of_thought.text_spans import SPANS_OF
 
 pytestmark = pytest.mark.model
 
@@ -115,3 +118,30 @@ def test_among_all_tokens_a_forced_answer_keeps_the_probability_the_model_gave_i
     # take the rest); the model itself barely wanted it.
     assert allowed_confidence is not None and allowed_confidence > 0.3
     assert all_confidence is not None and all_confidence < 0.01
+
+
+def test_the_probability_of_null_kept_at_the_first_position_is_the_models(
+    model: ProbabilityRecordingLlama,
+) -> None:
+    spans = AnswerGrammar.of(schema({"type": ["string", "null"], SPANS_OF: "Philips ampoule"}))
+    prompt = PROMPT.format(question="What is the brand?") + spans.opening
+
+    model.reset()
+    model.forget_chosen(among_all_tokens=True, alternative=NULL)
+    model.create_completion(prompt, max_tokens=12, temperature=0.0, grammar=spans.grammar)
+    kept = model.alternative_probability()
+    model.reset()
+    model.forget_chosen(among_all_tokens=True)
+    model.create_completion(prompt, max_tokens=12, temperature=0.0, grammar=spans.grammar)
+    unasked = model.alternative_probability()
+
+    # The same position read again, its logits taken from the model directly.
+    model.reset()
+    model.eval(model.tokenize(prompt.encode("utf-8"), add_bos=True, special=True))
+    logits = np.ctypeslib.as_array(model._ctx.get_logits(), shape=(model.n_vocab(),))
+    logits = logits.astype(np.float64)
+    [null] = model.tokenize(NULL.encode("utf-8"), add_bos=False)
+    weights = np.exp(logits - logits.max())
+    assert kept is not None and 0 < kept < 1
+    assert kept == pytest.approx(weights[null] / weights.sum(), rel=1e-3)
+    assert unasked is None
