@@ -144,7 +144,11 @@ class LlamaCppConnector:
                     stopping_criteria=StoppingCriteriaList(
                         [
                             lambda _tokens, _logits: (
-                                time.monotonic() >= deadline or answer.finished(model.chosen_text())
+                                time.monotonic() >= deadline
+                                or (
+                                    answer.grammar is not None
+                                    and answer.finished(model.chosen_text())
+                                )
                             )
                         ]
                     ),

@@ -38,8 +38,9 @@ TOLERANCE = 0.01
 
 Record = Callable[[int, float], None]
 """Told each chosen token and its probability among the tokens the grammar allows."""
-FirstPosition = Callable[[np.ndarray, np.ndarray], None]
-"""Told, at the first generated position, every token's id and its probability among all."""
+FirstPosition = Callable[[np.ndarray, np.ndarray, float], None]
+"""Told, at the first generated position, every token's id, its weight (exp of its logit less
+the best one's) and the weights' sum: a token's probability among all is its weight over it."""
 
 
 def candidates_view(candidates: Any) -> np.ndarray:
@@ -100,34 +101,37 @@ class ShortlistGrammar:
         data = candidates_view(candidates)
         logits = np.ascontiguousarray(data["logit"])
         weights = np.exp(logits - logits.max(), dtype=np.float64)
+        total = float(weights.sum())
         if self._first_position is not None:
-            self._first_position(np.ascontiguousarray(data["id"]), weights / weights.sum())
+            self._first_position(np.ascontiguousarray(data["id"]), weights, total)
             self._first_position = None
-        found = self._best_of_shortlists(data, logits, weights)
+        found = self._best_of_shortlists(data, logits, weights, total)
         if found is None:  # the grammar reads the whole vocabulary
             llama_cpp.llama_sampler_apply(self._grammar, candidates)
             allowed = np.ascontiguousarray(data["logit"])
             best = int(np.argmax(allowed))
-            probability = probability_of_best(allowed, best)
+            probability = (
+                float(weights[best] / total)
+                if self._among_all_tokens
+                else probability_of_best(allowed, best)
+            )
         else:
             best, probability = found
-        if self._among_all_tokens:
-            probability = float(weights[best] / weights.sum())
         self._record(int(data["id"][best]), probability)
         data[[0, best]] = data[[best, 0]]
         candidates.contents.size = 1
         candidates.contents.sorted = False
 
     def _best_of_shortlists(
-        self, data: np.ndarray, logits: np.ndarray, weights: np.ndarray
+        self, data: np.ndarray, logits: np.ndarray, weights: np.ndarray, total: float
     ) -> tuple[int, float] | None:
         """The best allowed token and its probability among the allowed tokens, from the
         best-scored tokens only, or None when the whole vocabulary must be checked.
 
         On a shortlist, the allowed tokens' weight `allowed` is known, and the allowed tokens
         off it weigh at most what the tokens off it weigh (`rest`): the probability lies
-        between best/(allowed + rest) and best/allowed. A longer shortlist narrows the gap."""
-        total = weights.sum()
+        between best/(allowed + rest) and best/allowed. A longer shortlist narrows the gap.
+        Among all tokens, the best allowed token's probability is known exactly."""
         for count in SHORTLISTS:
             if count >= len(logits):
                 return None
@@ -137,7 +141,7 @@ class ShortlistGrammar:
                 chosen = int(np.argmax(np.where(allowed, logits[top], -np.inf)))
                 best = int(top[chosen])
                 if self._among_all_tokens:
-                    return best, 0.0
+                    return best, float(weights[best] / total)
                 allowed_weight = weights[top][allowed].sum()
                 rest = total - weights[top].sum()
                 upper = weights[best] / allowed_weight

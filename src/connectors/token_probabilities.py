@@ -89,9 +89,9 @@ class ProbabilityRecordingLlama(Llama):
         sampler.add_greedy()
         return sampler
 
-    def _told_first_position(self, ids: np.ndarray, probabilities: np.ndarray) -> None:
+    def _told_first_position(self, ids: np.ndarray, weights: np.ndarray, total: float) -> None:
         found = np.flatnonzero(ids == self._alternative)
-        self._alternative_probability = float(probabilities[found[0]]) if found.size else None
+        self._alternative_probability = float(weights[found[0]] / total) if found.size else None
 
     def _record(self, token: int, probability: float) -> None:
         self._chosen.append((token, probability))
