@@ -107,3 +107,38 @@ def test_a_field_with_few_values_takes_the_llms_overall_threshold() -> None:
 
     assert choice.overall == 0.9
     assert choice.per_field == {"socket": 0.9, "power": 0.9}
+
+
+def test_the_pooled_threshold_is_chosen_over_the_models_answers() -> None:
+    """Pre-pass answers, right at their rule's 0.98, would lift the pooled precision to the
+    target from 0.6; the model's own answers are right only from 0.9."""
+    prepass = [
+        FieldValue(2 * i + 1, "brand", Judged(0.98, True), from_model=False) for i in range(30)
+    ]
+    model = [
+        FieldValue(2 * i + 1, "gender", Judged(c, ok))
+        for i, (c, ok) in enumerate(
+            [(0.95, True), (0.92, True), (0.9, True), (0.7, False), (0.6, True), (0.5, False)]
+        )
+    ]
+    rare = [FieldValue(1, "model", Judged(0.6, False))]
+
+    assert lowest_threshold([v.judged for v in prepass + model], 0.95) == 0.6
+    choice = choose_thresholds(prepass + model + rare, ["brand", "gender", "model"], 0.95)
+
+    assert choice.overall == 0.9
+    assert choice.per_field["model"] == 0.9
+
+
+def test_the_pooled_threshold_falls_back_to_all_values_when_the_model_never_reaches_it() -> None:
+    prepass = [
+        FieldValue(2 * i + 1, "brand", Judged(0.98, True), from_model=False) for i in range(30)
+    ]
+    model = [
+        FieldValue(1, "gender", Judged(0.99, False)),
+        FieldValue(3, "gender", Judged(0.97, False)),
+    ]
+
+    choice = choose_thresholds(prepass + model, ["brand", "gender"], 0.95)
+
+    assert choice.overall == 0.98  # 30 of 31 right from 0.98; the model's alone: none

@@ -40,6 +40,32 @@ def test_a_text_giving_two_known_values_is_left_to_the_model() -> None:
     assert rule.answer("Hard lure 10cm, no brand") is None
 
 
+def test_a_plural_finds_its_singular_answered_as_the_catalogue_labels_it() -> None:
+    fabrics = [Example("F", f"Basketball Jersey {n} stitched", "Jersey") for n in range(4)] + [
+        Example("F", f"Running Shorts {n}, polyester", "Polyester") for n in range(4)
+    ]
+    rule = known_values(fabrics)
+
+    assert rule.answer("Retro Basketball Jerseys #23 Sewn") == "Jersey"
+    assert rule.answer("Retro basketball jersey #23") == "jersey"
+    assert rule.answer("Gym shorts in POLYESTERS") == "Polyester"
+    assert rule.answer("Jerseyman cotton tee") is None
+
+
+def test_of_several_known_values_the_one_labelled_most_often_is_answered() -> None:
+    """Titles naming men and women: this catalogue labels them "Men" far more often."""
+    genders = (
+        [Example("G", f"Baseball Cap {n} for Men Women", "Men") for n in range(5)]
+        + [Example("G", f"Mens Running Tee {n}", "Men") for n in range(3)]
+        + [Example("G", f"Women Yoga Pants {n}", "Women") for n in range(3)]
+    )
+    rule = known_values(genders)
+
+    assert rule.reliable
+    assert rule.answer("Snapback Hat Mens Womens Hip Hop") == "Men"
+    assert rule.answer("Womens Yoga Shorts") == "Women"
+
+
 def test_a_value_inside_a_longer_known_value_does_not_count() -> None:
     materials = [Example("M", f"Knife {n} with a steel blade", "Steel") for n in range(4)] + [
         Example("M", f"Pot {n}, stainless steel", "Stainless Steel") for n in range(4)

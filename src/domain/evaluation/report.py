@@ -77,7 +77,12 @@ class LLMReport:
     def judged_values(self) -> list[FieldValue]:
         """The answered values with a confidence: right when they are the expected value."""
         return [
-            FieldValue(pair.row, pair.field.code, Judged(pair.confidence, pair.correct))
+            FieldValue(
+                pair.row,
+                pair.field.code,
+                Judged(pair.confidence, pair.correct),
+                from_model=pair.source is OutcomeSource.MODEL,
+            )
             for pair in self.pairs
             if pair.predicted is not None and pair.confidence is not None
         ]

@@ -2,10 +2,13 @@
 the product text as written.
 
 A brand, a material, a gender or a sport type comes back product after product, and a catalogue
-holds each of them in its labelled examples. When exactly one of a field's labelled values
-appears in a text as a whole phrase (case- and accent-insensitive; a value inside a longer one
-that also appears does not count: "Steel" in "Stainless Steel"), the rule answers that phrase as
-the text writes it. Two different values found is doubt, left to the model.
+holds each of them in its labelled examples. When one of a field's labelled values appears in a
+text as a whole phrase (case- and accent-insensitive, a plural as its singular: "Jerseys" reads
+as "Jersey", "Mens" as "Men"; a value inside a longer one that also appears does not count:
+"Steel" in "Stainless Steel"), the rule answers it: as the text writes it, or as the catalogue
+labels it when the text writes another form ("Men" for "Mens"). When several values appear, the
+one the field's examples are labelled with most often is answered ("Men" for "Men Women" where
+the catalogue labels such titles "Men"); two as often is doubt, left to the model.
 
 The rule is only as good as the field's values are distinctive (a model number is not; a brand
 mostly is), so each field's rule is measured on its own examples first, leaving each one out in
@@ -58,6 +61,8 @@ class KnownValues:
 
     counts: Counter[Key] = field(default_factory=Counter)
     """How many examples are labelled with each value (by its comparison key)."""
+    spellings: dict[Key, Counter[str]] = field(default_factory=dict)
+    """How the examples write each value, to answer a form the text does not write as labelled."""
     by_context: dict[str, Key] = field(default_factory=dict)
     """The value each example text is labelled with, to leave one product's own label out."""
     right: int = 0
@@ -74,13 +79,21 @@ class KnownValues:
         return self.answered >= MIN_MEASURED and self.confidence >= MIN_PRECISION
 
     def answer(self, description: str, exclude_context: str | None = None) -> str | None:
-        """The one labelled value the text gives, as the text writes it; None when it gives
-        none or several. `exclude_context`: an example text whose label does not count."""
+        """The labelled value the text gives (the most labelled of several), as the text writes
+        it when that is a labelled form, else as most examples write it; None when the text
+        gives none, or several labelled as often. `exclude_context`: an example text whose
+        label does not count."""
         if not self.reliable:
             return None
         left_out = self.by_context.get(exclude_context) if exclude_context is not None else None
         found = self._one_value(description, left_out)
-        return description[found.start : found.end] if found is not None else None
+        if found is None:
+            return None
+        written = description[found.start : found.end]
+        spellings = self.spellings.get(found.key, Counter())
+        if _written_key(written) in {_written_key(spelling) for spelling in spellings}:
+            return written
+        return spellings.most_common(1)[0][0] if spellings else written
 
     def _one_value(self, text: str, left_out: Key | None) -> _Found | None:
         pieces = [
@@ -93,7 +106,12 @@ class KnownValues:
                 if self.counts[key] - (key == left_out) > 0:
                     found.append(_Found(pieces[first][0], pieces[last][1], key))
         kept = [one for one in found if not any(one.inside(other) for other in found)]
-        return kept[0] if len({one.key for one in kept}) == 1 else None
+        labelled = Counter(
+            {key: self.counts[key] - (key == left_out) for key in {one.key for one in kept}}
+        ).most_common(2)
+        if not labelled or (len(labelled) == 2 and labelled[0][1] == labelled[1][1]):
+            return None
+        return next(one for one in kept if one.key == labelled[0][0])
 
 
 def known_values(examples: Sequence[Example]) -> KnownValues:
@@ -112,6 +130,7 @@ def _measured(examples: tuple[Example, ...]) -> KnownValues:
         labels.append((example.context, key))
         if key is not None:
             known.counts[key] += 1
+            known.spellings.setdefault(key, Counter())[str(example.value)] += 1
             known.by_context[example.context] = key
     for context, key in labels:
         found = known._one_value(context, key)
@@ -126,6 +145,16 @@ def _key(value: str) -> Key | None:
     return key or None
 
 
+def _written_key(text: str) -> Key:
+    return tuple(strip_accents(piece).casefold() for piece in _PIECE.findall(text))
+
+
 @lru_cache(maxsize=65536)
 def _folded(piece: str) -> str:
-    return strip_accents(piece).casefold()
+    """A word as the rule compares it: without case and accents, a plural as its singular (a
+    final s dropped from a word of more than three letters, but not from "ss": "Jerseys" and
+    "Jersey", "Mens" and "Men", "verres" and "verre" compare equal; "Glass" and "Bus" stay)."""
+    folded = strip_accents(piece).casefold()
+    if len(folded) > 3 and folded.endswith("s") and not folded.endswith("ss"):
+        return folded[:-1]
+    return folded
