@@ -20,10 +20,13 @@ from tests.support.fakes import FakeConnector, FakeExampleRepository, FakeFieldR
 
 BRAND = Field("B1", "Brand Name", FieldType.TEXT)
 MODEL = Field("M1", "Model Number", FieldType.TEXT)
+WEIGHT = Field("W1", "Weight", FieldType.TEXT)
 BRANDS = ("Rapala", "Mepps", "Daiwa", "Shimano")
-EXAMPLES = [
-    Example(BRAND.code, f"{brand} lure number {n}", brand) for brand in BRANDS for n in range(3)
-] + [Example(MODEL.code, f"Lure model YA{n}4", f"YA{n}4") for n in range(6)]
+EXAMPLES = (
+    [Example(BRAND.code, f"{brand} lure number {n}", brand) for brand in BRANDS for n in range(3)]
+    + [Example(MODEL.code, f"Lure model YA{n}4", f"YA{n}4") for n in range(6)]
+    + [Example(WEIGHT.code, f"Minnow {n}0mm {n}.5g", f"{n}.5g") for n in range(1, 10)]
+)
 
 
 @pytest.fixture
@@ -45,7 +48,9 @@ def service(
     examples = FakeExampleRepository(EXAMPLES)
     return FieldLookupService(
         LLMRegistry({"fake": lambda: llm}, default="fake"),
-        Catalogue(FakeFieldRepository([BRAND, MODEL]), examples, examples if labelled else None),
+        Catalogue(
+            FakeFieldRepository([BRAND, MODEL, WEIGHT]), examples, examples if labelled else None
+        ),
         pool,
         5.0,
     )
@@ -67,6 +72,19 @@ def test_a_known_brand_is_answered_without_the_model(pool: ThreadPoolExecutor) -
     assert brand.confidence == pytest.approx((12 + 1) / (12 + 2))
     assert (model.value, model.source) == ("YA14", OutcomeSource.MODEL)
     assert [request.field_code for request in connector.requests] == [MODEL.code]
+
+
+def test_a_weight_kept_as_text_is_read_in_the_fields_unit(pool: ThreadPoolExecutor) -> None:
+    connector = FakeConnector({})
+
+    result = service(pool, connector).lookup(
+        LookupRequest("Jerkbait 110mm 15.8g Depth 0-3m", (WEIGHT.code,))
+    )
+
+    weight = result.outcomes[0]
+    assert (weight.value, weight.source) == ("15.8g", OutcomeSource.PREPASS)
+    assert weight.confidence == pytest.approx((9 + 1) / (9 + 2))
+    assert connector.requests == []
 
 
 def test_an_llm_without_pre_pass_asks_the_model(pool: ThreadPoolExecutor) -> None:

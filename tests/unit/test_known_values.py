@@ -52,6 +52,17 @@ def test_a_plural_finds_its_singular_answered_as_the_catalogue_labels_it() -> No
     assert rule.answer("Jerseyman cotton tee") is None
 
 
+def test_a_known_value_is_not_the_end_of_a_decimal_number() -> None:
+    lengths = [Example("L", f"Soft Lure {n} 5cm 0.7g", "5cm") for n in range(4)] + [
+        Example("L", f"Minnow {n} 9cm 7g", "9cm") for n in range(4)
+    ]
+    rule = known_values(lengths)
+
+    assert rule.answer("Hard Bait 6.5cm 10g") is None
+    assert rule.answer("Jig 16,5cm, lead head") is None
+    assert rule.answer("Jig 5cm, lead head") == "5cm"
+
+
 def test_of_several_known_values_the_one_labelled_most_often_is_answered() -> None:
     """Titles naming men and women: this catalogue labels them "Men" far more often."""
     genders = (

@@ -1,15 +1,31 @@
-"""The known-value rule of the pre-pass (`prepass/known_values.py`) for the text fields of one
-lookup: measured once per field and set of examples, asked only by an LLM with a pre-pass."""
+"""The pre-pass rules of text fields read from their labelled values, for the fields of one
+lookup: a known value (`prepass/known_values.py`), else a quantity in the field's unit
+(`prepass/unit_values.py`). Measured once per field and set of examples, asked only by an LLM
+with a pre-pass; a field keeps the rules that measured themselves reliable."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from src.domain.catalogue.ports import LabelledValues
 from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.model import Field, FieldType
-from src.domain.prompting.prepass.known_values import KnownValues, known_values
+from src.domain.prompting.prepass.known_values import known_values
+from src.domain.prompting.prepass.unit_values import unit_values
+
+
+class TextRule(Protocol):
+    """A text field's rule, measured on its examples: answers a value read in a text, or None."""
+
+    @property
+    def confidence(self) -> float: ...
+
+    @property
+    def reliable(self) -> bool: ...
+
+    def answer(self, description: str, exclude_context: str | None = None) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,14 +33,17 @@ class KnownAnswers:
     """The rules of a lookup's text fields, and the product text whose own labels do not count
     (`evaluate --exclude-own-examples`)."""
 
-    rules: Mapping[str, KnownValues] = field(default_factory=dict)
+    rules: Mapping[str, Sequence[TextRule]] = field(default_factory=dict)
     exclude_context: str | None = None
 
     def answer(self, code: str, description: str) -> tuple[str, float] | None:
-        """The value the field's rule reads in `description`, with the rule's confidence."""
-        rule = self.rules.get(code)
-        value = rule.answer(description, self.exclude_context) if rule is not None else None
-        return None if value is None or rule is None else (value, rule.confidence)
+        """The value the field's first answering rule reads in `description`, with that rule's
+        confidence."""
+        for rule in self.rules.get(code, ()):
+            value = rule.answer(description, self.exclude_context)
+            if value is not None:
+                return value, rule.confidence
+        return None
 
 
 NO_KNOWN_ANSWERS = KnownAnswers()
@@ -44,9 +63,9 @@ class KnownValueRules:
         texts = [code for code, asked in fields.items() if asked.type is FieldType.TEXT]
         if not texts:
             return NO_KNOWN_ANSWERS
-        rules = {
-            code: rule
-            for code, examples in self._labelled.labelled(texts).items()
-            if (rule := known_values(examples)).reliable
-        }
+        rules: dict[str, Sequence[TextRule]] = {}
+        for code, examples in self._labelled.labelled(texts).items():
+            measured: tuple[TextRule, ...] = (known_values(examples), unit_values(examples))
+            if reliable := tuple(rule for rule in measured if rule.reliable):
+                rules[code] = reliable
         return KnownAnswers(rules, exclude_context) if rules else NO_KNOWN_ANSWERS

@@ -35,7 +35,8 @@ MIN_PRECISION = 0.9
 MAX_PIECES = 6
 """Longer labelled values (in words and punctuation marks) are not looked for."""
 
-_PIECE = re.compile(r"\w+|[^\w\s]")
+_PIECE = re.compile(r"\d+(?:[.,]\d+)+\w*|\w+|[^\w\s]")
+"""Words, single punctuation marks, and decimal numbers whole ("6.5cm" is not "6", ".", "5cm")."""
 
 Key = tuple[str, ...]
 
