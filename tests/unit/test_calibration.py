@@ -118,7 +118,8 @@ def test_the_pooled_threshold_is_chosen_over_the_models_answers() -> None:
     model = [
         FieldValue(2 * i + 1, "gender", Judged(c, ok))
         for i, (c, ok) in enumerate(
-            [(0.95, True), (0.92, True), (0.9, True), (0.7, False), (0.6, True), (0.5, False)]
+            [(0.97, True), (0.95, True), (0.92, True), (0.91, True), (0.9, True)]
+            + [(0.7, False), (0.6, True), (0.5, False)]
         )
     ]
     rare = [FieldValue(1, "model", Judged(0.6, False))]
@@ -142,3 +143,13 @@ def test_the_pooled_threshold_falls_back_to_all_values_when_the_model_never_reac
     choice = choose_thresholds(prepass + model, ["brand", "gender"], 0.95)
 
     assert choice.overall == 0.98  # 30 of 31 right from 0.98; the model's alone: none
+
+
+def test_a_threshold_counts_only_where_it_accepts_enough_values() -> None:
+    """Two right values at 1.0 above wrong ones: a precision of two values says nothing."""
+    values = [Judged(1.0, True)] * 2 + [Judged(0.9, False)] + [Judged(0.8, True)] * 3
+
+    assert lowest_threshold(values, 0.95) == 1.0  # 2 of 2; from 0.8, 5 of 6
+    assert lowest_threshold(values, 0.95, min_accepted=5) is None
+    many = values + [Judged(0.7, True)] * 20
+    assert lowest_threshold(many, 0.95, min_accepted=5) == 0.7  # 25 of 26

@@ -3,9 +3,11 @@
 The benchmark's products are split in two halves, alternately (odd rows choose, even rows
 judge), so that no threshold is judged on the values that chose it. On the choosing half, a
 field's threshold is the lowest confidence at which the values accepted reach the target
-precision; a field with fewer than `MIN_VALUES` values there takes the threshold chosen the
-same way over its LLM's model answers (see `pooled_threshold`), and a field (or LLM) whose values
-never reach the target gets none: its values are always for review.
+precision, measured on at least `MIN_VALUES` accepted values (a precision of one or two values
+says nothing: the model's few answers at confidence 1.0 would make 1.0 the threshold); a field
+with fewer than `MIN_VALUES` values there takes the threshold chosen the same way over its LLM's
+model answers (see `pooled_threshold`), and a field (or LLM) whose values never reach the target
+gets none: its values are always for review.
 """
 
 from __future__ import annotations
@@ -48,11 +50,18 @@ def choosing_half(row: int) -> bool:
     return row % 2 == 1
 
 
-def lowest_threshold(values: Sequence[Judged], target: float) -> float | None:
-    """The lowest confidence from which the accepted values are at least `target` right."""
+def lowest_threshold(
+    values: Sequence[Judged], target: float, min_accepted: int = 1
+) -> float | None:
+    """The lowest confidence from which the accepted values, at least `min_accepted` of them,
+    are at least `target` right."""
     for threshold in sorted({v.confidence for v in values}):
         point = accepted_at(values, threshold)
-        if point.precision is not None and point.precision >= target:
+        if (
+            point.accepted >= min_accepted
+            and point.precision is not None
+            and point.precision >= target
+        ):
             return threshold
     return None
 
@@ -64,10 +73,10 @@ def pooled_threshold(values: Sequence[FieldValue], target: float) -> float | Non
     the pre-pass's lift the precision to the target at a confidence from which the model's are
     right far less often (AE-110k: 0.46 pooled, 0.84 over the model's answers). When the model's
     answers reach the target at no confidence, over all the values (the pre-pass's then set it)."""
-    from_model = lowest_threshold([v.judged for v in values if v.from_model], target)
+    from_model = lowest_threshold([v.judged for v in values if v.from_model], target, MIN_VALUES)
     if from_model is not None:
         return from_model
-    return lowest_threshold([v.judged for v in values], target)
+    return lowest_threshold([v.judged for v in values], target, MIN_VALUES)
 
 
 def choose_thresholds(
@@ -82,7 +91,7 @@ def choose_thresholds(
     per_field: dict[str, float] = {}
     for code in fields:
         own = by_field.get(code, [])
-        threshold = lowest_threshold(own, target) if len(own) >= MIN_VALUES else overall
+        threshold = lowest_threshold(own, target, MIN_VALUES) if len(own) >= MIN_VALUES else overall
         if threshold is not None:
             per_field[code] = threshold
     held_per_field: dict[str, Acceptance] = {}
