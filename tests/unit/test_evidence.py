@@ -99,6 +99,17 @@ def test_a_text_value_is_found_across_case_and_spacing() -> None:
     assert locate_evidence(BRAND, "Ampoule Philips Lighting", "Philips Lighting").verbatim is True
 
 
+def test_a_singular_value_points_at_its_plural_as_a_whole_word() -> None:
+    """A known value answered as the catalogue labels it: "Men" read in "Mens", not in
+    "Womens"."""
+    gender = Field("G", "Gender", FieldType.TEXT)
+
+    evidence = locate_evidence(gender, "Snapback Hat Womens Mens Hip Hop", "Men")
+
+    assert spans(evidence) == [(20, 24, "Mens")]
+    assert evidence.verbatim is False
+
+
 def test_a_text_value_the_text_does_not_hold_is_never_given_a_span() -> None:
     assert locate_evidence(BRAND, "Ampoule E27 40W", "Osram") == Evidence()
 

@@ -31,15 +31,17 @@ class FoldedText:
             end += 1  # the accents of the last letter, when the text is decomposed
         return Span.of(self.original, start, end)
 
-    def find_all(self, needle: str, whole_words: bool = True) -> list[Span]:
+    def find_all(self, needle: str, whole_words: bool = True, plural: bool = False) -> list[Span]:
         """Every occurrence of the folded `needle`, as spans of the original text; with
-        `whole_words`, only where it is not glued to letters or digits on either side."""
+        `whole_words`, only where it is not glued to letters or digits on either side; with
+        `plural` too, also where its last word ends in an s more ("Men" in "Mens")."""
         key = fold(needle).strip()
         if not key:
             return []
         edge_before = r"(?<!\w)" if whole_words and key[0].isalnum() else ""
         edge_after = r"(?!\w)" if whole_words and key[-1].isalnum() else ""
-        pattern = re.compile(edge_before + re.escape(key) + edge_after)
+        ending = "s" if plural and whole_words and key[-1].isalpha() else ""
+        pattern = re.compile(edge_before + re.escape(key) + ending + edge_after)
         return [self.span(*match.span()) for match in pattern.finditer(self.folded)]
 
 

@@ -57,7 +57,11 @@ def _located(
 
 def _words_evidence(description: str, value: str) -> Evidence:
     text = folded_text(description)
-    spans = text.find_all(value) or text.find_all(value, whole_words=False)
+    spans = (
+        text.find_all(value)
+        or text.find_all(value, plural=True)  # "Jersey" read in "Jerseys" (a known value)
+        or text.find_all(value, whole_words=False)
+    )
     return Evidence(tuple(spans), any(_as_written(span, value) for span in spans))
 
 
