@@ -4,7 +4,7 @@ chain) one call per field, one after another from one prompt prefix, in one job.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import replace
 from functools import partial
@@ -17,7 +17,7 @@ from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.lookup.product_call import ask_product
 from src.domain.lookup.question import AskField, ProductQuestion
 from src.domain.model import Field, FieldOutcome, OutcomeSource, OutcomeStatus, Value
-from src.domain.prompting.ports import ProductChainOfThought
+from src.domain.prompting.ports import ChainOfThought, ProductChainOfThought
 from src.domain.prompting.shared_prefix.ports import SharedPrefixChainOfThought
 
 
@@ -39,7 +39,13 @@ def submit_calls(
     to_ask: dict[str, Field] = {}
     for code, field in question.fields.items():
         answer = _prepass_answer(llm, field, description, known)
-        if answer is None:
+        if answer is None and _only_null_allowed(llm, field, description):
+            futures[code] = _done(
+                FieldOutcome(
+                    code, None, OutcomeStatus.NOT_FOUND, llm=llm.name, source=OutcomeSource.PREPASS
+                )
+            )
+        elif answer is None:
             to_ask[code] = field
         else:
             value, confidence = answer
@@ -80,6 +86,17 @@ def _prepass_answer(
     if value is not None:
         return value, prepass_confidence(field)
     return known.answer(field.code, description)
+
+
+def _only_null_allowed(llm: ConfiguredLLM, field: Field, description: str) -> bool:
+    """Whether the answer grammar of `field` allows only null (a number field whose text writes
+    numbers, none of which it may answer: codes, other kinds of units): with a pre-pass, such a
+    field is answered not found without asking the model what it could not answer otherwise."""
+    if llm.prepass is None or llm.scope == "product":
+        return False
+    chain = cast(ChainOfThought, llm.chain_of_thought)
+    value = chain.answer_schema(field, description).get("properties", {}).get("value", {})
+    return isinstance(value, Mapping) and value.get("enum") == [None]
 
 
 def _product_futures(
