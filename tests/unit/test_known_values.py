@@ -4,7 +4,8 @@ answered only where the rule measured itself right on the field's own examples."
 from __future__ import annotations
 
 from src.domain.model import Example
-from src.domain.prompting.prepass.known_values import MIN_MEASURED, known_values
+from src.domain.prompting.prepass.known_values import known_values
+from src.domain.prompting.prepass.measured import MIN_MEASURED
 
 BRAND = "AE-Lure-Brand_Name"
 

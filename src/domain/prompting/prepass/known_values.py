@@ -27,11 +27,8 @@ from functools import lru_cache
 
 from src.domain.model import Example
 from src.domain.model.text_normalisation import strip_accents
+from src.domain.prompting.prepass.measured import smoothed_precision, trusted
 
-MIN_MEASURED = 5
-"""A field's rule answers only once it answered at least this many of its own examples."""
-MIN_PRECISION = 0.9
-"""…and was right on them this often (smoothed: (right + 1) / (answered + 2))."""
 MAX_PIECES = 6
 """Longer labelled values (in words and punctuation marks) are not looked for."""
 
@@ -71,13 +68,11 @@ class KnownValues:
 
     @property
     def confidence(self) -> float:
-        """The rule's measured precision on the field's examples, smoothed (Laplace)."""
-        return (self.right + 1) / (self.answered + 2)
+        return smoothed_precision(self.right, self.answered)
 
     @property
     def reliable(self) -> bool:
-        """Whether the rule answers for this field at all."""
-        return self.answered >= MIN_MEASURED and self.confidence >= MIN_PRECISION
+        return trusted(self.right, self.answered)
 
     def answer(self, description: str, exclude_context: str | None = None) -> str | None:
         """The labelled value the text gives (the most labelled of several), as the text writes

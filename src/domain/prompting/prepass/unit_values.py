@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from src.domain.model import Example
-from src.domain.prompting.prepass.known_values import MIN_MEASURED, MIN_PRECISION
+from src.domain.prompting.prepass.measured import MIN_MEASURED, smoothed_precision, trusted
 
 MIN_SHARE = 0.9
 """The share of a field's labelled values that must be quantities in its most common unit."""
@@ -37,16 +37,11 @@ class UnitValues:
 
     @property
     def confidence(self) -> float:
-        """The rule's measured precision on the field's examples, smoothed (Laplace)."""
-        return (self.right + 1) / (self.answered + 2)
+        return smoothed_precision(self.right, self.answered)
 
     @property
     def reliable(self) -> bool:
-        return (
-            self.unit is not None
-            and self.answered >= MIN_MEASURED
-            and self.confidence >= MIN_PRECISION
-        )
+        return self.unit is not None and trusted(self.right, self.answered)
 
     def answer(self, description: str, exclude_context: str | None = None) -> str | None:
         """The one quantity in the field's unit that the text writes, as written; None when it
