@@ -35,6 +35,7 @@ class ProbabilityRecordingLlama(Llama):
         self._chosen: list[tuple[int, float]] = []
         self._among_all_tokens = False
         self._alternative: int | None = None
+        self._one_tokens: dict[str, int | None] = {}
         self._alternative_probability: float | None = None
 
     def forget_chosen(self, among_all_tokens: bool = False, alternative: str = "") -> None:
@@ -45,9 +46,15 @@ class ProbabilityRecordingLlama(Llama):
         among all tokens at its first generated position (`alternative_probability`)."""
         self._chosen = []
         self._among_all_tokens = among_all_tokens
-        ids = self.tokenize(alternative.encode("utf-8"), add_bos=False) if alternative else []
-        self._alternative = ids[0] if len(ids) == 1 else None
+        self._alternative = self._one_token(alternative) if alternative else None
         self._alternative_probability = None
+
+    def _one_token(self, text: str) -> int | None:
+        """The id of the one token `text` is, tokenized once per text; None when it is several."""
+        if text not in self._one_tokens:
+            ids = self.tokenize(text.encode("utf-8"), add_bos=False)
+            self._one_tokens[text] = ids[0] if len(ids) == 1 else None
+        return self._one_tokens[text]
 
     def alternative_probability(self) -> float | None:
         """The probability of `forget_chosen`'s alternative token at the first generated

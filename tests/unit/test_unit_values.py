@@ -54,7 +54,8 @@ def test_a_field_of_mixed_units_or_few_values_has_no_rule() -> None:
 
 
 def test_a_rule_wrong_on_its_own_examples_is_not_trusted() -> None:
-    """Titles giving a line's strength in g beside the lure's weight: measured, then refused."""
+    """Titles giving a line's strength in g beside the lure's weight: the rule never finds one
+    weight alone in its own examples, so it never earns the right to answer."""
     misleading = [
         Example(WEIGHT, f"Lure {n} with {n + 100}g line, weight 9g", "9g") for n in range(6)
     ]

@@ -14,6 +14,7 @@ a letter before them) and for a number written with a unit of another kind than 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from src.domain.model import Field
 from src.domain.model.units import KNOWN_UNITS
@@ -44,6 +45,13 @@ MAX_CANDIDATES = 40
 
 def number_candidates(field: Field, description: str) -> list[float | int]:
     """The numbers `field` may answer in `description`, most likely first; [] when it has none."""
+    return list(_candidates(field, description))
+
+
+@lru_cache(maxsize=1024)
+def _candidates(field: Field, description: str) -> tuple[float | int, ...]:
+    """Kept for the texts asked about lately: a lookup reads a field's candidates before asking
+    the model (whether any is left, see `fan_out`) and again for the model's answer grammar."""
     groups = label_words(field)
     text = unglued(normalised(description), groups)
     wanted = normalised_unit(field.unit)
@@ -60,7 +68,7 @@ def number_candidates(field: Field, description: str) -> list[float | int]:
         for value in (number, converted(number, unit, wanted)):
             if value is not None and value not in candidates:
                 candidates.append(value)
-    return candidates[:MAX_CANDIDATES]
+    return tuple(candidates[:MAX_CANDIDATES])
 
 
 def _every_number(text: str, wanted: str | None) -> list[tuple[float | int | None, str | None]]:

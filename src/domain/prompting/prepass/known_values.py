@@ -142,7 +142,12 @@ def _key(value: str) -> Key | None:
 
 
 def _written_key(text: str) -> Key:
-    return tuple(strip_accents(piece).casefold() for piece in _PIECE.findall(text))
+    """`text` as written, but for case and accents (no plural read as its singular)."""
+    return tuple(_case_folded(piece) for piece in _PIECE.findall(text))
+
+
+def _case_folded(piece: str) -> str:
+    return strip_accents(piece).casefold()
 
 
 @lru_cache(maxsize=65536)
@@ -150,7 +155,7 @@ def _folded(piece: str) -> str:
     """A word as the rule compares it: without case and accents, a plural as its singular (a
     final s dropped from a word of more than three letters, but not from "ss": "Jerseys" and
     "Jersey", "Mens" and "Men", "verres" and "verre" compare equal; "Glass" and "Bus" stay)."""
-    folded = strip_accents(piece).casefold()
+    folded = _case_folded(piece)
     if len(folded) > 3 and folded.endswith("s") and not folded.endswith("ss"):
         return folded[:-1]
     return folded
