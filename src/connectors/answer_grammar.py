@@ -40,6 +40,19 @@ class AnswerGrammar:
     opening: str = ""
     """The start of every answer, for the prompt to end with (`OPENING`); the grammar holds what
     follows it. Empty when the schema is not a `{"value": …}` object."""
+    answers: tuple[Any, ...] | None = None
+    """Every value a number's answer may hold, when the schema lists them (the candidates its
+    text writes, and null) and the prompt writes the opening: each is scored as a whole (see
+    `whole_answers`). Not a select's options: their whole-answer probabilities were less
+    calibrated than the greedy path's (the README's *Trust, measured*)."""
+
+    def answer_texts(self, generated: str) -> tuple[str, ...]:
+        """How each of `answers` would follow the opening, spaced as `generated` (the greedy
+        answer) is: ` "E27"}`, ` 40}`, ` null}`."""
+        space = generated[: len(generated) - len(generated.lstrip())]
+        return tuple(
+            space + json.dumps(value, ensure_ascii=False) + "}" for value in self.answers or ()
+        )
 
     @classmethod
     def of(cls, schema: Mapping[str, Any]) -> AnswerGrammar:
@@ -54,7 +67,14 @@ class AnswerGrammar:
         if _is_value_object(schema) and _SCHEMA_ROOT in rules.splitlines():
             opened = rules.replace(_SCHEMA_ROOT, _OPENED_SCHEMA_ROOT)
             grammar = LlamaGrammar.from_string(opened, verbose=False)
-            return cls(grammar, answer_budget(schema), opening=OPENING)
+            answers = listed_answers(schema)
+            numbers = answers is not None and all(_is_number_or_null(a) for a in answers)
+            return cls(
+                grammar,
+                answer_budget(schema),
+                opening=OPENING,
+                answers=tuple(answers) if answers is not None and numbers else None,
+            )
         grammar = LlamaGrammar.from_string(rules, verbose=False)
         return cls(grammar, answer_budget(schema))
 
@@ -106,17 +126,27 @@ def answer_budget(schema: Mapping[str, Any]) -> int | None:
     Counted in characters, not tokens: under a grammar the model may spell an answer in more
     tokens than the tokenizer would cut it into, but never in more tokens than characters.
     """
+    candidates = listed_answers(schema)
+    if candidates is None:
+        return None
+    longest = max((len(json.dumps({"value": c})) for c in candidates), default=0)
+    return longest + _SPACES_ALLOWED
+
+
+def listed_answers(schema: Mapping[str, Any]) -> list[Any] | None:
+    """Every value a `{"value": …}` schema allows, when it lists them (an enum, a boolean)."""
     value = schema.get("properties", {}).get("value", {})
     types = value.get("type", [])
     types = [types] if isinstance(types, str) else types
     if "enum" in value:
-        candidates = list(value["enum"])
-    elif types and set(types) <= {"boolean", "null"}:
-        candidates = [True, False, None]
-    else:
-        return None
-    longest = max((len(json.dumps({"value": c})) for c in candidates), default=0)
-    return longest + _SPACES_ALLOWED
+        return list(value["enum"])
+    if types and set(types) <= {"boolean", "null"}:
+        return [True, False, None] if "null" in types else [True, False]
+    return None
+
+
+def _is_number_or_null(value: object) -> bool:
+    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
 
 
 def grammar_is_safe(schema: object) -> bool:

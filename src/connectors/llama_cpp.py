@@ -11,6 +11,7 @@ answers a value the field accepts (an option of a select, a number, a boolean, o
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
 import threading
@@ -25,6 +26,7 @@ from src.connectors.llama_prompt_reads import PromptReads
 from src.connectors.span_or_null import NULL, span_or_null
 from src.connectors.token_probabilities import ProbabilityRecordingLlama
 from src.connectors.turns import ModelTurns
+from src.connectors.whole_answers import answer_probabilities
 from src.domain.confidence.tokens import TokenProbability
 from src.domain.errors import DeadlinePassedError, PermanentBackendError, TransientBackendError
 from src.domain.model import TokenUsage
@@ -64,7 +66,9 @@ class LlamaCppConnector:
     answer schema, and the deadline checked before the call and between generated tokens. Each
     completion says the probability of every token it chose (`tokens`, for the confidence: among
     the tokens its grammar allows, or among all tokens for a span of the text) and
-    how many of its prompt tokens were kept from the previous one (`usage.cached_prompt_tokens`).
+    how many of its prompt tokens were kept from the previous one (`usage.cached_prompt_tokens`);
+    a number's answer from listed candidates also says its probability among them all, each
+    weighed whole (`answer_probability`, see `whole_answers`).
     A `{"value": …}` answer's opening is written at the end of the prompt rather than generated,
     and the completion stops as soon as its answer is whole (see `AnswerGrammar`).
     """
@@ -166,13 +170,14 @@ class LlamaCppConnector:
             raise DeadlinePassedError(
                 f"the embedded model did not finish {request.field_code} by the deadline"
             )
-        return self._completion(model, answer, response)
+        return self._completion(model, answer, response, deadline)
 
     def _completion(
         self,
         model: ProbabilityRecordingLlama,
         answer: AnswerGrammar,
         response: CreateCompletionResponse,
+        deadline: float,
     ) -> Completion:
         """The answer as the tokens chosen under its grammar spell it, after the opening the
         prompt wrote (given: probability 1), or null for a span less probable than null (see
@@ -191,7 +196,34 @@ class LlamaCppConnector:
             text=text,
             usage=TokenUsage(prompt_tokens, len(generated), self._cached_tokens(prompt_tokens)),
             tokens=tokens,
+            answer_probability=self._answer_probability(
+                model, answer, text, prompt_tokens, deadline
+            ),
         )
+
+    @staticmethod
+    def _answer_probability(
+        model: ProbabilityRecordingLlama,
+        answer: AnswerGrammar,
+        text: str,
+        prompt_tokens: int,
+        deadline: float,
+    ) -> float | None:
+        """The greedy answer's probability among all the answers its schema lists (see
+        `whole_answers`); None when it lists none, or the answer is not one of them."""
+        if answer.answers is None or answer.grammar is None:
+            return None
+        try:
+            chosen = json.loads(text)["value"]
+        except (ValueError, KeyError, TypeError):
+            return None
+        literals = [json.dumps(value, ensure_ascii=False) for value in answer.answers]
+        written = json.dumps(chosen, ensure_ascii=False)
+        if written not in literals:
+            return None
+        texts = answer.answer_texts(text[len(answer.opening) :])
+        probabilities = answer_probabilities(model, prompt_tokens, texts, deadline)
+        return None if probabilities is None else probabilities[literals.index(written)]
 
     def _cached_tokens(self, prompt_tokens: int) -> int:
         """Of the last completion's prompt tokens, those kept from the previous one (not read)."""

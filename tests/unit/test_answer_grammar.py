@@ -63,3 +63,23 @@ def test_an_answer_is_finished_when_its_json_is_whole() -> None:
     assert not text.finished(' "a}')  # a brace inside the string
     assert not text.finished(' "a}b"')
     assert not AnswerGrammar(None, None).finished('{"value": 1}')  # no grammar: the stop strings
+
+
+def number_candidates_schema(*candidates: float | None) -> dict[str, object]:
+    return {
+        "type": "object",
+        "properties": {"value": {"enum": list(candidates)}},
+        "required": ["value"],
+    }
+
+
+def test_a_numbers_listed_answers_are_weighed_whole_and_a_selects_are_not() -> None:
+    numbers = AnswerGrammar.of(number_candidates_schema(40, 12.5, None))
+    boolean = AnswerGrammar.of(answer_schema(Field("EF000137", "gradable", FieldType.BOOLEAN)))
+
+    assert numbers.answers == (40, 12.5, None)
+    assert numbers.answer_texts(" 40}") == (" 40}", " 12.5}", " null}")
+    assert numbers.answer_texts("40}") == ("40}", "12.5}", "null}")  # spaced as the greedy answer
+    assert AnswerGrammar.of(answer_schema(CULOT)).answers is None
+    assert boolean.answers is None  # true is no number, though Python counts it as 1
+    assert AnswerGrammar.of(answer_schema(Field("EF000035", "p", FieldType.NUMBER))).answers is None

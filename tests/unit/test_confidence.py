@@ -178,3 +178,38 @@ def test_a_prepass_answer_carries_its_rules_measured_precision(pool: ThreadPoolE
     assert socket.confidence == pytest.approx(270 / 272)  # 269 of 270 right, smoothed
     assert power.source is OutcomeSource.PREPASS and power.confidence == pytest.approx(191 / 192)
     assert socket.review is False and power.review is True  # no threshold for the power
+
+
+class WeighedEveryNumber:
+    """Answers 60 W, its tokens sure of it (0.9), though 60 was 0.3 of every number weighed
+    whole; and E27 with no such weighing."""
+
+    def complete(self, request: CompletionRequest) -> Completion:
+        if request.field_code == POWER.code:
+            return Completion(
+                '{"value": 60}', None, tokens(('{"value": ', 1.0), ("60", 0.9), ("}", 1.0)), 0.3
+            )
+        return Completion('{"value": "E27"}', None, tokens(('{"value": ', 1.0), ('"E27"}', 0.8)))
+
+    def count_tokens(self, text: str) -> int | None:
+        return None
+
+
+def test_an_answer_weighed_among_all_those_allowed_takes_that_probability(
+    pool: ThreadPoolExecutor,
+) -> None:
+    llm = ConfiguredLLM("few", ChatFormat(), FewShotChainOfThought(k=0), WeighedEveryNumber())
+    lookup = FieldLookupService(
+        LLMRegistry({"few": lambda: llm}, default="few"),
+        Catalogue(FakeFieldRepository(list(FIELDS.values())), FakeExampleRepository()),
+        pool,
+        5.0,
+        thresholds=FakeThresholdStore({"few": {"EF000035": 0.5}}),
+    )
+
+    socket, power = lookup.lookup(
+        LookupRequest("Ampoule E27 60 W", ("EF000042", "EF000035"))
+    ).outcomes
+
+    assert (power.value, power.confidence, power.review) == (60, pytest.approx(0.3), True)
+    assert (socket.value, socket.confidence) == ("E27", pytest.approx(0.8))

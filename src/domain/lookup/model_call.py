@@ -38,6 +38,8 @@ class ModelCall(Generic[Parsed]):
     elapsed_ms: float
     tokens: tuple[TokenProbability, ...] | None = None
     """Each answer token's probability, when the backend gave them (for the confidence)."""
+    answer_probability: float | None = None
+    """The whole answer's probability among those its schema allows (`Completion`'s)."""
 
     def outcome(
         self,
@@ -48,15 +50,16 @@ class ModelCall(Generic[Parsed]):
         answer_key: str | None,
     ) -> FieldOutcome:
         """`field`'s outcome: the value `parsed` from this call's answer, or the call's failure;
-        a value's confidence comes from the tokens that wrote it, at `answer_key` of the JSON
+        a value's confidence is the answer's probability among those its schema allows when the
+        backend scored them, else that of the tokens that wrote it, at `answer_key` of the JSON
         answer (None: the whole answer is the value)."""
         value, status = (parsed.value, parsed.status) if parsed else (None, self.failure)
         assert status is not None
-        confidence = (
-            value_confidence(self.tokens, self.raw or "", answer_key)
-            if status is OutcomeStatus.OK
-            else None
-        )
+        confidence = None
+        if status is OutcomeStatus.OK:
+            confidence = self.answer_probability
+            if confidence is None:
+                confidence = value_confidence(self.tokens, self.raw or "", answer_key)
         return FieldOutcome(
             field.code,
             value,
@@ -120,10 +123,10 @@ def call_model(
         error: str | None = None,
         usage: TokenUsage | None = None,
         tokens: tuple[TokenProbability, ...] | None = None,
+        answer_probability: float | None = None,
     ) -> ModelCall[Parsed]:
-        return ModelCall(
-            parsed, failure, raw, error, usage, (time.monotonic() - started) * 1000, tokens
-        )
+        elapsed_ms = (time.monotonic() - started) * 1000
+        return ModelCall(parsed, failure, raw, error, usage, elapsed_ms, tokens, answer_probability)
 
     try:
         completion = llm.connector.complete(request())
@@ -137,4 +140,10 @@ def call_model(
     except Exception as error:  # a defect in one connector must not fail the other fields
         log.exception("lookup of %s with %s failed", asked, llm.name)
         return ended(failure=OutcomeStatus.ERROR, error=f"internal error: {type(error).__name__}")
-    return ended(parsed, raw=completion.text, usage=completion.usage, tokens=completion.tokens)
+    return ended(
+        parsed,
+        raw=completion.text,
+        usage=completion.usage,
+        tokens=completion.tokens,
+        answer_probability=completion.answer_probability,
+    )

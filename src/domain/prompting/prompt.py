@@ -91,3 +91,7 @@ class Completion:
     text: str
     usage: TokenUsage | None = None
     tokens: tuple[TokenProbability, ...] | None = None
+    answer_probability: float | None = None
+    """The probability of the answer as a whole among every answer its schema allows, when the
+    backend scored them all (a select's options, a number's candidates, and null): the value's
+    confidence then, rather than the product of its tokens' probabilities along the greedy path."""
