@@ -133,7 +133,11 @@ class LlamaCppConnector:
         answer = self._grammars.of(request.answer_schema)
         max_tokens = min(request.max_tokens, answer.max_tokens or request.max_tokens)
         deadline = request.deadline
-        model.forget_chosen(among_all_tokens=answer.spans, alternative=NULL if answer.spans else "")
+        model.forget_chosen(
+            among_all_tokens=answer.spans,
+            alternative=NULL if answer.spans else "",
+            keep_positions=answer.answers is not None,
+        )
         if self._prompt_reads is not None:
             self._prompt_reads.start()
         try:
@@ -222,7 +226,9 @@ class LlamaCppConnector:
         if written not in literals:
             return None
         texts = answer.answer_texts(text[len(answer.opening) :])
-        probabilities = answer_probabilities(model, prompt_tokens, texts, deadline)
+        probabilities = answer_probabilities(
+            model, prompt_tokens, texts, deadline, model.chosen_ids(), model.positions()
+        )
         return None if probabilities is None else probabilities[literals.index(written)]
 
     def _cached_tokens(self, prompt_tokens: int) -> int:

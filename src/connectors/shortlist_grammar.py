@@ -41,6 +41,9 @@ Record = Callable[[int, float], None]
 FirstPosition = Callable[[np.ndarray, np.ndarray, float], None]
 """Told, at the first generated position, every token's id, its weight (exp of its logit less
 the best one's) and the weights' sum: a token's probability among all is its weight over it."""
+EveryPosition = Callable[[np.ndarray, np.ndarray, float], None]
+"""Told, at each generated position, every token's id, its logit and the log of the logits'
+softmax normaliser: a token's log-probability among all is its logit less that."""
 
 
 def candidates_view(candidates: Any) -> np.ndarray:
@@ -67,6 +70,7 @@ class ShortlistGrammar:
         record: Record,
         among_all_tokens: bool = False,
         first_position: FirstPosition | None = None,
+        every_position: EveryPosition | None = None,
     ) -> None:
         self._grammar = llama_cpp.llama_sampler_init_grammar(
             model.vocab, grammar._grammar.encode("utf-8"), grammar._root.encode("utf-8")
@@ -74,6 +78,7 @@ class ShortlistGrammar:
         self._record = record
         self._among_all_tokens = among_all_tokens
         self._first_position = first_position
+        self._every_position = every_position
         self._shortlist: ctypes.Array[llama_cpp.llama_token_data] | None = None
         self._shortlist_view = np.empty(0, dtype=TOKEN_DATA)  # grown by _allowed as needed
         self._callbacks = (  # kept referenced: llama.cpp holds only the C pointers
@@ -105,6 +110,9 @@ class ShortlistGrammar:
         if self._first_position is not None:
             self._first_position(np.ascontiguousarray(data["id"]), weights, total)
             self._first_position = None
+        if self._every_position is not None:
+            log_total = float(np.log(total)) + float(logits.max())
+            self._every_position(np.ascontiguousarray(data["id"]), logits, log_total)
         found = self._best_of_shortlists(data, logits, weights, total)
         if found is None:  # the grammar reads the whole vocabulary
             llama_cpp.llama_sampler_apply(self._grammar, candidates)

@@ -37,17 +37,34 @@ class ProbabilityRecordingLlama(Llama):
         self._alternative: int | None = None
         self._one_tokens: dict[str, int | None] = {}
         self._alternative_probability: float | None = None
+        self._keep_positions = False
+        self._positions: list[np.ndarray] = []
 
-    def forget_chosen(self, among_all_tokens: bool = False, alternative: str = "") -> None:
+    def forget_chosen(
+        self, among_all_tokens: bool = False, alternative: str = "", keep_positions: bool = False
+    ) -> None:
         """Starts a new record: call before each completion (under the caller's lock). With
         `among_all_tokens`, the next completion records each chosen token's probability among
         all tokens rather than among those its grammar allows (see `ShortlistGrammar`). With
         `alternative`, the text of one token (" null"), it also keeps that token's probability
-        among all tokens at its first generated position (`alternative_probability`)."""
+        among all tokens at its first generated position (`alternative_probability`). With
+        `keep_positions`, every token's log-probability at each generated position
+        (`positions`)."""
         self._chosen = []
         self._among_all_tokens = among_all_tokens
         self._alternative = self._one_token(alternative) if alternative else None
         self._alternative_probability = None
+        self._keep_positions = keep_positions
+        self._positions = []
+
+    def positions(self) -> list[np.ndarray]:
+        """At each position generated since `forget_chosen(keep_positions=True)`, every token's
+        log-probability among all tokens, indexed by token id (empty without a grammar)."""
+        return self._positions
+
+    def chosen_ids(self) -> tuple[int, ...]:
+        """The ids of the tokens chosen since `forget_chosen`."""
+        return tuple(token for token, _ in self._chosen)
 
     def _one_token(self, text: str) -> int | None:
         """The id of the one token `text` is, tokenized once per text; None when it is several."""
@@ -90,6 +107,7 @@ class ProbabilityRecordingLlama(Llama):
                 self._record,
                 self._among_all_tokens,
                 self._told_first_position if self._alternative is not None else None,
+                self._kept_position if self._keep_positions else None,
             ).add_to(sampler)
         else:
             sampler.add_custom(self._record_best)
@@ -99,6 +117,11 @@ class ProbabilityRecordingLlama(Llama):
     def _told_first_position(self, ids: np.ndarray, weights: np.ndarray, total: float) -> None:
         found = np.flatnonzero(ids == self._alternative)
         self._alternative_probability = float(weights[found[0]] / total) if found.size else None
+
+    def _kept_position(self, ids: np.ndarray, logits: np.ndarray, log_total: float) -> None:
+        by_id = np.empty(len(ids), dtype=np.float32)
+        by_id[ids] = logits - log_total
+        self._positions.append(by_id)
 
     def _record(self, token: int, probability: float) -> None:
         self._chosen.append((token, probability))

@@ -9,15 +9,17 @@ probability after the prompt (the product of its tokens' probabilities among all
 tokenizer spells it) and normalises over them: the probability of one answer among all those
 allowed.
 
-The answers' tokens are read as a tree: a prefix answers share (the space, a first digit) is
-read once, in the batch of the first answer, sorted, that has it; each later answer's batch
-holds only the positions the previous answer did not read. A batch is never a single token:
-with llama-cpp-python 0.3.36, one token decoded where the cache had just removed the end of a
-longer batch read P("}" | " 12") as e^-4.48 where a fresh reading gives e^-4.31; two tokens,
-the previous one read again, agree with it to llama.cpp's batch-to-batch rounding (a few
-percent, `tests/integration/test_whole_answers.py`). It uses llama-cpp-python's batch and
-context (`Llama._batch`, `Llama._ctx`) as `Llama.eval` does, and leaves the KV cache and
-`n_tokens` holding the prompt but its last token, which the next completion reads again.
+The answers' tokens are read as a tree. The completion already read the greedy answer's
+positions (`ProbabilityRecordingLlama` keeps every token's log-probability there), so the
+greedy answer and the start any other answer shares with it cost nothing more; an answer whose
+start is already less than `NEGLIGIBLE` times as probable as the greedy answer is left out; each
+other answer is read from where it leaves the tree's known part, in one llama.cpp batch (sorted,
+an answer shares most with the one before it, which the cache still holds). llama.cpp's figures
+depend on the batches that read a position: one token at a time, as a completion reads, and one
+batch differ by up to ~15 % in a probability here (`tests/integration/test_whole_answers.py`),
+the rounding of the quantized model. It uses llama-cpp-python's batch and context
+(`Llama._batch`, `Llama._ctx`) as `Llama.eval` does, and leaves the KV cache and `n_tokens`
+holding the prompt and as much of the completion as the cache still holds.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ from llama_cpp import Llama
 
 SECONDS_PER_ROW = 0.012
 """A generous cost of one position read (~8 ms measured with 2 threads on 2 cores)."""
+NEGLIGIBLE = 1e-3
+"""An answer whose known start is less probable than this times the greedy answer is left out
+of the sum: the greedy answer's share is then off by at most this much per answer left out."""
 MAX_ROWS = 48
 """Positions of the tree read at most (each ~8 ms on 2 cores, mostly the 262k-token output
 layer): beyond, the greedy path's own confidence is kept (a text writing dozens of numbers)."""
@@ -39,81 +44,168 @@ Tokens = tuple[int, ...]
 
 
 def answer_probabilities(
-    model: Llama, prompt_tokens: int, answers: Sequence[str], deadline: float
+    model: Llama,
+    prompt_tokens: int,
+    answers: Sequence[str],
+    deadline: float,
+    greedy: Sequence[int] = (),
+    known: Sequence[np.ndarray] = (),
 ) -> list[float] | None:
     """The probability of each of `answers` (the text that follows the prompt, as the model
-    would write it) among them all, after the first `prompt_tokens` tokens of the model's
-    last evaluation. None when the tree of their tokens is too large (`MAX_ROWS`) or would not
-    be read by `deadline` (a `time.monotonic()` instant), or the KV cache cannot be cut back."""
+    would write it) among them all, after the first `prompt_tokens` tokens of the model's last
+    evaluation, the completion `greedy` (its token ids) following them in the KV cache.
+
+    `known` gives, for positions of the greedy path (after the prompt, then after each of its
+    tokens), every token's log-probability by id: those positions are not read again, and an
+    answer they already make less than `NEGLIGIBLE` times as probable as the greedy answer is
+    left out of the sum. None when the positions left to read are too many (`MAX_ROWS`) or would
+    not be read by `deadline` (a `time.monotonic()` instant), or the KV cache cannot be cut."""
     tokens_of = {
         answer: tuple(model.tokenize(answer.encode("utf-8"), add_bos=False, special=False))
         for answer in answers
     }
-    spelled = sorted(set(tokens_of.values()))
-    rows = _rows(spelled)
+    tree = _Tree(sorted(set(tokens_of.values())), tuple(greedy), known)
+    rows = tree.rows_to_read()
     late = time.monotonic() + rows * SECONDS_PER_ROW > deadline
-    if not spelled or prompt_tokens < 1 or rows > MAX_ROWS or late:
+    if prompt_tokens < 1 or rows > MAX_ROWS or late:
         return None
-    base = prompt_tokens - 1  # the prompt's last token is read again, for its logits
+    in_cache = tuple(int(t) for t in model.input_ids[prompt_tokens : model.n_tokens])
+    reader = _Reader(model, prompt_tokens, in_cache)
     try:
-        next_token = _next_token_log_probabilities(model, base, int(model.input_ids[base]), spelled)
+        read = tree.read(reader)
     except RuntimeError:  # a failed decode: the next completion reads its whole prompt again
         model.reset()
         return None
-    model._ctx.kv_cache_seq_rm(-1, base, -1)
-    model.n_tokens = base
-    if next_token is None:
+    kept = reader.restore(in_cache)
+    if not read or not kept:
+        model.reset()
         return None
-    scores = [_log_probability(tokens_of[answer], next_token) for answer in answers]
-    top = max(scores)
-    weights = [math.exp(score - top) for score in scores]
+    scores = [tree.log_probability(tokens_of[answer]) for answer in answers]
+    top = max(score for score in scores if score is not None)
+    weights = [0.0 if score is None else math.exp(score - top) for score in scores]
     total = sum(weights)
     return [weight / total for weight in weights]
 
 
-def _rows(spelled: Sequence[Tokens]) -> int:
-    """The tree's positions that need a next token's probability: its inner prefixes."""
-    return len({tokens[:end] for tokens in spelled for end in range(len(tokens))})
+class _Tree:
+    """The answers' tokens as a tree: for each inner prefix, the tokens that follow it, and
+    their log-probabilities as they become known."""
 
+    def __init__(self, spelled: list[Tokens], greedy: Tokens, known: Sequence[np.ndarray]) -> None:
+        self._spelled = spelled
+        self._children: dict[Tokens, set[int]] = {}
+        for tokens in spelled:
+            for end in range(len(tokens)):
+                self._children.setdefault(tokens[:end], set()).add(tokens[end])
+        self._found: dict[tuple[Tokens, int], float] = {}
+        for end, log_p in enumerate(known[: len(greedy) + 1]):
+            self.found(greedy[:end], log_p)
+        self._left_out = self._negligible(greedy)
 
-def _next_token_log_probabilities(
-    model: Llama, base: int, last: int, spelled: Sequence[Tokens]
-) -> dict[tuple[Tokens, int], float] | None:
-    """log P(token | prompt + prefix) for every prefix of the sorted `spelled` and the tokens
-    that follow it there. Each answer's batch reads only the positions the previous answer (its
-    longest common prefix among the earlier ones, the list being sorted) has not."""
-    children: dict[Tokens, set[int]] = {}
-    for tokens in spelled:
+    def found(self, prefix: Tokens, log_p: np.ndarray) -> None:
+        """Takes the log-probabilities of the tokens that may follow `prefix`."""
+        for child in self._children.get(prefix, ()):
+            self._found[(prefix, child)] = float(log_p[child])
+
+    def _negligible(self, greedy: Tokens) -> set[Tokens]:
+        """The answers that their known positions make negligible beside the greedy answer."""
+        best = self._known_part(greedy) if greedy in self._spelled else None
+        if best is None or not self._complete(greedy):
+            return set()
+        return {
+            tokens
+            for tokens in self._spelled
+            if self._known_part(tokens) < best + math.log(NEGLIGIBLE)
+        }
+
+    def _known_part(self, tokens: Tokens) -> float:
+        """The log-probability of `tokens`' longest known start: an upper bound of its own."""
+        total = 0.0
         for end in range(len(tokens)):
-            children.setdefault(tokens[:end], set()).add(tokens[end])
-    found: dict[tuple[Tokens, int], float] = {}
-    previous: Tokens = ()
-    for tokens in spelled:
-        start = min(_common_prefix(previous, tokens) + 1, len(previous)) if previous else 0
-        previous = tokens
-        if start == len(tokens):  # every position it needs was read for the earlier answers
-            continue
-        if len(tokens) - start < 2 and start > 0:
-            start -= 1  # a batch of one token, where earlier ones were removed, reads wrong
-        batch = [last if end == 0 else tokens[end - 1] for end in range(start, len(tokens))]
-        if not model._ctx.kv_cache_seq_rm(-1, base + start, -1):
+            step = self._found.get((tokens[:end], tokens[end]))
+            if step is None:
+                break
+            total += step
+        return total
+
+    def _complete(self, tokens: Tokens) -> bool:
+        return all((tokens[:end], tokens[end]) in self._found for end in range(len(tokens)))
+
+    def _wanted(self) -> list[Tokens]:
+        return [t for t in self._spelled if t not in self._left_out and not self._complete(t)]
+
+    def rows_to_read(self) -> int:
+        """The positions left to read: the inner prefixes of the wanted answers not yet known."""
+        return len(
+            {
+                tokens[:end]
+                for tokens in self._wanted()
+                for end in range(len(tokens))
+                if (tokens[:end], tokens[end]) not in self._found
+            }
+        )
+
+    def read(self, reader: _Reader) -> bool:
+        """Reads every wanted answer's unknown positions, one batch an answer; False when the
+        KV cache could not be cut for one."""
+        for tokens in self._wanted():
+            first = next(
+                end for end in range(len(tokens)) if (tokens[:end], tokens[end]) not in self._found
+            )
+            rows = reader.read(tokens, first)
+            if rows is None:
+                return False
+            for end, log_p in rows:
+                self.found(tokens[:end], log_p)
+        return True
+
+    def log_probability(self, tokens: Tokens) -> float | None:
+        """The answer's log-probability; None for one left out as negligible."""
+        if tokens in self._left_out:
             return None
-        model._batch.set_batch(batch=batch, n_past=base + start, logits_all=True)
-        model._ctx.decode(model._batch)
-        shape = (len(batch), model.n_vocab())
-        logits = np.ctypeslib.as_array(model._ctx.get_logits(), shape=shape)
+        return sum(self._found[(tokens[:end], tokens[end])] for end in range(len(tokens)))
+
+
+class _Reader:
+    """Reads positions after the prompt with llama.cpp, keeping track of what the KV cache
+    holds there."""
+
+    def __init__(self, model: Llama, prompt_tokens: int, in_cache: Tokens) -> None:
+        self._model = model
+        self._prompt = prompt_tokens
+        self._last = int(model.input_ids[prompt_tokens - 1])
+        self._cached = in_cache
+
+    def read(self, tokens: Tokens, first: int) -> list[tuple[int, np.ndarray]] | None:
+        """The log-probabilities after `tokens[:end]` for `end` from `first` (or a little
+        before) to the last, by one batch; None when the cache cannot be cut."""
+        # the position after tokens[:end] holds tokens[end - 1]: the cache must hold the ones before
+        start = min(first, _common_prefix(self._cached, tokens) + 1)
+        position = self._prompt + start - 1
+        batch = [self._last if end == 0 else tokens[end - 1] for end in range(start, len(tokens))]
+        if not self._model._ctx.kv_cache_seq_rm(-1, position, -1):
+            return None
+        self._model._batch.set_batch(batch=batch, n_past=position, logits_all=True)
+        self._model._ctx.decode(self._model._batch)
+        self._cached = tokens[: len(tokens) - 1]
+        shape = (len(batch), self._model.n_vocab())
+        logits = np.ctypeslib.as_array(self._model._ctx.get_logits(), shape=shape)
+        rows = []
         for row, end in enumerate(range(start, len(tokens))):
-            prefix = tokens[:end]
             scores = logits[row]
             top = float(scores.max())
             log_total = top + math.log(float(np.exp(scores - top).sum()))
-            for child in children[prefix]:
-                found[(prefix, child)] = float(scores[child]) - log_total
-    return found
+            rows.append((end, scores - log_total))
+        return rows
 
-
-def _log_probability(tokens: Tokens, next_token: dict[tuple[Tokens, int], float]) -> float:
-    return sum(next_token[(tokens[:end], tokens[end])] for end in range(len(tokens)))
+    def restore(self, in_cache: Tokens) -> bool:
+        """Cuts the cache back to the prompt and the start of `in_cache` it still holds, and
+        says so to the model (`n_tokens`), as a completion left it; False when it cannot."""
+        end = self._prompt + _common_prefix(self._cached, in_cache)
+        if not self._model._ctx.kv_cache_seq_rm(-1, end, -1):
+            return False
+        self._model.n_tokens = end
+        return True
 
 
 def _common_prefix(first: Tokens, second: Tokens) -> int:
