@@ -226,9 +226,14 @@ class LlamaCppConnector:
         if written not in literals:
             return None
         texts = answer.answer_texts(text[len(answer.opening) :])
-        probabilities = answer_probabilities(
-            model, prompt_tokens, texts, deadline, model.chosen_ids(), model.positions()
-        )
+        try:
+            probabilities = answer_probabilities(
+                model, prompt_tokens, texts, deadline, model.chosen_ids(), model.positions()
+            )
+        except Exception:  # the value stands with the greedy path's confidence; log the defect
+            log.exception("weighing the %d answers of a number failed", len(texts))
+            model.reset()  # the next completion reads its whole prompt again
+            return None
         return None if probabilities is None else probabilities[literals.index(written)]
 
     def _cached_tokens(self, prompt_tokens: int) -> int:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
+from typing import Protocol
 
 import numpy as np
 from llama_cpp import Llama
@@ -64,13 +65,13 @@ def answer_probabilities(
         answer: tuple(model.tokenize(answer.encode("utf-8"), add_bos=False, special=False))
         for answer in answers
     }
-    tree = _Tree(sorted(set(tokens_of.values())), tuple(greedy), known)
+    tree = AnswerTree(sorted(set(tokens_of.values())), tuple(greedy), known)
     rows = tree.rows_to_read()
     late = time.monotonic() + rows * SECONDS_PER_ROW > deadline
     if prompt_tokens < 1 or rows > MAX_ROWS or late:
         return None
     in_cache = tuple(int(t) for t in model.input_ids[prompt_tokens : model.n_tokens])
-    reader = _Reader(model, prompt_tokens, in_cache)
+    reader = LlamaPositions(model, prompt_tokens, in_cache)
     try:
         read = tree.read(reader)
     except RuntimeError:  # a failed decode: the next completion reads its whole prompt again
@@ -87,7 +88,16 @@ def answer_probabilities(
     return [weight / total for weight in weights]
 
 
-class _Tree:
+class PositionReader(Protocol):
+    """Reads the positions after a prompt that an answer's tokens lead to."""
+
+    def read(self, tokens: Tokens, first: int) -> list[tuple[int, np.ndarray]] | None:
+        """Every token's log-probability after `tokens[:end]`, for each `end` from `first` (or
+        before) to the last token's; None when it cannot."""
+        ...
+
+
+class AnswerTree:
     """The answers' tokens as a tree: for each inner prefix, the tokens that follow it, and
     their log-probabilities as they become known."""
 
@@ -145,13 +155,14 @@ class _Tree:
             }
         )
 
-    def read(self, reader: _Reader) -> bool:
+    def read(self, reader: PositionReader) -> bool:
         """Reads every wanted answer's unknown positions, one batch an answer; False when the
         KV cache could not be cut for one."""
         for tokens in self._wanted():
-            first = next(
-                end for end in range(len(tokens)) if (tokens[:end], tokens[end]) not in self._found
-            )
+            unknown = (e for e in range(len(tokens)) if (tokens[:e], tokens[e]) not in self._found)
+            first = next(unknown, None)
+            if first is None:  # the positions it needs were read with an earlier answer
+                continue
             rows = reader.read(tokens, first)
             if rows is None:
                 return False
@@ -166,7 +177,7 @@ class _Tree:
         return sum(self._found[(tokens[:end], tokens[end])] for end in range(len(tokens)))
 
 
-class _Reader:
+class LlamaPositions:
     """Reads positions after the prompt with llama.cpp, keeping track of what the KV cache
     holds there."""
 
