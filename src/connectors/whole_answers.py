@@ -14,10 +14,10 @@ positions (`ProbabilityRecordingLlama` keeps every token's log-probability there
 greedy answer and the start any other answer shares with it cost nothing more; an answer whose
 start is already less than `NEGLIGIBLE` times as probable as the greedy answer is left out; each
 other answer is read from where it leaves the tree's known part, in one llama.cpp batch (sorted,
-an answer shares most with the one before it, which the cache still holds). llama.cpp's figures
-depend on the batches that read a position: one token at a time, as a completion reads, and one
-batch differ by up to ~15 % in a probability here (`tests/integration/test_whole_answers.py`),
-the rounding of the quantized model. It uses llama-cpp-python's batch and context
+an answer shares most with the one before it, which the cache still holds). llama.cpp's
+arithmetic on the quantized model varies with the batches that read a position: one token at a
+time, as a completion reads, and one batch differ by up to ~15 % in a probability here
+(`tests/integration/test_whole_answers.py`). It uses llama-cpp-python's batch and context
 (`Llama._batch`, `Llama._ctx`) as `Llama.eval` does, and leaves the KV cache and `n_tokens`
 holding the prompt and as much of the completion as the cache still holds.
 """
