@@ -49,8 +49,8 @@ def answer_probabilities(
     prompt_tokens: int,
     answers: Sequence[str],
     deadline: float,
-    greedy: Sequence[int] = (),
-    known: Sequence[np.ndarray] = (),
+    greedy: Sequence[int],
+    known: Sequence[np.ndarray],
 ) -> list[float] | None:
     """The probability of each of `answers` (the text that follows the prompt, as the model
     would write it) among them all, after the first `prompt_tokens` tokens of the model's last
@@ -109,10 +109,10 @@ class AnswerTree:
                 self._children.setdefault(tokens[:end], set()).add(tokens[end])
         self._found: dict[tuple[Tokens, int], float] = {}
         for end, log_p in enumerate(known[: len(greedy) + 1]):
-            self.found(greedy[:end], log_p)
+            self.learn(greedy[:end], log_p)
         self._left_out = self._negligible(greedy)
 
-    def found(self, prefix: Tokens, log_p: np.ndarray) -> None:
+    def learn(self, prefix: Tokens, log_p: np.ndarray) -> None:
         """Takes the log-probabilities of the tokens that may follow `prefix`."""
         for child in self._children.get(prefix, ()):
             self._found[(prefix, child)] = float(log_p[child])
@@ -167,7 +167,7 @@ class AnswerTree:
             if rows is None:
                 return False
             for end, log_p in rows:
-                self.found(tokens[:end], log_p)
+                self.learn(tokens[:end], log_p)
         return True
 
     def log_probability(self, tokens: Tokens) -> float | None:

@@ -30,7 +30,7 @@ RELIABLE = brand_examples(
 def test_a_known_value_is_answered_as_the_text_writes_it() -> None:
     rule = known_values(RELIABLE)
 
-    assert rule.reliable
+    assert rule.measured.trusted
     assert rule.answer("New rapala X-Rap Lure 10cm 13g") == "rapala"
 
 
@@ -73,7 +73,7 @@ def test_of_several_known_values_the_one_labelled_most_often_is_answered() -> No
     )
     rule = known_values(genders)
 
-    assert rule.reliable
+    assert rule.measured.trusted
     assert rule.answer("Snapback Hat Mens Womens Hip Hop") == "Men"
     assert rule.answer("Womens Yoga Shorts") == "Women"
 
@@ -105,8 +105,8 @@ def test_a_field_whose_values_do_not_repeat_never_answers() -> None:
     models = brand_examples(*[(f"Lure model YA{n}4 150mm", f"YA{n}4") for n in range(10)])
     rule = known_values(models)
 
-    assert rule.answered == 0
-    assert not rule.reliable
+    assert rule.measured.answered == 0
+    assert not rule.measured.trusted
     assert rule.answer("Lure model YA14 150mm") is None
 
 
@@ -117,9 +117,9 @@ def test_a_rule_wrong_on_its_own_examples_is_not_trusted() -> None:
     ]
     rule = known_values(genders)
 
-    assert rule.answered >= MIN_MEASURED
-    assert rule.right < rule.answered
-    assert not rule.reliable
+    assert rule.measured.answered >= MIN_MEASURED
+    assert rule.measured.right < rule.measured.answered
+    assert not rule.measured.trusted
     assert rule.answer("Men Trail Shoes") is None
 
 
@@ -127,8 +127,8 @@ def test_confidence_is_the_precision_measured_leaving_each_example_out() -> None
     # One title labelled null gives a brand: the measurement counts it wrong.
     rule = known_values([*RELIABLE, *brand_examples(("Rapala-style lure, unbranded", None))])
 
-    assert (rule.right, rule.answered) == (8, 9)
-    assert rule.confidence == (8 + 1) / (9 + 2)
+    assert (rule.measured.right, rule.measured.answered) == (8, 9)
+    assert rule.measured.confidence == (8 + 1) / (9 + 2)
 
 
 def test_a_products_own_label_can_be_left_out() -> None:

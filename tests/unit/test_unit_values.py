@@ -23,11 +23,11 @@ LURES = [
 def test_the_one_quantity_in_the_fields_unit_is_answered_as_written() -> None:
     rule = unit_values(LURES)
 
-    assert rule.unit == "g" and rule.reliable
+    assert rule.unit == "g" and rule.measured.trusted
     assert rule.answer("Jerkbait 110mm 15.8g Depth 0-3m") == "15.8g"
     assert rule.answer("VIB Hard Bait 6.5cm/10.53g 3D Eyes") == "10.53g"
     assert rule.answer("Popper 7 G, floating") == "7 G"
-    assert rule.confidence == (8 + 1) / (8 + 2)
+    assert rule.measured.confidence == (8 + 1) / (8 + 2)
 
 
 def test_two_quantities_or_none_are_left_to_the_model() -> None:
@@ -50,7 +50,7 @@ def test_a_field_of_mixed_units_or_few_values_has_no_rule() -> None:
     few = LURES[:6]
 
     assert unit_values(mixed).unit is None
-    assert not unit_values(few).reliable
+    assert not unit_values(few).measured.trusted
 
 
 def test_a_rule_wrong_on_its_own_examples_is_not_trusted() -> None:
@@ -61,5 +61,5 @@ def test_a_rule_wrong_on_its_own_examples_is_not_trusted() -> None:
     ]
     rule = unit_values(misleading)
 
-    assert rule.unit == "g" and rule.answered == 0
-    assert not rule.reliable
+    assert rule.unit == "g" and rule.measured.answered == 0
+    assert not rule.measured.trusted

@@ -13,6 +13,7 @@ from src.domain.catalogue.ports import LabelledValues
 from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.model import Field, FieldType
 from src.domain.prompting.prepass.known_values import known_values
+from src.domain.prompting.prepass.measured import Measured
 from src.domain.prompting.prepass.unit_values import unit_values
 
 
@@ -20,10 +21,7 @@ class TextRule(Protocol):
     """A text field's rule, measured on its examples: answers a value read in a text, or None."""
 
     @property
-    def confidence(self) -> float: ...
-
-    @property
-    def reliable(self) -> bool: ...
+    def measured(self) -> Measured: ...
 
     def answer(self, description: str, exclude_context: str | None = None) -> str | None: ...
 
@@ -42,7 +40,7 @@ class KnownAnswers:
         for rule in self.rules.get(code, ()):
             value = rule.answer(description, self.exclude_context)
             if value is not None:
-                return value, rule.confidence
+                return value, rule.measured.confidence
         return None
 
 
@@ -66,6 +64,6 @@ class KnownValueRules:
         rules: dict[str, Sequence[TextRule]] = {}
         for code, examples in self._labelled.labelled(texts).items():
             measured: tuple[TextRule, ...] = (known_values(examples), unit_values(examples))
-            if reliable := tuple(rule for rule in measured if rule.reliable):
+            if reliable := tuple(rule for rule in measured if rule.measured.trusted):
                 rules[code] = reliable
         return KnownAnswers(rules, exclude_context) if rules else NO_KNOWN_ANSWERS

@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from src.domain.model import Example
 from src.domain.model.text_normalisation import strip_accents
-from src.domain.prompting.prepass.measured import smoothed_precision, trusted
+from src.domain.prompting.prepass.measured import Measured
 
 MAX_PIECES = 6
 """Longer labelled values (in words and punctuation marks) are not looked for."""
@@ -63,23 +63,14 @@ class KnownValues:
     """How the examples write each value, to answer a form the text does not write as labelled."""
     by_context: dict[str, Key] = field(default_factory=dict)
     """The value each example text is labelled with, to leave one product's own label out."""
-    right: int = 0
-    answered: int = 0
-
-    @property
-    def confidence(self) -> float:
-        return smoothed_precision(self.right, self.answered)
-
-    @property
-    def reliable(self) -> bool:
-        return trusted(self.right, self.answered)
+    measured: Measured = Measured()
 
     def answer(self, description: str, exclude_context: str | None = None) -> str | None:
         """The labelled value the text gives (the most labelled of several), as the text writes
         it when that is a labelled form, else as most examples write it; None when the text
         gives none, or several labelled as often. `exclude_context`: an example text whose
         label does not count."""
-        if not self.reliable:
+        if not self.measured.trusted:
             return None
         left_out = self.by_context.get(exclude_context) if exclude_context is not None else None
         found = self._one_value(description, left_out)
@@ -131,8 +122,7 @@ def _measured(examples: tuple[Example, ...]) -> KnownValues:
     for context, key in labels:
         found = known._one_value(context, key)
         if found is not None:
-            known.answered += 1
-            known.right += found.key == key
+            known.measured = known.measured.counted(found.key == key)
     return known
 
 

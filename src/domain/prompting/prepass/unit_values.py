@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from src.domain.model import Example
-from src.domain.prompting.prepass.measured import MIN_MEASURED, smoothed_precision, trusted
+from src.domain.prompting.prepass.measured import MIN_MEASURED, Measured
 
 MIN_SHARE = 0.9
 """The share of a field's labelled values that must be quantities in its most common unit."""
@@ -32,22 +32,14 @@ class UnitValues:
     a quantity in that unit answered the field's own examples."""
 
     unit: str | None
-    right: int = 0
-    answered: int = 0
-
-    @property
-    def confidence(self) -> float:
-        return smoothed_precision(self.right, self.answered)
-
-    @property
-    def reliable(self) -> bool:
-        return self.unit is not None and trusted(self.right, self.answered)
+    measured: Measured = Measured()
+    """Never trusted without a unit: it answered no example."""
 
     def answer(self, description: str, exclude_context: str | None = None) -> str | None:
         """The one quantity in the field's unit that the text writes, as written; None when it
         writes none or several. `exclude_context` changes nothing: the unit is the field's,
         read from all its values, not any one product's label."""
-        if not self.reliable:
+        if self.unit is None or not self.measured.trusted:
             return None
         return _one_quantity(description, self.unit)
 
@@ -68,13 +60,13 @@ def _measured(examples: tuple[Example, ...]) -> UnitValues:
     unit, count = units.most_common(1)[0]
     if count < MIN_SHARE * len(labelled):
         return UnitValues(None)
-    answered = right = 0
+    measured = Measured()
     for example in examples:
         found = _one_quantity(example.context, unit)
         if found is not None:
-            answered += 1
-            right += isinstance(example.value, str) and _same(found, example.value)
-    return UnitValues(unit, right, answered)
+            right = isinstance(example.value, str) and _same(found, example.value)
+            measured = measured.counted(right)
+    return UnitValues(unit, measured)
 
 
 def _unit_of(value: str) -> str | None:
