@@ -11,6 +11,7 @@ from src.domain.evaluation.calibration import (
     expected_calibration_error,
     precision_coverage_curve,
     reliability,
+    right_wrong_auroc,
 )
 from src.domain.evaluation.thresholds import (
     FieldValue,
@@ -28,6 +29,16 @@ def test_a_perfectly_calibrated_set_has_no_error() -> None:
     )
 
     assert expected_calibration_error(values) == pytest.approx(0.0)
+
+
+def test_auroc_is_the_share_of_right_wrong_pairs_ordered_by_confidence() -> None:
+    # right at 0.9 and 0.4, wrong at 0.5 and 0.1: of the 4 pairs, (0.4, 0.5) is misordered
+    values = [Judged(0.9, True), Judged(0.4, True), Judged(0.5, False), Judged(0.1, False)]
+
+    assert right_wrong_auroc(values) == pytest.approx(0.75)
+    assert right_wrong_auroc([Judged(0.5, True), Judged(0.5, False)]) == pytest.approx(0.5)
+    assert right_wrong_auroc([Judged(0.2, True), Judged(0.8, False)]) == pytest.approx(0.0)
+    assert right_wrong_auroc([Judged(0.9, True)]) is None
 
 
 def test_the_error_weighs_each_bins_gap_by_its_share() -> None:

@@ -93,3 +93,23 @@ def accepted_at(values: Sequence[Judged], threshold: float) -> CurvePoint:
 def precision_coverage_curve(values: Sequence[Judged], steps: int = 20) -> list[CurvePoint]:
     """The curve at thresholds 0, 0.05, … 1.0 (with `steps` = 20)."""
     return [accepted_at(values, step / steps) for step in range(steps + 1)]
+
+
+def right_wrong_auroc(values: Sequence[Judged]) -> float | None:
+    """How well confidence orders right values above wrong ones: the probability that a right
+    value, drawn at random, has a higher confidence than a wrong one (ties count half). None
+    without both right and wrong values."""
+    right = sorted(v.confidence for v in values if v.right)
+    wrong = sorted(v.confidence for v in values if not v.right)
+    if not right or not wrong:
+        return None
+    above = 0.0
+    below = ties = 0
+    for confidence in right:
+        while below < len(wrong) and wrong[below] < confidence:
+            below += 1
+        ties = below
+        while ties < len(wrong) and wrong[ties] == confidence:
+            ties += 1
+        above += below + (ties - below) / 2
+    return above / (len(right) * len(wrong))

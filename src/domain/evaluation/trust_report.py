@@ -9,6 +9,7 @@ from src.domain.evaluation.calibration import (
     expected_calibration_error,
     precision_coverage_curve,
     reliability,
+    right_wrong_auroc,
 )
 from src.domain.evaluation.thresholds import FieldValue, ThresholdChoice
 
@@ -19,11 +20,13 @@ def calibration_summary(
     """`values`: the answered values with a confidence; `answered`: all answered values."""
     judged = [value.judged for value in values]
     ece = expected_calibration_error(judged)
+    auroc = right_wrong_auroc(judged)
     held = choice.held_out
     return {
         "answered_values": answered,
         "with_confidence": len(judged),
         "ece": None if ece is None else round(ece, 4),
+        "auroc": None if auroc is None else round(auroc, 4),
         "reliability": [
             {
                 "bin": f"[{b.low:.1f}, {b.high:.1f}{']' if b.high == 1 else ')'}",
