@@ -132,11 +132,21 @@ def test_the_readme_links_every_page_of_docs() -> None:
     assert not pages - linked, f"not linked from README.md: {sorted(pages - linked)}"
 
 
-def test_links_between_the_docs_point_at_files_that_exist() -> None:
+def anchors(markdown: str) -> set[str]:
+    """The anchors GitHub makes of a page's headings: lower case, punctuation dropped, spaces
+    as hyphens."""
+    headings = re.findall(r"^#+ (.+)$", markdown, re.MULTILINE)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
+def test_links_between_the_docs_point_at_files_and_headings_that_exist() -> None:
     broken = []
     for page in [README, *DOCS.glob("*.md"), REPO / "CHANGELOG.md"]:
         text = page.read_text(encoding="utf-8")
-        for target in re.findall(r"\]\(([^)#\s:]+)(?:#[^)]*)?\)", text):
-            if not (page.parent / target).exists():
+        for target, anchor in re.findall(r"\]\(([^)#\s:]+)(?:#([^)]*))?\)", text):
+            linked = page.parent / target
+            if not linked.exists():
                 broken.append(f"{page.relative_to(REPO)} -> {target}")
-    assert not broken, f"links to missing files: {broken}"
+            elif anchor and anchor not in anchors(linked.read_text(encoding="utf-8")):
+                broken.append(f"{page.relative_to(REPO)} -> {target}#{anchor}")
+    assert not broken, f"links to missing files or headings: {broken}"
