@@ -1,6 +1,6 @@
 """The docs hold to the code: every environment variable the code reads is in
-docs/configuration.md and every one listed there is read; README.md stays short and links every
-page of docs/.
+docs/configuration.md, every one listed there is read, and a number's documented default is the
+code's; README.md stays short and links every page of docs/.
 
 Read from the source files, not by importing them: the variables are the string literals passed
 to the ways this code reads its environment (`os.environ`, `os.getenv`, a mapping named `env` or
@@ -117,6 +117,66 @@ def test_the_configuration_page_lists_no_variable_the_code_no_longer_reads() -> 
     documented = documented_variables(CONFIGURATION.read_text(encoding="utf-8"))
     stale = documented - variables_read_by_the_code() - variables_of_compose()
     assert not stale, f"in docs/configuration.md but read by nothing: {sorted(stale)}"
+
+
+def _constant(node: ast.expr) -> float | None:
+    """The value of a numeric literal such as `10.0`, `1_048_576` or `100 * 1_048_576`."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return float(node.value)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        left, right = _constant(node.left), _constant(node.right)
+        return left * right if left is not None and right is not None else None
+    return None
+
+
+def numeric_defaults_in(source: str) -> dict[str, float]:
+    """The default of each number setting a module reads: `_number(env, NAME, DEFAULT, ...)` and
+    `settings.number(NAME, DEFAULT)`."""
+    found: dict[str, float] = {}
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        function, args = node.func, node.args
+        if isinstance(function, ast.Name) and function.id == "_number" and len(args) >= 3:
+            name, default = args[1], args[2]
+        elif isinstance(function, ast.Attribute) and function.attr == "number" and len(args) >= 2:
+            name, default = args[0], args[1]
+        else:
+            continue
+        value = _constant(default)
+        if isinstance(name, ast.Constant) and isinstance(name.value, str) and value is not None:
+            found[name.value] = value
+    return found
+
+
+def documented_numeric_defaults(markdown: str) -> dict[str, float]:
+    """The default column of docs/configuration.md where it starts with a number: `10`."""
+    found: dict[str, float] = {}
+    for line in markdown.splitlines():
+        if _TABLE_ROW.match(line):
+            cells = [cell.strip() for cell in line.split("|")]
+            if number := re.match(r"^`(-?[\d.]+)`", cells[2]):
+                found[cells[1].strip("`")] = float(number.group(1))
+    return found
+
+
+def test_the_configuration_page_gives_the_defaults_the_code_has() -> None:
+    code = {
+        name: float(default)
+        for name, default in re.findall(
+            r"\$\{([A-Z][A-Z0-9_]*):-([\d.]+)\}", COMPOSE.read_text(encoding="utf-8")
+        )
+    }
+    for path in _python_files():
+        code |= numeric_defaults_in(path.read_text(encoding="utf-8"))
+    documented = documented_numeric_defaults(CONFIGURATION.read_text(encoding="utf-8"))
+    assert len(code) > 20, "the settings code no longer reads its numbers as this test expects"
+    wrong = {
+        name: (documented[name], default)
+        for name, default in code.items()
+        if name in documented and documented[name] != default
+    }
+    assert not wrong, f"documented default, code's default: {wrong}"
 
 
 def test_the_readme_is_short() -> None:
