@@ -99,7 +99,7 @@ bench-jobs: install-dev test-servers
 bench-model: install-dev
 	$(PY) bench/model.py --threads 1 2
 
-## evaluate: the README's strategy table (data/benchmark.jsonl) and the prototype's accuracy, with the embedded model
+## evaluate: docs/quality.md's strategy tables (data/benchmark.jsonl) and the prototype's accuracy, with the embedded model
 evaluate: install-dev
 	$(PY) bench/strategies.py
 

@@ -1,6 +1,6 @@
 """The review page in headless Chromium (Debian's) on a real server with the mock LLM: its first
 paint, its size, and a reviewer's round trip (decision sent → stored → next queue value shown),
-on SQLite and on PostgreSQL side by side; then a screenshot of a lookup for the README.
+on SQLite and on PostgreSQL side by side; then a screenshot of a lookup for docs/reviewing.md.
 
     .venv/bin/python bench/review_page.py [--loads 15] [--products 40] \\
         [--screenshot docs/review-page.png]

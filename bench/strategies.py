@@ -1,6 +1,6 @@
-"""The README's strategy tables: each strategy of the embedded model on the prototype's labelled
-values (../shared/prototype-data), each product with few-shot examples from the other products
-only, and on data/benchmark.jsonl.
+"""docs/quality.md's strategy tables: each strategy of the embedded model on the prototype's
+labelled values (../shared/prototype-data), each product with few-shot examples from the other
+products only, and on data/benchmark.jsonl.
 
     make evaluate        # or: .venv/bin/python bench/strategies.py [--llm NAME]... [--no-prototype]
 

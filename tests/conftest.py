@@ -21,6 +21,13 @@ REPO = Path(__file__).resolve().parents[1]
 PROTOTYPE_DATA = REPO.parent / "shared" / "prototype-data"
 PROJECT_DATA = REPO / "data"
 
+needs_prototype_data = pytest.mark.skipif(
+    not PROTOTYPE_DATA.is_dir(),
+    reason=f"the folder {PROTOTYPE_DATA} is missing: these tests read the prototype's data from "
+    "../shared/prototype-data beside the repository (.ci/run refuses to run without it)",
+)
+"""For the tests that read the prototype's data: skipped, naming the folder, where it is absent."""
+
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[ThrowawayPostgres | None]:

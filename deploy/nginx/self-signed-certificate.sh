@@ -1,6 +1,6 @@
 #!/bin/sh
 # Run by nginx's image before it starts (/docker-entrypoint.d/): a self-signed certificate for a
-# laptop, made once, when TLS_CERTIFICATE does not exist yet. With Let's Encrypt (see the README)
+# laptop, made once, when TLS_CERTIFICATE does not exist yet. With Let's Encrypt (see docs/deployment.md)
 # TLS_CERTIFICATE points at certbot's files and this does nothing.
 set -eu
 if [ -s "$TLS_CERTIFICATE" ] && [ -s "$TLS_CERTIFICATE_KEY" ]; then

@@ -44,7 +44,7 @@ class AnswerGrammar:
     """Every value a number's answer may hold, when the schema lists them (the candidates its
     text writes, and null) and the prompt writes the opening: each is scored as a whole (see
     `whole_answers`). Not a select's options: their whole-answer probabilities were less
-    calibrated than the greedy path's (the README's *Trust, measured*)."""
+    calibrated than the greedy path's (docs/quality.md)."""
 
     def answer_texts(self, generated: str) -> tuple[str, ...]:
         """How each of `answers` would follow the opening, spaced as `generated` (the greedy

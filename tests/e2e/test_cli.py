@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT_DATA, PROTOTYPE_DATA, REPO
+from tests.conftest import PROJECT_DATA, PROTOTYPE_DATA, REPO, needs_prototype_data
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 LAMP = "Lampe incandescente forme Standard 60X103 12V 40W E27"
@@ -100,6 +100,7 @@ def test_llms_lists_the_default_first(cli: Run) -> None:
     ]
 
 
+@needs_prototype_data
 def test_prototype_files_are_read_unchanged(cli: Run) -> None:
     cli("migrate")
     result = cli(

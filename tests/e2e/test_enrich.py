@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PROTOTYPE_DATA, REPO
+from tests.conftest import PROTOTYPE_DATA, REPO, needs_prototype_data
 from tests.support.jobs import LAMP_FIELDS, enrich_arguments, lamps, write_jsonl
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
@@ -184,6 +184,7 @@ def test_a_csv_begun_before_the_trust_columns_goes_on_without_them(
     )
 
 
+@needs_prototype_data
 def test_the_prototype_input_with_its_own_fields(tmp_path: Path) -> None:
     run = _provisioned(
         _runner(f"sqlite:///{tmp_path / 'lookup.db'}"),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT_DATA, PROTOTYPE_DATA, REPO
+from tests.conftest import PROJECT_DATA, PROTOTYPE_DATA, REPO, needs_prototype_data
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 BENCHMARK = PROJECT_DATA / "benchmark.jsonl"
@@ -85,6 +85,7 @@ def test_the_table_names_the_scores(cli: Run) -> None:
     assert "F1" in result.stdout and "calls" in result.stdout
 
 
+@needs_prototype_data
 def test_the_prototype_data_as_a_user_evaluates_it(cli: Run, tmp_path: Path) -> None:
     bench = tmp_path / "prototype.jsonl"
     converted = cli(

@@ -13,7 +13,7 @@ from src.adapters.driven.files.benchmark_files import (
     write_benchmark,
 )
 from src.domain.errors import DataFileError
-from tests.conftest import PROTOTYPE_DATA
+from tests.conftest import PROTOTYPE_DATA, needs_prototype_data
 
 
 def test_rows_round_trip_with_accepted_values_and_nulls(tmp_path: Path) -> None:
@@ -56,6 +56,7 @@ def test_a_malformed_line_names_the_file_and_the_line(
         read_benchmark(path)
 
 
+@needs_prototype_data
 def test_the_prototype_examples_become_one_row_per_labelled_product() -> None:
     labelled = prototype_benchmark(PROTOTYPE_DATA / "examples.json")
     everything = prototype_benchmark(PROTOTYPE_DATA / "examples.json", with_nulls=True)

@@ -14,11 +14,12 @@ from src.adapters.driven.files.provisioning_files import read_examples, read_fie
 from src.bootstrap import bootstrap
 from src.domain.evaluation.evaluate import EvaluationService
 from src.domain.lookup.batch import BatchLookup
-from tests.conftest import PROTOTYPE_DATA
+from tests.conftest import PROTOTYPE_DATA, needs_prototype_data
 
 pytestmark = pytest.mark.model
 
 
+@needs_prototype_data
 @pytest.mark.timeout(900)
 def test_the_default_llm_gets_at_least_60_percent_of_the_prototypes_labelled_values(
     tmp_path: Path,

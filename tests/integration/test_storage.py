@@ -18,7 +18,7 @@ from src.adapters.driven.storage.tables import ExampleRow, FieldRow
 from src.bootstrap import Container
 from src.domain.errors import DataFileError
 from src.domain.model import Example, Field, FieldType
-from tests.conftest import PROJECT_DATA, PROTOTYPE_DATA
+from tests.conftest import PROJECT_DATA, PROTOTYPE_DATA, needs_prototype_data
 
 
 def provision_files(container: Container, fields: Path, examples: Path) -> None:
@@ -44,6 +44,7 @@ def test_provisioning_the_project_data_twice_leaves_one_copy(container: Containe
     assert culot is not None and culot.type is FieldType.SELECT and "E27" in culot.options
 
 
+@needs_prototype_data
 def test_provisioning_the_prototype_files_unchanged(container: Container) -> None:
     provision_files(container, PROTOTYPE_DATA / "fields.json", PROTOTYPE_DATA / "examples.json")
 
