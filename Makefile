@@ -15,7 +15,7 @@ export CMAKE_ARGS
 LLAMA_BUILT_FOR_THIS_CPU := import llama_cpp, sys; info = llama_cpp.llama_print_system_info().decode(); \
 	sys.exit(0 if "AMX" in info or "AVX512" in info else 1)
 
-.PHONY: install install-dev test-servers run serve migrate provision test test-fast lint lint-imports bench bench-review bench-faults bench-jobs bench-model evaluate clean
+.PHONY: install install-dev test-servers run serve migrate provision test test-fast lint lint-imports bench bench-review bench-faults bench-jobs bench-model bench-quality bench-quality-quick evaluate clean
 
 ## install: the service with the embedded model (llama.cpp compiles once, then comes from pip's cache)
 install: $(VENV)/.installed
@@ -98,6 +98,15 @@ bench-jobs: install-dev test-servers
 ## bench-model: the embedded model product by product, the per-field layout against the shared-prefix ones (8 and 15 fields, then 1 and 2 threads)
 bench-model: install-dev
 	$(PY) bench/model.py --threads 1 2
+
+## bench-quality: every dev set (AE-110k, WDC-PAVE by folds, data/benchmark.jsonl, the prototype's
+## values), the default beside the per-field layout: buckets, P/R/F1, ECE, AUROC, held-out thresholds
+bench-quality: install-dev
+	$(PY) bench/quality.py
+
+## bench-quality-quick: the same on a fixed stride sample of each set, for iterating
+bench-quality-quick: install-dev
+	$(PY) bench/quality.py --quick
 
 ## evaluate: docs/quality.md's strategy tables (data/benchmark.jsonl) and the prototype's accuracy, with the embedded model
 evaluate: install-dev
