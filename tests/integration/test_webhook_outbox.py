@@ -47,7 +47,8 @@ def test_only_a_done_jobs_delivery_is_due_and_one_process_holds_it_at_a_time(
     taken = outbox.claim(_later(1), LEASE, "a" * 32)
     held = other.claim(_later(2), LEASE, "b" * 32)
 
-    assert taken is not None and (taken.job_id, taken.attempt) == ("done", 1)
+    assert taken is not None
+    assert (taken.job_id, taken.url, taken.attempt) == ("done", "https://hooks.example/", 1)
     assert held is None  # the running job's is not due, the done job's is held
     outbox.postpone(taken, _later(5), "the receiver answered 503")
     assert other.claim(_later(4), LEASE, "b" * 32) is None  # not due yet

@@ -35,7 +35,7 @@ class FakeOutbox:
         if self.state is not DeliveryState.PENDING or now < self.due:
             return None
         self.attempts += 1
-        return ClaimedDelivery("j1", claim, self.attempts)
+        return ClaimedDelivery("j1", "https://h/", claim, self.attempts)
 
     def postpone(self, delivery: ClaimedDelivery, due: datetime, detail: str) -> None:
         self.due = due
@@ -61,8 +61,8 @@ class ScriptedSender:
         self._results = list(results)
         self.sent: list[str] = []
 
-    def send(self, job: Job) -> Attempt:
-        self.sent.append(job.id)
+    def send(self, job: Job, url: str) -> Attempt:
+        self.sent.append(f"{job.id} {url}")
         return Attempt(self._results.pop(0), f"attempt {len(self.sent)}")
 
 
@@ -95,7 +95,8 @@ def test_failing_attempts_are_retried_with_doubling_waits_then_given_up() -> Non
     waits = _deliver_until_settled(deliveries, outbox, clock)
 
     assert waits == [0.5, 1.0, 2.0, 4.0]
-    assert (outbox.state, outbox.attempts, len(sender.sent)) == (DeliveryState.FAILED, 5, 5)
+    assert (outbox.state, outbox.attempts) == (DeliveryState.FAILED, 5)
+    assert sender.sent == ["j1 https://h/"] * 5
     assert outbox.details[-1] == "attempt 5"
 
 

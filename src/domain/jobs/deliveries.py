@@ -59,10 +59,10 @@ class WebhookDeliveries:
             self._give_up(delivery, "its last attempt did not finish")
             return True
         job = self._jobs.get(delivery.job_id)
-        if job is None or not job.webhook_url:
+        if job is None:
             self._outbox.settle(delivery, DeliveryState.REFUSED, "the job is gone")
             return True
-        attempt = self._sender.send(job)
+        attempt = self._sender.send(job, delivery.url)
         if attempt.result is AttemptResult.SENT:
             self._outbox.settle(delivery, DeliveryState.SENT, attempt.detail)
         elif attempt.result is AttemptResult.REFUSED:

@@ -47,6 +47,7 @@ class ClaimedDelivery:
     counts this one (1 for the first)."""
 
     job_id: str
+    url: str
     claim: str
     attempt: int
 
@@ -105,7 +106,7 @@ class WebhookOutbox(Protocol):
 class WebhookSender(Protocol):
     """Makes one attempt at telling a job's webhook that the job is done."""
 
-    def send(self, job: Job) -> Attempt:
-        """POSTs the job's event to its webhook_url, within the sender's deadline: it returns by
-        then whatever the receiver does."""
+    def send(self, job: Job, url: str) -> Attempt:
+        """POSTs the job's event to `url`, within the sender's deadline: it returns by then
+        whatever the receiver does."""
         ...

@@ -23,7 +23,7 @@ WHERE job_id = (
     LIMIT 1
 )
     AND state = '{pending}' AND (claimed_until IS NULL OR claimed_until < {p})
-RETURNING job_id, attempts
+RETURNING job_id, url, attempts
 """
 
 
@@ -43,15 +43,18 @@ class PeeweeWebhookOutbox(PeeweeRepository):
         moment = naive_utc(now)
         until = moment + datetime.timedelta(seconds=lease_seconds)
 
-        def work() -> tuple[str, int] | None:
+        def work() -> tuple[str, str, int] | None:
             with self._database.atomic():
                 row = self._database.execute_sql(
                     sql, [claim, until, moment, moment, moment]
                 ).fetchone()
-            return None if row is None else (row[0], row[1])
+            return None if row is None else (row[0], row[1], row[2])
 
         taken = self._run(work)
-        return None if taken is None else ClaimedDelivery(taken[0], claim, taken[1])
+        if taken is None:
+            return None
+        job_id, url, attempt = taken
+        return ClaimedDelivery(job_id, url, claim, attempt)
 
     def postpone(self, delivery: ClaimedDelivery, due: datetime.datetime, detail: str) -> None:
         self._release(delivery, due_at=naive_utc(due), detail=detail)

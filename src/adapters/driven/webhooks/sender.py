@@ -72,10 +72,10 @@ class HttpWebhookSender:
         self._network = network or httpcore.SyncBackend()
         self._ssl_context = ssl_context or httpcore.default_ssl_context()
 
-    def send(self, job: Job) -> Attempt:
+    def send(self, job: Job, url: str) -> Attempt:
         body = job_event(job)
         try:
-            status = self._post(receiver(job.webhook_url or ""), body, self._headers(job, body))
+            status = self._post(receiver(url), body, self._headers(job, body))
         except AddressRefused as error:
             return Attempt(AttemptResult.REFUSED, str(error))
         except HostUnresolved as error:
