@@ -1,7 +1,7 @@
 """The webhook outbox in the database: every process that delivers webhooks takes its due
-deliveries from the same rows. A claim is one UPDATE that re-checks, on the row it changes, that
-nobody holds it: two processes never hold the same delivery at once (PostgreSQL re-reads a row
-another transaction changed meanwhile; SQLite runs one write at a time)."""
+deliveries from the same rows. A claim is one UPDATE that checks again, on the row it changes,
+that nobody holds it: two processes never hold the same delivery at once (PostgreSQL re-reads a
+row another transaction changed meanwhile; SQLite runs one write at a time)."""
 
 from __future__ import annotations
 
@@ -13,16 +13,18 @@ from src.adapters.driven.storage.webhook_tables import WebhookDeliveryRow
 from src.domain.jobs.model import JobState
 from src.domain.jobs.webhooks import ClaimedDelivery, Delivery, DeliveryState
 
+_DUE = """
+SELECT o.job_id FROM webhook_outbox o JOIN job j ON j.id = o.job_id
+WHERE o.state = '{pending}' AND j.state = '{done}' AND o.due_at <= {p}
+    AND (o.claimed_until IS NULL OR o.claimed_until < {p})
+ORDER BY o.due_at
+LIMIT 1
+"""
+"""Read first, so that an idle deliverer only reads (on SQLite a write, even one that changes
+nothing, takes the database's write lock)."""
 _CLAIM = """
 UPDATE webhook_outbox SET claim = {p}, claimed_until = {p}, attempts = attempts + 1
-WHERE job_id = (
-    SELECT o.job_id FROM webhook_outbox o JOIN job j ON j.id = o.job_id
-    WHERE o.state = '{pending}' AND j.state = '{done}' AND o.due_at <= {p}
-        AND (o.claimed_until IS NULL OR o.claimed_until < {p})
-    ORDER BY o.due_at
-    LIMIT 1
-)
-    AND state = '{pending}' AND (claimed_until IS NULL OR claimed_until < {p})
+WHERE job_id = {p} AND state = '{pending}' AND (claimed_until IS NULL OR claimed_until < {p})
 RETURNING job_id, url, attempts
 """
 
@@ -37,17 +39,18 @@ class PeeweeWebhookOutbox(PeeweeRepository):
     def claim(
         self, now: datetime.datetime, lease_seconds: float, claim: str
     ) -> ClaimedDelivery | None:
-        sql = _CLAIM.format(
-            p=self._database.param, pending=DeliveryState.PENDING.value, done=JobState.DONE.value
-        )
+        states = {"pending": DeliveryState.PENDING.value, "done": JobState.DONE.value}
+        due = _DUE.format(p=self._database.param, **states)
+        take = _CLAIM.format(p=self._database.param, **states)
         moment = naive_utc(now)
         until = moment + datetime.timedelta(seconds=lease_seconds)
 
         def work() -> tuple[str, str, int] | None:
+            found = self._database.execute_sql(due, [moment, moment]).fetchone()
+            if found is None:
+                return None
             with self._database.atomic():
-                row = self._database.execute_sql(
-                    sql, [claim, until, moment, moment, moment]
-                ).fetchone()
+                row = self._database.execute_sql(take, [claim, until, found[0], moment]).fetchone()
             return None if row is None else (row[0], row[1], row[2])
 
         taken = self._run(work)
