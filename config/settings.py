@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 from collections.abc import Mapping
@@ -64,6 +65,12 @@ class Settings:
     """Without REDIS_URL: the API process's threads that run job chunks (products in flight)."""
     job_visibility_seconds: float = 30.0
     """With REDIS_URL: after this long unacknowledged, a task is given to another worker."""
+    webhook_allowed_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    """Private networks whose addresses a job's webhook may reach (none: public addresses only).
+    A cloud metadata address stays refused whatever this says."""
+    webhook_deadline_seconds: float = 10.0
+    """The whole of one webhook delivery attempt: resolving, connecting, sending and the answer's
+    headers."""
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)
     """The whole environment, for config modules that read their own variables."""
 
@@ -106,6 +113,10 @@ class Settings:
             job_chunk_size=_number(env, "JOB_CHUNK_SIZE", 10, int, minimum=1),
             job_concurrency=_number(env, "JOB_CONCURRENCY", 4, int, minimum=1),
             job_visibility_seconds=_number(env, "JOB_VISIBILITY_SECONDS", 30.0, float, minimum=1),
+            webhook_allowed_networks=_networks(env, "WEBHOOK_ALLOWED_NETWORKS"),
+            webhook_deadline_seconds=_number(
+                env, "WEBHOOK_DEADLINE_SECONDS", 10.0, float, minimum=0.1
+            ),
             environ=env,
         )
 
@@ -134,6 +145,21 @@ def _number(env: Mapping[str, str], name: str, default: T, kind: type[T], minimu
     if value < minimum:
         raise SettingsError(f"{name}={raw!r} must be at least {minimum:g}")
     return value
+
+
+def _networks(
+    env: Mapping[str, str], name: str
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated networks (`10.20.0.0/16`, `fd12::/48`) or single addresses."""
+    networks = []
+    for raw in env.get(name, "").split(","):
+        if not raw.strip():
+            continue
+        try:
+            networks.append(ipaddress.ip_network(raw.strip()))
+        except ValueError as error:
+            raise SettingsError(f"{name}: {raw.strip()!r} is not a network: {error}") from None
+    return tuple(networks)
 
 
 def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:

@@ -13,6 +13,7 @@ import pytest
 from config.settings import Settings
 from src.adapters.driven.storage.database import is_postgres
 from src.bootstrap import Container, bootstrap
+from src.bootstrap.overrides import Overrides
 from tests.support.llama_server import llama_server as serving_llama
 from tests.support.postgres import ThrowawayPostgres
 from tests.support.redis_server import ThrowawayRedis
@@ -78,12 +79,15 @@ def empty_tables(container: Container) -> None:
 
 @pytest.fixture
 def make_container(database_url: str) -> Iterator[ContainerFactory]:
-    """Builds migrated, empty containers on the test's database; `env` adds variables."""
+    """Builds migrated, empty containers on the test's database; `env` adds variables, and
+    `overrides` the adapters a test puts in place."""
     built: list[Container] = []
 
-    def make(config_module: str = "config.mock", **env: str) -> Container:
+    def make(
+        config_module: str = "config.mock", overrides: Overrides | None = None, **env: str
+    ) -> Container:
         environ = {"CONFIG_MODULE": config_module, "DATABASE_URL": database_url, **env}
-        container = bootstrap(Settings.from_env(environ))
+        container = bootstrap(Settings.from_env(environ), overrides=overrides)
         container.migrate()
         empty_tables(container)
         built.append(container)

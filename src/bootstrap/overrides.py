@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+import httpcore
 
 from src.domain.access.ports import ApiKeyStore
 from src.domain.catalogue.ports import CatalogueStore, ExampleRepository, FieldRepository
@@ -27,3 +29,7 @@ class Overrides:
     refresh."""
     thresholds: ThresholdStore | None = None
     """In place of the database's review thresholds."""
+    webhook_resolve: Callable[[str, int], Sequence[str]] | None = None
+    """In place of the system's resolver, for webhook hosts: a host and port to addresses."""
+    webhook_network: httpcore.NetworkBackend | None = None
+    """What connects a webhook's socket to an address already checked (the system's sockets)."""

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from src.adapters.driven.files.provisioning_files import read_examples, read_fields
 from src.adapters.driving.http.app import create_app
 from src.bootstrap import Container
+from src.bootstrap.overrides import Overrides
 from tests.conftest import PROJECT_DATA, ContainerFactory
 
 ClientFactory = Callable[..., TestClient]
@@ -22,13 +23,13 @@ def provisioned(container: Container) -> Container:
 
 @pytest.fixture
 def make_client(make_container: ContainerFactory) -> Iterator[ClientFactory]:
-    """An API client on a provisioned container; keyword arguments are environment variables."""
+    """An API client on a provisioned container; keyword arguments are environment variables,
+    `overrides` the adapters a test puts in place."""
     clients: list[TestClient] = []
 
-    def make(**env: str) -> TestClient:
-        client = TestClient(
-            create_app(provisioned(make_container(**env))), raise_server_exceptions=False
-        )
+    def make(overrides: Overrides | None = None, **env: str) -> TestClient:
+        container = make_container(overrides=overrides, **env)
+        client = TestClient(create_app(provisioned(container)), raise_server_exceptions=False)
         client.__enter__()
         clients.append(client)
         return client

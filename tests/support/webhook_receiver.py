@@ -1,5 +1,5 @@
 """A webhook receiver on loopback: a real HTTP server that fails the first `failures` POSTs
-with a 500, then keeps what it receives."""
+with a 500, then keeps what it receives. It counts every connection made to it, POST or not."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class Received:
     failures: int
     attempts: int = 0
+    connections: int = 0
     deliveries: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
     url: str = ""
+    port: int = 0
     arrived: threading.Event = field(default_factory=threading.Event)
 
 
@@ -38,8 +40,14 @@ def webhook_receiver(failures: int = 0) -> Iterator[Received]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    received.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    class Server(ThreadingHTTPServer):
+        def verify_request(self, request: object, client_address: object) -> bool:
+            received.connections += 1
+            return True
+
+    server = Server(("127.0.0.1", 0), Handler)
+    received.port = server.server_address[1]
+    received.url = f"http://127.0.0.1:{received.port}/hook"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -10,6 +10,7 @@ from datetime import datetime
 from src.domain.errors import InvalidRequestError, JobNotFoundError
 from src.domain.jobs.model import Job, JobProgress, NewJob, ProductResult
 from src.domain.jobs.ports import ChunkQueue, JobStore
+from src.domain.jobs.webhooks import WebhookAddresses, WebhookOutbox
 from src.domain.lookup.llms import LLMRegistry
 from src.domain.model.clock import utc_now
 
@@ -17,7 +18,10 @@ from src.domain.model.clock import utc_now
 class JobService:
     """Submits jobs in chunks of `chunk_size` products to `queue` and answers for them.
 
-    A job belongs to its owner (an API key): any other caller is told it does not exist."""
+    A job belongs to its owner (an API key): any other caller is told it does not exist. A job's
+    webhook_url is checked against `addresses` before anything is stored, and its delivery kept
+    in `outbox` before any chunk is queued, so it cannot be lost by the worker that finishes the
+    job."""
 
     def __init__(
         self,
@@ -25,9 +29,13 @@ class JobService:
         queue: ChunkQueue,
         llms: LLMRegistry,
         chunk_size: int,
+        addresses: WebhookAddresses,
+        outbox: WebhookOutbox,
         now: Callable[[], datetime] = utc_now,
     ) -> None:
         self._store = store
+        self._addresses = addresses
+        self._outbox = outbox
         self._queue = queue
         self._llms = llms
         self._chunk_size = chunk_size
@@ -35,11 +43,15 @@ class JobService:
 
     def submit(self, job: NewJob) -> Job:
         """Stores the job and queues its chunks; raises InvalidRequestError (an unknown LLM, no
-        product) before anything is stored."""
+        product, a webhook_url the service will not call) before anything is stored."""
         if not job.products:
             raise InvalidRequestError("the catalogue has no product", ("body", "file"))
+        if job.webhook_url is not None:
+            self._addresses.check(job.webhook_url)
         named = replace(job, llm=self._llms.resolve_name(job.llm))
         stored = self._store.create(named, secrets.token_hex(16), self._now())
+        if stored.webhook_url is not None:
+            self._outbox.add(stored.id, stored.webhook_url, self._now())
         for first in range(0, stored.total, self._chunk_size):
             self._queue.enqueue(stored.id, first, min(first + self._chunk_size, stored.total) - 1)
         return stored

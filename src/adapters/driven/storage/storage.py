@@ -33,6 +33,7 @@ from src.adapters.driven.storage.review_queue import PeeweeQueueStore
 from src.adapters.driven.storage.review_thresholds import PeeweeThresholdStore
 from src.adapters.driven.storage.reviews import PeeweeReviewStore
 from src.adapters.driven.storage.usage import PeeweeKeyAccountStore, PeeweeUsageStore
+from src.adapters.driven.storage.webhook_outbox import PeeweeWebhookOutbox
 from src.domain.catalogue.ports import CatalogueStore, ExampleRepository, FieldRepository
 from src.domain.purging.purge import ExpiredRows
 
@@ -73,6 +74,7 @@ class PeeweeStorage:
         self.thresholds = PeeweeThresholdStore(self.database, catalogue_refresh_seconds, clock)
         """The review thresholds, read again every `catalogue_refresh_seconds`."""
         self.jobs = PeeweeJobStore(self.database)
+        self.webhook_outbox = PeeweeWebhookOutbox(self.database)
         self.usage = PeeweeUsageStore(self.database)
         self.key_accounts = PeeweeKeyAccountStore(self.database)
 

@@ -1,6 +1,7 @@
 """`python cli.py worker [--concurrency N]`: a Celery worker that runs the chunks of catalogue
 jobs, on any machine that reaches REDIS_URL and DATABASE_URL. It wraps Celery's own worker,
-with a pool of N threads: N products in flight at most (their fields fan out on the lookup pool)."""
+with a pool of N threads: N products in flight at most (their fields fan out on the lookup pool).
+A few threads of its own deliver the webhooks of finished jobs from the outbox."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ def worker(
             )
         engine = celery_app(settings.redis_url, settings.job_visibility_seconds)
         runner = container.jobs.runner
+        container.jobs.deliveries.start()
 
         @engine.task(
             name=RUN_CHUNK,

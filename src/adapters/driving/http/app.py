@@ -32,6 +32,7 @@ def create_app(container: Container | None = None) -> FastAPI:
             configure_json_logging()
         app.state.container = container or bootstrap(settings)
         purge = background_purge(app.state.container)
+        app.state.container.jobs.serve()
         try:
             yield
         finally:

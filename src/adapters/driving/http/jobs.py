@@ -14,7 +14,6 @@ from src.adapters.driven.files.product_rows import split_codes
 from src.adapters.driving.http.dependencies import ContainerDep
 from src.adapters.driving.http.job_schemas import EstimateOut, JobCreated, JobOut
 from src.adapters.driving.http.schemas import MessageOut, ValidationErrorOut
-from src.domain.errors import InvalidRequestError
 from src.domain.jobs.model import NewJob
 from src.domain.usage.model import owner_of
 
@@ -115,10 +114,6 @@ def submit_job(
     """Checks every row first (a bad file: 422 naming its first bad line, and no job), then
     answers 202 with the job's id; workers take it up in chunks."""
     kind, products = read_upload(file.filename or "", file.file, split_codes(fields or ""))
-    if webhook_url is not None and not webhook_url.startswith(("http://", "https://")):
-        raise InvalidRequestError(
-            "webhook_url must be an http:// or https:// URL", ("body", "webhook_url")
-        )
     if dry_run:
         container.llms.resolve_name(llm or None)
         estimate = container.estimator.estimate(
