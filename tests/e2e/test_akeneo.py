@@ -19,6 +19,7 @@ import pytest
 
 from config.settings import Settings
 from src.bootstrap import bootstrap
+from src.domain.review import ReviewRequest, Verdict
 from src.domain.trust.ports import FieldThreshold
 from tests.conftest import REPO
 from tests.support.akeneo_catalogue import FAMILY, TARGETS, lamp_catalogue, product_uuid
@@ -251,3 +252,57 @@ def test_killed_mid_run_the_next_run_goes_on_without_writing_twice(
     counts = Counter(uuid for uuid, _ in stand_in.applied)
     assert counts == Counter(product_uuid(n) for n in range(12))  # each once, none twice
     assert _value(stand_in, 0, "lamp_base") == "e27"  # --overwrite replaced the filled GU10
+
+
+def test_reviewed_values_are_written_back_once(
+    provisioned: Run, stand_in: AkeneoStandIn, database_url: str
+) -> None:
+    assert provisioned("akeneo", "enrich", "--family", FAMILY, *TEXTS).returncode == 0
+    written_by_enrich = len(stand_in.applied)
+    container = bootstrap(
+        Settings.from_env({"DATABASE_URL": database_url, "CONFIG_MODULE": "config.mock"})
+    )
+    try:
+        waiting = {
+            (product.product_id, value.field_code): value
+            for product in container.review_queue.pending(100)
+            for value in product.values
+        }
+        decide = [
+            (product_uuid(1), "dimmable", Verdict.ACCEPT, None),
+            (product_uuid(3), "lamp_base", Verdict.CORRECT, "B22"),
+            (product_uuid(2), "dimmable", Verdict.REJECT, None),
+        ]
+        for uuid, code, verdict, corrected in decide:
+            queued = waiting[(uuid, code)]
+            container.reviewing.decide(
+                ReviewRequest(
+                    queued.description,
+                    code,
+                    verdict,
+                    proposed=queued.value,
+                    corrected=corrected,
+                    product_id=uuid,
+                    queue_item=queued.id,
+                ),
+                "reviewer",
+            )
+    finally:
+        container.close()
+
+    first = provisioned("akeneo", "write-reviewed", "--family", FAMILY)
+
+    assert first.returncode == 0, first.stderr
+    assert _value(stand_in, 1, "dimmable") is True
+    assert _value(stand_in, 3, "lamp_base") == "b22"
+    assert _value(stand_in, 2, "dimmable") is None  # rejected: nothing to write
+    assert sorted(uuid for uuid, _ in stand_in.applied[written_by_enrich:]) == [
+        product_uuid(1),
+        product_uuid(3),
+    ]
+
+    again = provisioned("akeneo", "write-reviewed", "--family", FAMILY)
+
+    assert again.returncode == 0, again.stderr
+    assert len(stand_in.applied) == written_by_enrich + 2  # nothing written twice
+    assert "already in Akeneo: 2" in again.stderr

@@ -1,13 +1,16 @@
 """`python cli.py akeneo fields|examples|enrich`: a catalogue where it lives, in Akeneo. Fields
 come from the attributes of chosen families, labelled examples from their filled products, and
-`enrich` (akeneo_enrich) writes the values found back into the PIM."""
+`enrich` (akeneo_enrich) writes the values found back into the PIM, `write-reviewed`
+(akeneo_reviewed) those reviewers kept."""
 
 from __future__ import annotations
+
+from typing import Annotated
 
 import typer
 
 from src.adapters.driven.akeneo.descriptions import description
-from src.adapters.driving.cli import akeneo_enrich
+from src.adapters.driving.cli import akeneo_enrich, akeneo_reviewed
 from src.adapters.driving.cli.akeneo_options import (
     Channel,
     Families,
@@ -61,7 +64,7 @@ def examples(
     channel: Channel = "ecommerce",
     locale: Locale = "en_US",
     search: Search = None,
-    limit: int = typer.Option(0, min=0, help="At most this many products (0: all)."),
+    limit: Annotated[int, typer.Option(min=0, help="At most this many products (0: all).")] = 0,
 ) -> None:
     """Make the filled values of the families' products labelled examples of their fields."""
     place = where(channel, locale)
@@ -94,3 +97,4 @@ def examples(
 
 
 akeneo.command()(akeneo_enrich.enrich)
+akeneo.command(name="write-reviewed")(akeneo_reviewed.write_reviewed)
