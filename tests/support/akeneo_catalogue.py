@@ -60,8 +60,9 @@ def lamp_text(number: int) -> str:
     return f"{40 + number % 20} W LED bulb{base}, 230 V, {finish} finish, {colour}"
 
 
-def lamp_catalogue(products: int) -> Catalogue:
-    """`products` lamps; every fifth one has its base filled already (GU10)."""
+def lamp_catalogue(products: int, base_filled_every: int = 5) -> Catalogue:
+    """`products` lamps; every `base_filled_every`th one has its base filled already (GU10);
+    0: none."""
     attributes = [
         _attribute("sku", "pim_catalog_identifier", "SKU"),
         _attribute("name", "pim_catalog_text", "Name", localizable=True),
@@ -151,7 +152,7 @@ def lamp_catalogue(products: int) -> Catalogue:
             "name": _value("LED bulb", locale="en_US"),
             "description": _value(lamp_text(number), locale="en_US", scope="ecommerce"),
         }
-        if number % 5 == 0:
+        if base_filled_every and number % base_filled_every == 0:
             values["lamp_base"] = _value("gu10")
         catalogue.products[uuid] = {
             "uuid": uuid,
