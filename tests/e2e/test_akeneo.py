@@ -306,3 +306,36 @@ def test_reviewed_values_are_written_back_once(
     assert again.returncode == 0, again.stderr
     assert len(stand_in.applied) == written_by_enrich + 2  # nothing written twice
     assert "already in Akeneo: 2" in again.stderr
+
+
+def test_missing_or_wrong_credentials_are_one_clear_line(
+    database_url: str, stand_in: AkeneoStandIn, tmp_path: Path
+) -> None:
+    def run(**env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, str(REPO / "cli.py"), "akeneo", "fields", "--family", FAMILY],
+            cwd=tmp_path,
+            env={**_environ(database_url, stand_in), **env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    assert run().returncode == 4  # not migrated yet: said before any request
+    migrated = subprocess.run(
+        [sys.executable, str(REPO / "cli.py"), "migrate"],
+        env=_environ(database_url, stand_in),
+        capture_output=True,
+    )
+    assert migrated.returncode == 0
+
+    missing = run(AKENEO_SECRET="", AKENEO_PASSWORD="")
+    wrong = run(AKENEO_PASSWORD="not-the-password")
+
+    assert missing.returncode == 5
+    assert missing.stderr.strip() == (
+        "error: Akeneo needs AKENEO_SECRET, AKENEO_PASSWORD in the environment"
+    )
+    assert wrong.returncode == 5
+    assert wrong.stderr.startswith("error: Akeneo refused the password grant: No user found")
+    assert "Traceback" not in wrong.stderr and stand_in.grants == []

@@ -206,7 +206,10 @@ class AkeneoClient:
                 auth=(self._credentials.client_id, self._credentials.secret),
             )
         except httpx.TransportError as error:
-            raise AkeneoError(f"Akeneo cannot be reached: {type(error).__name__}") from None
+            raise Retryable(type(error).__name__) from error
+        problem = retryable(response)
+        if problem is not None:
+            raise problem
         if response.status_code in (400, 401, 403, 422):
             raise AkeneoAuthenticationError(
                 f"Akeneo refused the {body['grant_type']} grant: {_message(response)}"
