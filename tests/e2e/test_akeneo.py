@@ -339,3 +339,17 @@ def test_missing_or_wrong_credentials_are_one_clear_line(
     assert wrong.returncode == 5
     assert wrong.stderr.startswith("error: Akeneo refused the password grant: No user found")
     assert "Traceback" not in wrong.stderr and stand_in.grants == []
+
+
+def test_without_thresholds_every_value_waits_for_review(
+    cli: Run, stand_in: AkeneoStandIn, database_url: str
+) -> None:
+    for command in (("migrate",), ("akeneo", "fields", "--family", FAMILY)):
+        assert cli(*command).returncode == 0
+
+    result = cli("akeneo", "enrich", "--family", FAMILY, *TEXTS, "--attribute", "lamp_base")
+
+    assert result.returncode == 0, result.stderr
+    assert "warning: no threshold for lamp_base: their values all go to review" in result.stderr
+    assert stand_in.applied == []
+    assert _pending_reviews(database_url) == 9  # the 12 lamps less the 3 whose base is filled

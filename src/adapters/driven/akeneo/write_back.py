@@ -1,7 +1,9 @@
 """Enriched products written back to Akeneo: the values at or above their field's threshold
 (`review` false), in one collection PATCH per batch; each line's status read, a refused line
 reported with its values and left for the next run; every product settled recorded in the
-state, so that the next run skips it. A dry run prints what would be written instead."""
+state, so that the next run skips it. A product with a value Akeneo cannot take (an option it no
+longer has) is recorded `partly`, not settled: the next run looks it up again. A dry run prints
+what would be written instead."""
 
 from __future__ import annotations
 
@@ -49,7 +51,8 @@ class AkeneoWriteBack:
         self._batch_size = batch_size
         self._say = say
         self._dry_run = dry_run
-        self._pending: list[tuple[str, dict[str, list[dict[str, Any]]]]] = []
+        self._pending: list[tuple[str, dict[str, list[dict[str, Any]]], bool]] = []
+        """Each product's uuid, values to write, and whether it is to be done again."""
         self.tally = WriteBackTally()
 
     @property
@@ -62,6 +65,7 @@ class AkeneoWriteBack:
         if len(self._pending) >= self._batch_size:
             self.flush()
         values: dict[str, list[dict[str, Any]]] = {}
+        retry = False
         for outcome in product.result.outcomes:
             attribute = self._attributes.get(outcome.field_code)
             if attribute is None or outcome.value is None or outcome.status is not OutcomeStatus.OK:
@@ -76,14 +80,16 @@ class AkeneoWriteBack:
                     f"not written: product {product.id}: {attribute.code} {outcome.value!r} is "
                     "no option of the attribute any more (run `akeneo fields` again)"
                 )
+                retry = True
                 continue
             values[attribute.code] = [entry]
-        self._pending.append((str(product.id), values))
+        self._pending.append((str(product.id), values, retry))
 
     def flush(self) -> None:
         """Writes the products waiting: one PATCH for all of them."""
         batch, self._pending = self._pending, []
-        lines = [{"uuid": uuid, "values": values} for uuid, values in batch if values]
+        lines = [{"uuid": uuid, "values": values} for uuid, values, _ in batch if values]
+        again = {uuid for uuid, _, retry in batch if retry}
         if self._dry_run is not None:
             for line in lines:
                 self._dry_run(json.dumps(line, ensure_ascii=False))
@@ -98,7 +104,9 @@ class AkeneoWriteBack:
             for number, line in enumerate(lines, 1):
                 status = statuses.get(number)
                 if status is not None and not status.refused:
-                    records.append({"uuid": line["uuid"], "written": sorted(line["values"])})
+                    written = sorted(line["values"])
+                    settled = "partly" if line["uuid"] in again else "written"
+                    records.append({"uuid": line["uuid"], settled: written})
                     self.tally.products_written += 1
                     self.tally.values_written += len(line["values"])
                     continue
@@ -117,5 +125,9 @@ class AkeneoWriteBack:
                         "values": line["values"],
                     }
                 )
-        records += [{"uuid": uuid, "written": []} for uuid, values in batch if not values]
+        records += [
+            {"uuid": uuid, "partly" if retry else "written": []}
+            for uuid, values, retry in batch
+            if not values
+        ]
         self._state.record(records)

@@ -100,6 +100,13 @@ def enrich(
         plan = container.enrichment.plan(
             products, llm, QueueChoice.NONE if dry_run else QueueChoice.FLAGGED, timeout
         )
+        trusted = container.thresholds.thresholds(container.llms.resolve_name(llm), list(targets))
+        if untrusted := [code for code in targets if code not in trusted]:
+            say(
+                console,
+                f"warning: no threshold for {', '.join(untrusted)}: their values all go to "
+                "review, none is written (`python cli.py evaluate --save-thresholds` sets them)",
+            )
         progress = EnrichmentState(state_path)
         output = AkeneoWriteBack(
             client,
