@@ -143,6 +143,9 @@ def test_enrich_writes_confident_values_queues_the_others_and_keeps_filled_ones(
     assert _value(stand_in, 1, "lamp_base") == "e14"
     assert _value(stand_in, 1, "power") == {"amount": 41, "unit": "WATT"}
     assert _value(stand_in, 1, "light_colour") == "cool"
+    assert written[product_uuid(1)]["finish"] == [
+        {"locale": None, "scope": "ecommerce", "data": "glossy"}
+    ]
     assert _value(stand_in, 0, "lamp_base") == "gu10"  # filled: not overwritten
     assert "lamp_base" not in written[product_uuid(0)]
     assert _value(stand_in, 3, "lamp_base") is None  # no base in its text: a guess, for review
@@ -353,3 +356,19 @@ def test_without_thresholds_every_value_waits_for_review(
     assert "warning: no threshold for lamp_base: their values all go to review" in result.stderr
     assert stand_in.applied == []
     assert _pending_reviews(database_url) == 9  # the 12 lamps less the 3 whose base is filled
+
+
+def test_search_filters_choose_the_products_and_a_bad_one_is_refused_before_any_work(
+    provisioned: Run, stand_in: AkeneoStandIn
+) -> None:
+    enabled = '{"enabled": [{"operator": "=", "value": true}]}'
+
+    result = provisioned("akeneo", "enrich", "--family", FAMILY, *TEXTS, "--search", enabled)
+    bad = provisioned("akeneo", "enrich", "--family", FAMILY, *TEXTS, "--search", "[1]")
+
+    assert result.returncode == 0, result.stderr
+    assert sorted(dict(stand_in.applied)) == [product_uuid(n) for n in range(12) if n % 6 != 5]
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == (
+        'error: --search must be an object of filter lists: {"code": [...]}'
+    )

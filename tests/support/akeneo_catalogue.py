@@ -62,7 +62,7 @@ def lamp_text(number: int) -> str:
 
 def lamp_catalogue(products: int, base_filled_every: int = 5) -> Catalogue:
     """`products` lamps; every `base_filled_every`th one has its base filled already (GU10);
-    0: none."""
+    0: none. Every sixth one (5, 11, …) is disabled; the finish is scopable."""
     attributes = [
         _attribute("sku", "pim_catalog_identifier", "SKU"),
         _attribute("name", "pim_catalog_text", "Name", localizable=True),
@@ -70,7 +70,7 @@ def lamp_catalogue(products: int, base_filled_every: int = 5) -> Catalogue:
             "description", "pim_catalog_textarea", "Description", localizable=True, scopable=True
         ),
         _attribute("lamp_base", "pim_catalog_simpleselect", "Lamp base"),
-        _attribute("finish", "pim_catalog_simpleselect", "Finish"),
+        _attribute("finish", "pim_catalog_simpleselect", "Finish", scopable=True),
         _attribute("light_colour", "pim_catalog_simpleselect", "Light colour"),
         _attribute(
             "power",
@@ -156,7 +156,7 @@ def lamp_catalogue(products: int, base_filled_every: int = 5) -> Catalogue:
             values["lamp_base"] = _value("gu10")
         catalogue.products[uuid] = {
             "uuid": uuid,
-            "enabled": True,
+            "enabled": number % 6 != 5,
             "family": FAMILY,
             "categories": [],
             "groups": [],

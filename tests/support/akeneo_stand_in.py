@@ -246,11 +246,14 @@ class AkeneoStandIn:
             return 422, {"code": 422, "message": "You cannot request more than 100 items."}, {}
         filters = json.loads(query.get("search", "{}"))
         families: set[str] | None = None
+        enabled: bool | None = None
         for name, conditions in filters.items():
             for condition in conditions:
                 if name == "family" and condition.get("operator") == "IN":
                     families = set(condition["value"])
-                elif name != "enabled":
+                elif name == "enabled" and condition.get("operator") in ("=", "!="):
+                    enabled = bool(condition["value"]) == (condition["operator"] == "=")
+                else:
                     return (
                         422,
                         {
@@ -269,6 +272,7 @@ class AkeneoStandIn:
                 for u in ordered
                 if (after is None or u > after)
                 and (families is None or self.catalogue.products[u].get("family") in families)
+                and (enabled is None or self.catalogue.products[u].get("enabled") is enabled)
             ]
         page = chosen[:limit]
         for item in page:
