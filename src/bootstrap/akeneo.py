@@ -5,6 +5,8 @@ request may take, 30) and AKENEO_ATTEMPTS (attempts of a request that Akeneo thr
 
 from __future__ import annotations
 
+import ipaddress
+
 import httpx
 
 from config.settings import Settings
@@ -21,8 +23,12 @@ def akeneo_client(settings: Settings) -> AkeneoClient:
     if missing:
         raise SettingsError(f"Akeneo needs {', '.join(missing)} in the environment")
     url = settings.get("AKENEO_URL").strip().rstrip("/")
-    if not url.startswith(("https://", "http://")):
-        raise SettingsError("AKENEO_URL must start with https:// (or http://)")
+    address = httpx.URL(url)
+    if address.scheme != "https" and not (address.scheme == "http" and _loopback(address.host)):
+        raise SettingsError(
+            "AKENEO_URL must start with https:// (http:// only for a loopback address): "
+            "the token and the password travel on it"
+        )
     attempts = int(settings.number("AKENEO_ATTEMPTS", 8))
     if attempts < 1:
         raise SettingsError("AKENEO_ATTEMPTS must be at least 1")
@@ -34,3 +40,12 @@ def akeneo_client(settings: Settings) -> AkeneoClient:
         settings.get("AKENEO_PASSWORD"),
     )
     return AkeneoClient(http, credentials, RetryPolicy(attempts=attempts))
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
