@@ -221,6 +221,8 @@ def test_dry_run_prints_what_would_be_written_and_writes_nothing(
     assert sorted(lines) == [product_uuid(n) for n in range(12)]
     assert lines[product_uuid(1)]["lamp_base"] == [{"locale": None, "scope": None, "data": "e14"}]
     assert "lamp_base" not in lines[product_uuid(0)]
+    values = sum(len(line) for line in lines.values())
+    assert f"would write: {values} values of 12 products in 1 PATCH" in result.stderr
     assert stand_in.patches == 0 and stand_in.applied == []
     assert _value(stand_in, 1, "lamp_base") is None
     assert _pending_reviews(database_url) == 0

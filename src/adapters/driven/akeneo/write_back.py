@@ -93,6 +93,9 @@ class AkeneoWriteBack:
         if self._dry_run is not None:
             for line in lines:
                 self._dry_run(json.dumps(line, ensure_ascii=False))
+            self.tally.batches += 1 if lines else 0
+            self.tally.products_written += len(lines)
+            self.tally.values_written += sum(len(line["values"]) for line in lines)
             return
         records: list[dict[str, Any]] = []
         if lines:
