@@ -11,7 +11,7 @@ import typer
 
 from config.settings import PROJECT_ROOT
 from src.adapters.driven.files.provisioning_files import read_examples, read_fields
-from src.adapters.driving.cli import enrich, evaluate, key_accounts, keys, reviews, worker
+from src.adapters.driving.cli import akeneo, enrich, evaluate, key_accounts, keys, reviews, worker
 from src.adapters.driving.cli.errors import reported_errors
 from src.adapters.driving.cli.rendering import fields_table, outcomes_table
 from src.adapters.driving.cli.service import service
@@ -106,4 +106,5 @@ keys.keys.command(name="set-budget")(key_accounts.set_budget)
 keys.keys.command()(key_accounts.usage)
 app.add_typer(keys.keys, name="keys")
 app.add_typer(reviews.reviews, name="reviews")
+app.add_typer(akeneo.akeneo, name="akeneo")
 app.command()(worker.worker)
