@@ -4,7 +4,7 @@ code's; README.md stays short and links every page of docs/.
 
 Read from the source files, not by importing them: the variables are the string literals passed
 to the ways this code reads its environment (`os.environ`, `os.getenv`, a mapping named `env` or
-`environ`, `Settings.get/number/switch`, `_number`, `_switch`, `required`, typer's `envvar=`),
+`environ`, `Settings.get/number/switch`, `_number`, `_switch`, `_networks`, `required`, typer's `envvar=`),
 and the `${VAR}` that docker-compose.yml fills in.
 """
 
@@ -27,7 +27,7 @@ COMPOSE = REPO / "docker-compose.yml"
 _VARIABLE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _READERS = frozenset({"get", "getenv", "number", "switch", "pop", "setdefault"})
 """Methods that read a variable when called on the environment or on the settings."""
-_READING_FUNCTIONS = frozenset({"getenv", "_number", "_switch", "required"})
+_READING_FUNCTIONS = frozenset({"getenv", "_number", "_switch", "_networks", "required"})
 _ENVIRONMENTS = ("env", "environ", "settings")
 """What a receiver's name ends with when it is the environment or the settings."""
 _TABLE_ROW = re.compile(r"^\|\s*`([A-Z][A-Z0-9_]+)`")
