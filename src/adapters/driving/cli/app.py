@@ -13,6 +13,7 @@ from config.settings import PROJECT_ROOT
 from src.adapters.driven.files.provisioning_files import read_examples, read_fields
 from src.adapters.driving.cli import akeneo, enrich, evaluate, key_accounts, keys, reviews, worker
 from src.adapters.driving.cli.errors import reported_errors
+from src.adapters.driving.cli.etim import etim
 from src.adapters.driving.cli.rendering import fields_table, outcomes_table
 from src.adapters.driving.cli.service import service
 from src.domain.model import LookupRequest
@@ -107,4 +108,5 @@ keys.keys.command()(key_accounts.usage)
 app.add_typer(keys.keys, name="keys")
 app.add_typer(reviews.reviews, name="reviews")
 app.add_typer(akeneo.akeneo, name="akeneo")
+app.add_typer(etim, name="etim")
 app.command()(worker.worker)

@@ -1,0 +1,146 @@
+"""The ETIM feature types an xChange file carries values of, each as a field type of the
+service: how an entry's value is read (for a labelled example) and how a value is written into an
+empty entry. A (alphanumeric) is a select of the feature's values, written as their ETIM value
+code; N (numeric) a number in the feature's unit, written as the file's decimal string; L
+(logical) a boolean. R (range) has no field type yet."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from src.domain.model import Field, FieldType, Value
+
+VALUE_CODE = "EtimValueCode"
+NUMERIC = "EtimValueNumeric"
+LOGICAL = "EtimValueLogical"
+RANGE_LOWER = "EtimValueRangeLower"
+RANGE_UPPER = "EtimValueRangeUpper"
+VALUE_KEYS = (VALUE_CODE, NUMERIC, LOGICAL, RANGE_LOWER, RANGE_UPPER)
+"""The keys of a feature entry that hold its value."""
+
+DECIMAL = re.compile(r"^-?[0-9]{1,12}(\.[0-9]{1,4})?$")
+"""A numeric value as the file writes it: a string of at most 12 digits and 4 decimals."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureDefinition:
+    """What the ETIM model says of a feature, as the user gives it (or as the file shows it)."""
+
+    code: str
+    kind: str
+    """The ETIM feature type: A, N, L or R."""
+    label: str
+    unit: str | None = None
+    values: Mapping[str, str] = field(default_factory=dict)
+    """An A feature's value labels by ETIM value code (EV…)."""
+    description: str | None = None
+
+    def value_code(self, label: str) -> str | None:
+        """The EV code of a value label; a label that is itself an EV code stands for itself."""
+        for code, value_label in self.values.items():
+            if value_label == label:
+                return code
+        return label if re.fullmatch(r"EV[0-9]{6}", label) else None
+
+
+class FeatureKind(Protocol):
+    """One ETIM feature type as a field type of the service."""
+
+    field_type: FieldType
+
+    def field(self, feature: FeatureDefinition) -> Field:
+        """The field a feature of this type is."""
+        ...
+
+    def read(self, entry: Mapping[str, Any], feature: FeatureDefinition) -> object:
+        """The entry's value as its field takes it, or None when it holds none (or one the
+        feature does not know)."""
+        ...
+
+    def written(self, value: Value, feature: FeatureDefinition) -> dict[str, Any] | None:
+        """The entry's keys holding `value`, or None when the file cannot hold it."""
+        ...
+
+
+class Alphanumeric:
+    field_type = FieldType.SELECT
+
+    def field(self, feature: FeatureDefinition) -> Field:
+        options = tuple(dict.fromkeys(feature.values.values()))
+        return _field(feature, self.field_type, options=options)
+
+    def read(self, entry: Mapping[str, Any], feature: FeatureDefinition) -> object:
+        code = entry.get(VALUE_CODE)
+        return None if code is None else feature.values.get(str(code))
+
+    def written(self, value: Value, feature: FeatureDefinition) -> dict[str, Any] | None:
+        code = feature.value_code(str(value))
+        return None if code is None else {VALUE_CODE: code}
+
+
+class Numeric:
+    field_type = FieldType.NUMBER
+
+    def field(self, feature: FeatureDefinition) -> Field:
+        return _field(feature, self.field_type, unit=feature.unit)
+
+    def read(self, entry: Mapping[str, Any], feature: FeatureDefinition) -> object:
+        return entry.get(NUMERIC)
+
+    def written(self, value: Value, feature: FeatureDefinition) -> dict[str, Any] | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        text = str(value) if isinstance(value, int) else f"{value:.4f}".rstrip("0").rstrip(".")
+        return {NUMERIC: text} if DECIMAL.match(text) else None
+
+
+class Logical:
+    field_type = FieldType.BOOLEAN
+
+    def field(self, feature: FeatureDefinition) -> Field:
+        return _field(feature, self.field_type)
+
+    def read(self, entry: Mapping[str, Any], feature: FeatureDefinition) -> object:
+        return entry.get(LOGICAL)
+
+    def written(self, value: Value, feature: FeatureDefinition) -> dict[str, Any] | None:
+        return {LOGICAL: value} if isinstance(value, bool) else None
+
+
+KINDS: dict[str, FeatureKind] = {"A": Alphanumeric(), "N": Numeric(), "L": Logical()}
+NOT_YET: dict[str, str] = {
+    "R": "a range feature: the service has no range fields yet; its values are read once "
+    "ranges exist",
+}
+
+
+def kind_of_entry(entry: Mapping[str, Any]) -> str | None:
+    """The feature type an entry's value shows, or None when it holds no value."""
+    if entry.get(VALUE_CODE) is not None:
+        return "A"
+    if entry.get(NUMERIC) is not None:
+        return "N"
+    if entry.get(LOGICAL) is not None:
+        return "L"
+    if entry.get(RANGE_LOWER) is not None or entry.get(RANGE_UPPER) is not None:
+        return "R"
+    return None
+
+
+def _field(
+    feature: FeatureDefinition,
+    field_type: FieldType,
+    options: tuple[str, ...] = (),
+    unit: str | None = None,
+) -> Field:
+    return Field(
+        code=feature.code,
+        label=feature.label,
+        type=field_type,
+        options=options,
+        unit=unit,
+        description=feature.description,
+    )
