@@ -4,8 +4,8 @@ code's; README.md stays short and links every page of docs/.
 
 Read from the source files, not by importing them: the variables are the string literals passed
 to the ways this code reads its environment (`os.environ`, `os.getenv`, a mapping named `env` or
-`environ`, `Settings.get/number/switch`, `_number`, `_switch`, `_networks`, `required`, typer's `envvar=`),
-and the `${VAR}` that docker-compose.yml fills in.
+`environ`, `Settings.get/number/switch`, `_number`, `_switch`, `_networks`, `required`, typer's
+`envvar=`), and the `${VAR}` that docker-compose.yml fills in.
 """
 
 from __future__ import annotations
