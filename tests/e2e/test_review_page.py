@@ -13,6 +13,7 @@ import pytest
 from peewee import SqliteDatabase
 from playwright.sync_api import Browser, Page
 
+from src.domain.access.roles import Role
 from tests.support.browser import chromium, first_paint_ms, page_bytes, round_trips_ms
 from tests.support.live_server import LiveServer, live_server, prepare_database
 from tests.support.loopback_llm import LoopbackLLM
@@ -38,7 +39,7 @@ def served(
     prompts: it answers a select's first option, 40 for a number) and the mock."""
     database = tmp_path_factory.mktemp("review-page") / "lookup.db"
     url = f"sqlite:///{database}"
-    key = prepare_database(url, api_key_name="alice")
+    key = prepare_database(url, api_key_name="alice", role=Role.REVIEWER)
     assert key is not None
     with LoopbackLLM() as llm:
         llm.by_field["EF000007"] = "never"  # couleur: answers nothing before the deadline

@@ -13,6 +13,7 @@ from src.domain.review import (
     ReviewRequest,
     Verdict,
 )
+from src.domain.review.teaching import PROVISIONED, REVIEWED, Teaching
 
 ProductId = Field(
     default=None,
@@ -41,7 +42,8 @@ class EvidenceOut(BaseModel):
 class ReviewBody(BaseModel):
     description: str = Field(
         min_length=1,
-        description="The product text the value was read in.",
+        description="The product text the value was read in "
+        "(at most MAX_DESCRIPTION_CHARS characters, as a lookup's).",
         json_schema_extra=NOT_BLANK,
     )
     field: FieldCode
@@ -85,7 +87,11 @@ class ReviewBody(BaseModel):
 class ExampleOut(BaseModel):
     field: str
     value: JSONValue
-    provenance: str = "reviewed"
+    provenance: str = Field(
+        default=REVIEWED,
+        description="`reviewed`: the decision's value teaches; `provisioned`: the catalogue's "
+        "own label still does.",
+    )
 
 
 class DecisionOut(BaseModel):
@@ -100,8 +106,17 @@ class DecisionOut(BaseModel):
     confidence: float | None
     product_id: str | None
     queue_item: int | None
+    teaching: Teaching = Field(
+        description="made: the decision made (or changed) the example; agrees: it agrees with "
+        "the catalogue's own label; pending: it disagrees with it, and the label teaches until "
+        "an admin accepts the correction; accepted: it replaced the label."
+    )
+    catalogue_value: JSONValue = Field(
+        default=None, description="The catalogue's own label for the text, when it has one."
+    )
+    accepted_by: str | None = None
     example: ExampleOut = Field(
-        description="The labelled example the decision made, for the next lookups."
+        description="The labelled example of the field for the text, as the next lookups use it."
     )
 
     @classmethod
@@ -119,5 +134,18 @@ class DecisionOut(BaseModel):
             confidence=decision.confidence,
             product_id=decision.product_id,
             queue_item=decision.queue_item,
-            example=ExampleOut(field=decision.field_code, value=decision.kept),
+            teaching=decision.teaching,
+            catalogue_value=decision.catalogue_value,
+            accepted_by=decision.accepted_by,
+            example=_example(decision),
         )
+
+
+def _example(decision: ReviewDecision) -> ExampleOut:
+    """The example the next lookups use: the catalogue's label while the decision agrees with it
+    or waits for an admin, else the decision's value."""
+    if decision.teaching in (Teaching.AGREES, Teaching.PENDING):
+        return ExampleOut(
+            field=decision.field_code, value=decision.catalogue_value, provenance=PROVISIONED
+        )
+    return ExampleOut(field=decision.field_code, value=decision.kept, provenance=REVIEWED)
