@@ -4,6 +4,9 @@ queue, jobs and usage (issue 24, findings 1, 2 and 9)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,8 +15,10 @@ from typing import Any
 import httpx
 
 from config.settings import Settings
+from src.adapters.driving.http.route_roles import ROUTE_ROLES
 from src.bootstrap import bootstrap
 from src.domain.access.roles import DEFAULT_TENANT, Role
+from tests.conftest import REPO
 from tests.support.jobs import LAMP_FIELDS, finished, jsonl, lamps
 from tests.support.live_server import live_server, prepare_database
 from tests.support.loopback_llm import LoopbackLLM
@@ -361,3 +366,54 @@ def test_an_admin_sees_and_cancels_the_jobs_and_reads_the_usage_of_its_tenant_on
         theirs = client.get("/api/usage?key=pim", headers=key["root"])
         assert theirs.status_code == 200 and theirs.json()["key"] == "pim"
         assert theirs.json()["month"]["calls"] >= 1
+
+
+def test_every_api_route_has_its_role_in_the_table(database_url: str) -> None:
+    with serving(database_url, {}) as (client, _, _):
+        paths = client.get("/openapi.json").json()["paths"]
+    routes = {
+        (method.upper(), path)
+        for path, operations in paths.items()
+        if path.startswith("/api/")
+        for method in operations
+    }
+    assert routes and routes == set(ROUTE_ROLES)  # a route added later gets its role here
+
+
+def _cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    environ = {**os.environ, "DATABASE_URL": database_url, "CONFIG_MODULE": "config.mock"}
+    return subprocess.run(
+        [sys.executable, "cli.py", "keys", *args],
+        cwd=REPO,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_cli_makes_keys_of_a_role_and_tenant_and_changes_a_role_at_once(
+    database_url: str,
+) -> None:
+    body = {"description": LAMP, "field": "EF000042", "verdict": "accept", "proposed": "B22d"}
+    with serving(database_url, {}) as (client, _, _):
+        made = _cli(database_url, "create", "alice", "--role", "reviewer", "--tenant", "shop")
+        assert made.returncode == 0, made.stderr
+        assert "role reviewer, tenant 'shop'" in made.stderr
+        alice = {"Authorization": f"Bearer {made.stdout.strip()}"}
+        plain = _cli(database_url, "create", "pim")
+        assert plain.returncode == 0, plain.stderr
+        listed = _cli(database_url, "list").stdout.splitlines()
+        assert listed[0].split()[:4] == ["name", "id", "role", "tenant"]
+        assert [line.split()[2:4] for line in listed[1:]] == [
+            ["reviewer", "shop"],
+            ["lookup", DEFAULT_TENANT],  # a key made without a role looks up only
+        ]
+        assert decide(client, alice, **body).status_code == 201
+
+        lowered = _cli(database_url, "set-role", "alice", "lookup")
+        assert lowered.returncode == 0, lowered.stderr
+        assert decide(client, alice, **body).status_code == 403  # counted at its next request
+        wrong = _cli(database_url, "set-role", "alice", "owner")
+        assert wrong.returncode != 0 and "owner" in wrong.stderr
+        assert _cli(database_url, "set-role", "nobody", "admin").returncode != 0
