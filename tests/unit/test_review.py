@@ -245,7 +245,12 @@ def test_enrich_queues_the_flagged_values_or_all_the_proposed_ones() -> None:
 
 def test_the_export_holds_each_fields_last_decision_per_product() -> None:
     def decided(
-        field: str, kept: object, minutes: int, product: str | None = "p1", llm: str | None = "mock"
+        field: str,
+        kept: object,
+        minutes: int,
+        product: str | None = "p1",
+        llm: str | None = "mock",
+        teaching: Teaching = Teaching.MADE,
     ) -> ReviewDecision:
         return ReviewDecision(
             LAMP,
@@ -257,6 +262,7 @@ def test_the_export_holds_each_fields_last_decision_per_product() -> None:
             NOON + timedelta(minutes=minutes),  # type: ignore[arg-type]
             llm=llm,
             product_id=product,
+            teaching=teaching,
         )
 
     results = dict(
@@ -266,6 +272,7 @@ def test_the_export_holds_each_fields_last_decision_per_product() -> None:
                 decided("EF000042", None, 1),
                 decided("EF000035", 40, 2),
                 decided("EF000035", 12, 3, product=None, llm=None),
+                decided("EF000042", "E14", 4, teaching=Teaching.PENDING),  # not accepted yet
             ]
         )
     )
