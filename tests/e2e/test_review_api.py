@@ -211,6 +211,18 @@ def test_enrich_queues_values_and_the_export_writes_the_decisions_in_its_format(
     )
     assert none.returncode == 0, none.stderr
     assert client.get("/api/reviews/queue").json()["pending"] == 0
+    rival = _cli(
+        database_url,
+        "enrich",
+        str(catalogue),
+        "--out",
+        str(tmp_path / "r.jsonl"),
+        "--review-tenant",
+        "rival",
+    )
+    assert rival.returncode == 0, rival.stderr
+    assert client.get("/api/reviews/queue").json()["pending"] == 0  # another tenant's queue
+    assert client.app.state.container.review_queue.pending_count("rival") == 2  # type: ignore[attr-defined]
     # no threshold is saved, so the lookup flags every value (issue 12's `review`): both go
     flagged = _cli(database_url, "enrich", str(catalogue), "--out", str(tmp_path / "b.jsonl"))
     assert flagged.returncode == 0, flagged.stderr

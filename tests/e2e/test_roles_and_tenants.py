@@ -193,11 +193,12 @@ def test_a_decision_drops_the_cached_answers_of_its_field_only(database_url: str
             verdict="correct",
             value="B22d",
         )
-        assert decided.status_code == 201 and decided.json()["teaching"] == "made"
+        assert decided.status_code == 201
 
         after = look_up(client, key["pim"], OTHER, codes, "mock")
         assert after["EF000035"]["cached"] is True  # another field's answers are still served
         assert after["EF000042"]["cached"] is False  # its field's prompts changed: asked anew
+        assert decided.json()["teaching"] == "made"  # a new text: the decision made its example
 
 
 def test_a_review_or_queued_text_has_the_limits_of_a_lookup(database_url: str) -> None:

@@ -143,6 +143,12 @@ def test_a_rejection_keeps_no_value_whatever_was_proposed(reviewing: Reviewing) 
         (ReviewRequest("  ", "EF000035", Verdict.REJECT), ("body", "description")),
         (ReviewRequest("x" * 10_001, "EF000035", Verdict.REJECT), ("body", "description")),
         (ReviewRequest("a\x00b", "EF000035", Verdict.REJECT), ("body", "description")),
+        (ReviewRequest(LAMP, "EF00\x0035", Verdict.REJECT), ("body", "field")),
+        (
+            ReviewRequest(LAMP, "EF000035", Verdict.REJECT, product_id="p\x00"),
+            ("body", "product_id"),
+        ),
+        (ReviewRequest(LAMP, "EF000035", Verdict.REJECT, llm="\ud800"), ("body", "llm")),
     ],
 )
 def test_a_decision_that_cannot_be_kept_is_refused_naming_the_part(

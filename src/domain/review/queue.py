@@ -11,6 +11,7 @@ from src.domain.catalogue.ports import FieldRepository
 from src.domain.errors import InvalidRequestError
 from src.domain.model import OutcomeStatus
 from src.domain.model.product_text import DEFAULT_MAX_DESCRIPTION_CHARS, check_description
+from src.domain.model.storable_text import check_storable
 from src.domain.model.values import coerce
 from src.domain.review.model import QueuedProduct, QueuedValue
 from src.domain.review.ports import QueueStore
@@ -42,6 +43,14 @@ class ReviewQueue:
             check_description(
                 value.description, self._max_description_chars, (*where, "description")
             )
+            for text, what, part in (
+                (value.field_code, "the field code", "field"),
+                (value.product_id, "the product id", "product_id"),
+                (value.llm, "the LLM name", "llm"),
+                *((span.text, "the evidence", "evidence") for span in value.evidence),
+            ):
+                if text is not None:
+                    check_storable(text, what, (*where, part))
             field = known.get(value.field_code)
             if field is None:
                 raise InvalidRequestError(f"unknown field {value.field_code!r}", (*where, "field"))

@@ -12,6 +12,7 @@ from src.domain.errors import InvalidRequestError, NotFoundError
 from src.domain.model import Field, OutcomeStatus, Value
 from src.domain.model.clock import utc_now
 from src.domain.model.product_text import DEFAULT_MAX_DESCRIPTION_CHARS, check_description
+from src.domain.model.storable_text import check_storable
 from src.domain.model.values import coerce
 from src.domain.review.model import ANONYMOUS, ReviewDecision, ReviewRequest, Verdict
 from src.domain.review.ports import QueueStore, ReviewStore
@@ -50,6 +51,13 @@ class Reviewing:
         body that cannot be served."""
         caller.require(Role.REVIEWER, "decide on a value")
         check_description(request.description, self._max_description_chars, ("body", "description"))
+        for text, what, part in (
+            (request.field_code, "the field code", "field"),
+            (request.product_id, "the product id", "product_id"),
+            (request.llm, "the LLM name", "llm"),
+        ):
+            if text is not None:
+                check_storable(text, what, ("body", part))
         description = request.description.strip()
         if not description:
             raise InvalidRequestError("the description is blank", ("body", "description"))

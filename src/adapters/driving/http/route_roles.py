@@ -34,9 +34,9 @@ async def require_route_role(request: Request) -> None:
     """A dependency of every route: ForbiddenError, naming the role needed, when the key the
     guard admitted has a role below the route's. Open routes (no key read) pass."""
     caller = getattr(request.state, "caller", None)
-    route = request.scope.get("route")
-    if not isinstance(caller, Caller) or route is None:
+    if not isinstance(caller, Caller):
         return
-    path = getattr(route, "path", "")
+    route = request.scope.get("route")
+    path = getattr(route, "path", None) or request.url.path  # unknown: needs admin, below
     needed = ROUTE_ROLES.get((request.method, path), Role.ADMIN)
     caller.require(needed, f"call {request.method} {path}")
