@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from peewee import Database
+from peewee import Database, SqliteDatabase
 
 from src.adapters.driven.storage.catalogue_store import raise_catalogue_version, raise_revisions
 from src.adapters.driven.storage.repositories import PeeweeRepository, context_hash, decoded_value
@@ -28,10 +28,14 @@ class PeeweeReviewStore(PeeweeRepository):
     def __init__(self, database: Database, on_change: Callable[[], None] | None = None) -> None:
         super().__init__(database)
         self._on_change = on_change
+        # SQLite: the write lock first (BEGIN IMMEDIATE, waiting out busy_timeout): a transaction
+        # that reads the example and then writes would fail at once ("database is locked") when
+        # another decision committed meanwhile.
+        self._begin = ("IMMEDIATE",) if isinstance(database, SqliteDatabase) else ()
 
     def record(self, decision: ReviewDecision, reviewed_decisions_win: bool) -> ReviewDecision:
         def work() -> tuple[ReviewDecision, bool]:
-            with self._database.atomic():
+            with self._database.atomic(*self._begin):
                 stored = self._stored_example(decision.field_code, decision.description)
                 teaching = teaching_of(stored, decision.kept, reviewed_decisions_win)
                 taught = replace(
@@ -81,7 +85,7 @@ class PeeweeReviewStore(PeeweeRepository):
 
     def accept(self, decision_id: int, tenant: str, admin: str, when: datetime) -> ReviewDecision:
         def work() -> ReviewDecision:
-            with self._database.atomic():
+            with self._database.atomic(*self._begin):
                 rows = list(
                     ReviewDecisionRow.select()
                     .where(
