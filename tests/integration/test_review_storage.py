@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from peewee import Database
 from peewee_migrate import Router
@@ -15,6 +16,7 @@ from src.bootstrap import Container
 from src.domain.access.roles import Caller, Role
 from src.domain.model import LookupRequest
 from src.domain.review import QueuedValue, ReviewRequest, Verdict
+from src.domain.review.teaching import Teaching
 from tests.e2e.conftest import provisioned
 
 LAMP = "Ampoule halogène 42W culot B22d 230V, lumière blanc chaud"
@@ -212,3 +214,17 @@ def test_the_reviews_migration_rolls_back_and_applies_again(container: Container
         == ExampleRow.select().count(db)
         > 0
     )
+
+
+def test_concurrent_decisions_are_all_stored(container: Container) -> None:
+    provisioned(container)
+
+    def decide(n: int) -> object:
+        request = ReviewRequest(f"Lampe {n} culot E27", "EF000042", Verdict.ACCEPT, proposed="E27")
+        return container.reviewing.decide(request, ALICE).teaching
+
+    with ThreadPoolExecutor(8) as pool:
+        taught = list(pool.map(decide, range(32)))
+
+    assert taught == [Teaching.MADE] * 32
+    assert len(container.reviewing.decisions()) == 32
