@@ -21,7 +21,7 @@ class QueueItemIn(BaseModel):
     value: JSONValue = Field(description="The proposed value (null: the LLM found none).")
     product_id: str | None = ProductId
     llm: str | None = Field(default=None, max_length=64)
-    confidence: float | None = Field(default=None, ge=0, le=1)
+    confidence: float | None = Field(default=None, ge=0, le=1, strict=True)
     evidence: list[EvidenceOut] = Field(default_factory=list, max_length=100)
 
     def queued(self) -> QueuedValue:

@@ -26,9 +26,11 @@ ProductId = Field(
 
 class EvidenceOut(BaseModel):
     start: int = Field(
-        ge=0, description="First character (code point) of the span in the description."
+        ge=0,
+        strict=True,
+        description="First character (code point) of the span in the description.",
     )
-    end: int = Field(ge=0, description="One past its last character.")
+    end: int = Field(ge=0, strict=True, description="One past its last character.")
     text: str
 
     @classmethod
@@ -60,11 +62,12 @@ class ReviewBody(BaseModel):
     )
     llm: str | None = Field(default=None, max_length=64, description="The LLM that proposed it.")
     confidence: float | None = Field(
-        default=None, ge=0, le=1, description="Its confidence, when it gave one."
+        default=None, ge=0, le=1, strict=True, description="Its confidence, when it gave one."
     )
     product_id: str | None = ProductId
     queue_item: int | None = Field(
         default=None,
+        strict=True,
         ge=1,
         le=2**31 - 1,
         description="The queued value this decides (GET /api/reviews/queue).",
