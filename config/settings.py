@@ -44,6 +44,9 @@ class Settings:
     max_description_chars: int = 10_000
     max_fields: int = 100
     max_body_bytes: int = 1_048_576
+    reviewed_decisions_win: bool = False
+    """A reviewer's decision that disagrees with the catalogue's own (provisioned) label replaces
+    it at once; off: the label teaches until an admin accepts the correction."""
     rate_limit_per_minute: int = 0
     """Requests per minute per API key (per client address while no key exists); 0: no limit."""
     failed_auth_per_minute: int = 20
@@ -98,6 +101,7 @@ class Settings:
             max_description_chars=_number(env, "MAX_DESCRIPTION_CHARS", 10_000, int, minimum=1),
             max_fields=_number(env, "MAX_FIELDS", 100, int, minimum=1),
             max_body_bytes=_number(env, "MAX_BODY_BYTES", 1_048_576, int, minimum=1024),
+            reviewed_decisions_win=_switch(env, "REVIEWED_DECISIONS_WIN", False),
             rate_limit_per_minute=_number(env, "RATE_LIMIT_PER_MINUTE", 0, int, minimum=0),
             failed_auth_per_minute=_number(env, "FAILED_AUTH_PER_MINUTE", 20, int, minimum=0),
             redis_url=env.get("REDIS_URL", "").strip() or None,

@@ -20,6 +20,7 @@ from src.bootstrap.lookups import build_lookups, lookup_cache
 from src.bootstrap.overrides import Overrides
 from src.domain.access.admission import Admission
 from src.domain.access.api_keys import ApiKeys
+from src.domain.access.tenancy import Tenancy
 from src.domain.catalogue.ports import FieldRepository
 from src.domain.catalogue.provisioning import Provisioning
 from src.domain.enrichment.enrich import Enrichment
@@ -52,6 +53,8 @@ class Container:
     metrics: PrometheusObserver
     api_keys: ApiKeys
     admission: Admission
+    tenancy: Tenancy
+    """Whose jobs and usage a caller may act on (its own; an admin's tenant's)."""
     reviewing: Reviewing
     review_queue: ReviewQueue
     purging: Purging
@@ -133,7 +136,7 @@ def bootstrap(
     # Decisions read their fields as stored, not from the in-memory catalogue each of them
     # makes stale: reading that whole again for every decision would cost more than the decision.
     stored_fields = overrides.fields or storage.stored_fields
-    review_queue = ReviewQueue(storage.review_queue, stored_fields)
+    review_queue = ReviewQueue(storage.review_queue, stored_fields, settings.max_description_chars)
     return Container(
         settings=settings,
         llms=registry,
@@ -147,7 +150,14 @@ def bootstrap(
         metrics=metrics,
         api_keys=api_keys,
         admission=_admission(settings, storage, api_keys),
-        reviewing=Reviewing(storage.reviews, storage.review_queue, stored_fields),
+        tenancy=Tenancy(api_keys),
+        reviewing=Reviewing(
+            storage.reviews,
+            storage.review_queue,
+            stored_fields,
+            settings.reviewed_decisions_win,
+            settings.max_description_chars,
+        ),
         review_queue=review_queue,
         purging=_purging(settings, storage),
         storage=storage,

@@ -7,6 +7,8 @@
     ├── StorageUnavailableError      the database cannot be reached
     ├── PromptTooLongError           the description alone exceeds the model's context
     ├── AuthenticationError          no API key where one is needed, or a wrong or revoked one
+    ├── ForbiddenError               the key's role does not allow what it asked
+    ├── NotFoundError                no such thing for this caller (another tenant's: not found)
     ├── RateLimitedError             the caller sent more requests than its limit allows
     │   └── BudgetExceededError      the key has spent its monthly token budget
     ├── JobNotFoundError             no catalogue job of that id belongs to the caller
@@ -95,6 +97,16 @@ class BackendCoolingDownError(BackendError):
 
 class AuthenticationError(FieldLookupError):
     """The request carries no API key where one is needed, or a wrong or revoked one."""
+
+
+class ForbiddenError(FieldLookupError):
+    """The key is valid but its role does not allow the request; the message names the role
+    needed."""
+
+
+class NotFoundError(FieldLookupError):
+    """Nothing of that id is there for the caller: what belongs to another tenant is not found
+    either, so that its existence does not leak."""
 
 
 class RateLimitedError(FieldLookupError):

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from src.adapters.driven.storage.tables import LookupCacheRow
 from src.adapters.driving.http.review_page import PAGE_DIR
+from src.domain.access.roles import Role
 from tests.conftest import REPO
 
 LAMP = "Ampoule halogène 42W culot B22d 230V, lumière blanc chaud"
@@ -61,7 +62,8 @@ def test_a_correction_answers_what_was_kept_and_the_next_lookup_learns_it(
 
 
 def test_the_reviewer_is_the_name_of_the_key(client: TestClient) -> None:
-    key = client.app.state.container.api_keys.create("alice")  # type: ignore[attr-defined]
+    container = client.app.state.container  # type: ignore[attr-defined]
+    key = container.api_keys.create("alice", Role.REVIEWER)
     body = {"description": LAMP, "field": "EF000042", "verdict": "accept", "proposed": "B22d"}
 
     assert client.post("/api/reviews", json=body).status_code == 401
@@ -82,7 +84,8 @@ def test_a_decision_that_cannot_be_kept_is_a_422_naming_the_field(client: TestCl
     assert refused(verdict="correct") == ["body", "value"]
     assert refused(verdict="maybe") == ["body", "verdict"]
     assert refused(verdict="accept", field="EF999999") == ["body", "field"]
-    assert refused(verdict="reject", queue_item=12345) == ["body", "queue_item"]
+    unknown = {"description": LAMP, "field": "EF000042", "verdict": "reject", "queue_item": 12345}
+    assert client.post("/api/reviews", json=unknown).status_code == 404
     assert client.get("/api/reviews/queue").json()["pending"] == 0
 
 
@@ -208,6 +211,18 @@ def test_enrich_queues_values_and_the_export_writes_the_decisions_in_its_format(
     )
     assert none.returncode == 0, none.stderr
     assert client.get("/api/reviews/queue").json()["pending"] == 0
+    rival = _cli(
+        database_url,
+        "enrich",
+        str(catalogue),
+        "--out",
+        str(tmp_path / "r.jsonl"),
+        "--review-tenant",
+        "rival",
+    )
+    assert rival.returncode == 0, rival.stderr
+    assert client.get("/api/reviews/queue").json()["pending"] == 0  # another tenant's queue
+    assert client.app.state.container.review_queue.pending_count("rival") == 2  # type: ignore[attr-defined]
     # no threshold is saved, so the lookup flags every value (issue 12's `review`): both go
     flagged = _cli(database_url, "enrich", str(catalogue), "--out", str(tmp_path / "b.jsonl"))
     assert flagged.returncode == 0, flagged.stderr

@@ -13,6 +13,9 @@ import pytest
 from peewee import SqliteDatabase
 from playwright.sync_api import Browser, Page
 
+from config.settings import Settings
+from src.bootstrap import bootstrap
+from src.domain.access.roles import Role
 from tests.support.browser import chromium, first_paint_ms, page_bytes, round_trips_ms
 from tests.support.live_server import LiveServer, live_server, prepare_database
 from tests.support.loopback_llm import LoopbackLLM
@@ -38,7 +41,7 @@ def served(
     prompts: it answers a select's first option, 40 for a number) and the mock."""
     database = tmp_path_factory.mktemp("review-page") / "lookup.db"
     url = f"sqlite:///{database}"
-    key = prepare_database(url, api_key_name="alice")
+    key = prepare_database(url, api_key_name="alice", role=Role.REVIEWER)
     assert key is not None
     with LoopbackLLM() as llm:
         llm.by_field["EF000007"] = "never"  # couleur: answers nothing before the deadline
@@ -300,6 +303,33 @@ def test_the_page_paints_fast_and_weighs_little(
 
     assert 0 < first_paint_ms(page) < 3000  # generous: bench/review_page.py measures the median
     assert page_bytes(page, server.base_url) <= 100_000
+
+
+def test_a_lookup_key_sees_the_values_but_neither_the_queue_nor_a_decision(
+    served: tuple[LiveServer, LoopbackLLM, str, Path], page: Page
+) -> None:
+    server, _, _, database = served
+    container = bootstrap(
+        Settings.from_env({"DATABASE_URL": f"sqlite:///{database}", "CONFIG_MODULE": "config.mock"})
+    )
+    try:
+        key = container.api_keys.create("pim-page", Role.LOOKUP)
+    finally:
+        container.close()
+    open_page(page, server.base_url, key)
+
+    assert "role lookup" in page.inner_text("#signed-in-text")
+    assert page.is_hidden("#mode-queue")
+    start_lookup(page, LAMP, ["EF000042"], llm="loopback-alone")
+    wait_for_lookup(page)
+    assert page.input_value("#value-0") == "E27" and page.is_disabled("#value-0")
+    assert row(page, 0).get_by_role("button").count() == 0
+    page.keyboard.press("k")
+    page.keyboard.press("a")  # no decision is sent: the key may not make one
+    page.wait_for_timeout(300)
+    assert stored(database, "SELECT COUNT(*) FROM review_decision WHERE reviewer = 'pim-page'") == [
+        (0,)
+    ]
 
 
 def test_without_keys_the_page_asks_for_none_and_the_reviewer_is_anonymous(

@@ -9,6 +9,7 @@ import hmac
 import json
 from datetime import UTC, datetime
 
+from src.domain.access.roles import Role
 from tests.e2e.conftest import ClientFactory
 from tests.support.jobs import LAMP_FIELDS, finished, jsonl, lamps, wait_for
 from tests.support.webhook_receiver import webhook_receiver
@@ -18,7 +19,7 @@ LAMP = {"description": "Lampe incandescente 60W E27 blanc", "fields": ["EF000042
 
 def _key(client, name: str) -> tuple[dict[str, str], str]:  # type: ignore[no-untyped-def]
     container = client.app.state.container
-    key = container.api_keys.create(name)
+    key = container.api_keys.create(name, Role.REVIEWER)
     return {"Authorization": f"Bearer {key}"}, container.accounts.new_webhook_secret(f"key:{name}")
 
 

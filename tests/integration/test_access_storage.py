@@ -4,12 +4,15 @@ containers on one store stand for two worker processes: they see the same keys a
 from __future__ import annotations
 
 import pytest
+from peewee_migrate import Router
 
+from src.adapters.driven.storage.migrations import MIGRATIONS_DIR
 from src.adapters.driven.storage.rate_limits import (
     LimitsRateLimiter,
     PeeweeCounterStorage,
     counter_storage,
 )
+from src.domain.access.roles import DEFAULT_TENANT, Role
 from src.domain.errors import AuthenticationError, RateLimitedError, StorageUnavailableError
 from tests.conftest import ContainerFactory
 from tests.support.redis_server import ThrowawayRedis
@@ -22,7 +25,7 @@ def test_keys_made_by_one_process_are_seen_and_revoked_by_another(
 
     key = first.api_keys.create("shop")
 
-    assert second.api_keys.authenticate(key) == "shop"
+    assert second.api_keys.authenticate(key).name == "shop"  # type: ignore[union-attr]
     [listed] = second.api_keys.list()
     assert listed.name == "shop" and listed.created_at.tzinfo is not None and listed.active
     second.api_keys.revoke("shop")
@@ -61,3 +64,26 @@ def test_redis_counts_requests_for_every_process_when_redis_url_is_set(
     redis.stop()
     with pytest.raises(StorageUnavailableError, match="rate limit's store is unavailable"):
         other.hit("key:shop")
+
+
+def test_keys_made_before_roles_become_lookup_keys_of_the_default_tenant(
+    make_container: ContainerFactory,
+) -> None:
+    container = make_container()
+    database = container.storage.database
+    router = Router(database, migrate_dir=MIGRATIONS_DIR)
+    while "008_roles_and_tenants" in router.done:
+        router.rollback()
+    assert "role" not in [column.name for column in database.get_columns("api_key")]
+    with database.connection_context():
+        database.execute_sql(
+            "INSERT INTO api_key (key_id, name, secret_hash, created_at) "
+            f"VALUES ('0123456789ab', 'old', '{'0' * 64}', '2026-01-01 00:00:00')"
+        )
+
+    router.run()
+
+    [old] = container.api_keys.list()
+    assert (old.name, old.role, old.tenant) == ("old", Role.LOOKUP, DEFAULT_TENANT)
+    container.api_keys.set_role("old", Role.REVIEWER)
+    assert container.api_keys.list()[0].role is Role.REVIEWER

@@ -15,7 +15,9 @@ from src.adapters.driven.storage.repositories import (
     PeeweeFieldRepository,
 )
 from src.bootstrap import Container
+from src.domain.access.roles import Caller, Role
 from src.domain.model import Example, Field, FieldType
+from src.domain.review import ReviewRequest, Verdict
 from tests.conftest import PROJECT_DATA
 from tests.support.clock import ManualClock
 
@@ -142,3 +144,30 @@ def test_a_provisioning_that_ends_while_the_catalogue_is_read_is_not_missed(
 
     assert snapshot.get(LAMP.code) is None  # read before the provisioning committed
     assert snapshot.get(LAMP.code) == LAMP  # within the 60 s, yet read again
+
+
+def test_a_decision_reads_again_the_examples_of_its_field_only(container: Container) -> None:
+    power = Field("EF000035", "puissance", FieldType.NUMBER, unit="W")
+    PeeweeCatalogueStore(container.storage.database).provision(
+        [LAMP, power],
+        [Example(LAMP.code, "Spot GU10 5W", "GU10"), Example(power.code, "Spot GU10 5W", 5)],
+    )
+    snapshot = CatalogueSnapshot(container.storage.database, refresh_seconds=0)
+    held = snapshot.labelled([LAMP.code, power.code])
+    before = held_revision(snapshot, LAMP)
+    reviewer = Caller("key:alice", "alice", Role.REVIEWER, "default")
+
+    container.reviewing.decide(
+        ReviewRequest("Ampoule flamme E14 4W", LAMP.code, Verdict.ACCEPT, proposed="E14"), reviewer
+    )
+
+    after = snapshot.labelled([LAMP.code, power.code])
+    assert [e.context for e in after[LAMP.code]] == ["Spot GU10 5W", "Ampoule flamme E14 4W"]
+    assert after[power.code] is held[power.code]  # not read again: the very same examples
+    assert held_revision(snapshot, LAMP) == before + 1  # its cached answers are not served
+
+
+def held_revision(snapshot: CatalogueSnapshot, field: Field) -> int:
+    found = snapshot.get(field.code)
+    assert found is not None
+    return found.revision

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from peewee import Database
 from peewee_migrate import Router
@@ -11,12 +13,18 @@ from src.adapters.driven.storage.migrations import MIGRATIONS_DIR
 from src.adapters.driven.storage.review_tables import ReviewDecisionRow
 from src.adapters.driven.storage.tables import CatalogueVersionRow, ExampleRow, LookupCacheRow
 from src.bootstrap import Container
+from src.domain.access.roles import Caller, Role
 from src.domain.model import LookupRequest
 from src.domain.review import QueuedValue, ReviewRequest, Verdict
+from src.domain.review.teaching import Teaching
 from tests.e2e.conftest import provisioned
 
 LAMP = "Ampoule halogène 42W culot B22d 230V, lumière blanc chaud"
 OTHER = "Lampe incandescente forme Standard 60X103 12V 40W E27"
+ALICE = Caller("key:alice", "alice", Role.REVIEWER, "default")
+BOB = Caller("key:bob", "bob", Role.REVIEWER, "default")
+ADMIN = Caller("key:root", "root", Role.ADMIN, "default")
+OPEN = Caller.open("127.0.0.1")
 
 
 def version(db: Database) -> int:
@@ -44,6 +52,10 @@ def example(db: Database, field: str, context: str) -> tuple[object, ...]:
     )
 
 
+def decode(stored: object) -> object:
+    return None if stored is None else json.loads(str(stored))
+
+
 def test_a_correction_is_stored_with_its_example_and_moves_the_catalogue(
     container: Container,
 ) -> None:
@@ -64,7 +76,7 @@ def test_a_correction_is_stored_with_its_example_and_moves_the_catalogue(
             confidence=0.3,
             product_id="sku-1",
         ),
-        "alice",
+        ALICE,
     )
 
     columns = (
@@ -84,9 +96,9 @@ def test_a_correction_is_stored_with_its_example_and_moves_the_catalogue(
     assert list(stored) == [("alice", "correct", "230", "42", "mock", 0.3)]
     assert example(db, "EF000035", LAMP) == ("42", "reviewed")
     assert version(db) == before + 1
-    assert (
-        LookupCacheRow.select().count(db) == 0
-    )  # the few-shot prompts changed: answers are asked anew
+    assert LookupCacheRow.select().count(db) == 1  # the cache is not emptied...
+    again = container.lookup.lookup(LookupRequest(OTHER, ("EF000035",)))
+    assert again.outcomes[0].cached is False  # ...but the field's answers are asked anew
     shots = container.storage.examples.most_similar(["EF000035"], LAMP, k=1)["EF000035"]
     assert (shots[0].context, shots[0].value) == (LAMP, 42)
     assert container.reviewing.decisions()[0].decided_at == decided.decided_at
@@ -96,11 +108,11 @@ def test_the_same_decision_again_keeps_one_example_and_the_cache(container: Cont
     provisioned(container)
     db = container.storage.database
     request = ReviewRequest(LAMP, "EF000042", Verdict.ACCEPT, proposed="B22d")
-    container.reviewing.decide(request, None)
+    container.reviewing.decide(request, OPEN)
     container.lookup.lookup(LookupRequest(OTHER, ("EF000042",)))
     assert cached_answers(db, 1) == 1
 
-    container.reviewing.decide(request, None)
+    container.reviewing.decide(request, OPEN)
 
     assert (
         ExampleRow.select()
@@ -112,7 +124,7 @@ def test_the_same_decision_again_keeps_one_example_and_the_cache(container: Cont
     assert [d.reviewer for d in container.reviewing.decisions()] == ["anonymous", "anonymous"]
 
 
-def test_a_provisioned_example_overruled_by_a_reviewer_becomes_reviewed(
+def test_a_provisioned_example_overruled_by_a_reviewer_stays_until_an_admin_accepts(
     container: Container,
 ) -> None:
     provisioned(container)
@@ -126,10 +138,20 @@ def test_a_provisioned_example_overruled_by_a_reviewer_becomes_reviewed(
         .execute(db)
     )
     assert provenance == "provisioned"
+    label = example(db, "EF000042", context)[0]
+    before = version(db)
 
-    container.reviewing.decide(ReviewRequest(context, "EF000042", Verdict.REJECT), "bob")
+    decided = container.reviewing.decide(ReviewRequest(context, "EF000042", Verdict.REJECT), BOB)
 
+    assert example(db, "EF000042", context) == (label, "provisioned")
+    assert version(db) == before  # nothing the prompts use changed
+    assert [d.id for d in container.reviewing.corrections(ADMIN)] == [decided.id]
+    assert decided.id is not None
+    accepted = container.reviewing.accept(decided.id, ADMIN)
     assert example(db, "EF000042", context) == (None, "reviewed")
+    assert (accepted.accepted_by, accepted.catalogue_value) == ("root", decode(label))
+    assert container.reviewing.corrections(ADMIN) == []
+    assert version(db) == before + 1
 
 
 def test_the_queue_hands_products_in_order_and_forgets_decided_values(container: Container) -> None:
@@ -142,8 +164,10 @@ def test_the_queue_hands_products_in_order_and_forgets_decided_values(container:
     ]
     assert queue.add(values) == 3
     assert queue.add(values[:1]) == 0  # queued already: left as it is
+    assert queue.add(values[:1], "rival") == 1  # another tenant's queue is its own
+    assert queue.pending_count("rival") == 1
 
-    products = queue.pending(10)
+    products = queue.pending("default", 10)
     assert [(p.product_id, [v.field_code for v in p.values]) for p in products] == [
         ("sku-1", ["EF000042", "EF000035"]),
         ("sku-2", ["EF000042"]),
@@ -159,11 +183,14 @@ def test_the_queue_hands_products_in_order_and_forgets_decided_values(container:
             product_id="sku-1",
             queue_item=first.id,
         ),
-        "alice",
+        ALICE,
     )
 
-    assert queue.pending_count() == 2
-    assert [(p.product_id, [v.field_code for v in p.values]) for p in queue.pending(5)] == [
+    assert queue.pending_count("default") == 2
+    assert queue.pending_count("rival") == 1
+    assert [
+        (p.product_id, [v.field_code for v in p.values]) for p in queue.pending("default", 5)
+    ] == [
         ("sku-2", ["EF000042"]),
         ("sku-1", ["EF000035"]),  # the oldest value waiting comes first
     ]
@@ -187,3 +214,17 @@ def test_the_reviews_migration_rolls_back_and_applies_again(container: Container
         == ExampleRow.select().count(db)
         > 0
     )
+
+
+def test_concurrent_decisions_are_all_stored(container: Container) -> None:
+    provisioned(container)
+
+    def decide(n: int) -> object:
+        request = ReviewRequest(f"Lampe {n} culot E27", "EF000042", Verdict.ACCEPT, proposed="E27")
+        return container.reviewing.decide(request, ALICE).teaching
+
+    with ThreadPoolExecutor(8) as pool:
+        taught = list(pool.map(decide, range(32)))
+
+    assert taught == [Teaching.MADE] * 32
+    assert len(container.reviewing.decisions()) == 32

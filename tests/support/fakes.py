@@ -6,10 +6,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from src.domain.access.ports import ApiKey
+from src.domain.access.roles import Role
 from src.domain.lookup.cache import CachedAnswer
 from src.domain.model import Example, Field, TokenUsage
 from src.domain.prompting.prompt import Completion, CompletionRequest
@@ -139,9 +140,14 @@ class FakeApiKeyStore:
         if key is None:
             return None
         if key.revoked_at is None:
-            key = self.keys[key.key_id] = ApiKey(
-                key.name, key.key_id, key.secret_hash, key.created_at, when
-            )
+            key = self.keys[key.key_id] = replace(key, revoked_at=when)
+        return key
+
+    def set_role(self, name: str, role: Role) -> ApiKey | None:
+        key = self.named(name)
+        if key is None:
+            return None
+        key = self.keys[key.key_id] = replace(key, role=role)
         return key
 
     def any(self) -> bool:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from config.settings import Settings
 from src.bootstrap import bootstrap
+from src.domain.access.roles import Role
 from tests.conftest import REPO, empty_tables
 from tests.e2e.conftest import provisioned
 from tests.support.postgres import free_port
@@ -30,8 +31,11 @@ class LiveServer:
         return self.log.read_text(errors="replace")
 
 
-def prepare_database(database_url: str, api_key_name: str | None = None, **env: str) -> str | None:
-    """Migrates, empties and provisions the database; makes an API key when named (returned)."""
+def prepare_database(
+    database_url: str, api_key_name: str | None = None, role: Role = Role.LOOKUP, **env: str
+) -> str | None:
+    """Migrates, empties and provisions the database; makes an API key of `role` when named
+    (returned)."""
     container = bootstrap(
         Settings.from_env({"DATABASE_URL": database_url, "CONFIG_MODULE": "config.mock", **env})
     )
@@ -39,7 +43,7 @@ def prepare_database(database_url: str, api_key_name: str | None = None, **env: 
         container.migrate()
         empty_tables(container)
         provisioned(container)
-        return container.api_keys.create(api_key_name) if api_key_name else None
+        return container.api_keys.create(api_key_name, role) if api_key_name else None
     finally:
         container.close()
 

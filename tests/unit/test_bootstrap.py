@@ -90,10 +90,10 @@ def test_the_keys_are_the_fake_stores_and_the_recheck_follows_the_fake_clock(
     container: Container, fakes: tuple[FakeCache, FakeApiKeyStore, ManualClock]
 ) -> None:
     _, keys, clock = fakes
-    assert container.admission.admit(None, "10.0.0.1") == "address:10.0.0.1"
+    assert container.admission.admit(None, "10.0.0.1").id == "address:10.0.0.1"
     keys.add(ApiKey("made-elsewhere", "0123456789ab", hash_secret("s" * 32), datetime.now(UTC)))
 
-    assert container.admission.admit(None, "10.0.0.1") == "address:10.0.0.1"  # seen open 0 s ago
+    assert container.admission.admit(None, "10.0.0.1").id == "address:10.0.0.1"  # seen open 0 s ago
     clock.now += 1.5
     with pytest.raises(AuthenticationError):
         container.admission.admit(None, "10.0.0.1")

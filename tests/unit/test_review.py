@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from src.domain.errors import InvalidRequestError
+from src.domain.access.roles import Caller, Role
+from src.domain.errors import ForbiddenError, InvalidRequestError, NotFoundError
 from src.domain.model import Field, FieldOutcome, FieldType, LookupResult, OutcomeStatus
 from src.domain.model.evidence import Evidence, Span
 from src.domain.review import (
@@ -23,6 +24,13 @@ from src.domain.review import (
 )
 from src.domain.review.lookup_results import QueueChoice, reviewed_results, values_to_review
 from src.domain.review.model import text_product_id
+from src.domain.review.teaching import (
+    PROVISIONED,
+    REVIEWED,
+    StoredExample,
+    Teaching,
+    teaching_of,
+)
 from tests.support.fakes import FakeFieldRepository
 
 LAMP = "Lampe incandescente forme Standard 60X103 12V 40W E27"
@@ -34,11 +42,16 @@ FIELDS = {
 NOON = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
+def reviewer(name: str | None, role: Role = Role.REVIEWER, tenant: str = "default") -> Caller:
+    """A key of `role` in `tenant`; None: the open API (no key made)."""
+    return Caller(f"key:{name}", name, role, tenant) if name else Caller.open("127.0.0.1")
+
+
 class FakeStore:
     def __init__(self) -> None:
         self.stored: list[ReviewDecision] = []
 
-    def record(self, decision: ReviewDecision) -> ReviewDecision:
+    def record(self, decision: ReviewDecision, reviewed_decisions_win: bool) -> ReviewDecision:
         self.stored.append(replace(decision, id=len(self.stored) + 1))
         return self.stored[-1]
 
@@ -48,22 +61,22 @@ class FakeStore:
 
 class FakeQueue:
     def __init__(self) -> None:
-        self.values: list[QueuedValue] = []
+        self.values: list[tuple[str, QueuedValue]] = []
 
-    def add(self, values: Sequence[QueuedValue]) -> int:
+    def add(self, tenant: str, values: Sequence[QueuedValue]) -> int:
         self.values.extend(
-            replace(value, id=len(self.values) + n + 1) for n, value in enumerate(values)
+            (tenant, replace(value, id=len(self.values) + n + 1)) for n, value in enumerate(values)
         )
         return len(values)
 
-    def pending_products(self, limit: int) -> list[QueuedProduct]:
+    def pending_products(self, tenant: str, limit: int) -> list[QueuedProduct]:
         return []
 
-    def pending_count(self) -> int:
-        return len(self.values)
+    def pending_count(self, tenant: str) -> int:
+        return sum(1 for owner, _ in self.values if owner == tenant)
 
-    def get(self, item_id: int) -> QueuedValue | None:
-        return next((value for value in self.values if value.id == item_id), None)
+    def get(self, tenant: str, item_id: int) -> QueuedValue | None:
+        return next((v for owner, v in self.values if owner == tenant and v.id == item_id), None)
 
 
 @pytest.fixture
@@ -72,10 +85,13 @@ def store() -> FakeStore:
 
 
 @pytest.fixture
-def reviewing(store: FakeStore) -> Reviewing:
-    return Reviewing(
-        store, FakeQueue(), FakeFieldRepository(list(FIELDS.values())), now=lambda: NOON
-    )
+def queue() -> FakeQueue:
+    return FakeQueue()
+
+
+@pytest.fixture
+def reviewing(store: FakeStore, queue: FakeQueue) -> Reviewing:
+    return Reviewing(store, queue, FakeFieldRepository(list(FIELDS.values())), now=lambda: NOON)
 
 
 def test_an_accepted_value_is_kept_as_proposed_and_typed(
@@ -83,7 +99,7 @@ def test_an_accepted_value_is_kept_as_proposed_and_typed(
 ) -> None:
     decided = reviewing.decide(
         ReviewRequest(LAMP, "EF000042", Verdict.ACCEPT, proposed="e27", llm="mock", confidence=0.9),
-        "alice",
+        reviewer("alice"),
     )
 
     assert store.stored == [decided]
@@ -98,7 +114,8 @@ def test_an_accepted_value_is_kept_as_proposed_and_typed(
 
 def test_a_correction_is_read_as_a_value_of_its_field(reviewing: Reviewing) -> None:
     decided = reviewing.decide(
-        ReviewRequest(LAMP, "EF000035", Verdict.CORRECT, proposed=60, corrected="40 W"), None
+        ReviewRequest(LAMP, "EF000035", Verdict.CORRECT, proposed=60, corrected="40 W"),
+        reviewer(None),
     )
 
     assert (decided.proposed, decided.kept, decided.reviewer) == (60, 40, "anonymous")
@@ -106,7 +123,8 @@ def test_a_correction_is_read_as_a_value_of_its_field(reviewing: Reviewing) -> N
 
 def test_a_rejection_keeps_no_value_whatever_was_proposed(reviewing: Reviewing) -> None:
     decided = reviewing.decide(
-        ReviewRequest(LAMP, "EF000001", Verdict.REJECT, proposed=True, corrected=False), "bob"
+        ReviewRequest(LAMP, "EF000001", Verdict.REJECT, proposed=True, corrected=False),
+        reviewer("bob"),
     )
 
     assert (decided.proposed, decided.kept) == (True, None)
@@ -123,21 +141,64 @@ def test_a_rejection_keeps_no_value_whatever_was_proposed(reviewing: Reviewing) 
             ("body", "proposed"),
         ),
         (ReviewRequest("  ", "EF000035", Verdict.REJECT), ("body", "description")),
-        (ReviewRequest(LAMP, "EF000035", Verdict.REJECT, queue_item=7), ("body", "queue_item")),
+        (ReviewRequest("x" * 10_001, "EF000035", Verdict.REJECT), ("body", "description")),
+        (ReviewRequest("a\x00b", "EF000035", Verdict.REJECT), ("body", "description")),
+        (ReviewRequest(LAMP, "EF00\x0035", Verdict.REJECT), ("body", "field")),
+        (
+            ReviewRequest(LAMP, "EF000035", Verdict.REJECT, product_id="p\x00"),
+            ("body", "product_id"),
+        ),
+        (ReviewRequest(LAMP, "EF000035", Verdict.REJECT, llm="\ud800"), ("body", "llm")),
     ],
 )
 def test_a_decision_that_cannot_be_kept_is_refused_naming_the_part(
     reviewing: Reviewing, store: FakeStore, request_: ReviewRequest, location: tuple[str, ...]
 ) -> None:
     with pytest.raises(InvalidRequestError) as refused:
-        reviewing.decide(request_, "alice")
+        reviewing.decide(request_, reviewer("alice"))
 
     assert refused.value.location == location
     assert store.stored == []
 
 
-def test_the_queue_takes_typed_values_all_or_none() -> None:
-    queue = FakeQueue()
+def test_a_decision_on_a_queued_value_must_be_of_its_tenant_text_and_field(
+    reviewing: Reviewing, store: FakeStore, queue: FakeQueue
+) -> None:
+    queue.add("shop", [QueuedValue("p1", LAMP, "EF000042", "E27")])
+    on_item = ReviewRequest(LAMP, "EF000042", Verdict.ACCEPT, proposed="E27", queue_item=1)
+
+    with pytest.raises(NotFoundError):
+        reviewing.decide(on_item, reviewer("eve", tenant="rival"))
+    with pytest.raises(NotFoundError):
+        reviewing.decide(replace(on_item, queue_item=2), reviewer("alice", tenant="shop"))
+    with pytest.raises(InvalidRequestError) as other_text:
+        reviewing.decide(replace(on_item, description=LAMP + "!"), reviewer("a", tenant="shop"))
+    with pytest.raises(InvalidRequestError) as other_field:
+        reviewing.decide(
+            replace(on_item, field_code="EF000035", proposed=40), reviewer("a", tenant="shop")
+        )
+    assert other_text.value.location == ("body", "description")
+    assert other_field.value.location == ("body", "field")
+    assert store.stored == []
+    decided = reviewing.decide(on_item, reviewer("alice", tenant="shop"))
+    assert (decided.tenant, decided.queue_item) == ("shop", 1)
+
+
+def test_only_a_reviewer_decides_and_only_an_admin_reads_or_accepts_corrections(
+    reviewing: Reviewing, store: FakeStore
+) -> None:
+    request_ = ReviewRequest(LAMP, "EF000042", Verdict.ACCEPT, proposed="E27")
+
+    with pytest.raises(ForbiddenError, match="'reviewer'"):
+        reviewing.decide(request_, reviewer("pim", Role.LOOKUP))
+    with pytest.raises(ForbiddenError, match="'admin'"):
+        reviewing.corrections(reviewer("alice"))
+    with pytest.raises(ForbiddenError, match="'admin'"):
+        reviewing.accept(1, reviewer("alice"))
+    assert store.stored == []
+
+
+def test_the_queue_takes_typed_values_all_or_none(queue: FakeQueue) -> None:
     review_queue = ReviewQueue(queue, FakeFieldRepository(list(FIELDS.values())))
 
     assert (
@@ -146,7 +207,7 @@ def test_the_queue_takes_typed_values_all_or_none() -> None:
         )
         == 2
     )
-    assert [value.value for value in queue.values] == [40, "E27"]
+    assert [value.value for _, value in queue.values] == [40, "E27"]
     with pytest.raises(InvalidRequestError) as refused:
         review_queue.add(
             [QueuedValue("p2", LAMP, "EF000042", "E27"), QueuedValue("p2", LAMP, "EF000042", "B22")]
@@ -190,7 +251,12 @@ def test_enrich_queues_the_flagged_values_or_all_the_proposed_ones() -> None:
 
 def test_the_export_holds_each_fields_last_decision_per_product() -> None:
     def decided(
-        field: str, kept: object, minutes: int, product: str | None = "p1", llm: str | None = "mock"
+        field: str,
+        kept: object,
+        minutes: int,
+        product: str | None = "p1",
+        llm: str | None = "mock",
+        teaching: Teaching = Teaching.MADE,
     ) -> ReviewDecision:
         return ReviewDecision(
             LAMP,
@@ -202,6 +268,7 @@ def test_the_export_holds_each_fields_last_decision_per_product() -> None:
             NOON + timedelta(minutes=minutes),  # type: ignore[arg-type]
             llm=llm,
             product_id=product,
+            teaching=teaching,
         )
 
     results = dict(
@@ -211,6 +278,7 @@ def test_the_export_holds_each_fields_last_decision_per_product() -> None:
                 decided("EF000042", None, 1),
                 decided("EF000035", 40, 2),
                 decided("EF000035", 12, 3, product=None, llm=None),
+                decided("EF000042", "E14", 4, teaching=Teaching.PENDING),  # not accepted yet
             ]
         )
     )
@@ -220,3 +288,20 @@ def test_the_export_holds_each_fields_last_decision_per_product() -> None:
     assert [o.status for o in results["p1"].outcomes] == [OutcomeStatus.OK, OutcomeStatus.NOT_FOUND]
     assert results["p1"].llm == "mock"
     assert results[text_product_id(LAMP)].llm == "review"
+
+
+@pytest.mark.parametrize(
+    ("stored", "kept", "wins", "teaching"),
+    [
+        (None, "E27", False, Teaching.MADE),
+        (StoredExample("E14", REVIEWED), "E27", False, Teaching.MADE),
+        (StoredExample("E27", PROVISIONED), "E27", False, Teaching.AGREES),
+        (StoredExample("E14", PROVISIONED), "E27", False, Teaching.PENDING),
+        (StoredExample("E14", PROVISIONED), None, False, Teaching.PENDING),
+        (StoredExample("E14", PROVISIONED), "E27", True, Teaching.ACCEPTED),
+    ],
+)
+def test_a_decision_never_overwrites_the_catalogue_label_unless_reviewed_decisions_win(
+    stored: StoredExample | None, kept: str | None, wins: bool, teaching: Teaching
+) -> None:
+    assert teaching_of(stored, kept, wins) is teaching

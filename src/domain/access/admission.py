@@ -7,6 +7,7 @@ import logging
 from src.domain.access.api_keys import ApiKeys
 from src.domain.access.failed_authentications import FailedAuthenticationCounter
 from src.domain.access.ports import RateLimiter
+from src.domain.access.roles import Caller
 from src.domain.errors import AuthenticationError, StorageUnavailableError
 
 log = logging.getLogger(__name__)
@@ -28,25 +29,32 @@ class Admission:
         self._limiter = limiter
         self._failures = failures
 
-    def admit_without_storage(self, presented_key: str | None, client_address: str) -> str | None:
+    def admit_without_storage(
+        self, presented_key: str | None, client_address: str
+    ) -> Caller | None:
         """The caller, when it can be told without reading the store (no key sent, none made
         as last seen, no rate limit); None when `admit` must decide."""
         if presented_key is None and self._limiter is None and self._keys.known_open():
-            return f"address:{client_address}"
+            return Caller.open(client_address)
         return None
 
-    def admit(self, presented_key: str | None, client_address: str) -> str:
-        """The caller (`key:NAME` or `address:ADDR`), once its request is counted."""
+    def admit(self, presented_key: str | None, client_address: str) -> Caller:
+        """The caller (its key, role and tenant; or the address while no key exists), once its
+        request is counted."""
         if self._failures is not None and presented_key is not None:
             self._failures.check(client_address)  # past the limit, the key sent is not even read
         try:
-            name = self._keys.authenticate(presented_key)
+            key = self._keys.authenticate(presented_key)
         except AuthenticationError:
             self._count_failure(client_address)
             raise
-        caller = f"key:{name}" if name is not None else f"address:{client_address}"
+        caller = (
+            Caller(f"key:{key.name}", key.name, key.role, key.tenant)
+            if key is not None
+            else Caller.open(client_address)
+        )
         if self._limiter is not None:
-            self._limiter.hit(caller)
+            self._limiter.hit(caller.id)
         return caller
 
     def _count_failure(self, client_address: str) -> None:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from src.domain.access.ports import ApiKey, ApiKeyStore
+from src.domain.access.roles import DEFAULT_TENANT, Role, checked_tenant
 from src.domain.errors import AuthenticationError, InvalidRequestError
 from src.domain.model.clock import utc_now
 from src.domain.model.recent import Recent
@@ -53,16 +54,20 @@ class ApiKeys:
         self._keys_exist = False
         self._any_key = Recent(store.any, open_recheck_seconds, monotonic)
 
-    def create(self, name: str) -> str:
-        """Stores a new key named `name` and returns it in full: the only time it is shown."""
+    def create(self, name: str, role: Role = Role.LOOKUP, tenant: str = DEFAULT_TENANT) -> str:
+        """Stores a new key named `name`, of `role` in `tenant`, and returns it in full: the
+        only time it is shown."""
         if not _NAME.match(name):
             raise InvalidRequestError(
                 f"a key name is 1 to 64 letters, digits, '.', '_' or '-', not {name!r}", ("name",)
             )
+        checked_tenant(tenant)
         if self._store.named(name) is not None:
             raise InvalidRequestError(f"a key named {name!r} already exists", ("name",))
         key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
-        self._store.add(ApiKey(name, key_id, hash_secret(secret), self._now()))
+        self._store.add(
+            ApiKey(name, key_id, hash_secret(secret), self._now(), role=role, tenant=tenant)
+        )
         self._keys_exist = True
         return f"{KEY_PREFIX}_{key_id}_{secret}"
 
@@ -77,8 +82,19 @@ class ApiKeys:
             raise InvalidRequestError(f"no key named {name!r}", ("name",))
         return revoked
 
-    def authenticate(self, presented: str | None) -> str | None:
-        """The name of the valid key `presented`, or None while no key has ever been made.
+    def set_role(self, name: str, role: Role) -> ApiKey:
+        """Gives the key named `name` the role `role`; it counts at the key's next request."""
+        changed = self._store.set_role(name, role)
+        if changed is None:
+            raise InvalidRequestError(f"no key named {name!r}", ("name",))
+        return changed
+
+    def named(self, name: str) -> ApiKey | None:
+        """The key named `name`, revoked or not."""
+        return self._store.named(name)
+
+    def authenticate(self, presented: str | None) -> ApiKey | None:
+        """The valid key `presented`, or None while no key has ever been made.
 
         Raises AuthenticationError when keys exist and `presented` is missing, wrong or revoked.
         """
@@ -90,7 +106,7 @@ class ApiKeys:
             and hmac.compare_digest(stored.secret_hash, hash_secret(match["secret"]))
         ):
             if stored.active:
-                return stored.name
+                return stored
             raise AuthenticationError("this API key has been revoked")
         if not self._keys_made():
             return None

@@ -7,17 +7,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from src.domain.access.roles import DEFAULT_TENANT, Role
+
 
 @dataclass(frozen=True, slots=True)
 class ApiKey:
-    """A stored key: its name, its public id, the hash of its secret, when it was made and
-    when it was revoked (None while it is valid)."""
+    """A stored key: its name, its public id, the hash of its secret, when it was made, when
+    it was revoked (None while it is valid), its role and its tenant."""
 
     name: str
     key_id: str
     secret_hash: str
     created_at: datetime
     revoked_at: datetime | None = None
+    role: Role = Role.LOOKUP
+    tenant: str = DEFAULT_TENANT
 
     @property
     def active(self) -> bool:
@@ -43,6 +47,11 @@ class ApiKeyStore(Protocol):
 
     def revoke(self, name: str, when: datetime) -> ApiKey | None:
         """Marks the key revoked (keeping the first date); None when there is no such key."""
+        ...
+
+    def set_role(self, name: str, role: Role) -> ApiKey | None:
+        """Gives the key this role (counted at its next request); None when there is no such
+        key."""
         ...
 
     def any(self) -> bool:

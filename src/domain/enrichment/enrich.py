@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
+from src.domain.access.roles import DEFAULT_TENANT
 from src.domain.enrichment.ports import EnrichedProduct, EnrichedProducts, ProductToEnrich
 from src.domain.errors import FieldLookupError, StorageUnavailableError
 from src.domain.lookup.batch import BatchLookup
@@ -119,10 +120,11 @@ class Enrichment:
         llm: str | None,
         review: QueueChoice = QueueChoice.FLAGGED,
         timeout_seconds: float | None = None,
+        review_tenant: str = DEFAULT_TENANT,
     ) -> EnrichmentPlan:
         """UnknownLLMError at once for an unknown `llm`, before any output is touched. `review`
-        says which values of each product written go to the review queue; each product has
-        `timeout_seconds`, by default the batch's."""
+        says which values of each product written go to the review queue of `review_tenant`;
+        each product has `timeout_seconds`, by default the batch's."""
         self.lookup.llms.get(llm)
         known = self.lookup.known_fields(code for product in products for code in product.fields)
 
@@ -134,7 +136,8 @@ class Enrichment:
         def for_review(product: ProductToEnrich, result: LookupResult) -> None:
             if self.review_queue is not None:
                 self.review_queue.add(
-                    values_to_review(product.key, product.description, result, review)
+                    values_to_review(product.key, product.description, result, review),
+                    review_tenant,
                 )
 
         return EnrichmentPlan(products, known.codes, known.unknown, look_up, for_review)

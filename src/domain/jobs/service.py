@@ -88,3 +88,9 @@ class JobService:
         if cancelled is None:
             raise JobNotFoundError(job_id)
         return cancelled
+
+    def owner(self, job_id: str) -> str | None:
+        """Whom the job `job_id` belongs to; None when there is no such job. (Its owner's tenant
+        says whether an admin may act on it.)"""
+        job = self._store.get(job_id)
+        return job.owner if job is not None else None

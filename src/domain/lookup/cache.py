@@ -39,7 +39,7 @@ class CachedAnswer:
 
 def cache_key(llm: ConfiguredLLM, field: Field, description: str) -> str:
     """Changes with the LLM, its prompt format and strategy, the field's definition (label,
-    type, options, unit, description) and the product text."""
+    type, options, unit, description), its examples' revision and the product text."""
     parts = [
         llm.name,
         llm.prompt_format.family,
@@ -52,6 +52,7 @@ def cache_key(llm: ConfiguredLLM, field: Field, description: str) -> str:
         field.unit,
         field.description,
         *([] if field.extract else ["free text"]),  # only when set: existing keys stay valid
+        *([f"revision {field.revision}"] if field.revision else []),
         description,
     ]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()

@@ -33,6 +33,9 @@ class Field:
     extract: bool = True
     """A text field's value is a span of the product text (False: free, e.g. a colour name
     normalised from a code); strategies that hold text to the text honour it."""
+    revision: int = field(default=0, compare=False)
+    """Raised whenever the field's labelled examples change: answers cached before are not
+    served again (those of other fields are)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from enum import StrEnum
 from src.domain.model import FieldOutcome, LookupResult, OutcomeStatus
 from src.domain.model.evidence import Span
 from src.domain.review.model import QueuedValue, ReviewDecision, text_product_id
+from src.domain.review.teaching import Teaching
 
 PROPOSALS = (OutcomeStatus.OK, OutcomeStatus.NOT_FOUND)
 """The outcomes that propose something: a value, or that the text does not give one."""
@@ -47,9 +48,13 @@ def reviewed_results(decisions: Sequence[ReviewDecision]) -> list[tuple[str, Loo
     """Per product (its id, else the id made from its text), first decided first, each field's
     last decision as an outcome: `ok` with the kept value, `not_found` when none was kept; the
     LLM is the one that proposed the last value decided (`review` when none did). A kept value
-    needs no more review (`review` false), and has no confidence or evidence of its own."""
+    needs no more review (`review` false), and has no confidence or evidence of its own. A
+    correction of the catalogue's own label that waits for an admin is left out: the label
+    stands until it is accepted."""
     latest: dict[str, dict[str, ReviewDecision]] = {}
     for decision in decisions:
+        if decision.teaching is Teaching.PENDING:
+            continue
         product = decision.product_id or text_product_id(decision.description)
         latest.setdefault(product, {})[decision.field_code] = decision
     results = []

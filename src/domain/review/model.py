@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from src.domain.access.roles import DEFAULT_TENANT
 from src.domain.model import Value
 from src.domain.model.evidence import Span
+from src.domain.review.teaching import Teaching
 
 ANONYMOUS = "anonymous"
 """Who decided, while no API key exists."""
@@ -68,8 +70,9 @@ class ReviewRequest:
 
 @dataclass(frozen=True, slots=True)
 class ReviewDecision:
-    """A stored decision: who decided what, when, on which proposal; `kept` (None: the text
-    does not give it) is the labelled example of the field that the decision made."""
+    """A stored decision: who decided what, when, on which proposal, in which tenant; `kept`
+    (None: the text does not give it) is the labelled example of the field it teaches, as
+    `teaching` says (`catalogue_value`: the catalogue's own label it disagrees with, kept)."""
 
     description: str
     field_code: str
@@ -83,6 +86,11 @@ class ReviewDecision:
     product_id: str | None = None
     queue_item: int | None = None
     id: int | None = None
+    tenant: str = DEFAULT_TENANT
+    teaching: Teaching = Teaching.MADE
+    catalogue_value: Value = None
+    accepted_by: str | None = None
+    accepted_at: datetime | None = None
 
 
 def text_product_id(description: str) -> str:

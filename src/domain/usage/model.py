@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from src.domain.access.roles import OPEN_OWNER
 from src.domain.model.sums import Summable
 
 
@@ -50,10 +51,6 @@ class UsageReport:
     per_llm: dict[str, Spend]
     monthly_tokens: int | None
     renews_on: date
-
-
-OPEN_OWNER = "open"
-"""The account of calls made while the API has no key."""
 
 
 def owner_of(caller: str | None) -> str:

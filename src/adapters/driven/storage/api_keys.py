@@ -9,6 +9,7 @@ from peewee import CharField, DateTimeField, IntegrityError
 from src.adapters.driven.storage.repositories import PeeweeRepository
 from src.adapters.driven.storage.tables import BaseTable, aware_utc, naive_utc
 from src.domain.access.ports import ApiKey
+from src.domain.access.roles import DEFAULT_TENANT, Role
 from src.domain.errors import InvalidRequestError
 
 
@@ -19,6 +20,8 @@ class ApiKeyRow(BaseTable):
     """sha256 of the key's secret; the secret itself is never stored."""
     created_at = DateTimeField()
     revoked_at = DateTimeField(null=True)
+    role = CharField(max_length=16, default=Role.LOOKUP.value)
+    tenant = CharField(max_length=64, default=DEFAULT_TENANT)
 
     class Meta:
         table_name = "api_key"
@@ -32,6 +35,8 @@ class PeeweeApiKeyStore(PeeweeRepository):
             "secret_hash": key.secret_hash,
             "created_at": naive_utc(key.created_at),
             "revoked_at": None,
+            "role": key.role.value,
+            "tenant": key.tenant,
         }
         try:
             self._run(lambda: ApiKeyRow.insert(row).execute(self._database))
@@ -59,6 +64,16 @@ class PeeweeApiKeyStore(PeeweeRepository):
         self._run(work)
         return self.named(name)
 
+    def set_role(self, name: str, role: Role) -> ApiKey | None:
+        self._run(
+            lambda: (
+                ApiKeyRow.update(role=role.value)
+                .where(ApiKeyRow.name == name)
+                .execute(self._database)
+            )
+        )
+        return self.named(name)
+
     def any(self) -> bool:
         return self._run(lambda: ApiKeyRow.select().exists(self._database))
 
@@ -72,4 +87,12 @@ class PeeweeApiKeyStore(PeeweeRepository):
 def _key(row: ApiKeyRow) -> ApiKey:
     created = aware_utc(row.created_at)
     assert created is not None
-    return ApiKey(row.name, row.key_id, row.secret_hash, created, aware_utc(row.revoked_at))
+    return ApiKey(
+        row.name,
+        row.key_id,
+        row.secret_hash,
+        created,
+        aware_utc(row.revoked_at),
+        Role(row.role),
+        row.tenant,
+    )

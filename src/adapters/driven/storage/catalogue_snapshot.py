@@ -4,9 +4,11 @@ On SQLite every lookup read its fields and its fields' examples, and ranked the 
 Python anyway: under concurrent requests those reads cost more than the rest of a lookup
 (sqlite3 gives up and takes back the GIL for every row). A snapshot holds every field and
 example, with the trigrams of each example's text computed once, and answers both repository
-ports from memory. It checks the stored catalogue version (which every provisioning raises, in
-its transaction) at most once every `refresh_seconds`, so a provisioning run by another process
-shows within that time; one run through `invalidate()` shows at once.
+ports from memory. It checks the stored catalogue version (which every provisioning and every
+decision that changes an example raises, in its transaction) at most once every
+`refresh_seconds`, so a change made by another process shows within that time; one made through
+`invalidate()` shows at once. When the version has moved, the fields are read again, and the
+examples of those fields only whose revision moved (a decision changes one field's).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import heapq
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
 
@@ -30,8 +32,14 @@ from src.adapters.driven.storage.repositories import (
 from src.adapters.driven.storage.trigrams import trigrams
 from src.domain.model import Example, Field
 
-_ALL_FIELDS = "SELECT code, label, type, options, unit, description, extract FROM field"
+_ALL_FIELDS = "SELECT code, label, type, options, unit, description, extract, revision FROM field"
 _ALL_EXAMPLES = "SELECT id, field_code, context, context_hash, value FROM example ORDER BY id"
+_EXAMPLES_OF = (
+    "SELECT id, field_code, context, context_hash, value FROM example "
+    "WHERE field_code IN ({codes}) ORDER BY id"
+)
+_CODES_PER_READ = 500
+"""Within SQLite's oldest limit of 999 parameters a statement."""
 _VERSION = "SELECT version FROM catalogue_version WHERE id = 1"
 
 
@@ -159,7 +167,8 @@ class CatalogueSnapshot(PeeweeRepository):
 
     def _read(self, held: _Snapshot | None) -> _Snapshot:
         """The stored catalogue, read in one transaction so that its version matches it; what
-        is held already when the version has not moved."""
+        is held already when the version has not moved, and the examples held of each field
+        whose revision has not moved."""
         with self._database.atomic():
             stored = self._database.execute_sql(_VERSION).fetchone()
             version = None if stored is None else int(stored[0])
@@ -168,10 +177,37 @@ class CatalogueSnapshot(PeeweeRepository):
             fields = {
                 row[0]: field_from_row(*row) for row in self._database.execute_sql(_ALL_FIELDS)
             }
-            rows: dict[str, list[tuple[Example, str]]] = {}
-            for _, code, context, digest, value in self._database.execute_sql(_ALL_EXAMPLES):
-                rows.setdefault(code, []).append(
-                    (Example(code, context, decoded_value(value)), digest)
-                )
-        examples = {code: _FieldExamples(*zip(*found, strict=True)) for code, found in rows.items()}
+            if held is None:
+                rows = self._examples(self._database.execute_sql(_ALL_EXAMPLES))
+                examples = _indexed(rows)
+            else:
+                examples = {code: held.examples[code] for code in fields if code in held.examples}
+                moved = [code for code, f in fields.items() if _moved(held, f)]
+                for code in moved:
+                    examples.pop(code, None)
+                for start in range(0, len(moved), _CODES_PER_READ):
+                    codes = moved[start : start + _CODES_PER_READ]
+                    sql = _EXAMPLES_OF.format(codes=", ".join([self._database.param] * len(codes)))
+                    examples.update(
+                        _indexed(self._examples(self._database.execute_sql(sql, codes)))
+                    )
         return _Snapshot(version, fields, examples)
+
+    @staticmethod
+    def _examples(
+        cursor: Iterable[tuple[int, str, str, str, str | None]],
+    ) -> dict[str, list[tuple[Example, str]]]:
+        rows: dict[str, list[tuple[Example, str]]] = {}
+        for _, code, context, digest, value in cursor:
+            rows.setdefault(code, []).append((Example(code, context, decoded_value(value)), digest))
+        return rows
+
+
+def _indexed(rows: dict[str, list[tuple[Example, str]]]) -> dict[str, _FieldExamples]:
+    return {code: _FieldExamples(*zip(*found, strict=True)) for code, found in rows.items()}
+
+
+def _moved(held: _Snapshot, field: Field) -> bool:
+    """Whether the examples held of `field` may be stale: it is new, or its revision moved."""
+    before = held.fields.get(field.code)
+    return before is None or before.revision != field.revision

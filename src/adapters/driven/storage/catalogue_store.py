@@ -4,7 +4,7 @@ in one transaction."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 
 from peewee import SQL, Database
 
@@ -81,9 +81,12 @@ class PeeweeCatalogueStore(PeeweeRepository):
                 if (field, digest) in keys
             }
         existing_examples = len(stored)
-        if any(
-            stored.get((row["field"], row["context_hash"]), _ABSENT) != row["value"] for row in rows
-        ):
+        changed = {
+            str(row["field"])
+            for row in rows
+            if stored.get((row["field"], row["context_hash"]), _ABSENT) != row["value"]
+        }
+        if changed:
             # New or changed examples change the few-shot prompts: answers given before are stale.
             LookupCacheRow.delete().execute(self._database)
         for batch in _batches(rows):
@@ -94,6 +97,7 @@ class PeeweeCatalogueStore(PeeweeRepository):
                     ExampleRow.context: SQL("EXCLUDED.context"),
                 },
             ).execute(self._database)
+        raise_revisions(self._database, changed)
         return ProvisionReport(
             fields_created=len(unique_fields) - len(existing_fields),
             fields_updated=len(existing_fields),
@@ -133,3 +137,13 @@ def raise_catalogue_version(database: Database) -> None:
     CatalogueVersionRow.update(version=CatalogueVersionRow.version + 1).where(
         CatalogueVersionRow.id == 1
     ).execute(database)
+
+
+def raise_revisions(database: Database, field_codes: Collection[str]) -> None:
+    """Within the transaction that changes these fields' examples: their cached answers are no
+    longer served, and a process holding the catalogue reads their examples again."""
+    codes = list(field_codes)
+    for start in range(0, len(codes), 500):
+        FieldRow.update(revision=FieldRow.revision + 1).where(
+            FieldRow.code.in_(codes[start : start + 500])
+        ).execute(database)

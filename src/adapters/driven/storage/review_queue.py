@@ -18,10 +18,10 @@ _BATCH = 200
 
 class PeeweeQueueStore(PeeweeRepository):
     """The QueueStore. A product is its id and its text: the same id with another text (the
-    catalogue changed) is another product to review."""
+    catalogue changed) is another product to review. Every query names its tenant."""
 
-    def add(self, values: Sequence[QueuedValue]) -> int:
-        rows = [_row(value) for value in values]
+    def add(self, tenant: str, values: Sequence[QueuedValue]) -> int:
+        rows = [{**_row(value), "tenant": tenant} for value in values]
 
         # SQLite: the write lock first (BEGIN IMMEDIATE, waiting out busy_timeout), since a
         # transaction that reads and then writes fails at once ("database is locked") when another
@@ -30,17 +30,18 @@ class PeeweeQueueStore(PeeweeRepository):
 
         def work() -> int:
             with self._database.atomic(*begin):
-                before = ReviewQueueRow.select().count(self._database)
+                held = ReviewQueueRow.select().where(ReviewQueueRow.tenant == tenant)
+                before = held.count(self._database)
                 for start in range(0, len(rows), _BATCH):
                     ReviewQueueRow.insert_many(
                         rows[start : start + _BATCH]
                     ).on_conflict_ignore().execute(self._database)
-                return ReviewQueueRow.select().count(self._database) - before
+                return held.count(self._database) - before
 
         return self._run(work)
 
-    def pending_products(self, limit: int) -> list[QueuedProduct]:
-        pending = ReviewQueueRow.decided_at.is_null()
+    def pending_products(self, tenant: str, limit: int) -> list[QueuedProduct]:
+        pending = ReviewQueueRow.decided_at.is_null() & (ReviewQueueRow.tenant == tenant)
 
         def work() -> list[ReviewQueueRow]:
             first = fn.MIN(ReviewQueueRow.id)
@@ -78,20 +79,20 @@ class PeeweeQueueStore(PeeweeRepository):
             for values in grouped.values()
         ]
 
-    def pending_count(self) -> int:
+    def pending_count(self, tenant: str) -> int:
         return self._run(
             lambda: (
                 ReviewQueueRow.select()
-                .where(ReviewQueueRow.decided_at.is_null())
+                .where(ReviewQueueRow.decided_at.is_null() & (ReviewQueueRow.tenant == tenant))
                 .count(self._database)
             )
         )
 
-    def get(self, item_id: int) -> QueuedValue | None:
+    def get(self, tenant: str, item_id: int) -> QueuedValue | None:
         rows = self._run(
             lambda: list(
                 ReviewQueueRow.select()
-                .where(ReviewQueueRow.id == item_id)
+                .where((ReviewQueueRow.id == item_id) & (ReviewQueueRow.tenant == tenant))
                 .limit(1)
                 .execute(self._database)
             )

@@ -7,6 +7,7 @@ import json
 from peewee import AutoField, CharField, DateTimeField, FloatField, IntegerField, TextField
 
 from src.adapters.driven.storage.tables import BaseTable, utc_now
+from src.domain.access.roles import DEFAULT_TENANT
 from src.domain.model import Value
 
 
@@ -24,10 +25,12 @@ class ReviewQueueRow(BaseTable):
     """The spans of the text that give the value, as a JSON list of {start, end, text}."""
     created_at = DateTimeField(default=utc_now)
     decided_at = DateTimeField(null=True, index=True)
+    tenant = CharField(max_length=64, default=DEFAULT_TENANT)
+    """The tenant whose queue holds the value."""
 
     class Meta:
         table_name = "review_queue"
-        indexes = ((("product_id", "description_hash", "field_code"), True),)
+        indexes = ((("tenant", "product_id", "description_hash", "field_code"), True),)
 
 
 class ReviewDecisionRow(BaseTable):
@@ -44,6 +47,13 @@ class ReviewDecisionRow(BaseTable):
     confidence = FloatField(null=True)
     reviewer = CharField(max_length=64)
     decided_at = DateTimeField(index=True)
+    tenant = CharField(max_length=64, default=DEFAULT_TENANT)
+    teaching = CharField(max_length=16, default="made")
+    """What the decision does to its example (src/domain/review/teaching.py)."""
+    catalogue_value = TextField(null=True)
+    """The catalogue's own label it disagrees with, as JSON, kept."""
+    accepted_by = CharField(max_length=64, null=True)
+    accepted_at = DateTimeField(null=True)
 
     class Meta:
         table_name = "review_decision"

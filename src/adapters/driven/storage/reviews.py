@@ -1,82 +1,162 @@
-"""Reviewers' decisions in the database, each with the labelled example it makes, written as a
-provisioning writes: in one transaction that raises the catalogue version."""
+"""Reviewers' decisions in the database, each with what it does to its field's labelled
+example, written in one transaction that raises that field's revision and the catalogue version
+when the example changes: the cached answers of that field alone are no longer served, and a
+process holding the catalogue reads that field's examples again."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 
-from peewee import SQL, Database
+from peewee import Database, SqliteDatabase
 
-from src.adapters.driven.storage.catalogue_store import raise_catalogue_version
+from src.adapters.driven.storage.catalogue_store import raise_catalogue_version, raise_revisions
 from src.adapters.driven.storage.repositories import PeeweeRepository, context_hash, decoded_value
 from src.adapters.driven.storage.review_tables import ReviewDecisionRow, ReviewQueueRow, encoded
-from src.adapters.driven.storage.tables import ExampleRow, LookupCacheRow, aware_utc, naive_utc
+from src.adapters.driven.storage.tables import ExampleRow, aware_utc, naive_utc
+from src.domain.errors import InvalidRequestError, NotFoundError
+from src.domain.model import Value
 from src.domain.review.model import ReviewDecision, Verdict
-
-REVIEWED = "reviewed"
-"""The provenance of an example a reviewer made."""
+from src.domain.review.teaching import REVIEWED, StoredExample, Teaching, teaching_of
 
 
 class PeeweeReviewStore(PeeweeRepository):
-    """The ReviewStore; `on_change` is called after each decision (a CatalogueSnapshot of this
-    process then reads the catalogue again at once)."""
+    """The ReviewStore; `on_change` is called after a decision that changed an example (a
+    CatalogueSnapshot of this process then reads the catalogue again at once)."""
 
     def __init__(self, database: Database, on_change: Callable[[], None] | None = None) -> None:
         super().__init__(database)
         self._on_change = on_change
+        # SQLite: the write lock first (BEGIN IMMEDIATE, waiting out busy_timeout): a transaction
+        # that reads the example and then writes would fail at once ("database is locked") when
+        # another decision committed meanwhile.
+        self._begin = ("IMMEDIATE",) if isinstance(database, SqliteDatabase) else ()
 
-    def record(self, decision: ReviewDecision) -> ReviewDecision:
-        def work() -> int:
-            with self._database.atomic():
-                decision_id = ReviewDecisionRow.insert(_decision_row(decision)).execute(
+    def record(self, decision: ReviewDecision, reviewed_decisions_win: bool) -> ReviewDecision:
+        def work() -> tuple[ReviewDecision, bool]:
+            with self._database.atomic(*self._begin):
+                stored = self._stored_example(decision.field_code, decision.description)
+                teaching = teaching_of(stored, decision.kept, reviewed_decisions_win)
+                taught = replace(
+                    decision,
+                    teaching=teaching,
+                    catalogue_value=stored.value
+                    if stored is not None and teaching is not Teaching.MADE
+                    else None,
+                    accepted_by=decision.reviewer if teaching is Teaching.ACCEPTED else None,
+                    accepted_at=decision.decided_at if teaching is Teaching.ACCEPTED else None,
+                )
+                decision_id = ReviewDecisionRow.insert(_decision_row(taught)).execute(
                     self._database
                 )
-                if self._upsert_example(decision):
-                    # The few-shot prompts change: answers given before are stale, as after a
-                    # provisioning.
-                    LookupCacheRow.delete().execute(self._database)
+                changed = teaching in (Teaching.MADE, Teaching.ACCEPTED) and (
+                    stored is None or stored.value != decision.kept
+                )
+                if changed:
+                    self._teach(decision.field_code, decision.description, decision.kept)
                 if decision.queue_item is not None:
                     ReviewQueueRow.update(decided_at=naive_utc(decision.decided_at)).where(
                         (ReviewQueueRow.id == decision.queue_item)
+                        & (ReviewQueueRow.tenant == decision.tenant)
                         & ReviewQueueRow.decided_at.is_null()
                     ).execute(self._database)
-                raise_catalogue_version(self._database)
-                return int(decision_id)
+                return replace(taught, id=int(decision_id)), changed
 
-        decision_id = self._run(work)
-        if self._on_change is not None:
+        recorded, changed = self._run(work)
+        if changed and self._on_change is not None:
             self._on_change()
-        return replace(decision, id=decision_id)
+        return recorded
 
     def decisions(self) -> list[ReviewDecision]:
         query = ReviewDecisionRow.select().order_by(ReviewDecisionRow.id)
         return [_decision(row) for row in self._run(lambda: list(query.execute(self._database)))]
 
-    def _upsert_example(self, decision: ReviewDecision) -> bool:
-        """Stores the example; True when it is new or its value changed."""
-        digest = context_hash(decision.description)
-        kept = encoded(decision.kept)
-        stored = list(
-            ExampleRow.select(ExampleRow.value)
-            .where((ExampleRow.field == decision.field_code) & (ExampleRow.context_hash == digest))
+    def pending_corrections(self, tenant: str) -> list[ReviewDecision]:
+        query = (
+            ReviewDecisionRow.select()
+            .where(
+                (ReviewDecisionRow.tenant == tenant)
+                & (ReviewDecisionRow.teaching == Teaching.PENDING.value)
+            )
+            .order_by(ReviewDecisionRow.id)
+        )
+        return [_decision(row) for row in self._run(lambda: list(query.execute(self._database)))]
+
+    def accept(self, decision_id: int, tenant: str, admin: str, when: datetime) -> ReviewDecision:
+        def work() -> ReviewDecision:
+            with self._database.atomic(*self._begin):
+                rows = list(
+                    ReviewDecisionRow.select()
+                    .where(
+                        (ReviewDecisionRow.id == decision_id) & (ReviewDecisionRow.tenant == tenant)
+                    )
+                    .execute(self._database)
+                )
+                if not rows:
+                    raise NotFoundError(f"no decision {decision_id}")
+                decision = _decision(rows[0])
+                if decision.teaching is not Teaching.PENDING:
+                    raise InvalidRequestError(
+                        f"decision {decision_id} is not waiting for an admin: it is "
+                        f"{decision.teaching.value}",
+                        ("path", "decision_id"),
+                    )
+                stored = self._stored_example(decision.field_code, decision.description)
+                ReviewDecisionRow.update(
+                    teaching=Teaching.ACCEPTED.value,
+                    catalogue_value=encoded(stored.value if stored else None),
+                    accepted_by=admin,
+                    accepted_at=naive_utc(when),
+                ).where(ReviewDecisionRow.id == decision_id).execute(self._database)
+                self._teach(decision.field_code, decision.description, decision.kept)
+                return replace(
+                    decision,
+                    teaching=Teaching.ACCEPTED,
+                    catalogue_value=stored.value if stored else None,
+                    accepted_by=admin,
+                    accepted_at=when,
+                )
+
+        accepted = self._run(work)
+        if self._on_change is not None:
+            self._on_change()
+        return accepted
+
+    def _stored_example(self, field_code: str, description: str) -> StoredExample | None:
+        found = list(
+            ExampleRow.select(ExampleRow.value, ExampleRow.provenance)
+            .where(
+                (ExampleRow.field == field_code)
+                & (ExampleRow.context_hash == context_hash(description))
+            )
             .tuples()
             .execute(self._database)
         )
-        ExampleRow.insert(
-            field=decision.field_code,
-            context=decision.description,
-            context_hash=digest,
-            value=kept,
-            provenance=REVIEWED,
-        ).on_conflict(
-            conflict_target=[ExampleRow.field, ExampleRow.context_hash],
-            update={
-                ExampleRow.value: SQL("EXCLUDED.value"),
-                ExampleRow.provenance: SQL("EXCLUDED.provenance"),
-            },
-        ).execute(self._database)
-        return not stored or stored[0][0] != kept
+        if not found:
+            return None
+        value, provenance = found[0]
+        return StoredExample(decoded_value(value), provenance)  # type: ignore[arg-type]
+
+    def _teach(self, field_code: str, description: str, kept: Value) -> None:
+        """Makes or replaces the field's example for the text (provenance `reviewed`), and
+        raises the field's revision and the catalogue version."""
+        digest = context_hash(description)
+        updated = (
+            ExampleRow.update(value=encoded(kept), provenance=REVIEWED)
+            .where((ExampleRow.field == field_code) & (ExampleRow.context_hash == digest))
+            .execute(self._database)
+        )
+        if not updated:
+            ExampleRow.insert(
+                field=field_code,
+                context=description,
+                context_hash=digest,
+                value=encoded(kept),
+                provenance=REVIEWED,
+            ).execute(self._database)
+        raise_revisions(self._database, [field_code])
+        raise_catalogue_version(self._database)
 
 
 def _decision_row(decision: ReviewDecision) -> dict[str, object]:
@@ -92,6 +172,11 @@ def _decision_row(decision: ReviewDecision) -> dict[str, object]:
         "confidence": decision.confidence,
         "reviewer": decision.reviewer,
         "decided_at": naive_utc(decision.decided_at),
+        "tenant": decision.tenant,
+        "teaching": decision.teaching.value,
+        "catalogue_value": encoded(decision.catalogue_value),
+        "accepted_by": decision.accepted_by,
+        "accepted_at": naive_utc(decision.accepted_at) if decision.accepted_at else None,
     }
 
 
@@ -111,4 +196,9 @@ def _decision(row: ReviewDecisionRow) -> ReviewDecision:
         product_id=row.product_id,
         queue_item=row.queue_item,
         id=row.id,
+        tenant=row.tenant,
+        teaching=Teaching(row.teaching),
+        catalogue_value=decoded_value(row.catalogue_value),  # type: ignore[arg-type]
+        accepted_by=row.accepted_by,
+        accepted_at=aware_utc(row.accepted_at),
     )

@@ -53,6 +53,8 @@ class FieldRow(BaseTable):
     description = TextField(null=True)
     extract = BooleanField(default=True)
     """A text field's value is a span of the text (see Field.extract)."""
+    revision = BigIntegerField(default=0)
+    """Raised in the transaction that changes the field's examples (see Field.revision)."""
 
     class Meta:
         table_name = "field"

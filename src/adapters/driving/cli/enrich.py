@@ -25,6 +25,7 @@ from src.adapters.driving.cli.enrich_summary import estimate_line, say, summary
 from src.adapters.driving.cli.errors import reported_errors
 from src.adapters.driving.cli.progress_bar import progress_bar
 from src.adapters.driving.cli.service import service
+from src.domain.access.roles import DEFAULT_TENANT, checked_tenant
 from src.domain.enrichment.enrich import EnrichmentRun, EnrichmentTally
 from src.domain.enrichment.ports import ProductToEnrich
 from src.domain.errors import InvalidRequestError
@@ -66,6 +67,9 @@ def enrich(
             help="Values sent to the review queue: those flagged for review, all proposed, or none."
         ),
     ] = QueueChoice.FLAGGED,
+    review_tenant: Annotated[
+        str, typer.Option(help="The tenant whose review queue the values go to.")
+    ] = DEFAULT_TENANT,
     timeout: BatchTimeout = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Estimate the model calls and tokens; call no model.")
@@ -92,7 +96,7 @@ def enrich(
             )
             return typer.echo(estimate_line(estimate))
         plan = container.enrichment.plan(
-            catalogue, llm, review, timeout
+            catalogue, llm, review, timeout, checked_tenant(review_tenant)
         )  # an unknown LLM fails here, before any work
         if plan.unknown_fields:
             say(

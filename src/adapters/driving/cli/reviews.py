@@ -34,7 +34,8 @@ def export(
     ],
 ) -> None:
     """Write each reviewed product's values (the last decision per field) in the enrich format:
-    `ok` with the value kept, `not_found` where a reviewer said the text does not give it."""
+    `ok` with the value kept, `not_found` where a reviewer said the text does not give it. A
+    correction of the catalogue's own label still waiting for an admin is left out."""
     with service() as container, reported_errors():
         product_file_format(out)
         products = reviewed_results(container.reviewing.decisions())

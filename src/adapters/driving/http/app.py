@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from config.settings import Settings
+from src.adapters.driving.http.access_routes import router as access_router
 from src.adapters.driving.http.errors import install_error_handlers
 from src.adapters.driving.http.jobs import job_router
 from src.adapters.driving.http.observability import RequestIdMiddleware, configure_json_logging
@@ -15,6 +16,7 @@ from src.adapters.driving.http.protection import install_protections
 from src.adapters.driving.http.purge_task import background_purge
 from src.adapters.driving.http.review_page import router as review_page
 from src.adapters.driving.http.review_routes import router as review_api
+from src.adapters.driving.http.route_roles import require_route_role
 from src.adapters.driving.http.routes import router
 from src.adapters.driving.http.unexpected import UnexpectedErrorMiddleware
 from src.adapters.driving.http.usage import router as usage_router
@@ -47,6 +49,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         max_body_size=settings.max_body_bytes,
+        dependencies=[Depends(require_route_role)],
     )
     if container is not None:
         app.state.container = container
@@ -54,6 +57,7 @@ def create_app(container: Container | None = None) -> FastAPI:
     app.include_router(router)
     app.include_router(job_router(settings.max_upload_bytes))
     app.include_router(usage_router)
+    app.include_router(access_router)
     app.include_router(review_api)
     app.include_router(review_page)
     install_protections(app, settings)

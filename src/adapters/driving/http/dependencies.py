@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from src.bootstrap import Container
+from src.domain.access.roles import Caller
 
 
 async def get_container(request: Request) -> Container:
@@ -15,3 +16,18 @@ async def get_container(request: Request) -> Container:
 
 
 ContainerDep = Annotated[Container, Depends(get_container)]
+
+
+def caller_of(request: Request) -> Caller:
+    """Who the request comes from, as the guard admitted it."""
+    caller = getattr(request.state, "caller", None)
+    if not isinstance(caller, Caller):  # every /api/… request passes the guard first
+        raise RuntimeError("the request was not admitted by ApiGuard")
+    return caller
+
+
+async def get_caller(request: Request) -> Caller:
+    return caller_of(request)
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]

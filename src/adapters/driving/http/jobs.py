@@ -1,5 +1,6 @@
 """The job endpoints: a catalogue uploaded as a job, followed, collected and cancelled. A key
-sees only its own jobs; while no key exists, every caller shares the open ones."""
+sees only its own jobs, an admin those of every key of its tenant; while no key exists, every
+caller shares the open ones."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from src.adapters.driven.files.job_files import encoded_results, output_codes, read_upload
 from src.adapters.driven.files.product_files import ProductFileFormat
 from src.adapters.driven.files.product_rows import split_codes
-from src.adapters.driving.http.dependencies import ContainerDep
+from src.adapters.driving.http.dependencies import ContainerDep, caller_of
 from src.adapters.driving.http.job_schemas import EstimateOut, JobCreated, JobOut
 from src.adapters.driving.http.schemas import MessageOut, ValidationErrorOut
+from src.bootstrap import Container
 from src.domain.jobs.model import NewJob
-from src.domain.usage.model import owner_of
 
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": MessageOut, "description": "No such job for this key"}
@@ -27,8 +28,18 @@ _MEDIA_TYPES = {
 
 
 def job_owner(request: Request) -> str:
-    """The key a job belongs to (`key:NAME`), or `open` while the API has no key."""
-    return owner_of(getattr(request.state, "caller", None))
+    """The key a new job belongs to (`key:NAME`), or `open` while the API has no key."""
+    return caller_of(request).owner
+
+
+def acting_owner(request: Request, container: Container, job_id: str) -> str:
+    """The owner in whose name the caller acts on job `job_id`: its own; for an admin, the job's
+    owner when that key is of the admin's tenant (any other job is not found)."""
+    caller = caller_of(request)
+    owner = container.jobs.service.owner(job_id)
+    if owner is not None and container.tenancy.may_act_for(caller, owner):
+        return owner
+    return caller.owner
 
 
 def job_router(max_upload_bytes: int) -> APIRouter:
@@ -144,7 +155,7 @@ def submit_job(
 
 def job_progress(job_id: str, request: Request, container: ContainerDep) -> JobOut:
     """State, products done/failed/total, fields by status, values flagged for review, rate, ETA."""
-    owner = job_owner(request)
+    owner = acting_owner(request, container, job_id)
     return JobOut.of(
         container.jobs.service.progress(owner, job_id), container.accounts.job_spend(owner, job_id)
     )
@@ -158,7 +169,7 @@ def job_results(
         ProductFileFormat | None, Query(description="jsonl or csv; the catalogue's by default.")
     ] = None,
 ) -> StreamingResponse:
-    job, results = container.jobs.service.results(job_owner(request), job_id)
+    job, results = container.jobs.service.results(acting_owner(request, container, job_id), job_id)
     kind = format or ProductFileFormat(job.output_format)
     return StreamingResponse(
         encoded_results(kind, job.codes, results), media_type=_MEDIA_TYPES[kind]
@@ -168,6 +179,6 @@ def job_results(
 def cancel_job(job_id: str, request: Request, container: ContainerDep) -> JobOut:
     """Nothing new starts; products under way finish. The results so far stay readable."""
     service = container.jobs.service
-    owner = job_owner(request)
+    owner = acting_owner(request, container, job_id)
     service.cancel(owner, job_id)
     return JobOut.of(service.progress(owner, job_id), container.accounts.job_spend(owner, job_id))

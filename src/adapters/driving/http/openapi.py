@@ -1,6 +1,7 @@
 """The OpenAPI schema says what the protections do: the bearer key on `/api/…`, the answers
-every such operation may give besides its own (401, 413, 422, 429, 503), the input limits, and
-the LLM names a lookup accepts (the configured ones)."""
+every such operation may give besides its own (401, 413, 422, 429, 503; 403 where a role above
+`lookup` is needed), the input limits, and the LLM names a lookup accepts (the configured
+ones)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from fastapi import FastAPI
 from config.settings import Settings
 from src.adapters.driving.http.openapi_links import add_links
 from src.adapters.driving.http.review_openapi import document_review_fields
+from src.adapters.driving.http.route_roles import ROUTE_ROLES
 from src.adapters.driving.http.security import OPEN_ROUTES
+from src.domain.access.roles import Role
 
 SCHEME = "apiKey"
 _MESSAGE_SCHEMA = {
@@ -79,15 +82,24 @@ def _extend(schema: dict[str, Any], settings: Settings, llm_names: list[str]) ->
     for path, operations in schema.get("paths", {}).items():
         if path in OPEN_ROUTES:
             continue
-        for operation in operations.values():
+        for method, operation in operations.items():
             operation["security"] = [{SCHEME: []}]
             responses = operation.setdefault("responses", {})
+            role = ROUTE_ROLES.get((method.upper(), path), Role.ADMIN)
+            if role is not Role.LOOKUP:
+                responses.setdefault(
+                    "403", _answer(f"The key's role is below `{role.value}`, which this needs")
+                )
             for status, answer in _answers(settings, "requestBody" in operation).items():
                 if status not in responses:
                     responses[status] = answer
                 elif "headers" in answer:
                     responses[status].setdefault("headers", {}).update(answer["headers"])
     _document_lookup_body(schemas.get("LookupBody"), settings, llm_names)
+    for review_body in ("ReviewBody", "QueueItemIn"):
+        described = (schemas.get(review_body) or {}).get("properties", {}).get("description")
+        if described is not None:
+            described["maxLength"] = settings.max_description_chars
     add_links(schema.get("paths", {}))
 
 

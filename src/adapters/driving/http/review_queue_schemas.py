@@ -12,12 +12,16 @@ from src.domain.review.model import text_product_id
 
 
 class QueueItemIn(BaseModel):
-    description: str = Field(min_length=1, max_length=100_000, json_schema_extra=NOT_BLANK)
+    description: str = Field(
+        min_length=1,
+        description="The product text (at most MAX_DESCRIPTION_CHARS characters, as a lookup's).",
+        json_schema_extra=NOT_BLANK,
+    )
     field: FieldCode
     value: JSONValue = Field(description="The proposed value (null: the LLM found none).")
     product_id: str | None = ProductId
     llm: str | None = Field(default=None, max_length=64)
-    confidence: float | None = Field(default=None, ge=0, le=1)
+    confidence: float | None = Field(default=None, ge=0, le=1, strict=True)
     evidence: list[EvidenceOut] = Field(default_factory=list, max_length=100)
 
     def queued(self) -> QueuedValue:

@@ -13,6 +13,7 @@ from src.domain.review import (
     ReviewRequest,
     Verdict,
 )
+from src.domain.review.teaching import PROVISIONED, REVIEWED, Teaching
 
 ProductId = Field(
     default=None,
@@ -25,9 +26,11 @@ ProductId = Field(
 
 class EvidenceOut(BaseModel):
     start: int = Field(
-        ge=0, description="First character (code point) of the span in the description."
+        ge=0,
+        strict=True,
+        description="First character (code point) of the span in the description.",
     )
-    end: int = Field(ge=0, description="One past its last character.")
+    end: int = Field(ge=0, strict=True, description="One past its last character.")
     text: str
 
     @classmethod
@@ -41,7 +44,8 @@ class EvidenceOut(BaseModel):
 class ReviewBody(BaseModel):
     description: str = Field(
         min_length=1,
-        description="The product text the value was read in.",
+        description="The product text the value was read in "
+        "(at most MAX_DESCRIPTION_CHARS characters, as a lookup's).",
         json_schema_extra=NOT_BLANK,
     )
     field: FieldCode
@@ -58,11 +62,12 @@ class ReviewBody(BaseModel):
     )
     llm: str | None = Field(default=None, max_length=64, description="The LLM that proposed it.")
     confidence: float | None = Field(
-        default=None, ge=0, le=1, description="Its confidence, when it gave one."
+        default=None, ge=0, le=1, strict=True, description="Its confidence, when it gave one."
     )
     product_id: str | None = ProductId
     queue_item: int | None = Field(
         default=None,
+        strict=True,
         ge=1,
         le=2**31 - 1,
         description="The queued value this decides (GET /api/reviews/queue).",
@@ -85,7 +90,11 @@ class ReviewBody(BaseModel):
 class ExampleOut(BaseModel):
     field: str
     value: JSONValue
-    provenance: str = "reviewed"
+    provenance: str = Field(
+        default=REVIEWED,
+        description="`reviewed`: the decision's value teaches; `provisioned`: the catalogue's "
+        "own label still does.",
+    )
 
 
 class DecisionOut(BaseModel):
@@ -100,8 +109,17 @@ class DecisionOut(BaseModel):
     confidence: float | None
     product_id: str | None
     queue_item: int | None
+    teaching: Teaching = Field(
+        description="made: the decision made (or changed) the example; agrees: it agrees with "
+        "the catalogue's own label; pending: it disagrees with it, and the label teaches until "
+        "an admin accepts the correction; accepted: it replaced the label."
+    )
+    catalogue_value: JSONValue = Field(
+        default=None, description="The catalogue's own label for the text, when it has one."
+    )
+    accepted_by: str | None = None
     example: ExampleOut = Field(
-        description="The labelled example the decision made, for the next lookups."
+        description="The labelled example of the field for the text, as the next lookups use it."
     )
 
     @classmethod
@@ -119,5 +137,18 @@ class DecisionOut(BaseModel):
             confidence=decision.confidence,
             product_id=decision.product_id,
             queue_item=decision.queue_item,
-            example=ExampleOut(field=decision.field_code, value=decision.kept),
+            teaching=decision.teaching,
+            catalogue_value=decision.catalogue_value,
+            accepted_by=decision.accepted_by,
+            example=_example(decision),
         )
+
+
+def _example(decision: ReviewDecision) -> ExampleOut:
+    """The example the next lookups use: the catalogue's label while the decision agrees with it
+    or waits for an admin, else the decision's value."""
+    if decision.teaching in (Teaching.AGREES, Teaching.PENDING):
+        return ExampleOut(
+            field=decision.field_code, value=decision.catalogue_value, provenance=PROVISIONED
+        )
+    return ExampleOut(field=decision.field_code, value=decision.kept, provenance=REVIEWED)

@@ -1,5 +1,6 @@
 """Who may call `/api/…`: the API key, then the caller's rate, then (for a lookup or a new job)
-its monthly token budget, checked before the body is read. What the request then spends is
+its monthly token budget, checked before the body is read (the role each route needs is checked
+by `route_roles.require_route_role`, once the route is known). What the request then spends is
 charged to its key."""
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from src.adapters.driving.http.errors import error_response
 from src.adapters.driving.http.middleware import HttpMiddleware
 from src.domain.errors import FieldLookupError
 from src.domain.usage.meter import charging
-from src.domain.usage.model import Account, owner_of
+from src.domain.usage.model import Account
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,8 @@ def bearer_token(authorization: str | None) -> str | None:
 class ApiGuard(HttpMiddleware):
     """ASGI middleware: a request for anything but an open route must be admitted by the
     container's Admission (its API key, then its caller's rate) before the application sees it;
-    otherwise it is answered from the error table (401, 429 with Retry-After, 503). CORS
+    otherwise it is answered from the error table (401, 429 with Retry-After, 503). The admitted
+    Caller is `request.state.caller`. CORS
     preflights pass: browsers send them without the key, and the CORS middleware outside
     answers them."""
 
@@ -87,7 +89,7 @@ class ApiGuard(HttpMiddleware):
             await response(scope, receive, send)
             return
         scope.setdefault("state", {})["caller"] = caller
-        owner = owner_of(caller)
+        owner = caller.owner
         spends = scope["method"] == "POST" and get_route_path(scope) in SPENDING_ROUTES
         if spends and not await _within_budget(scope, receive, send, owner):
             return

@@ -4,12 +4,15 @@ budget."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from src.adapters.driving.http.dependencies import ContainerDep
-from src.domain.usage.model import Spend, UsageReport, owner_of
+from src.adapters.driving.http.dependencies import CallerDep, ContainerDep
+from src.adapters.driving.http.schemas import MessageOut
+from src.domain.errors import NotFoundError
+from src.domain.usage.model import Spend, UsageReport
 
 router = APIRouter()
 
@@ -51,8 +54,27 @@ class UsageOut(BaseModel):
         )
 
 
-@router.get("/api/usage", response_model=UsageOut, summary="What the caller's key has spent")
-def usage(request: Request, container: ContainerDep) -> UsageOut:
-    """Calls and tokens (UTC days and months) of the key the request carries, in every process."""
+@router.get(
+    "/api/usage",
+    response_model=UsageOut,
+    responses={404: {"model": MessageOut, "description": "No such key in the caller's tenant"}},
+    summary="What the caller's key has spent (an admin: any key of its tenant)",
+)
+def usage(
+    caller: CallerDep,
+    container: ContainerDep,
+    key: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="Another key of the tenant (admin only); the caller's own by default.",
+        ),
+    ] = None,
+) -> UsageOut:
+    """Calls and tokens (UTC days and months) of the key the request carries, in every process;
+    an admin may name any key of its tenant (any other is not found)."""
+    owner = caller.owner if key is None else f"key:{key}"
+    if not container.tenancy.may_act_for(caller, owner):
+        raise NotFoundError(f"no key named {key!r}")
     container.accounts.flush()
-    return UsageOut.of(container.accounts.report(owner_of(getattr(request.state, "caller", None))))
+    return UsageOut.of(container.accounts.report(owner))

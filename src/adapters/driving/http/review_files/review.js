@@ -20,6 +20,7 @@ const state = {
   queueIndex: 0,
   pending: 0,
   decisions: 0,
+  me: { may_review: false, may_administer: false }, // GET /api/me: what the key's role allows
 };
 
 class Unauthorized extends Error {}
@@ -68,20 +69,34 @@ function askForKey(reason) {
 async function start() {
   say("");
   try {
+    state.me = await (await api("/api/me")).json();
     const llms = await (await api("/api/llms")).json();
     const fields = await (await api("/api/fields")).json();
     $("key-panel").hidden = true;
     $("app").hidden = false;
     $("signed-in").hidden = !state.key;
-    $("signed-in-text").textContent = state.key ? "Using the API key of this tab." : "";
+    $("signed-in-text").textContent = state.key
+      ? `Key ${state.me.key} (role ${state.me.role}, tenant ${state.me.tenant}).`
+      : "";
+    showWhatTheRoleAllows();
     fillLLMs(llms);
     state.fields = new Map(fields.map((field) => [field.code, field]));
     renderFieldList();
-    await refreshQueueCount();
+    if (state.me.may_review) await refreshQueueCount();
     performance.mark("page-ready");
   } catch (error) {
     failed(error);
   }
+}
+
+// Only what the key's role allows is shown: a lookup key looks up, without the queue or decisions.
+function showWhatTheRoleAllows() {
+  $("mode-queue").hidden = !state.me.may_review;
+  $("decision-heading").hidden = !state.me.may_review;
+  $("values-caption").textContent = state.me.may_review
+    ? "Values: accept, correct or reject each one"
+    : "Values (this key looks up only: a reviewer key decides)";
+  for (const key of ["a", "c", "r"]) $(`shortcut-${key}`).hidden = !state.me.may_review;
 }
 
 // --- fields and LLMs ---
@@ -236,8 +251,8 @@ function renderRow(row, index) {
     element("td", {}, ...confidence(outcome.confidence)),
     element("td", {}, reviewFlag(outcome.review)),
     element("td", {}, waiting ? "waiting…" : outcome.status),
-    decisionCell(row, index, field, waiting),
   );
+  if (state.me.may_review) tr.append(decisionCell(row, index, field, waiting));
   tr.addEventListener("mouseenter", () => renderText(row.outcome.evidence || []));
   tr.addEventListener("mouseleave", () => renderText([]));
   tr.addEventListener("focusin", () => {
@@ -268,7 +283,7 @@ function valueInput(field, row, index, waiting) {
     input = element("input", { id, type: "text" });
     input.value = value == null ? "" : String(value);
   }
-  input.disabled = waiting;
+  input.disabled = waiting || !state.me.may_review; // a lookup key reads values, it does not decide
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter") {
       event.preventDefault();
@@ -326,7 +341,10 @@ function decisionCell(row, index, field, waiting) {
 function decisionText(decision) {
   if (!decision) return "";
   const kept = decision.kept == null ? "no value" : String(decision.kept);
-  return `${decision.verdict}ed: ${kept} (${decision.reviewer})`; // accepted, corrected, rejected
+  const said = `${decision.verdict}ed: ${kept} (${decision.reviewer})`; // accepted, corrected, rejected
+  if (decision.teaching !== "pending") return said;
+  const label = decision.catalogue_value == null ? "no value" : String(decision.catalogue_value);
+  return `${said}; the catalogue says ${label}, which stays until an admin accepts this`;
 }
 
 function replaceRow(row) {
@@ -474,8 +492,8 @@ function onKey(event) {
   const actions = {
     j: () => move(1), ArrowDown: () => move(1),
     k: () => move(-1), ArrowUp: () => move(-1),
-    a: () => decide(state.current, "accept"),
-    r: () => decide(state.current, "reject"),
+    a: () => state.me.may_review && decide(state.current, "accept"),
+    r: () => state.me.may_review && decide(state.current, "reject"),
     c: () => {
       const input = $(`value-${state.current}`);
       if (input && !input.disabled) input.focus();
