@@ -3,6 +3,7 @@ CONFIG_MODULE=tests.support.two_llms_config.
 
 mock    the default: the mock, reading its answer in the text (E27 for the lamp's socket)
 other   answers E14 to every question, whatever the text says
+judge   a judge that grades every answer B (a superset of the expected one)
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from src.domain.prompting.families import ChatFormat
 from src.domain.prompting.prompt import Completion, CompletionRequest
 
 
-class AlwaysE14:
-    """Answers `{"value": "E14"}`, sure of it."""
+class Always:
+    """Answers `answer` to every question, sure of it."""
+
+    def __init__(self, answer: dict[str, str]) -> None:
+        self._text = json.dumps(answer)
 
     def complete(self, request: CompletionRequest) -> Completion:
-        text = json.dumps({"value": "E14"})
-        return Completion(text, TokenUsage(1, 1), (TokenProbability(text, 1.0),))
+        return Completion(self._text, TokenUsage(1, 1), (TokenProbability(self._text, 1.0),))
 
     def count_tokens(self, text: str) -> int | None:
         return None
@@ -32,9 +35,16 @@ class AlwaysE14:
 
 def other(settings: Settings) -> ConfiguredLLM:
     return ConfiguredLLM(
-        "other", ChatFormat(), FewShotChainOfThought(k=settings.few_shot_k), AlwaysE14()
+        "other",
+        ChatFormat(),
+        FewShotChainOfThought(k=settings.few_shot_k),
+        Always({"value": "E14"}),
     )
 
 
+def judge(settings: Settings) -> ConfiguredLLM:
+    return ConfiguredLLM("judge", ChatFormat(), FewShotChainOfThought(), Always({"choice": "B"}))
+
+
 DEFAULT_LLM = "mock"
-LLMS = {"mock": mock, "other": other}
+LLMS = {"mock": mock, "other": other, "judge": judge}
