@@ -9,6 +9,10 @@ mutmut names a mutant after its module without a leading `src.`, taking `src/` f
 the package itself, imported as `src.domain…`: this entry point runs mutmut's own command line
 with the two names reconciled, the calls recorded without the prefix and the active mutant's
 name given back with it, so that a mutant is both reached by its tests and switched on.
+
+Each mutant's tests run in a process forked from one that has run the tests already: the results
+the code keeps (`functools.lru_cache`) would answer for the mutant without calling it, so they
+are forgotten before the mutant is switched on.
 """
 
 from __future__ import annotations
@@ -17,9 +21,11 @@ import sys
 
 from mutmut.__main__ import cli
 from mutmut.mutation import trampoline
+from mutmut.workers import isolation
 
 _record = trampoline.record_trampoline_hit
 _active = trampoline.get_mutant_under_test
+_switch_on = isolation.set_mutant_under_test
 
 
 def _record_without_the_package(name: str, caller: str | None = None) -> None:
@@ -31,7 +37,17 @@ def _active_in_the_package() -> str:
     return f"src.{name}" if "__mutmut_" in name else name
 
 
+def _switch_on_without_kept_results(name: str | None) -> None:
+    for module_name, module in list(sys.modules.items()):
+        if module_name.startswith("src."):
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+    _switch_on(name)
+
+
 if __name__ == "__main__":
     trampoline.record_trampoline_hit = _record_without_the_package  # type: ignore[assignment]
     trampoline.get_mutant_under_test = _active_in_the_package
+    isolation.set_mutant_under_test = _switch_on_without_kept_results
     sys.exit(cli())
