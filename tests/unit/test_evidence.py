@@ -130,6 +130,7 @@ def test_a_text_value_is_found_as_a_word_where_its_letters_and_digits_end(
 
 def test_a_text_value_the_text_does_not_hold_is_never_given_a_span() -> None:
     assert locate_evidence(BRAND, "Ampoule E27 40W", "Osram") == Evidence()
+    assert locate_evidence(BRAND, "Lampe None E27", None) == Evidence()  # no value: nothing
 
 
 def test_a_select_option_of_several_words() -> None:
