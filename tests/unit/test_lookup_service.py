@@ -375,6 +375,11 @@ def test_every_entry_point_answers_within_0_3_s_of_the_deadline(
 
     assert deadline <= elapsed < deadline + 0.3
     assert statuses(result) == {POWER.code: OutcomeStatus.TIMEOUT, COLOUR.code: OutcomeStatus.OK}
+    timed_out = outcome_of(result, POWER.code)
+    assert timed_out.llm == "fake" and timed_out.error == f"no answer within {deadline:g} s"
+    # the time waited, in milliseconds, for the field that timed out and for the whole result
+    assert deadline * 1000 <= timed_out.elapsed_ms < (deadline + 0.3) * 1000
+    assert deadline * 1000 <= result.elapsed_ms < (deadline + 0.3) * 1000
 
 
 def test_calls_that_had_not_started_by_the_deadline_are_cancelled(
