@@ -46,6 +46,17 @@ def test_a_number_in_another_unit_of_its_kind_is_found_converted() -> None:
     assert spans(locate_evidence(LENGTH, text, 170)) == [(7, 10, "170")]
 
 
+def test_a_dimensions_unit_converts_each_of_its_numbers() -> None:
+    width = Field("EF000009", "largeur", FieldType.NUMBER, unit="mm")
+
+    assert spans(locate_evidence(width, "Plan de travail 60 x 40 cm", 600)) == [(16, 18, "60")]
+
+
+def test_a_converted_number_is_found_within_a_millionth_of_the_value() -> None:
+    assert spans(locate_evidence(POWER, "Moteur 1,5 kW", 1500.0001)) == [(7, 13, "1,5 kW")]
+    assert locate_evidence(POWER, "Moteur 1,5 kW", 1500.01) == Evidence()
+
+
 def test_a_number_the_text_does_not_give_has_no_evidence() -> None:
     assert locate_evidence(POWER, "Lampe 60X103 12V 40W E27", 60.5) == Evidence()
     assert locate_evidence(POWER, "Lampe 12V 40W", 4) == Evidence()  # not a digit of "40"
