@@ -104,10 +104,11 @@ evaluate: install-dev
 	$(PY) bench/strategies.py
 
 ## mutation: mutmut over the modules that carry the README's promises (pyproject.toml [tool.mutmut]) with
-## the unit tests, then every mutant not killed; CPU heavy, not in CI. MUTANTS="domain.trust.*" runs some
+## the unit tests, then every mutant not killed and the scores; CPU heavy, not in CI. MUTANTS="domain.trust.*" runs some
 mutation: install-dev
 	$(PY) bench/mutation.py run $(MUTANTS)
 	$(PY) bench/mutation.py results
+	$(PY) bench/mutation.py scores
 
 clean:
 	rm -rf $(VENV) data/*.db data/*.db-* .pytest_cache
