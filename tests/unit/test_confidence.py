@@ -193,6 +193,7 @@ def test_a_prepass_answer_carries_its_rules_measured_precision(pool: ThreadPoolE
 
     socket, power = result.outcomes
     assert socket.source is OutcomeSource.PREPASS and socket.value == "E14"
+    assert (socket.llm, power.llm) == ("few", "few")
     assert socket.confidence == pytest.approx(270 / 272)  # 269 of 270 right, smoothed
     assert power.source is OutcomeSource.PREPASS and power.confidence == pytest.approx(191 / 192)
     assert socket.review is False and power.review is True  # no threshold for the power
