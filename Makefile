@@ -15,7 +15,7 @@ export CMAKE_ARGS
 LLAMA_BUILT_FOR_THIS_CPU := import llama_cpp, sys; info = llama_cpp.llama_print_system_info().decode(); \
 	sys.exit(0 if "AMX" in info or "AVX512" in info else 1)
 
-.PHONY: install install-dev test-servers run serve migrate provision test test-fast lint lint-imports bench bench-review bench-faults bench-jobs bench-model bench-quality bench-quality-quick evaluate clean
+.PHONY: install install-dev test-servers run serve migrate provision test test-fast lint lint-imports bench bench-review bench-faults bench-jobs bench-model bench-quality bench-quality-quick evaluate mutation clean
 
 ## install: the service with the embedded model (llama.cpp compiles once, then comes from pip's cache)
 install: $(VENV)/.installed
@@ -111,6 +111,13 @@ bench-quality-quick: install-dev
 ## evaluate: docs/quality.md's strategy tables (data/benchmark.jsonl) and the prototype's accuracy, with the embedded model
 evaluate: install-dev
 	$(PY) bench/strategies.py
+
+## mutation: mutmut over the modules that carry the README's promises (pyproject.toml [tool.mutmut]) with
+## the unit tests, then every mutant not killed and the scores; CPU heavy, not in CI. MUTANTS="domain.trust.*" runs some
+mutation: install-dev
+	$(PY) bench/mutation.py run $(MUTANTS)
+	$(PY) bench/mutation.py results
+	$(PY) bench/mutation.py scores
 
 clean:
 	rm -rf $(VENV) data/*.db data/*.db-* .pytest_cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import httpx
 from fastapi.testclient import TestClient
 
 from tests.e2e.conftest import ClientFactory
@@ -81,12 +82,19 @@ def test_an_unknown_llm_is_a_422_listing_the_configured_ones(client: TestClient)
     assert error["loc"] == ["body", "llm"] and "gpt-9" in error["msg"] and "mock" in error["msg"]
 
 
-def test_the_named_llm_is_used(client: TestClient) -> None:
-    response = client.post(
-        f"{LOOKUP}?detail=true", json={"description": LAMP, "llm": "mock", "fields": ["EF000042"]}
-    )
+def test_the_named_llm_is_used(make_client: ClientFactory) -> None:
+    client = make_client(config_module="tests.support.two_llms_config")
 
-    assert response.json()["llm"] == "mock"
+    def answer(route: str, **llm: str) -> httpx.Response:
+        return client.post(route, json={"description": LAMP, "fields": ["EF000042"], **llm})
+
+    assert answer(LOOKUP).json() == {"EF000042": "E27"}  # the default, mock, reads the text
+    assert answer(LOOKUP, llm="mock").json() == {"EF000042": "E27"}
+    assert answer(LOOKUP, llm="other").json() == {"EF000042": "E14"}
+    detail = answer(f"{LOOKUP}?detail=true", llm="other").json()
+    assert detail["llm"] == "other" and detail["fields"]["EF000042"]["value"] == "E14"
+    streamed = answer(f"{LOOKUP}/stream", llm="other").text.splitlines()
+    assert json.loads(streamed[-1])["values"] == {"EF000042": "E14"}
 
 
 def test_bad_bodies_are_422s_naming_the_field(client: TestClient) -> None:

@@ -3,6 +3,8 @@ containers on one store stand for two worker processes: they see the same keys a
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from peewee_migrate import Router
 
@@ -15,6 +17,7 @@ from src.adapters.driven.storage.rate_limits import (
 from src.domain.access.roles import DEFAULT_TENANT, Role
 from src.domain.errors import AuthenticationError, RateLimitedError, StorageUnavailableError
 from tests.conftest import ContainerFactory
+from tests.support.clock import ManualClock
 from tests.support.redis_server import ThrowawayRedis
 
 
@@ -47,6 +50,41 @@ def test_the_database_counts_requests_for_every_process(make_container: Containe
 
     assert 1 <= limited.value.retry_after <= 60
     other.hit("key:pim")  # another caller, its own count
+
+
+def test_a_window_that_ends_restarts_the_count(make_container: ContainerFactory) -> None:
+    clock = ManualClock(float(int(time.time())))
+    first, second = make_container(), make_container()
+    one = LimitsRateLimiter(PeeweeCounterStorage(first.storage.database, clock), 2, clock)
+    other = LimitsRateLimiter(PeeweeCounterStorage(second.storage.database, clock), 2, clock)
+
+    one.hit("key:shop")
+    clock.now += 30
+    other.hit("key:shop")
+    with pytest.raises(RateLimitedError) as limited:
+        one.hit("key:shop")
+    assert limited.value.retry_after == 30  # the window began with the first request
+
+    clock.now += 30  # the window ends: the count starts again at 1
+    one.hit("key:shop")
+    other.hit("key:shop")
+    with pytest.raises(RateLimitedError) as limited:
+        one.hit("key:shop")
+    assert limited.value.retry_after == 60
+
+
+def test_the_database_count_of_an_ended_window_is_not_read(
+    make_container: ContainerFactory,
+) -> None:
+    clock = ManualClock(float(int(time.time())))
+    counts = PeeweeCounterStorage(make_container().storage.database, clock)
+
+    assert [counts.incr("shop", 60) for _ in range(3)] == [1, 2, 3]
+    assert (counts.get("shop"), counts.get_expiry("shop")) == (3, clock.now + 60)
+    clock.now += 60
+    assert (counts.get("shop"), counts.get_expiry("shop")) == (0, clock.now)
+    assert counts.incr("shop", 60) == 1
+    assert (counts.get("shop"), counts.get_expiry("shop")) == (1, clock.now + 60)
 
 
 def test_redis_counts_requests_for_every_process_when_redis_url_is_set(

@@ -11,6 +11,7 @@ import pytest
 
 from src.adapters.driven.files.benchmark_files import read_benchmark
 from src.domain.errors import DataFileError, InvalidRequestError
+from src.domain.evaluation.benchmark import BenchmarkRow
 
 
 def test_a_semicolon_csv_from_a_spreadsheet_reads_as_its_json_lines(tmp_path: Path) -> None:
@@ -31,6 +32,16 @@ def test_a_semicolon_csv_from_a_spreadsheet_reads_as_its_json_lines(tmp_path: Pa
         encoding="utf-8",
     )
 
+    assert read_benchmark(csv_path) == [
+        BenchmarkRow(
+            "Sèche-serviettes 750W\n+ soufflant 1000W",
+            {"EF000035": ("750", "1750"), "EF000007": None, "EF000042": None},
+        ),
+        BenchmarkRow(
+            "Ampoule E27 blanc chaud",
+            {"EF000035": None, "EF000007": ("Blanc",), "EF000042": ("E27",)},
+        ),
+    ]
     assert read_benchmark(csv_path) == read_benchmark(jsonl_path)
 
 

@@ -96,6 +96,38 @@ def test_a_malformed_examples_file_names_file_and_record_and_changes_nothing(
     )
 
 
+def test_a_refused_examples_file_that_brings_new_fields_changes_nothing(
+    container: Container, tmp_path: Path
+) -> None:
+    provision_files(container, PROJECT_DATA / "fields.json", PROJECT_DATA / "examples.json")
+    before = counts(container)
+    database = container.storage.database
+    labels_before = dict(FieldRow.select(FieldRow.code, FieldRow.label).tuples().execute(database))
+    fields = json.loads((PROJECT_DATA / "fields.json").read_text())
+    socket = next(f for f in fields if f["code"] == "EF000042")
+    socket["label"] = "culot (renommé)"
+    fields.append({"code": "EF900001", "label": "essai", "type": "text"})
+    new_fields = tmp_path / "fields.json"
+    new_fields.write_text(json.dumps(fields))
+    examples = tmp_path / "examples.json"
+    examples.write_text(
+        json.dumps(
+            [
+                {"field": "EF900001", "context": "Produit d'essai", "value": "valeur"},
+                {"field": "EF000042", "context": "Ampoule LED 5W culot rare", "value": "E99"},
+            ]
+        )
+    )
+
+    with pytest.raises(DataFileError) as raised:
+        provision_files(container, new_fields, examples)
+
+    assert str(examples) in str(raised.value) and "record 2" in str(raised.value)
+    assert counts(container) == before
+    labels = dict(FieldRow.select(FieldRow.code, FieldRow.label).tuples().execute(database))
+    assert "EF900001" not in labels and labels == labels_before  # culot keeps its label
+
+
 def test_a_failure_while_writing_rolls_back_the_whole_load(container: Container) -> None:
     fields = [Field("EF900001", "essai", FieldType.TEXT)]
     examples = [

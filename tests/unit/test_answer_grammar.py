@@ -36,12 +36,24 @@ def test_an_option_with_a_quote_gets_no_grammar_rather_than_a_crash() -> None:
 
     assert not grammar_is_safe(answer_schema(inches))
     assert AnswerGrammar.of(answer_schema(inches)).grammar is None
-    assert AnswerGrammar.of(answer_schema(inches)).max_tokens is not None
+    # the budget still holds: its longest answer, the quote escaped
+    assert AnswerGrammar.of(answer_schema(inches)).max_tokens == len('{"value": "12\\""}') + 4
 
 
-def test_ordinary_options_get_a_grammar() -> None:
+def rules(grammar: AnswerGrammar) -> list[str]:
+    """The grammar's GBNF rules, as llama.cpp was given them."""
+    assert grammar.grammar is not None
+    return sorted(grammar.grammar._grammar.splitlines())
+
+
+def test_ordinary_options_get_a_grammar_of_the_options_after_the_opening() -> None:
     assert grammar_is_safe(answer_schema(CULOT))
-    assert AnswerGrammar.of(answer_schema(CULOT)).grammar is not None
+    assert rules(AnswerGrammar.of(answer_schema(CULOT))) == [
+        'root ::= space value- "}" space',
+        'space ::= " "?',
+        'value- ::= "\\"E27\\"" | "\\"borne \\u00e0 vis\\"" | "\\"GX8,5\\"" | "null"',
+        'value-kv ::= "\\"value\\"" space ":" space value-',
+    ]
 
 
 def test_a_value_answer_opens_in_the_prompt_and_a_whole_product_answer_does_not() -> None:
@@ -53,7 +65,12 @@ def test_a_value_answer_opens_in_the_prompt_and_a_whole_product_answer_does_not(
 
     assert AnswerGrammar.of(answer_schema(CULOT)).opening == OPENING == '{"value":'
     assert AnswerGrammar.of(product).opening == ""
-    assert AnswerGrammar.of(product).grammar is not None
+    assert rules(AnswerGrammar.of(product)) == [
+        'EF000042 ::= "\\"E27\\"" | "null"',
+        'EF000042-kv ::= "\\"EF000042\\"" space ":" space EF000042',
+        'root ::= "{" space EF000042-kv "}" space',
+        'space ::= " "?',
+    ]
 
 
 def test_an_answer_is_finished_when_its_json_is_whole() -> None:

@@ -78,6 +78,13 @@ def test_the_lowest_threshold_that_reaches_the_target() -> None:
     assert lowest_threshold(values, 0.9) == 0.7  # from 0.7 on: 10 of 11
     assert lowest_threshold(values, 0.8) == 0.3  # all: 10 of 12 (83 %)
     assert lowest_threshold([Judged(0.9, False)], 0.5) is None
+    assert lowest_threshold([Judged(0.9, True)], 0.95) == 0.9  # one value is enough by default
+
+
+def test_a_precision_exactly_at_the_target_reaches_it() -> None:
+    values = [Judged(0.8, True)] * 19 + [Judged(0.8, False)]  # 19 of 20: 0.95
+
+    assert lowest_threshold(values, 0.95) == 0.8
 
 
 def test_thresholds_are_chosen_on_odd_rows_and_judged_on_even_rows() -> None:
@@ -164,3 +171,28 @@ def test_a_threshold_counts_only_where_it_accepts_enough_values() -> None:
     assert lowest_threshold(values, 0.95, min_accepted=5) is None
     many = values + [Judged(0.7, True)] * 20
     assert lowest_threshold(many, 0.95, min_accepted=5) == 0.7  # 25 of 26
+
+
+def choosing(field: str, *answers: tuple[float, bool]) -> list[FieldValue]:
+    return [FieldValue(2 * i + 1, field, Judged(c, ok)) for i, (c, ok) in enumerate(answers)]
+
+
+def test_a_field_with_enough_values_has_a_threshold_of_its_own() -> None:
+    socket = choosing("socket", (0.6, True), (0.7, True), (0.8, True), (0.9, True), (0.95, True))
+    power = choosing("power", *[(0.9, True)] * 5, *[(0.8, False)] * 3)
+
+    choice = choose_thresholds(socket + power, ["socket", "power"], target=0.95)
+
+    assert choice.overall == 0.9  # over both: 7 of 7 from 0.9, 10 of 13 from 0.6
+    assert choice.per_field == {"socket": 0.6, "power": 0.9}  # socket's five: its own
+    assert choice.target_precision == 0.95
+
+
+def test_no_threshold_where_too_few_accepted_values_reach_the_target() -> None:
+    """Two right values at 1.0 reach the target alone, but five are needed, and from 0.8 on
+    five of six are right: the field gets no threshold, nor does its LLM."""
+    brand = choosing("brand", (1.0, True), (1.0, True), (0.9, False), *[(0.8, True)] * 3)
+
+    choice = choose_thresholds(brand, ["brand"], target=0.95)
+
+    assert (choice.per_field, choice.overall) == ({}, None)

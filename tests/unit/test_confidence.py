@@ -162,6 +162,24 @@ def test_an_answer_of_values_alone_is_not_searched_for_evidence_but_flagged_alik
     assert [[s.text for s in o.evidence.spans] for o in shown.outcomes] == [["E27"], ["60 W"]]
 
 
+@pytest.mark.parametrize("llm", ["few", "all"])
+def test_a_value_whose_confidence_is_its_threshold_needs_no_review(
+    pool: ThreadPoolExecutor, llm: str
+) -> None:
+    request = LookupRequest("Ampoule E27 60 W", ("EF000042", "EF000035"), llm)
+    socket, power = service(pool, {}).lookup(request).outcomes
+
+    # each field's threshold set to exactly the confidence its value is answered with
+    at_threshold = {"EF000042": socket.confidence, "EF000035": power.confidence}
+    again = service(pool, at_threshold).lookup(request).outcomes
+
+    assert [(o.value, o.confidence) for o in again] == [
+        ("E27", socket.confidence),
+        (60, power.confidence),
+    ]
+    assert [o.review for o in again] == [False, False]
+
+
 def test_a_field_without_a_threshold_is_for_review(pool: ThreadPoolExecutor) -> None:
     [socket] = service(pool, {}).lookup(LookupRequest("Ampoule", ("EF000042",))).outcomes
 
@@ -175,6 +193,7 @@ def test_a_prepass_answer_carries_its_rules_measured_precision(pool: ThreadPoolE
 
     socket, power = result.outcomes
     assert socket.source is OutcomeSource.PREPASS and socket.value == "E14"
+    assert (socket.llm, power.llm) == ("few", "few")
     assert socket.confidence == pytest.approx(270 / 272)  # 269 of 270 right, smoothed
     assert power.source is OutcomeSource.PREPASS and power.confidence == pytest.approx(191 / 192)
     assert socket.review is False and power.review is True  # no threshold for the power

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from src.domain.evidence import numbers
 from src.domain.evidence.folding import folded_text
 from src.domain.evidence.locate import locate_evidence
 from src.domain.model import Field, FieldType
-from src.domain.model.evidence import Evidence, Span
-from src.domain.model.values import parse_number
+from src.domain.model.evidence import Evidence
 
 POWER = Field("EF000035", "puissance", FieldType.NUMBER, unit="W")
 LENGTH = Field("EF000008", "longueur", FieldType.NUMBER, unit="cm")
@@ -46,6 +44,17 @@ def test_a_number_in_another_unit_of_its_kind_is_found_converted() -> None:
 
     assert spans(locate_evidence(LENGTH, text, 124.8)) == [(28, 35, "1248 mm")]
     assert spans(locate_evidence(LENGTH, text, 170)) == [(7, 10, "170")]
+
+
+def test_a_dimensions_unit_converts_each_of_its_numbers() -> None:
+    width = Field("EF000009", "largeur", FieldType.NUMBER, unit="mm")
+
+    assert spans(locate_evidence(width, "Plan de travail 60 x 40 cm", 600)) == [(16, 18, "60")]
+
+
+def test_a_converted_number_is_found_within_a_millionth_of_the_value() -> None:
+    assert spans(locate_evidence(POWER, "Moteur 1,5 kW", 1500.0001)) == [(7, 13, "1,5 kW")]
+    assert locate_evidence(POWER, "Moteur 1,5 kW", 1500.01) == Evidence()
 
 
 def test_a_number_the_text_does_not_give_has_no_evidence() -> None:
@@ -110,8 +119,29 @@ def test_a_singular_value_points_at_its_plural_as_a_whole_word() -> None:
     assert evidence.verbatim is False
 
 
+@pytest.mark.parametrize(
+    ("text", "value", "expected"),
+    [
+        # a word's edge is kept where the value has a letter or digit, not beside its symbols
+        ("Réfrigérateur classe A+, réf. XA+200", "A+", [(21, 23, "A+")]),
+        ("Gamme LED+ et LED+Pro", "LED+", [(6, 10, "LED+"), (14, 18, "LED+")]),
+        ("Lampe+Plus+E27", "+Plus+", [(5, 11, "+Plus+")]),
+        # found inside a word only when it stands nowhere as a word of its own
+        ("Ampoule MegaPhilipsLux", "Philips", [(12, 19, "Philips")]),
+        # a plural: an s more after its last letter, whatever comes before it
+        ("2 USB-Cs pour E-Bikes", "USB-C", [(2, 8, "USB-Cs")]),
+        ("2 USB-Cs pour E-Bikes", "E-Bike", [(14, 21, "E-Bikes")]),
+    ],
+)
+def test_a_text_value_is_found_as_a_word_where_its_letters_and_digits_end(
+    text: str, value: str, expected: list[tuple[int, int, str]]
+) -> None:
+    assert spans(locate_evidence(BRAND, text, value)) == expected
+
+
 def test_a_text_value_the_text_does_not_hold_is_never_given_a_span() -> None:
     assert locate_evidence(BRAND, "Ampoule E27 40W", "Osram") == Evidence()
+    assert locate_evidence(BRAND, "Lampe None E27", None) == Evidence()  # no value: nothing
 
 
 def test_a_select_option_of_several_words() -> None:
@@ -128,19 +158,39 @@ def test_a_boolean_points_at_the_attributes_words() -> None:
 
 
 @pytest.mark.parametrize(
-    ("field", "text", "value"),
+    ("field", "text", "value", "expected"),
     [
-        (POWER, "Moteur 1,5 kW", 1500),
-        (POWER, "Ampoule 40 W, 40W max", 40),
-        (COLOUR, "Évier blanc 😀 blanc", "blanc"),
-        (BRAND, "l'Oréal Paris — L'ORÉAL", "L'Oréal"),
+        (POWER, "Moteur 1,5 kW", 1500, [(7, 13, "1,5 kW")]),
+        (POWER, "Ampoule 40 W, 40W max", 40, [(8, 12, "40 W"), (14, 17, "40W")]),
+        (COLOUR, "Évier blanc 😀 blanc", "blanc", [(6, 11, "blanc"), (14, 19, "blanc")]),
+        (BRAND, "l'Oréal Paris — L'ORÉAL", "L'Oréal", [(0, 7, "l'Oréal"), (16, 23, "L'ORÉAL")]),
     ],
 )
-def test_every_span_is_the_text_at_its_offsets(field: Field, text: str, value: object) -> None:
-    evidence = locate_evidence(field, text, value)  # type: ignore[arg-type]
+def test_every_occurrence_is_given_at_its_offsets(
+    field: Field, text: str, value: object, expected: list[tuple[int, int, str]]
+) -> None:
+    assert spans(locate_evidence(field, text, value)) == expected  # type: ignore[arg-type]
+    assert all(text[start:end] == written for start, end, written in expected)
 
-    assert evidence.spans
-    assert all(span == Span.of(text, span.start, span.end) for span in evidence.spans)
+
+@pytest.mark.parametrize(
+    ("text", "value", "expected"),
+    [
+        ("Lampe Fuß Leuchten, 12 W", "Fuss", (6, 9, "Fuß")),  # ß folds to ss
+        ("Lampe Fuß Leuchten, 12 W", "FUSS LEUCHTEN", (6, 18, "Fuß Leuchten")),
+        ("Weiß, 12 W", "weiss", (0, 4, "Weiß")),
+        ("Ampoule connectée Wiﬁ E27", "WiFi", (18, 21, "Wiﬁ")),  # the ligature ﬁ folds to fi
+        ("Ampoule ﬁlament E27", "filament", (8, 15, "ﬁlament")),
+        ("Lamba İZMİR E27, ışık", "izmir", (6, 11, "İZMİR")),  # İ folds to i (its dot dropped)
+    ],
+)
+def test_a_letter_that_folds_to_several_spans_only_itself(
+    text: str, value: str, expected: tuple[int, int, str]
+) -> None:
+    """The folded copy is longer than the text; the span's offsets are still the text's."""
+    assert spans(locate_evidence(BRAND, text, value)) == [expected]
+    start, end, written = expected
+    assert text[start:end] == written
 
 
 DOSES = Field("EF009999", "nombre de doses", FieldType.NUMBER, unit="doses")
@@ -164,28 +214,18 @@ def test_a_code_read_after_a_stand_alone_number_of_the_same_text() -> None:
     assert spans(locate_evidence(POWER, text, 27)) == [(22, 24, "27")]
 
 
-def test_a_text_is_scanned_once_for_all_its_number_fields(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Each number field of a lookup looks for its value in the same text: the numbers of the
-    text are read once, not once per field, and the digits inside codes only when needed."""
-    read: list[str] = []
-
-    def counting(text: str) -> int | float | None:
-        read.append(text)
-        return parse_number(text)
-
-    monkeypatch.setattr(numbers, "parse_number", counting)
+def test_number_fields_reading_one_text_each_find_their_own_value() -> None:
+    """Every number field of a lookup looks for its value in the same text (its stand-alone
+    numbers are read once for all of them): each still gets its own spans, and the digits
+    inside a code only when no stand-alone number holds the value."""
     text = "Projecteur 2 x 18 W, 1 600 lm, 4000 K, IP65, réf. 77-1234"
 
     assert spans(locate_evidence(POWER, text, 18)) == [(15, 19, "18 W")]
-    once = len(read)
-    assert once > 0
-    for field in (LENGTH, POWER, DOSES):
-        assert locate_evidence(field, text, 18).spans
-    assert len(read) == once
+    assert spans(locate_evidence(LENGTH, text, 18)) == [(15, 19, "18 W")]
+    assert spans(locate_evidence(DOSES, text, 1600)) == [(21, 29, "1 600 lm")]
+    assert spans(locate_evidence(POWER, text, 18)) == [(15, 19, "18 W")]
     assert spans(locate_evidence(POWER, text, 1234)) == [(53, 57, "1234")]  # digits of a code
-    assert len(read) > once
+    assert spans(locate_evidence(POWER, text, 4000)) == [(31, 37, "4000 K")]
 
 
 def test_what_a_search_reads_of_its_field_and_value_is_part_of_what_it_remembers() -> None:
@@ -207,4 +247,5 @@ def test_white_space_folds_alike_in_ascii_and_other_texts(text: str) -> None:
     """ASCII texts fold without going character by character: the same spans as the others."""
     assert spans(locate_evidence(BRAND, text, "acme corp")) == [(10, 21, "ACME \n Corp")]
     assert folded_text(text).folded[:20] == "marque : acme corp, "
-    assert folded_text(text).origins[:12] == (0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12)
+    # each folded character's place in the text; a run of white space, its first character's
+    assert folded_text(text).origins == (*range(0, 9), *range(10, 15), *range(17, 28))

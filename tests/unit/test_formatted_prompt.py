@@ -11,35 +11,39 @@ PROMPT = Prompt(
 )
 
 
-class CountingFormat(GemmaFormat):
-    """Gemma's format (its text is not made from its messages), counting how often each shape is
-    rendered."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.renders = 0
-        self.message_lists = 0
+class MessagesOnly(GemmaFormat):
+    """Gemma's format (its text is not made from its messages) that cannot render its text."""
 
     def render(self, prompt: Prompt) -> str:
-        self.renders += 1
-        return super().render(prompt)
+        raise AssertionError("the text was rendered, though only the messages were read")
+
+
+class TextOnly(GemmaFormat):
+    """Gemma's format that cannot list its messages."""
 
     def messages(self, prompt: Prompt) -> tuple[Message, ...]:
-        self.message_lists += 1
-        return super().messages(prompt)
+        raise AssertionError("the messages were listed, though only the text was read")
 
 
 def test_a_chat_connector_has_only_the_messages_rendered_and_only_once() -> None:
-    llm = CountingFormat()
-    formatted = FormattedPrompt(PROMPT, llm)
+    formatted = FormattedPrompt(PROMPT, MessagesOnly())
 
-    assert formatted.messages == formatted.messages == GemmaFormat().messages(PROMPT)
-    assert (llm.message_lists, llm.renders) == (1, 0)
+    assert formatted.messages == (
+        Message("system", "Answer in JSON."),
+        Message("user", "Culot of: Spot GU10"),
+        Message("assistant", '{"value": "GU10"}'),
+        Message("user", "Culot of: Ampoule E27"),
+    )
+    assert formatted.messages is formatted.messages  # kept, not rendered again
 
 
 def test_a_text_connector_has_only_the_text_rendered_with_the_answer_start_after_it() -> None:
-    llm = CountingFormat()
-    formatted = FormattedPrompt(PROMPT, llm, answer_start='{"culot": ')
+    formatted = FormattedPrompt(PROMPT, TextOnly(), answer_start='{"culot": ')
 
-    assert formatted.text == formatted.text == GemmaFormat().render(PROMPT) + '{"culot": '
-    assert (llm.message_lists, llm.renders) == (0, 1)
+    assert formatted.text == (
+        "<start_of_turn>user\nAnswer in JSON.\n\nCulot of: Spot GU10<end_of_turn>\n"
+        '<start_of_turn>model\n{"value": "GU10"}<end_of_turn>\n'
+        "<start_of_turn>user\nCulot of: Ampoule E27<end_of_turn>\n"
+        '<start_of_turn>model\n{"culot": '
+    )
+    assert formatted.text is formatted.text  # kept, not rendered again

@@ -55,11 +55,13 @@ def test_a_field_only_null_can_answer_is_not_asked(pool: ThreadPoolExecutor) -> 
     )
 
     capacity, brand = result.outcomes
-    assert (capacity.status, capacity.value, capacity.source) == (
+    assert (capacity.field_code, capacity.status, capacity.value, capacity.source) == (
+        CAPACITY.code,
         OutcomeStatus.NOT_FOUND,
         None,
         OutcomeSource.PREPASS,
     )
+    assert capacity.llm == "fake"  # answered for the LLM asked, though not by its model
     assert brand.source is OutcomeSource.MODEL
     assert [request.field_code for request in connector.requests] == [BRAND.code]
 

@@ -157,6 +157,13 @@ def test_a_select_with_numeric_options_accepts_a_json_number() -> None:
     assert parsed(VOLTAGE, 230) == ok("230")
 
 
+def test_a_json_boolean_is_no_option_even_one_written_true() -> None:
+    written = Field("EF000005", "Marquage", FieldType.SELECT, options=("True", "Vrai"))
+
+    assert parsed(written, True) == INVALID
+    assert parsed(written, "true") == ok("True")
+
+
 @pytest.mark.parametrize("answer", [None, "inconnu", "N/A", "null", ""])
 def test_a_select_answered_with_a_not_found_word_is_not_found(answer: object) -> None:
     assert parsed(COLOUR, answer) == NOT_FOUND

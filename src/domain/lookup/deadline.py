@@ -5,10 +5,6 @@ from __future__ import annotations
 import time
 
 
-def deadline_in(seconds: float) -> float:
-    return time.monotonic() + seconds
-
-
 def seconds_left(deadline: float) -> float:
     """Seconds until `deadline`, never negative."""
     return max(0.0, deadline - time.monotonic())

@@ -8,6 +8,7 @@ not know gives `not_found`; anything else gives `invalid_output`.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -120,7 +121,7 @@ def _coerce_number(answer: object) -> ParsedValue:
     if isinstance(answer, int):
         return ParsedValue.ok(answer)
     if isinstance(answer, float):
-        if answer != answer or answer in (float("inf"), float("-inf")):
+        if not math.isfinite(answer):
             return ParsedValue.invalid()
         return ParsedValue.ok(int(answer) if answer.is_integer() else answer)
     if isinstance(answer, str):
@@ -162,5 +163,4 @@ def _coerce_boolean(answer: object) -> ParsedValue:
 def _coerce_text(answer: object) -> ParsedValue:
     if isinstance(answer, bool) or not isinstance(answer, (str, int, float)):
         return ParsedValue.invalid()
-    text = " ".join(str(answer).split())
-    return ParsedValue.ok(text) if text else ParsedValue.not_found()
+    return ParsedValue.ok(" ".join(str(answer).split()))  # blank: not found already

@@ -15,7 +15,7 @@ def with_trust(
     field: Field | None,
     description: str,
     threshold: float | None,
-    locate: bool = True,
+    locate: bool,
 ) -> FieldOutcome:
     """`outcome` with its evidence located and its review flag set: review when its confidence
     is unknown, no threshold is known, or the confidence is under it. An outcome without a

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
 from limits import RateLimitItemPerMinute
 from limits.errors import ConfigurationError as LimitsConfigurationError
@@ -33,20 +34,22 @@ class RequestCountRow(BaseTable):
 
 
 class PeeweeCounterStorage(Storage, PeeweeRepository):
-    """A `limits` storage in the `request_count` table: what `FixedWindowRateLimiter` needs."""
+    """A `limits` storage in the `request_count` table: what `FixedWindowRateLimiter` needs.
+    `clock` gives the time in seconds since the epoch (the windows' ends are stored in it)."""
 
     STORAGE_SCHEME = None
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, clock: Callable[[], float] = time.time) -> None:
         Storage.__init__(self)
         PeeweeRepository.__init__(self, database)
+        self._clock = clock
 
     @property
     def base_exceptions(self) -> type[Exception]:
         return StorageUnavailableError
 
     def incr(self, key: str, expiry: float, amount: int = 1) -> int:
-        now = time.time()
+        now = self._clock()
         ended = RequestCountRow.expires_at <= now
         upsert = RequestCountRow.insert(key=key, count=amount, expires_at=now + expiry).on_conflict(
             conflict_target=[RequestCountRow.key],
@@ -78,7 +81,7 @@ class PeeweeCounterStorage(Storage, PeeweeRepository):
 
     def get_expiry(self, key: str) -> float:
         row = self._live(key)
-        return row.expires_at if row else time.time()
+        return row.expires_at if row else self._clock()
 
     def check(self) -> bool:
         try:
@@ -99,7 +102,7 @@ class PeeweeCounterStorage(Storage, PeeweeRepository):
 
     def _live(self, key: str) -> RequestCountRow | None:
         query = RequestCountRow.select().where(
-            (RequestCountRow.key == key) & (RequestCountRow.expires_at > time.time())
+            (RequestCountRow.key == key) & (RequestCountRow.expires_at > self._clock())
         )
         return self._run(lambda: query.first(self._database))
 
@@ -120,12 +123,16 @@ def counter_storage(database: Database, redis_url: str | None) -> Storage:
 
 
 class LimitsRateLimiter:
-    """At most `per_minute` requests per caller in each one-minute window."""
+    """At most `per_minute` requests per caller in each one-minute window. `clock` is the
+    storage's (seconds since the epoch): how long until the window ends is read with it."""
 
-    def __init__(self, storage: Storage, per_minute: int) -> None:
+    def __init__(
+        self, storage: Storage, per_minute: int, clock: Callable[[], float] = time.time
+    ) -> None:
         self._limiter = FixedWindowRateLimiter(storage)
         self._item = RateLimitItemPerMinute(per_minute)
         self._per_minute = per_minute
+        self._clock = clock
 
     def hit(self, caller: str) -> None:
         try:
@@ -136,7 +143,7 @@ class LimitsRateLimiter:
             raise StorageUnavailableError(
                 f"the rate limit's store is unavailable: {error.storage_error}"
             ) from error
-        retry_after = max(1, math.ceil(window_ends - time.time()))
+        retry_after = max(1, math.ceil(window_ends - self._clock()))
         raise RateLimitedError(
             f"more than {self._per_minute} requests a minute: retry in {retry_after} s", retry_after
         )
