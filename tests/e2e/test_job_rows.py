@@ -89,3 +89,21 @@ def test_a_nul_in_a_queue_or_review_body_or_a_webhook_url_is_never_a_500(
             assert "a NUL character" in answer.json()["detail"][0]["msg"]
     if database_url.startswith("postgresql"):
         assert _jobs(client) == 0
+
+
+def test_a_dry_run_of_more_field_lookups_than_its_bound_is_a_422(
+    make_client: ClientFactory,
+) -> None:
+    client = make_client()
+    catalogue = jsonl(lamps(3_334))  # × 3 fields: 10,002 lookups, past 10,000
+
+    answer = client.post(
+        "/api/jobs?dry_run=true",
+        files={"file": ("catalogue.jsonl", catalogue)},
+        data={"fields": LAMP_FIELDS},
+    )
+
+    assert answer.status_code == 422, answer.text
+    assert "at most 10000 field lookups" in answer.json()["detail"][0]["msg"]
+    assert "10002" in answer.json()["detail"][0]["msg"]
+    assert _jobs(client) == 0
