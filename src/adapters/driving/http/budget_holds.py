@@ -1,0 +1,28 @@
+"""A lookup's worst case held against its key's monthly budget while it runs (see
+usage/reservations.py), so that concurrent lookups and streams overshoot it by at most one
+lookup's hold."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+
+from fastapi import Request
+
+from src.bootstrap import Container
+from src.domain.model import LookupRequest
+from src.domain.usage.model import owner_of
+
+
+async def hold(request: Request, container: Container, lookup: LookupRequest) -> str | None:
+    """Holds `lookup`'s worst case for the caller's key (None: it has no budget). Raises
+    BudgetExceededError (429) when the budget has no room left."""
+    owner = owner_of(getattr(request.state, "caller", None))
+    worst_case = partial(container.estimator.worst_case, lookup)
+    return await asyncio.to_thread(container.accounts.reserve, owner, worst_case)
+
+
+async def settle(container: Container, held: str | None) -> None:
+    """Writes what the lookup spent and releases its hold."""
+    if held is not None:
+        await asyncio.to_thread(container.accounts.settle, held)
