@@ -152,7 +152,7 @@ def bootstrap(
         purging=_purging(settings, storage),
         storage=storage,
         thresholds=thresholds,
-        jobs=build_jobs(settings, storage, batch, accounts),
+        jobs=build_jobs(settings, storage, batch, accounts, lookups.estimator),
         accounts=accounts,
         meter=meter,
         estimator=lookups.estimator,

@@ -19,6 +19,7 @@ from src.domain.jobs.runner import ChunkRunner
 from src.domain.jobs.service import JobService
 from src.domain.lookup.batch import BatchLookup
 from src.domain.usage.accounts import Accounts
+from src.domain.usage.estimate import Estimator
 from src.domain.usage.meter import UsageMeter
 
 
@@ -43,7 +44,7 @@ class Jobs:
 def build_accounts(settings: Settings, storage: PeeweeStorage) -> tuple[Accounts, UsageMeter]:
     """What each key spends, counted in memory and written every USAGE_FLUSH_SECONDS."""
     meter = UsageMeter(storage.usage, settings.usage_flush_seconds)
-    return Accounts(storage.usage, storage.key_accounts, meter), meter
+    return Accounts(storage.usage, storage.key_accounts, meter, storage.reservations), meter
 
 
 def build_jobs(
@@ -51,6 +52,7 @@ def build_jobs(
     storage: PeeweeStorage,
     lookup: BatchLookup,
     accounts: Accounts,
+    estimator: Estimator,
 ) -> Jobs:
     store = storage.jobs
     webhooks = httpx.Client(timeout=httpx.Timeout(10.0, connect=5.0))
@@ -59,6 +61,7 @@ def build_jobs(
         lookup,
         HttpWebhookSender(webhooks, accounts.webhook_secret),
         accounts,
+        estimator.worst_case,
     )
     queue: _ClosableQueue
     if settings.redis_url:

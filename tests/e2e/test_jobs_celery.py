@@ -167,3 +167,27 @@ def test_two_workers_spending_at_once_overshoot_the_budget_by_less_than_a_chunk(
     assert (
         usage["month"]["calls"] == settled["usage"]["calls"]
     )  # the workers' counts, read by the API
+
+
+def test_what_a_killed_worker_spent_on_the_products_it_finished_is_counted(
+    api: TestClient, engine_env: dict[str, str]
+) -> None:
+    env = {
+        **engine_env,
+        "LOOKUP_CACHE": "off",  # every product redone calls the model again
+        "USAGE_FLUSH_SECONDS": "3600",  # nothing is written on a timer: only what the runner writes
+    }
+    with workers(2, concurrency=2, **env) as (doomed, _):
+        job = api.post(
+            "/api/jobs",
+            files={"file": ("lamps.jsonl", jsonl(lamps(120)))},
+            data={"fields": LAMP_FIELDS},
+        ).json()
+        wait_for(api, job["id"], lambda progress: progress["done"] >= 30)
+        os.kill(doomed.process.pid, signal.SIGKILL)
+        doomed.process.wait(timeout=10)
+        assert doomed.received() - doomed.succeeded(), "the killed worker had no chunk under way"
+        progress = wait_for(api, job["id"], finished, seconds=120)
+
+    assert (progress["state"], progress["done"]) == ("done", 120)
+    assert progress["usage"]["calls"] >= 3 * 120, progress["usage"]

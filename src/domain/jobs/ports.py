@@ -27,11 +27,16 @@ class JobStore(Protocol):
         ...
 
     def pause(self, job_id: str) -> None:
-        """A running job becomes paused; any other state is left as is."""
+        """A queued or running job becomes paused; any other state is left as is."""
         ...
 
     def cancel(self, job_id: str, now: datetime) -> Job | None:
-        """A queued or running job becomes cancelled; returns the job as it is afterwards."""
+        """A queued, running or paused job becomes cancelled; returns the job as it is
+        afterwards."""
+        ...
+
+    def cancel_owned(self, owner: str, now: datetime) -> int:
+        """Every unfinished job of `owner` becomes cancelled; returns how many did."""
         ...
 
     def pending(self, job_id: str, first: int, last: int) -> list[JobProduct]:
