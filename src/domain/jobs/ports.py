@@ -14,7 +14,9 @@ class JobStore(Protocol):
     """Jobs, their products and their results, shared by the API and every worker."""
 
     def create(self, job: NewJob, job_id: str, now: datetime) -> Job:
-        """Stores the job and all its products in one transaction (all or nothing)."""
+        """Stores the job and all its products, all or nothing (what was written is deleted if
+        storing fails); a large catalogue in several short transactions, so that other writers
+        are not held up."""
         ...
 
     def get(self, job_id: str) -> Job | None:

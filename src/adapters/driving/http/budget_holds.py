@@ -18,6 +18,8 @@ async def hold(request: Request, container: Container, lookup: LookupRequest) ->
     """Holds `lookup`'s worst case for the caller's key (None: it has no budget). Raises
     BudgetExceededError (429) when the budget has no room left."""
     owner = owner_of(getattr(request.state, "caller", None))
+    if container.accounts.known_unlimited(owner):
+        return None
     worst_case = partial(container.estimator.worst_case, lookup)
     return await asyncio.to_thread(container.accounts.reserve, owner, worst_case)
 
