@@ -104,9 +104,9 @@ def test_a_key_past_its_budget_parks_its_chunks_and_another_keys_job_runs_meanwh
 
     parked = _submit(client, 30, spent)
     accounts.set_budget("key:spent", 0)
-    paused = wait_for(
-        client, parked["id"], lambda p: p["state"] == "paused", headers=spent, seconds=30
-    )
+    wait_for(client, parked["id"], lambda p: p["state"] == "paused", headers=spent, seconds=30)
+    time.sleep(1)  # the products under way when the budget went finish
+    paused = client.get(parked["progress"], headers=spent).json()
     started = time.monotonic()
     quick = _submit(client, 2, other)
     done = wait_for(client, quick["id"], finished, headers=other, seconds=30)

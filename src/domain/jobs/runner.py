@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from src.domain.errors import BudgetExceededError, FieldLookupError, StorageUnavailableError
 from src.domain.jobs.model import Job, JobProduct, JobState, ProductResult
@@ -17,6 +18,7 @@ from src.domain.usage.meter import charging
 from src.domain.usage.model import Account
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 UNSTORED = "its result could not be stored"
 """The error of a product whose result the store refused: the product counts as failed."""
@@ -63,11 +65,13 @@ class ChunkRunner:
         job = self._store.get(job_id)
         if job is None or job.state.finished:
             return 0
+        self._paused_if(job, lambda: self._accounts.check(job.owner))  # reads, writes nothing
         ran = 0
         for product in self._store.pending(job_id, first, last):
             request = LookupRequest(product.description, product.fields, job.llm)
             hold = self._reserve(job, request)
-            self._store.start(job_id, self._now())
+            if ran == 0:  # queued or paused until now
+                self._store.start(job_id, self._now())
             try:
                 with charging(Account(job.owner, job.id)):
                     outcome = self._look_up(product, request)
@@ -87,8 +91,14 @@ class ChunkRunner:
         return ran
 
     def _reserve(self, job: Job, request: LookupRequest) -> str | None:
+        return self._paused_if(
+            job, lambda: self._accounts.reserve(job.owner, lambda: self._worst(request))
+        )
+
+    def _paused_if(self, job: Job, budgeted: Callable[[], T]) -> T:
+        """`budgeted()`; when it raises BudgetExceededError, the job is paused first."""
         try:
-            return self._accounts.reserve(job.owner, lambda: self._worst(request))
+            return budgeted()
         except BudgetExceededError:
             self._store.pause(job.id)
             raise
