@@ -7,11 +7,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
+from src.adapters.driven.storage.database import open_database
 from tests.conftest import REPO
 from tests.support.jobs import jsonl
 from tests.support.live_server import live_server, prepare_database
@@ -80,3 +82,39 @@ def test_concurrent_requests_overshoot_a_budget_by_at_most_one_requests_hold(
     spent = month["prompt_tokens"] + month["completion_tokens"]
     assert set(statuses) == {200, 429} and statuses.count(200) >= 1, statuses
     assert 0 < spent <= BUDGET + hold, (spent, hold, statuses.count(200))
+
+
+def test_a_stream_the_client_leaves_releases_its_hold(database_url: str) -> None:
+    key = prepare_database(database_url, "shop")
+    headers = {"Authorization": f"Bearer {key}"}
+    _cli(database_url, "set-budget", "shop", "1000000")
+    body = {"description": _description(1), "fields": [*FIELDS, "EF000007"]}
+    with (
+        live_server(
+            database_url,
+            LOOKUP_CACHE="off",
+            MOCK_LATENCY_MS="200",
+            MOCK_STALL_FIELDS="EF000007",  # its answer comes at the deadline, 10 s on
+        ) as server,
+        httpx.Client(base_url=server.base_url, timeout=30) as http,
+    ):
+        with http.stream("POST", f"{LOOKUP}/stream", json=body, headers=headers) as answer:
+            assert answer.status_code == 200
+            assert _holds(database_url) == 1  # held while the stream runs
+            next(answer.iter_lines())  # the first field, then the client goes
+        give_up = time.monotonic() + 5  # well before the stream's deadline
+        while _holds(database_url) and time.monotonic() < give_up:
+            time.sleep(0.1)
+
+    assert _holds(database_url) == 0
+
+
+def _holds(database_url: str) -> int:
+    database = open_database(database_url)
+    try:
+        with database.connection_context():
+            return int(
+                database.execute_sql("SELECT COUNT(*) FROM budget_reservation").fetchone()[0]
+            )
+    finally:
+        database.close()

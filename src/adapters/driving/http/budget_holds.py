@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from functools import partial
 
+import anyio
 from fastapi import Request
 
 from src.bootstrap import Container
@@ -25,6 +26,8 @@ async def hold(request: Request, container: Container, lookup: LookupRequest) ->
 
 
 async def settle(container: Container, held: str | None) -> None:
-    """Writes what the lookup spent and releases its hold."""
+    """Writes what the lookup spent and releases its hold, even when the request is being
+    cancelled (a client that leaves a stream)."""
     if held is not None:
-        await asyncio.to_thread(container.accounts.settle, held)
+        with anyio.CancelScope(shield=True):
+            await asyncio.to_thread(container.accounts.settle, held)
