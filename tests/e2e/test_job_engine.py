@@ -74,7 +74,9 @@ def _cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
 def test_a_result_the_database_refuses_fails_its_product_and_the_job_ends_with_its_webhook(
     make_client: ClientFactory,
 ) -> None:
-    client = make_client(JOB_CHUNK_SIZE="4")
+    client = make_client(
+        JOB_CHUNK_SIZE="4", WEBHOOK_ALLOWED_NETWORKS="127.0.0.1/32"
+    )  # the receiver is on loopback
     database = _container(client).storage.database
     with database.connection_context():
         database.execute_sql(_REFUSE_ON_POSTGRES if is_postgres(database) else _REFUSE_ON_SQLITE)

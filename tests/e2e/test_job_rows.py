@@ -68,7 +68,7 @@ def test_a_nul_in_a_queue_or_review_body_or_a_webhook_url_is_never_a_500(
     make_client: ClientFactory, database_url: str
 ) -> None:
     """PostgreSQL refuses NULs: a 422, nothing stored. SQLite stores them as sent."""
-    client = make_client()
+    client = make_client(WEBHOOK_ALLOWED_NETWORKS="127.0.0.1/32")  # the URL's host is let in
     queued = {"description": f"{LAMP} \u0000", "field": "EF000042", "value": "E27"}
     decided = {"description": LAMP, "field": "EF000042", "verdict": "accept", "llm": "mo\u0000ck"}
 
@@ -86,6 +86,8 @@ def test_a_nul_in_a_queue_or_review_body_or_a_webhook_url_is_never_a_500(
         assert answer.status_code < 500, answer.text
         if database_url.startswith("postgresql"):
             assert answer.status_code == 422, answer.text
+    for answer in answers[:2]:
+        if database_url.startswith("postgresql"):
             assert "a NUL character" in answer.json()["detail"][0]["msg"]
     if database_url.startswith("postgresql"):
         assert _jobs(client) == 0
