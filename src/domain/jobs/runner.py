@@ -96,12 +96,22 @@ class ChunkRunner:
         )
 
     def _paused_if(self, job: Job, budgeted: Callable[[], T]) -> T:
-        """`budgeted()`; when it raises BudgetExceededError, the job is paused first."""
+        """`budgeted()`; when it raises BudgetExceededError, the job is paused first if the
+        budget is spent (not only held by products under way: the chunk is then simply tried
+        again later, the job still running)."""
         try:
             return budgeted()
         except BudgetExceededError:
-            self._store.pause(job.id)
+            if self._spent(job.owner):
+                self._store.pause(job.id)
             raise
+
+    def _spent(self, owner: str) -> bool:
+        try:
+            self._accounts.check(owner)
+        except BudgetExceededError:
+            return True
+        return False
 
     def _worst(self, request: LookupRequest) -> int:
         try:
