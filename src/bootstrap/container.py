@@ -162,7 +162,7 @@ def bootstrap(
         purging=_purging(settings, storage),
         storage=storage,
         thresholds=thresholds,
-        jobs=build_jobs(settings, storage, batch, accounts, overrides),
+        jobs=build_jobs(settings, storage, batch, accounts, lookups.estimator, overrides),
         accounts=accounts,
         meter=meter,
         estimator=lookups.estimator,

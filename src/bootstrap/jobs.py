@@ -21,6 +21,7 @@ from src.domain.jobs.runner import ChunkRunner
 from src.domain.jobs.service import JobService
 from src.domain.lookup.batch import BatchLookup
 from src.domain.usage.accounts import Accounts
+from src.domain.usage.estimate import Estimator
 from src.domain.usage.meter import UsageMeter
 
 LEASE_MARGIN_SECONDS = 5.0
@@ -57,7 +58,7 @@ class Jobs:
 def build_accounts(settings: Settings, storage: PeeweeStorage) -> tuple[Accounts, UsageMeter]:
     """What each key spends, counted in memory and written every USAGE_FLUSH_SECONDS."""
     meter = UsageMeter(storage.usage, settings.usage_flush_seconds)
-    return Accounts(storage.usage, storage.key_accounts, meter), meter
+    return Accounts(storage.usage, storage.key_accounts, meter, storage.reservations), meter
 
 
 def build_jobs(
@@ -65,6 +66,7 @@ def build_jobs(
     storage: PeeweeStorage,
     lookup: BatchLookup,
     accounts: Accounts,
+    estimator: Estimator,
     overrides: Overrides,
 ) -> Jobs:
     store = storage.jobs
@@ -83,7 +85,7 @@ def build_jobs(
     deliveries = DeliveryThreads(
         WebhookDeliveries(storage.webhook_outbox, store, sender, lease).deliver_one
     )
-    runner = ChunkRunner(store, lookup, deliveries, accounts)
+    runner = ChunkRunner(store, lookup, deliveries, accounts, estimator.worst_case)
     queue: _ClosableQueue
     if settings.redis_url:
         queue = CeleryChunkQueue(celery_app(settings.redis_url, settings.job_visibility_seconds))

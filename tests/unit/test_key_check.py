@@ -118,7 +118,7 @@ def test_wrong_keys_are_counted_against_the_address_that_sent_them() -> None:
 
     with pytest.raises(RateLimitedError):
         admission.admit(key, "10.0.0.1")  # past its limit: even a good key is not read
-    assert admission.admit(key, "10.0.0.2") == "key:shop"  # another address is not held back
+    assert admission.admit(key, "10.0.0.2").id == "key:shop"  # another address is not held back
 
 
 def test_a_wrong_key_is_refused_even_when_its_failure_cannot_be_counted(

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -18,8 +18,21 @@ from src.domain.prompting.shared_prefix.ports import turn_of
 from src.domain.usage.accounts import Accounts, next_month
 from src.domain.usage.meter import ContextCopyingExecutor, MeteredConnector, UsageMeter, charging
 from src.domain.usage.model import Account, Spend, UsageKey
+from src.domain.usage.reservations import Reservation
 
 DAY = date(2026, 12, 30)
+
+
+class NoReservations:
+    """A reservation store the budget check never reads (holds are tested on real databases)."""
+
+    def reserve(
+        self, owner: str, tokens: int, month_start: date, now: datetime, expires: datetime
+    ) -> Reservation:
+        raise AssertionError("the budget check holds nothing")
+
+    def release(self, reservation_id: str) -> None:
+        raise AssertionError("the budget check holds nothing")
 
 
 class FakeUsageStore:
@@ -119,7 +132,9 @@ def test_counts_that_could_not_be_written_are_kept_for_the_next_write() -> None:
 def test_a_spent_budget_says_how_much_and_when_it_renews_counting_what_is_not_written_yet() -> None:
     usage, accounts_store = FakeUsageStore(), FakeAccountStore()
     meter = UsageMeter(usage, flush_seconds=3600, today=lambda: DAY)
-    accounts = Accounts(usage, accounts_store, meter, today=lambda: DAY, budget_cache_seconds=0)
+    accounts = Accounts(
+        usage, accounts_store, meter, NoReservations(), today=lambda: DAY, budget_cache_seconds=0
+    )
     usage.add(
         {UsageKey("key:shop", "", "mock", date(2026, 11, 30)): Spend(9, 9000, 0)}
     )  # last month

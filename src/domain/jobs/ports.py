@@ -14,7 +14,9 @@ class JobStore(Protocol):
     """Jobs, their products and their results, shared by the API and every worker."""
 
     def create(self, job: NewJob, job_id: str, now: datetime) -> Job:
-        """Stores the job and all its products in one transaction (all or nothing)."""
+        """Stores the job and all its products, all or nothing (what was written is deleted if
+        storing fails); a large catalogue in several short transactions, so that other writers
+        are not held up."""
         ...
 
     def get(self, job_id: str) -> Job | None:
@@ -27,11 +29,16 @@ class JobStore(Protocol):
         ...
 
     def pause(self, job_id: str) -> None:
-        """A running job becomes paused; any other state is left as is."""
+        """A queued or running job becomes paused; any other state is left as is."""
         ...
 
     def cancel(self, job_id: str, now: datetime) -> Job | None:
-        """A queued or running job becomes cancelled; returns the job as it is afterwards."""
+        """A queued, running or paused job becomes cancelled; returns the job as it is
+        afterwards."""
+        ...
+
+    def cancel_owned(self, owner: str, now: datetime) -> int:
+        """Every unfinished job of `owner` becomes cancelled; returns how many did."""
         ...
 
     def pending(self, job_id: str, first: int, last: int) -> list[JobProduct]:

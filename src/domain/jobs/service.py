@@ -81,9 +81,11 @@ class JobService:
             outcome for outcome in self._store.results(job_id) if outcome.result is not None
         )
 
-    def cancel(self, owner: str, job_id: str) -> Job:
-        """Nothing new starts; the products under way finish. Cancelling twice is harmless."""
-        self.get(owner, job_id)
+    def cancel(self, owner: str | None, job_id: str) -> Job:
+        """Nothing new starts; the products under way finish. Cancelling twice is harmless.
+        An operator (`owner` None) cancels any job."""
+        if owner is not None:
+            self.get(owner, job_id)
         cancelled = self._store.cancel(job_id, self._now())
         if cancelled is None:
             raise JobNotFoundError(job_id)
@@ -94,3 +96,7 @@ class JobService:
         says whether an admin may act on it.)"""
         job = self._store.get(job_id)
         return job.owner if job is not None else None
+
+    def cancel_owned(self, owner: str) -> int:
+        """Cancels every unfinished job of `owner` (a revoked key); returns how many."""
+        return self._store.cancel_owned(owner, self._now())

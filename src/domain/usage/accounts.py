@@ -3,18 +3,33 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
 from functools import partial
 
 from src.domain.errors import BudgetExceededError, InvalidRequestError
-from src.domain.model.clock import utc_today
+from src.domain.model.clock import utc_now, utc_today
 from src.domain.model.recent import Recent
 from src.domain.usage.meter import UsageMeter
 from src.domain.usage.model import Spend, UsageReport
 from src.domain.usage.ports import KeyAccountStore, UsageStore
+from src.domain.usage.reservations import ReservationStore
 
 WEBHOOK_SECRET_PREFIX = "whsec_"
+
+
+HOLD_SECONDS = 900.0
+"""How long a hold counts when it is never settled (its process died): then it lapses."""
+
+
+def _spent(budget: int, used: str, today: date) -> BudgetExceededError:
+    renews = next_month(today)
+    return BudgetExceededError(
+        f"the monthly budget of {budget} tokens of this key is spent ({used}); "
+        f"it renews on {renews.isoformat()} (UTC)",
+        retry_after=float((renews - today).days * 86400),
+    )
 
 
 def next_month(day: date) -> date:
@@ -34,13 +49,19 @@ class Accounts:
         usage: UsageStore,
         accounts: KeyAccountStore,
         meter: UsageMeter,
+        reservations: ReservationStore,
         today: Callable[[], date] = utc_today,
         budget_cache_seconds: float = 1.0,
+        now: Callable[[], datetime] = utc_now,
+        hold_seconds: float = HOLD_SECONDS,
     ) -> None:
         self._usage = usage
         self._accounts = accounts
         self._meter = meter
+        self._reservations = reservations
         self._today = today
+        self._now = now
+        self._hold = timedelta(seconds=hold_seconds)
         self._budget_seconds = budget_cache_seconds
         self._budgets: dict[str, Recent[int | None]] = {}
 
@@ -75,13 +96,41 @@ class Accounts:
         today = self._today()
         used = self._month(owner, today).tokens + self._meter.unsaved(owner).tokens
         if used >= budget:
-            renews = next_month(today)
-            seconds = (renews - today).days * 86400
-            raise BudgetExceededError(
-                f"the monthly budget of {budget} tokens of this key is spent ({used} used); "
-                f"it renews on {renews.isoformat()} (UTC)",
-                retry_after=float(seconds),
-            )
+            raise _spent(budget, f"{used} used", today)
+
+    def reserve(self, owner: str, worst_case: Callable[[], int]) -> str | None:
+        """Holds the `worst_case()` tokens of a request against the key's budget (see
+        reservations.py) and returns the hold, to settle once the request has run; None for a
+        key without a budget (worst_case is not called). Raises BudgetExceededError when the
+        spend and the holds of the requests under way reach the budget."""
+        if self._budget(owner) is None:
+            return None
+        today = self._today()
+        now = self._now()
+        found = self._reservations.reserve(
+            owner, max(worst_case(), 1), today.replace(day=1), now, now + self._hold
+        )
+        if found.refused:
+            assert found.budget is not None
+            raise _spent(found.budget, f"{found.used} used or held by requests under way", today)
+        return found.id
+
+    def settle(self, reservation: str | None) -> None:
+        """Writes what this process spent, then releases the hold: the spend is counted before
+        the hold stops counting. Nothing for no hold (a key without a budget)."""
+        if reservation is None:
+            return
+        self.flush()
+        self._reservations.release(reservation)
+
+    @contextmanager
+    def reserved(self, owner: str, worst_case: Callable[[], int]) -> Iterator[None]:
+        """Within: a request's worst case is held (see reserve); settled on the way out."""
+        reservation = self.reserve(owner, worst_case)
+        try:
+            yield
+        finally:
+            self.settle(reservation)
 
     def report(self, owner: str) -> UsageReport:
         """Today's spend, this month's, this month's per LLM, and the budget."""

@@ -87,3 +87,9 @@ class Estimator:
                     prompt += outcome.usage.prompt_tokens
                     completion += outcome.usage.completion_tokens
         return Estimate(count, calls, prompt, completion)
+
+    def worst_case(self, request: LookupRequest) -> int:
+        """The most tokens `request` may spend: its prompts' tokens and the most each answer may
+        take (what a budget holds for it while it runs)."""
+        estimate = self.estimate([(request.description, request.field_codes)], request.llm)
+        return estimate.prompt_tokens + estimate.completion_tokens_at_most

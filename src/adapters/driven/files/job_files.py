@@ -6,10 +6,12 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from functools import partial
 from pathlib import Path, PurePath
 from typing import BinaryIO
 
 from src.adapters.driven.files.enrichment_records import record_format
+from src.adapters.driven.files.job_rows import check_job_row
 from src.adapters.driven.files.product_files import (
     ProductFileFormat,
     product_file_format,
@@ -18,13 +20,15 @@ from src.adapters.driven.files.product_files import (
 from src.domain.enrichment.ports import EnrichedProduct
 from src.domain.errors import DataFileError, InvalidRequestError
 from src.domain.jobs.model import JobProduct, ProductResult
+from src.domain.lookup.limits import RequestLimits
 
 
 def read_upload(
-    filename: str, upload: BinaryIO, default_fields: Sequence[str]
+    filename: str, upload: BinaryIO, default_fields: Sequence[str], limits: RequestLimits
 ) -> tuple[ProductFileFormat, tuple[JobProduct, ...]]:
-    """The format and the products of an uploaded catalogue named `filename`. Raises
-    InvalidRequestError naming the file, its first bad line and the reason (as `enrich` does)."""
+    """The format and the products of an uploaded catalogue named `filename`, each row checked
+    (see `check_job_row`). Raises InvalidRequestError naming the file, its first bad line and the
+    reason (as `enrich` does)."""
     name = PurePath(filename or "").name
     try:
         kind = product_file_format(Path(name))
@@ -32,7 +36,7 @@ def read_upload(
             path = Path(folder) / f"catalogue{Path(name).suffix}"
             with path.open("wb") as copy:
                 shutil.copyfileobj(upload, copy)
-            catalogue = read_products(path, default_fields)
+            catalogue = read_products(path, default_fields, partial(check_job_row, limits=limits))
     except DataFileError as error:
         where = f"{name}, {error.record}" if error.record else name
         raise InvalidRequestError(f"{where}: {error.reason}", ("body", "file")) from None

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -47,9 +47,14 @@ def product_file_format(path: Path) -> ProductFileFormat:
     raise InvalidRequestError(f"{path}: the file name must end in .jsonl, .ndjson or .csv")
 
 
-def read_products(path: Path, default_fields: Sequence[str]) -> list[ProductToEnrich]:
+def read_products(
+    path: Path,
+    default_fields: Sequence[str],
+    check: Callable[[ProductToEnrich], None] | None = None,
+) -> list[ProductToEnrich]:
     """Every product of the catalogue at `path`, in file order. Raises DataFileError when the
-    file cannot be read or any row is malformed (nothing is returned then)."""
+    file cannot be read or any row is malformed (nothing is returned then); `check` may refuse a
+    product too, raising BadRow."""
     products: list[ProductToEnrich] = []
     problems: list[tuple[int, str]] = []
     first_line_of: dict[str, int] = {}
@@ -59,6 +64,8 @@ def read_products(path: Path, default_fields: Sequence[str]) -> list[ProductToEn
                 if isinstance(record, BadRow):
                     raise record
                 product = product_of(record, number, line, tuple(default_fields))
+                if check is not None:
+                    check(product)
                 if product.key in first_line_of:
                     raise BadRow(f"id {product.key!r} repeats line {first_line_of[product.key]}")
             except BadRow as problem:
@@ -90,6 +97,12 @@ def _jsonl_records(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | BadRow
                 record = json.loads(line.strip())
             except json.JSONDecodeError as error:
                 yield line_number, BadRow(f"invalid JSON at column {error.colno}: {error.msg}")
+                continue
+            except RecursionError:
+                yield line_number, BadRow("JSON nested too deep")
+                continue
+            except ValueError:  # an integer of more digits than Python converts
+                yield line_number, BadRow("invalid JSON: a number too long to read")
                 continue
             yield (
                 line_number,

@@ -2,6 +2,10 @@
 Every query runs on the store's own database (not the tables' shared proxy), so that two stores
 of one process stand for two workers.
 
+A job's products are stored in transactions of about half a second, so that a large catalogue
+never holds SQLite's one write lock for long; the job is queued only once all are stored (if
+storing fails, the job is deleted).
+
 A result is written once per (job, product id): the insert of a second delivery does nothing,
 and only an insert that did something counts in the job's totals, in the same transaction, so
 the counts never drift from the results.
@@ -11,11 +15,14 @@ from __future__ import annotations
 
 import datetime
 import json
+import time
 from collections import Counter
 from collections.abc import Iterator
+from functools import partial
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
+from src.adapters.driven.storage.database import is_postgres
 from src.adapters.driven.storage.job_records import (
     decoded_result,
     encoded_result,
@@ -35,6 +42,12 @@ from src.adapters.driven.storage.tables import naive_utc
 from src.domain.jobs.model import Job, JobProduct, JobState, NewJob, ProductResult
 
 _PAGE = 500
+_ROWS_PER_INSERT = 150
+"""Rows per INSERT: five values each, under SQLite's 999 parameters of older builds."""
+_WRITE_SECONDS = 0.4
+_PAUSE_SECONDS = 0.1
+"""Longer than the longest sleep of SQLite's busy handler (100 ms), so that a writer waiting
+for the lock while a large catalogue is stored gets it between two of its transactions."""
 _COUNT = """
 UPDATE job SET {increments},
     state = CASE WHEN state IN ({unfinished}) AND done + failed + 1 >= total
@@ -52,17 +65,35 @@ _UNFINISHED = (JobState.QUEUED.value, JobState.RUNNING.value, JobState.PAUSED.va
 class PeeweeJobStore(PeeweeRepository):
     def create(self, job: NewJob, job_id: str, now: datetime.datetime) -> Job:
         row, products = job_row(job, job_id, now), product_rows(job, job_id)
-
-        def work() -> None:
-            with self._database.atomic():
-                JobRow.insert(row).execute(self._database)
-                for start in range(0, len(products), 150):
-                    JobProductRow.insert_many(products[start : start + 150]).execute(self._database)
-
-        self._run(work)
+        self._run(lambda: JobRow.insert(row).execute(self._database))
+        try:
+            self._insert_products(products)
+        except BaseException:
+            self._run(lambda: JobRow.delete().where(JobRow.id == job_id).execute(self._database))
+            raise
         created = self.get(job_id)
         assert created is not None
         return created
+
+    def _insert_products(self, rows: list[dict[str, object]]) -> None:
+        """Writes the rows in transactions of at most about _WRITE_SECONDS each; on SQLite, with
+        a pause between them in which the writers waiting for its one write lock get it."""
+        written = 0
+        while written < len(rows):
+            written = self._run(partial(self._insert_from, rows, written))
+            if written < len(rows) and not is_postgres(self._database):
+                time.sleep(_PAUSE_SECONDS)
+
+    def _insert_from(self, rows: list[dict[str, object]], start: int) -> int:
+        """Inserts rows from `start` on in one transaction, until _WRITE_SECONDS have passed;
+        returns where it stopped."""
+        began = time.monotonic()
+        with self._database.atomic():
+            while start < len(rows) and time.monotonic() - began < _WRITE_SECONDS:
+                batch = rows[start : start + _ROWS_PER_INSERT]
+                JobProductRow.insert_many(batch).execute(self._database)
+                start += len(batch)
+        return start
 
     def get(self, job_id: str) -> Job | None:
         rows = self._run(
@@ -71,20 +102,18 @@ class PeeweeJobStore(PeeweeRepository):
         return job_of(rows[0]) if rows else None
 
     def start(self, job_id: str, now: datetime.datetime) -> None:
-        resumed = (JobRow.id == job_id) & (JobRow.state == JobState.PAUSED.value)
-        started = (JobRow.id == job_id) & (JobRow.state == JobState.QUEUED.value)
-
-        def work() -> None:
-            JobRow.update(state=JobState.RUNNING.value).where(resumed).execute(self._database)
-            JobRow.update(state=JobState.RUNNING.value, started_at=naive_utc(now)).where(
-                started
-            ).execute(self._database)
-
-        self._run(work)
+        query = JobRow.update(
+            state=JobState.RUNNING.value,
+            started_at=fn.COALESCE(JobRow.started_at, naive_utc(now)),
+        ).where(
+            (JobRow.id == job_id) & JobRow.state.in_((JobState.QUEUED.value, JobState.PAUSED.value))
+        )
+        self._run(lambda: query.execute(self._database))
 
     def pause(self, job_id: str) -> None:
         query = JobRow.update(state=JobState.PAUSED.value).where(
-            (JobRow.id == job_id) & (JobRow.state == JobState.RUNNING.value)
+            (JobRow.id == job_id)
+            & JobRow.state.in_((JobState.QUEUED.value, JobState.RUNNING.value))
         )
         self._run(lambda: query.execute(self._database))
 
@@ -94,6 +123,12 @@ class PeeweeJobStore(PeeweeRepository):
         )
         self._run(lambda: query.execute(self._database))
         return self.get(job_id)
+
+    def cancel_owned(self, owner: str, now: datetime.datetime) -> int:
+        query = JobRow.update(state=JobState.CANCELLED.value, finished_at=naive_utc(now)).where(
+            (JobRow.owner == owner) & JobRow.state.in_(_UNFINISHED)
+        )
+        return int(self._run(lambda: query.execute(self._database)))
 
     def pending(self, job_id: str, first: int, last: int) -> list[JobProduct]:
         query = (

@@ -11,7 +11,7 @@ from typing import TypeVar
 from peewee import Database, InterfaceError, OperationalError, SqliteDatabase
 
 from src.adapters.driven.storage.tables import FieldRow
-from src.domain.errors import StorageUnavailableError
+from src.domain.errors import InvalidRequestError, StorageUnavailableError
 from src.domain.model import Example, Field, FieldType
 
 T = TypeVar("T")
@@ -72,14 +72,30 @@ def _connected(database: Database) -> Iterator[None]:
 
 
 class PeeweeRepository:
-    """Runs units of work on the database, turning its failures into StorageUnavailableError."""
+    """Runs units of work on the database, turning its failures into StorageUnavailableError,
+    and text it cannot store (a NUL on PostgreSQL, a lone surrogate) into InvalidRequestError:
+    the work's transaction is rolled back, the caller is told what was refused."""
 
     def __init__(self, database: Database) -> None:
         self._database = database
 
     def _run(self, work: Callable[[], T]) -> T:
         with _connected(self._database):
-            return work()
+            try:
+                return work()
+            except ValueError as error:
+                if not _unstorable(error):
+                    raise
+                raise InvalidRequestError(
+                    "the request holds text no database stores: a NUL character or a lone "
+                    "surrogate (not valid Unicode)",
+                    ("body",),
+                ) from None
+
+
+def _unstorable(error: ValueError) -> bool:
+    """Whether the driver refused text: psycopg2 a NUL, either driver a lone surrogate."""
+    return isinstance(error, UnicodeEncodeError) or "NUL (0x00)" in str(error)
 
 
 class PeeweeFieldRepository(PeeweeRepository):

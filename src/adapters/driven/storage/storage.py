@@ -29,6 +29,7 @@ from src.adapters.driven.storage.repositories import (
     PeeweeFieldRepository,
     PeeweeHealthProbe,
 )
+from src.adapters.driven.storage.reservations import PeeweeReservationStore
 from src.adapters.driven.storage.review_queue import PeeweeQueueStore
 from src.adapters.driven.storage.review_thresholds import PeeweeThresholdStore
 from src.adapters.driven.storage.reviews import PeeweeReviewStore
@@ -77,6 +78,7 @@ class PeeweeStorage:
         self.webhook_outbox = PeeweeWebhookOutbox(self.database)
         self.usage = PeeweeUsageStore(self.database)
         self.key_accounts = PeeweeKeyAccountStore(self.database)
+        self.reservations = PeeweeReservationStore(self.database)
 
     def lookup_cache(self, ttl_seconds: float | None) -> PeeweeLookupCache:
         return PeeweeLookupCache(self.database, ttl_seconds)

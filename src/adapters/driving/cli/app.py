@@ -1,5 +1,6 @@
 """`python cli.py …`: migrate, provision, lookup, llms, fields, and the commands of the modules
-beside this one (enrich, evaluate, benchmark-from-prototype, keys, reviews), registered here."""
+beside this one (enrich, evaluate, benchmark-from-prototype, keys, reviews, jobs, worker),
+registered here."""
 
 from __future__ import annotations
 
@@ -11,7 +12,16 @@ import typer
 
 from config.settings import PROJECT_ROOT
 from src.adapters.driven.files.provisioning_files import read_examples, read_fields
-from src.adapters.driving.cli import akeneo, enrich, evaluate, key_accounts, keys, reviews, worker
+from src.adapters.driving.cli import (
+    akeneo,
+    enrich,
+    evaluate,
+    jobs,
+    key_accounts,
+    keys,
+    reviews,
+    worker,
+)
 from src.adapters.driving.cli.errors import reported_errors
 from src.adapters.driving.cli.etim import etim
 from src.adapters.driving.cli.rendering import fields_table, outcomes_table
@@ -109,4 +119,5 @@ app.add_typer(keys.keys, name="keys")
 app.add_typer(reviews.reviews, name="reviews")
 app.add_typer(akeneo.akeneo, name="akeneo")
 app.add_typer(etim, name="etim")
+app.add_typer(jobs.jobs, name="jobs")
 app.command()(worker.worker)

@@ -81,11 +81,14 @@ def set_role(
 
 @keys.command()
 def revoke(name: Name) -> None:
-    """Revoke a key: calls with it are refused at once."""
+    """Revoke a key: calls with it are refused at once, and its unfinished jobs are cancelled."""
     with service() as container, reported_errors():
         revoked = container.api_keys.revoke(name)
+        cancelled = container.jobs.service.cancel_owned(f"key:{name}")
     assert revoked.revoked_at is not None
     typer.echo(f"key {name!r} revoked on {revoked.revoked_at:%Y-%m-%d %H:%M:%S} UTC")
+    if cancelled:
+        typer.echo(f"{cancelled} unfinished job{'s' if cancelled > 1 else ''} of it cancelled")
 
 
 def _table(known: list[ApiKey]) -> str:

@@ -6,9 +6,10 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
+from src.adapters.driving.http import budget_holds
 from src.adapters.driving.http.dependencies import ContainerDep
 from src.adapters.driving.http.errors import public_detail
 from src.adapters.driving.http.lookup_schemas import LookupDetail
@@ -42,12 +43,17 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 )
 async def lookup(
     body: LookupBody,
+    request: Request,
     container: ContainerDep,
     detail: bool = Query(False, description="Per field: value, status, raw output and timing."),
 ) -> dict[str, JSONValue] | LookupDetail:
     """Answers `{code: value or null}`; with `detail=true`, why each value is what it is."""
-    request = LookupRequest(body.description, tuple(body.fields), body.llm, evidence=detail)
-    result = await container.lookup.lookup_async(request)
+    asked = LookupRequest(body.description, tuple(body.fields), body.llm, evidence=detail)
+    held = await budget_holds.hold(request, container, asked)
+    try:
+        result = await container.lookup.lookup_async(asked)
+    finally:
+        await budget_holds.settle(container, held)
     return LookupDetail.of(result) if detail else result.values()
 
 
@@ -67,17 +73,25 @@ async def lookup(
     },
     summary="Look up a product's fields, streaming each value as it arrives",
 )
-async def lookup_stream(body: LookupBody, container: ContainerDep) -> StreamingResponse:
-    request = LookupRequest(body.description, tuple(body.fields), body.llm)
-    events = container.lookup.stream(request)
-    first = await anext(
-        events
-    )  # errors in the request (an unknown LLM) answer 422 before streaming
+async def lookup_stream(
+    body: LookupBody, request: Request, container: ContainerDep
+) -> StreamingResponse:
+    asked = LookupRequest(body.description, tuple(body.fields), body.llm)
+    held = await budget_holds.hold(request, container, asked)
+    events = container.lookup.stream(asked)
+    try:
+        first = await anext(events)  # errors in the request (an unknown LLM) answer 422 first
+    except BaseException:
+        await budget_holds.settle(container, held)
+        raise
 
     async def replay() -> AsyncIterator[FieldOutcome | LookupResult]:
-        yield first
-        async for event in events:
-            yield event
+        try:
+            yield first
+            async for event in events:
+                yield event
+        finally:
+            await budget_holds.settle(container, held)
 
     return StreamingResponse(ndjson_lines(replay()), media_type="application/x-ndjson")
 
