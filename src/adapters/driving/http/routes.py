@@ -44,11 +44,13 @@ async def lookup(
     body: LookupBody,
     container: ContainerDep,
     detail: bool = Query(False, description="Per field: value, status, raw output and timing."),
-) -> dict[str, JSONValue] | LookupDetail:
+) -> LookupDetail | JSONResponse:
     """Answers `{code: value or null}`; with `detail=true`, why each value is what it is."""
     request = LookupRequest(body.description, tuple(body.fields), body.llm, evidence=detail)
     result = await container.lookup.lookup_async(request)
-    return LookupDetail.of(result) if detail else result.values()
+    if detail:
+        return LookupDetail.of(result)
+    return JSONResponse(result.values())  # typed values already: no model to validate them by
 
 
 @router.post(
