@@ -1,16 +1,26 @@
 """The garbage collector of a long-running process, once its service is built.
 
 What the service loads at start (the catalogue, the modules, the prompts' templates) lives as
-long as the process. The collector's full passes would walk all of it again and again while
-requests allocate; frozen, it is left out of them, and only what requests make is collected."""
+long as the process: frozen, it is left out of the collector's full passes, which would walk it
+again and again. A request allocates thousands of small objects, nearly all freed by their
+reference counts; collecting the young generation every 700 allocations (Python's default)
+walks the objects of every request in flight each time, so it is collected every
+`YOUNG_GENERATION_THRESHOLD` instead."""
 
 from __future__ import annotations
 
 import gc
 
+YOUNG_GENERATION_THRESHOLD = 10_000
+"""Allocations between two collections of the young generation: on the mock at 0 ms, 16
+clients, the server's CPU time a request fell by 2 to 17 % and its rate rose by 12 to 34 %
+against 700 (three alternating pairs of runs)."""
 
-def freeze_what_was_built() -> None:
-    """Moves every object alive now out of the collector's sight (`gc.freeze`), after one
-    collection so that no garbage is frozen with them."""
+
+def tune_the_collector() -> None:
+    """Freezes every object alive now (`gc.freeze`, after one collection so that no garbage is
+    frozen) and collects the young generation less often."""
     gc.collect()
     gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_GENERATION_THRESHOLD, middle, old)

@@ -11,7 +11,7 @@ import typer
 from src.adapters.driven.engine.celery_engine import QUEUE, RUN_CHUNK, celery_app
 from src.adapters.driving.cli.errors import reported_errors
 from src.adapters.driving.cli.service import service
-from src.bootstrap.heap import freeze_what_was_built
+from src.bootstrap.heap import tune_the_collector
 from src.domain.errors import BudgetExceededError, InvalidRequestError, StorageUnavailableError
 
 RETRY_SECONDS = 5
@@ -49,7 +49,7 @@ def worker(
         def run_chunk(job_id: str, first: int, last: int) -> int:
             return runner.run_chunk(job_id, first, last)
 
-        freeze_what_was_built()
+        tune_the_collector()
         engine.worker_main(
             [
                 "worker",

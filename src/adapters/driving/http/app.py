@@ -19,7 +19,7 @@ from src.adapters.driving.http.routes import router
 from src.adapters.driving.http.unexpected import UnexpectedErrorMiddleware
 from src.adapters.driving.http.usage import router as usage_router
 from src.bootstrap import Container, bootstrap
-from src.bootstrap.heap import freeze_what_was_built
+from src.bootstrap.heap import tune_the_collector
 
 
 def create_app(container: Container | None = None) -> FastAPI:
@@ -33,7 +33,7 @@ def create_app(container: Container | None = None) -> FastAPI:
             configure_json_logging()
         app.state.container = container or bootstrap(settings)
         if owned:
-            freeze_what_was_built()
+            tune_the_collector()
         purge = background_purge(app.state.container)
         try:
             yield
