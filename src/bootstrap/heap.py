@@ -13,8 +13,8 @@ import gc
 
 YOUNG_GENERATION_THRESHOLD = 10_000
 """Allocations between two collections of the young generation: on the mock at 0 ms, 16
-clients, the server's CPU time a request fell by 2 to 17 % and its rate rose by 12 to 34 %
-against 700 (three alternating pairs of runs)."""
+clients, the server's CPU time a request was 1 to 18 % lower than at 700 in six alternating
+pairs of runs (docs/benchmarks.md)."""
 
 
 def tune_the_collector() -> None:
