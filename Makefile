@@ -77,11 +77,13 @@ lint: install-dev
 lint-imports: install-dev
 	$(VENV)/bin/lint-imports
 
-## bench: the deadline and the throughput of one server process with the mock LLM (needs wrk)
+## bench: the deadline, then the throughput of one server process with the mock LLM, this checkout's
+## and BENCH_AGAINST's (a git revision) in turns (needs wrk)
+BENCH_AGAINST ?= 190e2eb
 bench: install-dev
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) bench/deadline.py
-	$(PY) bench/load.py
+	$(PY) bench/load.py --compare $(BENCH_AGAINST) --rounds 3 --seconds 8
 
 ## bench-review: the review page's first paint, size and reviewer round trip in headless Chromium; docs/review-page.png
 bench-review: install-dev test-servers

@@ -21,6 +21,15 @@ REPO = Path(__file__).resolve().parents[1]
 def running_server(workers: int = 1, repo: Path = REPO, **env: str) -> Iterator[str]:
     """Yields the base URL of a server started with these environment variables, from the
     checkout at `repo` (this one by default; another to compare a revision with this one)."""
+    with server_process(workers, repo, **env) as (base, _):
+        yield base
+
+
+@contextmanager
+def server_process(
+    workers: int = 1, repo: Path = REPO, **env: str
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`running_server`'s base URL and the server's process (its CPU time, say)."""
     with tempfile.TemporaryDirectory() as folder:
         environ = {
             **os.environ,
@@ -65,6 +74,6 @@ def running_server(workers: int = 1, repo: Path = REPO, **env: str) -> Iterator[
         base = f"http://127.0.0.1:{port}"
         try:
             wait_until_answers(f"{base}/health", server, lambda: "", "uvicorn", seconds=30)
-            yield base
+            yield base, server
         finally:
             stop(server)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from src.domain.model import Field, FieldOutcome, OutcomeStatus, Value
@@ -39,12 +40,31 @@ class CachedAnswer:
 
 def cache_key(llm: ConfiguredLLM, field: Field, description: str) -> str:
     """Changes with the LLM, its prompt format and strategy, the field's definition (label,
-    type, options, unit, description), its examples' revision and the product text."""
-    parts = [
+    type, options, unit, description), its examples' revision and the product text: the SHA-256
+    of the JSON list of them all, the text last."""
+    head = _key_head(
         llm.name,
         llm.prompt_format.family,
         llm.chain_of_thought.name,
         llm.chain_of_thought.examples_wanted,
+        field,
+        field.revision,  # not part of a Field's equality: the memo must tell revisions apart
+    )
+    tail = f", {json.dumps(description, ensure_ascii=False)}]"
+    return hashlib.sha256((head + tail).encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=4096)
+def _key_head(
+    llm: str, family: str, strategy: str, examples: int, field: Field, revision: int
+) -> str:
+    """The key's JSON list up to the product text (left open): the same for every product a
+    field is asked of, so written once per field rather than once per lookup."""
+    parts = [
+        llm,
+        family,
+        strategy,
+        examples,
         field.code,
         field.label,
         field.type.value,
@@ -52,10 +72,9 @@ def cache_key(llm: ConfiguredLLM, field: Field, description: str) -> str:
         field.unit,
         field.description,
         *([] if field.extract else ["free text"]),  # only when set: existing keys stay valid
-        *([f"revision {field.revision}"] if field.revision else []),
-        description,
+        *([f"revision {revision}"] if revision else []),
     ]
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return json.dumps(parts, ensure_ascii=False)[:-1]
 
 
 class NoCache:

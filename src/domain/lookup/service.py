@@ -62,6 +62,10 @@ class FieldLookupService:
         self._limits = limits or RequestLimits()
         self._thresholds = thresholds or NoThresholds()
         self._single_flight = single_flight
+        self._keyed = (
+            cache is not None and not isinstance(cache, NoCache) or single_flight is not None
+        )
+        """Whether answers need their cache keys: a cache or single flight reads them."""
         self._known = KnownValueRules(catalogue.labelled)
 
     @property
@@ -146,15 +150,16 @@ class FieldLookupService:
         for code in codes:
             if code not in fields:
                 flight.ready[code] = FieldOutcome(code, None, OutcomeStatus.UNKNOWN_FIELD)
-        flight.cache_keys = {
-            code: cache_key(llm, f, request.description) for code, f in fields.items()
-        }
-        hits = self._cache.get_many(list(flight.cache_keys.values()))
+        if self._keyed:
+            flight.cache_keys = {
+                code: cache_key(llm, f, request.description) for code, f in fields.items()
+            }
+        hits = self._cache.get_many(list(flight.cache_keys.values())) if self._keyed else {}
         to_ask = {}
-        for code, key in flight.cache_keys.items():
-            hit = hits.get(key)
+        for code, field in fields.items():
+            hit = hits.get(flight.cache_keys[code]) if hits else None
             if hit is None:
-                to_ask[code] = fields[code]
+                to_ask[code] = field
             else:
                 flight.ready[code] = hit.outcome(code, llm.name)
         ask, escalation = partial(ask_with_fallbacks, chain), None

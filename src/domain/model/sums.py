@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields
+from functools import cache
 from typing import Self
 
 
@@ -12,4 +13,12 @@ class Summable:
     __slots__ = ()
 
     def __add__(self, other: Self) -> Self:
-        return type(self)(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+        return type(self)(
+            *[getattr(self, name) + getattr(other, name) for name in _names(type(self))]
+        )
+
+
+@cache
+def _names(kind: type) -> tuple[str, ...]:
+    """The fields of a Summable dataclass, read once per class."""
+    return tuple(f.name for f in fields(kind))

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from src.domain.evidence.locate import locate_evidence
 from src.domain.model import Field, FieldOutcome
-from src.domain.model.evidence import NO_EVIDENCE
+from src.domain.model.evidence import NO_EVIDENCE, Evidence
 
 
 def with_trust(
@@ -22,13 +22,20 @@ def with_trust(
     value has no evidence and no review flag. Without `locate`, evidence not known yet is left
     None (not searched for: nobody will be shown it)."""
     if outcome.value is None or field is None:
-        return replace(outcome, evidence=NO_EVIDENCE, review=None)
+        return _with(outcome, NO_EVIDENCE, None)
     evidence = (
         outcome.evidence
         if outcome.evidence is not None or not locate
         else locate_evidence(field, description, outcome.value)
     )
-    return replace(outcome, evidence=evidence, review=needs_review(outcome.confidence, threshold))
+    return _with(outcome, evidence, needs_review(outcome.confidence, threshold))
+
+
+def _with(outcome: FieldOutcome, evidence: Evidence | None, review: bool | None) -> FieldOutcome:
+    """`outcome` with this evidence and review flag: itself when it has them already."""
+    if outcome.evidence == evidence and outcome.review is review:
+        return outcome
+    return replace(outcome, evidence=evidence, review=review)
 
 
 def needs_review(confidence: float | None, threshold: float | None) -> bool:

@@ -5,11 +5,13 @@ request, the job a worker runs) and copied to the pool's threads with each model
 ContextCopyingExecutor), so a connector wrapped in MeteredConnector, inside the retries, charges
 every attempt to the right account. Counts gather in memory and reach the store in one write
 at most every `flush_seconds` (and whenever `flush` is called), so that a lookup does not write
-once per field."""
+once per field; that write runs on a thread of its own, so that the model call whose charge
+made it due neither waits for the database nor fails with it."""
 
 from __future__ import annotations
 
 import contextvars
+import logging
 import threading
 import time
 from collections import deque
@@ -27,6 +29,7 @@ from src.domain.usage.model import Account, Spend, UsageKey
 from src.domain.usage.ports import UsageStore
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 charged_to: contextvars.ContextVar[Account | None] = contextvars.ContextVar(
     "charged_to", default=None
@@ -57,6 +60,9 @@ class UsageMeter:
         """Charges not added up yet: appended without a lock (a deque's append is atomic),
         added up under the lock when read or written."""
         self._lock = threading.Lock()
+        self._writing = threading.Lock()
+        """Held by a write: one at a time, so that `flush` returns after any write under way."""
+        self._writing_behind = False
         self._flushed_at = time.monotonic()
 
     def charge(self, llm: str, spend: Spend) -> None:
@@ -66,7 +72,7 @@ class UsageMeter:
             return
         self._charged.append((UsageKey(account.owner, account.job_id, llm, self._today()), spend))
         if time.monotonic() - self._flushed_at >= self._flush_seconds:
-            self.flush()
+            self._flush_behind()
 
     def unsaved(self, owner: str) -> Spend:
         """What this process has counted for `owner` and not written yet."""
@@ -77,20 +83,39 @@ class UsageMeter:
             )
 
     def flush(self) -> None:
-        """Writes what was counted; on failure it is kept for the next write."""
-        with self._lock:
-            self._add_up()
-            spends, self._unsaved = self._unsaved, {}
-            self._flushed_at = time.monotonic()
-        if not spends:
-            return
-        try:
-            self._store.add(spends)
-        except Exception:
+        """Writes what was counted, after any write under way; on failure it is kept for the
+        next write."""
+        with self._writing:
             with self._lock:
-                for key, spend in spends.items():
-                    self._unsaved[key] = self._unsaved.get(key, Spend()) + spend
-            raise
+                self._add_up()
+                spends, self._unsaved = self._unsaved, {}
+                self._flushed_at = time.monotonic()
+            if not spends:
+                return
+            try:
+                self._store.add(spends)
+            except Exception:
+                with self._lock:
+                    for key, spend in spends.items():
+                        self._unsaved[key] = self._unsaved.get(key, Spend()) + spend
+                raise
+
+    def _flush_behind(self) -> None:
+        """`flush` on a thread of its own, unless one is under way already."""
+        with self._lock:
+            if self._writing_behind:
+                return
+            self._writing_behind = True
+        threading.Thread(target=self._write_behind, name="usage-meter", daemon=True).start()
+
+    def _write_behind(self) -> None:
+        try:
+            self.flush()
+        except Exception as error:  # kept for the next write; the error may not be the store's
+            log.warning("usage counts not written yet: %s", type(error).__name__)
+        finally:
+            with self._lock:
+                self._writing_behind = False
 
     def _add_up(self) -> None:
         """Adds the charges made since into the unsaved counts; under the lock."""

@@ -6,7 +6,11 @@ workers) and `/metrics` adds up every worker's figures.
 
 from __future__ import annotations
 
+from collections import Counter as Tally
+from typing import Any
+
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.metrics import MetricWrapperBase
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from src.domain.model import LookupResult, OutcomeStatus
@@ -56,19 +60,35 @@ class PrometheusObserver:
             "lookup_cache_hits", "Fields answered from the cache", ["llm"], registry=self.registry
         )
 
+        self._children: dict[tuple[MetricWrapperBase, tuple[str, ...]], Any] = {}
+
     def lookup_finished(self, result: LookupResult) -> None:
-        self._lookups.labels(result.llm).inc()
-        self._request.labels(result.llm).observe(result.elapsed_ms / 1000)
+        llm = result.llm
+        self._child(self._lookups, llm).inc()
+        self._child(self._request, llm).observe(result.elapsed_ms / 1000)
+        statuses: Tally[str] = Tally()
+        hits = 0
         for outcome in result.outcomes:
-            self._outcomes.labels(result.llm, outcome.status.value).inc()
+            statuses[outcome.status.value] += 1
             if outcome.cached:
-                self._cache_hits.labels(result.llm).inc()
+                hits += 1
             elif outcome.status in _ASKED:
-                self._backend.labels(outcome.llm or result.llm).observe(outcome.elapsed_ms / 1000)
+                self._child(self._backend, outcome.llm or llm).observe(outcome.elapsed_ms / 1000)
+        for status, count in statuses.items():
+            self._child(self._outcomes, llm, status).inc(count)
+        if hits:
+            self._child(self._cache_hits, llm).inc(hits)
         if result.usage.prompt_tokens:
-            self._tokens.labels(result.llm, "prompt").inc(result.usage.prompt_tokens)
+            self._child(self._tokens, llm, "prompt").inc(result.usage.prompt_tokens)
         if result.usage.completion_tokens:
-            self._tokens.labels(result.llm, "completion").inc(result.usage.completion_tokens)
+            self._child(self._tokens, llm, "completion").inc(result.usage.completion_tokens)
+
+    def _child(self, metric: MetricWrapperBase, *labels: str) -> Any:
+        """`metric.labels(*labels)`, looked up once per metric and labels."""
+        child = self._children.get((metric, labels))
+        if child is None:
+            child = self._children[(metric, labels)] = metric.labels(*labels)
+        return child
 
     def render(self) -> bytes:
         """The metrics in Prometheus' text format."""

@@ -12,6 +12,7 @@ import typer
 from src.adapters.driven.engine.celery_engine import QUEUE, RUN_CHUNK, celery_app
 from src.adapters.driving.cli.errors import reported_errors
 from src.adapters.driving.cli.service import service
+from src.bootstrap.heap import tune_the_collector
 from src.domain.errors import BudgetExceededError, InvalidRequestError, StorageUnavailableError
 
 RETRY_SECONDS = 5
@@ -50,6 +51,7 @@ def worker(
         def run_chunk(job_id: str, first: int, last: int) -> int:
             return runner.run_chunk(job_id, first, last)
 
+        tune_the_collector()
         engine.worker_main(
             [
                 "worker",

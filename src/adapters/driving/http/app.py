@@ -21,6 +21,7 @@ from src.adapters.driving.http.routes import router
 from src.adapters.driving.http.unexpected import UnexpectedErrorMiddleware
 from src.adapters.driving.http.usage import router as usage_router
 from src.bootstrap import Container, bootstrap
+from src.bootstrap.heap import tune_the_collector
 
 
 def create_app(container: Container | None = None) -> FastAPI:
@@ -33,6 +34,8 @@ def create_app(container: Container | None = None) -> FastAPI:
         if owned:
             configure_json_logging()
         app.state.container = container or bootstrap(settings)
+        if owned:
+            tune_the_collector()
         purge = background_purge(app.state.container)
         app.state.container.jobs.serve()
         try:

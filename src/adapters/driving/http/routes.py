@@ -46,7 +46,7 @@ async def lookup(
     request: Request,
     container: ContainerDep,
     detail: bool = Query(False, description="Per field: value, status, raw output and timing."),
-) -> dict[str, JSONValue] | LookupDetail:
+) -> LookupDetail | JSONResponse:
     """Answers `{code: value or null}`; with `detail=true`, why each value is what it is."""
     asked = LookupRequest(body.description, tuple(body.fields), body.llm, evidence=detail)
     held = await budget_holds.hold(request, container, asked)
@@ -54,7 +54,9 @@ async def lookup(
         result = await container.lookup.lookup_async(asked)
     finally:
         await budget_holds.settle(container, held)
-    return LookupDetail.of(result) if detail else result.values()
+    if detail:
+        return LookupDetail.of(result)
+    return JSONResponse(result.values())  # typed values already: no model to validate them by
 
 
 @router.post(

@@ -1,0 +1,71 @@
+"""A cache key is the SHA-256 of one JSON list (the LLM, its format and strategy, the field's
+definition, the text last), so that the answers a database cache kept stay reachable; it is
+written from the field's part once, and the text's part per lookup."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import replace
+
+from src.domain.lookup.cache import cache_key
+from src.domain.lookup.llms import ConfiguredLLM
+from src.domain.model import Field, FieldType
+from src.domain.prompting.chain_of_thought import FewShotChainOfThought
+from src.domain.prompting.families import ChatFormat
+from tests.support.fakes import FakeConnector
+
+LLM = ConfiguredLLM("fake", ChatFormat(), FewShotChainOfThought(k=3), FakeConnector())
+FIELDS = [
+    Field(
+        "EF000042", "Culot", FieldType.SELECT, ("E27", "GU10", "Ø 5 mm"), description="« culot »"
+    ),
+    Field("EF000049", "Tension", FieldType.NUMBER, unit="V"),
+    Field("EF009999", "Couleur", FieldType.TEXT, extract=False),
+]
+TEXTS = ["Lampe 40W E27", 'Spot "GU10" 230 V — blanc chaud', "naïve\nligne\t2 \\ fin", ""]
+
+
+def key_as_written(llm: ConfiguredLLM, field: Field, text: str) -> str:
+    parts = [
+        llm.name,
+        llm.prompt_format.family,
+        llm.chain_of_thought.name,
+        llm.chain_of_thought.examples_wanted,
+        field.code,
+        field.label,
+        field.type.value,
+        list(field.options),
+        field.unit,
+        field.description,
+        *([] if field.extract else ["free text"]),
+        text,
+    ]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def test_a_key_is_the_hash_of_the_whole_list_whatever_the_field_and_text() -> None:
+    for field in FIELDS:
+        for text in TEXTS:
+            assert cache_key(LLM, field, text) == key_as_written(LLM, field, text)
+
+
+def test_a_key_changes_with_the_text_and_the_field_definition() -> None:
+    field = FIELDS[0]
+    keys = {
+        cache_key(LLM, field, "Lampe E27"),
+        cache_key(LLM, field, "Lampe GU10"),
+        cache_key(LLM, Field(field.code, field.label, field.type, ("E27",)), "Lampe E27"),
+        cache_key(LLM, Field(field.code, "Autre", field.type, field.options), "Lampe E27"),
+    }
+    assert len(keys) == 4
+
+
+def test_a_key_changes_with_the_fields_revision_after_an_earlier_one_was_keyed() -> None:
+    field = FIELDS[1]
+    first = cache_key(LLM, field, "Lampe 12V")  # memoises the field's part at revision 0
+
+    revised = replace(field, revision=3)
+
+    assert cache_key(LLM, revised, "Lampe 12V") != first
+    assert cache_key(LLM, replace(field, revision=0), "Lampe 12V") == first
