@@ -9,8 +9,12 @@ from typing import TypeAlias
 from src.domain.model.evidence import Evidence
 from src.domain.model.sums import Summable
 
-Value: TypeAlias = float | int | str | bool | None
-"""A typed attribute value: a number, one option of a select, a boolean, a text, or nothing."""
+RangeValue: TypeAlias = dict[str, float | int | None]
+"""A range's value, `{"min": 100, "max": 240}` in its field's unit; None at an open end."""
+
+Value: TypeAlias = float | int | str | bool | RangeValue | list[str] | None
+"""A typed attribute value: a number, one option of a select, a boolean, a text, a range,
+several options or texts (a field with `multiple`), or nothing."""
 
 
 class FieldType(StrEnum):
@@ -18,6 +22,7 @@ class FieldType(StrEnum):
     SELECT = "select"
     BOOLEAN = "boolean"
     TEXT = "text"
+    RANGE = "range"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +38,9 @@ class Field:
     extract: bool = True
     """A text field's value is a span of the product text (False: free, e.g. a colour name
     normalised from a code); strategies that hold text to the text honour it."""
+    multiple: bool = False
+    """The value is a list of the kind's values (several options of a select, several texts),
+    for the kinds that allow it."""
 
 
 @dataclass(frozen=True, slots=True)

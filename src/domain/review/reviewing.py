@@ -9,6 +9,7 @@ from src.domain.catalogue.ports import FieldRepository
 from src.domain.errors import InvalidRequestError
 from src.domain.model import Field, OutcomeStatus, Value
 from src.domain.model.clock import utc_now
+from src.domain.model.kinds import kind_of
 from src.domain.model.values import coerce
 from src.domain.review.model import ANONYMOUS, ReviewDecision, ReviewRequest, Verdict
 from src.domain.review.ports import QueueStore, ReviewStore
@@ -82,8 +83,6 @@ def _typed(field: Field, value: object, part: str, missing_ok: bool) -> Value:
         return None
     if parsed.status is OutcomeStatus.NOT_FOUND:
         reason = "a correction needs a value (reject says the text does not give one)"
-    elif field.options:
-        reason = f"{value!r} is not one of {list(field.options)}"
     else:
-        reason = f"{value!r} is not a {field.type} value"
+        reason = kind_of(field).why_invalid(field, value)
     raise InvalidRequestError(f"{reason} for field {field.code}", ("body", part))

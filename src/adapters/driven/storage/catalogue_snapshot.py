@@ -30,7 +30,7 @@ from src.adapters.driven.storage.repositories import (
 from src.adapters.driven.storage.trigrams import trigrams
 from src.domain.model import Example, Field
 
-_ALL_FIELDS = "SELECT code, label, type, options, unit, description, extract FROM field"
+_ALL_FIELDS = "SELECT code, label, type, options, unit, description, extract, multiple FROM field"
 _ALL_EXAMPLES = "SELECT id, field_code, context, context_hash, value FROM example ORDER BY id"
 _VERSION = "SELECT version FROM catalogue_version WHERE id = 1"
 

@@ -26,9 +26,10 @@ _FIELD_COLUMNS = (
     FieldRow.unit,
     FieldRow.description,
     FieldRow.extract,
+    FieldRow.multiple,
 )
 _FIELDS_BY_CODE = (
-    "SELECT code, label, type, options, unit, description, extract FROM field "
+    "SELECT code, label, type, options, unit, description, extract, multiple FROM field "
     "WHERE code IN ({codes})"
 )
 _MOST_SIMILAR = """
@@ -161,6 +162,7 @@ def field_from_row(
     unit: str | None,
     description: str | None,
     extract: object = True,
+    multiple: object = False,
 ) -> Field:
     return Field(
         code,
@@ -170,6 +172,7 @@ def field_from_row(
         unit,
         description,
         bool(extract),
+        bool(multiple),
     )
 
 

@@ -53,6 +53,8 @@ class FieldRow(BaseTable):
     description = TextField(null=True)
     extract = BooleanField(default=True)
     """A text field's value is a span of the text (see Field.extract)."""
+    multiple = BooleanField(default=False)
+    """The field holds several values (see Field.multiple)."""
 
     class Meta:
         table_name = "field"
