@@ -136,9 +136,10 @@ def test_several_values_are_asked_as_a_list_of_the_kind() -> None:
     value = answer_schema(CERTIFICATIONS)["properties"]["value"]
 
     assert value == {
-        "type": ["array", "null"],
-        "items": {"enum": ["CE", "RoHS", "UL", "TÜV"]},
-        "maxItems": 4,
+        "anyOf": [
+            {"type": "array", "items": {"enum": ["CE", "RoHS", "UL", "TÜV"]}, "maxItems": 4},
+            {"type": "null"},
+        ]
     }
     assert parse_answer(CERTIFICATIONS, '{"value": ["UL", "CE"]}').value == ["UL", "CE"]
     assert parse_answer(Field("c", "Culot", FieldType.SELECT, ("E27",)), '["E27"]').value is None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from src.domain.model import Field, FieldType
 from src.domain.model.kinds.boolean import BooleanKind
-from src.domain.model.kinds.kind import FieldKind, PrepassRules, TextReader
+from src.domain.model.kinds.kind import FieldKind, PrepassRules, TextReader, value_cell
 from src.domain.model.kinds.number import NumberKind
 from src.domain.model.kinds.range import RangeKind
 from src.domain.model.kinds.select import SelectKind
@@ -51,4 +51,5 @@ __all__ = [
     "SeveralKind",
     "TextReader",
     "kind_of",
+    "value_cell",
 ]

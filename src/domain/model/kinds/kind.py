@@ -58,6 +58,11 @@ class FieldKind:
     """Whether its values are JSON objects or lists (a range, several values), not scalars."""
     measured: bool = False
     """Whether its values are in the field's unit (a prototype's label may give it: "(W)")."""
+    numbers_of_text: bool = False
+    """Whether a strategy holding answers to the text holds it to the text's numbers."""
+    spans_of_text: bool = False
+    """Whether a strategy holding answers to the text holds it to the text's spans (for a field
+    with `extract`), and the catalogue's known values may answer it before the model."""
     judged: bool = False
     """Whether `evaluate`'s judge may grade a value that does not match its label (free text)."""
     prepass_precision: tuple[int, int] | None = None
@@ -105,11 +110,18 @@ class FieldKind:
         return None
 
     def cell(self, value: Value) -> str:
-        """`value` in a CSV cell: a scalar as itself, a range or a list as its JSON text."""
-        if value is None:
-            return ""
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, (dict, list)):
-            return json.dumps(value, ensure_ascii=False)
-        return str(value)
+        """`value` in a CSV cell (see `value_cell`)."""
+        return value_cell(value)
+
+
+def value_cell(value: Value) -> str:
+    """A value in a CSV cell: empty for none, a scalar as itself (`true`/`false` for a boolean),
+    a range or a list as its JSON text (`{"min": 100, "max": 240}`, `["CE", "RoHS"]`), which
+    `coerce` reads back."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

@@ -19,6 +19,7 @@ RELATIVE_TOLERANCE = 1e-3
 class NumberKind(FieldKind):
     name = "number"
     measured = True
+    numbers_of_text = True
     prepass_precision = (190, 190)
 
     def coerce(self, field: Field, answer: object) -> ParsedValue:

@@ -109,7 +109,7 @@ class RangeKind(FieldKind):
             return Evidence()
         verbatim: list[Span] = []
         converted: list[Span] = []
-        for written in _written_ranges(description):
+        for written in written_ranges(description):
             unit = written.unit
             ends = (written.low, written.high)
             wanted = (value.get("min"), value.get("max"))
@@ -149,11 +149,12 @@ class WrittenRange:
 
 def read_range(text: str) -> WrittenRange | None:
     """The range `text` writes as a whole ("100-240V", "≥ 16 A"), or None."""
-    ranges = [r for r in _written_ranges(text) if r.span.start == 0 and r.span.end == len(text)]
+    ranges = [r for r in written_ranges(text) if r.span.start == 0 and r.span.end == len(text)]
     return ranges[0] if ranges else None
 
 
-def _written_ranges(text: str) -> Iterator[WrittenRange]:
+def written_ranges(text: str) -> Iterator[WrittenRange]:
+    """Every range `text` writes, closed ones ("100-240 V") first, then open ones ("≥ 16 A")."""
     for match in _CLOSED.finditer(text):
         low, high = _number(match["low"]), _number(match["high"])
         unit = match["high_unit"] or match["low_unit"]

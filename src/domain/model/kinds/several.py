@@ -68,14 +68,17 @@ class SeveralKind(FieldKind):
         return f"a list, each {self.item.summary(field)}"
 
     def value_schema(self, field: Field) -> dict[str, Any]:
-        items = self.item.value_schema(field)
-        single = {**items}
+        # An item is never null; a length limit of each item would make the embedded model's
+        # grammar grow with the product of both limits, and `coerce` needs none.
+        single = {k: v for k, v in self.item.value_schema(field).items() if k != "maxLength"}
         if "enum" in single:
             single["enum"] = [option for option in single["enum"] if option is not None]
         elif isinstance(single.get("type"), list):
-            single["type"] = [t for t in single["type"] if t != "null"]
+            types = [t for t in single["type"] if t != "null"]
+            single["type"] = types[0] if len(types) == 1 else types
         limit = min(MAX_ITEMS, len(single["enum"])) if "enum" in single else MAX_ITEMS
-        return {"type": ["array", "null"], "items": single, "maxItems": limit}
+        listed = {"type": "array", "items": single, "maxItems": limit}
+        return {"anyOf": [listed, {"type": "null"}]}
 
     def prepass(self, field: Field, description: str, rules: PrepassRules) -> Value | None:
         return None

@@ -22,6 +22,7 @@ class TextKind(FieldKind):
     name = "text"
     several = True
     judged = True
+    spans_of_text = True
 
     def coerce(self, field: Field, answer: object) -> ParsedValue:
         if says_not_found(answer):

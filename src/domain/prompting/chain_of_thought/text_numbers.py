@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from src.domain.model import Example, Field, FieldType
+from src.domain.model import Example, Field
+from src.domain.model.kinds import kind_of
 from src.domain.model.values import ParsedValue
 from src.domain.prompting.ports import ChainOfThought
 from src.domain.prompting.prepass.candidates import gives_numbers, number_candidates
@@ -17,7 +18,7 @@ def text_number_schema(field: Field, description: str) -> dict[str, Any] | None:
     """`{"enum": [the text's candidate numbers…, null]}`; `{"enum": [null]}` when the text's
     numbers are none the field may answer (codes, other kinds of units); None when the field is
     not a number or the text writes no number at all (the answer is then only typed)."""
-    if field.type is not FieldType.NUMBER or not description:
+    if not kind_of(field).numbers_of_text or not description:
         return None
     candidates = number_candidates(field, description)
     if not candidates and not gives_numbers(description):
