@@ -6,7 +6,7 @@ import pytest
 
 from src.domain.evaluation.matching import item_counts, matches
 from src.domain.evidence.locate import locate_evidence
-from src.domain.model import Field, FieldType, OutcomeStatus
+from src.domain.model import Example, Field, FieldType, OutcomeStatus
 from src.domain.model.kinds import ETIM_TYPES, KINDS, MAX_ITEMS, kind_of
 from src.domain.model.values import coerce
 from src.domain.prompting.chain_of_thought.json_answer import (
@@ -14,6 +14,7 @@ from src.domain.prompting.chain_of_thought.json_answer import (
     describe_field,
     parse_answer,
 )
+from src.domain.prompting.chain_of_thought.text_numbers import text_number_schema
 from src.domain.prompting.prepass import TextRulesPrepass
 
 VOLTAGE = Field("EF000001", "Tension d'entrée", FieldType.RANGE, unit="V")
@@ -183,3 +184,34 @@ def test_a_number_or_boolean_field_never_holds_a_list() -> None:
 
     assert coerce(number, [40, 60]).status is OutcomeStatus.INVALID_OUTPUT
     assert coerce(number, 40).value == 40
+
+
+def test_a_range_is_held_to_the_ranges_its_text_writes_in_its_unit() -> None:
+    text = "Entrée 100-240 V~, 50/60 Hz, sortie 19 V; de 0 à +40 °C; 0,1-0,2 kV"
+
+    assert text_number_schema(VOLTAGE, text) == {
+        "enum": [{"min": 100, "max": 240}, {"min": 100, "max": 200}, None]
+    }
+    assert text_number_schema(TEMPERATURE, text) == {"enum": [{"min": 0, "max": 40}, None]}
+    assert text_number_schema(VOLTAGE, "Lampe 40 W") is None
+
+
+def test_several_options_are_held_to_those_the_text_names() -> None:
+    narrowed = text_number_schema(CERTIFICATIONS, "Certifié CE et RoHS, boîtier UL94 V-0.")
+
+    assert narrowed == {
+        "anyOf": [
+            {"type": "array", "items": {"enum": ["CE", "RoHS"]}, "maxItems": 2},
+            {"type": "null"},
+        ]
+    }
+    assert text_number_schema(CERTIFICATIONS, "Certifié conforme") is None
+    single = Field("c", "Culot", FieldType.SELECT, ("E27", "E14"))
+    assert text_number_schema(single, "Ampoule E27") is None  # one option: left to the model
+
+
+def test_an_example_with_a_range_or_a_list_is_hashable_by_its_value() -> None:
+    first = Example("EF1", "x", {"min": 1, "max": 2})
+
+    assert hash(first) == hash(Example("EF1", "x", {"min": 1, "max": 2}))
+    assert len({first, Example("EF1", "x", ["CE"]), Example("EF1", "x", ["CE"])}) == 2

@@ -17,6 +17,15 @@ Value: TypeAlias = float | int | str | bool | RangeValue | list[str] | None
 several options or texts (a field with `multiple`), or nothing."""
 
 
+def value_key(value: Value) -> object:
+    """`value` as a hashable key (a range or a list is a dict or a list, which are not)."""
+    if isinstance(value, dict):
+        return ("range", value.get("min"), value.get("max"))
+    if isinstance(value, list):
+        return ("list", *value)
+    return value
+
+
 class FieldType(StrEnum):
     NUMBER = "number"
     SELECT = "select"
@@ -50,6 +59,9 @@ class Example:
     field_code: str
     context: str
     value: Value
+
+    def __hash__(self) -> int:
+        return hash((self.field_code, self.context, value_key(self.value)))
 
 
 @dataclass(frozen=True, slots=True)

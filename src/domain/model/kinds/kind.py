@@ -12,11 +12,16 @@ finders) is handed to it by its caller, as the `PrepassRules` and `TextReader` p
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from src.domain.model import Field, Value
 from src.domain.model.answers import ParsedValue
 from src.domain.model.evidence import Evidence
+
+Converter = Callable[[float | int, str | None, str | None], Value]
+"""`converted(number, unit, wanted)`: a number written in `unit` in the unit `wanted`, or None
+when they do not convert."""
 
 
 class TextReader(Protocol):
@@ -90,6 +95,13 @@ class FieldKind:
     def value_schema(self, field: Field) -> dict[str, Any]:
         """The JSON schema of a value of `field`, null included (not stated)."""
         raise NotImplementedError
+
+    def schema_from_text(
+        self, field: Field, description: str, convert: Converter
+    ) -> dict[str, Any] | None:
+        """The value schema narrowed to the values `description` writes, for a strategy that
+        holds answers to the text (numbers have their own candidates); None: not narrowed."""
+        return None
 
     def prepass(self, field: Field, description: str, rules: PrepassRules) -> Value | None:
         """The value a pre-pass rule reads in `description`, or None (left to the model)."""

@@ -19,7 +19,7 @@ from typing import Any
 from src.domain.model import Field, RangeValue, Value
 from src.domain.model.answers import ParsedValue, parse_number, says_not_found
 from src.domain.model.evidence import Evidence, Span
-from src.domain.model.kinds.kind import FieldKind, TextReader
+from src.domain.model.kinds.kind import Converter, FieldKind, TextReader
 from src.domain.model.kinds.number import number_answer, numbers_equal
 
 _NUMBER = r"(?:[-+−][ \u00a0]?)?\d+(?:[.,]\d+)?"
@@ -102,6 +102,22 @@ class RangeKind(FieldKind):
             ]
         }
 
+    def schema_from_text(
+        self, field: Field, description: str, convert: Converter
+    ) -> dict[str, Any] | None:
+        """`{"enum": [the ranges the text writes in the field's unit (or one converting to
+        it)…, null]}`; None when it writes none."""
+        wanted = _unit(field.unit)
+        found: list[RangeValue] = []
+        for written in written_ranges(description):
+            ends = [_in_unit(convert, end, written.unit, wanted) for end in written.ends]
+            if any(end is _OTHER_UNIT for end in ends):
+                continue
+            value: RangeValue = {"min": ends[0], "max": ends[1]}  # type: ignore[dict-item]
+            if value not in found:
+                found.append(value)
+        return {"enum": [*found, None]} if found else None
+
     def evidence(
         self, field: Field, description: str, value: Value, reader: TextReader
     ) -> Evidence:
@@ -146,6 +162,10 @@ class WrittenRange:
     unit: str | None
     span: Span
 
+    @property
+    def ends(self) -> tuple[float | int | None, float | int | None]:
+        return (self.low, self.high)
+
 
 def read_range(text: str) -> WrittenRange | None:
     """The range `text` writes as a whole ("100-240V", "≥ 16 A"), or None."""
@@ -181,6 +201,19 @@ def _in(reader: TextReader, end: float | int | None, unit: str | None, wanted: s
         return None
     converted = reader.converted(end, unit, _unit(wanted))
     return end if converted is None else converted
+
+
+_OTHER_UNIT = object()
+
+
+def _in_unit(
+    convert: Converter, end: float | int | None, unit: str | None, wanted: str | None
+) -> Any:
+    """`end` written in `unit` in the unit `wanted`; `_OTHER_UNIT` when it is of another kind."""
+    if end is None or unit is None or wanted is None or unit == wanted:
+        return end
+    converted = convert(end, unit, wanted)
+    return _OTHER_UNIT if converted is None else converted
 
 
 def _ends_equal(ends: tuple[Any, ...], wanted: tuple[Any, ...]) -> bool:

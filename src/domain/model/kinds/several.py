@@ -10,12 +10,14 @@ matching); evidence is every item's.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from src.domain.model import Field, OutcomeStatus, Value
 from src.domain.model.answers import ParsedValue, says_not_found
 from src.domain.model.evidence import Evidence
-from src.domain.model.kinds.kind import FieldKind, PrepassRules, TextReader
+from src.domain.model.kinds.kind import Converter, FieldKind, PrepassRules, TextReader
+from src.domain.model.text_normalisation import comparison_key
 
 MAX_ITEMS = 20
 """The most values one field holds."""
@@ -30,13 +32,15 @@ class SeveralKind(FieldKind):
         self.structured = True
 
     def coerce(self, field: Field, answer: object) -> ParsedValue:
-        if isinstance(answer, str) and answer.startswith("["):
+        if isinstance(answer, str) and answer.startswith(("[", "{")):  # JSON, or cut short
             try:
                 answer = json.loads(answer)
             except ValueError:
                 return ParsedValue.invalid()
         if says_not_found(answer):
             return ParsedValue.not_found()
+        if isinstance(answer, dict):
+            return ParsedValue.invalid()
         answers = answer if isinstance(answer, list) else [answer]
         values: list[Any] = []
         for item in answers:
@@ -78,6 +82,25 @@ class SeveralKind(FieldKind):
             single["type"] = types[0] if len(types) == 1 else types
         limit = min(MAX_ITEMS, len(single["enum"])) if "enum" in single else MAX_ITEMS
         listed = {"type": "array", "items": single, "maxItems": limit}
+        return {"anyOf": [listed, {"type": "null"}]}
+
+    def schema_from_text(
+        self, field: Field, description: str, convert: Converter
+    ) -> dict[str, Any] | None:
+        """For a select, a list of the options the text names (whole words, case- and
+        accent-insensitively), when it names any; None otherwise."""
+        if not field.options:
+            return None
+        text = comparison_key(description)
+        named = [
+            option
+            for option in field.options
+            if (key := comparison_key(option))
+            and re.search(rf"(?<!\w){re.escape(key)}(?!\w)", text)
+        ]
+        if not named:
+            return None
+        listed = {"type": "array", "items": {"enum": named}, "maxItems": len(named)}
         return {"anyOf": [listed, {"type": "null"}]}
 
     def prepass(self, field: Field, description: str, rules: PrepassRules) -> Value | None:
