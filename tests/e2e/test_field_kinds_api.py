@@ -5,10 +5,12 @@ refused with a 422 naming the part of the body."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from fastapi.testclient import TestClient
 
+from src.adapters.driven.storage.tables import LookupCacheRow
 from src.bootstrap import Container
 from src.domain.model import Field, FieldType
 from src.domain.model.kinds import MAX_ITEMS
@@ -119,3 +121,22 @@ def test_a_corrected_range_and_list_are_kept_typed(kinds_client: TestClient) -> 
         )
         assert decided.status_code == 201, decided.text
         assert decided.json()["kept"] == kept
+
+
+def test_a_cached_range_and_list_come_back_as_they_were_answered(
+    kinds_client: TestClient,
+) -> None:
+    body = {"description": POWER_SUPPLY, "fields": ["EF009001", "EF009002"]}
+    first = kinds_client.post(f"{LOOKUP}?detail=true", json=body).json()["fields"]
+    database = kinds_client.app.state.container.storage.database  # type: ignore[attr-defined]
+    give_up = time.monotonic() + 10
+    while LookupCacheRow.select().count(database) < 2 and time.monotonic() < give_up:
+        time.sleep(0.05)  # the cache is written behind the answer
+
+    again = kinds_client.post(f"{LOOKUP}?detail=true", json=body).json()["fields"]
+
+    assert all(again[code]["cached"] for code in again)
+    assert {code: again[code]["value"] for code in again} == {
+        code: first[code]["value"] for code in first
+    }
+    assert again["EF009001"]["evidence"] == first["EF009001"]["evidence"]

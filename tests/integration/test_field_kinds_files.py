@@ -3,14 +3,25 @@ never mistaken for alternatives, and the CSV cell of a value that `coerce` reads
 
 from __future__ import annotations
 
+import csv
+import json
 from pathlib import Path
 
 import pytest
 
 from src.adapters.driven.files.benchmark_files import read_benchmark, write_benchmark
+from src.adapters.driven.files.enrichment_output import open_output
+from src.domain.enrichment.ports import EnrichedProduct
 from src.domain.errors import DataFileError
 from src.domain.evaluation.report import Cost, LLMReport, ScoredPair
-from src.domain.model import Field, FieldType, OutcomeSource, OutcomeStatus
+from src.domain.model import (
+    Field,
+    FieldOutcome,
+    FieldType,
+    LookupResult,
+    OutcomeSource,
+    OutcomeStatus,
+)
 from src.domain.model.kinds import value_cell
 from src.domain.model.values import coerce
 
@@ -104,3 +115,24 @@ def test_an_evaluation_reports_item_precision_and_recall_beside_whole_lists() ->
         "recall": 0.75,
     }
     assert summary["correct"] == 1  # type: ignore[comparison-overlap]
+
+
+def test_enrich_output_writes_a_range_and_a_list_in_jsonl_and_csv(tmp_path: Path) -> None:
+    result = LookupResult(
+        "mock",
+        (
+            FieldOutcome("EF1", {"min": 100, "max": None}, OutcomeStatus.OK),
+            FieldOutcome("EF2", ["CE", "RoHS"], OutcomeStatus.OK),
+        ),
+    )
+    for name in ("out.jsonl", "out.csv"):
+        with open_output(tmp_path / name, ["EF1", "EF2"]) as output:
+            output.write(EnrichedProduct("psu-1", result))
+
+    line = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
+    assert line["values"] == {"EF1": {"min": 100, "max": None}, "EF2": ["CE", "RoHS"]}
+    with (tmp_path / "out.csv").open(encoding="utf-8", newline="") as text:
+        header, row = list(csv.reader(text))[:2]
+    cells = dict(zip(header, row, strict=True))
+    assert coerce(VOLTAGE, cells["EF1"]).value == {"min": 100, "max": None}
+    assert coerce(CERTIFICATIONS, cells["EF2"]).value == ["CE", "RoHS"]
