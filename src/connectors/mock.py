@@ -22,7 +22,7 @@ from typing import Any
 from src.domain.confidence.tokens import TokenProbability
 from src.domain.errors import TransientBackendError
 from src.domain.model import TokenUsage
-from src.domain.model.kinds.range import written_ranges
+from src.domain.model.kinds.written_ranges import written_ranges
 from src.domain.model.text_normalisation import comparison_key
 from src.domain.model.values import parse_number
 from src.domain.prompting.families import approximate_tokens
