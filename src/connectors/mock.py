@@ -1,7 +1,8 @@
 """A deterministic stand-in for a model, for tests, demos and benchmarks.
 
 It answers a value of the type the answer schema asks for, read from the product text when it can
-(an option that appears in it, the first number in it), with a confidence of 0.9 when it read
+(an option that appears in it, the first number in it, the first range it writes as `{"min",
+"max"}`, a list of one such value for an array), with a confidence of 0.9 when it read
 the value in the text and 0.3 when it could not (the first option, 1 for a number). Knobs: a
 latency per call, fields whose calls stall past the deadline, and a number of first calls per
 field that fail transiently.
@@ -21,6 +22,7 @@ from typing import Any
 from src.domain.confidence.tokens import TokenProbability
 from src.domain.errors import TransientBackendError
 from src.domain.model import TokenUsage
+from src.domain.model.kinds.written_ranges import written_ranges
 from src.domain.model.text_normalisation import comparison_key
 from src.domain.model.values import parse_number
 from src.domain.prompting.families import approximate_tokens
@@ -80,6 +82,19 @@ GUESS_CONFIDENCE = 0.3
 def _answer(schema: Mapping[str, Any], product_text: str) -> tuple[object, bool]:
     """The answer, and whether it was read in the text."""
     value_schema = schema.get("properties", {}).get("value", {})
+    alternatives = [s for s in value_schema.get("anyOf", []) if s.get("type") != "null"]
+    if alternatives:
+        value_schema = alternatives[0]
+    if value_schema.get("type") == "array":
+        item, found = _answer(
+            {"properties": {"value": value_schema.get("items", {})}}, product_text
+        )
+        return ([item] if found or item is not None else []), found
+    if {"min", "max"} <= set(value_schema.get("properties", {})):
+        written = next(written_ranges(product_text), None)
+        if written is None:
+            return None, False
+        return {"min": written.low, "max": written.high}, True
     if "enum" in value_schema:
         options = [option for option in value_schema["enum"] if option is not None]
         text = comparison_key(product_text)

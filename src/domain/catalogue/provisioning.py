@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from src.domain.catalogue.ports import CatalogueStore, FieldRepository, ProvisionReport
 from src.domain.errors import DataFileError
 from src.domain.model import Example, Field, OutcomeStatus
+from src.domain.model.kinds import kind_of
 from src.domain.model.values import coerce
 
 
@@ -50,14 +51,19 @@ class Provisioning:
             )
         if record.value is None:
             return Example(field.code, record.context, None)
+        if isinstance(record.value, (dict, list)) and not kind_of(field).structured:
+            raise DataFileError(
+                record.source,
+                record.record,
+                "value must be a number, a string, a boolean or null",
+            )
         parsed = coerce(field, record.value)
         if parsed.status is OutcomeStatus.NOT_FOUND:
             return Example(field.code, record.context, None)
         if parsed.status is not OutcomeStatus.OK:
-            expected = f"one of {list(field.options)}" if field.options else f"a {field.type} value"
             raise DataFileError(
                 record.source,
                 record.record,
-                f"value {record.value!r} is not {expected} for field {field.code}",
+                f"value {kind_of(field).why_invalid(field, record.value)} for field {field.code}",
             )
         return Example(field.code, record.context, parsed.value)

@@ -16,13 +16,13 @@ from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.model import (
     Field,
     FieldOutcome,
-    FieldType,
     LookupRequest,
     LookupResult,
     OutcomeSource,
     OutcomeStatus,
 )
 from src.domain.model.evidence import NO_EVIDENCE
+from src.domain.model.kinds import kind_of
 
 Progress = Callable[[str], None]
 """Told the LLM's name after each product is evaluated."""
@@ -113,7 +113,7 @@ class EvaluationService:
         accepted = row.expected[field.code]
         correct = matches(field, accepted, outcome.value)
         grade = None
-        judged = field.type is FieldType.TEXT and accepted and outcome.value is not None
+        judged = kind_of(field).judged and accepted and outcome.value is not None
         if self.judge and judged and not correct:
             question = f"What is the {field.label} of this product? {row.description}"
             expected = " / ".join(str(value) for value in accepted or ())

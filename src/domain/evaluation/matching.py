@@ -1,25 +1,21 @@
-"""Type-aware matching of a predicted value against the accepted ones.
+"""Kind-aware matching of a predicted value against the accepted ones.
 
-Numbers are equal within a small relative tolerance; a select matches an option after case,
-accent and spacing normalisation; booleans read oui/non, yes/no, vrai/faux; text is compared
-after case, accent, spacing and punctuation normalisation. Expected values are read by the same
-value rules as a model's answer, so a benchmark may write "3493,8", "oui" or "E27".
+Each kind says when two of its values are the same (`FieldKind.same`): numbers within a small
+relative tolerance; a select's option after case, accent and spacing normalisation; booleans;
+text after case, accent, spacing and punctuation normalisation; a range end by end; several
+values when they hold the same set. Expected values are read by the same value rules as a
+model's answer, so a benchmark may write "3493,8", "oui", "E27" or "100-240 V".
 """
 
 from __future__ import annotations
 
-import math
-import re
-
 from src.domain.evaluation.benchmark import Accepted
-from src.domain.model import Field, FieldType, OutcomeStatus, Value
-from src.domain.model.text_normalisation import comparison_key, strip_accents
+from src.domain.model import Field, OutcomeStatus, Value
+from src.domain.model.kinds import SeveralKind, kind_of
+from src.domain.model.kinds.number import RELATIVE_TOLERANCE
+from src.domain.model.kinds.text import normalised_text
+from src.domain.model.text_normalisation import comparison_key
 from src.domain.model.values import coerce
-
-RELATIVE_TOLERANCE = 1e-3
-"""Numbers within 0.1 % of each other match (3493.8 and 3494 do; 3493 and 3500 do not)."""
-
-_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def matches(field: Field, accepted: Accepted, predicted: Value) -> bool:
@@ -31,28 +27,28 @@ def matches(field: Field, accepted: Accepted, predicted: Value) -> bool:
     return any(_same(field, expected, predicted) for expected in accepted)
 
 
-def normalised_text(text: str) -> str:
-    """'  Acier  inoxydable. ' and 'acier-inoxydable' give the same key."""
-    return " ".join(_NOT_WORD.sub(" ", strip_accents(text).casefold()).split())
+def item_counts(field: Field, accepted: Accepted, predicted: Value) -> tuple[int, int, int]:
+    """For a field with several values: (items predicted right, items predicted, items
+    expected), against the accepted set that shares the most items; (0, 0, 0) for another."""
+    kind = kind_of(field)
+    if not isinstance(kind, SeveralKind):
+        return (0, 0, 0)
+    answered = predicted if isinstance(predicted, list) else []
+    best = (0, len(answered), 0)
+    for expected in accepted or ():
+        typed = coerce(field, expected)
+        items = typed.value if isinstance(typed.value, list) else []
+        counts = (kind.item_matches(field, items, answered), len(answered), len(items))
+        if best[2] == 0 or counts[0] > best[0]:
+            best = counts
+    return best
 
 
 def _same(field: Field, expected: Value, predicted: Value) -> bool:
-    if field.type is FieldType.TEXT:
-        return normalised_text(str(expected)) == normalised_text(str(predicted))
     typed = coerce(field, expected)
     if typed.status is not OutcomeStatus.OK:  # an expected value the field's rules cannot read
         return comparison_key(str(expected)) == comparison_key(str(predicted))
-    if field.type is FieldType.NUMBER:
-        return _numbers_equal(typed.value, predicted)
-    if field.type is FieldType.SELECT:
-        return isinstance(predicted, str) and comparison_key(str(typed.value)) == comparison_key(
-            predicted
-        )
-    return typed.value == predicted and isinstance(predicted, bool)
+    return kind_of(field).same(field, typed.value, predicted)
 
 
-def _numbers_equal(expected: Value, predicted: Value) -> bool:
-    if isinstance(predicted, bool) or not isinstance(predicted, (int, float)):
-        return False
-    assert isinstance(expected, (int, float))
-    return math.isclose(expected, predicted, rel_tol=RELATIVE_TOLERANCE, abs_tol=1e-9)
+__all__ = ["RELATIVE_TOLERANCE", "item_counts", "matches", "normalised_text"]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from src.domain.evaluation.benchmark import Accepted
 from src.domain.evaluation.calibration import Judged
 from src.domain.evaluation.judge import Grade
+from src.domain.evaluation.matching import item_counts
 from src.domain.evaluation.metrics import Bucket, PairOutcome, Scores
 from src.domain.evaluation.thresholds import (
     DEFAULT_TARGET_PRECISION,
@@ -128,6 +129,8 @@ class LLMReport:
                 self.thresholds(),
             ),
         }
+        if items := self.item_scores():
+            data["items"] = items
         if self.judge:
             grades = Counter(pair.grade.choice for pair in self.pairs if pair.grade)
             data["judge"] = {
@@ -137,6 +140,26 @@ class LLMReport:
                 "judged_accuracy": round(self.judged_accuracy(), 4),
             }
         return data
+
+    def item_scores(self) -> dict[str, float | int] | None:
+        """For the fields with several values, beside the pairs' scores (a list is right when
+        its set is an accepted one): the items answered right, answered and expected, and their
+        precision and recall; None without such a field."""
+        counted = [
+            item_counts(pair.field, pair.expected, pair.predicted)
+            for pair in self.pairs
+            if pair.field.multiple
+        ]
+        if not counted:
+            return None
+        right, answered, expected = (sum(column) for column in zip(*counted, strict=True))
+        return {
+            "right": right,
+            "answered": answered,
+            "expected": expected,
+            "precision": round(right / answered, 4) if answered else 0.0,
+            "recall": round(right / expected, 4) if expected else 0.0,
+        }
 
     def _grouped(self, key: Callable[[ScoredPair], str]) -> dict[str, Scores]:
         groups: dict[str, list[ScoredPair]] = defaultdict(list)

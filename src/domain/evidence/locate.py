@@ -1,9 +1,12 @@
-"""The evidence of a value in its product text, by the field's type: never an invented span.
+"""The evidence of a value in its product text, as the field's kind finds it with the text
+reader here: never an invented span.
 
 - a number: the number with its unit as written (see `numbers.py`), kept through conversion;
 - a select: the option's words where the text gives them (case- and accent-insensitively);
 - a text: the value where the text gives it;
-- a boolean: the attribute's own words where the text gives them (what the value was read from).
+- a boolean: the attribute's own words where the text gives them (what the value was read from);
+- a range: the range as written ("100-240 V"), kept through conversion;
+- several values: every item's.
 
 `verbatim` says the value is written as such: the same characters for a select or a text, the
 same number before any conversion for a number.
@@ -11,58 +14,66 @@ same number before any conversion for a number.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from src.domain.evidence.folding import folded_text
 from src.domain.evidence.numbers import number_evidence
-from src.domain.model import Field, FieldType, Value
+from src.domain.model import Field, Value
 from src.domain.model.evidence import NO_EVIDENCE, Evidence, Span
+from src.domain.model.kinds import kind_of
+from src.domain.prompting.prepass.candidates import converted
+from src.domain.prompting.prepass.tokens import normalised_unit
 
 MAX_SPANS = 10
 """A value written more often than this keeps its first spans."""
-
-_UNIT_IN_LABEL = re.compile(r"\s*\([^()]*\)\s*$")
 
 
 def locate_evidence(field: Field, description: str, value: Value) -> Evidence:
     """Where `value` of `field` stands in `description`; `Evidence()` when it does not."""
     if value is None or not description:
         return NO_EVIDENCE
-    if field.type is FieldType.NUMBER:
-        return _located(field.type, field.unit, description, value)
-    if field.type is FieldType.BOOLEAN:
-        return _located(field.type, field.label, description, value)
-    return _located(field.type, None, description, value)
+    if isinstance(value, (dict, list)):
+        return _kept(kind_of(field).evidence(field, description, value, READER))
+    return _located(field, description, value)
 
 
 @lru_cache(maxsize=1024, typed=True)
-def _located(
-    kind: FieldType, unit_or_label: str | None, description: str, value: Value
-) -> Evidence:
-    """The search itself, by what it reads of the field (a number's unit, a boolean's label):
-    kept for the texts asked about lately, whose values are looked for again when a lookup's
-    answers come from the cache (`typed`: True is not the number 1)."""
-    if kind is FieldType.NUMBER:
-        evidence = number_evidence(unit_or_label, description, value)
-    elif kind is FieldType.BOOLEAN:
-        label = _UNIT_IN_LABEL.sub("", unit_or_label or "")
-        evidence = Evidence(tuple(folded_text(description).find_all(label)), verbatim=False)
-    else:
-        evidence = _words_evidence(description, str(value))
+def _located(field: Field, description: str, value: Value) -> Evidence:
+    """The search of a scalar value, kept for the texts asked about lately, whose values are
+    looked for again when a lookup's answers come from the cache (`typed`: True is not the
+    number 1)."""
+    return _kept(kind_of(field).evidence(field, description, value, READER))
+
+
+def _kept(evidence: Evidence) -> Evidence:
     return (
         Evidence(evidence.spans[:MAX_SPANS], evidence.verbatim) if evidence.spans else NO_EVIDENCE
     )
 
 
-def _words_evidence(description: str, value: str) -> Evidence:
-    text = folded_text(description)
-    spans = (
-        text.find_all(value)
-        or text.find_all(value, plural=True)  # "Jersey" read in "Jerseys" (a known value)
-        or text.find_all(value, whole_words=False)
-    )
-    return Evidence(tuple(spans), any(_as_written(span, value) for span in spans))
+class _TextReader:
+    """The kinds' `TextReader`: numbers with their units, words folded for case and accents."""
+
+    def number(self, unit: str | None, description: str, value: Value) -> Evidence:
+        return number_evidence(unit, description, value)
+
+    def words(self, description: str, text: str) -> Evidence:
+        found = folded_text(description)
+        spans = (
+            found.find_all(text)
+            or found.find_all(text, plural=True)  # "Jersey" read in "Jerseys" (a known value)
+            or found.find_all(text, whole_words=False)
+        )
+        return Evidence(tuple(spans), any(_as_written(span, text) for span in spans))
+
+    def phrase(self, description: str, text: str) -> Evidence:
+        return Evidence(tuple(folded_text(description).find_all(text)), verbatim=False)
+
+    def converted(self, number: float | int, unit: str | None, wanted: str | None) -> Value:
+        return converted(number, normalised_unit(unit), normalised_unit(wanted))
+
+
+READER = _TextReader()
 
 
 def _as_written(span: Span, value: str) -> bool:

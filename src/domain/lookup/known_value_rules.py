@@ -11,7 +11,8 @@ from typing import Protocol
 
 from src.domain.catalogue.ports import LabelledValues
 from src.domain.lookup.llms import ConfiguredLLM
-from src.domain.model import Field, FieldType
+from src.domain.model import Field
+from src.domain.model.kinds import kind_of
 from src.domain.prompting.prepass.known_values import known_values
 from src.domain.prompting.prepass.measured import Measured
 from src.domain.prompting.prepass.unit_values import unit_values
@@ -58,7 +59,7 @@ class KnownValueRules:
     ) -> KnownAnswers:
         if self._labelled is None or llm.prepass is None:
             return NO_KNOWN_ANSWERS
-        texts = [code for code, asked in fields.items() if asked.type is FieldType.TEXT]
+        texts = [code for code, asked in fields.items() if kind_of(asked).spans_of_text]
         if not texts:
             return NO_KNOWN_ANSWERS
         rules: dict[str, Sequence[TextRule]] = {}

@@ -9,8 +9,21 @@ from typing import TypeAlias
 from src.domain.model.evidence import Evidence
 from src.domain.model.sums import Summable
 
-Value: TypeAlias = float | int | str | bool | None
-"""A typed attribute value: a number, one option of a select, a boolean, a text, or nothing."""
+RangeValue: TypeAlias = dict[str, float | int | None]
+"""A range's value, `{"min": 100, "max": 240}` in its field's unit; None at an open end."""
+
+Value: TypeAlias = float | int | str | bool | RangeValue | list[str] | None
+"""A typed attribute value: a number, one option of a select, a boolean, a text, a range,
+several options or texts (a field with `multiple`), or nothing."""
+
+
+def value_key(value: Value) -> object:
+    """`value` as a hashable key (a range or a list is a dict or a list, which are not)."""
+    if isinstance(value, dict):
+        return ("range", value.get("min"), value.get("max"))
+    if isinstance(value, list):
+        return ("list", *value)
+    return value
 
 
 class FieldType(StrEnum):
@@ -18,6 +31,7 @@ class FieldType(StrEnum):
     SELECT = "select"
     BOOLEAN = "boolean"
     TEXT = "text"
+    RANGE = "range"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +47,9 @@ class Field:
     extract: bool = True
     """A text field's value is a span of the product text (False: free, e.g. a colour name
     normalised from a code); strategies that hold text to the text honour it."""
+    multiple: bool = False
+    """The value is a list of the kind's values (several options of a select, several texts),
+    for the kinds that allow it."""
     revision: int = field(default=0, compare=False)
     """Raised whenever the field's labelled examples change: answers cached before are not
     served again (those of other fields are)."""
@@ -45,6 +62,9 @@ class Example:
     field_code: str
     context: str
     value: Value
+
+    def __hash__(self) -> int:
+        return hash((self.field_code, self.context, value_key(self.value)))
 
 
 @dataclass(frozen=True, slots=True)

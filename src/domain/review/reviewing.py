@@ -11,6 +11,7 @@ from src.domain.catalogue.ports import FieldRepository
 from src.domain.errors import InvalidRequestError, NotFoundError
 from src.domain.model import Field, OutcomeStatus, Value
 from src.domain.model.clock import utc_now
+from src.domain.model.kinds import kind_of
 from src.domain.model.product_text import DEFAULT_MAX_DESCRIPTION_CHARS, check_description
 from src.domain.model.storable_text import check_storable
 from src.domain.model.values import coerce
@@ -138,8 +139,6 @@ def _typed(field: Field, value: object, part: str, missing_ok: bool) -> Value:
         return None
     if parsed.status is OutcomeStatus.NOT_FOUND:
         reason = "a correction needs a value (reject says the text does not give one)"
-    elif field.options:
-        reason = f"{value!r} is not one of {list(field.options)}"
     else:
-        reason = f"{value!r} is not a {field.type} value"
+        reason = kind_of(field).why_invalid(field, value)
     raise InvalidRequestError(f"{reason} for field {field.code}", ("body", part))

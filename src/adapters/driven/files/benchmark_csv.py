@@ -2,13 +2,17 @@
 column per field code (an `id` or `sku` column is ignored), comma, semicolon or tab separated.
 
 A cell holds the accepted value, or several separated by `|` (any is right); an empty cell says
-the text does not give the field (null in JSON Lines). A malformed row raises DataFileError
-naming the file and the line it starts on.
+the text does not give the field (null in JSON Lines). A cell starting with `[` or `{` holds JSON
+values, the accepted ones separated by `|` outside them: a list of a field with several values
+(`["CE", "RoHS"]`, or `["CE", "RoHS"] | ["CE"]`), a range (`{"min": 100, "max": 240}`); a
+`|` inside a JSON string is part of the value, so a list and the alternatives never collide.
+A malformed row raises DataFileError naming the file and the line it starts on.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 from src.adapters.driven.files.product_files import csv_delimiter
@@ -63,12 +67,32 @@ def _row(
     if not description:
         raise DataFileError(str(path), where, "empty 'description'")
     return BenchmarkRow(
-        description, {code: _accepted(cells[index]) for index, code in codes.items()}
+        description, {code: _accepted(cells[index], path, where) for index, code in codes.items()}
     )
 
 
-def _accepted(cell: str) -> Accepted:
+def _accepted(cell: str, path: Path, where: str) -> Accepted:
+    if cell.strip().startswith(("[", "{")):
+        return _json_values(cell.strip(), path, where)
     values = tuple(
         dict.fromkeys(value.strip() for value in cell.split(ALTERNATIVES) if value.strip())
     )
     return values or None
+
+
+def _json_values(cell: str, path: Path, where: str) -> Accepted:
+    """`[…] | […]`: JSON values separated by `|`."""
+    decoder = json.JSONDecoder()
+    values: list[object] = []
+    position = 0
+    while position < len(cell):
+        try:
+            value, position = decoder.raw_decode(cell, position)
+        except json.JSONDecodeError as error:
+            raise DataFileError(str(path), where, f"invalid JSON in a cell: {error.msg}") from None
+        values.append(value)
+        rest = cell[position:].lstrip()
+        if rest and not rest.startswith(ALTERNATIVES):
+            raise DataFileError(str(path), where, "JSON values in a cell are separated by |")
+        position = len(cell) - len(rest[1:].lstrip()) if rest else len(cell)
+    return tuple(values) or None  # type: ignore[arg-type]

@@ -3,7 +3,9 @@
 and the prototype's labelled examples turned into such rows (one per product).
 
 A list in `expected` holds the accepted values (any is right); null says the text does not give
-the field. A malformed line raises DataFileError naming the file and the line.
+the field. A range is an object `{"min", "max"}`; a list value (a field with several values) is
+always written inside the list of accepted values, `[["CE", "RoHS"]]`, so that it is never read
+as alternatives. A malformed line raises DataFileError naming the file and the line.
 """
 
 from __future__ import annotations
@@ -104,16 +106,21 @@ def _accepted(value: Any, path: Path, where: str, code: str) -> Accepted:
         raise DataFileError(
             str(path),
             f"{where} ({code})",
-            "a value must be a number, a string, a boolean, null or a list of them",
+            "a value must be a number, a string, a boolean, a range, null or a list of them",
         )
     return tuple(values)
 
 
 def _is_value(value: object) -> bool:
+    if isinstance(value, list):
+        return all(isinstance(item, (str, int, float, bool)) for item in value)
+    if isinstance(value, dict):
+        return set(value) <= {"min", "max"}
     return isinstance(value, (str, int, float, bool))
 
 
 def _as_json(accepted: Accepted) -> Value | list[Value]:
     if accepted is None:
         return None
-    return accepted[0] if len(accepted) == 1 else list(accepted)
+    alone = len(accepted) == 1 and not isinstance(accepted[0], list)
+    return accepted[0] if alone else list(accepted)

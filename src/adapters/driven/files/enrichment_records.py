@@ -21,6 +21,7 @@ from src.adapters.driven.files.spreadsheet_cells import original_cell, safe_cell
 from src.domain.enrichment.ports import EnrichedProduct
 from src.domain.errors import DataFileError
 from src.domain.model import OutcomeStatus, Value
+from src.domain.model.kinds import value_cell
 
 
 class RecordFormat(Protocol):
@@ -135,11 +136,7 @@ class _Csv:
 
 
 def _cell(value: Value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+    return value_cell(value)
 
 
 def _csv_line(cells: Sequence[str]) -> bytes:

@@ -1,8 +1,10 @@
 """Reads provisioning files: the project's own format and the prototype's, told apart per record.
 
-Fields: `{"code", "label", "type", "options", "unit", "description", "extract"?}` (`extract`:
-false for a text field whose value is not a span of the text), or the prototype's
-`{"name", "label", "type", "multiple", "options"}`. Examples: `{"field", "context", "value"}`, or
+Fields: `{"code", "label", "type", "options", "unit", "description", "extract"?, "multiple"?}`
+(`extract`: false for a text field whose value is not a span of the text; `multiple`: true for a
+select or a text holding several values), or the prototype's `{"name", "label", "type",
+"multiple", "options"}`. A type is a kind's name (number, select, boolean, text, range) or an
+ETIM feature type (A, N, L, R: see `ETIM_TYPES`). Examples: `{"field", "context", "value"}`, or
 the prototype's `{"field_name", "field_value", "Titre", "Description", "LIBL_LIBELLE",
 "Argumentaire Produit"}`. Any defect raises DataFileError naming the file and the record.
 """
@@ -19,6 +21,7 @@ from src.domain.catalogue.limits import example_defect, field_defect
 from src.domain.catalogue.provisioning import ExampleRecord
 from src.domain.errors import DataFileError
 from src.domain.model import Field, FieldType
+from src.domain.model.kinds import ETIM_TYPES, KINDS, kind_of
 
 PROTOTYPE_TEXT_COLUMNS = ("Titre", "Description", "LIBL_LIBELLE", "Argumentaire Produit")
 _UNIT_IN_LABEL = re.compile(r"\(([^()]{1,12})\)\s*$")
@@ -81,15 +84,15 @@ def _field(record: Mapping[str, Any], path: Path, where: str) -> Field:
     where = f"{where} ({code})"
     label = _text(record, "label", path, where)
     type_name = _text(record, "type", path, where)
-    try:
-        field_type = FieldType(type_name)
-    except ValueError:
-        allowed = ", ".join(t.value for t in FieldType)
+    field_type = _field_type(type_name, path, where)
+    multiple = record.get("multiple", False)
+    if not isinstance(multiple, bool):
+        raise DataFileError(str(path), where, "multiple must be true or false")
+    if multiple and not KINDS[field_type].several:
+        several = ", ".join(t.value for t, kind in KINDS.items() if kind.several)
         raise DataFileError(
-            str(path), where, f"type {type_name!r} is not one of {allowed}"
-        ) from None
-    if record.get("multiple"):
-        raise DataFileError(str(path), where, "fields with multiple values are not supported")
+            str(path), where, f"a {field_type} field holds one value; multiple is for {several}"
+        )
     options = record.get("options") or []
     if not isinstance(options, list) or not all(isinstance(o, str) and o.strip() for o in options):
         raise DataFileError(str(path), where, "options must be a list of non-empty strings")
@@ -98,13 +101,11 @@ def _field(record: Mapping[str, Any], path: Path, where: str) -> Field:
         and {o.casefold() for o in options} <= _PROTOTYPE_BOOLEAN_OPTIONS
     ):
         options = []
-    if field_type is FieldType.SELECT and not options:
-        raise DataFileError(str(path), where, "a select field needs options")
     options = list(
         dict.fromkeys(option.strip() for option in options)
     )  # the prototype repeats some
     unit = record.get("unit")
-    if prototype and unit is None and field_type is FieldType.NUMBER:
+    if prototype and unit is None and KINDS[field_type].measured:
         match = _UNIT_IN_LABEL.search(label)
         unit = match.group(1).strip() if match else None
     description = record.get("description")
@@ -114,10 +115,23 @@ def _field(record: Mapping[str, Any], path: Path, where: str) -> Field:
     extract = record.get("extract", True)
     if not isinstance(extract, bool):
         raise DataFileError(str(path), where, "extract must be true or false")
-    field = Field(code, label.strip(), field_type, tuple(options), unit, description, extract)
-    if defect := field_defect(field):
+    field = Field(
+        code, label.strip(), field_type, tuple(options), unit, description, extract, multiple
+    )
+    if defect := kind_of(field).provisioning_defect(field) or field_defect(field):
         raise DataFileError(str(path), where, defect)
     return field
+
+
+def _field_type(name: str, path: Path, where: str) -> FieldType:
+    """The type a record names: a kind's name, or an ETIM feature type."""
+    if name in ETIM_TYPES:
+        return ETIM_TYPES[name]
+    try:
+        return FieldType(name)
+    except ValueError:
+        allowed = ", ".join([*(t.value for t in FieldType), *ETIM_TYPES])
+        raise DataFileError(str(path), where, f"type {name!r} is not one of {allowed}") from None
 
 
 def _example(record: Mapping[str, Any], path: Path, where: str) -> ExampleRecord:
@@ -141,10 +155,6 @@ def _example(record: Mapping[str, Any], path: Path, where: str) -> ExampleRecord
                 "missing key 'value' (null when the text does not say)",
             )
         value = record["value"]
-    if isinstance(value, (dict, list)):
-        raise DataFileError(
-            str(path), f"{where} ({code})", "value must be a number, a string, a boolean or null"
-        )
     if defect := example_defect(code, context, value):
         raise DataFileError(str(path), f"{where} ({code})", defect)
     return ExampleRecord(code, context, value, str(path), f"{where} ({code})")

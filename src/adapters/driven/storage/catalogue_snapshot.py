@@ -32,7 +32,9 @@ from src.adapters.driven.storage.repositories import (
 from src.adapters.driven.storage.trigrams import trigrams
 from src.domain.model import Example, Field
 
-_ALL_FIELDS = "SELECT code, label, type, options, unit, description, extract, revision FROM field"
+_ALL_FIELDS = (
+    "SELECT code, label, type, options, unit, description, extract, revision, multiple FROM field"
+)
 _ALL_EXAMPLES = "SELECT id, field_code, context, context_hash, value FROM example ORDER BY id"
 _EXAMPLES_OF = (
     "SELECT id, field_code, context, context_hash, value FROM example "

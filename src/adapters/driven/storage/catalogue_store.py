@@ -59,7 +59,15 @@ class PeeweeCatalogueStore(PeeweeRepository):
                 conflict_target=[FieldRow.code],
                 update={
                     column: SQL(f"EXCLUDED.{column}")
-                    for column in ("label", "type", "options", "unit", "description", "extract")
+                    for column in (
+                        "label",
+                        "type",
+                        "options",
+                        "unit",
+                        "description",
+                        "extract",
+                        "multiple",
+                    )
                 },
             ).execute(self._database)
 
@@ -120,6 +128,7 @@ def _field_row(field: Field) -> dict[str, object]:
         "unit": field.unit,
         "description": field.description,
         "extract": field.extract,
+        "multiple": field.multiple,
     }
 
 

@@ -27,9 +27,10 @@ _FIELD_COLUMNS = (
     FieldRow.description,
     FieldRow.extract,
     FieldRow.revision,
+    FieldRow.multiple,
 )
 _FIELDS_BY_CODE = (
-    "SELECT code, label, type, options, unit, description, extract, revision FROM field "
+    "SELECT code, label, type, options, unit, description, extract, revision, multiple FROM field "
     "WHERE code IN ({codes})"
 )
 _MOST_SIMILAR = """
@@ -179,6 +180,7 @@ def field_from_row(
     description: str | None,
     extract: object = True,
     revision: int = 0,
+    multiple: object = False,
 ) -> Field:
     return Field(
         code,
@@ -188,7 +190,8 @@ def field_from_row(
         unit,
         description,
         bool(extract),
-        int(revision),
+        multiple=bool(multiple),
+        revision=int(revision),
     )
 
 

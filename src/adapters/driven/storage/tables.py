@@ -55,6 +55,8 @@ class FieldRow(BaseTable):
     """A text field's value is a span of the text (see Field.extract)."""
     revision = BigIntegerField(default=0)
     """Raised in the transaction that changes the field's examples (see Field.revision)."""
+    multiple = BooleanField(default=False)
+    """The field holds several values (see Field.multiple)."""
 
     class Meta:
         table_name = "field"

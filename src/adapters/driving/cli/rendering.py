@@ -35,6 +35,13 @@ def outcomes_table(result: LookupResult) -> str:
 
 def fields_table(fields: Sequence[Field]) -> str:
     rows = [
-        [f.code, f.label, f.type.value, f.unit or "", ", ".join(f.options)[:60]] for f in fields
+        [
+            f.code,
+            f.label,
+            f.type.value + (" (multiple)" if f.multiple else ""),
+            f.unit or "",
+            ", ".join(f.options)[:60],
+        ]
+        for f in fields
     ]
     return _table(["code", "label", "type", "unit", "options"], rows)

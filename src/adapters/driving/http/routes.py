@@ -158,4 +158,5 @@ def _field_out(field: Field) -> FieldOut:
         unit=field.unit,
         description=field.description,
         extract=field.extract,
+        multiple=field.multiple,
     )

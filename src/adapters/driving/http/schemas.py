@@ -12,8 +12,20 @@ from pydantic import (
     StringConstraints,
     field_validator,
 )
+from typing_extensions import TypedDict
 
-JSONValue = float | int | str | bool | None
+
+class RangeJSON(TypedDict):
+    """A range field's value: its ends in the field's unit, null at an open end."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
+    min: float | int | None
+    max: float | int | None
+
+
+JSONValue = float | int | str | bool | RangeJSON | list[str] | None
+"""A value as the API writes it (the domain's `Value`): a number, an option, a boolean, a text,
+a range `{"min", "max"}`, a list of options or texts (a field with `multiple`), or null."""
 _BLANK = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 NOT_BLANK = {"pattern": rf"^[^\x00]*[^\x00{_BLANK}][^\x00]*$"}
 """What the schema says of a description or a field code: not blank, that is with a character
@@ -74,6 +86,9 @@ class FieldOut(BaseModel):
     description: str | None
     extract: bool = Field(
         default=True, description="A text value is a span of the product text (false: free)."
+    )
+    multiple: bool = Field(
+        default=False, description="The value is a list (several options of a select, texts)."
     )
 
 

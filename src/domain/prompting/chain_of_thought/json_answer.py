@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from src.domain.model import Field, FieldType
+from src.domain.model import Field
+from src.domain.model.kinds import kind_of
 from src.domain.model.values import ParsedValue, coerce
 from src.domain.prompting.chain_of_thought.data_fence import fenced
 
@@ -27,18 +28,9 @@ INSTRUCTIONS = (
 
 def answer_schema(field: Field) -> Mapping[str, Any]:
     """`{"value": <a value of the field's type, or null>}` as a JSON schema."""
-    value: dict[str, Any]
-    if field.type is FieldType.SELECT:
-        value = {"enum": [*field.options, None]}
-    elif field.type is FieldType.NUMBER:
-        value = {"type": ["number", "null"]}
-    elif field.type is FieldType.BOOLEAN:
-        value = {"type": ["boolean", "null"]}
-    else:
-        value = {"type": ["string", "null"], "maxLength": 200}
     return {
         "type": "object",
-        "properties": {"value": value},
+        "properties": {"value": kind_of(field).value_schema(field)},
         "required": ["value"],
         "additionalProperties": False,
     }
@@ -57,24 +49,13 @@ def parse_answer(field: Field, raw: str) -> ParsedValue:
         if "value" not in answer:
             return ParsedValue.invalid()
         answer = answer["value"]
-    if isinstance(answer, list):
-        return ParsedValue.invalid()
     return coerce(field, answer)
 
 
 @lru_cache(maxsize=1024)
 def describe_field(field: Field) -> str:
     """The field as a model should read it: label, code, type, options, unit, description."""
-    lines = [f"Attribute: {field.label} ({field.code})"]
-    if field.type is FieldType.SELECT:
-        lines.append("Answer exactly one of: " + " | ".join(field.options))
-    elif field.type is FieldType.NUMBER:
-        unit = f" in {field.unit}" if field.unit else ""
-        lines.append(f"Answer a number{unit}, without the unit.")
-    elif field.type is FieldType.BOOLEAN:
-        lines.append("Answer true or false.")
-    else:
-        lines.append("Answer a short text.")
+    lines = [f"Attribute: {field.label} ({field.code})", kind_of(field).instruction(field)]
     if field.description:
         lines.append(f"Meaning: {field.description}")
     return "\n".join(lines)

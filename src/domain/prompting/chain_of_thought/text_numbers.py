@@ -1,28 +1,39 @@
 """Numbers held to the text: a number field answers one of the numbers its product text gives,
-by the answer grammar. A small model then can neither invent a number nor copy a shot's."""
+by the answer grammar. A small model then can neither invent a number nor copy a shot's. Other
+kinds are held to the text as they say (`FieldKind.schema_from_text`): a range to the ranges the
+text writes, several options to those the text names."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from src.domain.model import Example, Field, FieldType
+from src.domain.model import Example, Field, Value
+from src.domain.model.kinds import kind_of
 from src.domain.model.values import ParsedValue
 from src.domain.prompting.ports import ChainOfThought
-from src.domain.prompting.prepass.candidates import gives_numbers, number_candidates
+from src.domain.prompting.prepass.candidates import converted, gives_numbers, number_candidates
+from src.domain.prompting.prepass.tokens import normalised_unit
 from src.domain.prompting.prompt import Prompt
 
 
 def text_number_schema(field: Field, description: str) -> dict[str, Any] | None:
     """`{"enum": [the text's candidate numbers…, null]}`; `{"enum": [null]}` when the text's
-    numbers are none the field may answer (codes, other kinds of units); None when the field is
-    not a number or the text writes no number at all (the answer is then only typed)."""
-    if field.type is not FieldType.NUMBER or not description:
+    numbers are none the field may answer (codes, other kinds of units); None when the text
+    writes no number at all (the answer is then only typed). Another kind's own narrowing."""
+    if not description:
         return None
+    kind = kind_of(field)
+    if not kind.numbers_of_text:
+        return kind.schema_from_text(field, description, _converted)
     candidates = number_candidates(field, description)
     if not candidates and not gives_numbers(description):
         return None
     return {"enum": [*candidates, None]}
+
+
+def _converted(number: float | int, unit: str | None, wanted: str | None) -> Value:
+    return converted(number, normalised_unit(unit), normalised_unit(wanted))
 
 
 class NumbersFromText:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from src.domain.model import Field, FieldType
+from src.domain.model import Field
+from src.domain.model.kinds import kind_of
 from src.domain.prompting.chain_of_thought.text_numbers import NumbersFromText
 
 SPANS_OF = "x-spans-of"
@@ -23,7 +24,7 @@ MAX_TEXT = 4000
 def text_span_schema(field: Field, description: str) -> dict[str, Any] | None:
     """`{"type": ["string", "null"], SPANS_OF: description}` for a text field, else None."""
     if (
-        field.type is not FieldType.TEXT
+        not kind_of(field).spans_of_text
         or not field.extract
         or not description.strip()
         or len(description) > MAX_TEXT

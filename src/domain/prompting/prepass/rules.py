@@ -18,7 +18,8 @@ from __future__ import annotations
 import math
 import re
 
-from src.domain.model import Field, FieldType, Value
+from src.domain.model import Field, Value
+from src.domain.model.kinds import kind_of
 from src.domain.model.text_normalisation import comparison_key
 from src.domain.prompting.prepass.tokens import Token, normalised, normalised_unit, tokens
 
@@ -71,16 +72,19 @@ _WINDOW = 4
 
 
 class TextRulesPrepass:
-    """Reads selects and numbers that the product text states unambiguously."""
+    """Reads the values that the product text states unambiguously, by the rule each field's
+    kind names (the kinds' `PrepassRules`)."""
 
     name = "prepass"
 
     def answer(self, field: Field, description: str) -> Value | None:
-        if field.type is FieldType.SELECT:
-            return _verbatim_option(field, normalised(description))
-        if field.type is FieldType.NUMBER:
-            return _number(field, normalised(description))
-        return None
+        return kind_of(field).prepass(field, description, self)
+
+    def option(self, field: Field, description: str) -> str | None:
+        return _verbatim_option(field, normalised(description))
+
+    def number(self, field: Field, description: str) -> Value | None:
+        return _number(field, normalised(description))
 
 
 def _verbatim_option(field: Field, text: str) -> str | None:

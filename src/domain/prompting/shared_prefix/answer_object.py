@@ -10,7 +10,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from src.domain.model import Example, Field, FieldType
+from src.domain.model import Example, Field
+from src.domain.model.kinds import kind_of
 from src.domain.prompting.chain_of_thought.json_answer import (
     answer_schema,
     product_block,
@@ -71,12 +72,5 @@ def answer_keys(fields: Sequence[Field]) -> dict[str, str]:
 
 
 def _kind(field: Field) -> str:
-    if field.type is FieldType.SELECT:
-        kind = "one of " + " | ".join(field.options)
-    elif field.type is FieldType.NUMBER:
-        kind = f"a number in {field.unit}" if field.unit else "a number"
-    elif field.type is FieldType.BOOLEAN:
-        kind = "true or false"
-    else:
-        kind = "a short text"
+    kind = kind_of(field).summary(field)
     return f"{kind}; {field.description}" if field.description else kind

@@ -226,7 +226,7 @@ function renderText(evidence) {
 }
 
 function fieldOf(code) {
-  return state.fields.get(code) || { code, label: code, type: "text", options: [], unit: null };
+  return state.fields.get(code) || { code, label: code, type: "text", options: [], unit: null, multiple: false };
 }
 
 function renderRow(row, index) {
@@ -237,14 +237,8 @@ function renderRow(row, index) {
   const name = element("th", { scope: "row" }, `${field.label} `);
   name.append(element("span", { className: "code" }, field.code));
   const waiting = outcome.status === "waiting";
-  const input = valueInput(field, row, index, waiting);
-  const valueCell = element("td", {}, element("label", { htmlFor: input.id, className: "visually-hidden" }, `Value of ${field.label}`), input);
-  if (field.type === "number" && field.unit) valueCell.append(element("span", { className: "unit" }, ` ${field.unit}`));
-  if (field.type === "boolean") {
-    const said = element("span", { className: "switch-text" }, switchText(input));
-    input.addEventListener("change", () => { input.indeterminate = false; said.textContent = switchText(input); });
-    valueCell.append(said);
-  }
+  const control = valueInput(field, row, index, waiting);
+  const valueCell = element("td", {}, element("label", { htmlFor: `value-${index}`, className: "visually-hidden" }, `Value of ${field.label}`), ...control);
   tr.append(
     name,
     valueCell,
@@ -263,38 +257,141 @@ function renderRow(row, index) {
   return tr;
 }
 
-function valueInput(field, row, index, waiting) {
-  const id = `value-${index}`;
-  const value = row.decision ? row.decision.kept : row.outcome.value;
-  let input;
-  if (field.type === "select") {
-    input = element("select", { id });
-    input.append(new Option("—", ""), ...field.options.map((option) => new Option(option, option)));
-    input.value = value == null ? "" : String(value);
-  } else if (field.type === "boolean") {
-    input = element("input", { id, type: "checkbox" });
-    input.setAttribute("role", "switch");
-    input.checked = value === true;
-    input.indeterminate = value == null;
-  } else if (field.type === "number") {
-    input = element("input", { id, type: "number", step: "any", inputMode: "decimal" });
-    input.value = value == null ? "" : String(value);
-  } else {
-    input = element("input", { id, type: "text" });
-    input.value = value == null ? "" : String(value);
-  }
-  input.disabled = waiting || !state.me.may_review; // a lookup key reads values, it does not decide
-  input.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") {
-      event.preventDefault();
-      decide(index, "correct");
-    } else if (event.key === "Escape") {
-      event.preventDefault();
-      replaceRow(row);
-      focusRow(index);
-    }
-  });
+// One widget per field kind: `input` builds the controls of a value (the first focusable one
+// with the id given, the unit after them), `read` reads the value back (null: none). A field
+// with several values gets `several`, chips of its kind's values with an add box.
+const WIDGETS = {
+  select: {
+    input(field, value, id) {
+      const input = element("select", { id });
+      input.append(new Option("—", ""), ...field.options.map((option) => new Option(option, option)));
+      input.value = value == null ? "" : String(value);
+      return [input];
+    },
+    read: (field, id) => $(id).value.trim() === "" ? null : $(id).value,
+  },
+  boolean: {
+    input(field, value, id) {
+      const input = element("input", { id, type: "checkbox" });
+      input.setAttribute("role", "switch");
+      input.checked = value === true;
+      input.indeterminate = value == null;
+      const said = element("span", { className: "switch-text" }, switchText(input));
+      input.addEventListener("change", () => { input.indeterminate = false; said.textContent = switchText(input); });
+      return [input, said];
+    },
+    read: (field, id) => $(id).indeterminate ? null : $(id).checked,
+  },
+  number: {
+    input(field, value, id) {
+      const input = numberInput(id, value);
+      return field.unit ? [input, unitText(field)] : [input];
+    },
+    read: (field, id) => numberValue($(id)),
+  },
+  text: {
+    input(field, value, id) {
+      const input = element("input", { id, type: "text" });
+      input.value = value == null ? "" : String(value);
+      return [input];
+    },
+    read: (field, id) => $(id).value.trim() === "" ? null : $(id).value,
+  },
+  range: {
+    input(field, value, id) {
+      const low = numberInput(id, value ? value.min : null);
+      const high = numberInput(`${id}-max`, value ? value.max : null);
+      low.setAttribute("aria-label", `${field.label}: min`);
+      high.setAttribute("aria-label", `${field.label}: max`);
+      return [low, element("span", { className: "range-to" }, " – "), high, ...(field.unit ? [unitText(field)] : [])];
+    },
+    read(field, id) {
+      const min = numberValue($(id));
+      const max = numberValue($(`${id}-max`));
+      return min == null && max == null ? null : { min, max };
+    },
+  },
+  several: {
+    input(field, value, id) {
+      const chips = element("span", { className: "chips", id: `${id}-chips` });
+      const add = field.type === "select" ? element("select", { id }) : element("input", { id, type: "text", placeholder: "add…" });
+      const refresh = () => {
+        if (field.type !== "select") return;
+        const chosen = new Set([...chips.children].map((chip) => chip.dataset.value));
+        add.replaceChildren(new Option("add…", ""), ...field.options.filter((o) => !chosen.has(o)).map((o) => new Option(o, o)));
+      };
+      const chip = (item) => {
+        const remove = element("button", { type: "button", className: "chip", title: `Remove ${item}` }, `${item} ×`);
+        remove.dataset.value = item;
+        remove.addEventListener("click", () => { remove.remove(); refresh(); add.focus(); });
+        chips.append(remove);
+      };
+      (Array.isArray(value) ? value : value == null ? [] : [value]).forEach(chip);
+      const take = () => {
+        const item = add.value.trim();
+        if (item && ![...chips.children].some((c) => c.dataset.value === item)) chip(item);
+        add.value = "";
+        refresh();
+      };
+      if (field.type === "select") add.addEventListener("change", take);
+      add.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" && add.value.trim() !== "") { event.preventDefault(); event.stopPropagation(); take(); }
+      });
+      refresh();
+      return [chips, add];
+    },
+    read(field, id) {
+      const items = [...$(`${id}-chips`).children].map((chip) => chip.dataset.value);
+      return items.length ? items : null;
+    },
+  },
+};
+
+function widgetOf(field) {
+  return field.multiple ? WIDGETS.several : WIDGETS[field.type] || WIDGETS.text;
+}
+
+function numberInput(id, value) {
+  const input = element("input", { id, type: "number", step: "any", inputMode: "decimal" });
+  input.value = value == null ? "" : String(value);
   return input;
+}
+
+function numberValue(input) {
+  return Number.isFinite(input.valueAsNumber) ? input.valueAsNumber : (input.value.trim() || null);
+}
+
+function unitText(field) {
+  return element("span", { className: "unit" }, ` ${field.unit}`);
+}
+
+function valueInput(field, row, index, waiting) {
+  const value = row.decision ? row.decision.kept : row.outcome.value;
+  const controls = widgetOf(field).input(field, value, `value-${index}`);
+  for (const control of controls) {
+    for (const input of [control, ...control.querySelectorAll("input, select, button")]) {
+      // a lookup key reads values, it does not decide
+      if (input.matches("input, select, button")) input.disabled = waiting || !state.me.may_review;
+    }
+    control.addEventListener("keydown", (event) => {
+      if (event.target.matches("button")) return; // a chip's own keys remove it
+      if (event.key === "Enter") {
+        event.preventDefault();
+        decide(index, "correct");
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        replaceRow(row);
+        focusRow(index);
+      }
+    });
+  }
+  return controls;
+}
+
+function shownValue(value) {
+  if (Array.isArray(value)) return value.join(", ");
+  if (value !== null && typeof value === "object") return `${value.min ?? "…"} – ${value.max ?? "…"}`;
+  return String(value);
 }
 
 function switchText(input) {
@@ -302,10 +399,7 @@ function switchText(input) {
 }
 
 function inputValue(field, index) {
-  const input = $(`value-${index}`);
-  if (field.type === "boolean") return input.indeterminate ? null : input.checked;
-  if (field.type === "number") return Number.isFinite(input.valueAsNumber) ? input.valueAsNumber : (input.value.trim() || null);
-  return input.value.trim() === "" ? null : input.value;
+  return widgetOf(field).read(field, `value-${index}`);
 }
 
 function confidence(value) {
@@ -340,10 +434,10 @@ function decisionCell(row, index, field, waiting) {
 
 function decisionText(decision) {
   if (!decision) return "";
-  const kept = decision.kept == null ? "no value" : String(decision.kept);
+  const kept = decision.kept == null ? "no value" : shownValue(decision.kept);
   const said = `${decision.verdict}ed: ${kept} (${decision.reviewer})`; // accepted, corrected, rejected
   if (decision.teaching !== "pending") return said;
-  const label = decision.catalogue_value == null ? "no value" : String(decision.catalogue_value);
+  const label = decision.catalogue_value == null ? "no value" : shownValue(decision.catalogue_value);
   return `${said}; the catalogue says ${label}, which stays until an admin accepts this`;
 }
 

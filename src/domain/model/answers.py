@@ -1,0 +1,96 @@
+"""What every kind reads the same way in an answer: "not stated" in its many forms, and a number
+as a text writes it ("3493,8", "1 200", "40W").
+
+A model saying it does not know gives `not_found`; anything else a kind cannot read gives
+`invalid_output`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from src.domain.model import OutcomeStatus, Value
+from src.domain.model.text_normalisation import comparison_key
+
+_NOT_FOUND_WORDS = frozenset(
+    {
+        "",
+        "-",
+        "?",
+        "null",
+        "none",
+        "nil",
+        "n/a",
+        "na",
+        "nan",
+        "unknown",
+        "not found",
+        "not specified",
+        "not stated",
+        "not mentioned",
+        "i don't know",
+        "i do not know",
+        "inconnu",
+        "inconnue",
+        "non precise",
+        "non precisee",
+        "non specifie",
+        "non specifiee",
+        "non renseigne",
+        "non indique",
+        "non communique",
+        "je ne sais pas",
+        "aucun",
+        "aucune",
+        "nc",
+        "n.c.",
+        "nd",
+        "n.d.",
+    }
+)
+
+# One number, optionally signed, with "," or "." decimals and spaces as thousands separators
+# ("1 200", "3493,8"), followed by at most a unit made of non-digits ("W", "mm", "°C", "kWh/an").
+_NUMBER_WITH_UNIT = re.compile(
+    r"^(?P<sign>[-+−]?)\s*(?P<digits>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)"
+    r"(?:[.,](?P<decimals>\d+))?\s*(?P<unit>[^\d]{0,12})$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedValue:
+    """A typed value and the status that explains it (None with not_found or invalid_output)."""
+
+    value: Value
+    status: OutcomeStatus
+
+    @classmethod
+    def ok(cls, value: Value) -> ParsedValue:
+        return cls(value, OutcomeStatus.OK)
+
+    @classmethod
+    def not_found(cls) -> ParsedValue:
+        return cls(None, OutcomeStatus.NOT_FOUND)
+
+    @classmethod
+    def invalid(cls) -> ParsedValue:
+        return cls(None, OutcomeStatus.INVALID_OUTPUT)
+
+
+def says_not_found(answer: object) -> bool:
+    return answer is None or (
+        isinstance(answer, str) and comparison_key(answer) in _NOT_FOUND_WORDS
+    )
+
+
+def parse_number(text: str) -> int | float | None:
+    """'3493,8' -> 3493.8, '1 200' -> 1200, '40W' -> 40; None when it is not one number."""
+    match = _NUMBER_WITH_UNIT.match(text.strip())
+    if match is None:
+        return None
+    digits = re.sub(r"\D", "", match["digits"])
+    sign = "-" if match["sign"] in ("-", "−") else ""
+    if match["decimals"] and int(match["decimals"]) != 0:
+        return float(f"{sign}{digits}.{match['decimals']}")
+    return int(f"{sign}{digits}")
