@@ -19,6 +19,7 @@ import pytest
 
 from config.settings import Settings
 from src.bootstrap import bootstrap
+from src.domain.access.roles import DEFAULT_TENANT, Caller, Role
 from src.domain.review import ReviewRequest, Verdict
 from src.domain.trust.ports import FieldThreshold
 from tests.conftest import REPO
@@ -90,7 +91,7 @@ def _pending_reviews(database_url: str) -> int:
         Settings.from_env({"DATABASE_URL": database_url, "CONFIG_MODULE": "config.mock"})
     )
     try:
-        return container.review_queue.pending_count()
+        return container.review_queue.pending_count(DEFAULT_TENANT)
     finally:
         container.close()
 
@@ -270,7 +271,7 @@ def test_reviewed_values_are_written_back_once(
     try:
         waiting = {
             (product.product_id, value.field_code): value
-            for product in container.review_queue.pending(100)
+            for product in container.review_queue.pending(DEFAULT_TENANT, 100)
             for value in product.values
         }
         decide = [
@@ -290,7 +291,7 @@ def test_reviewed_values_are_written_back_once(
                     product_id=uuid,
                     queue_item=queued.id,
                 ),
-                "reviewer",
+                Caller("key:reviewer", "reviewer", Role.REVIEWER, DEFAULT_TENANT),
             )
     finally:
         container.close()

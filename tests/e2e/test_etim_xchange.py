@@ -19,6 +19,7 @@ import pytest
 
 from config.settings import Settings
 from src.bootstrap import bootstrap
+from src.domain.access.roles import DEFAULT_TENANT
 from src.domain.trust.ports import FieldThreshold
 from tests.conftest import REPO
 from tests.support.etim_xchange import (
@@ -160,7 +161,7 @@ def test_enrich_writes_confident_values_into_the_file_and_queues_the_others(
     assert "1 without text in en-GB" in result.stderr  # LW-4 has German text only
     container = _container(database_url)
     try:
-        assert container.review_queue.pending_count() == 2
+        assert container.review_queue.pending_count(DEFAULT_TENANT) == 2
     finally:
         container.close()
 
