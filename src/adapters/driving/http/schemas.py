@@ -9,6 +9,8 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictFloat,
+    StrictInt,
     StringConstraints,
     field_validator,
 )
@@ -19,8 +21,8 @@ class RangeJSON(TypedDict):
     """A range field's value: its ends in the field's unit, null at an open end."""
 
     __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
-    min: float | int | None
-    max: float | int | None
+    min: StrictInt | StrictFloat | None  # strict: `true` is no number here
+    max: StrictInt | StrictFloat | None
 
 
 JSONValue = float | int | str | bool | RangeJSON | list[str] | None
