@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page
 
 from config.settings import Settings
 from src.bootstrap import bootstrap
+from src.domain.access.roles import Role
 from src.domain.model import Field, FieldType
 from tests.support.browser import chromium
 from tests.support.live_server import LiveServer, live_server, prepare_database
@@ -29,7 +30,7 @@ POWER_SUPPLY = "Bloc d'alimentation 65 W, entrée 100-240 V, certifié CE et RoH
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, str, Path]]:
     database = tmp_path_factory.mktemp("review-kinds") / "lookup.db"
     url = f"sqlite:///{database}"
-    key = prepare_database(url, api_key_name="alice")
+    key = prepare_database(url, api_key_name="alice", role=Role.REVIEWER)
     assert key is not None
     container = bootstrap(Settings.from_env({"DATABASE_URL": url, "CONFIG_MODULE": "config.mock"}))
     try:
