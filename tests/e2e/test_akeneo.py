@@ -284,6 +284,7 @@ def test_reviewed_values_are_written_back_once(
             (product_uuid(1), "dimmable", Verdict.ACCEPT, None),
             (product_uuid(3), "lamp_base", Verdict.CORRECT, "B22"),
             (product_uuid(2), "dimmable", Verdict.REJECT, None),
+            (product_uuid(2), "colours", Verdict.CORRECT, ["Blue", "Red"]),
         ]
         for uuid, code, verdict, corrected in decide:
             queued = waiting[(uuid, code)]
@@ -308,16 +309,18 @@ def test_reviewed_values_are_written_back_once(
     assert _value(stand_in, 1, "dimmable") is True
     assert _value(stand_in, 3, "lamp_base") == "b22"
     assert _value(stand_in, 2, "dimmable") is None  # rejected: nothing to write
+    assert _value(stand_in, 2, "colours") == ["blue", "red"]  # a corrected list, as codes
     assert sorted(uuid for uuid, _ in stand_in.applied[written_by_enrich:]) == [
         product_uuid(1),
+        product_uuid(2),
         product_uuid(3),
     ]
 
     again = provisioned("akeneo", "write-reviewed", "--family", FAMILY)
 
     assert again.returncode == 0, again.stderr
-    assert len(stand_in.applied) == written_by_enrich + 2  # nothing written twice
-    assert "already in Akeneo: 2" in again.stderr
+    assert len(stand_in.applied) == written_by_enrich + 3  # nothing written twice
+    assert "already in Akeneo: 3" in again.stderr
 
 
 def test_missing_or_wrong_credentials_are_one_clear_line(

@@ -93,6 +93,8 @@ def test_a_multi_select_is_a_list_of_labels_read_and_written_as_option_codes() -
     unknown = _product({"locale": None, "scope": None, "data": ["e27", "gu10"]})
     assert several.value(unknown, WHERE) is None
     assert several.is_empty(_product({"locale": None, "scope": None, "data": []}), WHERE)
+    assert several.holds(product, WHERE, ["Culot E27", "e14"])  # the same options, any order
+    assert not several.holds(product, WHERE, ["Culot E27"])
 
 
 def test_other_types_are_skipped_with_their_reason() -> None:

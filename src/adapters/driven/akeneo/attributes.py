@@ -82,6 +82,13 @@ class MappedAttribute:
         parsed = coerce(self.field, data)
         return parsed.value if parsed.status is OutcomeStatus.OK else None
 
+    def holds(self, product: Mapping[str, Any], where: Where, value: Value) -> bool:
+        """Whether the product's value is `value` already (a multi-select's in any order)."""
+        current = self.value(product, where)
+        if self.field.multiple and isinstance(current, list) and isinstance(value, list):
+            return sorted(current) == sorted(value)
+        return current == value
+
     def written(self, value: Value, where: Where) -> dict[str, Any] | None:
         """The product value to PATCH for `value`, or None when it has no Akeneo form (an
         option label Akeneo no longer has). A multi-select's value is the list of its options'
