@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/akeneo.py [--products 1000] [--runs 3]
 
-A loopback stand-in of Akeneo's REST API holding `products` lamps with 8 empty target
-attributes, a fresh SQLite database, the mock LLM (instant), the lookup cache off, thresholds
-between the mock's read and guessed confidences (so values are both written and queued). Each
+A loopback stand-in of Akeneo's REST API holding `products` lamps with 9 empty target
+attributes (one a multi-select), a fresh SQLite database, the mock LLM (instant), the lookup
+cache off, thresholds between the mock's read and guessed confidences (so values are both
+written and queued). Each
 run times `akeneo enrich --concurrency 1` in this process, from the command's start to its end
 (the family read, every product listed, looked up, written back by collection PATCH of 100,
 the values under threshold queued), then the same products' lookups alone, one after the

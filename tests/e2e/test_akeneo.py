@@ -107,29 +107,31 @@ def test_fields_come_from_the_family_and_a_second_run_updates_them(cli: Run) -> 
     first = cli("akeneo", "fields", "--family", FAMILY, "--locale", "en_US")
 
     assert first.returncode == 0, first.stderr
-    assert "fields: 10 created, 0 updated" in first.stdout
+    assert "fields: 11 created, 0 updated" in first.stdout
     assert "field power: number (W)" in first.stdout
     assert "field lamp_base: select, 4 options" in first.stdout
-    assert "skipped colours: a multi-select" in first.stderr
+    assert "field colours: select, 2 options, several" in first.stdout
     assert "skipped launch_date: its type pim_catalog_date" in first.stderr
     known = {f["code"]: f for f in json.loads(cli("fields", "--json").stdout)}
     assert known["lamp_base"]["options"] == ["E27", "E14", "GU10", "B22"]
     assert known["light_colour"]["options"] == ["Warm white", "Cool white", "Daylight"]
     assert (known["voltage"]["type"], known["voltage"]["unit"]) == ("number", "V")
     assert known["dimmable"]["type"] == "boolean"
-    assert "sku" not in known and "colours" not in known
+    assert (known["colours"]["options"], known["colours"]["multiple"]) == (["Red", "Blue"], True)
+    assert "sku" not in known and "launch_date" not in known
 
     again = cli("akeneo", "fields", "--family", FAMILY)
-    assert "fields: 0 created, 10 updated" in again.stdout
-    assert len(json.loads(cli("fields", "--json").stdout)) == 10
+    assert "fields: 0 created, 11 updated" in again.stdout
+    assert len(json.loads(cli("fields", "--json").stdout)) == 11
 
 
 def test_filled_products_become_examples(provisioned: Run, stand_in: AkeneoStandIn) -> None:
     result = provisioned("akeneo", "examples", "--family", FAMILY, *TEXTS)
 
     assert result.returncode == 0, result.stderr
-    # products 0, 5 and 10 have their base filled (GU10): one example each
-    assert "examples from 3 products: 3 created, 0 updated" in result.stdout
+    # products 0, 5 and 10 have their base (GU10) and colours (red, blue) filled: an example of
+    # each field each
+    assert "examples from 3 products: 6 created, 0 updated" in result.stdout
 
 
 def test_enrich_writes_confident_values_queues_the_others_and_keeps_filled_ones(
@@ -144,6 +146,8 @@ def test_enrich_writes_confident_values_queues_the_others_and_keeps_filled_ones(
     assert _value(stand_in, 1, "lamp_base") == "e14"
     assert _value(stand_in, 1, "power") == {"amount": 41, "unit": "WATT"}
     assert _value(stand_in, 1, "light_colour") == "cool"
+    assert _value(stand_in, 1, "colours") == ["red"]  # a multi-select: a list of option codes
+    assert _value(stand_in, 0, "colours") == ["red", "blue"]  # filled: not overwritten
     assert written[product_uuid(1)]["finish"] == [
         {"locale": None, "scope": "ecommerce", "data": "glossy"}
     ]
@@ -151,8 +155,10 @@ def test_enrich_writes_confident_values_queues_the_others_and_keeps_filled_ones(
     assert "lamp_base" not in written[product_uuid(0)]
     assert _value(stand_in, 3, "lamp_base") is None  # no base in its text: a guess, for review
     assert _value(stand_in, 1, "dimmable") is None  # the mock guesses booleans: for review
-    assert _pending_reviews(database_url) == 12 + 1  # every dimmable, product 3's base
-    assert "refused lines: 0; values to review: 13" in result.stderr
+    assert _value(stand_in, 2, "colours") is None  # no colour in its text: a guess, for review
+    # every dimmable, product 3's base, the colours of the even products not filled (2, 4, 6, 8)
+    assert _pending_reviews(database_url) == 12 + 1 + 4
+    assert "refused lines: 0; values to review: 17" in result.stderr
 
 
 def test_enrich_goes_through_expired_tokens_a_429_storm_and_server_errors(
@@ -278,6 +284,7 @@ def test_reviewed_values_are_written_back_once(
             (product_uuid(1), "dimmable", Verdict.ACCEPT, None),
             (product_uuid(3), "lamp_base", Verdict.CORRECT, "B22"),
             (product_uuid(2), "dimmable", Verdict.REJECT, None),
+            (product_uuid(2), "colours", Verdict.CORRECT, ["Blue", "Red"]),
         ]
         for uuid, code, verdict, corrected in decide:
             queued = waiting[(uuid, code)]
@@ -302,16 +309,18 @@ def test_reviewed_values_are_written_back_once(
     assert _value(stand_in, 1, "dimmable") is True
     assert _value(stand_in, 3, "lamp_base") == "b22"
     assert _value(stand_in, 2, "dimmable") is None  # rejected: nothing to write
+    assert _value(stand_in, 2, "colours") == ["blue", "red"]  # a corrected list, as codes
     assert sorted(uuid for uuid, _ in stand_in.applied[written_by_enrich:]) == [
         product_uuid(1),
+        product_uuid(2),
         product_uuid(3),
     ]
 
     again = provisioned("akeneo", "write-reviewed", "--family", FAMILY)
 
     assert again.returncode == 0, again.stderr
-    assert len(stand_in.applied) == written_by_enrich + 2  # nothing written twice
-    assert "already in Akeneo: 2" in again.stderr
+    assert len(stand_in.applied) == written_by_enrich + 3  # nothing written twice
+    assert "already in Akeneo: 3" in again.stderr
 
 
 def test_missing_or_wrong_credentials_are_one_clear_line(

@@ -27,6 +27,7 @@ from tests.support.etim_xchange import (
     DIMMABLE,
     FEATURES,
     POWER,
+    VOLTAGE_RANGE,
     lamps,
     schema_errors,
     write_json,
@@ -80,7 +81,10 @@ def provisioned(cli: Run, files: tuple[Path, Path], database_url: str) -> Run:
     container = _container(database_url)
     try:
         container.thresholds.save(
-            [FieldThreshold("mock", code, THRESHOLD, 0.9) for code in (BASE, POWER, DIMMABLE)]
+            [
+                FieldThreshold("mock", code, THRESHOLD, 0.9)
+                for code in (BASE, POWER, DIMMABLE, VOLTAGE_RANGE)
+            ]
         )
     finally:
         container.close()
@@ -104,21 +108,22 @@ def test_provision_makes_features_fields_and_filled_values_examples(
     first = cli("etim", "provision", str(catalogue), "--features", str(features))
 
     assert first.returncode == 0, first.stderr
-    assert "fields: 3 created, 0 updated" in first.stdout
-    assert "examples from 1 products: 3 created, 0 updated" in first.stdout
-    assert "skipped EF000010: a range feature: the service has no range fields yet" in first.stderr
+    assert "fields: 4 created, 0 updated" in first.stdout
+    assert "examples from 1 products: 4 created, 0 updated" in first.stdout
+    assert "field EF000010: range (V) 'Voltage range'" in first.stdout
     assert "skipped EF000011: no type" in first.stderr
     known = _fields(cli)
-    assert set(known) == {BASE, POWER, DIMMABLE}
+    assert set(known) == {BASE, POWER, DIMMABLE, VOLTAGE_RANGE}
     assert (known[BASE]["type"], known[BASE]["label"]) == ("select", "Lamp base")
     assert known[BASE]["options"] == ["E27", "E14", "GU10"]
     assert (known[POWER]["type"], known[POWER]["unit"]) == ("number", "W")
     assert (known[DIMMABLE]["type"], known[DIMMABLE]["description"]) == ("boolean", "Can be dimmed")
+    assert (known[VOLTAGE_RANGE]["type"], known[VOLTAGE_RANGE]["unit"]) == ("range", "V")
 
     again = cli("etim", "provision", str(catalogue), "--features", str(features))
-    assert "fields: 0 created, 3 updated" in again.stdout
-    assert "examples from 1 products: 0 created, 3 updated" in again.stdout
-    assert len(_fields(cli)) == 3
+    assert "fields: 0 created, 4 updated" in again.stdout
+    assert "examples from 1 products: 0 created, 4 updated" in again.stdout
+    assert len(_fields(cli)) == 4
 
 
 def test_without_a_features_file_the_values_give_the_types_and_the_codes_the_labels(
@@ -132,6 +137,7 @@ def test_without_a_features_file_the_values_give_the_types_and_the_codes_the_lab
     assert known[BASE]["options"] == ["EV000001"]  # the only value code the file holds
     assert (known[POWER]["type"], known[POWER]["unit"]) == ("number", None)
     assert known[DIMMABLE]["type"] == "boolean"
+    assert (known[VOLTAGE_RANGE]["type"], known[VOLTAGE_RANGE]["unit"]) == ("range", None)
 
 
 def test_enrich_writes_confident_values_into_the_file_and_queues_the_others(
@@ -150,6 +156,8 @@ def test_enrich_writes_confident_values_into_the_file_and_queues_the_others(
     expected = lamps()  # the whole file as it was, with the values added and nothing else
     _features(expected, 1)[0]["EtimValueCode"] = "EV000002"  # LW-2: E14
     _features(expected, 1)[1]["EtimValueNumeric"] = "5"
+    _features(expected, 1)[3]["EtimValueRangeLower"] = "220"  # LW-2: 220-240 V
+    _features(expected, 1)[3]["EtimValueRangeUpper"] = "240"
     for classification in (0, 1):  # LW-3, in both releases: GU10, 4,5 W
         _features(expected, 2, classification)[0]["EtimValueCode"] = "EV000003"
         _features(expected, 2, classification)[1]["EtimValueNumeric"] = "4.5"
@@ -157,7 +165,7 @@ def test_enrich_writes_confident_values_into_the_file_and_queues_the_others(
     assert written == expected
     assert "to review: product LW-2: EF000009 = True (confidence 0.30)" in result.stdout
     assert "to review: product LW-6: EF000007 = 'E27' (confidence 0.30)" in result.stdout
-    assert "written to" in result.stderr and "5 values of 3 products" in result.stderr
+    assert "written to" in result.stderr and "6 values of 3 products" in result.stderr
     assert "1 without text in en-GB" in result.stderr  # LW-4 has German text only
     container = _container(database_url)
     try:

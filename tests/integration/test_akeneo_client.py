@@ -152,10 +152,10 @@ def test_the_family_attributes_become_fields_or_say_why_not(stand_in: AkeneoStan
         "lumens",
         "weight",
         "dimmable",
+        "colours",
     ]
     assert fields["power"].unit == "W" and fields["voltage"].unit == "V"
     assert fields["lamp_base"].options == ("E27", "E14", "GU10", "B22")
     assert {s.code: s.reason for s in found.skipped} == {
-        "colours": "a multi-select: the service does not look up multi-valued fields yet",
         "launch_date": "its type pim_catalog_date is not one the service looks up",
     }

@@ -1,6 +1,6 @@
-"""An Akeneo catalogue of lamps for the stand-in: a family with eight attributes the service
-fills (three selects, two metrics, two numbers, a boolean), two text attributes that describe the
-product, and two it skips (a multi-select and a date)."""
+"""An Akeneo catalogue of lamps for the stand-in: a family with nine attributes the service
+fills (three selects, a multi-select, two metrics, two numbers, a boolean), two text attributes
+that describe the product, and one it skips (a date)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ TARGETS = (
     "lumens",
     "weight",
     "dimmable",
+    "colours",
 )
 BASES = {"e27": "E27", "e14": "E14", "gu10": "GU10", "b22": "B22"}
 FINISHES = {"matt": "Matt", "glossy": "Glossy", "chrome": "Chrome"}
@@ -53,16 +54,19 @@ def _value(data: Any, locale: str | None = None, scope: str | None = None) -> li
 
 
 def lamp_text(number: int) -> str:
-    """The description of product `number`: every seventh names no base."""
+    """The description of product `number`: every seventh names no base; every other one
+    names a housing colour."""
     base = "" if number % 7 == 3 else f" with {list(BASES.values())[number % 4]} base"
     finish = list(FINISHES.values())[number % 3]
     colour = list(COLOURS.values())[number % 3]
-    return f"{40 + number % 20} W LED bulb{base}, 230 V, {finish} finish, {colour}"
+    housing = ", red housing" if number % 2 else ""
+    return f"{40 + number % 20} W LED bulb{base}, 230 V, {finish} finish, {colour}{housing}"
 
 
 def lamp_catalogue(products: int, base_filled_every: int = 5) -> Catalogue:
-    """`products` lamps; every `base_filled_every`th one has its base filled already (GU10);
-    0: none. Every sixth one (5, 11, …) is disabled; the finish is scopable."""
+    """`products` lamps; every `base_filled_every`th one has its base (GU10) and colours (red
+    and blue) filled already; 0: none. Every sixth one (5, 11, …) is disabled; the finish is
+    scopable."""
     attributes = [
         _attribute("sku", "pim_catalog_identifier", "SKU"),
         _attribute("name", "pim_catalog_text", "Name", localizable=True),
@@ -154,6 +158,7 @@ def lamp_catalogue(products: int, base_filled_every: int = 5) -> Catalogue:
         }
         if base_filled_every and number % base_filled_every == 0:
             values["lamp_base"] = _value("gu10")
+            values["colours"] = _value(["red", "blue"])
         catalogue.products[uuid] = {
             "uuid": uuid,
             "enabled": number % 6 != 5,

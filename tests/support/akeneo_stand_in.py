@@ -372,6 +372,16 @@ class AkeneoStandIn:
                         f'Property "{code}" expects a valid code. '
                         f'The option "{data}" does not exist'
                     )
+            elif kind == "pim_catalog_multiselect":
+                codes = {o["code"] for o in self.catalogue.options.get(code, [])}
+                if not isinstance(data, list):
+                    return f'Property "{code}" expects an array as data, "{data}" given.'
+                unknown = [item for item in data if item not in codes]
+                if unknown:
+                    return (
+                        f'Property "{code}" expects valid codes. '
+                        f'The options "{", ".join(map(str, unknown))}" do not exist'
+                    )
             elif kind == "pim_catalog_metric":
                 units = next(
                     (

@@ -72,7 +72,7 @@ def lamps() -> dict[str, Any]:
     empty = _empty(BASE, POWER, DIMMABLE, VOLTAGE_RANGE)
     products = [
         _product("LW-1", {"en-GB": "LED lamp 8 W E27, dimmable"}, filled),
-        _product("LW-2", {"en-GB": "LED candle lamp 5 W, E14 base"}, empty),
+        _product("LW-2", {"en-GB": "LED candle lamp 5 W, E14 base, 220-240 V"}, empty),
         _product(
             "LW-3", {"en-GB": "LED spot 4,5 W GU10"}, _empty(BASE, POWER), _empty(BASE, POWER)
         ),

@@ -1,5 +1,6 @@
 """An Akeneo attribute as a field: its value read from a product and written back in the
-channel and locale it has, a select by its option code, a metric in its default unit."""
+channel and locale it has, a select by its option code, a multi-select by the list of its
+option codes, a metric in its default unit."""
 
 from __future__ import annotations
 
@@ -76,9 +77,29 @@ def test_a_false_boolean_is_a_filled_value() -> None:
     assert boolean.value(product, WHERE) is False
 
 
-def test_multi_selects_and_other_types_are_skipped_with_their_reason() -> None:
-    assert "multi-select" in (skip_reason(_attribute("pim_catalog_multiselect")) or "")
+def test_a_multi_select_is_a_list_of_labels_read_and_written_as_option_codes() -> None:
+    several = mapped(_attribute("pim_catalog_multiselect"), OPTIONS, {}, WHERE)
+    product = _product({"locale": None, "scope": None, "data": ["e14", "e27"]})
+
+    assert (several.field.type, several.field.multiple) == (FieldType.SELECT, True)
+    assert several.field.options == ("Culot E27", "e14")
+    assert several.value(product, WHERE) == ["e14", "Culot E27"]
+    assert several.written(["Culot E27", "e14"], WHERE) == {
+        "locale": None,
+        "scope": None,
+        "data": ["e27", "e14"],
+    }
+    assert several.written(["Culot E27", "GU10"], WHERE) is None  # an option Akeneo lacks
+    unknown = _product({"locale": None, "scope": None, "data": ["e27", "gu10"]})
+    assert several.value(unknown, WHERE) is None
+    assert several.is_empty(_product({"locale": None, "scope": None, "data": []}), WHERE)
+    assert several.holds(product, WHERE, ["Culot E27", "e14"])  # the same options, any order
+    assert not several.holds(product, WHERE, ["Culot E27"])
+
+
+def test_other_types_are_skipped_with_their_reason() -> None:
     assert "pim_catalog_price_collection" in (
         skip_reason(_attribute("pim_catalog_price_collection")) or ""
     )
+    assert skip_reason(_attribute("pim_catalog_multiselect")) is None
     assert skip_reason(_attribute("pim_catalog_number")) is None

@@ -35,6 +35,7 @@ from tests.support.etim_xchange import (
 
 LAMP_BASE = FeatureDefinition(BASE, "A", "Lamp base", values=BASE_VALUES)
 POWER_W = FeatureDefinition(POWER, "N", "Power", unit="W")
+VOLTAGE_V = FeatureDefinition(VOLTAGE_RANGE, "R", "Voltage range", unit="V")
 
 
 @pytest.mark.parametrize(
@@ -55,6 +56,36 @@ def test_an_option_is_written_as_its_value_code_and_read_back_as_its_label() -> 
     assert kind.read({"EtimValueCode": "EV000002"}, LAMP_BASE) == "E14"
     assert kind.read({"EtimValueCode": "EV000099"}, LAMP_BASE) is None
     assert kind.field(LAMP_BASE).options == ("E27", "E14", "GU10")
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ({"min": 220, "max": 240}, {"EtimValueRangeLower": "220", "EtimValueRangeUpper": "240"}),
+        ({"min": -20, "max": 40.5}, {"EtimValueRangeLower": "-20", "EtimValueRangeUpper": "40.5"}),
+        ({"min": 16, "max": None}, {"EtimValueRangeLower": "16"}),  # open above: no upper key
+        ({"min": None, "max": 1 / 3}, {"EtimValueRangeUpper": "0.3333"}),
+        ({"min": 1, "max": 10**13}, None),  # past 12 digits
+        ({"min": None, "max": None}, None),
+        (230, None),
+    ],
+)
+def test_a_range_is_written_as_its_bounds_decimal_strings(
+    value: Any, written: dict[str, str] | None
+) -> None:
+    assert KINDS["R"].written(value, VOLTAGE_V) == written
+
+
+def test_a_range_is_a_range_field_in_its_unit_read_from_its_bounds() -> None:
+    kind = KINDS["R"]
+    field = kind.field(VOLTAGE_V)
+
+    assert (field.type.value, field.unit) == ("range", "V")
+    entry = {"EtimFeatureCode": VOLTAGE_RANGE, "EtimValueRangeLower": "220.5"}
+    assert kind.read(entry, VOLTAGE_V) == {"min": 220.5, "max": None}
+    entry["EtimValueRangeUpper"] = "240"
+    assert kind.read(entry, VOLTAGE_V) == {"min": 220.5, "max": 240}
+    assert kind.read({"EtimFeatureCode": VOLTAGE_RANGE}, VOLTAGE_V) is None
 
 
 def test_a_logical_value_is_a_boolean() -> None:
@@ -113,9 +144,10 @@ def test_without_definitions_the_values_type_the_features(tmp_path: Path) -> Non
         BASE: "select",
         POWER: "number",
         DIMMABLE: "boolean",
+        VOLTAGE_RANGE: "range",
     }
     assert mapping.mapped[BASE].field.options == ("EV000001",)
-    assert "range" in mapping.skipped[VOLTAGE_RANGE]
+    assert mapping.mapped[VOLTAGE_RANGE].field.unit is None  # no features file: no unit
     assert "no type" in mapping.skipped[UNTYPED]
 
 
@@ -150,6 +182,26 @@ def test_a_value_the_file_cannot_hold_is_left_out_and_said(tmp_path: Path) -> No
     ]
 
 
+def test_a_found_range_is_written_into_the_empty_entry_and_the_file_stays_valid(
+    tmp_path: Path,
+) -> None:
+    document = read_document(write_json(tmp_path / "lamps.json", lamps()))
+    mapping = feature_mapping([VOLTAGE_RANGE], {VOLTAGE_RANGE: VOLTAGE_V}, {})
+    output = XChangeWriteBack({"LW-2": document.products[1]}, mapping.mapped, [].append)
+    found = FieldOutcome(VOLTAGE_RANGE, {"min": 220, "max": 240.5}, OutcomeStatus.OK, review=False)
+
+    output.write(EnrichedProduct("LW-2", LookupResult("mock", (found,))))
+
+    entries = document.data["Supplier"][0]["Product"][1]["EtimClassification"][0]["EtimFeatures"]
+    assert entries[3] == {
+        "EtimFeatureCode": VOLTAGE_RANGE,
+        "EtimValueRangeLower": "220",
+        "EtimValueRangeUpper": "240.5",
+    }
+    assert output.tally.values_written == 1
+    assert schema_errors(document.data) == []
+
+
 def _with_feature(entry: dict[str, Any]) -> dict[str, Any]:
     data = copy.deepcopy(lamps())
     data["Supplier"][0]["Product"][0]["EtimClassification"][0]["EtimFeatures"] = [entry]
@@ -165,6 +217,9 @@ def _with_feature(entry: dict[str, Any]) -> dict[str, Any]:
         {"EtimFeatureCode": DIMMABLE, "EtimValueLogical": True, "ReasonNoValue": "UN"},
         {"EtimFeatureCode": BASE, "EtimValueCode": "E27"},
         {"EtimFeatureCode": BASE, "Value": "E27"},
+        {"EtimFeatureCode": VOLTAGE_RANGE, "EtimValueRangeLower": 220},
+        {"EtimFeatureCode": VOLTAGE_RANGE, "EtimValueRangeUpper": "240", "EtimValueNumeric": "5"},
+        {"EtimFeatureCode": VOLTAGE_RANGE, "EtimValueRangeUpper": "240", "ReasonNoValue": "UN"},
     ],
 )
 def test_the_xchange_structures_refuse_what_the_format_does_not_allow(

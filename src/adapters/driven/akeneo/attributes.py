@@ -1,7 +1,7 @@
 """Akeneo attributes as the service's fields: which types map to which field type, and, for each
 mapped attribute, how its value is read from a product and written back (a select's option
-code and label, a metric's amount in its family's default unit, the channel and locale of a
-scopable or localizable attribute)."""
+code and label, a multi-select's list of option codes and labels, a metric's amount in its
+family's default unit, the channel and locale of a scopable or localizable attribute)."""
 
 from __future__ import annotations
 
@@ -14,16 +14,15 @@ from src.domain.model.values import coerce
 
 FIELD_TYPE_OF: dict[str, FieldType] = {
     "pim_catalog_simpleselect": FieldType.SELECT,
+    "pim_catalog_multiselect": FieldType.SELECT,
     "pim_catalog_number": FieldType.NUMBER,
     "pim_catalog_metric": FieldType.NUMBER,
     "pim_catalog_boolean": FieldType.BOOLEAN,
     "pim_catalog_text": FieldType.TEXT,
     "pim_catalog_textarea": FieldType.TEXT,
 }
-NOT_YET: dict[str, str] = {
-    "pim_catalog_multiselect": "a multi-select: the service does not look up multi-valued "
-    "fields yet",
-}
+SELECTS = frozenset({"pim_catalog_simpleselect", "pim_catalog_multiselect"})
+"""The types whose values are option codes: the options are read with the attribute."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +43,7 @@ class MappedAttribute:
     localizable: bool
     scopable: bool
     option_codes: Mapping[str, str]
-    """A select's option code by the label the field offers."""
+    """A select's (or multi-select's) option code by the label the field offers."""
     unit_code: str | None = None
     """A metric's unit (its family's default), the unit values are read and written in."""
 
@@ -70,7 +69,12 @@ class MappedAttribute:
             return None
         if self.field.type is FieldType.SELECT:
             labels = {code: label for label, code in self.option_codes.items()}
-            data = labels.get(str(data))
+            if self.field.multiple:
+                if not isinstance(data, list) or any(str(c) not in labels for c in data):
+                    return None
+                data = [labels[str(code)] for code in data]
+            else:
+                data = labels.get(str(data))
         elif self.unit_code is not None:
             if not isinstance(data, Mapping) or data.get("unit") != self.unit_code:
                 return None
@@ -78,11 +82,24 @@ class MappedAttribute:
         parsed = coerce(self.field, data)
         return parsed.value if parsed.status is OutcomeStatus.OK else None
 
+    def holds(self, product: Mapping[str, Any], where: Where, value: Value) -> bool:
+        """Whether the product's value is `value` already (a multi-select's in any order)."""
+        current = self.value(product, where)
+        if self.field.multiple and isinstance(current, list) and isinstance(value, list):
+            return sorted(current) == sorted(value)
+        return current == value
+
     def written(self, value: Value, where: Where) -> dict[str, Any] | None:
         """The product value to PATCH for `value`, or None when it has no Akeneo form (an
-        option label Akeneo no longer has)."""
+        option label Akeneo no longer has). A multi-select's value is the list of its options'
+        codes."""
         data: Any = value
-        if self.field.type is FieldType.SELECT:
+        if self.field.type is FieldType.SELECT and self.field.multiple:
+            labels = value if isinstance(value, list) else [value]
+            data = [self.option_codes.get(str(label)) for label in labels]
+            if None in data:
+                return None
+        elif self.field.type is FieldType.SELECT:
             data = self.option_codes.get(str(value))
             if data is None:
                 return None
@@ -109,7 +126,7 @@ def skip_reason(attribute: Mapping[str, Any]) -> str | None:
     kind = str(attribute.get("type"))
     if kind in FIELD_TYPE_OF:
         return None
-    return NOT_YET.get(kind, f"its type {kind} is not one the service looks up")
+    return f"its type {kind} is not one the service looks up"
 
 
 def mapped(
@@ -140,6 +157,7 @@ def mapped(
         unit=unit,
         description=guidelines.get(where.locale) or None,
         extract=kind != "pim_catalog_textarea",
+        multiple=kind == "pim_catalog_multiselect",
     )
     return MappedAttribute(
         code=code,

@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from src.adapters.driven.akeneo.attributes import MappedAttribute, Where, mapped, skip_reason
+from src.adapters.driven.akeneo.attributes import (
+    SELECTS,
+    MappedAttribute,
+    Where,
+    mapped,
+    skip_reason,
+)
 from src.adapters.driven.akeneo.client import AkeneoClient
 from src.adapters.driven.akeneo.errors import AkeneoError
 
@@ -62,7 +68,7 @@ class AkeneoCatalogue:
             if reason is not None:
                 skipped.append(SkippedAttribute(code, reason))
                 continue
-            options = self._options(code) if attribute["type"] == "pim_catalog_simpleselect" else {}
+            options = self._options(code) if attribute["type"] in SELECTS else {}
             if attribute["type"] == "pim_catalog_metric" and units is None:
                 units = self._unit_symbols()
             fields.append(mapped(attribute, options, units or {}, where))

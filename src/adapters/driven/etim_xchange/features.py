@@ -15,7 +15,6 @@ from typing import Any
 from src.adapters.driven.etim_xchange.document import FEATURE_CODE, XChangeDocument
 from src.adapters.driven.etim_xchange.kinds import (
     KINDS,
-    NOT_YET,
     VALUE_CODE,
     FeatureDefinition,
     FeatureKind,
@@ -64,7 +63,7 @@ def _definition(code: str, spec: Any, source: str) -> FeatureDefinition:
     if not isinstance(spec, dict):
         raise DataFileError(source, record, "must be an object")
     kind = spec.get("type")
-    if kind not in (*KINDS, *NOT_YET):
+    if kind not in KINDS:
         raise DataFileError(source, record, f"type {kind!r} is not A, N, L or R")
     values = spec.get("values") or {}
     if not isinstance(values, dict) or not all(
@@ -121,8 +120,6 @@ def feature_mapping(
         definition = given.get(code) or inferred.get(code)
         if definition is None:
             skipped[code] = "no type: no value in the file and not in --features"
-        elif definition.kind in NOT_YET:
-            skipped[code] = NOT_YET[definition.kind]
         elif definition.kind == "A" and not definition.values:
             skipped[code] = "an A feature without values: give them in --features"
         else:

@@ -2,7 +2,9 @@
 service: how an entry's value is read (for a labelled example) and how a value is written into an
 empty entry. A (alphanumeric) is a select of the feature's values, written as their ETIM value
 code; N (numeric) a number in the feature's unit, written as the file's decimal string; L
-(logical) a boolean. R (range) has no field type yet."""
+(logical) a boolean; R (range) a range in the feature's unit, its ends written as decimal
+strings in EtimValueRangeLower and EtimValueRangeUpper (an open end has no key: the format
+takes each bound alone)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from src.domain.model import Field, FieldType, Value
+from src.domain.model.values import parse_number
 
 VALUE_CODE = "EtimValueCode"
 NUMERIC = "EtimValueNumeric"
@@ -91,10 +94,8 @@ class Numeric:
         return entry.get(NUMERIC)
 
     def written(self, value: Value, feature: FeatureDefinition) -> dict[str, Any] | None:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return None
-        text = str(value) if isinstance(value, int) else f"{value:.4f}".rstrip("0").rstrip(".")
-        return {NUMERIC: text} if DECIMAL.match(text) else None
+        text = _decimal(value)
+        return None if text is None else {NUMERIC: text}
 
 
 class Logical:
@@ -110,10 +111,38 @@ class Logical:
         return {LOGICAL: value} if isinstance(value, bool) else None
 
 
-KINDS: dict[str, FeatureKind] = {"A": Alphanumeric(), "N": Numeric(), "L": Logical()}
-NOT_YET: dict[str, str] = {
-    "R": "a range feature: the service has no range fields yet; its values are read once "
-    "ranges exist",
+class Range:
+    field_type = FieldType.RANGE
+
+    def field(self, feature: FeatureDefinition) -> Field:
+        return _field(feature, self.field_type, unit=feature.unit)
+
+    def read(self, entry: Mapping[str, Any], feature: FeatureDefinition) -> object:
+        ends = [entry.get(RANGE_LOWER), entry.get(RANGE_UPPER)]
+        if ends == [None, None]:
+            return None
+        numbers = [None if end is None else parse_number(str(end)) for end in ends]
+        return {"min": numbers[0], "max": numbers[1]}
+
+    def written(self, value: Value, feature: FeatureDefinition) -> dict[str, Any] | None:
+        if not isinstance(value, Mapping):
+            return None
+        keys: dict[str, Any] = {}
+        for end, key in (("min", RANGE_LOWER), ("max", RANGE_UPPER)):
+            if value.get(end) is None:
+                continue
+            text = _decimal(value[end])
+            if text is None:
+                return None
+            keys[key] = text
+        return keys or None
+
+
+KINDS: dict[str, FeatureKind] = {
+    "A": Alphanumeric(),
+    "N": Numeric(),
+    "L": Logical(),
+    "R": Range(),
 }
 
 
@@ -128,6 +157,14 @@ def kind_of_entry(entry: Mapping[str, Any]) -> str | None:
     if entry.get(RANGE_LOWER) is not None or entry.get(RANGE_UPPER) is not None:
         return "R"
     return None
+
+
+def _decimal(value: object) -> str | None:
+    """A number as the file writes it ("4.5"), or None when it is none or too long."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    text = str(value) if isinstance(value, int) else f"{value:.4f}".rstrip("0").rstrip(".")
+    return text if DECIMAL.match(text) else None
 
 
 def _field(

@@ -1,7 +1,8 @@
 """Enriched products written into their xChange file: a value at or above its field's threshold
 (`review` false) goes into each empty entry of its feature (EtimValueCode for A, EtimValueNumeric
-for N, EtimValueLogical for L); a value under it is left out and listed for review; a value the
-file cannot hold (an option with no EV code, a number past 12 digits) is left out and said."""
+for N, EtimValueLogical for L, EtimValueRangeLower and EtimValueRangeUpper for R); a value under
+it is left out and listed for review; a value the file cannot hold (an option with no EV code, a
+number past 12 digits) is left out and said."""
 
 from __future__ import annotations
 

@@ -51,7 +51,8 @@ def fields(
     for field in chosen:
         unit = f" ({field.unit})" if field.unit else ""
         options = f", {len(field.options)} options" if field.options else ""
-        typer.echo(f"field {field.code}: {field.type}{unit}{options}")
+        several = ", several" if field.multiple else ""
+        typer.echo(f"field {field.code}: {field.type}{unit}{options}{several}")
     for code, reason in skipped:
         typer.echo(f"skipped {code}: {reason}", err=True)
     typer.echo(f"fields: {report.fields_created} created, {report.fields_updated} updated")

@@ -82,7 +82,7 @@ def write_reviewed(
                 outcomes = []
                 for decision in decisions:
                     attribute = attributes[decision.field_code]
-                    if attribute.value(product, place) == decision.kept:
+                    if attribute.holds(product, place, decision.kept):
                         unchanged += 1
                     elif not attribute.is_empty(product, place) and not overwrite:
                         left += 1
