@@ -7,7 +7,6 @@ again after a stop and it goes on, without writing a product twice."""
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from pathlib import Path
 from typing import Annotated
 
@@ -30,15 +29,13 @@ from src.adapters.driving.cli.akeneo_options import (
     where,
 )
 from src.adapters.driving.cli.batch_options import BatchTimeout
-from src.adapters.driving.cli.bounded_pool import run_bounded
 from src.adapters.driving.cli.enrich_summary import say
+from src.adapters.driving.cli.enrichment_run import run_interruptibly
 from src.adapters.driving.cli.errors import reported_errors
 from src.adapters.driving.cli.service import service
 from src.domain.catalogue.ports import FieldRepository
-from src.domain.enrichment.enrich import EnrichmentRun
 from src.domain.enrichment.ports import ProductToEnrich
 from src.domain.errors import InvalidRequestError
-from src.domain.model import LookupResult
 from src.domain.review.lookup_results import QueueChoice
 
 INTERRUPTED_EXIT_CODE = 130
@@ -125,7 +122,9 @@ def enrich(
 
         run = plan.start(output, on_failure=failed)
         try:
-            interrupted = _run(run, concurrency, console)
+            interrupted = run_interruptibly(
+                run, concurrency, console, "run the same command again to go on"
+            )
         finally:
             output.flush()
             progress.close()
@@ -204,20 +203,3 @@ def _todo(
             continue
         products.append(ProductToEnrich(str(product["uuid"]), context, codes, number))
     return products, complete, textless
-
-
-def _run(run: EnrichmentRun, concurrency: int, console: Console) -> bool:
-    """Runs the products left; whether Ctrl-C stopped the run."""
-
-    def settle(product: ProductToEnrich, lookup: Future[LookupResult]) -> None:
-        run.settle(product, lookup)
-
-    def interrupted(in_flight: int) -> None:
-        say(console, f"interrupted: finishing the {in_flight} products in flight")
-
-    try:
-        run_bounded(run.look_up, run.todo, concurrency, settle, interrupted)
-    except KeyboardInterrupt:
-        say(console, "interrupted: run the same command again to go on")
-        return True
-    return False

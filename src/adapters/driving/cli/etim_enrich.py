@@ -4,7 +4,6 @@ are written into the file, saved whole as OUT, the others sent to the review que
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from pathlib import Path
 from typing import Annotated
 
@@ -15,8 +14,8 @@ from src.adapters.driven.etim_xchange.document import XChangeProduct, read_docum
 from src.adapters.driven.etim_xchange.features import MappedFeature
 from src.adapters.driven.etim_xchange.write_back import XChangeWriteBack
 from src.adapters.driving.cli.batch_options import BatchTimeout
-from src.adapters.driving.cli.bounded_pool import run_bounded
 from src.adapters.driving.cli.enrich_summary import say
+from src.adapters.driving.cli.enrichment_run import run_interruptibly
 from src.adapters.driving.cli.errors import reported_errors
 from src.adapters.driving.cli.etim_options import (
     Features,
@@ -27,10 +26,8 @@ from src.adapters.driving.cli.etim_options import (
     product_keys,
 )
 from src.adapters.driving.cli.service import service
-from src.domain.enrichment.enrich import EnrichmentRun
 from src.domain.enrichment.ports import ProductToEnrich
 from src.domain.errors import InvalidRequestError
-from src.domain.model import LookupResult
 from src.domain.review.lookup_results import QueueChoice
 
 INTERRUPTED_EXIT_CODE = 130
@@ -85,7 +82,9 @@ def enrich(
             say(console, f"error: product {product.key}: {reason}")
 
         run = plan.start(output, on_failure=failed)
-        interrupted = _run(run, concurrency, console)
+        interrupted = run_interruptibly(
+            run, concurrency, console, "the values found so far are written"
+        )
         document.save(out)
         tally = output.tally
         for value in tally.to_review:
@@ -125,20 +124,3 @@ def _todo(
             continue
         todo.append(ProductToEnrich(key, context, codes, number))
     return todo, complete, textless
-
-
-def _run(run: EnrichmentRun, concurrency: int, console: Console) -> bool:
-    """Runs the products; whether Ctrl-C stopped the run (the values found are written)."""
-
-    def settle(product: ProductToEnrich, lookup: Future[LookupResult]) -> None:
-        run.settle(product, lookup)
-
-    def interrupted(in_flight: int) -> None:
-        say(console, f"interrupted: finishing the {in_flight} products in flight")
-
-    try:
-        run_bounded(run.look_up, run.todo, concurrency, settle, interrupted)
-    except KeyboardInterrupt:
-        say(console, "interrupted: the values found so far are written")
-        return True
-    return False
