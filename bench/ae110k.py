@@ -44,19 +44,23 @@ def fields_of(every: Iterable[dict]) -> list[dict]:
     for offer in every:
         for attribute in offer["target_scores"]:
             code = field_code(offer["category"], attribute)
-            seen.setdefault(
-                code,
-                {
-                    "code": code,
-                    "label": attribute,
-                    "type": "text",
-                    "options": [],
-                    "unit": None,
-                    "description": f"The {attribute} of this {offer['category']} product, "
-                    "as its title writes it.",
-                },
+            description = (
+                f"The {attribute} of this {offer['category']} product, as its title writes it."
             )
+            seen.setdefault(code, text_field(code, attribute, description))
     return sorted(seen.values(), key=lambda field: field["code"])
+
+
+def text_field(code: str, label: str, description: str) -> dict:
+    """A text field as `provision --fields` reads it."""
+    return {
+        "code": code,
+        "label": label,
+        "type": "text",
+        "options": [],
+        "unit": None,
+        "description": description,
+    }
 
 
 def examples_of(train: Iterable[dict]) -> list[dict]:

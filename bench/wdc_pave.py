@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.ae110k import NOT_GIVEN
+from bench.ae110k import NOT_GIVEN, text_field
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "dev-sets" / "wdc-pave"
 
@@ -60,18 +60,9 @@ def fields_of(every: list[dict]) -> list[dict]:
     for offer in every:
         for attribute in offer["target_scores"]:
             code = field_code(offer["category"], attribute)
-            seen.setdefault(
-                code,
-                {
-                    "code": code,
-                    "label": attribute,
-                    "type": "text",
-                    "options": [],
-                    "unit": None,
-                    "description": described.get((offer["category"], attribute))
-                    or f"The {attribute} of this {offer['category']} product.",
-                },
-            )
+            description = described.get((offer["category"], attribute))
+            fallback = f"The {attribute} of this {offer['category']} product."
+            seen.setdefault(code, text_field(code, attribute, description or fallback))
     return sorted(seen.values(), key=lambda field: field["code"])
 
 
