@@ -11,7 +11,6 @@ answers a value the field accepts (an option of a select, a number, a boolean, o
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import os
 import threading
@@ -21,15 +20,13 @@ from typing import cast
 
 from llama_cpp import CreateCompletionResponse, StoppingCriteriaList
 
-from src.connectors.answer_grammar import AnswerGrammar, AnswerGrammars
-from src.connectors.llama_prompt_reads import PromptReads
-from src.connectors.span_or_null import NULL, span_or_null
-from src.connectors.token_probabilities import ProbabilityRecordingLlama
+from src.connectors.embedded.answer_grammar import AnswerGrammars
+from src.connectors.embedded.completions import completion_of
+from src.connectors.embedded.llama_prompt_reads import PromptReads
+from src.connectors.embedded.span_or_null import NULL
+from src.connectors.embedded.token_probabilities import ProbabilityRecordingLlama
 from src.connectors.turns import ModelTurns
-from src.connectors.whole_answers import answer_probabilities
-from src.domain.confidence.tokens import TokenProbability
 from src.domain.errors import DeadlinePassedError, PermanentBackendError, TransientBackendError
-from src.domain.model import TokenUsage
 from src.domain.prompting.prompt import Completion, CompletionRequest
 
 log = logging.getLogger(__name__)
@@ -174,67 +171,8 @@ class LlamaCppConnector:
             raise DeadlinePassedError(
                 f"the embedded model did not finish {request.field_code} by the deadline"
             )
-        return self._completion(model, answer, response, deadline)
-
-    def _completion(
-        self,
-        model: ProbabilityRecordingLlama,
-        answer: AnswerGrammar,
-        response: CreateCompletionResponse,
-        deadline: float,
-    ) -> Completion:
-        """The answer as the tokens chosen under its grammar spell it, after the opening the
-        prompt wrote (given: probability 1), or null for a span less probable than null (see
-        `span_or_null`); `response` lacks the last token of a completion stopped when whole."""
-        generated = model.chosen_tokens()
-        text = response["choices"][0]["text"]
-        tokens = generated
-        if answer.grammar is not None:
-            text = answer.opening + "".join(token.text for token in generated)
-        if answer.opening:
-            tokens = (TokenProbability(answer.opening, 1.0), *generated)
-        if answer.spans:
-            text, tokens = span_or_null(text, tokens, model.alternative_probability())
-        prompt_tokens = response["usage"]["prompt_tokens"]
-        return Completion(
-            text=text,
-            usage=TokenUsage(prompt_tokens, len(generated), self._cached_tokens(prompt_tokens)),
-            tokens=tokens,
-            answer_probability=self._answer_probability(
-                model, answer, text, prompt_tokens, deadline
-            ),
-        )
-
-    @staticmethod
-    def _answer_probability(
-        model: ProbabilityRecordingLlama,
-        answer: AnswerGrammar,
-        text: str,
-        prompt_tokens: int,
-        deadline: float,
-    ) -> float | None:
-        """The greedy answer's probability among all the answers its schema lists (see
-        `whole_answers`); None when it lists none, or the answer is not one of them."""
-        if answer.answers is None or answer.grammar is None:
-            return None
-        try:
-            chosen = json.loads(text)["value"]
-        except (ValueError, KeyError, TypeError):
-            return None
-        literals = [json.dumps(value, ensure_ascii=False) for value in answer.answers]
-        written = json.dumps(chosen, ensure_ascii=False)
-        if written not in literals:
-            return None
-        texts = answer.answer_texts(text[len(answer.opening) :])
-        try:
-            probabilities = answer_probabilities(
-                model, prompt_tokens, texts, deadline, model.chosen_ids(), model.positions()
-            )
-        except Exception:  # the value stands with the greedy path's confidence; log the defect
-            log.exception("weighing the %d answers of a number failed", len(texts))
-            model.reset()  # the next completion reads its whole prompt again
-            return None
-        return None if probabilities is None else probabilities[literals.index(written)]
+        cached = self._cached_tokens(response["usage"]["prompt_tokens"])
+        return completion_of(model, answer, response, deadline, cached)
 
     def _cached_tokens(self, prompt_tokens: int) -> int:
         """Of the last completion's prompt tokens, those kept from the previous one (not read)."""

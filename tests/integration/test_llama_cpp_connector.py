@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import pytest
 
-from src.connectors.answer_grammar import OPENING
+from src.connectors.embedded.answer_grammar import OPENING
 from src.connectors.llama_cpp import LlamaCppConnector, embedded_gemma_path
 from src.domain.confidence.answer import value_confidence
 from src.domain.errors import DeadlinePassedError

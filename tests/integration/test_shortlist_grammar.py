@@ -10,11 +10,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-import src.connectors.shortlist_grammar as shortlist_grammar
-from src.connectors.answer_grammar import AnswerGrammar
+import src.connectors.embedded.shortlist_grammar as shortlist_grammar
+from src.connectors.embedded.answer_grammar import AnswerGrammar
+from src.connectors.embedded.span_or_null import NULL
+from src.connectors.embedded.token_probabilities import ProbabilityRecordingLlama
 from src.connectors.llama_cpp import embedded_gemma_path
-from src.connectors.span_or_null import NULL
-from src.connectors.token_probabilities import ProbabilityRecordingLlama
 from src.domain.confidence.answer import value_confidence
 from src.domain.confidence.tokens import TokenProbability
 from src.domain.prompting.chain_of_thought.text_spans import SPANS_OF

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from llama_cpp import Llama
 
+from src.connectors.embedded.whole_answers import MAX_ROWS
 from src.connectors.llama_cpp import LlamaCppConnector, embedded_gemma_path
-from src.connectors.whole_answers import MAX_ROWS
 from src.domain.prompting.families import GemmaFormat
 from src.domain.prompting.prompt import CompletionRequest
 from tests.support.lamp_catalogue import CULOT, LAMP, PUISSANCE, completion_request

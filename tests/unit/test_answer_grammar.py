@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from src.connectors.answer_grammar import (
+from src.connectors.embedded.answer_grammar import (
     OPENING,
     AnswerGrammar,
     answer_budget,

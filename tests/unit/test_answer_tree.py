@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from src.connectors.whole_answers import NEGLIGIBLE, AnswerTree
+from src.connectors.embedded.answer_tree import NEGLIGIBLE, AnswerTree
 
 VOCABULARY = 8
 SPACE, ONE, TWO, FIVE, END, NULL = 1, 2, 3, 4, 5, 6

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from src.connectors.answer_grammar import OPENING
-from src.connectors.span_or_null import NULL, span_or_null
+from src.connectors.embedded.answer_grammar import OPENING
+from src.connectors.embedded.span_or_null import NULL, span_or_null
 from src.domain.confidence.answer import value_confidence
 from src.domain.confidence.tokens import TokenProbability
 

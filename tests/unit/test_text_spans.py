@@ -3,8 +3,8 @@ its spans grows with the text, one rule per piece."""
 
 from __future__ import annotations
 
-from src.connectors.answer_grammar import AnswerGrammar, held_to_spans_of
-from src.connectors.span_grammar import span_grammar
+from src.connectors.embedded.answer_grammar import AnswerGrammar, held_to_spans_of
+from src.connectors.embedded.span_grammar import span_grammar
 from src.domain.model import Field, FieldType
 from src.domain.prompting.chain_of_thought import FewShotChainOfThought, TextFromText
 from src.domain.prompting.chain_of_thought.text_spans import MAX_TEXT, SPANS_OF

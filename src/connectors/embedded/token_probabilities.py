@@ -18,7 +18,7 @@ import llama_cpp._internals as internals
 import numpy as np
 from llama_cpp import Llama
 
-from src.connectors.shortlist_grammar import (
+from src.connectors.embedded.shortlist_grammar import (
     ShortlistGrammar,
     candidates_view,
     probability_of_best,

@@ -12,7 +12,7 @@ from typing import Any
 from llama_cpp import LlamaGrammar
 from llama_cpp.llama_grammar import json_schema_to_gbnf
 
-from src.connectors.span_grammar import span_grammar
+from src.connectors.embedded.span_grammar import span_grammar
 from src.domain.prompting.chain_of_thought.text_spans import SPANS_OF
 
 log = logging.getLogger(__name__)

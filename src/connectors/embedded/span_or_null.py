@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from src.connectors.answer_grammar import OPENING
+from src.connectors.embedded.answer_grammar import OPENING
 from src.domain.confidence.answer import value_confidence
 from src.domain.confidence.tokens import TokenProbability
 
