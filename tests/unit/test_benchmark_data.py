@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from src.adapters.driven.files.benchmark_files import read_benchmark
 from src.domain.model.text_normalisation import strip_accents
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -36,14 +35,6 @@ def fields() -> dict[str, dict]:
 def _runs(text: str) -> set[str]:
     words = re.sub(r"[\W_]+", " ", strip_accents(text).casefold()).split()
     return {" ".join(words[i : i + SHARED_WORDS]) for i in range(len(words) - SHARED_WORDS + 1)}
-
-
-def test_at_least_40_products_each_with_3_to_8_fields_and_some_nulls(rows: list[dict]) -> None:
-    assert len(rows) >= 40
-    assert len({row["description"] for row in rows}) == len(rows)
-    assert all(3 <= len(row["expected"]) <= 8 for row in rows)
-    assert sum(value is None for row in rows for value in row["expected"].values()) >= 20
-    assert len(read_benchmark(DATA / "benchmark.jsonl")) == len(rows)
 
 
 def test_every_expected_value_is_valid_for_its_field(

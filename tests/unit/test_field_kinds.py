@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from src.connectors.structured_output import structured_output_body
 from src.domain.evaluation.matching import item_counts, matches
 from src.domain.evidence.locate import locate_evidence
 from src.domain.model import Example, Field, FieldType, OutcomeStatus
@@ -216,16 +215,3 @@ def test_an_example_with_a_range_or_a_list_is_hashable_by_its_value() -> None:
 
     assert hash(first) == hash(Example("EF1", "x", {"min": 1, "max": 2}))
     assert len({first, Example("EF1", "x", ["CE"]), Example("EF1", "x", ["CE"])}) == 2
-
-
-def test_an_openai_compatible_server_is_asked_for_a_range_as_an_object() -> None:
-    narrowed = text_number_schema(VOLTAGE, "Entrée 100-240 V")
-    schema = {"type": "object", "properties": {"value": narrowed}, "required": ["value"]}
-
-    strict = structured_output_body("json_schema", schema)["response_format"]["json_schema"]
-
-    assert strict["schema"]["properties"]["value"]["type"] == ["null", "object"]
-    assert structured_output_body("vllm", schema)["structured_outputs"]["choice"] == [
-        '{"value": {"min": 100, "max": 240}}',
-        '{"value": null}',
-    ]

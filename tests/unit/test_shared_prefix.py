@@ -4,7 +4,6 @@ model together, one product after another (issue 11, item 3)."""
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -25,7 +24,6 @@ from src.domain.prompting.shared_prefix.answer_object import AnswerObjectChainOf
 from src.domain.prompting.shared_prefix.conversation import ConversationChainOfThought
 from src.domain.prompting.shared_prefix.ports import SharedPrefixChainOfThought
 from tests.support.fakes import FakeConnector, FakeExampleRepository, FakeFieldRepository, Script
-from tests.support.slow_local_model import SlowLocalModel
 from tests.unit.test_lookup_service import COLOUR, DESCRIPTION, DIMMABLE, FIELDS, POWER
 
 CODES = (POWER.code, COLOUR.code, DIMMABLE.code)
@@ -152,46 +150,6 @@ def test_values_asked_in_turn_carry_their_tokens_confidence(
     assert result.values() == {POWER.code: 12, COLOUR.code: "Chromé", DIMMABLE.code: True}
     assert [o.confidence for o in result.outcomes] == [pytest.approx(0.8)] * 3
     assert all(o.review for o in result.outcomes)  # no threshold is known: a person checks them
-
-
-def test_products_take_turns_by_product_not_by_field(pool: ThreadPoolExecutor) -> None:
-    model = SlowLocalModel(seconds_per_call=0.05)
-    lookup = service(model, ConversationChainOfThought(k=2), pool)
-    requests = [LookupRequest(f"{DESCRIPTION} n°{n}", CODES) for n in range(3)]
-    results = []
-
-    def ask(request: LookupRequest) -> None:
-        results.append(lookup.lookup(request))
-
-    clients = [threading.Thread(target=ask, args=(request,)) for request in requests]
-    for client in clients:
-        client.start()
-    for client in clients:
-        client.join(10)
-
-    assert len(results) == 3 and all(
-        o.status is OutcomeStatus.NOT_FOUND for r in results for o in r.outcomes
-    )
-    runs = [model.completed[i : i + 3] for i in range(0, 9, 3)]
-    assert runs == [list(CODES)] * 3, model.completed  # each product's three fields in a row
-
-
-def test_fields_the_turn_does_not_reach_by_the_deadline_are_timeouts(
-    pool: ThreadPoolExecutor,
-) -> None:
-    model = SlowLocalModel(seconds_per_call=0.4)
-    lookup = service(model, ConversationChainOfThought(k=2), pool, timeout_seconds=1.0)
-    blocker = threading.Thread(
-        target=lookup.lookup, args=(LookupRequest("Another product", CODES),)
-    )
-    blocker.start()
-
-    result = lookup.lookup(LookupRequest(DESCRIPTION, CODES))
-
-    blocker.join(5)
-    assert [o.status for o in result.outcomes] == [OutcomeStatus.TIMEOUT] * 3, [
-        o.error for o in result.outcomes
-    ]
 
 
 def test_a_field_the_model_fails_is_answered_by_the_fallback(pool: ThreadPoolExecutor) -> None:
