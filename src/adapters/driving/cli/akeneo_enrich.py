@@ -20,6 +20,7 @@ from src.adapters.driven.akeneo.state import EnrichmentState
 from src.adapters.driven.akeneo.write_back import AkeneoWriteBack
 from src.adapters.driving.cli.akeneo_options import (
     Channel,
+    DryRun,
     Families,
     Locale,
     Search,
@@ -66,10 +67,7 @@ def enrich(
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="Look up and write filled attributes too.")
     ] = False,
-    dry_run: Annotated[
-        bool,
-        typer.Option("--dry-run", help="Print the PATCH lines that would be sent; write nothing."),
-    ] = False,
+    dry_run: DryRun = False,
     state: Annotated[
         Path | None,
         typer.Option(

@@ -66,3 +66,9 @@ def akeneo_catalogue(container: Container) -> Iterator[tuple[AkeneoCatalogue, Ak
 
 def where(channel: str, locale: str) -> Where:
     return Where(channel=channel, locale=locale)
+
+
+DryRun = Annotated[
+    bool,
+    typer.Option("--dry-run", help="Print the PATCH lines that would be sent; write nothing."),
+]

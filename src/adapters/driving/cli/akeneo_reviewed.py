@@ -16,6 +16,7 @@ from src.adapters.driven.akeneo.state import EnrichmentState
 from src.adapters.driven.akeneo.write_back import AkeneoWriteBack
 from src.adapters.driving.cli.akeneo_options import (
     Channel,
+    DryRun,
     Families,
     Locale,
     akeneo_catalogue,
@@ -38,10 +39,7 @@ def write_reviewed(
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="Replace a value filled in Akeneo since.")
     ] = False,
-    dry_run: Annotated[
-        bool,
-        typer.Option("--dry-run", help="Print the PATCH lines that would be sent; write nothing."),
-    ] = False,
+    dry_run: DryRun = False,
     state: Annotated[
         Path | None,
         typer.Option(
