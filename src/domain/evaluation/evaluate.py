@@ -56,7 +56,7 @@ class EvaluationService:
         Raises InvalidRequestError for an unknown LLM, or fields the database does not know.
         """
         llms = self.lookup.llms
-        names = list(dict.fromkeys(llms.resolve_name(name) for name in llm_names or [None]))
+        names = list(dict.fromkeys(llms.resolve_name(name) for name in llm_names or (None,)))
         fields = self._known_fields(rows)
         return [
             replace(

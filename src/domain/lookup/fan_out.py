@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import replace
 from functools import partial
-from typing import cast
 
 from src.domain.confidence.prepass import prepass_confidence
 from src.domain.lookup.in_turn import Escalation, submit_in_turn
@@ -17,8 +16,6 @@ from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.lookup.product_call import ask_product
 from src.domain.lookup.question import AskField, ProductQuestion
 from src.domain.model import Field, FieldOutcome, OutcomeSource, OutcomeStatus, Value
-from src.domain.prompting.ports import ChainOfThought, ProductChainOfThought
-from src.domain.prompting.shared_prefix.ports import SharedPrefixChainOfThought
 
 
 def submit_calls(
@@ -60,13 +57,11 @@ def submit_calls(
             futures[code] = _done(outcome)
     left = replace(question, fields=to_ask)
     chain_of_thought = llm.chain_of_thought
-    if llm.scope == "product" and to_ask:
-        product_chain = cast(ProductChainOfThought, chain_of_thought)
-        ask_all = partial(ask_product, product_chain, left)
+    if chain_of_thought.scope == "product" and to_ask:
+        ask_all = partial(ask_product, chain_of_thought, left)
         futures |= _product_futures(executor, llm.name, list(to_ask), ask_all)
-    elif llm.scope == "shared_prefix" and to_ask:
-        shared_chain = cast(SharedPrefixChainOfThought, chain_of_thought)
-        futures |= submit_in_turn(executor, shared_chain, left, fallback, escalation)
+    elif chain_of_thought.scope == "shared_prefix" and to_ask:
+        futures |= submit_in_turn(executor, chain_of_thought, left, fallback, escalation)
     else:
         futures |= {
             code: executor.submit(
@@ -92,9 +87,9 @@ def _only_null_allowed(llm: ConfiguredLLM, field: Field, description: str) -> bo
     """Whether the answer grammar of `field` allows only null (a number field whose text writes
     numbers, none of which it may answer: codes, other kinds of units): with a pre-pass, such a
     field is answered not found without asking the model what it could not answer otherwise."""
-    if llm.prepass is None or llm.scope == "product":
+    chain = llm.chain_of_thought
+    if llm.prepass is None or chain.scope == "product":
         return False
-    chain = cast(ChainOfThought, llm.chain_of_thought)
     value = chain.answer_schema(field, description).get("properties", {}).get("value", {})
     return isinstance(value, Mapping) and value.get("enum") == [None]
 

@@ -23,10 +23,14 @@ def ask_field(
     """The outcome of asking `llm` for `field` in `description`; never raises: a failure is an
     `error` outcome that says why, an answer after `deadline` a `timeout`. `prepared` builds the
     request when the caller lays the prompt out itself (a product's shared prefix); with
-    `bare_answer`, its prompt opened the answer and the model writes only the value."""
+    `bare_answer`, its prompt opened the answer and the model writes only the value. A chain of
+    thought asks one field a call, or is a shared prefix's with `prepared`; any other is an
+    `error` outcome, as any failure is."""
     chain_of_thought = llm.chain_of_thought
 
     def request() -> CompletionRequest:
+        if chain_of_thought.scope != "field":
+            raise TypeError(f"{chain_of_thought.name} does not ask one field a call")
         return completion_request(
             llm,
             chain_of_thought.prompt(field, description, examples),
@@ -37,6 +41,8 @@ def ask_field(
         )
 
     def parse(raw: str) -> ParsedValue:
+        if chain_of_thought.scope == "product":
+            raise TypeError(f"{chain_of_thought.name} reads a whole product's answer")
         return chain_of_thought.parse(field, raw)
 
     call = call_model(llm, prepared or request, parse, deadline, field.code)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from src.domain.errors import UnknownLLMError
@@ -36,15 +36,13 @@ class ConfiguredLLM:
     prepass: Prepass | None = None
     escalate_to: str | None = None
     """Another LLM that answers again the values this one is unsure of (see `escalation.py`)."""
-    scope: Literal["field", "product", "shared_prefix"] = field(
-        init=False, repr=False, compare=False
-    )
-    """How the chain of thought asks: a field a call, a product a call, or a product's fields
-    in one turn from a shared prefix. Told once here: checking a Protocol with isinstance costs
-    some 25 us, which every lookup paid three times."""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "scope", _scope_of(self.chain_of_thought))
+    @property
+    def scope(self) -> Literal["field", "product", "shared_prefix"]:
+        """How the chain of thought asks: a field a call, a product a call, or a product's fields
+        in one turn from a shared prefix. The chain of thought's own tag, so that comparing
+        `chain_of_thought.scope` narrows the union for the type checker."""
+        return self.chain_of_thought.scope
 
     @property
     def strategy(self) -> str:
@@ -54,14 +52,6 @@ class ConfiguredLLM:
             if self.prepass
             else self.chain_of_thought.name
         )
-
-
-def _scope_of(chain_of_thought: object) -> Literal["field", "product", "shared_prefix"]:
-    if isinstance(chain_of_thought, ProductChainOfThought):
-        return "product"
-    if isinstance(chain_of_thought, SharedPrefixChainOfThought):
-        return "shared_prefix"
-    return "field"
 
 
 LLMFactory = Callable[[], ConfiguredLLM]

@@ -22,7 +22,7 @@ from src.domain.lookup.known_value_rules import KnownValueRules
 from src.domain.lookup.limits import RequestLimits
 from src.domain.lookup.llms import LLMRegistry
 from src.domain.lookup.ports import LookupCache, LookupObserver
-from src.domain.lookup.question import ProductQuestion
+from src.domain.lookup.question import AskField, ProductQuestion
 from src.domain.lookup.single_flight import SingleFlight, shared_field_calls
 from src.domain.lookup.waiting import wait_all
 from src.domain.model import FieldOutcome, LookupRequest, LookupResult, OutcomeStatus
@@ -162,7 +162,8 @@ class FieldLookupService:
                 to_ask[code] = field
             else:
                 flight.ready[code] = hit.outcome(code, llm.name)
-        ask, escalation = partial(ask_with_fallbacks, chain), None
+        ask: AskField = partial(ask_with_fallbacks, chain)
+        escalation: Escalation | None = None
         if (target := escalation_target(self._llms, llm)) is not None:
             ask = escalating(ask, target, flight.thresholds)
             escalation = Escalation(second_opinion(target, flight.thresholds), flight.thresholds)

@@ -73,7 +73,7 @@ class SingleFlight(Generic[T]):
         with self._lock:
             for item, flight in leading:
                 flight.call = calls[item]
-            abandoned = [flight.call for _, flight in leading if flight.waiting == 0]
+            abandoned = [calls[item] for item, flight in leading if flight.waiting == 0]
         for call in abandoned:
             call.cancel()
         for item, flight in leading:

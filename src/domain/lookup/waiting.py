@@ -11,9 +11,12 @@ import contextlib
 import threading
 from collections.abc import Collection
 from concurrent.futures import Future
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
-async def wait_all(futures: Collection[Future[object]], timeout: float) -> None:
+async def wait_all(futures: Collection[Future[T]], timeout: float) -> None:
     """Returns when every future is done, or after `timeout` seconds, whichever comes first."""
     if not futures:
         return
@@ -26,7 +29,7 @@ async def wait_all(futures: Collection[Future[object]], timeout: float) -> None:
         if not all_done.done():
             all_done.set_result(None)
 
-    def one_done(_: Future[object]) -> None:
+    def one_done(_: Future[T]) -> None:
         nonlocal remaining
         with lock:
             remaining -= 1

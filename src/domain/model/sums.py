@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from functools import cache
 from typing import Self
 
 
@@ -18,7 +17,13 @@ class Summable:
         )
 
 
-@cache
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _names(kind: type) -> tuple[str, ...]:
-    """The fields of a Summable dataclass, read once per class."""
-    return tuple(f.name for f in fields(kind))
+    """The fields of a Summable dataclass, read once per class (a dict rather than
+    functools.cache, whose Hashable argument mypy does not see in a class object)."""
+    names = _NAMES.get(kind)
+    if names is None:
+        names = _NAMES[kind] = tuple(f.name for f in fields(kind))
+    return names

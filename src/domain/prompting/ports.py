@@ -5,7 +5,7 @@ field or a whole product), the pre-pass, an LLM (a model family's prompt format)
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol
 
 from src.domain.model import Example, Field, Value
 from src.domain.model.values import ParsedValue
@@ -21,6 +21,8 @@ class ChainOfThought(Protocol):
     """Names the strategy in results and cache keys ("basic", "few_shot")."""
     examples_wanted: int
     """How many similar labelled examples the strategy uses (0 for none)."""
+    scope: Literal["field"]
+    """How it asks, one field a call: the tag the lookup dispatches on (see ConfiguredLLM)."""
 
     def prompt(self, field: Field, description: str, examples: Sequence[Example]) -> Prompt:
         """The prompt asking for `field` in `description`, the examples most similar first."""
@@ -36,7 +38,6 @@ class ChainOfThought(Protocol):
         ...
 
 
-@runtime_checkable
 class ProductChainOfThought(Protocol):
     """A prompting strategy for a whole product: every field in one call, one JSON object back.
 

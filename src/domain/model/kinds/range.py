@@ -94,7 +94,7 @@ class RangeKind(FieldKind):
             ends = [_in_unit(convert, end, written.unit, wanted) for end in written.ends]
             if any(end is _OTHER_UNIT for end in ends):
                 continue
-            value: RangeValue = {"min": ends[0], "max": ends[1]}  # type: ignore[dict-item]
+            value: RangeValue = {"min": ends[0], "max": ends[1]}
             if value not in found:
                 found.append(value)
         return {"enum": [*found, None]} if found else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from src.domain.model import Example, Field
 from src.domain.model.values import ParsedValue
@@ -21,6 +21,7 @@ class BasicChainOfThought:
     """Asks for one field with its definition and no examples."""
 
     name = "basic"
+    scope: Literal["field"] = "field"
     examples_wanted = 0
 
     def prompt(self, field: Field, description: str, examples: Sequence[Example]) -> Prompt:

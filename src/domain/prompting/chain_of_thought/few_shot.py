@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from src.domain.model import Example, Field
 from src.domain.model.values import ParsedValue
@@ -23,6 +23,7 @@ class FewShotChainOfThought:
     """Shows the model how the field was filled for similar products, then asks."""
 
     name = "few_shot"
+    scope: Literal["field"] = "field"
 
     def __init__(self, k: int = 3) -> None:
         self.examples_wanted = k

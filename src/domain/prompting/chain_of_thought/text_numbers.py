@@ -6,7 +6,7 @@ text writes, several options to those the text names."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from src.domain.model import Example, Field, Value
 from src.domain.model.kinds import kind_of
@@ -39,6 +39,8 @@ def _converted(number: float | int, unit: str | None, wanted: str | None) -> Val
 class NumbersFromText:
     """Wraps a per-field strategy; its number answers are held to the numbers of the text (see
     `number_candidates`), everything else is the wrapped strategy's."""
+
+    scope: Literal["field"] = "field"
 
     def __init__(self, inner: ChainOfThought) -> None:
         self._inner = inner

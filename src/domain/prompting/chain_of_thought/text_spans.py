@@ -14,6 +14,7 @@ from typing import Any
 from src.domain.model import Field
 from src.domain.model.kinds import kind_of
 from src.domain.prompting.chain_of_thought.text_numbers import NumbersFromText
+from src.domain.prompting.ports import ChainOfThought
 
 SPANS_OF = "x-spans-of"
 """The answer schema's mark: the value is null or a span of this text."""
@@ -36,7 +37,7 @@ def text_span_schema(field: Field, description: str) -> dict[str, Any] | None:
 class TextFromText(NumbersFromText):
     """Numbers held to those of the text (see NumbersFromText), and text to spans of it."""
 
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, inner: ChainOfThought) -> None:
         super().__init__(inner)
         self.name = f"{self.name}+text_spans"
 

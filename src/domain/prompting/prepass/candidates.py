@@ -71,7 +71,7 @@ def _candidates(field: Field, description: str) -> tuple[float | int, ...]:
     return tuple(candidates[:MAX_CANDIDATES])
 
 
-def _every_number(text: str, wanted: str | None) -> list[tuple[float | int | None, str | None]]:
+def _every_number(text: str, wanted: str | None) -> list[tuple[float | int, str | None]]:
     """Every number of the text with the unit written after it, but for a code's digits and a
     number in a unit of another kind than `wanted`; the numbers of a dimension string ("170 x
     75 cm") take the unit written after the last one."""
@@ -83,7 +83,9 @@ def _every_number(text: str, wanted: str | None) -> list[tuple[float | int | Non
             unit = dimensions["unit"] if dimensions else None
         if wanted and unit in KNOWN_UNITS and not _compatible(unit, wanted):
             continue
-        numbers.append((parse_number(match["number"]), unit))
+        number = parse_number(match["number"])
+        if number is not None:
+            numbers.append((number, unit))
     return numbers
 
 

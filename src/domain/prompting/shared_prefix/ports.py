@@ -23,7 +23,6 @@ class ProductPrompts:
     answer_starts: Mapping[str, str]
 
 
-@runtime_checkable
 class SharedPrefixChainOfThought(Protocol):
     """A strategy whose prompts for one product's fields share one long prefix and differ only in
     a short per-field tail; each field is still one call and one answer."""
