@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TypeAlias
+from typing import TypeAlias, TypedDict
 
 from src.domain.model.evidence import Evidence
 from src.domain.model.sums import Summable
 
-RangeValue: TypeAlias = dict[str, float | int | None]
-"""A range's value, `{"min": 100, "max": 240}` in its field's unit; None at an open end."""
+
+class RangeValue(TypedDict):
+    """A range's value, `{"min": 100, "max": 240}` in its field's unit; None at an open end."""
+
+    min: float | int | None
+    max: float | int | None
+
 
 Value: TypeAlias = float | int | str | bool | RangeValue | list[str] | None
 """A typed attribute value: a number, one option of a select, a boolean, a text, a range,

@@ -128,10 +128,10 @@ class Range:
         if not isinstance(value, Mapping):
             return None
         keys: dict[str, Any] = {}
-        for end, key in (("min", RANGE_LOWER), ("max", RANGE_UPPER)):
-            if value.get(end) is None:
+        for end, key in ((value.get("min"), RANGE_LOWER), (value.get("max"), RANGE_UPPER)):
+            if end is None:
                 continue
-            text = _decimal(value[end])
+            text = _decimal(end)
             if text is None:
                 return None
             keys[key] = text

@@ -13,14 +13,16 @@ from pydantic import (
     StrictInt,
     StringConstraints,
     field_validator,
+    with_config,
 )
+from pydantic.config import JsonDict
 from typing_extensions import TypedDict
 
 
+@with_config(ConfigDict(extra="forbid"))
 class RangeJSON(TypedDict):
     """A range field's value: its ends in the field's unit, null at an open end."""
 
-    __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
     min: StrictInt | StrictFloat | None  # strict: `true` is no number here
     max: StrictInt | StrictFloat | None
 
@@ -29,7 +31,7 @@ JSONValue = float | int | str | bool | RangeJSON | list[str] | None
 """A value as the API writes it (the domain's `Value`): a number, an option, a boolean, a text,
 a range `{"min", "max"}`, a list of options or texts (a field with `multiple`), or null."""
 _BLANK = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-NOT_BLANK = {"pattern": rf"^[^\x00]*[^\x00{_BLANK}][^\x00]*$"}
+NOT_BLANK: JsonDict = {"pattern": rf"^[^\x00]*[^\x00{_BLANK}][^\x00]*$"}
 """What the schema says of a description or a field code: not blank, that is with a character
 that Python's `str.strip` keeps (it removes more than a regex's backslash-s), and no NUL (which
 no database stores alike; the lookup refuses it with a 422)."""

@@ -11,7 +11,7 @@ the ends also found when written in another unit that converts to the field's ("
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 from src.domain.model import Field, RangeValue, Value
 from src.domain.model.answers import ParsedValue, says_not_found
@@ -50,8 +50,12 @@ class RangeKind(FieldKind):
     def why_invalid(self, field: Field, answer: object) -> str:
         if isinstance(answer, dict):
             low, high = number_answer(answer.get("min")), number_answer(answer.get("max"))
-            ends = (low.value, high.value)
-            if all(isinstance(end, (int, float)) for end in ends) and ends[0] > ends[1]:  # type: ignore[operator]
+            lowest, highest = low.value, high.value
+            if (
+                isinstance(lowest, (int, float))
+                and isinstance(highest, (int, float))
+                and lowest > highest
+            ):
                 return f"min {low.value} is above max {high.value}"
         return (
             f'{answer!r} is not a range: {{"min": number or null, "max": number or null}}, '
@@ -130,7 +134,7 @@ class RangeKind(FieldKind):
         return all(
             (expected.get(end) is None and predicted.get(end) is None)
             or numbers_equal(expected.get(end), predicted.get(end))
-            for end in ("min", "max")
+            for end in _ENDS
         )
 
 
@@ -141,6 +145,7 @@ def _in(reader: TextReader, end: float | int | None, unit: str | None, wanted: s
     return end if converted is None else converted
 
 
+_ENDS: tuple[Literal["min", "max"], ...] = ("min", "max")
 _OTHER_UNIT = object()
 
 
