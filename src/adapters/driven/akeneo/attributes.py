@@ -53,7 +53,8 @@ class MappedAttribute:
         scope = where.channel if self.scopable else None
         for value in product.get("values", {}).get(self.code, []):
             if value.get("locale") == locale and value.get("scope") == scope:
-                return value  # type: ignore[no-any-return]
+                found: Mapping[str, Any] = value
+                return found
         return None
 
     def is_empty(self, product: Mapping[str, Any], where: Where) -> bool:

@@ -19,6 +19,7 @@ from src.adapters.driven.files.product_files import csv_delimiter
 from src.adapters.driven.files.product_rows import ID_COLUMNS
 from src.domain.errors import DataFileError
 from src.domain.evaluation.benchmark import Accepted, BenchmarkRow
+from src.domain.model import Value
 
 ALTERNATIVES = "|"
 
@@ -83,7 +84,7 @@ def _accepted(cell: str, path: Path, where: str) -> Accepted:
 def _json_values(cell: str, path: Path, where: str) -> Accepted:
     """`[…] | […]`: JSON values separated by `|`."""
     decoder = json.JSONDecoder()
-    values: list[object] = []
+    values: list[Value] = []
     position = 0
     while position < len(cell):
         try:
@@ -95,4 +96,4 @@ def _json_values(cell: str, path: Path, where: str) -> Accepted:
         if rest and not rest.startswith(ALTERNATIVES):
             raise DataFileError(str(path), where, "JSON values in a cell are separated by |")
         position = len(cell) - len(rest[1:].lstrip()) if rest else len(cell)
-    return tuple(values) or None  # type: ignore[arg-type]
+    return tuple(values) or None

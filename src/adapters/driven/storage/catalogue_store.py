@@ -92,7 +92,7 @@ class PeeweeCatalogueStore(PeeweeRepository):
         changed = {
             str(row["field"])
             for row in rows
-            if stored.get((row["field"], row["context_hash"]), _ABSENT) != row["value"]
+            if stored.get((str(row["field"]), str(row["context_hash"])), _ABSENT) != row["value"]
         }
         if changed:
             # New or changed examples change the few-shot prompts: answers given before are stale.

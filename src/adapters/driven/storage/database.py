@@ -20,7 +20,7 @@ def open_database(url: str, pool_size: int = 20) -> Database:
         # sqlite:///relative.db, sqlite:////absolute.db, sqlite:///:memory:
         return _sqlite(unquote(url.removeprefix("sqlite:///")))
     if parsed.scheme in ("postgres", "postgresql"):
-        return PooledPostgresqlDatabase(
+        pooled: Database = PooledPostgresqlDatabase(
             unquote(parsed.path.lstrip("/")),
             user=unquote(parsed.username) if parsed.username else None,
             password=unquote(parsed.password) if parsed.password else None,
@@ -32,6 +32,7 @@ def open_database(url: str, pool_size: int = 20) -> Database:
             connect_timeout=5,
             autoconnect=True,
         )
+        return pooled
     raise SettingsError(
         f"DATABASE_URL must start with sqlite:/// or postgresql://, not {parsed.scheme or url!r}"
     )

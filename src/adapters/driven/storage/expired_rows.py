@@ -31,13 +31,14 @@ class PeeweeExpiredCacheAnswers(PeeweeRepository):
         )
         # `expired` again outside: a row that a concurrent write renewed is left (PostgreSQL
         # checks the outer condition again on a row it had to wait for).
-        return self._run(
+        deleted: int = self._run(
             lambda: (
                 LookupCacheRow.delete()
                 .where(LookupCacheRow.key.in_(oldest) & expired)
                 .execute(self._database)
             )
         )
+        return deleted
 
 
 class PeeweeEndedRequestCounts(PeeweeRepository):
@@ -46,10 +47,11 @@ class PeeweeEndedRequestCounts(PeeweeRepository):
     def delete_expired(self, at_most: int) -> int:
         ended = RequestCountRow.expires_at <= time.time()
         batch = RequestCountRow.select(RequestCountRow.key).where(ended).limit(at_most)
-        return self._run(
+        deleted: int = self._run(
             lambda: (
                 RequestCountRow.delete()
                 .where(RequestCountRow.key.in_(batch) & ended)
                 .execute(self._database)
             )
         )
+        return deleted

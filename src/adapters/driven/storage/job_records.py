@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from typing import Any
 
 from src.adapters.driven.storage.job_tables import STATUS_COLUMNS, JobRow
 from src.adapters.driven.storage.tables import aware_utc, naive_utc
@@ -76,14 +77,14 @@ def encoded_result(result: LookupResult | None) -> str | None:
     return json.dumps({"llm": result.llm, "outcomes": outcomes}, ensure_ascii=False)
 
 
-def _spans(evidence: Evidence | None) -> dict | None:
+def _spans(evidence: Evidence | None) -> dict[str, object] | None:
     if evidence is None:
         return None
     spans = [[span.start, span.end, span.text] for span in evidence.spans]
     return {"spans": spans, "verbatim": evidence.verbatim}
 
 
-def _evidence(data: dict | None) -> Evidence | None:
+def _evidence(data: dict[str, Any] | None) -> Evidence | None:
     if data is None:
         return None
     spans = tuple(Span(start, end, text) for start, end, text in data["spans"])

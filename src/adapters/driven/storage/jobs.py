@@ -172,7 +172,7 @@ class PeeweeJobStore(PeeweeRepository):
             outcome.error,
             naive_utc(now),
         ]
-        counts: dict[str, object] = {"done" if outcome.result is not None else "failed": 1}
+        counts: dict[str, int] = {"done" if outcome.result is not None else "failed": 1}
         statuses = (
             Counter(o.status for o in outcome.result.outcomes) if outcome.result else Counter()
         )

@@ -91,7 +91,8 @@ class PeeweeCounterStorage(Storage, PeeweeRepository):
         return True
 
     def reset(self) -> int | None:
-        return self._run(lambda: RequestCountRow.delete().execute(self._database))
+        deleted: int = self._run(lambda: RequestCountRow.delete().execute(self._database))
+        return deleted
 
     def clear(self, key: str) -> None:
         self._run(
@@ -104,7 +105,8 @@ class PeeweeCounterStorage(Storage, PeeweeRepository):
         query = RequestCountRow.select().where(
             (RequestCountRow.key == key) & (RequestCountRow.expires_at > self._clock())
         )
-        return self._run(lambda: query.first(self._database))
+        row: RequestCountRow | None = self._run(lambda: query.first(self._database))
+        return row
 
 
 def counter_storage(database: Database, redis_url: str | None) -> Storage:

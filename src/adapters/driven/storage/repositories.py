@@ -12,7 +12,7 @@ from peewee import Database, InterfaceError, OperationalError, SqliteDatabase
 
 from src.adapters.driven.storage.tables import FieldRow
 from src.domain.errors import InvalidRequestError, StorageUnavailableError
-from src.domain.model import Example, Field, FieldType
+from src.domain.model import Example, Field, FieldType, Value
 
 T = TypeVar("T")
 
@@ -199,5 +199,6 @@ def _placeholders(database: Database, count: int) -> str:
     return ", ".join([database.param] * count)
 
 
-def decoded_value(value: str | None) -> object:
-    return None if value is None else json.loads(value)
+def decoded_value(value: str | None) -> Value:
+    decoded: Value = None if value is None else json.loads(value)
+    return decoded

@@ -121,7 +121,7 @@ def _queued(row: ReviewQueueRow) -> QueuedValue:
         product_id=row.product_id,
         description=row.description,
         field_code=row.field_code,
-        value=decoded_value(row.value),  # type: ignore[arg-type]
+        value=decoded_value(row.value),
         llm=row.llm,
         confidence=row.confidence,
         evidence=tuple(Span(**span) for span in json.loads(row.evidence or "[]")),

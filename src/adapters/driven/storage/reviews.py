@@ -136,7 +136,7 @@ class PeeweeReviewStore(PeeweeRepository):
         if not found:
             return None
         value, provenance = found[0]
-        return StoredExample(decoded_value(value), provenance)  # type: ignore[arg-type]
+        return StoredExample(decoded_value(value), provenance)
 
     def _teach(self, field_code: str, description: str, kept: Value) -> None:
         """Makes or replaces the field's example for the text (provenance `reviewed`), and
@@ -187,8 +187,8 @@ def _decision(row: ReviewDecisionRow) -> ReviewDecision:
         description=row.description,
         field_code=row.field_code,
         verdict=Verdict(row.verdict),
-        proposed=decoded_value(row.proposed),  # type: ignore[arg-type]
-        kept=decoded_value(row.kept),  # type: ignore[arg-type]
+        proposed=decoded_value(row.proposed),
+        kept=decoded_value(row.kept),
         reviewer=row.reviewer,
         decided_at=decided_at,
         llm=row.llm,
@@ -198,7 +198,7 @@ def _decision(row: ReviewDecisionRow) -> ReviewDecision:
         id=row.id,
         tenant=row.tenant,
         teaching=Teaching(row.teaching),
-        catalogue_value=decoded_value(row.catalogue_value),  # type: ignore[arg-type]
+        catalogue_value=decoded_value(row.catalogue_value),
         accepted_by=row.accepted_by,
         accepted_at=aware_utc(row.accepted_at),
     )

@@ -93,7 +93,9 @@ class LookupCacheRow(BaseTable):
     value = TextField(null=True)
     """The answer's value as JSON."""
     status = CharField(max_length=16)
-    raw = TextField(null=True)
+    # The column shadows peewee's Model.raw(), a query method this table never calls; peewee's
+    # stubs type the class attribute as the column's value, which the method's type refuses.
+    raw = TextField(null=True)  # type: ignore[assignment]
     created_at = DateTimeField(default=utc_now, index=True)
     confidence = DoubleField(null=True)
 

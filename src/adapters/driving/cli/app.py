@@ -26,7 +26,7 @@ from src.adapters.driving.cli.errors import reported_errors
 from src.adapters.driving.cli.etim import etim
 from src.adapters.driving.cli.rendering import fields_table, outcomes_table
 from src.adapters.driving.cli.service import service
-from src.domain.model import LookupRequest
+from src.domain.model import Field, LookupRequest
 
 app = typer.Typer(
     help="Fill empty product attributes from product text with an LLM.",
@@ -101,10 +101,10 @@ def list_fields(
         typer.echo(fields_table(known))
 
 
-def _field_json(field: object) -> dict[str, object]:
+def _field_json(field: Field) -> dict[str, object]:
     from dataclasses import asdict
 
-    data = asdict(field)  # type: ignore[call-overload]
+    data = asdict(field)
     data["options"] = list(data["options"])
     data["type"] = str(data["type"])
     return data

@@ -129,7 +129,8 @@ def _enriched(record: dict[str, Any]) -> EnrichedProduct:
 def _answer(answer: httpx.Response, expected: int = 200) -> dict[str, Any]:
     """The JSON of an expected answer; otherwise the service's own words as a domain error."""
     if answer.status_code == expected:
-        return answer.json()
+        body: dict[str, Any] = answer.json()
+        return body
     try:
         detail = answer.json().get("detail")
     except ValueError:

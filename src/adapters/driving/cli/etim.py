@@ -61,10 +61,10 @@ def provision(
                     continue
                 found: dict[str, ExampleRecord] = {}
                 for entry in product.features:
-                    feature = usable.get(entry.code)
-                    if feature is None or not entry.has_value or entry.code in found:
+                    read_as = usable.get(entry.code)
+                    if read_as is None or not entry.has_value or entry.code in found:
                         continue
-                    value = feature.kind.read(entry.entry, feature.definition)
+                    value = read_as.kind.read(entry.entry, read_as.definition)
                     if value is None:
                         unreadable += 1
                         continue

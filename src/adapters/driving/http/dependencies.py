@@ -12,7 +12,8 @@ from src.domain.access.roles import Caller
 
 async def get_container(request: Request) -> Container:
     """Async so that FastAPI calls it on the event loop, not through a thread of its pool."""
-    return request.app.state.container
+    container: Container = request.app.state.container
+    return container
 
 
 ContainerDep = Annotated[Container, Depends(get_container)]

@@ -20,7 +20,8 @@ class HttpMiddleware:
             await self.handle(scope, receive, send)
 
     def lets_through(self, scope: Scope) -> bool:
-        return scope["type"] != "http"
+        kind: str = scope["type"]
+        return kind != "http"
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         raise NotImplementedError

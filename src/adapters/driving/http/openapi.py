@@ -44,6 +44,7 @@ def document_protections(app: FastAPI, settings: Settings) -> None:
         assert app.openapi_schema is not None
         return app.openapi_schema
 
+    # FastAPI's documented way to extend the schema; mypy refuses assigning to a method.
     app.openapi = openapi  # type: ignore[method-assign]
 
 
