@@ -1,5 +1,6 @@
 """The composition root: `bootstrap()` builds a `Container` of wired use cases."""
 
-from src.bootstrap.container import Container, Overrides, bootstrap
+from src.bootstrap.container import Container, bootstrap
+from src.bootstrap.overrides import Overrides
 
 __all__ = ["Container", "Overrides", "bootstrap"]

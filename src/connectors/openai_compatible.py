@@ -114,7 +114,7 @@ class OpenAICompatibleConnector:
                 stop=list(request.stop[:_MAX_STOP_SEQUENCES]) or None,
                 timeout=self._call_timeout(left),
                 extra_body=structured or None,
-                logprobs=True if self._logprobs else openai.NOT_GIVEN,
+                logprobs=True if self._logprobs else openai.omit,
             )
         except openai.OpenAIError as error:
             raise _backend_error(error, self._model) from error
@@ -144,14 +144,15 @@ def _at_most(timeout: float | None, left: float) -> float:
 def _completion(response: object, model: str) -> Completion:
     """The answer of a chat completion; a body of another shape counts as malformed."""
     choices = getattr(response, "choices", None) if isinstance(response, ChatCompletion) else None
-    message = getattr(choices[0], "message", None) if choices else None
+    first = choices[0] if choices else None
+    message = getattr(first, "message", None)
     if message is None:
         raise TransientBackendError(f"{model} answered a body that is not a chat completion")
     usage = response.usage if isinstance(response, ChatCompletion) else None
     return Completion(
         text=message.content or "",
         usage=TokenUsage(usage.prompt_tokens, usage.completion_tokens) if usage else None,
-        tokens=_token_probabilities(choices[0]),
+        tokens=_token_probabilities(first),
     )
 
 

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import httpx
-import replicate
+from replicate.client import Client
 from replicate.exceptions import ReplicateError
 from replicate.prediction import Prediction
 
@@ -42,7 +42,7 @@ class ReplicateConnector:
 
     def __init__(
         self,
-        client: replicate.Client,
+        client: Client,
         model: str,
         input_defaults: Mapping[str, Any] | None = None,
     ) -> None:

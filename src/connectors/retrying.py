@@ -50,8 +50,13 @@ class RetryingConnector:
                 raise
             time.sleep(first_wait)
 
+        attempts = stop_after_attempt(self._max_retries)
+
         def past_deadline(state: RetryCallState) -> bool:
             return time.monotonic() + (state.upcoming_sleep or 0.0) >= request.deadline
+
+        def stop(state: RetryCallState) -> bool:
+            return attempts(state) or past_deadline(state)
 
         def wait(state: RetryCallState) -> float:
             error = state.outcome.exception() if state.outcome else None
@@ -59,7 +64,7 @@ class RetryingConnector:
 
         retrying = Retrying(
             retry=retry_if_exception_type(TransientBackendError),
-            stop=stop_after_attempt(self._max_retries) | past_deadline,
+            stop=stop,
             wait=wait,
             reraise=True,
         )

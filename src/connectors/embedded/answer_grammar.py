@@ -9,8 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from llama_cpp import LlamaGrammar
-from llama_cpp.llama_grammar import json_schema_to_gbnf
+from llama_cpp.llama_grammar import LlamaGrammar, json_schema_to_gbnf
 
 from src.connectors.embedded.span_grammar import span_grammar
 from src.domain.prompting.chain_of_thought.text_spans import SPANS_OF

@@ -20,6 +20,7 @@ class PromptReads:
         self._eval = model.eval
         self._armed = False
         self._read = 0
+        # Replaced on this instance only, to count; mypy refuses assigning to a method.
         model.eval = self._counting_eval  # type: ignore[method-assign]
 
     def start(self) -> None:

@@ -79,7 +79,7 @@ class ShortlistGrammar:
         self._among_all_tokens = among_all_tokens
         self._first_position = first_position
         self._every_position = every_position
-        self._shortlist: ctypes.Array[llama_cpp.llama_token_data] | None = None
+        self._shortlist = (llama_cpp.llama_token_data * 0)()
         self._shortlist_view = np.empty(0, dtype=TOKEN_DATA)  # grown by _allowed as needed
         self._callbacks = (  # kept referenced: llama.cpp holds only the C pointers
             llama_cpp.llama_sampler_i_apply(lambda _, candidates: self._apply(candidates)),
@@ -99,7 +99,10 @@ class ShortlistGrammar:
     def add_to(self, chain: internals.LlamaSampler) -> None:
         """Adds this sampler to `chain`, which removes it (and frees the grammar) on close."""
         llama_cpp.llama_sampler_chain_add(chain.sampler, ctypes.pointer(self._sampler))
-        chain.custom_samplers.append((llama_cpp.llama_sampler_chain_n(chain.sampler) - 1, self))
+        # The chain reads only the index of a custom sampler (to remove it on close); llama_cpp
+        # types the list as its own CustomSampler, which this is not.
+        index = llama_cpp.llama_sampler_chain_n(chain.sampler) - 1
+        chain.custom_samplers.append((index, self))  # type: ignore[arg-type]
         chain._exit_stack.callback(llama_cpp.llama_sampler_free, self._grammar)
 
     def _apply(self, candidates: Any) -> None:
@@ -162,7 +165,7 @@ class ShortlistGrammar:
         count = len(shortlisted)
         if len(self._shortlist_view) < count:
             self._shortlist = (llama_cpp.llama_token_data * count)()
-            self._shortlist_view = np.frombuffer(self._shortlist, dtype=TOKEN_DATA)
+            self._shortlist_view = np.frombuffer(memoryview(self._shortlist), dtype=TOKEN_DATA)
         view = self._shortlist_view[:count]
         view[:] = shortlisted
         array = llama_cpp.llama_token_data_array(
@@ -172,7 +175,8 @@ class ShortlistGrammar:
             sorted=False,
         )
         llama_cpp.llama_sampler_apply(self._grammar, ctypes.byref(array))
-        return np.isfinite(view["logit"])
+        allowed: np.ndarray = np.isfinite(view["logit"])
+        return allowed
 
     def _accept(self, token: int) -> None:
         llama_cpp.llama_sampler_accept(self._grammar, token)

@@ -95,9 +95,10 @@ class ProbabilityRecordingLlama(Llama):
         ids = [token for token, _ in self._chosen]
         return self.detokenize(ids).decode("utf-8", errors="ignore")
 
-    def _init_sampler(self, **kwargs: Any) -> internals.LlamaSampler:
-        if kwargs.get("temp") != 0.0 or kwargs.get("logits_processor") is not None:
-            return super()._init_sampler(**kwargs)
+    def _init_sampler(self, *args: Any, **kwargs: Any) -> internals.LlamaSampler:
+        if args or kwargs.get("temp") != 0.0 or kwargs.get("logits_processor") is not None:
+            default: internals.LlamaSampler = super()._init_sampler(*args, **kwargs)
+            return default
         sampler = internals.LlamaSampler()
         grammar = kwargs.get("grammar")
         if grammar is not None:
