@@ -25,6 +25,7 @@ from src.domain.prompting.ports import ChainOfThought, Connector, Prepass, Produ
 from src.domain.prompting.prepass import TextRulesPrepass
 from src.domain.prompting.shared_prefix.answer_object import AnswerObjectChainOfThought
 from src.domain.prompting.shared_prefix.conversation import ConversationChainOfThought
+from src.domain.prompting.shared_prefix.ports import SharedPrefixChainOfThought
 
 
 @cache
@@ -39,7 +40,7 @@ def _embedded_model(model_path: str, context_tokens: int, threads: int) -> Conne
 
 def _gemma3(
     name: str,
-    chain: ChainOfThought | ProductChainOfThought,
+    chain: ChainOfThought | ProductChainOfThought | SharedPrefixChainOfThought,
     settings: Settings,
     prepass: Prepass | None = None,
 ) -> ConfiguredLLM:
@@ -86,7 +87,9 @@ def gemma3_per_field(settings: Settings) -> ConfiguredLLM:
 
 def _variant(
     name: str,
-    make_chain: Callable[[Settings], ChainOfThought | ProductChainOfThought],
+    make_chain: Callable[
+        [Settings], ChainOfThought | ProductChainOfThought | SharedPrefixChainOfThought
+    ],
     prepass: bool = False,
 ) -> Callable[[Settings], ConfiguredLLM]:
     def factory(settings: Settings) -> ConfiguredLLM:

@@ -29,11 +29,12 @@ def structured_output(
     settings: Settings, default: StructuredOutput = "json_schema"
 ) -> StructuredOutput:
     raw = settings.get("OPENAI_STRUCTURED_OUTPUT").strip() or default
-    if raw not in STRUCTURED_OUTPUTS:
-        raise SettingsError(
-            f"OPENAI_STRUCTURED_OUTPUT={raw!r} is not one of {', '.join(STRUCTURED_OUTPUTS)}"
-        )
-    return raw  # type: ignore[return-value]
+    for known in STRUCTURED_OUTPUTS:
+        if raw == known:
+            return known
+    raise SettingsError(
+        f"OPENAI_STRUCTURED_OUTPUT={raw!r} is not one of {', '.join(STRUCTURED_OUTPUTS)}"
+    )
 
 
 def chat_llm(settings: Settings, name: str, client: openai.OpenAI, model: str) -> ConfiguredLLM:

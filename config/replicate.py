@@ -7,7 +7,7 @@ meta/llama-2-7b-chat), REPLICATE_BASE_URL (default: Replicate's API; tests point
 from __future__ import annotations
 
 import httpx
-import replicate
+from replicate.client import Client
 
 from config.backend_http import BackendTimeouts, required
 from config.settings import Settings
@@ -21,7 +21,7 @@ DEFAULT_MODEL = "meta/llama-2-7b-chat"
 
 def llama2(settings: Settings) -> ConfiguredLLM:
     timeouts = BackendTimeouts.from_settings(settings)
-    client = replicate.Client(
+    client = Client(
         api_token=required(
             settings, "REPLICATE_API_TOKEN", "the API token of the Replicate account"
         ),

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any, Literal, get_args
 
 StructuredOutput = Literal["json_schema", "json_object", "vllm", "none"]
-STRUCTURED_OUTPUTS: tuple[str, ...] = get_args(StructuredOutput)
+STRUCTURED_OUTPUTS: tuple[StructuredOutput, ...] = get_args(StructuredOutput)
 
 # Keywords that OpenAI's strict mode refuses, and that only narrow what a lenient parser reads.
 _NOT_IN_STRICT_MODE = frozenset({"maxLength", "minLength", "minimum", "maximum", "default"})

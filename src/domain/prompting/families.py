@@ -69,7 +69,7 @@ class GemmaFormat(PromptFormat):
     """Gemma 2 and 3: user and model turns; the system text opens the first user turn."""
 
     family = "gemma"
-    stop = ("<end_of_turn>",)
+    stop: tuple[str, ...] = ("<end_of_turn>",)
 
     def render(self, prompt: Prompt) -> str:
         turns = []
@@ -90,7 +90,7 @@ class Llama2Format(PromptFormat):
     """LLaMA-2 chat: `[INST] <<SYS>>…<</SYS>> … [/INST]`, 4096 tokens of context."""
 
     family = "llama2"
-    stop = ("</s>", "[INST]")
+    stop: tuple[str, ...] = ("</s>", "[INST]")
 
     def render(self, prompt: Prompt) -> str:
         system = f"<<SYS>>\n{prompt.system}\n<</SYS>>\n\n"
@@ -107,7 +107,7 @@ class ChatMLFormat(PromptFormat):
     """ChatML (Qwen, many fine-tunes): `<|im_start|>role … <|im_end|>`."""
 
     family = "chatml"
-    stop = ("<|im_end|>",)
+    stop: tuple[str, ...] = ("<|im_end|>",)
 
     def render(self, prompt: Prompt) -> str:
         text = "".join(
