@@ -69,10 +69,12 @@ test: install-dev test-servers lint lint-imports
 test-fast: install-dev test-servers lint lint-imports
 	$(PY) -m pytest -m "not model"
 
-## lint: ruff's rules and its formatting (pyproject.toml [tool.ruff]); the layout's contracts are lint-imports
+## lint: ruff's rules and its formatting (pyproject.toml [tool.ruff]), then mypy --strict on src/ and
+## config/ ([tool.mypy]); the layout's contracts are lint-imports
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy --strict src config
 
 lint-imports: install-dev
 	$(VENV)/bin/lint-imports
