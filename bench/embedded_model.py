@@ -54,7 +54,7 @@ def cases(count: int) -> list[tuple[Field, Example, list[Example]]]:
         )
         product = labelled[0]
         shots = [e for e in labelled[1:] if e.context != product.context][
-            : STRATEGY.examples_wanted
+            : STRATEGY.examples_per_field
         ]
         chosen.append((field, product, shots))
     return chosen[:count]

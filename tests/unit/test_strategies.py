@@ -177,7 +177,7 @@ def test_few_shot_uses_fewer_shots_when_fewer_examples_exist() -> None:
 def test_few_shot_with_k_zero_has_no_shots() -> None:
     strategy = FewShotChainOfThought(k=0)
 
-    assert strategy.examples_wanted == 0
+    assert strategy.examples_per_field == 0
     assert strategy.prompt(SOCKET, DESCRIPTION, examples("E14")).shots == ()
 
 
@@ -244,5 +244,5 @@ def test_the_product_text_is_fenced_as_data(
 def test_the_basic_strategy_wants_no_examples_and_shows_none() -> None:
     strategy = BasicChainOfThought()
 
-    assert strategy.examples_wanted == 0
+    assert strategy.examples_per_field == 0
     assert strategy.prompt(SOCKET, DESCRIPTION, examples("E14")).shots == ()

@@ -31,7 +31,7 @@ def test_the_grammar_holds_number_answers_to_the_candidates() -> None:
     schema = STRATEGY.answer_schema(HEIGHT_CM, "Radiateur hauteur 400mm, largeur 2700mm")
     assert schema["properties"]["value"] == {"enum": [400, 40, None]}
     assert schema["required"] == ["value"]
-    assert STRATEGY.name == "few_shot+text_numbers" and STRATEGY.examples_wanted == 2
+    assert STRATEGY.name == "few_shot+text_numbers" and STRATEGY.examples_per_field == 2
 
 
 def test_other_fields_and_texts_without_numbers_keep_the_typed_schema() -> None:

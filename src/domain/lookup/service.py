@@ -169,7 +169,10 @@ class FieldLookupService:
         after = partial(ask_with_fallbacks, chain[1:]) if len(chain) > 1 else None
 
         def start(codes: list[str]) -> dict[str, Future[FieldOutcome]]:
-            k, asked = llm.chain_of_thought.examples_wanted, {code: to_ask[code] for code in codes}
+            k, asked = (
+                llm.chain_of_thought.examples_per_field,
+                {code: to_ask[code] for code in codes},
+            )
             examples = (
                 self._catalogue.examples.most_similar(
                     codes, request.description, k, request.exclude_example_context

@@ -19,8 +19,8 @@ class ChainOfThought(Protocol):
 
     name: str
     """Names the strategy in results and cache keys ("basic", "few_shot")."""
-    examples_wanted: int
-    """How many similar labelled examples the strategy uses (0 for none)."""
+    examples_per_field: int
+    """How many similar labelled examples of the field the strategy shows (0 for none)."""
 
     def prompt(self, field: Field, description: str, examples: Sequence[Example]) -> Prompt:
         """The prompt asking for `field` in `description`, the examples most similar first."""
@@ -45,7 +45,8 @@ class ProductChainOfThought(Protocol):
     """
 
     name: str
-    examples_wanted: int
+    examples_per_field: int
+    """How many similar labelled examples of each field the strategy shows (0 for none)."""
     scope: Literal["product"]
 
     def prompt(

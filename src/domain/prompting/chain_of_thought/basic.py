@@ -21,7 +21,7 @@ class BasicChainOfThought:
     """Asks for one field with its definition and no examples."""
 
     name = "basic"
-    examples_wanted = 0
+    examples_per_field = 0
 
     def prompt(self, field: Field, description: str, examples: Sequence[Example]) -> Prompt:
         return Prompt(

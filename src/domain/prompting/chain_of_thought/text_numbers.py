@@ -43,7 +43,7 @@ class NumbersFromText:
     def __init__(self, inner: ChainOfThought) -> None:
         self._inner = inner
         self.name = f"{inner.name}+text_numbers"
-        self.examples_wanted = inner.examples_wanted
+        self.examples_per_field = inner.examples_per_field
 
     def prompt(self, field: Field, description: str, examples: Sequence[Example]) -> Prompt:
         return self._inner.prompt(field, description, examples)
