@@ -17,12 +17,12 @@ from src.domain.lookup.escalation import escalating, escalation_target, second_o
 from src.domain.lookup.fallbacks import ask_with_fallbacks, fallback_chain
 from src.domain.lookup.fan_out import submit_calls
 from src.domain.lookup.in_flight import InFlight
-from src.domain.lookup.in_turn import Escalation
 from src.domain.lookup.known_value_rules import KnownValueRules
 from src.domain.lookup.limits import RequestLimits
 from src.domain.lookup.llms import LLMRegistry
 from src.domain.lookup.ports import LookupCache, LookupObserver
 from src.domain.lookup.question import ProductQuestion
+from src.domain.lookup.shared_prefix_calls import Escalation
 from src.domain.lookup.single_flight import SingleFlight, shared_field_calls
 from src.domain.lookup.waiting import wait_all
 from src.domain.model import FieldOutcome, LookupRequest, LookupResult, OutcomeStatus
