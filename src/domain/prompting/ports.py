@@ -18,9 +18,9 @@ class ChainOfThought(Protocol):
     """A prompting strategy for one field: builds its prompt and reads the model's answer."""
 
     name: str
-    """Names the strategy in results and cache keys ("basic", "few_shot")."""
+    """Names the chain of thought in strategy names, results and cache keys ("few_shot")."""
     examples_per_field: int
-    """How many similar labelled examples of the field the strategy shows (0 for none)."""
+    """How many similar labelled examples of the field it shows (0 for none)."""
 
     def prompt(self, field: Field, description: str, examples: Sequence[Example]) -> Prompt:
         """The prompt asking for `field` in `description`, the examples most similar first."""
@@ -28,7 +28,7 @@ class ChainOfThought(Protocol):
 
     def answer_schema(self, field: Field, description: str = "") -> Mapping[str, Any]:
         """The JSON schema a well-formed answer satisfies (for grammars and structured output);
-        a strategy may narrow it to what `description` can give."""
+        a chain of thought may narrow it to what `description` can give."""
         ...
 
     def parse(self, field: Field, raw: str) -> ParsedValue:
@@ -46,7 +46,7 @@ class ProductChainOfThought(Protocol):
 
     name: str
     examples_per_field: int
-    """How many similar labelled examples of each field the strategy shows (0 for none)."""
+    """How many similar labelled examples of each field it shows (0 for none)."""
     scope: Literal["product"]
 
     def prompt(

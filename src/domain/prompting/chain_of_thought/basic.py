@@ -1,4 +1,4 @@
-"""The prototype's strategy: the field's label and the description, no examples."""
+"""The prototype's chain of thought: the field's label and the description, no examples."""
 
 from __future__ import annotations
 

@@ -37,8 +37,8 @@ def _converted(number: float | int, unit: str | None, wanted: str | None) -> Val
 
 
 class NumbersFromText:
-    """Wraps a per-field strategy; its number answers are held to the numbers of the text (see
-    `number_candidates`), everything else is the wrapped strategy's."""
+    """Wraps a per-field chain of thought; its number answers are held to the numbers of the
+    text (see `number_candidates`), everything else is the wrapped chain of thought's."""
 
     def __init__(self, inner: ChainOfThought) -> None:
         self._inner = inner

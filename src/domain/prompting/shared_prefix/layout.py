@@ -14,11 +14,11 @@ from src.domain.prompting.chain_of_thought.text_spans import text_span_schema
 
 
 class SharedPrefixLayout:
-    """A base for the SharedPrefixChainOfThought strategies: `k` shot products (chosen among
-    as many labelled examples fetched per field) and, with `numbers_from_text`, a number field
-    answers only a number its text gives (see `text_number_schema`), as `NumbersFromText` does
-    for the per-field strategies, and with `text_spans` a text field answers a span of its
-    text (see `text_span_schema`), as `TextFromText` does. Its name is the layout's, with
+    """A base of the shared-prefix chains of thought: `k` shot products (chosen among as many
+    labelled examples fetched per field) and, with `numbers_from_text`, a number field answers
+    only a number its text gives (see `text_number_schema`), as `NumbersFromText` does for the
+    per-field chains of thought, and with `text_spans` a text field answers a span of its text
+    (see `text_span_schema`), as `TextFromText` does. Its name is the layout's, with
     `+text_numbers` and `+text_spans`."""
 
     layout: ClassVar[str]

@@ -1,5 +1,5 @@
-"""The ports of shared-prefix lookups: a strategy that lays a product's prompts out around one
-prefix, and a connector that can hold its model for a product's calls."""
+"""The ports of shared-prefix lookups: a chain of thought that lays a product's prompts out
+around one prefix, and a connector that can hold its model for a product's calls."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ class ProductPrompts:
 
 @runtime_checkable
 class SharedPrefixChainOfThought(Protocol):
-    """A strategy whose prompts for one product's fields share one long prefix and differ only in
-    a short per-field tail; each field is still one call and one answer."""
+    """A chain of thought whose prompts for one product's fields share one long prefix and
+    differ only in a short per-field tail; each field is still one call and one answer."""
 
     name: str
     shot_products: int
