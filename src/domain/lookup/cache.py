@@ -57,12 +57,17 @@ def cache_key(llm: ConfiguredLLM, field: Field, description: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _key_head(
-    llm: str, family: str, strategy: str, examples_per_field: int, field: Field, revision: int
+    llm_name: str,
+    family: str,
+    strategy: str,
+    examples_per_field: int,
+    field: Field,
+    revision: int,
 ) -> str:
     """The key's JSON list up to the product text (left open): the same for every product a
     field is asked of, so written once per field rather than once per lookup."""
     parts = [
-        llm,
+        llm_name,
         family,
         strategy,
         examples_per_field,
