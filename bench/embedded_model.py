@@ -32,7 +32,7 @@ from src.domain.prompting.prompt import CompletionRequest  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 GEMMA = GemmaFormat(context_tokens=2048, answer_tokens=48)
-STRATEGY = FewShotChainOfThought(k=3)
+CHAIN_OF_THOUGHT = FewShotChainOfThought(k=3)
 
 
 def cases(count: int) -> list[tuple[Field, Example, list[Example]]]:
@@ -54,7 +54,7 @@ def cases(count: int) -> list[tuple[Field, Example, list[Example]]]:
         )
         product = labelled[0]
         shots = [e for e in labelled[1:] if e.context != product.context][
-            : STRATEGY.examples_wanted
+            : CHAIN_OF_THOUGHT.examples_per_field
         ]
         chosen.append((field, product, shots))
     return chosen[:count]
@@ -68,13 +68,13 @@ def request(
     grammar: bool,
 ) -> CompletionRequest:
     prompt = GEMMA.fit(
-        STRATEGY.prompt(field, product.context, shots),
+        CHAIN_OF_THOUGHT.prompt(field, product.context, shots),
         lambda text: connector.count_tokens(text) or 0,
     )
     return CompletionRequest(
         field.code,
         FormattedPrompt(prompt, GEMMA),
-        STRATEGY.answer_schema(field) if grammar else None,
+        CHAIN_OF_THOUGHT.answer_schema(field) if grammar else None,
         GEMMA.answer_tokens,
         time.monotonic() + 120,
         GEMMA.stop,
@@ -115,7 +115,7 @@ def main() -> None:
             started = time.perf_counter()
             completion = connector.complete(call)
             timings[grammar].append(time.perf_counter() - started)
-            parsed = STRATEGY.parse(field, completion.text)
+            parsed = CHAIN_OF_THOUGHT.parse(field, completion.text)
             tally = tallies[grammar]
             tally["clean JSON"] += is_one_json_object(completion.text)
             tally["parsed"] += parsed.status in (OutcomeStatus.OK, OutcomeStatus.NOT_FOUND)

@@ -1,4 +1,5 @@
-"""The embedded model, product by product: the per-field layout against the shared-prefix ones.
+"""The embedded model, product by product: the per-field chain of thought against the
+shared-prefix layouts.
 
     make bench-model
     # or: .venv/bin/python bench/model.py [--products N] [--fifteen N] [--threads 1 2]
@@ -14,7 +15,7 @@ tells both what the service answers with the default deadline (LLM_QUERY_TIMEOUT
 set): seconds per product (the last answer, or the deadline), fields answered by then, accuracy
 as served (a field answered late is wrong); and what the model does given the time: seconds,
 prompt tokens read per product (those it evaluated, not those kept in its KV cache), tokens in
-its prompts, accuracy. `--threads` runs the default layout again with LLAMA_THREADS at each
+its prompts, accuracy. `--threads` runs the default LLM again with LLAMA_THREADS at each
 value. The load average is printed: other work on the 2 cores slows llama.cpp a lot.
 """
 
@@ -49,13 +50,13 @@ from src.domain.prompting.prompt import Completion, CompletionRequest  # noqa: E
 from src.domain.prompting.shared_prefix.ports import turn_of  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-LAYOUTS = {
+CHAINS_OF_THOUGHT = {
     "gemma3-per-field": "per field (before)",
     "gemma3": "conversation (shared prefix)",
     "gemma3-answer-object": "answer object (shared prefix)",
 }
 HEADER = (
-    "| products | layout | threads | s/product, median / p90 | fields answered in time "
+    "| products | chain of thought | threads | s/product, median / p90 | fields answered in time "
     "| accuracy as served | s/product without deadline | prompt tokens read/product "
     "| prompt tokens/product | accuracy without deadline |\n"
     "|---|---|---|---|---|---|---|---|---|---|"
@@ -77,9 +78,9 @@ class Run:
     correct_in_time: int
     scored: int
 
-    def row(self, products: str, layout: str, threads: str) -> str:
+    def row(self, products: str, chain_of_thought: str, threads: str) -> str:
         return (
-            f"| {products} | {layout} | {threads} | {_median_p90(self.served)} "
+            f"| {products} | {chain_of_thought} | {threads} | {_median_p90(self.served)} "
             f"| {self.answered}/{self.fields} "
             f"| {self.correct_in_time / self.scored:.1%} | {_median_p90(self.seconds)} "
             f"| {statistics.mean(self.tokens_read):.0f} | {statistics.mean(self.tokens):.0f} "
@@ -217,10 +218,10 @@ def main() -> None:
         type=int,
         nargs="*",
         default=[],
-        help="LLAMA_THREADS to measure the default layout with",
+        help="LLAMA_THREADS to measure the default LLM with",
     )
     parser.add_argument(
-        "--llm", action="append", help="layouts (LLM names) to compare; default: all three"
+        "--llm", action="append", help="configured LLMs to compare; default: all three"
     )
     parser.add_argument(
         "--thread-products", type=int, default=8, help="products of each set for --threads"
@@ -241,7 +242,7 @@ def main() -> None:
             container, counting = container_for(folder, threads)
             try:
                 deadline = container.settings.llm_query_timeout
-                llms = (args.llm or list(LAYOUTS)) if threads is None else ["gemma3"]
+                llms = (args.llm or list(CHAINS_OF_THOUGHT)) if threads is None else ["gemma3"]
                 limit = None if threads is None else args.thread_products
                 container.lookup.lookup(
                     LookupRequest("Lampe 40W E27", ("EF000042",), llms[0]), 120
@@ -256,7 +257,9 @@ def main() -> None:
                     for llm in llms:
                         run = measure(container, counting, llm, deadline, products)
                         lines.append(
-                            run.row(f"{name} ({len(products)})", LAYOUTS.get(llm, llm), shown)
+                            run.row(
+                                f"{name} ({len(products)})", CHAINS_OF_THOUGHT.get(llm, llm), shown
+                            )
                         )
                         print(lines[-1], flush=True)
             finally:

@@ -25,7 +25,7 @@ from src.connectors.embedded.completions import completion_of
 from src.connectors.embedded.llama_prompt_reads import PromptReads
 from src.connectors.embedded.span_or_null import NULL
 from src.connectors.embedded.token_probabilities import ProbabilityRecordingLlama
-from src.connectors.turns import ModelTurns
+from src.connectors.model_turns import ModelTurns
 from src.domain.errors import DeadlinePassedError, PermanentBackendError, TransientBackendError
 from src.domain.prompting.prompt import Completion, CompletionRequest
 

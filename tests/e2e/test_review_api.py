@@ -15,7 +15,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from src.adapters.driven.storage.tables import LookupCacheRow
-from src.adapters.driving.http.review_page import PAGE_DIR
+from src.adapters.driving.http.review_page_routes import PAGE_DIR
 from src.domain.access.roles import Role
 from tests.conftest import REPO
 

@@ -20,12 +20,12 @@ from src.domain.prompting.chain_of_thought.text_spans import SPANS_OF
 from src.domain.prompting.families import GemmaFormat
 from src.domain.prompting.prompt import CompletionRequest
 from tests.support.lamp_catalogue import (
+    CHAIN_OF_THOUGHT,
     CULOT,
     EXAMPLES,
     GRADABLE,
     LAMP,
     PUISSANCE,
-    STRATEGY,
     completion_request,
 )
 
@@ -77,7 +77,7 @@ def test_reads_the_culot_of_a_lamp(connector: LlamaCppConnector) -> None:
         warnings.simplefilter("error", RuntimeWarning)
         completion = connector.complete(request)
 
-    parsed = STRATEGY.parse(CULOT, completion.text)
+    parsed = CHAIN_OF_THOUGHT.parse(CULOT, completion.text)
     assert (parsed.status, parsed.value) == (OutcomeStatus.OK, "E27")
     assert completion.usage is not None
     # The prompt as read: the request's, then the answer's opening the grammar goes on from.
@@ -106,7 +106,7 @@ def test_a_number_field_answers_a_number(connector: LlamaCppConnector) -> None:
     answer = json.loads(completion.text)
     assert set(answer) == {"value"}
     assert isinstance(answer["value"], int | float) and not isinstance(answer["value"], bool)
-    assert STRATEGY.parse(PUISSANCE, completion.text).status is OutcomeStatus.OK
+    assert CHAIN_OF_THOUGHT.parse(PUISSANCE, completion.text).status is OutcomeStatus.OK
 
 
 def test_the_grammar_keeps_a_select_within_its_options(connector: LlamaCppConnector) -> None:
@@ -129,7 +129,7 @@ def test_a_boolean_field_answers_true_false_or_null(connector: LlamaCppConnector
 
 
 def test_counts_tokens_with_the_model_tokenizer(connector: LlamaCppConnector) -> None:
-    text = GEMMA.render(STRATEGY.prompt(CULOT, LAMP, EXAMPLES[CULOT.code]))
+    text = GEMMA.render(CHAIN_OF_THOUGHT.prompt(CULOT, LAMP, EXAMPLES[CULOT.code]))
 
     tokens = connector.count_tokens(text)
 
@@ -149,7 +149,9 @@ def test_concurrent_calls_all_succeed(connector: LlamaCppConnector) -> None:
         )
 
     for field, completion in zip(fields, completions, strict=True):
-        assert STRATEGY.parse(field, completion.text).status is OutcomeStatus.OK, completion.text
+        assert CHAIN_OF_THOUGHT.parse(field, completion.text).status is OutcomeStatus.OK, (
+            completion.text
+        )
 
 
 def test_a_past_deadline_raises_without_running(connector: LlamaCppConnector) -> None:

@@ -29,18 +29,18 @@ def completion_request(
     field: Field,
     description: str = "Applique murale noir mat 6,5 W",
     deadline_in: float = 5.0,
-    strategy: BasicChainOfThought | FewShotChainOfThought | None = None,
+    chain_of_thought: BasicChainOfThought | FewShotChainOfThought | None = None,
     examples: list[Example] | None = None,
     family: PromptFormat | None = None,
 ) -> CompletionRequest:
     """A request as the lookup service builds it."""
-    strategy = strategy or BasicChainOfThought()
+    chain_of_thought = chain_of_thought or BasicChainOfThought()
     family = family or ChatFormat()
-    prompt = strategy.prompt(field, description, examples or [])
+    prompt = chain_of_thought.prompt(field, description, examples or [])
     return CompletionRequest(
         field_code=field.code,
         prompt=FormattedPrompt(prompt, family),
-        answer_schema=strategy.answer_schema(field),
+        answer_schema=chain_of_thought.answer_schema(field),
         max_tokens=family.answer_tokens,
         deadline=time.monotonic() + deadline_in,
         stop=family.stop,
@@ -85,7 +85,7 @@ def test_a_select_reads_the_product_not_the_examples_shown_before_it() -> None:
     request = completion_request(
         COLOUR,
         "Applique murale noir mat",
-        strategy=FewShotChainOfThought(k=1),
+        chain_of_thought=FewShotChainOfThought(k=1),
         examples=[Example(COLOUR.code, "Applique blanc satiné", "Blanc")],
     )
 
@@ -115,11 +115,13 @@ def test_a_text_answers_the_first_words_of_the_product_text() -> None:
     "field", [POWER, COLOUR, DIMMABLE, MATERIAL], ids=lambda field: field.type.value
 )
 def test_every_answer_is_valid_for_its_field(field: Field) -> None:
-    strategy = BasicChainOfThought()
+    chain_of_thought = BasicChainOfThought()
 
-    completion = MockConnector().complete(completion_request(field, strategy=strategy))
+    completion = MockConnector().complete(
+        completion_request(field, chain_of_thought=chain_of_thought)
+    )
 
-    assert strategy.parse(field, completion.text).status is OutcomeStatus.OK
+    assert chain_of_thought.parse(field, completion.text).status is OutcomeStatus.OK
     assert completion.usage is not None
     assert completion.usage.prompt_tokens > 0 and completion.usage.completion_tokens > 0
 

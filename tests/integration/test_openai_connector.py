@@ -24,7 +24,7 @@ from src.domain.confidence.answer import value_confidence
 from src.domain.errors import PermanentBackendError, TransientBackendError
 from src.domain.model import OutcomeStatus, TokenUsage
 from src.domain.prompting.families import ChatFormat
-from tests.support.lamp_catalogue import CULOT, PUISSANCE, STRATEGY, completion_request
+from tests.support.lamp_catalogue import CHAIN_OF_THOUGHT, CULOT, PUISSANCE, completion_request
 
 CHAT = ChatFormat()
 
@@ -41,7 +41,7 @@ def test_a_real_server_answers_a_typed_value_with_usage(llama_server: str) -> No
 
     completion = connector.complete(completion_request(CHAT, CULOT))
 
-    parsed = STRATEGY.parse(CULOT, completion.text)
+    parsed = CHAIN_OF_THOUGHT.parse(CULOT, completion.text)
     assert (parsed.status, parsed.value) == (OutcomeStatus.OK, "E27")
     assert completion.usage is not None
     assert completion.usage.prompt_tokens > 100
@@ -64,7 +64,7 @@ def test_config_openai_wires_a_working_llm(llama_server: str) -> None:
     value = json.loads(completion.text)["value"]
     assert configured.name == "openai"
     assert isinstance(value, int | float) and not isinstance(value, bool)
-    assert STRATEGY.parse(PUISSANCE, completion.text).status is OutcomeStatus.OK
+    assert CHAIN_OF_THOUGHT.parse(PUISSANCE, completion.text).status is OutcomeStatus.OK
 
 
 # --- The wire, and the error paths, with httpx.MockTransport --------------------------------

@@ -16,7 +16,7 @@ from src.connectors.replicate import ReplicateConnector
 from src.domain.errors import PermanentBackendError, TransientBackendError
 from src.domain.model import OutcomeStatus, TokenUsage
 from src.domain.prompting.families import Llama2Format
-from tests.support.lamp_catalogue import CULOT, STRATEGY, completion_request
+from tests.support.lamp_catalogue import CHAIN_OF_THOUGHT, CULOT, completion_request
 from tests.support.replicate_stand_in import ReplicateStandIn, Script
 
 LLAMA2 = Llama2Format(context_tokens=4096)
@@ -43,7 +43,7 @@ def test_answers_from_the_token_list_with_usage(stand_in: ReplicateStandIn) -> N
 
     completion = connector(stand_in).complete(request)
 
-    parsed = STRATEGY.parse(CULOT, completion.text)
+    parsed = CHAIN_OF_THOUGHT.parse(CULOT, completion.text)
     assert (parsed.status, parsed.value) == (OutcomeStatus.OK, "E27")
     assert completion.usage == TokenUsage(412, 9)
     [created] = stand_in.creations()
@@ -86,7 +86,7 @@ def test_a_slow_prediction_is_polled_until_it_succeeds(stand_in: ReplicateStandI
 
     completion = connector(stand_in).complete(completion_request(LLAMA2, CULOT, deadline_s=10))
 
-    assert STRATEGY.parse(CULOT, completion.text).value == "E27"
+    assert CHAIN_OF_THOUGHT.parse(CULOT, completion.text).value == "E27"
     assert [r.method for r in stand_in.received] == ["POST", "GET", "GET"]
 
 
@@ -167,5 +167,5 @@ def test_config_replicate_declares_llama2_on_the_configured_api(stand_in: Replic
 
     assert configured.name == "llama2"
     assert configured.prompt_format.context_tokens == 4096
-    assert STRATEGY.parse(CULOT, completion.text).value == "E27"
+    assert CHAIN_OF_THOUGHT.parse(CULOT, completion.text).value == "E27"
     assert stand_in.creations()[0].headers["Authorization"] == "Bearer r8_config"

@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from src.connectors.cooldown import CoolingDownConnector
+from src.connectors.model_turns import ModelTurns
 from src.connectors.retrying import RetryingConnector
-from src.connectors.turns import ModelTurns
 from src.domain.catalogue.ports import Catalogue
 from src.domain.errors import DeadlinePassedError
 from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry

@@ -47,7 +47,7 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
     ),
 }
 
-STRATEGY = FewShotChainOfThought(k=3)
+CHAIN_OF_THOUGHT = FewShotChainOfThought(k=3)
 
 
 def completion_request(
@@ -63,13 +63,13 @@ def completion_request(
 ) -> CompletionRequest:
     """The request the lookup would send for `field` of `description`, few-shot, in `family`."""
     shots = EXAMPLES.get(field.code, ()) if examples is None else examples
-    prompt = STRATEGY.prompt(field, description, shots)
+    prompt = CHAIN_OF_THOUGHT.prompt(field, description, shots)
     if count_tokens is not None:
         prompt = family.fit(prompt, count_tokens)
     return CompletionRequest(
         field_code=field.code,
         prompt=FormattedPrompt(prompt, family),
-        answer_schema=STRATEGY.answer_schema(field) if with_schema else None,
+        answer_schema=CHAIN_OF_THOUGHT.answer_schema(field) if with_schema else None,
         max_tokens=max_tokens or family.answer_tokens,
         deadline=time.monotonic() + deadline_s,
         stop=family.stop,

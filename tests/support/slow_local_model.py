@@ -8,7 +8,7 @@ import threading
 import time
 from contextlib import AbstractContextManager
 
-from src.connectors.turns import ModelTurns
+from src.connectors.model_turns import ModelTurns
 from src.domain.errors import DeadlinePassedError
 from src.domain.prompting.prompt import Completion, CompletionRequest
 

@@ -13,6 +13,10 @@ from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.model import Field, FieldType
 from src.domain.prompting.chain_of_thought import FewShotChainOfThought
 from src.domain.prompting.families import ChatFormat
+from src.domain.prompting.ports import ChainOfThought
+from src.domain.prompting.shared_prefix.answer_object import AnswerObjectChainOfThought
+from src.domain.prompting.shared_prefix.conversation import ConversationChainOfThought
+from src.domain.prompting.shared_prefix.ports import SharedPrefixChainOfThought
 from tests.support.fakes import FakeConnector
 
 LLM = ConfiguredLLM("fake", ChatFormat(), FewShotChainOfThought(k=3), FakeConnector())
@@ -31,7 +35,7 @@ def key_as_written(llm: ConfiguredLLM, field: Field, text: str) -> str:
         llm.name,
         llm.prompt_format.family,
         llm.chain_of_thought.name,
-        llm.chain_of_thought.examples_wanted,
+        llm.chain_of_thought.examples_per_field,
         field.code,
         field.label,
         field.type.value,
@@ -69,3 +73,17 @@ def test_a_key_changes_with_the_fields_revision_after_an_earlier_one_was_keyed()
 
     assert cache_key(LLM, revised, "Lampe 12V") != first
     assert cache_key(LLM, replace(field, revision=0), "Lampe 12V") == first
+
+
+def test_a_key_changes_with_the_examples_per_field_and_with_the_shot_products() -> None:
+    field, text = FIELDS[0], "Lampe E27"
+
+    def key(chain: ChainOfThought | SharedPrefixChainOfThought) -> str:
+        return cache_key(ConfiguredLLM("fake", ChatFormat(), chain, FakeConnector()), field, text)
+
+    few_shot = {key(FewShotChainOfThought(k=k)) for k in (0, 1, 3)}
+    conversation = {key(ConversationChainOfThought(k=k)) for k in (1, 2, 3)}
+    answer_object = {key(AnswerObjectChainOfThought(k=k)) for k in (1, 2, 3)}
+
+    assert len(few_shot) == len(conversation) == len(answer_object) == 3
+    assert not few_shot & conversation and not conversation & answer_object

@@ -72,14 +72,14 @@ def make_service() -> Iterator[HarnessFactory]:
 
     def make(
         scripts: dict[str, Script] | None = None,
-        strategy: ChainOfThought | None = None,
+        chain_of_thought: ChainOfThought | None = None,
         examples: Sequence[Example] = (),
         timeout_seconds: float = 5.0,
         workers: int = 4,
     ) -> Harness:
         connector = FakeConnector(scripts)
         events.extend(s.block_on for s in connector.scripts.values() if s.block_on is not None)
-        chain = strategy or BasicChainOfThought()
+        chain = chain_of_thought or BasicChainOfThought()
         llms = LLMRegistry(
             {"fake": lambda: ConfiguredLLM("fake", ChatFormat(), chain, connector)}, default="fake"
         )
@@ -190,7 +190,7 @@ def test_duplicate_codes_are_looked_up_once(make_service: HarnessFactory) -> Non
 
 def test_an_unknown_code_is_reported_without_asking_the_model(make_service: HarnessFactory) -> None:
     harness = make_service(
-        {POWER.code: Script('{"value": 12}')}, strategy=FewShotChainOfThought(k=2)
+        {POWER.code: Script('{"value": 12}')}, chain_of_thought=FewShotChainOfThought(k=2)
     )
 
     result = harness.service.lookup(request(POWER.code, UNKNOWN_CODE))
@@ -476,7 +476,8 @@ def test_examples_are_fetched_once_for_all_fields_and_shown_in_the_prompt(
     make_service: HarnessFactory, run: Runner
 ) -> None:
     harness = make_service(
-        strategy=FewShotChainOfThought(k=2), examples=[*labelled(POWER, 3), *labelled(COLOUR, 3)]
+        chain_of_thought=FewShotChainOfThought(k=2),
+        examples=[*labelled(POWER, 3), *labelled(COLOUR, 3)],
     )
 
     run(harness.service, request(POWER.code, COLOUR.code, UNKNOWN_CODE))
@@ -492,8 +493,8 @@ def test_examples_are_fetched_once_for_all_fields_and_shown_in_the_prompt(
     assert "Exemple Couleur n°1" in colour_request.text
 
 
-def test_the_basic_strategy_asks_for_no_examples(make_service: HarnessFactory) -> None:
-    harness = make_service(strategy=BasicChainOfThought(), examples=labelled(POWER, 3))
+def test_the_basic_chain_of_thought_asks_for_no_examples(make_service: HarnessFactory) -> None:
+    harness = make_service(chain_of_thought=BasicChainOfThought(), examples=labelled(POWER, 3))
 
     result = harness.service.lookup(request(POWER.code))
 

@@ -169,15 +169,15 @@ def test_a_product_call_past_the_deadline_times_out_every_field(pool: ThreadPool
 
 
 def test_the_all_fields_prompt_defines_every_field_and_shows_examples() -> None:
-    strategy = AllFieldsChainOfThought(k=1)
+    chain = AllFieldsChainOfThought(k=1)
     examples = {"EF000035": [Example("EF000035", "Lampe halogène 35 W GU5.3", 35)]}
 
-    prompt = strategy.prompt([SOCKET, POWER], LAMP, examples)
+    prompt = chain.prompt([SOCKET, POWER], LAMP, examples)
 
     assert "EF000042" in prompt.question and "E27 | E14" in prompt.question
     assert "Example: 'Lampe halogène 35 W GU5.3' -> 35" in prompt.question
     assert LAMP in prompt.question
     assert (
-        json.dumps(strategy.answer_schema([POWER])["properties"]["EF000035"])
+        json.dumps(chain.answer_schema([POWER])["properties"]["EF000035"])
         == '{"type": ["number", "null"]}'
     )

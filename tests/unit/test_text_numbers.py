@@ -11,7 +11,7 @@ HEIGHT_CM = Field("EF000040", "hauteur (cm)", FieldType.NUMBER, unit="cm")
 WIDTH_MM = Field("EF000008", "largeur (mm)", FieldType.NUMBER, unit="mm")
 FREEZER = Field("EF000769", "capacite utile du freezer (l)", FieldType.NUMBER, unit="l")
 SOCKET = Field("EF000042", "culot", FieldType.SELECT, options=("E27", "E14"))
-STRATEGY = NumbersFromText(FewShotChainOfThought(k=2))
+CHAIN_OF_THOUGHT = NumbersFromText(FewShotChainOfThought(k=2))
 
 
 def test_the_numbers_after_the_attributes_words_come_alone_and_converted() -> None:
@@ -28,17 +28,22 @@ def test_without_the_attributes_words_every_number_of_the_text_is_a_candidate() 
 
 
 def test_the_grammar_holds_number_answers_to_the_candidates() -> None:
-    schema = STRATEGY.answer_schema(HEIGHT_CM, "Radiateur hauteur 400mm, largeur 2700mm")
+    schema = CHAIN_OF_THOUGHT.answer_schema(HEIGHT_CM, "Radiateur hauteur 400mm, largeur 2700mm")
     assert schema["properties"]["value"] == {"enum": [400, 40, None]}
     assert schema["required"] == ["value"]
-    assert STRATEGY.name == "few_shot+text_numbers" and STRATEGY.examples_wanted == 2
+    assert (
+        CHAIN_OF_THOUGHT.name == "few_shot+text_numbers"
+        and CHAIN_OF_THOUGHT.examples_per_field == 2
+    )
 
 
 def test_other_fields_and_texts_without_numbers_keep_the_typed_schema() -> None:
     plain = FewShotChainOfThought(k=2)
-    assert STRATEGY.answer_schema(SOCKET, "Ampoule E27 40W") == plain.answer_schema(SOCKET)
-    assert STRATEGY.answer_schema(WIDTH_MM, "Pack WC blanc") == plain.answer_schema(WIDTH_MM)
-    assert STRATEGY.parse(HEIGHT_CM, '{"value": 400}').value == 400
+    assert CHAIN_OF_THOUGHT.answer_schema(SOCKET, "Ampoule E27 40W") == plain.answer_schema(SOCKET)
+    assert CHAIN_OF_THOUGHT.answer_schema(WIDTH_MM, "Pack WC blanc") == plain.answer_schema(
+        WIDTH_MM
+    )
+    assert CHAIN_OF_THOUGHT.parse(HEIGHT_CM, '{"value": 400}').value == 400
 
 
 def test_numbers_after_the_words_in_another_kind_of_unit_do_not_count() -> None:
@@ -63,7 +68,7 @@ def test_units_of_one_kind_convert_beyond_lengths_and_masses() -> None:
 
 def test_a_text_whose_numbers_are_none_the_field_may_answer_allows_only_null() -> None:
     capacity = Field("EF008002", "capacite utile (l)", FieldType.NUMBER, unit="l")
-    schema = STRATEGY.answer_schema(capacity, "DOS7585X  DD FOUR COMBISTE. PYRO A+ INOX")
+    schema = CHAIN_OF_THOUGHT.answer_schema(capacity, "DOS7585X  DD FOUR COMBISTE. PYRO A+ INOX")
     assert schema["properties"]["value"] == {"enum": [None]}
 
 

@@ -101,7 +101,7 @@ class EvaluationService:
         return LLMReport(
             llm.name,
             llm.strategy,
-            llm.chain_of_thought.examples_wanted,
+            llm.chain_of_thought.examples_per_field,
             tuple(pairs),
             cost,
             judge_name,

@@ -39,14 +39,15 @@ class CachedAnswer:
 
 
 def cache_key(llm: ConfiguredLLM, field: Field, description: str) -> str:
-    """Changes with the LLM, its prompt format and strategy, the field's definition (label,
-    type, options, unit, description), its examples' revision and the product text: the SHA-256
-    of the JSON list of them all, the text last."""
+    """Changes with the LLM, its prompt format and strategy, the examples it shows per field
+    (for a shared-prefix layout, its shot products), the field's definition (label, type,
+    options, unit, description), its examples' revision and the product text: the SHA-256 of
+    the JSON list of them all, the text last."""
     head = _key_head(
         llm.name,
         llm.prompt_format.family,
         llm.chain_of_thought.name,
-        llm.chain_of_thought.examples_wanted,
+        llm.chain_of_thought.examples_per_field,
         field,
         field.revision,  # not part of a Field's equality: the memo must tell revisions apart
     )
@@ -56,15 +57,20 @@ def cache_key(llm: ConfiguredLLM, field: Field, description: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _key_head(
-    llm: str, family: str, strategy: str, examples: int, field: Field, revision: int
+    llm_name: str,
+    family: str,
+    strategy: str,
+    examples_per_field: int,
+    field: Field,
+    revision: int,
 ) -> str:
     """The key's JSON list up to the product text (left open): the same for every product a
     field is asked of, so written once per field rather than once per lookup."""
     parts = [
-        llm,
+        llm_name,
         family,
         strategy,
-        examples,
+        examples_per_field,
         field.code,
         field.label,
         field.type.value,

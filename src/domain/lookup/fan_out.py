@@ -10,11 +10,11 @@ from dataclasses import replace
 from functools import partial
 
 from src.domain.confidence.prepass import prepass_confidence
-from src.domain.lookup.in_turn import Escalation, submit_in_turn
 from src.domain.lookup.known_value_rules import NO_KNOWN_ANSWERS, KnownAnswers
 from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.lookup.product_call import ask_product
 from src.domain.lookup.question import AskField, ProductQuestion
+from src.domain.lookup.shared_prefix_calls import Escalation, submit_in_turn
 from src.domain.model import Field, FieldOutcome, OutcomeSource, OutcomeStatus, Value
 
 

@@ -16,13 +16,13 @@ from src.domain.lookup.deadline import seconds_left
 from src.domain.lookup.escalation import escalating, escalation_target, second_opinion
 from src.domain.lookup.fallbacks import ask_with_fallbacks, fallback_chain
 from src.domain.lookup.fan_out import submit_calls
-from src.domain.lookup.in_flight import InFlight
-from src.domain.lookup.in_turn import Escalation
 from src.domain.lookup.known_value_rules import KnownValueRules
 from src.domain.lookup.limits import RequestLimits
 from src.domain.lookup.llms import LLMRegistry
+from src.domain.lookup.ongoing_lookup import OngoingLookup
 from src.domain.lookup.ports import LookupCache, LookupObserver
 from src.domain.lookup.question import AskField, ProductQuestion
+from src.domain.lookup.shared_prefix_calls import Escalation
 from src.domain.lookup.single_flight import SingleFlight, shared_field_calls
 from src.domain.lookup.waiting import wait_all
 from src.domain.model import FieldOutcome, LookupRequest, LookupResult, OutcomeStatus
@@ -80,28 +80,28 @@ class FieldLookupService:
     def lookup(self, request: LookupRequest, timeout_seconds: float | None = None) -> LookupResult:
         """Blocks until every field is answered or the deadline passes, `timeout_seconds` after
         the start: by default the service's, meant for an API caller; batch work gives its own."""
-        flight = self._start(request, time.monotonic(), timeout_seconds or self._timeout_seconds)
-        wait(flight.futures.values(), timeout=seconds_left(flight.deadline))
-        return self._finish(flight)
+        ongoing = self._start(request, time.monotonic(), timeout_seconds or self._timeout_seconds)
+        wait(ongoing.futures.values(), timeout=seconds_left(ongoing.deadline))
+        return self._finish(ongoing)
 
     async def lookup_async(self, request: LookupRequest) -> LookupResult:
         """The same, without blocking the event loop: the database is read on the pool, and
         the model calls are awaited, not joined."""
-        flight = await self._start_on_pool(request)
-        await wait_all(list(flight.futures.values()), seconds_left(flight.deadline))
-        return self._finish(flight)
+        ongoing = await self._start_on_pool(request)
+        await wait_all(list(ongoing.futures.values()), seconds_left(ongoing.deadline))
+        return self._finish(ongoing)
 
     async def stream(self, request: LookupRequest) -> AsyncIterator[FieldOutcome | LookupResult]:
         """Each field's outcome as soon as it is known, then the whole result."""
-        flight = await self._start_on_pool(request)
+        ongoing = await self._start_on_pool(request)
         told: set[str] = set()
-        for outcome in flight.ready.values():
+        for outcome in ongoing.ready.values():
             told.add(outcome.field_code)
-            yield flight.trusted(outcome)
-        pending = {asyncio.wrap_future(future): code for code, future in flight.futures.items()}
+            yield ongoing.trusted(outcome)
+        pending = {asyncio.wrap_future(future): code for code, future in ongoing.futures.items()}
         while pending:
             done, _ = await asyncio.wait(
-                pending, timeout=seconds_left(flight.deadline), return_when=asyncio.FIRST_COMPLETED
+                pending, timeout=seconds_left(ongoing.deadline), return_when=asyncio.FIRST_COMPLETED
             )
             if not done:
                 break
@@ -110,14 +110,14 @@ class FieldLookupService:
                 if not finished.cancelled():
                     outcome = finished.result()
                     told.add(outcome.field_code)
-                    yield flight.trusted(outcome)
-        result = self._finish(flight)
+                    yield ongoing.trusted(outcome)
+        result = self._finish(ongoing)
         for outcome in result.outcomes:
             if outcome.field_code not in told:  # timeouts
                 yield outcome
         yield result
 
-    async def _start_on_pool(self, request: LookupRequest) -> InFlight:
+    async def _start_on_pool(self, request: LookupRequest) -> OngoingLookup:
         """`_start` on the lookup pool, whose threads are busy already, rather than waking one
         of asyncio's (under load, the wake-ups cost more than the reads). When the pool is so
         busy that the start has not finished by the deadline, every field is a timeout."""
@@ -129,15 +129,17 @@ class FieldLookupService:
         except TimeoutError:
             begun.cancel()
             llm = self._llms.get(request.llm)
-            return InFlight(llm, _validated_codes(request), started, deadline)
+            return OngoingLookup(llm, _validated_codes(request), started, deadline)
 
-    def _start(self, request: LookupRequest, started: float, timeout_seconds: float) -> InFlight:
+    def _start(
+        self, request: LookupRequest, started: float, timeout_seconds: float
+    ) -> OngoingLookup:
         self._limits.check(request)
         codes = _validated_codes(request)
         llm = self._llms.get(request.llm)
         chain = fallback_chain(self._llms, llm)
         fields = self._catalogue.fields.get_many(codes)
-        flight = InFlight(
+        ongoing = OngoingLookup(
             llm,
             codes,
             started,
@@ -149,28 +151,31 @@ class FieldLookupService:
         )
         for code in codes:
             if code not in fields:
-                flight.ready[code] = FieldOutcome(code, None, OutcomeStatus.UNKNOWN_FIELD)
+                ongoing.ready[code] = FieldOutcome(code, None, OutcomeStatus.UNKNOWN_FIELD)
         if self._keyed:
-            flight.cache_keys = {
+            ongoing.cache_keys = {
                 code: cache_key(llm, f, request.description) for code, f in fields.items()
             }
-        hits = self._cache.get_many(list(flight.cache_keys.values())) if self._keyed else {}
+        hits = self._cache.get_many(list(ongoing.cache_keys.values())) if self._keyed else {}
         to_ask = {}
         for code, field in fields.items():
-            hit = hits.get(flight.cache_keys[code]) if hits else None
+            hit = hits.get(ongoing.cache_keys[code]) if hits else None
             if hit is None:
                 to_ask[code] = field
             else:
-                flight.ready[code] = hit.outcome(code, llm.name)
+                ongoing.ready[code] = hit.outcome(code, llm.name)
         ask: AskField = partial(ask_with_fallbacks, chain)
         escalation: Escalation | None = None
         if (target := escalation_target(self._llms, llm)) is not None:
-            ask = escalating(ask, target, flight.thresholds)
-            escalation = Escalation(second_opinion(target, flight.thresholds), flight.thresholds)
+            ask = escalating(ask, target, ongoing.thresholds)
+            escalation = Escalation(second_opinion(target, ongoing.thresholds), ongoing.thresholds)
         after = partial(ask_with_fallbacks, chain[1:]) if len(chain) > 1 else None
 
         def start(codes: list[str]) -> dict[str, Future[FieldOutcome]]:
-            k, asked = llm.chain_of_thought.examples_wanted, {code: to_ask[code] for code in codes}
+            k, asked = (
+                llm.chain_of_thought.examples_per_field,
+                {code: to_ask[code] for code in codes},
+            )
             examples = (
                 self._catalogue.examples.most_similar(
                     codes, request.description, k, request.exclude_example_context
@@ -178,18 +183,18 @@ class FieldLookupService:
                 if k and codes
                 else {}
             )
-            question = ProductQuestion(llm, asked, request.description, examples, flight.deadline)
+            question = ProductQuestion(llm, asked, request.description, examples, ongoing.deadline)
             known = self._known.of(llm, asked, request.exclude_example_context)
             return submit_calls(self._executor, question, ask, after, known, escalation)
 
-        flight.futures = shared_field_calls(
-            self._single_flight, llm, flight.cache_keys, list(to_ask), request, start
+        ongoing.futures = shared_field_calls(
+            self._single_flight, llm, ongoing.cache_keys, list(to_ask), request, start
         )
-        return flight
+        return ongoing
 
-    def _finish(self, flight: InFlight) -> LookupResult:
-        result = flight.result()
-        fresh = flight.answers_to_keep(result)
+    def _finish(self, ongoing: OngoingLookup) -> LookupResult:
+        result = ongoing.result()
+        fresh = ongoing.answers_to_keep(result)
         if fresh:
             self._cache.put_many(fresh)
         if self._observer is not None:

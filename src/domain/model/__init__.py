@@ -51,7 +51,7 @@ class Field:
     description: str | None = None
     extract: bool = True
     """A text field's value is a span of the product text (False: free, e.g. a colour name
-    normalised from a code); strategies that hold text to the text honour it."""
+    normalised from a code); chains of thought that hold text to the text honour it."""
     multiple: bool = False
     """The value is a list of the kind's values (several options of a select, several texts),
     for the kinds that allow it."""

@@ -18,9 +18,9 @@ class ChainOfThought(Protocol):
     """A prompting strategy for one field: builds its prompt and reads the model's answer."""
 
     name: str
-    """Names the strategy in results and cache keys ("basic", "few_shot")."""
-    examples_wanted: int
-    """How many similar labelled examples the strategy uses (0 for none)."""
+    """Names the chain of thought in strategy names, results and cache keys ("few_shot")."""
+    examples_per_field: int
+    """How many similar labelled examples of the field it shows (0 for none)."""
     scope: Literal["field"]
     """How it asks, one field a call: the tag the lookup dispatches on (see ConfiguredLLM)."""
 
@@ -30,7 +30,7 @@ class ChainOfThought(Protocol):
 
     def answer_schema(self, field: Field, description: str = "") -> Mapping[str, Any]:
         """The JSON schema a well-formed answer satisfies (for grammars and structured output);
-        a strategy may narrow it to what `description` can give."""
+        a chain of thought may narrow it to what `description` can give."""
         ...
 
     def parse(self, field: Field, raw: str) -> ParsedValue:
@@ -46,7 +46,8 @@ class ProductChainOfThought(Protocol):
     """
 
     name: str
-    examples_wanted: int
+    examples_per_field: int
+    """How many similar labelled examples of each field it shows (0 for none)."""
     scope: Literal["product"]
 
     def prompt(

@@ -10,16 +10,16 @@ from fastapi import Depends, FastAPI
 from config.settings import Settings
 from src.adapters.driving.http.access_routes import router as access_router
 from src.adapters.driving.http.errors import install_error_handlers
-from src.adapters.driving.http.jobs import job_router
+from src.adapters.driving.http.job_routes import job_router
+from src.adapters.driving.http.lookup_routes import router as lookup_router
 from src.adapters.driving.http.observability import RequestIdMiddleware, configure_json_logging
 from src.adapters.driving.http.protection import install_protections
 from src.adapters.driving.http.purge_task import background_purge
-from src.adapters.driving.http.review_page import router as review_page
-from src.adapters.driving.http.review_routes import router as review_api
+from src.adapters.driving.http.review_page_routes import router as review_page_router
+from src.adapters.driving.http.review_routes import router as review_router
 from src.adapters.driving.http.route_roles import require_route_role
-from src.adapters.driving.http.routes import router
 from src.adapters.driving.http.unexpected import UnexpectedErrorMiddleware
-from src.adapters.driving.http.usage import router as usage_router
+from src.adapters.driving.http.usage_routes import router as usage_router
 from src.bootstrap import Container, bootstrap
 from src.bootstrap.heap import tune_the_collector
 
@@ -57,12 +57,12 @@ def create_app(container: Container | None = None) -> FastAPI:
     if container is not None:
         app.state.container = container
     install_error_handlers(app)
-    app.include_router(router)
+    app.include_router(lookup_router)
     app.include_router(job_router(settings.max_upload_bytes))
     app.include_router(usage_router)
     app.include_router(access_router)
-    app.include_router(review_api)
-    app.include_router(review_page)
+    app.include_router(review_router)
+    app.include_router(review_page_router)
     install_protections(app, settings)
     app.add_middleware(UnexpectedErrorMiddleware)
     app.add_middleware(RequestIdMiddleware)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from src.adapters.driving.http.usage import SpendOut
+from src.adapters.driving.http.usage_schemas import SpendOut
 from src.domain.jobs.model import JobProgress
 from src.domain.model import OutcomeStatus
 from src.domain.usage.estimate import Estimate

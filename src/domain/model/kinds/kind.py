@@ -64,10 +64,10 @@ class FieldKind:
     measured: bool = False
     """Whether its values are in the field's unit (a prototype's label may give it: "(W)")."""
     numbers_of_text: bool = False
-    """Whether a strategy holding answers to the text holds it to the text's numbers."""
+    """Whether a chain of thought holding answers to the text holds it to the text's numbers."""
     spans_of_text: bool = False
-    """Whether a strategy holding answers to the text holds it to the text's spans (for a field
-    with `extract`), and the catalogue's known values may answer it before the model."""
+    """Whether a chain of thought holding answers to the text holds it to the text's spans (for
+    a field with `extract`), and the catalogue's known values may answer it before the model."""
     judged: bool = False
     """Whether `evaluate`'s judge may grade a value that does not match its label (free text)."""
     prepass_precision: tuple[int, int] | None = None
@@ -99,8 +99,8 @@ class FieldKind:
     def schema_from_text(
         self, field: Field, description: str, convert: Converter
     ) -> dict[str, Any] | None:
-        """The value schema narrowed to the values `description` writes, for a strategy that
-        holds answers to the text (numbers have their own candidates); None: not narrowed."""
+        """The value schema narrowed to the values `description` writes, for a chain of thought
+        that holds answers to the text (numbers have their own candidates); None: not narrowed."""
         return None
 
     def prepass(self, field: Field, description: str, rules: PrepassRules) -> Value | None:

@@ -37,7 +37,7 @@ class AllFieldsChainOfThought:
     def __init__(
         self, k: int = 0, tokens_per_field: int = 24, numbers_from_text: bool = False
     ) -> None:
-        self.examples_wanted = k
+        self.examples_per_field = k
         self._tokens_per_field = tokens_per_field
         self._numbers_from_text = numbers_from_text
         if numbers_from_text:
@@ -49,7 +49,7 @@ class AllFieldsChainOfThought:
         blocks = []
         for field in fields:
             block = describe_field(field)
-            for example in list(examples.get(field.code, ()))[: self.examples_wanted]:
+            for example in list(examples.get(field.code, ()))[: self.examples_per_field]:
                 seen = " ".join(example.context.split())[:_EXAMPLE_CHARS]
                 block += f"\nExample: {seen!r} -> {json.dumps(example.value, ensure_ascii=False)}"
             blocks.append(block)

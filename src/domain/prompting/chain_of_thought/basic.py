@@ -1,4 +1,4 @@
-"""The prototype's strategy: the field's label and the description, no examples."""
+"""The prototype's chain of thought: the field's label and the description, no examples."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ class BasicChainOfThought:
 
     name = "basic"
     scope: Literal["field"] = "field"
-    examples_wanted = 0
+    examples_per_field = 0
 
     def prompt(self, field: Field, description: str, examples: Sequence[Example]) -> Prompt:
         return Prompt(

@@ -26,11 +26,11 @@ class FewShotChainOfThought:
     scope: Literal["field"] = "field"
 
     def __init__(self, k: int = 3) -> None:
-        self.examples_wanted = k
+        self.examples_per_field = k
 
     def prompt(self, field: Field, description: str, examples: Sequence[Example]) -> Prompt:
         definition = describe_field(field)
-        shots = tuple(_shot(definition, example) for example in examples[: self.examples_wanted])
+        shots = tuple(_shot(definition, example) for example in examples[: self.examples_per_field])
         return Prompt(
             system=INSTRUCTIONS,
             question=f"{definition}\n\n{product_block(description)}",

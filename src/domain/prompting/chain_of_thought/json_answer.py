@@ -1,4 +1,4 @@
-"""What the strategies share: the model answers `{"value": …}`, and that answer is read
+"""What the chains of thought share: the model answers `{"value": …}`, and that answer is read
 leniently."""
 
 from __future__ import annotations

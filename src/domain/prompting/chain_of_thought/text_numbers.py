@@ -37,15 +37,15 @@ def _converted(number: float | int, unit: str | None, wanted: str | None) -> Val
 
 
 class NumbersFromText:
-    """Wraps a per-field strategy; its number answers are held to the numbers of the text (see
-    `number_candidates`), everything else is the wrapped strategy's."""
+    """Wraps a per-field chain of thought; its number answers are held to the numbers of the
+    text (see `number_candidates`), everything else is the wrapped chain of thought's."""
 
     scope: Literal["field"] = "field"
 
     def __init__(self, inner: ChainOfThought) -> None:
         self._inner = inner
         self.name = f"{inner.name}+text_numbers"
-        self.examples_wanted = inner.examples_wanted
+        self.examples_per_field = inner.examples_per_field
 
     def prompt(self, field: Field, description: str, examples: Sequence[Example]) -> Prompt:
         return self._inner.prompt(field, description, examples)

@@ -48,7 +48,7 @@ class AnswerObjectChainOfThought(SharedPrefixLayout):
                 ),
             )
             for shot in shot_products(
-                [field.code for field in fields], examples, self.examples_wanted
+                [field.code for field in fields], examples, self.shot_products
             )
         )
         prompt = Prompt(

@@ -31,7 +31,7 @@ class ConversationChainOfThought(SharedPrefixLayout):
         self, fields: Sequence[Field], description: str, examples: Mapping[str, Sequence[Example]]
     ) -> ProductPrompts:
         by_code = {field.code: field for field in fields}
-        chosen = shot_products(list(by_code), examples, self.examples_wanted)
+        chosen = shot_products(list(by_code), examples, self.shot_products)
         shots = tuple(shot for product in chosen for shot in _questions(product, by_code))
         product = product_block(description)
         prompts = {

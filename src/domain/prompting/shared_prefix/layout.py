@@ -14,11 +14,12 @@ from src.domain.prompting.chain_of_thought.text_spans import text_span_schema
 
 
 class SharedPrefixLayout:
-    """A base for the SharedPrefixChainOfThought strategies: `k` labelled examples fetched per
-    field and, with `numbers_from_text`, a number field answers only a number its text gives
-    (see `text_number_schema`), as `NumbersFromText` does for the per-field strategies, and
-    with `text_spans` a text field answers a span of its text (see `text_span_schema`), as
-    `TextFromText` does. Its name is the layout's, with `+text_numbers` and `+text_spans`."""
+    """A base of the shared-prefix chains of thought: `k` shot products (chosen among as many
+    labelled examples fetched per field) and, with `numbers_from_text`, a number field answers
+    only a number its text gives (see `text_number_schema`), as `NumbersFromText` does for the
+    per-field chains of thought, and with `text_spans` a text field answers a span of its text
+    (see `text_span_schema`), as `TextFromText` does. Its name is the layout's, with
+    `+text_numbers` and `+text_spans`."""
 
     layout: ClassVar[str]
     scope: Literal["shared_prefix"] = "shared_prefix"
@@ -26,7 +27,7 @@ class SharedPrefixLayout:
     def __init__(
         self, k: int = 3, numbers_from_text: bool = True, text_spans: bool = False
     ) -> None:
-        self.examples_wanted = k
+        self.shot_products = k
         self._numbers_from_text = numbers_from_text
         self._text_spans = text_spans
         self.name = (
@@ -34,6 +35,10 @@ class SharedPrefixLayout:
             + ("+text_numbers" if numbers_from_text else "")
             + ("+text_spans" if text_spans else "")
         )
+
+    @property
+    def examples_per_field(self) -> int:
+        return self.shot_products
 
     def _value_from_text(self, field: Field, description: str) -> Mapping[str, Any] | None:
         """The schema of the values `description` gives for `field`, when narrowing applies: its

@@ -1,5 +1,5 @@
-"""The ports of shared-prefix lookups: a strategy that lays a product's prompts out around one
-prefix, and a connector that can hold its model for a product's calls."""
+"""The ports of shared-prefix lookups: a chain of thought that lays a product's prompts out
+around one prefix, and a connector that can hold its model for a product's calls."""
 
 from __future__ import annotations
 
@@ -24,13 +24,20 @@ class ProductPrompts:
 
 
 class SharedPrefixChainOfThought(Protocol):
-    """A strategy whose prompts for one product's fields share one long prefix and differ only in
-    a short per-field tail; each field is still one call and one answer."""
+    """A chain of thought whose prompts for one product's fields share one long prefix and
+    differ only in a short per-field tail; each field is still one call and one answer."""
 
     name: str
-    examples_wanted: int
-    """Labelled examples fetched per field; the shots are products chosen among them."""
+    shot_products: int
+    """How many labelled products the prompts show (more, up to twice as many, so that every
+    asked field with examples is shown once; see `shot_products`)."""
     scope: Literal["shared_prefix"]
+
+    @property
+    def examples_per_field(self) -> int:
+        """How many similar labelled examples are fetched per field: the shot products are
+        chosen among them, so as many as there are shot products."""
+        ...
 
     def prompts(
         self, fields: Sequence[Field], description: str, examples: Mapping[str, Sequence[Example]]

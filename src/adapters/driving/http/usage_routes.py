@@ -3,55 +3,16 @@ budget."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 
 from src.adapters.driving.http.dependencies import CallerDep, ContainerDep
 from src.adapters.driving.http.schemas import MessageOut
+from src.adapters.driving.http.usage_schemas import UsageOut
 from src.domain.errors import NotFoundError
-from src.domain.usage.model import Spend, UsageReport
 
 router = APIRouter()
-
-
-class SpendOut(BaseModel):
-    calls: int
-    """Model calls, each attempt counted (retries included)."""
-    prompt_tokens: int
-    completion_tokens: int
-
-    @classmethod
-    def of(cls, spend: Spend) -> SpendOut:
-        return cls(
-            calls=spend.calls,
-            prompt_tokens=spend.prompt_tokens,
-            completion_tokens=spend.completion_tokens,
-        )
-
-
-class UsageOut(BaseModel):
-    key: str
-    today: SpendOut
-    month: SpendOut
-    per_llm: dict[str, SpendOut]
-    """This month's spend per LLM."""
-    monthly_tokens: int | None
-    """The key's monthly token budget (prompt and completion); null: none."""
-    renews_on: date
-
-    @classmethod
-    def of(cls, report: UsageReport) -> UsageOut:
-        return cls(
-            key=report.owner.removeprefix("key:"),
-            today=SpendOut.of(report.today),
-            month=SpendOut.of(report.month),
-            per_llm={llm: SpendOut.of(spend) for llm, spend in sorted(report.per_llm.items())},
-            monthly_tokens=report.monthly_tokens,
-            renews_on=report.renews_on,
-        )
 
 
 @router.get(

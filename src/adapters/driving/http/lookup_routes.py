@@ -1,4 +1,5 @@
-"""The API's endpoints: thin, each parses, calls one service and renders."""
+"""The lookup endpoints and the catalogue's reads (LLMs, fields, health, metrics): thin, each
+parses, calls one service and renders."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from src.domain.trust.annotate import with_trust
 
 
 @dataclass(slots=True)
-class InFlight:
+class OngoingLookup:
     """A request under way: outcomes known at once (unknown fields, cache hits), and the
     model calls submitted to the pool."""
 
