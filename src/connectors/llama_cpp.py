@@ -23,6 +23,7 @@ from llama_cpp import CreateCompletionResponse, StoppingCriteriaList
 from src.connectors.embedded.answer_grammar import AnswerGrammars
 from src.connectors.embedded.completions import completion_of
 from src.connectors.embedded.llama_prompt_reads import PromptReads
+from src.connectors.embedded.null_weighed import weighed_against_null
 from src.connectors.embedded.span_or_null import NULL
 from src.connectors.embedded.token_probabilities import ProbabilityRecordingLlama
 from src.connectors.model_turns import ModelTurns
@@ -67,7 +68,8 @@ class LlamaCppConnector:
     a number's answer from listed candidates also says its probability among them all, each
     weighed whole (`answer_probability`, see `whole_answers`).
     A `{"value": …}` answer's opening is written at the end of the prompt rather than generated,
-    and the completion stops as soon as its answer is whole (see `AnswerGrammar`).
+    and the completion stops as soon as its answer is whole (see `AnswerGrammar`). A null held
+    to spans is weighed against the best span by the request's odds of null (`null_weighed`).
     """
 
     def __init__(
@@ -172,7 +174,10 @@ class LlamaCppConnector:
                 f"the embedded model did not finish {request.field_code} by the deadline"
             )
         cached = self._cached_tokens(response["usage"]["prompt_tokens"])
-        return completion_of(model, answer, response, deadline, cached)
+        completion = completion_of(model, answer, response, deadline, cached)
+        if not answer.spans:
+            return completion
+        return weighed_against_null(model, request, completion, model.alternative_probability())
 
     def _cached_tokens(self, prompt_tokens: int) -> int:
         """Of the last completion's prompt tokens, those kept from the previous one (not read)."""

@@ -21,11 +21,13 @@ from tests.support.fakes import FakeConnector, FakeExampleRepository, FakeFieldR
 BRAND = Field("B1", "Brand Name", FieldType.TEXT)
 MODEL = Field("M1", "Model Number", FieldType.TEXT)
 WEIGHT = Field("W1", "Weight", FieldType.TEXT)
+UPC = Field("U1", "Retail UPC", FieldType.TEXT)
 BRANDS = ("Rapala", "Mepps", "Daiwa", "Shimano")
 EXAMPLES = (
     [Example(BRAND.code, f"{brand} lure number {n}", brand) for brand in BRANDS for n in range(3)]
     + [Example(MODEL.code, f"Lure model YA{n}4", f"YA{n}4") for n in range(6)]
     + [Example(WEIGHT.code, f"Minnow {n}0mm {n}.5g", f"{n}.5g") for n in range(1, 10)]
+    + [Example(UPC.code, f"Minnow {n}0mm, UPC 0{n}4711747012", f"0{n}4711747012") for n in range(9)]
 )
 
 
@@ -49,7 +51,9 @@ def service(
     return FieldLookupService(
         LLMRegistry({"fake": lambda: llm}, default="fake"),
         Catalogue(
-            FakeFieldRepository([BRAND, MODEL, WEIGHT]), examples, examples if labelled else None
+            FakeFieldRepository([BRAND, MODEL, WEIGHT, UPC]),
+            examples,
+            examples if labelled else None,
         ),
         pool,
         5.0,
@@ -129,3 +133,21 @@ def test_the_products_own_example_is_left_out_when_asked(pool: ThreadPoolExecuto
 
     assert with_own.outcomes[0].source is OutcomeSource.PREPASS
     assert without.outcomes[0].source is OutcomeSource.MODEL
+
+
+def test_a_code_of_the_fields_shape_is_answered_without_the_model(
+    pool: ThreadPoolExecutor,
+) -> None:
+    connector = FakeConnector({UPC.code: Script('{"value": null}')})
+
+    sparse = service(pool, connector).lookup(
+        LookupRequest("Daiwa minnow 90mm, item 3341 - UPC 074711747999 (pack of 2)", (UPC.code,))
+    )
+    doubtful = service(pool, connector).lookup(
+        LookupRequest("Two minnows: UPC 074711747999 and 074711748000", (UPC.code,))
+    )
+
+    (upc,) = sparse.outcomes
+    assert (upc.value, upc.source) == ("074711747999", OutcomeSource.PREPASS)
+    assert upc.confidence == pytest.approx((9 + 1) / (9 + 2))
+    assert [(o.value, o.source) for o in doubtful.outcomes] == [(None, OutcomeSource.MODEL)]

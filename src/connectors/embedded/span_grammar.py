@@ -18,13 +18,15 @@ OPENED_ROOT = 'root ::= ws value ws "}" ws'
 """The root of an answer whose `{"value":` the prompt already wrote (see `AnswerGrammar`)."""
 
 
-def span_grammar(text: str, opened: bool = False) -> str:
-    """The grammar of a whole answer, or with `opened` of what follows its `{"value":`."""
+def span_grammar(text: str, opened: bool = False, null: bool = True) -> str:
+    """The grammar of a whole answer, or with `opened` of what follows its `{"value":`; without
+    `null`, of a span only (for a text with a piece: otherwise no answer is left)."""
     pieces = list(_PIECE.finditer(text))
+    values = (['"null"'] if null else []) + (['"\\"" span "\\""'] if pieces else [])
     rules = [
         OPENED_ROOT if opened else 'root ::= "{" ws "\\"value\\"" ws ":" ws value ws "}" ws',
         "ws ::= [ ]?",
-        'value ::= "null"' + (' | "\\"" span "\\""' if pieces else ""),
+        "value ::= " + " | ".join(values),
     ]
     if pieces:
         rules.append("span ::= " + " | ".join(f"p{i}" for i in range(len(pieces))))

@@ -55,7 +55,7 @@ def submit_calls(
                 confidence=confidence,
             )
             futures[code] = _done(outcome)
-    left = replace(question, fields=to_ask)
+    left = replace(question, fields=to_ask, null_odds=known.null_odds)
     chain_of_thought = llm.chain_of_thought
     if chain_of_thought.scope == "product" and to_ask:
         ask_all = partial(ask_product, chain_of_thought, left)

@@ -1,7 +1,8 @@
 """The pre-pass rules of text fields read from their labelled values, for the fields of one
 lookup: a known value (`prepass/known_values.py`), else a quantity in the field's unit
-(`prepass/unit_values.py`). Measured once per field and set of examples, asked only by an LLM
-with a pre-pass; a field keeps the rules that measured themselves reliable."""
+(`prepass/unit_values.py`), else a code of the field's shapes (`prepass/code_values.py`); and
+the fields' odds of null (`null_odds.py`). Measured once per field and set of examples, asked
+only by an LLM with a pre-pass; a field keeps the rules that measured themselves reliable."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from typing import Protocol
 
 from src.domain.catalogue.ports import LabelledValues
 from src.domain.lookup.llms import ConfiguredLLM
+from src.domain.lookup.null_odds import null_odds
 from src.domain.model import Field
 from src.domain.model.kinds import kind_of
+from src.domain.prompting.prepass.code_values import code_values
 from src.domain.prompting.prepass.known_values import known_values
 from src.domain.prompting.prepass.measured import Measured
 from src.domain.prompting.prepass.unit_values import unit_values
@@ -34,6 +37,8 @@ class KnownAnswers:
 
     rules: Mapping[str, Sequence[TextRule]] = field(default_factory=dict)
     exclude_context: str | None = None
+    null_odds: Mapping[str, float] = field(default_factory=dict)
+    """The odds of null of the text fields whose examples mostly hold a value (`null_odds`)."""
 
     def answer(self, code: str, description: str) -> tuple[str, float] | None:
         """The value the field's first answering rule reads in `description`, with that rule's
@@ -63,8 +68,17 @@ class KnownValueRules:
         if not texts:
             return NO_KNOWN_ANSWERS
         rules: dict[str, Sequence[TextRule]] = {}
+        odds: dict[str, float] = {}
         for code, examples in self._labelled.labelled(texts).items():
-            measured: tuple[TextRule, ...] = (known_values(examples), unit_values(examples))
+            measured: tuple[TextRule, ...] = (
+                known_values(examples),
+                unit_values(examples),
+                code_values(examples),
+            )
             if reliable := tuple(rule for rule in measured if rule.measured.trusted):
                 rules[code] = reliable
-        return KnownAnswers(rules, exclude_context) if rules else NO_KNOWN_ANSWERS
+            if (field_odds := null_odds(examples, exclude_context)) is not None:
+                odds[code] = field_odds
+        if not rules and not odds:
+            return NO_KNOWN_ANSWERS
+        return KnownAnswers(rules, exclude_context, odds)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.model import Example, Field, FieldOutcome
@@ -22,6 +22,9 @@ class ProductQuestion:
     description: str
     examples: Mapping[str, Sequence[Example]]
     deadline: float
+    null_odds: Mapping[str, float] = field(default_factory=dict)
+    """Per field code, the odds of null its labelled examples give, where under 1 (see
+    `NullOdds`)."""
 
     def examples_of(self, code: str) -> Sequence[Example]:
         return self.examples.get(code, ())

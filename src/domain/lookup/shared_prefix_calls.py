@@ -153,4 +153,5 @@ class _ProductRequests:
             max_tokens=self._llm.prompt_format.answer_tokens,
             deadline=self._question.deadline,
             stop=self._llm.prompt_format.stop,
+            null_odds=self._question.null_odds.get(code),
         )

@@ -65,6 +65,10 @@ class CompletionRequest:
 
     `answer_schema` is the JSON schema the answer must satisfy (for grammars and structured
     output); `deadline` is a `time.monotonic()` instant after which the answer is useless.
+    `null_odds`, when given, is how much likelier than a value null is for the field by its
+    labelled examples (under 1: most hold a value): a connector that weighs whole answers keeps
+    a value whose probability reaches `null_odds` times null's, rather than null because null
+    is one token against a value's several.
     """
 
     field_code: str
@@ -73,6 +77,7 @@ class CompletionRequest:
     max_tokens: int
     deadline: float
     stop: tuple[str, ...] = ()
+    null_odds: float | None = None
 
     @property
     def messages(self) -> tuple[Message, ...]:
