@@ -60,7 +60,8 @@ def written_items(
 
 
 def _probability(tokens: Sequence[TokenProbability], start: int, end: int) -> float | None:
-    """The product of the probabilities of the tokens that write `raw[start:end + 1]`."""
+    """The product of the probabilities of the tokens that write characters `start` to `end`
+    (both included) of the answer they spell."""
     probability, position = 1.0, 0
     for token in tokens:
         token_start, position = position, position + len(token.text)

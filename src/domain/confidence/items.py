@@ -1,5 +1,5 @@
-"""The confidence of each item of a list value: the probability of the tokens that wrote it, or
-the whole answer's when the backend weighed it whole."""
+"""The confidence of each item of a list value: the probability of the tokens that wrote it
+(see `written_items`), and the list's, its least sure item's."""
 
 from __future__ import annotations
 
