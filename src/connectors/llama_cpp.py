@@ -175,7 +175,7 @@ class LlamaCppConnector:
             )
         cached = self._cached_tokens(response["usage"]["prompt_tokens"])
         completion = completion_of(model, answer, response, deadline, cached)
-        if not answer.spans:
+        if not answer.spans or answer.listed:
             return completion
         return weighed_against_null(model, request, completion, model.alternative_probability())
 

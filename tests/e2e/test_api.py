@@ -49,6 +49,7 @@ def test_detail_says_status_raw_output_timing_and_llm(client: TestClient) -> Non
         "confidence": None,
         "review": None,
         "escalation": None,
+        "items": None,
     }
 
 

@@ -1,6 +1,8 @@
 """The review page's widgets for ranges and several values, in headless Chromium (Debian's) on
 the real app: a range as two inputs with its unit, a reversed one refused by the API and shown,
-several options as removable chips with an add box holding only the options not chosen."""
+several options as removable chips with an add box holding only the options not chosen, each
+chip of a looked-up list with its item's confidence, marked under the threshold, and its
+evidence shown in the text when pointed at."""
 
 from __future__ import annotations
 
@@ -15,9 +17,18 @@ from config.settings import Settings
 from src.bootstrap import bootstrap
 from src.domain.access.roles import Role
 from src.domain.model import Field, FieldType
+from src.domain.trust.ports import FieldThreshold
 from tests.support.browser import chromium
 from tests.support.live_server import LiveServer, live_server, prepare_database
-from tests.support.review_page import open_page, press_and_wait, queue_products, row
+from tests.support.loopback_llm import LoopbackLLM
+from tests.support.review_page import (
+    open_page,
+    press_and_wait,
+    queue_products,
+    row,
+    start_lookup,
+    wait_for_lookup,
+)
 
 VOLTAGE = Field("EF009001", "Tension d'entrée", FieldType.RANGE, unit="V")
 CERTIFICATIONS = Field(
@@ -123,3 +134,61 @@ def test_a_range_and_several_options_are_reviewed_with_their_widgets(
         ("EF009001", '{"min": 110, "max": 240}'),
         ("EF009002", '["RoHS"]'),
     ]
+
+
+@pytest.fixture(scope="module")
+def served_by_loopback(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[LiveServer, str]]:
+    """The app whose `loopback-spans` LLM is an OpenAI-compatible server on loopback that
+    writes the certifications CE surely and RoHS hesitantly (its tokens' logprobs)."""
+    database = tmp_path_factory.mktemp("review-items") / "lookup.db"
+    url = f"sqlite:///{database}"
+    key = prepare_database(url, api_key_name="alice", role=Role.REVIEWER)
+    assert key is not None
+    env = {"CONFIG_MODULE": "tests.support.fault_config", "LOOKUP_CACHE": "off"}
+    with LoopbackLLM() as llm:
+        llm.tokens_by_field[CERTIFICATIONS.code] = [
+            ('{"value": ["CE"', 0.96),
+            (', "RoHS"', 0.42),
+            ("]}", 1.0),
+        ]
+        container = bootstrap(
+            Settings.from_env({"DATABASE_URL": url, "LOOPBACK_URL": llm.base_url, **env})
+        )
+        try:
+            container.provisioning.provision([VOLTAGE, CERTIFICATIONS], [])
+            container.thresholds.save(
+                [FieldThreshold("loopback-spans", CERTIFICATIONS.code, 0.5, 0.95)]
+            )
+        finally:
+            container.close()
+        with live_server(url, LOOPBACK_URL=llm.base_url, **env) as server:
+            yield server, key
+
+
+def test_each_chip_of_a_looked_up_list_shows_its_confidence_and_evidence(
+    served_by_loopback: tuple[LiveServer, str], page: Page
+) -> None:
+    server, key = served_by_loopback
+    text = "Bloc d'alimentation 65 W, certifié CE et RoHS."
+    open_page(page, server.base_url, key)
+
+    start_lookup(page, text, [CERTIFICATIONS.code], llm="loopback-spans")
+    wait_for_lookup(page)
+
+    chips = row(page, 0).locator(".chip")
+    assert chips.all_inner_texts() == ["CE 96 % ×", "RoHS 42 % ×"]
+    # RoHS is under the field's threshold (0.5), CE is not
+    assert chips.evaluate_all("(cs) => cs.map((c) => c.classList.contains('low'))") == [
+        False,
+        True,
+    ]
+    assert "under the threshold" in (chips.nth(1).get_attribute("title") or "")
+    chips.nth(1).hover()
+    assert page.locator("#product-text mark").all_inner_texts() == ["RoHS"]
+    chips.nth(0).hover()
+    assert page.locator("#product-text mark").all_inner_texts() == ["CE"]
+    # a chip the reviewer adds has no confidence of its own
+    page.select_option("#value-0", "UL")
+    assert chips.all_inner_texts() == ["CE 96 % ×", "RoHS 42 % ×", "UL ×"]

@@ -42,3 +42,17 @@ def test_a_span_more_probable_than_null_stays() -> None:
 def test_without_the_probability_of_null_the_span_stays() -> None:
     assert span_or_null(FORCED_TEXT, FORCED, None) == (FORCED_TEXT, FORCED)
     assert span_or_null("not json", (), 0.5) == ("not json", ())
+
+
+def test_a_list_of_spans_stands_against_null_by_its_first_span() -> None:
+    listed = (
+        TokenProbability(OPENING, 1.0),
+        TokenProbability(" [", 0.6),
+        TokenProbability('"L', 0.01),
+        TokenProbability('ED"', 0.001),
+        TokenProbability(', "verre"]}', 0.9),
+    )
+    text = '{"value": ["LED", "verre"]}'
+
+    assert span_or_null(text, listed, null_probability=0.5)[0] == '{"value": null}'
+    assert span_or_null(text, listed, null_probability=1e-7) == (text, listed)

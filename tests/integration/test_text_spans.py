@@ -3,9 +3,15 @@ its spans grows with the text, one rule per piece."""
 
 from __future__ import annotations
 
-from src.connectors.embedded.answer_grammar import AnswerGrammar, held_to_spans_of
+from src.connectors.embedded.answer_grammar import (
+    OPENING,
+    AnswerGrammar,
+    held_to_spans_of,
+    most_spans,
+)
 from src.connectors.embedded.span_grammar import span_grammar
 from src.domain.model import Field, FieldType
+from src.domain.model.kinds import MAX_ITEMS
 from src.domain.prompting.chain_of_thought import FewShotChainOfThought, TextFromText
 from src.domain.prompting.chain_of_thought.text_spans import MAX_TEXT, SPANS_OF
 from src.domain.prompting.shared_prefix.conversation import ConversationChainOfThought
@@ -78,3 +84,43 @@ def test_the_shared_prefix_layouts_hold_text_to_spans_when_asked() -> None:
     weight = held.answer_schema(WEIGHT, TITLE)["properties"]["value"]
     assert 9 in weight["enum"] and SPANS_OF not in weight
     assert held.name == "conversation+text_numbers+text_spans"
+
+
+MATERIALS = Field("EF009004", "Matériaux", FieldType.TEXT, multiple=True)
+HOUSING = "Boîtier en polycarbonate, dissipateur en aluminium anodisé"
+
+
+def test_several_texts_answer_a_list_of_spans_of_their_text() -> None:
+    held = ConversationChainOfThought(k=1, text_spans=True)
+    schema = held.answer_schema(MATERIALS, HOUSING)
+
+    assert held_to_spans_of(schema) == HOUSING
+    assert most_spans(schema) == MAX_ITEMS
+    grammar = AnswerGrammar.of(schema)
+    assert grammar.spans and grammar.grammar is not None and grammar.opening == OPENING
+    # a free-text strategy leaves them free, as it leaves one text
+    assert (
+        held_to_spans_of(ConversationChainOfThought(k=1).answer_schema(MATERIALS, HOUSING)) is None
+    )
+    assert most_spans(held.answer_schema(BRAND, TITLE)) is None
+
+
+def test_the_grammar_of_several_spans_is_null_or_a_bounded_list_of_them() -> None:
+    grammar = span_grammar("polycarbonate et aluminium", opened=True, most=3)
+
+    assert 'value ::= "null" | "[" ws item (ws "," ws item){0,2} ws "]"' in grammar
+    assert 'item ::= "\\"" span "\\""' in grammar
+    assert 'p0 ::= "polycarbonate" ( " " p1)?' in grammar
+    assert 'value ::= "null" | "[" ws item ws "]"' in span_grammar("acier", most=1)
+    assert 'value ::= "null"\n' in span_grammar("   ", most=3)  # no pieces: null only
+
+
+def test_a_list_of_spans_is_finished_when_it_writes_a_span_again() -> None:
+    held = ConversationChainOfThought(k=1, text_spans=True)
+    grammar = AnswerGrammar.of(held.answer_schema(MATERIALS, HOUSING))
+
+    assert not grammar.finished(' ["polycarbonate", "aluminium"')
+    assert grammar.finished(' ["polycarbonate", "aluminium", "polycarbonate"')
+    assert grammar.finished(' ["polycarbonate"]}')
+    # one span held to the text is not a list: a repeat is nothing to it
+    assert not AnswerGrammar.of(held.answer_schema(BRAND, TITLE)).listed

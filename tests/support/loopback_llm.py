@@ -9,6 +9,10 @@ it reads, it answers "HACKED" when the prompt asks it to.
                                                    # are asked
         llm.json_schema_status = 500       # any call asking for a json_schema answer, as
                                            # llama-cpp-python's server does with some schemas
+        llm.tokens_by_field["EF009002"] = [('{"value": ["CE"', 0.9), ("]}", 1.0)]
+                                           # its answer, written by these tokens with these
+                                           # probabilities (as logprobs, when asked)
+        llm.schemas                        # the JSON schema of every json_schema call, in order
         base_url = llm.base_url        # http://127.0.0.1:PORT/v1
 """
 
@@ -34,6 +38,8 @@ class LoopbackLLM:
         """Every prompt received (its messages joined), in order."""
         self.by_field: dict[str, str] = {}
         self.confidence_by_field: dict[str, float] = {}
+        self.tokens_by_field: dict[str, list[tuple[str, float]]] = {}
+        self.schemas: list[dict[str, Any]] = []
         self.default_confidence = 0.99
         self.json_schema_status: int | None = None
         self.latency_s = 0.0
@@ -69,6 +75,9 @@ class LoopbackLLM:
             self.default_confidence,
         )
 
+    def tokens(self, prompt: str) -> list[tuple[str, float]] | None:
+        return next((t for code, t in self.tokens_by_field.items() if code in prompt), None)
+
     def __enter__(self) -> LoopbackLLM:
         self._thread.start()
         return self
@@ -89,6 +98,7 @@ def _handler(llm: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
             if body.get("response_format", {}).get("type") == "json_schema":
                 with llm._lock:
                     llm.json_schema_calls += 1
+                    llm.schemas.append(body["response_format"]["json_schema"]["schema"])
                 if llm.json_schema_status is not None:
                     self._reply(
                         llm.json_schema_status,
@@ -109,10 +119,14 @@ def _handler(llm: LoopbackLLM) -> type[BaseHTTPRequestHandler]:
                 self._reply(500, {"error": {"message": "the model crashed"}})
             elif behaviour == "401":
                 self._reply(401, {"error": {"message": "invalid api key"}})
+            elif tokens := llm.tokens(_prompt(body)):
+                time.sleep(llm.latency_s)
+                self._reply(200, _completion(tokens, logprobs=bool(body.get("logprobs"))))
             else:
                 confidence = llm.confidence(_prompt(body)) if body.get("logprobs") else None
                 time.sleep(llm.latency_s)
-                self._reply(200, _completion(_answer(body), confidence))
+                answer = [(_answer(body), confidence if confidence is not None else 1.0)]
+                self._reply(200, _completion(answer, logprobs=confidence is not None))
 
         def _reply(
             self, status: int, payload: object, headers: dict[str, str] | None = None
@@ -153,22 +167,15 @@ def _prompt(body: dict[str, Any]) -> str:
     return " ".join(str(message.get("content", "")) for message in body.get("messages", []))
 
 
-def _completion(content: str, confidence: float | None = None) -> dict[str, Any]:
-    """A chat completion; with a confidence, the logprobs of its content as one token."""
-    logprobs = (
-        None
-        if confidence is None
-        else {
-            "content": [
-                {
-                    "token": content,
-                    "logprob": math.log(confidence),
-                    "bytes": None,
-                    "top_logprobs": [],
-                }
-            ]
-        }
-    )
+def _completion(tokens: list[tuple[str, float]], logprobs: bool) -> dict[str, Any]:
+    """A chat completion of these tokens; with `logprobs`, each token's probability."""
+    content = "".join(token for token, _ in tokens)
+    probabilities = {
+        "content": [
+            {"token": token, "logprob": math.log(p), "bytes": None, "top_logprobs": []}
+            for token, p in tokens
+        ]
+    }
     return {
         "id": "chatcmpl-loopback",
         "object": "chat.completion",
@@ -179,7 +186,7 @@ def _completion(content: str, confidence: float | None = None) -> dict[str, Any]
                 "index": 0,
                 "message": {"role": "assistant", "content": content},
                 "finish_reason": "stop",
-                "logprobs": logprobs,
+                "logprobs": probabilities if logprobs else None,
             }
         ],
         "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},

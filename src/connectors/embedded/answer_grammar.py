@@ -12,6 +12,8 @@ from typing import Any
 from llama_cpp.llama_grammar import LlamaGrammar, json_schema_to_gbnf
 
 from src.connectors.embedded.span_grammar import span_grammar
+from src.domain.model.answers import listed_items
+from src.domain.model.kinds import MAX_ITEMS
 from src.domain.prompting.chain_of_thought.text_spans import SPANS_OF
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,10 @@ class AnswerGrammar:
     `whole_answers`). Not a select's options: their whole-answer probabilities were less
     calibrated than the greedy path's (docs/quality.md)."""
 
+    listed: bool = False
+    """The value is null or a list of spans (several texts): a completion that writes one of
+    them again is stopped there (see `finished`)."""
+
     def answer_texts(self, generated: str) -> tuple[str, ...]:
         """How each of `answers` would follow the opening, spaced as `generated` (the greedy
         answer) is: ` "E27"}`, ` 40}`, ` null}`."""
@@ -57,8 +63,10 @@ class AnswerGrammar:
     def of(cls, schema: Mapping[str, Any]) -> AnswerGrammar:
         spans_of = held_to_spans_of(schema)
         if spans_of is not None:
-            grammar = LlamaGrammar.from_string(span_grammar(spans_of, opened=True), verbose=False)
-            return cls(grammar, None, spans=True, opening=OPENING)
+            most = most_spans(schema)
+            rules = span_grammar(spans_of, opened=True, most=most)
+            grammar = LlamaGrammar.from_string(rules, verbose=False)
+            return cls(grammar, None, spans=True, opening=OPENING, listed=most is not None)
         if not grammar_is_safe(schema):
             log.warning("no grammar for a schema with quotes or backslashes: %s", dict(schema))
             return cls(None, answer_budget(schema))
@@ -79,8 +87,12 @@ class AnswerGrammar:
 
     def finished(self, generated: str) -> bool:
         """Whether the opening and `generated` make a whole JSON answer, after which the grammar
-        allows only spaces: the completion can stop there without generating its end."""
+        allows only spaces: the completion can stop there without generating its end. A list of
+        spans that writes a span again is finished too: a small model that repeats itself goes
+        on repeating until its token budget is spent, and the items before are its answer."""
         answer = self.opening + generated
+        if self.listed and _repeats(answer):
+            return True
         if self.grammar is None or not answer.rstrip().endswith("}"):
             return False
         try:
@@ -108,15 +120,44 @@ class AnswerGrammars:
         return self._made[key]
 
 
+def _repeats(answer: str) -> bool:
+    """Whether the list in `answer` holds an item twice (among the items written whole)."""
+    opened = answer.find("[")
+    if opened < 0:
+        return False
+    written = [json.dumps(item) for item, _, _ in listed_items(answer, opened)]
+    return len(set(written)) < len(written)
+
+
 def _is_value_object(schema: Mapping[str, Any]) -> bool:
     """Whether `schema` is an object of one required property, `value`."""
     return set(schema.get("properties", {})) == {"value"} and schema.get("required") == ["value"]
 
 
 def held_to_spans_of(schema: Mapping[str, Any]) -> str | None:
-    """The text whose spans the answer's value must be, when the schema says so."""
-    spans_of = schema.get("properties", {}).get("value", {}).get(SPANS_OF)
+    """The text whose spans the answer's value (or each item of its list) must be, when the
+    schema says so."""
+    value = schema.get("properties", {}).get("value", {})
+    spans_of = value.get(SPANS_OF, _listed(value).get("items", {}).get(SPANS_OF))
     return spans_of if isinstance(spans_of, str) else None
+
+
+def most_spans(schema: Mapping[str, Any]) -> int | None:
+    """The most spans the answer's list holds (its `maxItems`, else `MAX_ITEMS`); None when the
+    value is one span, not a list."""
+    listed = _listed(schema.get("properties", {}).get("value", {}))
+    if not listed:
+        return None
+    most = listed.get("maxItems")
+    return most if isinstance(most, int) and most > 0 else MAX_ITEMS
+
+
+def _listed(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The array schema of a value that is null or a list (`{"anyOf": [array, null]}`), or {}."""
+    for option in value.get("anyOf", ()):
+        if isinstance(option, Mapping) and option.get("type") == "array":
+            return option
+    return {}
 
 
 def answer_budget(schema: Mapping[str, Any]) -> int | None:

@@ -4,11 +4,12 @@ Greedy decoding under the span grammar chooses between null and a span at the fi
 where ` null` is one token and a span only starts: a model that half means the value still
 answers null, and the more so where its shots are mostly null. Where the request gives the
 field's odds of null (`CompletionRequest.null_odds`, from its labelled examples: under 1 when
-most hold a value) and greedy decoding answered null, the best span is decoded too, null no
-longer allowed, from the prompt llama.cpp still holds; it is the answer when its probability
-(its tokens' among all tokens, as `span_or_null` weighs a span) reaches the odds times null's.
-No span can where null's probability is above 1 / (1 + odds): then nothing is decoded again.
-The span's confidence is its share of the two answers so weighed, p / (p + odds × null's).
+most hold a value) and greedy decoding answered null for one span (not a list), the best span
+is decoded too, null no longer allowed, from the prompt llama.cpp still holds; it is the answer
+when its probability (its tokens' among all tokens, as `span_or_null` weighs a span) reaches the
+odds times null's. No span can where null's probability is above 1 / (1 + odds): then nothing is
+decoded again. The span's confidence is its share of the two answers so weighed,
+p / (p + odds × null's).
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ keys, braces and spaces are the format's, not the model's choice of a value: onl
 that spell the value, and the one that ends it (a closing quote, a comma or brace after a
 number), count. Their probabilities multiply: under a grammar that allows only the options of a
 select, that product is the probability of the chosen option among the options.
+
+Each item of a list answer (a field with `multiple`) has its own: the tokens that chose to write
+one more item and those that spell it (`written_items`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import re
 from collections.abc import Sequence
 
 from src.domain.confidence.tokens import TokenProbability
+from src.domain.model.answers import listed_items
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _BARE = re.compile(r"[^\s,}\]]+")
@@ -30,7 +34,34 @@ def value_confidence(
     found = _value_span(raw, key)
     if found is None:
         return None
-    start, end = found
+    return _probability(tokens, *found)
+
+
+def written_items(
+    tokens: Sequence[TokenProbability] | None, raw: str, key: str | None = "value"
+) -> list[tuple[object, float | None]] | None:
+    """Each item of the JSON list under `key` in `raw` (with `key` None, `raw` is the list),
+    read as JSON, with the probability of the tokens that wrote it: from where the item before
+    it ends (for the first, the `[`: the choice of a list rather than null) to the character
+    that ends it, so that the choice of one more item counts for that item. None when the
+    backend gave no token probabilities, or they do not spell `raw`, or it holds no such list;
+    the items read before a list cut short."""
+    if not tokens or "".join(token.text for token in tokens)[: len(raw)] != raw:
+        return None
+    match = re.search(r'"' + re.escape(key) + r'"\s*:\s*' if key is not None else r"\s*", raw)
+    if match is None or raw[match.end() : match.end() + 1] != "[":
+        return None
+    items: list[tuple[object, float | None]] = []
+    begin = match.end()
+    for item, _, end in listed_items(raw, begin):
+        items.append((item, _probability(tokens, begin, end - 1)))
+        begin = end
+    return items
+
+
+def _probability(tokens: Sequence[TokenProbability], start: int, end: int) -> float | None:
+    """The product of the probabilities of the tokens that write characters `start` to `end`
+    (both included) of the answer they spell."""
     probability, position = 1.0, 0
     for token in tokens:
         token_start, position = position, position + len(token.text)

@@ -6,7 +6,7 @@ reader here: never an invented span.
 - a text: the value where the text gives it;
 - a boolean: the attribute's own words where the text gives them (what the value was read from);
 - a range: the range as written ("100-240 V"), kept through conversion;
-- several values: every item's.
+- several values: each item's (`locate_items`), and the list's is every item's.
 
 `verbatim` says the value is written as such: the same characters for a select or a text, the
 same number before any conversion for a number.
@@ -20,7 +20,8 @@ from src.domain.evidence.folding import folded_text
 from src.domain.evidence.numbers import number_evidence
 from src.domain.model import Field, Value
 from src.domain.model.evidence import NO_EVIDENCE, Evidence, Span
-from src.domain.model.kinds import kind_of
+from src.domain.model.kinds import SeveralKind, kind_of
+from src.domain.model.kinds.several import merged
 from src.domain.prompting.prepass.candidates import converted
 from src.domain.prompting.prepass.tokens import normalised_unit
 
@@ -35,6 +36,18 @@ def locate_evidence(field: Field, description: str, value: Value) -> Evidence:
     if isinstance(value, (dict, list)):
         return _kept(kind_of(field).evidence(field, description, value, READER))
     return _located(field, description, value)
+
+
+def locate_items(
+    field: Field, description: str, value: list[str]
+) -> tuple[tuple[Evidence, ...], Evidence]:
+    """Where each item of the list `value` of `field` stands in `description`, and where the
+    whole list does (as `locate_evidence` finds it)."""
+    kind = kind_of(field)
+    if not description or not isinstance(kind, SeveralKind):
+        return tuple(NO_EVIDENCE for _ in value), NO_EVIDENCE
+    found = kind.item_evidence(field, description, value, READER)
+    return tuple(_kept(evidence) for evidence in found), _kept(merged(found))
 
 
 @lru_cache(maxsize=1024, typed=True)

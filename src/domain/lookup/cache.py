@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from src.domain.model import Field, FieldOutcome, OutcomeStatus, Value
+from src.domain.model import Field, FieldOutcome, ListItem, OutcomeStatus, Value
 
 if TYPE_CHECKING:
     from src.domain.lookup.llms import ConfiguredLLM
@@ -24,9 +24,16 @@ class CachedAnswer:
     raw: str | None
     confidence: float | None = None
     """The answer's confidence when it was given (its evidence is found again in the same text)."""
+    item_confidences: tuple[float | None, ...] | None = None
+    """A list's items' confidences, in its order, when the cache keeps them (None: each item
+    takes the list's)."""
 
     def outcome(self, field_code: str, llm_name: str) -> FieldOutcome:
         """The answer as a cached outcome of `field_code` by `llm_name`."""
+        items = None
+        confidences = self.item_confidences
+        if isinstance(self.value, list) and confidences and len(confidences) == len(self.value):
+            items = tuple(map(ListItem, self.value, confidences))
         return FieldOutcome(
             field_code,
             self.value,
@@ -35,6 +42,7 @@ class CachedAnswer:
             llm=llm_name,
             cached=True,
             confidence=self.confidence,
+            items=items,
         )
 
 

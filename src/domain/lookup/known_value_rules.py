@@ -64,7 +64,11 @@ class KnownValueRules:
     ) -> KnownAnswers:
         if self._labelled is None or llm.prepass is None:
             return NO_KNOWN_ANSWERS
-        texts = [code for code, asked in fields.items() if kind_of(asked).spans_of_text]
+        texts = [
+            code
+            for code, asked in fields.items()
+            if kind_of(asked).spans_of_text and not kind_of(asked).structured
+        ]
         if not texts:
             return NO_KNOWN_ANSWERS
         rules: dict[str, Sequence[TextRule]] = {}

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from src.domain.confidence.answer import value_confidence
+from src.domain.confidence.items import item_confidences, least
 from src.domain.confidence.tokens import TokenProbability
 from src.domain.errors import DeadlinePassedError, FieldLookupError
 from src.domain.lookup.llms import ConfiguredLLM
-from src.domain.model import Field, FieldOutcome, OutcomeStatus, TokenUsage
+from src.domain.model import Field, FieldOutcome, ListItem, OutcomeStatus, TokenUsage
 from src.domain.model.values import ParsedValue
 from src.domain.prompting.families import approximate_tokens
 from src.domain.prompting.formatted import FormattedPrompt
@@ -52,13 +53,19 @@ class ModelCall(Generic[Parsed]):
         """`field`'s outcome: the value `parsed` from this call's answer, or the call's failure;
         a value's confidence is the answer's probability among those its schema allows when the
         backend scored them, else that of the tokens that wrote it, at `answer_key` of the JSON
-        answer (None: the whole answer is the value)."""
+        answer (None: the whole answer is the value); a list's, each item's (`items`) and the
+        least of them."""
         value, status = (parsed.value, parsed.status) if parsed else (None, self.failure)
         assert status is not None
-        confidence = None
+        confidence, items = None, None
         if status is OutcomeStatus.OK:
             confidence = self.answer_probability
-            if confidence is None:
+            if isinstance(value, list) and confidence is None:
+                items = item_confidences(field, value, self.tokens, self.raw or "", answer_key)
+                confidence = least(items)
+            elif isinstance(value, list):
+                items = tuple(ListItem(item, confidence) for item in value)
+            elif confidence is None:
                 confidence = value_confidence(self.tokens, self.raw or "", answer_key)
         return FieldOutcome(
             field.code,
@@ -70,6 +77,7 @@ class ModelCall(Generic[Parsed]):
             usage,
             llm.name,
             confidence=confidence,
+            items=items,
         )
 
 

@@ -73,7 +73,13 @@ class OngoingLookup:
     def answers_to_keep(self, result: LookupResult) -> dict[str, CachedAnswer]:
         """The new answers of `result` worth caching, by cache key."""
         return {
-            self.cache_keys[o.field_code]: CachedAnswer(o.value, o.status, o.raw, o.confidence)
+            self.cache_keys[o.field_code]: CachedAnswer(
+                o.value,
+                o.status,
+                o.raw,
+                o.confidence,
+                None if o.items is None else tuple(item.confidence for item in o.items),
+            )
             for o in result.outcomes
             if o.status in CACHEABLE
             and not o.cached

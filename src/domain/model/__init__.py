@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import TypeAlias, TypedDict
 
 from src.domain.model.evidence import Evidence
+from src.domain.model.evidence import ListItem as ListItem
 from src.domain.model.sums import Summable
 
 
@@ -138,6 +139,10 @@ class FieldOutcome:
     or no threshold is known; None for an outcome without a value."""
     escalation: str | None = None
     """Why the value was asked again of the LLM's `escalate_to`, and what came of it."""
+    items: tuple[ListItem, ...] | None = None
+    """For a list value (a field with `multiple`), each item's evidence, confidence and review
+    flag, in the value's order; `confidence` is then the least of the items', and `evidence`
+    every item's spans. None for any other value."""
 
 
 @dataclass(frozen=True, slots=True)

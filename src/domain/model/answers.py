@@ -7,6 +7,7 @@ A model saying it does not know gives `not_found`; anything else a kind cannot r
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -58,6 +59,10 @@ _NUMBER_WITH_UNIT = re.compile(
 )
 
 
+_SEPARATOR = re.compile(r"[\s,]*")
+_DECODER = json.JSONDecoder()
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedValue:
     """A typed value and the status that explains it (None with not_found or invalid_output)."""
@@ -94,3 +99,22 @@ def parse_number(text: str) -> int | float | None:
     if match["decimals"] and int(match["decimals"]) != 0:
         return float(f"{sign}{digits}.{match['decimals']}")
     return int(f"{sign}{digits}")
+
+
+def listed_items(text: str, start: int) -> list[tuple[object, int, int]]:
+    """The items of the JSON list whose `[` is `text[start]`, each read as JSON with where it
+    starts and ends in `text`, up to the list's end, or the last item written whole when it is
+    cut short (a model stopped by its token budget, or repeating itself)."""
+    items: list[tuple[object, int, int]] = []
+    position = start + 1
+    while True:
+        separator = _SEPARATOR.match(text, position)
+        position = separator.end() if separator else position
+        if position >= len(text) or text[position] == "]":
+            return items
+        try:
+            item, end = _DECODER.raw_decode(text, position)
+        except ValueError:
+            return items
+        items.append((item, position, end))
+        position = end

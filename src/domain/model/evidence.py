@@ -30,3 +30,14 @@ class Evidence:
 
 
 NO_EVIDENCE = Evidence()
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    """One item of a list value (a field with `multiple`): where it stands in the text, how
+    likely it is right, and whether a person should check it, as a whole value has them."""
+
+    value: str
+    confidence: float | None = None
+    evidence: Evidence | None = None
+    review: bool | None = None

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from src.domain.evidence.locate import locate_evidence
-from src.domain.model import Field, FieldOutcome
+from src.domain.evidence.locate import locate_evidence, locate_items
+from src.domain.model import Field, FieldOutcome, ListItem
 from src.domain.model.evidence import NO_EVIDENCE, Evidence
 
 
@@ -19,16 +19,49 @@ def with_trust(
 ) -> FieldOutcome:
     """`outcome` with its evidence located and its review flag set: review when its confidence
     is unknown, no threshold is known, or the confidence is under it. An outcome without a
-    value has no evidence and no review flag. Without `locate`, evidence not known yet is left
-    None (not searched for: nobody will be shown it)."""
+    value has no evidence and no review flag; a list's items have theirs (`_with_items`).
+    Without `locate`, evidence not known yet is left None (not searched for: nobody will be
+    shown it)."""
     if outcome.value is None or field is None:
         return _with(outcome, NO_EVIDENCE, None)
+    if isinstance(outcome.value, list):
+        return _with_items(outcome, field, outcome.value, description, threshold, locate)
     evidence = (
         outcome.evidence
         if outcome.evidence is not None or not locate
         else locate_evidence(field, description, outcome.value)
     )
     return _with(outcome, evidence, needs_review(outcome.confidence, threshold))
+
+
+def _with_items(
+    outcome: FieldOutcome,
+    field: Field,
+    value: list[str],
+    description: str,
+    threshold: float | None,
+    locate: bool,
+) -> FieldOutcome:
+    """A list's outcome with each item's evidence and review flag. Items without a confidence
+    of their own (a pre-pass answer, one read back from a store that keeps only the whole
+    value's) take the list's. The list needs review when any item does: its confidence is the
+    least of its items'."""
+    items = outcome.items
+    if items is None or [item.value for item in items] != value:
+        items = tuple(ListItem(item, outcome.confidence) for item in value)
+    evidence = outcome.evidence
+    if locate and any(item.evidence is None for item in items):
+        found, whole = locate_items(field, description, value)
+        items = tuple(
+            item if item.evidence is not None else replace(item, evidence=at)
+            for item, at in zip(items, found, strict=True)
+        )
+        evidence = whole if evidence is None else evidence
+    items = tuple(replace(item, review=needs_review(item.confidence, threshold)) for item in items)
+    review = needs_review(outcome.confidence, threshold)
+    if (outcome.evidence, outcome.review, outcome.items) == (evidence, review, items):
+        return outcome
+    return replace(outcome, evidence=evidence, review=review, items=items)
 
 
 def _with(outcome: FieldOutcome, evidence: Evidence | None, review: bool | None) -> FieldOutcome:

@@ -9,7 +9,7 @@ from typing import Any
 from src.adapters.driven.storage.job_tables import STATUS_COLUMNS, JobRow
 from src.adapters.driven.storage.tables import aware_utc, naive_utc
 from src.domain.jobs.model import Job, JobProduct, JobState, NewJob
-from src.domain.model import FieldOutcome, LookupResult, OutcomeStatus
+from src.domain.model import FieldOutcome, ListItem, LookupResult, OutcomeStatus
 from src.domain.model.evidence import Evidence, Span
 
 
@@ -72,6 +72,7 @@ def encoded_result(result: LookupResult | None) -> str | None:
         return None
     outcomes = [
         [o.field_code, o.value, o.status.value, o.confidence, o.review, _spans(o.evidence)]
+        + ([] if o.items is None else [[_item(item) for item in o.items]])
         for o in result.outcomes
     ]
     return json.dumps({"llm": result.llm, "outcomes": outcomes}, ensure_ascii=False)
@@ -82,6 +83,19 @@ def _spans(evidence: Evidence | None) -> dict[str, object] | None:
         return None
     spans = [[span.start, span.end, span.text] for span in evidence.spans]
     return {"spans": spans, "verbatim": evidence.verbatim}
+
+
+def _item(item: ListItem) -> list[Any]:
+    return [item.value, item.confidence, item.review, _spans(item.evidence)]
+
+
+def _items(data: list[Any] | None) -> tuple[ListItem, ...] | None:
+    if data is None:
+        return None
+    return tuple(
+        ListItem(value, confidence, _evidence(evidence), review)
+        for value, confidence, review, evidence in data
+    )
 
 
 def _evidence(data: dict[str, Any] | None) -> Evidence | None:
@@ -104,6 +118,7 @@ def decoded_result(text: str | None) -> LookupResult | None:
             confidence=trust[0] if trust else None,
             review=trust[1] if trust else None,
             evidence=_evidence(trust[2]) if trust else None,
+            items=_items(trust[3]) if len(trust) > 3 else None,
         )
         for code, value, status, *trust in data["outcomes"]
     )

@@ -26,7 +26,7 @@ from src.domain.errors import (
     InvalidRequestError,
     StorageUnavailableError,
 )
-from src.domain.model import FieldOutcome, LookupResult, OutcomeStatus
+from src.domain.model import FieldOutcome, ListItem, LookupResult, OutcomeStatus
 from src.domain.model.evidence import Evidence, Span
 
 POLL_SECONDS = 0.5
@@ -110,7 +110,7 @@ def _results(client: httpx.Client, job_id: str) -> Iterator[EnrichedProduct]:
 def _enriched(record: dict[str, Any]) -> EnrichedProduct:
     """A JSON Lines record of the service back into outcomes, trust signals included."""
     confidence, review = record.get("confidence", {}), record.get("review", {})
-    evidence = record.get("evidence", {})
+    evidence, items = record.get("evidence", {}), record.get("items", {})
     outcomes = tuple(
         FieldOutcome(
             code,
@@ -120,6 +120,7 @@ def _enriched(record: dict[str, Any]) -> EnrichedProduct:
             confidence=confidence.get(code),
             review=review.get(code),
             evidence=_evidence(evidence[code]) if code in evidence else None,
+            items=_items(items[code]) if code in items else None,
         )
         for code, status in record["status"].items()
     )
@@ -147,6 +148,12 @@ def _answer(answer: httpx.Response, expected: int = 200) -> dict[str, Any]:
 
 def unreachable(url: str, error: httpx.HTTPError) -> FieldLookupError:
     return StorageUnavailableError(f"the service at {url} is unavailable: {error}")
+
+
+def _items(items: list[dict[str, Any]]) -> tuple[ListItem, ...]:
+    return tuple(
+        ListItem(i["value"], i["confidence"], _evidence(i["evidence"]), i["review"]) for i in items
+    )
 
 
 def _evidence(spans: list[dict[str, Any]]) -> Evidence:

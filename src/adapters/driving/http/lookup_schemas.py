@@ -6,8 +6,15 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from src.adapters.driving.http.schemas import JSONValue
-from src.domain.model import FieldOutcome, LookupResult, OutcomeSource, OutcomeStatus, TokenUsage
-from src.domain.model.evidence import NO_EVIDENCE
+from src.domain.model import (
+    FieldOutcome,
+    ListItem,
+    LookupResult,
+    OutcomeSource,
+    OutcomeStatus,
+    TokenUsage,
+)
+from src.domain.model.evidence import NO_EVIDENCE, Evidence
 
 
 class Usage(BaseModel):
@@ -37,6 +44,42 @@ class EvidenceSpan(BaseModel):
         ge=0, description="Where it ends (exclusive): `text` is `description[start:end]`."
     )
     text: str
+
+
+class ItemDetail(BaseModel):
+    """One item of a list value (a field with `multiple`), with its own trust signals."""
+
+    value: str
+    evidence: list[EvidenceSpan] = Field(
+        default_factory=list,
+        description="Where the item was read in the description; [] when the text does not "
+        "hold it.",
+    )
+    verbatim: bool = Field(
+        default=False, description="The item is written as such in the description."
+    )
+    confidence: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="How likely the item is right; null when the backend gives no measure.",
+    )
+    review: bool | None = Field(
+        default=None,
+        description="Whether the item is under its field's threshold (or none is known): "
+        "the list needs review when any item does.",
+    )
+
+    @classmethod
+    def of(cls, item: ListItem) -> ItemDetail:
+        evidence = item.evidence or NO_EVIDENCE
+        return cls(
+            value=item.value,
+            evidence=_spans(evidence),
+            verbatim=evidence.verbatim,
+            confidence=item.confidence,
+            review=item.review,
+        )
 
 
 class FieldDetail(BaseModel):
@@ -76,6 +119,12 @@ class FieldDetail(BaseModel):
         default=None,
         description="Why the value was asked again of another LLM (`llm` says who answered).",
     )
+    items: list[ItemDetail] | None = Field(
+        default=None,
+        description="For a list value (a field with `multiple`), each item with its evidence, "
+        "confidence and review flag, in the value's order; `confidence` is then the least of "
+        "the items'. Null for any other value.",
+    )
 
     @classmethod
     def of(cls, outcome: FieldOutcome) -> FieldDetail:
@@ -91,12 +140,17 @@ class FieldDetail(BaseModel):
             usage=Usage.of(usage) if usage else None,
             cached=outcome.cached,
             source=outcome.source,
-            evidence=[EvidenceSpan(start=s.start, end=s.end, text=s.text) for s in evidence.spans],
+            evidence=_spans(evidence),
             verbatim=evidence.verbatim,
             confidence=outcome.confidence,
             review=outcome.review,
             escalation=outcome.escalation,
+            items=None if outcome.items is None else [ItemDetail.of(i) for i in outcome.items],
         )
+
+
+def _spans(evidence: Evidence) -> list[EvidenceSpan]:
+    return [EvidenceSpan(start=s.start, end=s.end, text=s.text) for s in evidence.spans]
 
 
 class LookupDetail(BaseModel):

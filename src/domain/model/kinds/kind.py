@@ -67,7 +67,8 @@ class FieldKind:
     """Whether a chain of thought holding answers to the text holds it to the text's numbers."""
     spans_of_text: bool = False
     """Whether a chain of thought holding answers to the text holds it to the text's spans (for
-    a field with `extract`), and the catalogue's known values may answer it before the model."""
+    a field with `extract`, by `schema_from_text`), and, for one value, the catalogue's known
+    values may answer it before the model."""
     judged: bool = False
     """Whether `evaluate`'s judge may grade a value that does not match its label (free text)."""
     prepass_precision: tuple[int, int] | None = None

@@ -3,18 +3,20 @@ of the kind's values, each read by the kind's own rules, repeats dropped, in the
 
 An empty list, or one whose every item says "not stated", is `not_found`; one item that is no
 value of the kind, or more than `MAX_ITEMS` items, make the answer `invalid_output`. A single
-value is a list of one. Two lists match when they hold the same set of values (by the kind's
-matching); evidence is every item's.
+value is a list of one; a list cut short (a model out of tokens, or stopped repeating itself)
+is the items it wrote whole. Two lists match when they hold the same set of values (by the kind's
+matching); each item has its evidence, and the list's is every item's.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from src.domain.model import Field, OutcomeStatus, Value
-from src.domain.model.answers import ParsedValue, says_not_found
+from src.domain.model.answers import ParsedValue, listed_items, says_not_found
 from src.domain.model.evidence import Evidence
 from src.domain.model.kinds.kind import Converter, FieldKind, PrepassRules, TextReader
 from src.domain.model.text_normalisation import comparison_key
@@ -30,13 +32,19 @@ class SeveralKind(FieldKind):
         self.item = item
         self.name = item.name
         self.structured = True
+        self.spans_of_text = item.spans_of_text
 
     def coerce(self, field: Field, answer: object) -> ParsedValue:
         if isinstance(answer, str) and answer.startswith(("[", "{")):  # JSON, or cut short
+            written = answer
             try:
-                answer = json.loads(answer)
+                answer = json.loads(written)
             except ValueError:
-                return ParsedValue.invalid()
+                opened = written.find("[")
+                whole = listed_items(written, opened) if opened >= 0 else []
+                if not whole:
+                    return ParsedValue.invalid()
+                answer = [item for item, _, _ in whole]
         if says_not_found(answer):
             return ParsedValue.not_found()
         if isinstance(answer, dict):
@@ -88,7 +96,10 @@ class SeveralKind(FieldKind):
         self, field: Field, description: str, convert: Converter
     ) -> dict[str, Any] | None:
         """For a select, a list of the options the text names (whole words, case- and
-        accent-insensitively), when it names any; None otherwise."""
+        accent-insensitively), when it names any; for a text with `extract`, a list of spans of
+        the text (each item as the kind holds one text); None otherwise."""
+        if self.item.spans_of_text:
+            return self._spans_from_text(field, description, convert)
         if not field.options:
             return None
         text = comparison_key(description)
@@ -103,17 +114,31 @@ class SeveralKind(FieldKind):
         listed = {"type": "array", "items": {"enum": named}, "maxItems": len(named)}
         return {"anyOf": [listed, {"type": "null"}]}
 
+    def _spans_from_text(
+        self, field: Field, description: str, convert: Converter
+    ) -> dict[str, Any] | None:
+        single = self.item.schema_from_text(field, description, convert)
+        if single is None:
+            return None
+        item = {**single, "type": "string"}  # an item is never null
+        listed = {"type": "array", "items": item, "maxItems": MAX_ITEMS}
+        return {"anyOf": [listed, {"type": "null"}]}
+
     def prepass(self, field: Field, description: str, rules: PrepassRules) -> Value | None:
         return None
 
     def evidence(
         self, field: Field, description: str, value: Value, reader: TextReader
     ) -> Evidence:
+        return merged(self.item_evidence(field, description, value, reader))
+
+    def item_evidence(
+        self, field: Field, description: str, value: Value, reader: TextReader
+    ) -> tuple[Evidence, ...]:
+        """Each item's evidence, in the list's order."""
         if not isinstance(value, list):
-            return Evidence()
-        found = [self.item.evidence(field, description, item, reader) for item in value]
-        spans = tuple(dict.fromkeys(span for evidence in found for span in evidence.spans))
-        return Evidence(spans, bool(found) and all(evidence.verbatim for evidence in found))
+            return ()
+        return tuple(self.item.evidence(field, description, item, reader) for item in value)
 
     def same(self, field: Field, expected: Value, predicted: Value) -> bool:
         if not isinstance(expected, list) or not isinstance(predicted, list):
@@ -133,3 +158,9 @@ class SeveralKind(FieldKind):
 
     def _holds(self, field: Field, values: list[Any], value: Any) -> bool:
         return any(self.item.same(field, kept, value) for kept in values)
+
+
+def merged(found: Sequence[Evidence]) -> Evidence:
+    """A list's evidence: every item's spans, once each; verbatim when every item is."""
+    spans = tuple(dict.fromkeys(span for evidence in found for span in evidence.spans))
+    return Evidence(spans, bool(found) and all(evidence.verbatim for evidence in found))

@@ -24,15 +24,18 @@ def text_number_schema(field: Field, description: str) -> dict[str, Any] | None:
     if not description:
         return None
     kind = kind_of(field)
+    if kind.spans_of_text:  # held to spans by `text_span_schema`, when the strategy says so
+        return None
     if not kind.numbers_of_text:
-        return kind.schema_from_text(field, description, _converted)
+        return kind.schema_from_text(field, description, converted_number)
     candidates = number_candidates(field, description)
     if not candidates and not gives_numbers(description):
         return None
     return {"enum": [*candidates, None]}
 
 
-def _converted(number: float | int, unit: str | None, wanted: str | None) -> Value:
+def converted_number(number: float | int, unit: str | None, wanted: str | None) -> Value:
+    """`number` in `unit` written in the unit `wanted` (None: they do not convert)."""
     return converted(number, normalised_unit(unit), normalised_unit(wanted))
 
 

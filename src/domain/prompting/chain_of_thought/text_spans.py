@@ -1,9 +1,11 @@
 """Text held to the text: a text field answers a span of its product text, by the answer
 grammar, as numbers already answer one of the text's numbers. A small model then cannot invent
-a brand or a model number, nor normalise one into another spelling; it can still say null.
+a brand or a model number, nor normalise one into another spelling; it can still say null. A
+text field with `multiple` answers a list of such spans.
 
-The answer schema marks the value with `SPANS_OF`, the text whose spans it may be; a connector
-with grammars (llama.cpp) builds the grammar of those spans, one rule per word of the text.
+The answer schema marks the value (or each item of a list) with `SPANS_OF`, the text whose spans
+it may be; a connector with grammars (llama.cpp) builds the grammar of those spans, one rule per
+word of the text.
 """
 
 from __future__ import annotations
@@ -13,25 +15,21 @@ from typing import Any
 
 from src.domain.model import Field
 from src.domain.model.kinds import kind_of
-from src.domain.prompting.chain_of_thought.text_numbers import NumbersFromText
+from src.domain.model.kinds.text import SPANS_OF
+from src.domain.prompting.chain_of_thought.text_numbers import NumbersFromText, converted_number
 from src.domain.prompting.ports import ChainOfThought
 
-SPANS_OF = "x-spans-of"
-"""The answer schema's mark: the value is null or a span of this text."""
 MAX_TEXT = 4000
 """Longer texts are not held to their spans: the grammar would slow every token down."""
 
 
 def text_span_schema(field: Field, description: str) -> dict[str, Any] | None:
-    """`{"type": ["string", "null"], SPANS_OF: description}` for a text field, else None."""
-    if (
-        not kind_of(field).spans_of_text
-        or not field.extract
-        or not description.strip()
-        or len(description) > MAX_TEXT
-    ):
+    """For a text field, its kind's schema of spans of `description` (`{"type": ["string",
+    "null"], SPANS_OF: description}`, or a list of such spans for several texts); else None."""
+    kind = kind_of(field)
+    if not kind.spans_of_text or len(description) > MAX_TEXT:
         return None
-    return {"type": ["string", "null"], SPANS_OF: description}
+    return kind.schema_from_text(field, description, converted_number)
 
 
 class TextFromText(NumbersFromText):
@@ -47,3 +45,6 @@ class TextFromText(NumbersFromText):
         if narrowed is None:
             return schema
         return {**schema, "properties": {**schema.get("properties", {}), "value": narrowed}}
+
+
+__all__ = ["MAX_TEXT", "SPANS_OF", "TextFromText", "text_span_schema"]

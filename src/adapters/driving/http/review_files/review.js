@@ -259,7 +259,9 @@ function renderRow(row, index) {
 
 // One widget per field kind: `input` builds the controls of a value (the first focusable one
 // with the id given, the unit after them), `read` reads the value back (null: none). A field
-// with several values gets `several`, chips of its kind's values with an add box.
+// with several values gets `several`, chips of its kind's values with an add box; a chip of an
+// answered item shows its confidence (`items`: the outcome's, each with its own), is marked when
+// it is under the field's threshold, and shows its evidence in the text when pointed at.
 const WIDGETS = {
   select: {
     input(field, value, id) {
@@ -312,8 +314,9 @@ const WIDGETS = {
     },
   },
   several: {
-    input(field, value, id) {
+    input(field, value, id, items = []) {
       const chips = element("span", { className: "chips", id: `${id}-chips` });
+      const answered = new Map(items.map((item) => [item.value, item]));
       const add = field.type === "select" ? element("select", { id }) : element("input", { id, type: "text", placeholder: "add…" });
       const refresh = () => {
         if (field.type !== "select") return;
@@ -321,7 +324,16 @@ const WIDGETS = {
         add.replaceChildren(new Option("add…", ""), ...field.options.filter((o) => !chosen.has(o)).map((o) => new Option(o, o)));
       };
       const chip = (item) => {
-        const remove = element("button", { type: "button", className: "chip", title: `Remove ${item}` }, `${item} ×`);
+        const trust = answered.get(item);
+        const sure = trust && typeof trust.confidence === "number" ? ` ${Math.round(trust.confidence * 100)} %` : "";
+        const remove = element("button", { type: "button", className: trust && trust.review ? "chip low" : "chip", title: `Remove ${item}` });
+        remove.append(item, ...(sure ? [element("span", { className: "chip-confidence" }, sure)] : []), " ×");
+        if (sure) remove.title = `Remove ${item} (confidence${sure}${trust.review ? ", under the threshold" : ""})`;
+        if (trust && trust.evidence) {
+          remove.addEventListener("mouseenter", () => renderText(trust.evidence));
+          remove.addEventListener("focus", () => renderText(trust.evidence));
+          remove.addEventListener("mouseleave", () => remove.closest("tr")?.dispatchEvent(new Event("mouseenter")));
+        }
         remove.dataset.value = item;
         remove.addEventListener("click", () => { remove.remove(); refresh(); add.focus(); });
         chips.append(remove);
@@ -367,7 +379,8 @@ function unitText(field) {
 
 function valueInput(field, row, index, waiting) {
   const value = row.decision ? row.decision.kept : row.outcome.value;
-  const controls = widgetOf(field).input(field, value, `value-${index}`);
+  const items = row.decision ? [] : row.outcome.items || [];
+  const controls = widgetOf(field).input(field, value, `value-${index}`, items);
   for (const control of controls) {
     for (const input of [control, ...control.querySelectorAll("input, select, button")]) {
       // a lookup key reads values, it does not decide
