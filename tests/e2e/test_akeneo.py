@@ -266,6 +266,26 @@ def test_killed_mid_run_the_next_run_goes_on_without_writing_twice(
     assert _value(stand_in, 0, "lamp_base") == "e27"  # --overwrite replaced the filled GU10
 
 
+def test_products_are_written_while_later_pages_are_still_unlisted(
+    provisioned: Run, stand_in: AkeneoStandIn
+) -> None:
+    stand_in.catalogue.products = lamp_catalogue(250).products  # three pages of 100
+
+    result = provisioned("akeneo", "enrich", "--family", FAMILY, *TEXTS, "--batch-size", "10")
+
+    assert result.returncode == 0, result.stderr
+    requests = [
+        (method, "search_after=" in target)
+        for method, target in stand_in.requests
+        if "/products-uuid" in target
+    ]
+    pages = [number for number, (method, _) in enumerate(requests) if method == "GET"]
+    patches = [number for number, (method, _) in enumerate(requests) if method == "PATCH"]
+    assert len(pages) == 3 and len(patches) == 25
+    assert patches[0] < pages[1]  # the first batch went before the second page was asked
+    assert len(dict(stand_in.applied)) == len(stand_in.applied) == 250
+
+
 def test_reviewed_values_are_written_back_once(
     provisioned: Run, stand_in: AkeneoStandIn, database_url: str
 ) -> None:

@@ -65,6 +65,8 @@ class AkeneoStandIn:
         self.grants: list[str] = []
         """The grant type of every token given."""
         self.api_requests = 0
+        self.requests: list[tuple[str, str]] = []
+        """(method, path and query) of every API request answered, in order."""
         self.throttled = 0
         self.held = threading.Event()
         self.release = threading.Event()
@@ -182,6 +184,8 @@ class AkeneoStandIn:
             if self.faults.server_errors > 0:
                 self.faults.server_errors -= 1
                 return 503, {"code": 503, "message": "Service unavailable"}, {}
+        with self._lock:
+            self.requests.append((method, target))
         url = urlsplit(target)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         parts = url.path.strip("/").split("/")

@@ -52,7 +52,8 @@ class JobStore(Protocol):
         ...
 
     def results(self, job_id: str) -> Iterator[ProductResult]:
-        """The job's results in catalogue order, read a page at a time."""
+        """The job's results in catalogue order, each with its product as submitted (id,
+        text, fields), read a page at a time."""
         ...
 
 

@@ -14,7 +14,6 @@ the counts never drift from the results.
 from __future__ import annotations
 
 import datetime
-import json
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -198,20 +197,21 @@ class PeeweeJobStore(PeeweeRepository):
         after = -1
         while True:
             page = self._page(job_id, after)
-            for position, product_id, fields, result, error in page:
-                product = JobProduct(
-                    position, json.loads(product_id), "", tuple(json.loads(fields))
-                )
+            for position, product_id, description, fields, result, error in page:
+                product = product_of(position, product_id, description, fields)
                 yield ProductResult(product, decoded_result(result), error)
             if len(page) < _PAGE:
                 return
             after = page[-1][0]
 
-    def _page(self, job_id: str, after: int) -> list[tuple[int, str, str, str | None, str | None]]:
+    def _page(
+        self, job_id: str, after: int
+    ) -> list[tuple[int, str, str, str, str | None, str | None]]:
         query = (
             JobResultRow.select(
                 JobResultRow.position,
                 JobProductRow.product_id,
+                JobProductRow.description,
                 JobProductRow.fields,
                 JobResultRow.result,
                 JobResultRow.error,

@@ -1,0 +1,150 @@
+"""`akeneo enrich --job`: the products to enrich become a catalogue job (docs/jobs.md), looked up
+by the service's workers; once it is done its results are written back to Akeneo by the same
+writer as a run in this process, and its values under threshold queued for review.
+
+The job belongs to a key (`--key NAME`, needed once keys exist): it is charged to that key and
+its budget, followed and cancelled through the API by the key or an admin of its tenant, and its
+values for review go to that tenant's queue. The state file records the job: a command stopped
+while the job runs, or while its results are written, collects that same job when run again
+(nothing is looked up twice, no product written twice); a new job is submitted only once the
+last one was collected.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from src.adapters.driven.akeneo.state import EnrichmentState
+from src.adapters.driven.akeneo.write_back import AkeneoWriteBack
+from src.bootstrap import Container
+from src.domain.access.roles import DEFAULT_TENANT, OPEN_OWNER
+from src.domain.enrichment.ports import EnrichedProduct, ProductToEnrich
+from src.domain.errors import InvalidRequestError, JobNotFoundError
+from src.domain.jobs.model import Job, JobProduct, JobState, NewJob
+from src.domain.review.lookup_results import QueueChoice, values_to_review
+
+POLL_SECONDS = 0.5
+SAY_EVERY_SECONDS = 10.0
+JOB_OUTPUT_FORMAT = "jsonl"
+
+
+@dataclass(frozen=True, slots=True)
+class JobOwner:
+    """The account a job belongs to (`key:NAME`, or `open` while no key exists) and the tenant
+    whose review queue its values go to."""
+
+    owner: str
+    tenant: str
+
+
+def job_owner(container: Container, key: str | None) -> JobOwner:
+    """The owner of a job made for key `key`; InvalidRequestError for a key that does not
+    exist or is revoked, or for none once keys exist (the job would belong to no one)."""
+    if key is None:
+        if container.api_keys.list():
+            raise InvalidRequestError(
+                "--job needs --key NAME: the job belongs to an API key (its budget, its "
+                "tenant's review queue; `python cli.py keys list`)"
+            )
+        return JobOwner(OPEN_OWNER, DEFAULT_TENANT)
+    found = container.api_keys.named(key)
+    if found is None or not found.active:
+        raise InvalidRequestError(f"--key {key}: no such key, or it is revoked")
+    return JobOwner(f"key:{found.name}", found.tenant)
+
+
+@dataclass(frozen=True, slots=True)
+class JobCollected:
+    """A job whose results were written back: the job as it ended, and the products written
+    by an earlier, stopped collection of it."""
+
+    job: Job
+    written_before: int
+
+
+class AkeneoJob:
+    """Submits, follows and collects the job of an enrichment in Akeneo."""
+
+    def __init__(
+        self,
+        container: Container,
+        owner: JobOwner,
+        state: EnrichmentState,
+        say: Callable[[str], None],
+    ) -> None:
+        self._container = container
+        self._owner = owner
+        self._state = state
+        self._say = say
+
+    def submit_or_resume(
+        self, products: Iterable[ProductToEnrich], codes: Iterable[str], llm: str | None
+    ) -> Job | None:
+        """The job the state file left uncollected, or a new one of the `products` the state
+        does not hold as settled; None when there is none to do."""
+        jobs = self._container.jobs.service
+        if (open_job := self._state.open_job) is not None:
+            try:
+                job = jobs.get(self._owner.owner, open_job)
+            except JobNotFoundError:
+                raise InvalidRequestError(
+                    f"the state file {self._state.path} names job {open_job}, which is not a "
+                    f"job of {self._owner.owner}: run with the key that submitted it"
+                ) from None
+            self._say(f"going on with job {job.id} ({job.total} products)")
+            return job
+        todo = tuple(
+            JobProduct(position, product.id, product.description, product.fields)
+            for position, product in enumerate(p for p in products if p.key not in self._state.done)
+        )
+        if not todo:
+            return None
+        job = jobs.submit(NewJob(self._owner.owner, todo, tuple(codes), JOB_OUTPUT_FORMAT, llm))
+        self._state.record_job(job.id)
+        self._say(
+            f"job {job.id}: {job.total} products, for the workers (`python cli.py worker`); "
+            f"follow it with GET /api/jobs/{job.id}"
+        )
+        return job
+
+    def wait(self, job: Job) -> Job:
+        """The job once it is done or cancelled, saying how far it is every few seconds."""
+        jobs = self._container.jobs.service
+        said = time.monotonic()
+        paused = False
+        while not job.state.finished:
+            time.sleep(POLL_SECONDS)
+            job = jobs.get(self._owner.owner, job.id)
+            if job.state is JobState.PAUSED and not paused:
+                self._say(
+                    f"job {job.id} paused: the monthly budget of {self._owner.owner} is spent"
+                )
+            paused = job.state is JobState.PAUSED
+            if time.monotonic() - said >= SAY_EVERY_SECONDS:
+                said = time.monotonic()
+                self._say(f"job {job.id}: {job.done + job.failed} of {job.total} products")
+        return job
+
+    def collect(self, job: Job, output: AkeneoWriteBack) -> JobCollected:
+        """Writes the job's results to `output` (those of products it holds already are
+        skipped), queues the values under threshold for review, and records the job
+        collected."""
+        _, results = self._container.jobs.service.results(self._owner.owner, job.id)
+        written_before = 0
+        for outcome in results:
+            product, result = outcome.product, outcome.result
+            if result is None:
+                continue
+            if product.key in output.done:
+                written_before += 1
+                continue
+            output.write(EnrichedProduct(product.id, result))
+            self._container.review_queue.add(
+                values_to_review(product.key, product.description, result, QueueChoice.FLAGGED),
+                self._owner.tenant,
+            )
+        output.flush()
+        self._state.record_job(job.id, collected=True)
+        return JobCollected(job, written_before)
