@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime
+from itertools import chain
 
 from src.domain.errors import InvalidRequestError, JobNotFoundError
 from src.domain.jobs.model import Job, JobProgress, NewJob, ProductResult
@@ -44,11 +45,15 @@ class JobService:
     def submit(self, job: NewJob) -> Job:
         """Stores the job and queues its chunks; raises InvalidRequestError (an unknown LLM, no
         product, a webhook_url the service will not call) before anything is stored."""
-        if not job.products:
+        products = iter(job.products)
+        head = next(products, None)
+        if head is None:
             raise InvalidRequestError("the catalogue has no product", ("body", "file"))
         if job.webhook_url is not None:
             self._addresses.check(job.webhook_url)
-        named = replace(job, llm=self._llms.resolve_name(job.llm))
+        named = replace(
+            job, products=chain((head,), products), llm=self._llms.resolve_name(job.llm)
+        )
         stored = self._store.create(named, secrets.token_hex(16), self._now())
         if stored.webhook_url is not None:
             self._outbox.add(stored.id, stored.webhook_url, self._now())

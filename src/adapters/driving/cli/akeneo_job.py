@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import chain
 
 from src.adapters.driven.akeneo.state import EnrichmentState
 from src.adapters.driven.akeneo.write_back import AkeneoWriteBack
@@ -83,7 +84,8 @@ class AkeneoJob:
         self, products: Iterable[ProductToEnrich], codes: Iterable[str], llm: str | None
     ) -> Job | None:
         """The job the state file left uncollected, or a new one of the `products` the state
-        does not hold as settled; None when there is none to do."""
+        does not hold as settled (read as the job is stored, never held whole); None when
+        there is none to do."""
         jobs = self._container.jobs.service
         if (open_job := self._state.open_job) is not None:
             try:
@@ -95,13 +97,16 @@ class AkeneoJob:
                 ) from None
             self._say(f"going on with job {job.id} ({job.total} products)")
             return job
-        todo = tuple(
+        todo = (
             JobProduct(position, product.id, product.description, product.fields)
             for position, product in enumerate(p for p in products if p.key not in self._state.done)
         )
-        if not todo:
+        head = next(todo, None)
+        if head is None:
             return None
-        job = jobs.submit(NewJob(self._owner.owner, todo, tuple(codes), JOB_OUTPUT_FORMAT, llm))
+        job = jobs.submit(
+            NewJob(self._owner.owner, chain((head,), todo), tuple(codes), JOB_OUTPUT_FORMAT, llm)
+        )
         self._state.record_job(job.id)
         self._say(
             f"job {job.id}: {job.total} products, for the workers (`python cli.py worker`); "
