@@ -169,7 +169,7 @@ def test_the_workers_look_the_family_up_and_the_command_writes_it_back(
     assert len(_jobs(environ)) == 1 and len(stand_in.applied) == PRODUCTS
 
 
-def test_a_job_needs_a_valid_key_once_keys_exist_and_no_dry_run(
+def test_a_job_needs_workers_a_valid_key_once_keys_exist_and_no_dry_run(
     environ: dict[str, str], tmp_path: Path
 ) -> None:
     _key(environ, "pim", TENANT)
@@ -184,12 +184,15 @@ def test_a_job_needs_a_valid_key_once_keys_exist_and_no_dry_run(
     unknown = _cli(environ, tmp_path, *ENRICH, "--job", "--key", "nobody")
     gone = _cli(environ, tmp_path, *ENRICH, "--job", "--key", "gone")
     dry = _cli(environ, tmp_path, *ENRICH, "--job", "--key", "pim", "--dry-run")
+    no_broker = {name: value for name, value in environ.items() if name != "REDIS_URL"}
+    workerless = _cli(no_broker, tmp_path, *ENRICH, "--job", "--key", "pim")
 
     assert "--job needs --key NAME" in without.stderr
     assert "--key nobody: no such key, or it is revoked" in unknown.stderr
     assert "--key gone: no such key, or it is revoked" in gone.stderr
     assert "--dry-run looks the products up here" in dry.stderr
-    for refused in (without, unknown, gone, dry):
+    assert "need REDIS_URL" in workerless.stderr
+    for refused in (without, unknown, gone, dry, workerless):
         assert refused.returncode != 0 and "Traceback" not in refused.stderr
     assert _jobs(environ) == []
 

@@ -107,6 +107,12 @@ def enrich(
             raise InvalidRequestError("--dry-run looks the products up here: drop --job")
         if key is not None and not job:
             raise InvalidRequestError("--key names the owner of a job: add --job")
+        if job and container.jobs.runs_chunks:
+            raise InvalidRequestError(
+                "--job hands the products to the job workers, which need REDIS_URL (their "
+                "broker; `python cli.py worker` runs one): set it, or drop --job to look them "
+                "up here"
+            )
         owner = job_owner(container, key) if job else None
         filters = search_filters(search)
         targets = enrichment_targets(catalogue, container.fields, family, attribute, text, place)
