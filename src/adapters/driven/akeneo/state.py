@@ -2,7 +2,9 @@
 values written, or nothing to write) or refused, appended and synced to disk after each batch,
 so that a run stopped in any way goes on where it stopped without writing a product twice. A run
 as a catalogue job records the job it submitted, and then that all its results were collected:
-a run stopped in between collects that job's results rather than submitting another."""
+a run stopped in between collects that job's results rather than submitting another. The values
+written to product models are recorded too (`model`), so that no model attribute is written
+twice."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ class EnrichmentState:
         self.path = path
         self._done: set[str] = set()
         self._open_job: str | None = None
+        self._models_written: set[tuple[str, str]] = set()
         if path.exists():
             for text in path.read_text(encoding="utf-8").splitlines():
                 try:
@@ -45,8 +48,16 @@ class EnrichmentState:
         collected (`collected`)."""
         self.record([{"job": job_id, "collected": collected}])
 
+    @property
+    def models_written(self) -> Set[tuple[str, str]]:
+        """The (product model, attribute) pairs written."""
+        return self._models_written
+
     def _read(self, record: dict[str, Any]) -> None:
-        if "written" in record:
+        if "model" in record:
+            model = str(record["model"])
+            self._models_written.update((model, str(code)) for code in record.get("written", []))
+        elif "written" in record:
             self._done.add(str(record["uuid"]))
         elif "job" in record:
             self._open_job = None if record.get("collected") else str(record["job"])

@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from src.adapters.driven.akeneo.product_models import ProductModels
 from src.adapters.driven.akeneo.products_to_enrich import ProductsToEnrich
 from src.adapters.driven.akeneo.state import EnrichmentState
 from src.adapters.driven.akeneo.write_back import AkeneoWriteBack
@@ -129,6 +130,7 @@ def enrich(
             batch_size,
             lambda line: say(console, line),
             typer.echo if dry_run else None,
+            ProductModels(client, family),
         )
         try:
             if owner is not None:
@@ -151,7 +153,13 @@ def enrich(
             console,
             f"{'would write' if dry_run else 'written'}: {tally.values_written} values of "
             f"{tally.products_written} products in {tally.batches} PATCH; refused lines: "
-            f"{tally.lines_refused}; values to review: {tally.values_to_review}",
+            f"{tally.lines_refused}; values to review: {tally.values_to_review}"
+            + (
+                f"; product models written: {tally.models_written}; values left, their "
+                f"model had one already: {tally.values_on_models_already}"
+                if tally.models_written or tally.values_on_models_already
+                else ""
+            ),
         )
     if interrupted:
         raise typer.Exit(INTERRUPTED_EXIT_CODE)
