@@ -306,7 +306,7 @@ class AkeneoStandIn:
         with self._lock:
             ordered = sorted(self.catalogue.products)
             chosen = [
-                self._inheriting(self.catalogue.products[u])
+                self.as_listed(self.catalogue.products[u])
                 for u in ordered
                 if (after is None or u > after)
                 and (families is None or self.catalogue.products[u].get("family") in families)
@@ -325,7 +325,7 @@ class AkeneoStandIn:
             links["next"] = {"href": self._href(path, {**base, "search_after": page[-1]["uuid"]})}
         return 200, {"_links": links, "_embedded": {"items": page}}, {}
 
-    def _inheriting(self, product: dict[str, Any]) -> dict[str, Any]:
+    def as_listed(self, product: dict[str, Any]) -> dict[str, Any]:
         """A copy of `product` with the values of its models, as Akeneo lists a variant."""
         listed = json.loads(json.dumps(product))
         parent = product.get("parent")
