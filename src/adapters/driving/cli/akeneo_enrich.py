@@ -20,7 +20,7 @@ from src.adapters.driven.akeneo.product_models import ProductModels
 from src.adapters.driven.akeneo.products_to_enrich import ProductsToEnrich
 from src.adapters.driven.akeneo.state import EnrichmentState
 from src.adapters.driven.akeneo.write_back import AkeneoWriteBack
-from src.adapters.driving.cli.akeneo_job import AkeneoJob, job_owner
+from src.adapters.driving.cli.akeneo_job import AkeneoJob, enrich_as_job, job_owner
 from src.adapters.driving.cli.akeneo_options import (
     Channel,
     DryRun,
@@ -135,7 +135,7 @@ def enrich(
         try:
             if owner is not None:
                 runner = AkeneoJob(container, owner, progress, lambda line: say(console, line))
-                interrupted, failed = _as_job(runner, products, list(targets), llm, output, console)
+                interrupted, failed = enrich_as_job(runner, products, list(targets), llm, output)
             else:
                 review = QueueChoice.NONE if dry_run else QueueChoice.FLAGGED
                 interrupted, failed = _here(
@@ -210,37 +210,3 @@ def _here(
         f"{run.tally.done}, failed {run.tally.failed}",
     )
     return interrupted, run.tally.failed
-
-
-def _as_job(
-    runner: AkeneoJob,
-    products: ProductsToEnrich,
-    targets: list[str],
-    llm: str | None,
-    output: AkeneoWriteBack,
-    console: Console,
-) -> tuple[bool, int]:
-    """Looks the products up as a catalogue job and writes its results to `output`; whether
-    Ctrl-C stopped the command (the job goes on), and how many products failed."""
-    try:
-        job = runner.submit_or_resume(products, targets, llm)
-        if job is None:
-            say(console, "nothing to do: no product has empty targets left")
-            return False, 0
-        job = runner.wait(job)
-        collected = runner.collect(job, output)
-    except KeyboardInterrupt:
-        say(console, "interrupted: the job goes on; run the same command again to write it back")
-        return True, 0
-    listed = (
-        f"; listed: {products.to_enrich} with empty targets, {products.complete} complete, "
-        f"{products.textless} without text"
-        if products.listed
-        else ""
-    )
-    say(
-        console,
-        f"job {job.id} {job.state.value}: {job.total} products, looked up {job.done}, failed "
-        f"{job.failed} ({collected.written_before} written before){listed}",
-    )
-    return False, job.failed + (job.total - job.done - job.failed)

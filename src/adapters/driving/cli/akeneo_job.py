@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import chain
 
+from src.adapters.driven.akeneo.products_to_enrich import ProductsToEnrich
 from src.adapters.driven.akeneo.state import EnrichmentState
 from src.adapters.driven.akeneo.write_back import AkeneoWriteBack
 from src.bootstrap import Container
@@ -78,7 +79,7 @@ class AkeneoJob:
         self._container = container
         self._owner = owner
         self._state = state
-        self._say = say
+        self.say = say
 
     def submit_or_resume(
         self, products: Iterable[ProductToEnrich], codes: Iterable[str], llm: str | None
@@ -95,7 +96,7 @@ class AkeneoJob:
                     f"the state file {self._state.path} names job {open_job}, which is not a "
                     f"job of {self._owner.owner}: run with the key that submitted it"
                 ) from None
-            self._say(f"going on with job {job.id} ({job.total} products)")
+            self.say(f"going on with job {job.id} ({job.total} products)")
             return job
         todo = (
             JobProduct(position, product.id, product.description, product.fields)
@@ -108,7 +109,7 @@ class AkeneoJob:
             NewJob(self._owner.owner, chain((head,), todo), tuple(codes), JOB_OUTPUT_FORMAT, llm)
         )
         self._state.record_job(job.id)
-        self._say(
+        self.say(
             f"job {job.id}: {job.total} products, for the workers (`python cli.py worker`); "
             f"follow it with GET /api/jobs/{job.id}"
         )
@@ -123,13 +124,11 @@ class AkeneoJob:
             time.sleep(POLL_SECONDS)
             job = jobs.get(self._owner.owner, job.id)
             if job.state is JobState.PAUSED and not paused:
-                self._say(
-                    f"job {job.id} paused: the monthly budget of {self._owner.owner} is spent"
-                )
+                self.say(f"job {job.id} paused: the monthly budget of {self._owner.owner} is spent")
             paused = job.state is JobState.PAUSED
             if time.monotonic() - said >= SAY_EVERY_SECONDS:
                 said = time.monotonic()
-                self._say(f"job {job.id}: {job.done + job.failed} of {job.total} products")
+                self.say(f"job {job.id}: {job.done + job.failed} of {job.total} products")
         return job
 
     def collect(self, job: Job, output: AkeneoWriteBack) -> JobCollected:
@@ -153,3 +152,35 @@ class AkeneoJob:
         output.flush()
         self._state.record_job(job.id, collected=True)
         return JobCollected(job, written_before)
+
+
+def enrich_as_job(
+    runner: AkeneoJob,
+    products: ProductsToEnrich,
+    targets: list[str],
+    llm: str | None,
+    output: AkeneoWriteBack,
+) -> tuple[bool, int]:
+    """Looks the products up as a catalogue job and writes its results to `output`; whether
+    Ctrl-C stopped the command (the job goes on), and how many products failed."""
+    try:
+        job = runner.submit_or_resume(products, targets, llm)
+        if job is None:
+            runner.say("nothing to do: no product has empty targets left")
+            return False, 0
+        job = runner.wait(job)
+        collected = runner.collect(job, output)
+    except KeyboardInterrupt:
+        runner.say("interrupted: the job goes on; run the same command again to write it back")
+        return True, 0
+    listed = (
+        f"; listed: {products.to_enrich} with empty targets, {products.complete} complete, "
+        f"{products.textless} without text"
+        if products.listed
+        else ""
+    )
+    runner.say(
+        f"job {job.id} {job.state.value}: {job.total} products, looked up {job.done}, failed "
+        f"{job.failed} ({collected.written_before} written before){listed}",
+    )
+    return False, job.failed + (job.total - job.done - job.failed)
