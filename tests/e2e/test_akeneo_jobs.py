@@ -6,6 +6,7 @@ with the same job, writing no product twice and looking none up again."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import signal
@@ -167,6 +168,26 @@ def test_the_workers_look_the_family_up_and_the_command_writes_it_back(
     assert again.returncode == 0, again.stderr
     assert "nothing to do" in again.stderr
     assert len(_jobs(environ)) == 1 and len(stand_in.applied) == PRODUCTS
+
+
+def test_values_are_written_back_while_the_job_still_runs(
+    environ: dict[str, str], stand_in: AkeneoStandIn, tmp_path: Path
+) -> None:
+    _key(environ, "pim", TENANT)
+    with workers(1, concurrency=1, **{**environ, "MOCK_LATENCY_MS": "100"}):
+        result = _cli(environ, tmp_path, *ENRICH, "--job", "--key", "pim")
+
+    assert result.returncode == 0, result.stderr
+    container = bootstrap(Settings.from_env(environ))
+    try:
+        [row] = JobRow.select().execute(container.storage.database)
+    finally:
+        container.close()
+    finished = row.finished_at.replace(tzinfo=datetime.UTC).timestamp()
+    started = row.started_at.replace(tzinfo=datetime.UTC).timestamp()
+    assert finished - started > 3  # 40 products one at a time, 0.1 s each at least
+    assert stand_in.patched_at[0] < finished - 1  # the first batch went long before the end
+    assert len(stand_in.applied) == PRODUCTS
 
 
 def test_a_job_needs_workers_a_valid_key_once_keys_exist_and_no_dry_run(

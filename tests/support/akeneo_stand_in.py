@@ -21,6 +21,7 @@ import contextlib
 import json
 import secrets
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -75,6 +76,8 @@ class AkeneoStandIn:
         self.applied_models: list[tuple[str, dict[str, Any]]] = []
         """(code, values) of every product model line applied, in order."""
         self.patches = 0
+        self.patched_at: list[float] = []
+        """When each collection PATCH came (time.time())."""
         self.grants: list[str] = []
         """The grant type of every token given."""
         self.api_requests = 0
@@ -409,6 +412,7 @@ class AkeneoStandIn:
             )
         with self._lock:
             self.patches += 1
+            self.patched_at.append(time.time())
             number = self.patches
         if self.faults.hold_patch == number:
             self.held.set()

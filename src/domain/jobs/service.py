@@ -86,6 +86,12 @@ class JobService:
             outcome for outcome in self._store.results(job_id) if outcome.result is not None
         )
 
+    def outcomes(self, owner: str, job_id: str, after: int = -1) -> Iterator[ProductResult]:
+        """The job's results so far at positions past `after`, in catalogue order, the failed
+        products' included (`result` None, with their `error`)."""
+        self.get(owner, job_id)
+        return self._store.results(job_id, after)
+
     def cancel(self, owner: str | None, job_id: str) -> Job:
         """Nothing new starts; the products under way finish. Cancelling twice is harmless.
         An operator (`owner` None) cancels any job."""

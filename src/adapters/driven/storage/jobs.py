@@ -209,8 +209,7 @@ class PeeweeJobStore(PeeweeRepository):
 
         return self._run(work)
 
-    def results(self, job_id: str) -> Iterator[ProductResult]:
-        after = -1
+    def results(self, job_id: str, after: int = -1) -> Iterator[ProductResult]:
         while True:
             page = self._page(job_id, after)
             for position, product_id, description, fields, result, error in page:

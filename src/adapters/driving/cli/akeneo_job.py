@@ -1,5 +1,5 @@
 """`akeneo enrich --job`: the products to enrich become a catalogue job (docs/jobs.md), looked up
-by the service's workers; once it is done its results are written back to Akeneo by the same
+by the service's workers; its results are written back to Akeneo as they come, by the same
 writer as a run in this process, and its values under threshold queued for review.
 
 The job belongs to a key (`--key NAME`, needed once keys exist): it is charged to that key and
@@ -24,7 +24,7 @@ from src.bootstrap import Container
 from src.domain.access.roles import DEFAULT_TENANT, OPEN_OWNER
 from src.domain.enrichment.ports import EnrichedProduct, ProductToEnrich
 from src.domain.errors import InvalidRequestError, JobNotFoundError
-from src.domain.jobs.model import Job, JobProduct, JobState, NewJob
+from src.domain.jobs.model import Job, JobProduct, JobState, NewJob, ProductResult
 from src.domain.review.lookup_results import QueueChoice, values_to_review
 
 POLL_SECONDS = 0.5
@@ -115,12 +115,25 @@ class AkeneoJob:
         )
         return job
 
-    def wait(self, job: Job) -> Job:
-        """The job once it is done or cancelled, saying how far it is every few seconds."""
+    def collect(self, job: Job, output: AkeneoWriteBack) -> JobCollected:
+        """Follows the job and writes its results to `output` as they come, in catalogue order
+        (a result waits for those before it), skipping the products `output` holds already and
+        queueing the values under threshold for review; once the job is done or cancelled,
+        the rest, and the job is recorded collected. Says how far it is every few seconds."""
         jobs = self._container.jobs.service
-        said = time.monotonic()
-        paused = False
-        while not job.state.finished:
+        written_before = 0
+        handed = -1
+        """Every result up to this position was handed to `output`."""
+        said, paused = time.monotonic(), False
+        while True:
+            finished = job.state.finished
+            for outcome in jobs.outcomes(self._owner.owner, job.id, handed):
+                if not finished and outcome.product.position != handed + 1:
+                    break  # the results before it are still under way
+                handed = outcome.product.position
+                written_before += self._hand(outcome, output)
+            if finished:
+                break
             time.sleep(POLL_SECONDS)
             job = jobs.get(self._owner.owner, job.id)
             if job.state is JobState.PAUSED and not paused:
@@ -128,30 +141,27 @@ class AkeneoJob:
             paused = job.state is JobState.PAUSED
             if time.monotonic() - said >= SAY_EVERY_SECONDS:
                 said = time.monotonic()
-                self.say(f"job {job.id}: {job.done + job.failed} of {job.total} products")
-        return job
-
-    def collect(self, job: Job, output: AkeneoWriteBack) -> JobCollected:
-        """Writes the job's results to `output` (those of products it holds already are
-        skipped), queues the values under threshold for review, and records the job
-        collected."""
-        _, results = self._container.jobs.service.results(self._owner.owner, job.id)
-        written_before = 0
-        for outcome in results:
-            product, result = outcome.product, outcome.result
-            if result is None:
-                continue
-            if product.key in output.done:
-                written_before += 1
-                continue
-            output.write(EnrichedProduct(product.id, result))
-            self._container.review_queue.add(
-                values_to_review(product.key, product.description, result, QueueChoice.FLAGGED),
-                self._owner.tenant,
-            )
+                self.say(
+                    f"job {job.id}: {job.done + job.failed} of {job.total} products looked up, "
+                    f"{output.tally.products_written} written"
+                )
         output.flush()
         self._state.record_job(job.id, collected=True)
         return JobCollected(job, written_before)
+
+    def _hand(self, outcome: ProductResult, output: AkeneoWriteBack) -> int:
+        """Hands a result to `output`; 1 when its product was written before, else 0."""
+        product, result = outcome.product, outcome.result
+        if result is None:
+            return 0
+        if product.key in output.done:
+            return 1
+        output.write(EnrichedProduct(product.id, result))
+        self._container.review_queue.add(
+            values_to_review(product.key, product.description, result, QueueChoice.FLAGGED),
+            self._owner.tenant,
+        )
+        return 0
 
 
 def enrich_as_job(
@@ -168,8 +178,8 @@ def enrich_as_job(
         if job is None:
             runner.say("nothing to do: no product has empty targets left")
             return False, 0
-        job = runner.wait(job)
         collected = runner.collect(job, output)
+        job = collected.job
     except KeyboardInterrupt:
         runner.say("interrupted: the job goes on; run the same command again to write it back")
         return True, 0
