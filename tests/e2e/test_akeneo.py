@@ -400,6 +400,46 @@ def test_reviewed_values_are_written_back_once(
     assert "already in Akeneo: 3" in again.stderr
 
 
+def test_a_reviewed_value_of_a_model_level_is_written_to_the_model(
+    provisioned: Run, stand_in: AkeneoStandIn, database_url: str
+) -> None:
+    stand_in.catalogue = lamp_catalogue_with_models(4, models=2)
+    assert provisioned("akeneo", "enrich", "--family", FAMILY, *TEXTS).returncode == 0
+    products_written = len(stand_in.applied)
+    container = bootstrap(
+        Settings.from_env({"DATABASE_URL": database_url, "CONFIG_MODULE": "config.mock"})
+    )
+    try:
+        [queued] = [
+            value
+            for product in container.review_queue.pending(DEFAULT_TENANT, 100)
+            for value in product.values
+            if product.product_id == product_uuid(1) and value.field_code == "dimmable"
+        ]
+        container.reviewing.decide(
+            ReviewRequest(
+                queued.description,
+                "dimmable",
+                Verdict.CORRECT,
+                proposed=queued.value,
+                corrected=True,
+                product_id=product_uuid(1),
+                queue_item=queued.id,
+            ),
+            Caller("key:reviewer", "reviewer", Role.REVIEWER, DEFAULT_TENANT),
+        )
+    finally:
+        container.close()
+
+    result = provisioned("akeneo", "write-reviewed", "--family", FAMILY)
+
+    assert result.returncode == 0, result.stderr  # no line refused
+    model = stand_in.catalogue.product_models[model_code(0)]
+    assert model["values"]["dimmable"][0]["data"] is True
+    assert stand_in.applied_models[-1] == (model_code(0), {"dimmable": model["values"]["dimmable"]})
+    assert len(stand_in.applied) == products_written  # no product line: its model took it
+
+
 def test_missing_or_wrong_credentials_are_one_clear_line(
     database_url: str, stand_in: AkeneoStandIn, tmp_path: Path
 ) -> None:

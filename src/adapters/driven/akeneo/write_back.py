@@ -52,6 +52,7 @@ class AkeneoWriteBack:
         say: Callable[[str], None],
         dry_run: Callable[[str], None] | None = None,
         models: ProductModels | None = None,
+        model_attributes_once: bool = True,
     ) -> None:
         self._client = client
         self._attributes = attributes
@@ -61,6 +62,9 @@ class AkeneoWriteBack:
         self._say = say
         self._dry_run = dry_run
         self._models = models
+        self._model_attributes_once = model_attributes_once
+        """Whether a model attribute the state holds as written is left (an enrichment), or
+        written again (a reviewer's later decision)."""
         self._models_written: set[str] = set()
         self._pending: list[tuple[str, Values, bool]] = []
         """Each product's uuid, values to write, and whether it is to be done again."""
@@ -139,7 +143,8 @@ class AkeneoWriteBack:
     def _split(self, lines: list[tuple[str, Values]]) -> SplitBatch:
         if self._models is None or not any(values for _, values in lines) or not self._models.any:
             return SplitBatch(lines)
-        split = split_batch(lines, self._models, self._state.models_written)
+        written = self._state.models_written if self._model_attributes_once else frozenset()
+        split = split_batch(lines, self._models, written)
         self.tally.values_on_models_already += split.left
         return split
 
