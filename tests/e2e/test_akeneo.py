@@ -438,6 +438,7 @@ def test_a_reviewed_value_of_a_model_level_is_written_to_the_model(
     assert model["values"]["dimmable"][0]["data"] is True
     assert stand_in.applied_models[-1] == (model_code(0), {"dimmable": model["values"]["dimmable"]})
     assert len(stand_in.applied) == products_written  # no product line: its model took it
+    assert "written: 1 of 0 products and 1 product models" in result.stderr
 
 
 def test_missing_or_wrong_credentials_are_one_clear_line(

@@ -107,7 +107,9 @@ def write_reviewed(
     say(
         console,
         f"reviewed values {'that would be ' if dry_run else ''}written: {tally.values_written} "
-        f"of {tally.products_written} products; already in Akeneo: {unchanged}; left: {left}; "
+        f"of {tally.products_written} products"
+        + (f" and {tally.models_written} product models" if tally.models_written else "")
+        + f"; already in Akeneo: {unchanged}; left: {left}; "
         f"refused lines: {tally.lines_refused}",
     )
     if tally.lines_refused:
