@@ -136,12 +136,15 @@ def test_the_workers_look_the_family_up_and_the_command_writes_it_back(
 ) -> None:
     secret = _key(environ, "pim", TENANT)
     other = _key(environ, "other", DEFAULT_TENANT)
+    state = tmp_path / f"akeneo-{FAMILY}.state.jsonl"
+    state.write_text('{"job": "0123456789abcdef", "collected": false}\n')  # another database's
 
     with workers(2, concurrency=2, **environ) as started:
         result = _cli(environ, tmp_path, *ENRICH, "--job", "--key", "pim")
         ran = sum(len(worker.succeeded()) for worker in started)
 
     assert result.returncode == 0, result.stderr
+    assert "job 0123456789abcdef of the state file is gone" in result.stderr
     [(job_id, owner, state, total, done)] = _jobs(environ)
     assert (owner, state, total, done) == ("key:pim", "done", PRODUCTS, PRODUCTS)
     assert ran == PRODUCTS // 10  # every chunk ran on a worker

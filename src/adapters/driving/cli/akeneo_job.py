@@ -88,7 +88,11 @@ class AkeneoJob:
         does not hold as settled (read as the job is stored, never held whole); None when
         there is none to do."""
         jobs = self._container.jobs.service
-        if (open_job := self._state.open_job) is not None:
+        open_job = self._state.open_job
+        if open_job is not None and jobs.owner(open_job) is None:
+            self.say(f"job {open_job} of the state file is gone (purged?): a new one is made")
+            open_job = None
+        if open_job is not None:
             try:
                 job = jobs.get(self._owner.owner, open_job)
             except JobNotFoundError:
