@@ -23,7 +23,14 @@ from src.domain.access.roles import DEFAULT_TENANT, Caller, Role
 from src.domain.review import ReviewRequest, Verdict
 from src.domain.trust.ports import FieldThreshold
 from tests.conftest import REPO
-from tests.support.akeneo_catalogue import FAMILY, TARGETS, lamp_catalogue, product_uuid
+from tests.support.akeneo_catalogue import (
+    FAMILY,
+    TARGETS,
+    lamp_catalogue,
+    lamp_catalogue_with_models,
+    model_code,
+    product_uuid,
+)
 from tests.support.akeneo_stand_in import AkeneoStandIn
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
@@ -266,6 +273,76 @@ def test_killed_mid_run_the_next_run_goes_on_without_writing_twice(
     assert _value(stand_in, 0, "lamp_base") == "e27"  # --overwrite replaced the filled GU10
 
 
+def test_products_are_written_while_later_pages_are_still_unlisted(
+    provisioned: Run, stand_in: AkeneoStandIn
+) -> None:
+    stand_in.catalogue.products = lamp_catalogue(250).products  # three pages of 100
+
+    result = provisioned("akeneo", "enrich", "--family", FAMILY, *TEXTS, "--batch-size", "10")
+
+    assert result.returncode == 0, result.stderr
+    requests = [
+        (method, "search_after=" in target)
+        for method, target in stand_in.requests
+        if "/products-uuid" in target
+    ]
+    pages = [number for number, (method, _) in enumerate(requests) if method == "GET"]
+    patches = [number for number, (method, _) in enumerate(requests) if method == "PATCH"]
+    assert len(pages) == 3 and len(patches) == 25
+    assert patches[0] < pages[1]  # the first batch went before the second page was asked
+    assert len(dict(stand_in.applied)) == len(stand_in.applied) == 250
+
+
+def test_a_value_of_a_model_level_goes_to_the_product_model_once(
+    provisioned: Run, stand_in: AkeneoStandIn, tmp_path: Path
+) -> None:
+    stand_in.catalogue = lamp_catalogue_with_models(12, models=4)  # products 0-7 are variants
+    arguments = ["akeneo", "enrich", "--family", FAMILY, *TEXTS, "--concurrency", "1"]
+
+    result = provisioned(*arguments, "--batch-size", "5")
+
+    assert result.returncode == 0, result.stderr  # no line refused
+    pairs = Counter((code, name) for code, values in stand_in.applied_models for name in values)
+    assert {code for code, _ in pairs} == {model_code(k) for k in range(4)}
+    assert set(pairs.values()) == {1}  # each attribute of a model written once
+    model = stand_in.catalogue.product_models
+    assert model[model_code(0)]["values"]["finish"][0]["data"] == "matt"  # product 0 came first
+    assert model[model_code(0)]["values"]["lamp_base"][0]["data"] == "gu10"  # filled: kept
+    assert model[model_code(0)]["values"]["colours"][0]["data"] == ["red"]  # product 1's
+    assert model[model_code(1)]["values"]["lamp_base"][0]["data"] == "gu10"  # product 2's
+    written = dict(stand_in.applied)
+    assert set(written[product_uuid(1)]) == {"power"}  # the variant's own level only
+    assert set(written[product_uuid(9)]) > {"power", "lamp_base", "finish"}  # a simple product
+    assert "finish" not in stand_in.catalogue.products[product_uuid(0)]["values"]
+    assert "product models written: 4;" in result.stderr
+
+    again = provisioned(*arguments, "--overwrite", "--state", "akeneo-lamps.state.jsonl")
+
+    assert again.returncode == 0, again.stderr
+    assert sum(len(v) for _, v in stand_in.applied_models) == sum(pairs.values())  # no more
+
+
+def test_a_model_written_before_a_refused_sibling_is_not_written_again_by_the_next_run(
+    provisioned: Run, stand_in: AkeneoStandIn
+) -> None:
+    stand_in.catalogue = lamp_catalogue_with_models(4, models=2)
+    stand_in.faults.refused = {product_uuid(1): "The product is locked."}
+    arguments = ["akeneo", "enrich", "--family", FAMILY, *TEXTS, "--concurrency", "1"]
+    arguments += ["--overwrite"]
+
+    first = provisioned(*arguments)
+    stand_in.faults.refused = {}
+    again = provisioned(*arguments)
+
+    assert first.returncode == 6 and "refused: product " + product_uuid(1) in first.stderr
+    assert again.returncode == 0, again.stderr
+    products = Counter(uuid for uuid, _ in stand_in.applied)
+    assert products == Counter(product_uuid(n) for n in range(4))  # product 1 by the second run
+    pairs = Counter((code, name) for code, values in stand_in.applied_models for name in values)
+    assert set(pairs.values()) == {1}  # the second run wrote no model attribute again
+    assert ("lamp-series-0", "lamp_base") in pairs  # --overwrite: product 0's E27 replaced GU10
+
+
 def test_reviewed_values_are_written_back_once(
     provisioned: Run, stand_in: AkeneoStandIn, database_url: str
 ) -> None:
@@ -321,6 +398,47 @@ def test_reviewed_values_are_written_back_once(
     assert again.returncode == 0, again.stderr
     assert len(stand_in.applied) == written_by_enrich + 3  # nothing written twice
     assert "already in Akeneo: 3" in again.stderr
+
+
+def test_a_reviewed_value_of_a_model_level_is_written_to_the_model(
+    provisioned: Run, stand_in: AkeneoStandIn, database_url: str
+) -> None:
+    stand_in.catalogue = lamp_catalogue_with_models(4, models=2)
+    assert provisioned("akeneo", "enrich", "--family", FAMILY, *TEXTS).returncode == 0
+    products_written = len(stand_in.applied)
+    container = bootstrap(
+        Settings.from_env({"DATABASE_URL": database_url, "CONFIG_MODULE": "config.mock"})
+    )
+    try:
+        [queued] = [
+            value
+            for product in container.review_queue.pending(DEFAULT_TENANT, 100)
+            for value in product.values
+            if product.product_id == product_uuid(1) and value.field_code == "dimmable"
+        ]
+        container.reviewing.decide(
+            ReviewRequest(
+                queued.description,
+                "dimmable",
+                Verdict.CORRECT,
+                proposed=queued.value,
+                corrected=True,
+                product_id=product_uuid(1),
+                queue_item=queued.id,
+            ),
+            Caller("key:reviewer", "reviewer", Role.REVIEWER, DEFAULT_TENANT),
+        )
+    finally:
+        container.close()
+
+    result = provisioned("akeneo", "write-reviewed", "--family", FAMILY)
+
+    assert result.returncode == 0, result.stderr  # no line refused
+    model = stand_in.catalogue.product_models[model_code(0)]
+    assert model["values"]["dimmable"][0]["data"] is True
+    assert stand_in.applied_models[-1] == (model_code(0), {"dimmable": model["values"]["dimmable"]})
+    assert len(stand_in.applied) == products_written  # no product line: its model took it
+    assert "written: 1 of 0 products and 1 product models" in result.stderr
 
 
 def test_missing_or_wrong_credentials_are_one_clear_line(

@@ -5,7 +5,9 @@ apart, results in catalogue order whatever order they were written in."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 
+from src.adapters.driven.storage.job_tables import JobProductRow
 from src.adapters.driven.storage.jobs import PeeweeJobStore
 from src.domain.jobs.model import JobProduct, JobState, NewJob, ProductResult
 from src.domain.model import FieldOutcome, LookupResult, OutcomeStatus
@@ -102,3 +104,26 @@ def test_results_come_in_catalogue_order_across_pages(make_container: ContainerF
 
     assert [r.product.position for r in store.results("j3")] == list(range(1001))
     assert store.get("missing") is None
+
+
+def test_a_stream_of_products_is_stored_as_it_comes_never_held_whole(
+    make_container: ContainerFactory,
+) -> None:
+    database = make_container().storage.database
+    store = PeeweeJobStore(database)
+    stored_when_read: dict[int, int] = {}
+
+    def products() -> Iterator[JobProduct]:
+        for n in range(7000):
+            if n % 1000 == 0:
+                stored_when_read[n] = JobProductRow.select().count(database)
+            yield JobProduct(n, f"p{n}", f"Lampe {n}W E27", ("EF000042",))
+
+    job = store.create(NewJob("key:shop", products(), ("EF000042",), "jsonl"), "j3", NOW)
+
+    assert job.total == 7000 and job.state is JobState.QUEUED
+    assert stored_when_read[0] == 0 and stored_when_read[6000] >= 3000  # written on the way
+    assert [p.description for p in store.pending("j3", 6998, 6999)] == [
+        "Lampe 6998W E27",
+        "Lampe 6999W E27",
+    ]

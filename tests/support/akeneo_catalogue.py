@@ -1,6 +1,6 @@
 """An Akeneo catalogue of lamps for the stand-in: a family with nine attributes the service
 fills (three selects, a multi-select, two metrics, two numbers, a boolean), two text attributes
-that describe the product, and one it skips (a date)."""
+that describe the product, and one it skips (a date); and the same with product models."""
 
 from __future__ import annotations
 
@@ -172,4 +172,51 @@ def lamp_catalogue(products: int, base_filled_every: int = 5) -> Catalogue:
             "associations": {},
             "quantified_associations": {},
         }
+    return catalogue
+
+
+VARIANT = "lamps_by_light_colour"
+"""A family variant of one level: a variant product holds its text, power and light colour
+(the axis); its product model holds every other attribute."""
+
+
+def model_code(number: int) -> str:
+    return f"lamp-series-{number}"
+
+
+def lamp_catalogue_with_models(products: int, models: int) -> Catalogue:
+    """`products` lamps (none filled) of which the first 2 × `models` are variants, two of each
+    model (products 2k and 2k + 1 of model k); model 0 has its base (GU10) filled."""
+    catalogue = lamp_catalogue(products, base_filled_every=0)
+    catalogue.family_variants[VARIANT] = {
+        "code": VARIANT,
+        "family": FAMILY,
+        "labels": {"en_US": "Lamps by light colour"},
+        "variant_attribute_sets": [
+            {
+                "level": 1,
+                "axes": ["light_colour"],
+                "attributes": ["sku", "description", "power", "light_colour"],
+            }
+        ],
+    }
+    for number in range(models):
+        values: dict[str, Any] = {"name": _value("LED bulb", locale="en_US")}
+        if number == 0:
+            values["lamp_base"] = _value("gu10")
+        catalogue.product_models[model_code(number)] = {
+            "code": model_code(number),
+            "family": FAMILY,
+            "family_variant": VARIANT,
+            "parent": None,
+            "categories": [],
+            "values": values,
+            "created": "2026-01-01T00:00:00+00:00",
+            "updated": "2026-01-01T00:00:00+00:00",
+        }
+    for number in range(2 * models):
+        product = catalogue.products[product_uuid(number)]
+        product["parent"] = model_code(number // 2)
+        del product["values"]["name"]
+        product["values"]["light_colour"] = _value(list(COLOURS)[number % 3])
     return catalogue

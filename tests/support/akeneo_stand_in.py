@@ -2,7 +2,11 @@
 the token endpoint (password and refresh_token grants, client id/secret as basic auth), families,
 attributes and their options (offset pagination), measurement families, and the UUID product
 endpoints: the list with `pagination_type=search_after` and `_links.next`, and the collection
-PATCH (`application/vnd.akeneo.collection+json`, one JSON per line, a status per line).
+PATCH (`application/vnd.akeneo.collection+json`, one JSON per line, a status per line). Product
+models too: family variants (`/families/{family}/variants/{code}`), the list of product models
+(search_after by code) and their collection PATCH; a variant product is listed with the values
+it inherits from its models, and a value is refused on a product or model whose level of the
+family variant does not hold its attribute, as Akeneo refuses it.
 
 Answers as the reference documents them: 401 `The access token provided has expired.` for an
 expired token, 429 with Retry-After when throttling, 422 lines for values Akeneo would refuse.
@@ -17,7 +21,8 @@ import contextlib
 import json
 import secrets
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -53,6 +58,13 @@ class Catalogue:
     options: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     measurement_families: list[dict[str, Any]] = field(default_factory=list)
     products: dict[str, dict[str, Any]] = field(default_factory=dict)
+    family_variants: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """By code; each names its `family`."""
+    product_models: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """By code."""
+
+
+NOT_IN_SET = 'Cannot set the property "{code}" to this entity as it is not in the attribute set'
 
 
 class AkeneoStandIn:
@@ -61,10 +73,16 @@ class AkeneoStandIn:
         self.faults = Faults()
         self.applied: list[tuple[str, dict[str, Any]]] = []
         """(uuid, values) of every product line applied, in order."""
+        self.applied_models: list[tuple[str, dict[str, Any]]] = []
+        """(code, values) of every product model line applied, in order."""
         self.patches = 0
+        self.patched_at: list[float] = []
+        """When each collection PATCH came (time.time())."""
         self.grants: list[str] = []
         """The grant type of every token given."""
         self.api_requests = 0
+        self.requests: list[tuple[str, str]] = []
+        """(method, path and query) of every API request answered, in order."""
         self.throttled = 0
         self.held = threading.Event()
         self.release = threading.Event()
@@ -182,6 +200,8 @@ class AkeneoStandIn:
             if self.faults.server_errors > 0:
                 self.faults.server_errors -= 1
                 return 503, {"code": 503, "message": "Service unavailable"}, {}
+        with self._lock:
+            self.requests.append((method, target))
         url = urlsplit(target)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         parts = url.path.strip("/").split("/")
@@ -204,12 +224,30 @@ class AkeneoStandIn:
             if route[1] not in self.catalogue.attributes:
                 return 404, {"code": 404, "message": f'Attribute "{route[1]}" does not exist.'}, {}
             return self._page(url.path, query, self.catalogue.options.get(route[1], []))
+        if (
+            method == "GET"
+            and len(route) == 4
+            and route[0] == "families"
+            and route[2] == "variants"
+        ):
+            variant = self.catalogue.family_variants.get(route[3])
+            if variant is None or variant.get("family") != route[1]:
+                return (
+                    404,
+                    {"code": 404, "message": f'Family variant "{route[3]}" does not exist.'},
+                    {},
+                )
+            return 200, {k: v for k, v in variant.items() if k != "family"}, {}
+        if method == "GET" and route == ["product-models"]:
+            return self._models(url.path, query)
+        if method == "PATCH" and route == ["product-models"]:
+            return self._patch(headers, body, self._apply_model)
         if method == "GET" and route == ["measurement-families"]:
             return 200, self.catalogue.measurement_families, {}
         if method == "GET" and route == ["products-uuid"]:
             return self._products(url.path, query)
         if method == "PATCH" and route == ["products-uuid"]:
-            return self._patch(headers, body)
+            return self._patch(headers, body, self._apply)
         return 404, {"code": 404, "message": "Not found"}, {}
 
     def _attributes(self, query: Mapping[str, str]) -> dict[str, dict[str, Any]]:
@@ -246,11 +284,14 @@ class AkeneoStandIn:
             return 422, {"code": 422, "message": "You cannot request more than 100 items."}, {}
         filters = json.loads(query.get("search", "{}"))
         families: set[str] | None = None
+        uuids: set[str] | None = None
         enabled: bool | None = None
         for name, conditions in filters.items():
             for condition in conditions:
                 if name == "family" and condition.get("operator") == "IN":
                     families = set(condition["value"])
+                elif name == "uuid" and condition.get("operator") == "IN":
+                    uuids = set(condition["value"])
                 elif name == "enabled" and condition.get("operator") in ("=", "!="):
                     enabled = bool(condition["value"]) == (condition["operator"] == "=")
                 else:
@@ -268,11 +309,12 @@ class AkeneoStandIn:
         with self._lock:
             ordered = sorted(self.catalogue.products)
             chosen = [
-                json.loads(json.dumps(self.catalogue.products[u]))
+                self.as_listed(self.catalogue.products[u])
                 for u in ordered
                 if (after is None or u > after)
                 and (families is None or self.catalogue.products[u].get("family") in families)
                 and (enabled is None or self.catalogue.products[u].get("enabled") is enabled)
+                and (uuids is None or u in uuids)
             ]
         page = chosen[:limit]
         for item in page:
@@ -286,10 +328,67 @@ class AkeneoStandIn:
             links["next"] = {"href": self._href(path, {**base, "search_after": page[-1]["uuid"]})}
         return 200, {"_links": links, "_embedded": {"items": page}}, {}
 
+    def as_listed(self, product: dict[str, Any]) -> dict[str, Any]:
+        """A copy of `product` with the values of its models, as Akeneo lists a variant."""
+        listed = json.loads(json.dumps(product))
+        parent = product.get("parent")
+        while parent is not None:
+            model = self.catalogue.product_models[parent]
+            for code, values in model.get("values", {}).items():
+                listed["values"].setdefault(code, json.loads(json.dumps(values)))
+            parent = model.get("parent")
+        return listed
+
+    def _models(self, path: str, query: Mapping[str, str]) -> tuple[int, Any, dict[str, str]]:
+        if query.get("pagination_type") != "search_after":
+            return 422, {"code": 422, "message": "this stand-in serves search_after"}, {}
+        limit = int(query.get("limit", 10))
+        if limit > 100:
+            return 422, {"code": 422, "message": "You cannot request more than 100 items."}, {}
+        families: set[str] | None = None
+        for name, conditions in json.loads(query.get("search", "{}")).items():
+            for condition in conditions:
+                if name != "family" or condition.get("operator") != "IN":
+                    return 422, {"code": 422, "message": f'Filter "{name}" not supported'}, {}
+                families = set(condition["value"])
+        after = query.get("search_after")
+        with self._lock:
+            chosen = [
+                json.loads(json.dumps(self.catalogue.product_models[code]))
+                for code in sorted(self.catalogue.product_models)
+                if (after is None or code > after)
+                and (families is None or self.catalogue.product_models[code]["family"] in families)
+            ]
+        page = chosen[:limit]
+        base = {k: v for k, v in query.items() if k != "search_after"}
+        links = {
+            "self": {"href": self._href(path, query)},
+            "first": {"href": self._href(path, base)},
+        }
+        if len(chosen) > limit:
+            links["next"] = {"href": self._href(path, {**base, "search_after": page[-1]["code"]})}
+        return 200, {"_links": links, "_embedded": {"items": page}}, {}
+
+    def _level_holds(self, variant_code: str, level: int, code: str) -> bool:
+        """Whether the level (0: the root model) of the family variant holds the attribute."""
+        variant = self.catalogue.family_variants[variant_code]
+        sets = {
+            s["level"]: {*s.get("attributes", []), *s.get("axes", [])}
+            for s in variant["variant_attribute_sets"]
+        }
+        if level == 0:
+            return not any(code in held for held in sets.values())
+        return code in sets.get(level, set())
+
+    def _model_level(self, model: dict[str, Any]) -> int:
+        return 0 if model.get("parent") is None else 1
+
     def _href(self, path: str, query: Mapping[str, object]) -> str:
         return f"{self.base_url}{path}?{urlencode(query)}"
 
-    def _patch(self, headers: Mapping[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+    def _patch(
+        self, headers: Mapping[str, str], body: bytes, apply: Callable[[str], dict[str, Any]]
+    ) -> tuple[int, Any, dict[str, str]]:
         if headers.get("Content-Type") != COLLECTION_TYPE:
             return (
                 415,
@@ -313,6 +412,7 @@ class AkeneoStandIn:
             )
         with self._lock:
             self.patches += 1
+            self.patched_at.append(time.time())
             number = self.patches
         if self.faults.hold_patch == number:
             self.held.set()
@@ -320,7 +420,7 @@ class AkeneoStandIn:
             return 503, {"code": 503, "message": "dropped"}, {}
         statuses = []
         for position, text in enumerate(lines, 1):
-            statuses.append({"line": position, **self._apply(text)})
+            statuses.append({"line": position, **apply(text)})
         return 200, "\n".join(json.dumps(s) for s in statuses), {"Content-Type": COLLECTION_TYPE}
 
     def _apply(self, text: str) -> dict[str, Any]:
@@ -339,21 +439,49 @@ class AkeneoStandIn:
                     "status_code": 422,
                     "message": "this stand-in creates no product",
                 }
+            level = self._product_level(product)
             for code, values in resource.get("values", {}).items():
                 problem = self._invalid(code, values)
+                if problem is None and level is not None and not self._level_holds(*level, code):
+                    problem = NOT_IN_SET.format(code=code)
                 if problem:
                     return {"uuid": uuid, "status_code": 422, "message": problem}
-            for code, values in resource.get("values", {}).items():
-                kept = product.setdefault("values", {}).setdefault(code, [])
-                for value in values:
-                    kept[:] = [
-                        k
-                        for k in kept
-                        if (k["locale"], k["scope"]) != (value["locale"], value["scope"])
-                    ]
-                    kept.append(value)
+            _set_values(product, resource.get("values", {}))
             self.applied.append((uuid, resource.get("values", {})))
         return {"uuid": uuid, "status_code": 204}
+
+    def _product_level(self, product: dict[str, Any]) -> tuple[str, int] | None:
+        """A variant product's family variant and level (its sets' count); None for a simple
+        product."""
+        if product.get("parent") is None:
+            return None
+        variant = self.catalogue.product_models[product["parent"]]["family_variant"]
+        return variant, len(self.catalogue.family_variants[variant]["variant_attribute_sets"])
+
+    def _apply_model(self, text: str) -> dict[str, Any]:
+        try:
+            resource = json.loads(text)
+        except ValueError:
+            return {"status_code": 400, "message": "Invalid json message received"}
+        code = str(resource.get("code"))
+        if code in self.faults.refused:
+            return {"code": code, "status_code": 422, "message": self.faults.refused[code]}
+        with self._lock:
+            model = self.catalogue.product_models.get(code)
+            if model is None:
+                return {"code": code, "status_code": 422, "message": "this stand-in creates none"}
+            for attribute, values in resource.get("values", {}).items():
+                problem = self._invalid(attribute, values)
+                level = self._model_level(model)
+                if problem is None and not self._level_holds(
+                    model["family_variant"], level, attribute
+                ):
+                    problem = NOT_IN_SET.format(code=attribute)
+                if problem:
+                    return {"code": code, "status_code": 422, "message": problem}
+            _set_values(model, resource.get("values", {}))
+            self.applied_models.append((code, resource.get("values", {})))
+        return {"code": code, "status_code": 204}
 
     def _invalid(self, code: str, values: list[dict[str, Any]]) -> str | None:
         attribute = self.catalogue.attributes.get(code)
@@ -407,6 +535,16 @@ class AkeneoStandIn:
             elif kind in ("pim_catalog_text", "pim_catalog_textarea") and not isinstance(data, str):
                 return f'Property "{code}" expects a string as data.'
         return None
+
+
+def _set_values(entity: dict[str, Any], values: Mapping[str, list[dict[str, Any]]]) -> None:
+    for code, given in values.items():
+        kept = entity.setdefault("values", {}).setdefault(code, [])
+        for value in given:
+            kept[:] = [
+                k for k in kept if (k["locale"], k["scope"]) != (value["locale"], value["scope"])
+            ]
+            kept.append(value)
 
 
 def _numeric(data: object) -> bool:

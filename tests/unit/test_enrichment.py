@@ -109,3 +109,24 @@ def test_a_product_that_fails_is_not_written_and_a_lost_database_stops_the_run(
 def test_an_unknown_llm_is_refused_before_any_output(enrichment: Enrichment) -> None:
     with pytest.raises(UnknownLLMError):
         enrichment.plan(PRODUCTS, "gpt-9")
+
+
+def test_a_stream_is_read_only_as_the_run_takes_its_products(enrichment: Enrichment) -> None:
+    taken: list[str] = []
+
+    def listed() -> Iterator[ProductToEnrich]:
+        for product in PRODUCTS:
+            taken.append(product.key)
+            yield product
+
+    plan = enrichment.plan(listed(), None, asked=[CULOT.code, "EF999999"])
+    output = Output(done=frozenset({"7"}))
+    run = plan.stream(output, on_failure=lambda product, reason: None)
+
+    assert taken == [] and plan.unknown_fields == ["EF999999"]  # the plan read nothing
+    todo = iter(run.todo)
+    first = next(todo)
+    assert (first.key, taken) == ("a", ["a"])  # one product read, no more
+    run.settle(first, finished(run.look_up(first)))
+    assert [product.key for product in todo] == ["c"]  # "7" skipped as it came
+    assert (run.tally.done, run.tally.skipped, taken) == (1, 1, ["a", "7", "c"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
@@ -47,7 +47,8 @@ class EnrichmentRun:
     """One run: the products left to do, each one's lookup, and what becomes of its result.
     `on_failure` hears of each product that failed (it is not written), and why."""
 
-    todo: list[ProductToEnrich]
+    todo: Iterable[ProductToEnrich]
+    """The products to look up: a list, or a stream read as room frees up (see `stream`)."""
     tally: EnrichmentTally
     look_up: Callable[[ProductToEnrich], LookupResult]
     output: EnrichedProducts
@@ -83,7 +84,8 @@ class EnrichmentRun:
 class EnrichmentPlan:
     """A catalogue checked before any work: its LLM exists, and these are its field codes."""
 
-    products: Sequence[ProductToEnrich]
+    products: Iterable[ProductToEnrich]
+    """A list, or a stream read once by the run (see `stream`)."""
     codes: list[str]
     """Every field code asked, in the order first asked."""
     unknown_fields: list[str]
@@ -94,11 +96,37 @@ class EnrichmentPlan:
     def start(
         self, output: EnrichedProducts, on_failure: Callable[[ProductToEnrich, str], None]
     ) -> EnrichmentRun:
-        """A run into `output`: the products it holds already are skipped."""
-        todo = [product for product in self.products if product.key not in output.done]
+        """A run into `output`: the products it holds already are skipped, all counted in
+        `tally.skipped` before the run starts."""
+        products = list(self.products)
+        todo = [product for product in products if product.key not in output.done]
         return EnrichmentRun(
             todo=todo,
-            tally=EnrichmentTally(skipped=len(self.products) - len(todo)),
+            tally=EnrichmentTally(skipped=len(products) - len(todo)),
+            look_up=self.look_up,
+            output=output,
+            on_failure=on_failure,
+            for_review=self.for_review,
+        )
+
+    def stream(
+        self, output: EnrichedProducts, on_failure: Callable[[ProductToEnrich, str], None]
+    ) -> EnrichmentRun:
+        """A run into `output` that reads the products only as it looks them up, so that they
+        are never all held at once: those `output` holds already are skipped (and counted in
+        `tally.skipped`) as they come."""
+        tally = EnrichmentTally(skipped=0)
+
+        def todo() -> Iterator[ProductToEnrich]:
+            for product in self.products:
+                if product.key in output.done:
+                    tally.skipped += 1
+                else:
+                    yield product
+
+        return EnrichmentRun(
+            todo=todo(),
+            tally=tally,
             look_up=self.look_up,
             output=output,
             on_failure=on_failure,
@@ -116,17 +144,22 @@ class Enrichment:
 
     def plan(
         self,
-        products: Sequence[ProductToEnrich],
+        products: Iterable[ProductToEnrich],
         llm: str | None,
         review: QueueChoice = QueueChoice.FLAGGED,
         timeout_seconds: float | None = None,
         review_tenant: str = DEFAULT_TENANT,
+        asked: Sequence[str] | None = None,
     ) -> EnrichmentPlan:
         """UnknownLLMError at once for an unknown `llm`, before any output is touched. `review`
         says which values of each product written go to the review queue of `review_tenant`;
-        each product has `timeout_seconds`, by default the batch's."""
+        each product has `timeout_seconds`, by default the batch's. `asked`, the codes the
+        products may ask, spares reading `products` here: a stream is then read once, by the
+        run (`EnrichmentPlan.stream`)."""
         self.lookup.llms.get(llm)
-        known = self.lookup.known_fields(code for product in products for code in product.fields)
+        known = self.lookup.known_fields(
+            asked if asked is not None else (c for product in products for c in product.fields)
+        )
 
         def look_up(product: ProductToEnrich) -> LookupResult:
             return self.lookup.lookup(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -45,10 +45,11 @@ class JobProduct:
 
 @dataclass(frozen=True, slots=True)
 class NewJob:
-    """What a caller submits: its products in catalogue order, the output columns and format."""
+    """What a caller submits: its products in catalogue order, the output columns and format.
+    `products` may be a stream (read once, while the job is stored), never held whole."""
 
     owner: str
-    products: tuple[JobProduct, ...]
+    products: Iterable[JobProduct]
     codes: tuple[str, ...]
     output_format: str
     llm: str | None = None

@@ -51,8 +51,9 @@ class JobStore(Protocol):
         DONE only for the write that finished it (it was the last product)."""
         ...
 
-    def results(self, job_id: str) -> Iterator[ProductResult]:
-        """The job's results in catalogue order, read a page at a time."""
+    def results(self, job_id: str, after: int = -1) -> Iterator[ProductResult]:
+        """The job's results at positions past `after`, in catalogue order, each with its
+        product as submitted (id, text, fields), read a page at a time."""
         ...
 
 

@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime
+from itertools import chain
 
 from src.domain.errors import InvalidRequestError, JobNotFoundError
 from src.domain.jobs.model import Job, JobProgress, NewJob, ProductResult
@@ -44,11 +45,15 @@ class JobService:
     def submit(self, job: NewJob) -> Job:
         """Stores the job and queues its chunks; raises InvalidRequestError (an unknown LLM, no
         product, a webhook_url the service will not call) before anything is stored."""
-        if not job.products:
+        products = iter(job.products)
+        head = next(products, None)
+        if head is None:
             raise InvalidRequestError("the catalogue has no product", ("body", "file"))
         if job.webhook_url is not None:
             self._addresses.check(job.webhook_url)
-        named = replace(job, llm=self._llms.resolve_name(job.llm))
+        named = replace(
+            job, products=chain((head,), products), llm=self._llms.resolve_name(job.llm)
+        )
         stored = self._store.create(named, secrets.token_hex(16), self._now())
         if stored.webhook_url is not None:
             self._outbox.add(stored.id, stored.webhook_url, self._now())
@@ -80,6 +85,12 @@ class JobService:
         return job, (
             outcome for outcome in self._store.results(job_id) if outcome.result is not None
         )
+
+    def outcomes(self, owner: str, job_id: str, after: int = -1) -> Iterator[ProductResult]:
+        """The job's results so far at positions past `after`, in catalogue order, the failed
+        products' included (`result` None, with their `error`)."""
+        self.get(owner, job_id)
+        return self._store.results(job_id, after)
 
     def cancel(self, owner: str | None, job_id: str) -> Job:
         """Nothing new starts; the products under way finish. Cancelling twice is harmless.

@@ -2,8 +2,10 @@
 (`review` false), in one collection PATCH per batch; each line's status read, a refused line
 reported with its values and left for the next run; every product settled recorded in the
 state, so that the next run skips it. A product with a value Akeneo cannot take (an option it no
-longer has) is recorded `partly`, not settled: the next run looks it up again. A dry run prints
-what would be written instead."""
+longer has) is recorded `partly`, not settled: the next run looks it up again. A variant
+product's values that belong to one of its models go to that model (model_values), in one
+collection PATCH of product models before the products'; a product whose model line is
+refused is recorded `partly` too. A dry run prints what would be written instead."""
 
 from __future__ import annotations
 
@@ -13,7 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from src.adapters.driven.akeneo.attributes import MappedAttribute, Where
-from src.adapters.driven.akeneo.client import AkeneoClient
+from src.adapters.driven.akeneo.client import AkeneoClient, LineStatus
+from src.adapters.driven.akeneo.model_values import SplitBatch, Values, split_batch
+from src.adapters.driven.akeneo.product_models import MODELS_PATH, ProductModels
 from src.adapters.driven.akeneo.state import EnrichmentState
 from src.domain.enrichment.ports import EnrichedProduct
 from src.domain.model import OutcomeStatus
@@ -29,6 +33,10 @@ class WriteBackTally:
     lines_refused: int = 0
     values_without_akeneo_form: int = 0
     batches: int = 0
+    models_written: int = 0
+    """Product models written to (each once however many of their attributes)."""
+    values_on_models_already: int = 0
+    """Values a model holds: a sibling gave it one, in this run or an earlier one."""
 
 
 class AkeneoWriteBack:
@@ -43,6 +51,8 @@ class AkeneoWriteBack:
         batch_size: int,
         say: Callable[[str], None],
         dry_run: Callable[[str], None] | None = None,
+        models: ProductModels | None = None,
+        model_attributes_once: bool = True,
     ) -> None:
         self._client = client
         self._attributes = attributes
@@ -51,7 +61,12 @@ class AkeneoWriteBack:
         self._batch_size = batch_size
         self._say = say
         self._dry_run = dry_run
-        self._pending: list[tuple[str, dict[str, list[dict[str, Any]]], bool]] = []
+        self._models = models
+        self._model_attributes_once = model_attributes_once
+        """Whether a model attribute the state holds as written is left (an enrichment), or
+        written again (a reviewer's later decision)."""
+        self._models_written: set[str] = set()
+        self._pending: list[tuple[str, Values, bool]] = []
         """Each product's uuid, values to write, and whether it is to be done again."""
         self.tally = WriteBackTally()
 
@@ -64,7 +79,7 @@ class AkeneoWriteBack:
         # by then, so a product recorded settled has lost nothing.
         if len(self._pending) >= self._batch_size:
             self.flush()
-        values: dict[str, list[dict[str, Any]]] = {}
+        values: Values = {}
         retry = False
         for outcome in product.result.outcomes:
             attribute = self._attributes.get(outcome.field_code)
@@ -86,10 +101,14 @@ class AkeneoWriteBack:
         self._pending.append((str(product.id), values, retry))
 
     def flush(self) -> None:
-        """Writes the products waiting: one PATCH for all of them."""
+        """Writes the products waiting: one PATCH for all of them (and, before it, one for the
+        product models that hold some of their values)."""
         batch, self._pending = self._pending, []
-        lines = [{"uuid": uuid, "values": values} for uuid, values, _ in batch if values]
         again = {uuid for uuid, _, retry in batch if retry}
+        split = self._split([(uuid, values) for uuid, values, _ in batch])
+        for code in self._write_models(split.models):
+            again |= split.carriers.get(code, set())
+        lines = [{"uuid": uuid, "values": values} for uuid, values in split.products if values]
         if self._dry_run is not None:
             for line in lines:
                 self._dry_run(json.dumps(line, ensure_ascii=False))
@@ -113,24 +132,67 @@ class AkeneoWriteBack:
                     self.tally.products_written += 1
                     self.tally.values_written += len(line["values"])
                     continue
-                code = status.status_code if status else None
-                message = status.message if status and status.message else "no status for this line"
-                self.tally.lines_refused += 1
-                self._say(
-                    f"refused: product {line['uuid']} (HTTP {code}): {message}; "
-                    f"not written: {json.dumps(line['values'], ensure_ascii=False)}"
-                )
-                records.append(
-                    {
-                        "uuid": line["uuid"],
-                        "refused": code,
-                        "message": message,
-                        "values": line["values"],
-                    }
-                )
+                records.append(self._refused(line, "uuid", status))
         records += [
-            {"uuid": uuid, "partly" if retry else "written": []}
-            for uuid, values, retry in batch
+            {"uuid": uuid, "partly" if uuid in again else "written": []}
+            for uuid, values in split.products
             if not values
         ]
         self._state.record(records)
+
+    def _split(self, lines: list[tuple[str, Values]]) -> SplitBatch:
+        if self._models is None or not any(values for _, values in lines) or not self._models.any:
+            return SplitBatch(lines)
+        written = self._state.models_written if self._model_attributes_once else frozenset()
+        split = split_batch(lines, self._models, written)
+        self.tally.values_on_models_already += split.left
+        return split
+
+    def _write_models(self, models: dict[str, Values]) -> set[str]:
+        """Writes the models' values in one PATCH; the codes of the models refused."""
+        lines: list[dict[str, Any]] = [
+            {"code": code, "values": values} for code, values in models.items()
+        ]
+        if not lines:
+            return set()
+        self.tally.batches += 1
+        if self._dry_run is not None:
+            for line in lines:
+                self._dry_run(json.dumps(line, ensure_ascii=False))
+            self._models_written.update(line["code"] for line in lines)
+            self.tally.models_written = len(self._models_written)
+            self.tally.values_written += sum(len(line["values"]) for line in lines)
+            return set()
+        statuses = {s.line: s for s in self._client.patch_collection(MODELS_PATH, lines)}
+        records: list[dict[str, Any]] = []
+        refused: set[str] = set()
+        for number, line in enumerate(lines, 1):
+            status = statuses.get(number)
+            if status is not None and not status.refused:
+                records.append({"model": line["code"], "written": sorted(line["values"])})
+                self._models_written.add(line["code"])
+                self.tally.models_written = len(self._models_written)
+                self.tally.values_written += len(line["values"])
+            else:
+                refused.add(line["code"])
+                records.append(self._refused(line, "code", status))
+        self._state.record(records)
+        return refused
+
+    def _refused(self, line: dict[str, Any], key: str, status: LineStatus | None) -> dict[str, Any]:
+        """Reports a refused line; its record for the state file."""
+        code = status.status_code if status else None
+        message = status.message if status and status.message else "no status for this line"
+        what = "product" if key == "uuid" else "product model"
+        self.tally.lines_refused += 1
+        self._say(
+            f"refused: {what} {line[key]} (HTTP {code}): {message}; "
+            f"not written: {json.dumps(line['values'], ensure_ascii=False)}"
+        )
+        record_key = "uuid" if key == "uuid" else "model"
+        return {
+            record_key: line[key],
+            "refused": code,
+            "message": message,
+            "values": line["values"],
+        }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from src.adapters.driven.storage.job_tables import STATUS_COLUMNS, JobRow
@@ -14,12 +15,12 @@ from src.domain.model.evidence import Evidence, Span
 
 
 def job_row(job: NewJob, job_id: str, now: datetime.datetime) -> dict[str, object]:
-    """The row of a new job, queued."""
+    """The row of a new job, queued; its total is set once its products are stored."""
     return {
         "id": job_id,
         "owner": job.owner,
         "state": JobState.QUEUED.value,
-        "total": len(job.products),
+        "total": 0,
         "codes": json.dumps(list(job.codes)),
         "output_format": job.output_format,
         "llm": job.llm,
@@ -28,9 +29,9 @@ def job_row(job: NewJob, job_id: str, now: datetime.datetime) -> dict[str, objec
     }
 
 
-def product_rows(job: NewJob, job_id: str) -> list[dict[str, object]]:
-    """The rows of a new job's products."""
-    return [
+def product_rows(job: NewJob, job_id: str) -> Iterator[dict[str, object]]:
+    """The rows of a new job's products, as its products come."""
+    return (
         {
             "job": job_id,
             "position": product.position,
@@ -39,7 +40,7 @@ def product_rows(job: NewJob, job_id: str) -> list[dict[str, object]]:
             "fields": json.dumps(list(product.fields)),
         }
         for product in job.products
-    ]
+    )
 
 
 def job_of(row: JobRow) -> Job:

@@ -3,8 +3,9 @@ Every query runs on the store's own database (not the tables' shared proxy), so 
 of one process stand for two workers.
 
 A job's products are stored in transactions of about half a second, so that a large catalogue
-never holds SQLite's one write lock for long; the job is queued only once all are stored (if
-storing fails, the job is deleted).
+never holds SQLite's one write lock for long, and taken from the catalogue a few thousand at a
+time (a stream is never held whole); the job is queued only once all are stored (if storing
+fails, the job is deleted).
 
 A result is written once per (job, product id): the insert of a second delivery does nothing,
 and only an insert that did something counts in the job's totals, in the same transaction, so
@@ -14,11 +15,11 @@ the counts never drift from the results.
 from __future__ import annotations
 
 import datetime
-import json
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import partial
+from itertools import islice
 
 from peewee import JOIN, fn
 
@@ -44,6 +45,8 @@ from src.domain.jobs.model import Job, JobProduct, JobState, NewJob, ProductResu
 _PAGE = 500
 _ROWS_PER_INSERT = 150
 """Rows per INSERT: five values each, under SQLite's 999 parameters of older builds."""
+_ROWS_HELD = 3000
+"""Products taken from the catalogue before they are written: all the store holds of it."""
 _WRITE_SECONDS = 0.4
 _PAUSE_SECONDS = 0.1
 """Longer than the longest sleep of SQLite's busy handler (100 ms), so that a writer waiting
@@ -64,10 +67,15 @@ _UNFINISHED = (JobState.QUEUED.value, JobState.RUNNING.value, JobState.PAUSED.va
 
 class PeeweeJobStore(PeeweeRepository):
     def create(self, job: NewJob, job_id: str, now: datetime.datetime) -> Job:
-        row, products = job_row(job, job_id, now), product_rows(job, job_id)
+        row = job_row(job, job_id, now)
         self._run(lambda: JobRow.insert(row).execute(self._database))
         try:
-            self._insert_products(products)
+            total = self._insert_products(product_rows(job, job_id))
+            self._run(
+                lambda: (
+                    JobRow.update(total=total).where(JobRow.id == job_id).execute(self._database)
+                )
+            )
         except BaseException:
             self._run(lambda: JobRow.delete().where(JobRow.id == job_id).execute(self._database))
             raise
@@ -75,14 +83,21 @@ class PeeweeJobStore(PeeweeRepository):
         assert created is not None
         return created
 
-    def _insert_products(self, rows: list[dict[str, object]]) -> None:
+    def _insert_products(self, rows: Iterable[dict[str, object]]) -> int:
         """Writes the rows in transactions of at most about _WRITE_SECONDS each; on SQLite, with
-        a pause between them in which the writers waiting for its one write lock get it."""
-        written = 0
-        while written < len(rows):
-            written = self._run(partial(self._insert_from, rows, written))
-            if written < len(rows) and not is_postgres(self._database):
-                time.sleep(_PAUSE_SECONDS)
+        a pause between them in which the writers waiting for its one write lock get it. Rows
+        are taken _ROWS_HELD at a time, outside any transaction (a stream may be slow to give
+        them); returns how many were written."""
+        stored = 0
+        pending = iter(rows)
+        while held := list(islice(pending, _ROWS_HELD)):
+            written = 0
+            while written < len(held):
+                if (stored or written) and not is_postgres(self._database):
+                    time.sleep(_PAUSE_SECONDS)
+                written = self._run(partial(self._insert_from, held, written))
+            stored += len(held)
+        return stored
 
     def _insert_from(self, rows: list[dict[str, object]], start: int) -> int:
         """Inserts rows from `start` on in one transaction, until _WRITE_SECONDS have passed;
@@ -194,24 +209,24 @@ class PeeweeJobStore(PeeweeRepository):
 
         return self._run(work)
 
-    def results(self, job_id: str) -> Iterator[ProductResult]:
-        after = -1
+    def results(self, job_id: str, after: int = -1) -> Iterator[ProductResult]:
         while True:
             page = self._page(job_id, after)
-            for position, product_id, fields, result, error in page:
-                product = JobProduct(
-                    position, json.loads(product_id), "", tuple(json.loads(fields))
-                )
+            for position, product_id, description, fields, result, error in page:
+                product = product_of(position, product_id, description, fields)
                 yield ProductResult(product, decoded_result(result), error)
             if len(page) < _PAGE:
                 return
             after = page[-1][0]
 
-    def _page(self, job_id: str, after: int) -> list[tuple[int, str, str, str | None, str | None]]:
+    def _page(
+        self, job_id: str, after: int
+    ) -> list[tuple[int, str, str, str, str | None, str | None]]:
         query = (
             JobResultRow.select(
                 JobResultRow.position,
                 JobProductRow.product_id,
+                JobProductRow.description,
                 JobProductRow.fields,
                 JobResultRow.result,
                 JobResultRow.error,

@@ -1,7 +1,9 @@
 """`python cli.py akeneo write-reviewed`: the values reviewers kept (accepted or corrected) for
 the families' products, written back to Akeneo with the collection PATCH. A value Akeneo holds
 already is not sent again, so a second run (or one after a stop) writes nothing twice; an
-attribute filled in the PIM with another value since is left as it is unless `--overwrite`."""
+attribute filled in the PIM with another value since is left as it is unless `--overwrite`. A
+value of a variant product whose attribute one of its product models holds is written to that
+model."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import typer
 from rich.console import Console
 
 from src.adapters.driven.akeneo.attributes import MappedAttribute
+from src.adapters.driven.akeneo.product_models import ProductModels
 from src.adapters.driven.akeneo.state import EnrichmentState
 from src.adapters.driven.akeneo.write_back import AkeneoWriteBack
 from src.adapters.driving.cli.akeneo_options import (
@@ -70,6 +73,8 @@ def write_reviewed(
             batch_size=100,
             say=lambda line: say(console, line),
             dry_run=typer.echo if dry_run else None,
+            models=ProductModels(client, family),
+            model_attributes_once=False,
         )
         unchanged = left = 0
         try:
@@ -102,7 +107,9 @@ def write_reviewed(
     say(
         console,
         f"reviewed values {'that would be ' if dry_run else ''}written: {tally.values_written} "
-        f"of {tally.products_written} products; already in Akeneo: {unchanged}; left: {left}; "
+        f"of {tally.products_written} products"
+        + (f" and {tally.models_written} product models" if tally.models_written else "")
+        + f"; already in Akeneo: {unchanged}; left: {left}; "
         f"refused lines: {tally.lines_refused}",
     )
     if tally.lines_refused:
