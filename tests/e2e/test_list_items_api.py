@@ -1,7 +1,7 @@
 """Each item of a list value with its own evidence, confidence and review flag, through the API
-on SQLite and PostgreSQL: the detailed lookup and its OpenAPI schema, the stream, and a job's
-results in JSON Lines and CSV; several texts asked of an OpenAI-compatible server as a list of
-spans of the text.
+on SQLite and PostgreSQL: the detailed lookup and its OpenAPI schema, the stream, a job's
+results in JSON Lines and CSV, a lookup served again from the database's cache, and the review
+queue; several texts asked of an OpenAI-compatible server as a list of spans of the text.
 
 The backend is an OpenAI-compatible server on loopback whose answers are written by scripted
 tokens with scripted probabilities (its logprobs), as a hosted model's would be."""
@@ -11,12 +11,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
+from config.settings import Settings
+from src.adapters.driven.storage.tables import LookupCacheRow
 from src.adapters.driving.http.app import create_app
+from src.bootstrap import Container, bootstrap
 from src.domain.model import Field, FieldType
 from src.domain.model.kinds import MAX_ITEMS
 from src.domain.model.kinds.text import SPANS_OF
@@ -207,3 +211,149 @@ def test_a_jobs_results_give_each_item_in_json_lines_and_csv(client: TestClient)
     evidence = json.loads(row["evidence"])
     assert [s["text"] for s in evidence["EF009002.2"]] == ["RoHS"]
     assert [s["text"] for s in evidence["EF009004.1"]] == ["polycarbonate"]
+
+
+@pytest.fixture
+def two_servers(
+    make_container: ContainerFactory, loopback: LoopbackLLM, database_url: str
+) -> Iterator[tuple[TestClient, TestClient]]:
+    """Two API servers on one database with the lookup cache on, as two worker processes: what
+    one answers, the other reads from the database's cache (not from its own memory)."""
+    env = {"LOOPBACK_URL": loopback.base_url, "LOOKUP_CACHE": "on"}
+    first = make_container("tests.support.fault_config", **env)
+    first.provisioning.provision([CERTIFICATIONS, MATERIALS], [])
+    first.thresholds.save([FieldThreshold(LLM, CERTIFICATIONS.code, 0.5, 0.95)])
+    second = bootstrap(
+        Settings.from_env(
+            {"CONFIG_MODULE": "tests.support.fault_config", "DATABASE_URL": database_url, **env}
+        )
+    )
+    try:
+        with (
+            TestClient(create_app(first), raise_server_exceptions=False) as one,
+            TestClient(create_app(second), raise_server_exceptions=False) as other,
+        ):
+            yield one, other
+    finally:
+        second.close()
+
+
+def cached_rows(container: Container, count: int, seconds: float = 5.0) -> int:
+    """The cache is written behind the answer: wait until `count` rows show."""
+    database = container.storage.database
+    give_up = time.monotonic() + seconds
+    while (rows := LookupCacheRow.select().count(database)) < count and time.monotonic() < give_up:
+        time.sleep(0.05)
+    return rows
+
+
+def test_a_list_served_from_the_database_cache_keeps_each_items_confidence(
+    two_servers: tuple[TestClient, TestClient], loopback: LoopbackLLM
+) -> None:
+    one, other = two_servers
+    first = one.post(f"{LOOKUP}?detail=true", json=BODY).json()["fields"]
+    assert cached_rows(one.app.state.container, 2) == 2  # type: ignore[attr-defined]
+    calls = loopback.calls
+
+    again = other.post(f"{LOOKUP}?detail=true", json=BODY).json()["fields"]
+
+    assert loopback.calls == calls  # answered from the database, not asked again
+    certifications = again[CERTIFICATIONS.code]
+    assert certifications["cached"] is True and certifications["value"] == ["CE", "RoHS"]
+    assert (
+        items_of(certifications)
+        == items_of(first[CERTIFICATIONS.code])
+        == [
+            ("CE", pytest.approx(0.96), False, ["CE"]),
+            ("RoHS", pytest.approx(0.42), True, ["RoHS"]),
+        ]
+    )
+    assert certifications["confidence"] == pytest.approx(0.42)
+    assert certifications["review"] is True
+    assert items_of(again[MATERIALS.code]) == [
+        ("polycarbonate", pytest.approx(0.9), True, ["polycarbonate"]),
+        ("aluminium", pytest.approx(0.7), True, ["aluminium"]),
+    ]
+
+
+QUEUE = "/api/reviews/queue"
+
+
+def test_a_queued_lists_items_come_back_through_the_review_api(client: TestClient) -> None:
+    looked_up = client.post(f"{LOOKUP}?detail=true", json=BODY).json()["fields"]
+    detail = looked_up[CERTIFICATIONS.code]
+    queued = {
+        "product_id": "psu-1",
+        "description": POWER_SUPPLY,
+        "field": CERTIFICATIONS.code,
+        "value": detail["value"],
+        "llm": LLM,
+        "confidence": detail["confidence"],
+        "evidence": detail["evidence"],
+        "items": detail["items"],  # as the lookup gave them
+    }
+    materials = {
+        **queued,
+        "field": MATERIALS.code,
+        "value": ["Polycarbonate"],
+        "items": [{"value": "Polycarbonate", "confidence": 0.9}],
+    }
+    unlisted = {**queued, "product_id": "psu-2"}
+    del unlisted["items"]
+
+    added = client.post(QUEUE, json={"items": [queued, materials, unlisted]})
+
+    assert added.status_code == 201, added.text
+    first, second = client.get(QUEUE).json()["products"]
+    certifications = first["items"][0]
+    assert certifications["value"] == ["CE", "RoHS"]
+    assert items_of(certifications) == [
+        ("CE", pytest.approx(0.96), False, ["CE"]),
+        ("RoHS", pytest.approx(0.42), True, ["RoHS"]),
+    ]
+    assert certifications["items"] == detail["items"]
+    assert [
+        (i["value"], i["confidence"], i["evidence"], i["review"])
+        for i in first["items"][1]["items"]
+    ] == [("Polycarbonate", 0.9, [], None)]
+    assert second["items"][0]["items"] is None  # a list queued without its items
+
+
+@pytest.mark.parametrize(
+    ("items", "where", "says"),
+    [
+        ([{"value": "CE"}, {"value": "UL"}], ["items"], "are not those of the value"),
+        ([{"value": "CE"}], ["items"], "are not those of the value"),
+        ([{"value": "CE", "confidence": 1.5}], ["items", 0, "confidence"], "less than or equal"),
+        ([{"value": "C\x00E"}], ["items", 0, "value"], "NUL"),
+        ([{"value": "CE"}] * (MAX_ITEMS + 1), ["items"], f"at most {MAX_ITEMS}"),
+    ],
+)
+def test_a_queued_lists_items_that_cannot_be_kept_are_a_422_naming_them(
+    client: TestClient, items: list[dict[str, object]], where: list[object], says: str
+) -> None:
+    body = {
+        "description": POWER_SUPPLY,
+        "field": CERTIFICATIONS.code,
+        "value": ["CE", "RoHS"],
+        "items": items,
+    }
+
+    refused = client.post(QUEUE, json={"items": [body]})
+
+    assert refused.status_code == 422, refused.text
+    [error] = refused.json()["detail"]
+    assert error["loc"] == ["body", "items", 0, *where] and says in error["msg"]
+    assert client.get(QUEUE).json()["pending"] == 0
+
+
+def test_the_openapi_schema_describes_a_queued_values_items(client: TestClient) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+
+    def listed(schema: str) -> list[object]:
+        options = schemas[schema]["properties"]["items"]["anyOf"]
+        return [option.get("items") for option in options]
+
+    assert {"$ref": "#/components/schemas/ItemIn"} in listed("QueueItemIn")
+    assert {"$ref": "#/components/schemas/ItemDetail"} in listed("QueueItemOut")
+    assert set(schemas["ItemIn"]["properties"]) == set(schemas["ItemDetail"]["properties"])

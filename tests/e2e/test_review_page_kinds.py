@@ -1,8 +1,8 @@
 """The review page's widgets for ranges and several values, in headless Chromium (Debian's) on
 the real app: a range as two inputs with its unit, a reversed one refused by the API and shown,
 several options as removable chips with an add box holding only the options not chosen, each
-chip of a looked-up list with its item's confidence, marked under the threshold, and its
-evidence shown in the text when pointed at."""
+chip of a looked-up or queued list with its item's confidence, marked under the threshold, and
+its evidence shown in the text when pointed at."""
 
 from __future__ import annotations
 
@@ -192,3 +192,50 @@ def test_each_chip_of_a_looked_up_list_shows_its_confidence_and_evidence(
     # a chip the reviewer adds has no confidence of its own
     page.select_option("#value-0", "UL")
     assert chips.all_inner_texts() == ["CE 96 % ×", "RoHS 42 % ×", "UL ×"]
+
+
+def test_each_chip_of_a_queued_list_shows_its_confidence_and_evidence(
+    served_by_loopback: tuple[LiveServer, str], page: Page
+) -> None:
+    server, key = served_by_loopback
+    text = "Bloc d'alimentation 65 W, certifié CE et RoHS."
+
+    def at(word: str) -> list[dict[str, object]]:
+        start = text.index(word)
+        return [{"start": start, "end": start + len(word), "text": word}]
+
+    queue_products(
+        server.base_url,
+        key,
+        [
+            {
+                "product_id": "psu-queued",
+                "description": text,
+                "field": CERTIFICATIONS.code,
+                "value": ["CE", "RoHS"],
+                "confidence": 0.42,
+                "evidence": at("CE") + at("RoHS"),
+                "items": [
+                    {"value": "CE", "confidence": 0.96, "evidence": at("CE"), "review": False},
+                    {"value": "RoHS", "confidence": 0.42, "evidence": at("RoHS"), "review": True},
+                ],
+            }
+        ],
+    )
+    open_page(page, server.base_url, key)
+    page.click("#mode-queue")
+    page.wait_for_function(
+        "() => document.getElementById('product-id').textContent === 'psu-queued'"
+    )
+
+    chips = row(page, 0).locator(".chip")
+    assert chips.all_inner_texts() == ["CE 96 % ×", "RoHS 42 % ×"]
+    assert chips.evaluate_all("(cs) => cs.map((c) => c.classList.contains('low'))") == [
+        False,
+        True,
+    ]
+    assert "under the threshold" in (chips.nth(1).get_attribute("title") or "")
+    chips.nth(1).hover()
+    assert page.locator("#product-text mark").all_inner_texts() == ["RoHS"]
+    chips.nth(0).hover()
+    assert page.locator("#product-text mark").all_inner_texts() == ["CE"]

@@ -14,7 +14,8 @@ from src.adapters.driven.storage.review_tables import ReviewDecisionRow
 from src.adapters.driven.storage.tables import CatalogueVersionRow, ExampleRow, LookupCacheRow
 from src.bootstrap import Container
 from src.domain.access.roles import Caller, Role
-from src.domain.model import LookupRequest
+from src.domain.model import Field, FieldType, ListItem, LookupRequest
+from src.domain.model.evidence import Evidence, Span
 from src.domain.review import QueuedValue, ReviewRequest, Verdict
 from src.domain.review.teaching import Teaching
 from tests.e2e.conftest import provisioned
@@ -25,6 +26,10 @@ ALICE = Caller("key:alice", "alice", Role.REVIEWER, "default")
 BOB = Caller("key:bob", "bob", Role.REVIEWER, "default")
 ADMIN = Caller("key:root", "root", Role.ADMIN, "default")
 OPEN = Caller.open("127.0.0.1")
+CERTIFICATIONS = Field(
+    "EF009002", "Certifications", FieldType.SELECT, ("CE", "RoHS", "UL"), multiple=True
+)
+CERTIFIED = "Bloc d'alimentation certifié CE et RoHS, UL en cours"
 
 
 def version(db: Database) -> int:
@@ -194,6 +199,30 @@ def test_the_queue_hands_products_in_order_and_forgets_decided_values(container:
         ("sku-2", ["EF000042"]),
         ("sku-1", ["EF000035"]),  # the oldest value waiting comes first
     ]
+
+
+def test_a_queued_lists_items_come_back_with_their_confidence_and_evidence(
+    container: Container,
+) -> None:
+    container.provisioning.provision([CERTIFICATIONS], [])
+    ce, rohs = CERTIFIED.index("CE"), CERTIFIED.index("RoHS")
+    items = (
+        ListItem("CE", 0.96, Evidence((Span.of(CERTIFIED, ce, ce + 2),), verbatim=True), False),
+        ListItem("RoHS", 0.42, Evidence((Span.of(CERTIFIED, rohs, rohs + 4),)), True),
+        ListItem("UL", None, None, None),
+    )
+    queue = container.review_queue
+    queue.add(
+        [
+            QueuedValue("psu-1", CERTIFIED, CERTIFICATIONS.code, ["CE", "RoHS", "UL"], items=items),
+            QueuedValue("psu-2", CERTIFIED, CERTIFICATIONS.code, ["CE"]),
+        ]
+    )
+
+    first, second = queue.pending("default", 10)
+    assert first.values[0].items == items
+    assert first.values[0].items[0].evidence.spans[0].text == "CE"  # type: ignore[union-attr]
+    assert second.values[0].items is None
 
 
 def test_the_reviews_migration_rolls_back_and_applies_again(container: Container) -> None:

@@ -11,7 +11,14 @@ import pytest
 
 from src.domain.access.roles import Caller, Role
 from src.domain.errors import ForbiddenError, InvalidRequestError, NotFoundError
-from src.domain.model import Field, FieldOutcome, FieldType, LookupResult, OutcomeStatus
+from src.domain.model import (
+    Field,
+    FieldOutcome,
+    FieldType,
+    ListItem,
+    LookupResult,
+    OutcomeStatus,
+)
 from src.domain.model.evidence import Evidence, Span
 from src.domain.review import (
     QueuedProduct,
@@ -247,6 +254,64 @@ def test_enrich_queues_the_flagged_values_or_all_the_proposed_ones() -> None:
         "EF000001",
     ]
     assert values_to_review("p1", LAMP, result, QueueChoice.NONE) == []
+
+
+CERTIFICATIONS = Field(
+    "EF009002", "Certifications", FieldType.SELECT, ("CE", "RoHS", "UL"), multiple=True
+)
+CERTIFIED = "Bloc d'alimentation certifié CE et RoHS"
+
+
+def at(word: str) -> Evidence:
+    start = CERTIFIED.index(word)
+    return Evidence((Span.of(CERTIFIED, start, start + len(word)),), verbatim=True)
+
+
+def test_a_lists_items_are_queued_with_it_typed_as_its_field_reads_them(queue: FakeQueue) -> None:
+    items = (ListItem("ce", 0.96, at("CE"), False), ListItem("RoHS", 0.42, at("RoHS"), True))
+    result = LookupResult(
+        "mock",
+        (FieldOutcome(CERTIFICATIONS.code, ["CE", "RoHS"], OutcomeStatus.OK, 0.42, items=items),),
+    )
+    [queued] = values_to_review("p1", CERTIFIED, result, QueueChoice.ALL)
+    assert queued.items == items
+
+    ReviewQueue(queue, FakeFieldRepository([CERTIFICATIONS])).add([queued])
+
+    [(_, kept)] = queue.values
+    assert kept.items is not None
+    assert [(i.value, i.confidence, i.evidence, i.review) for i in kept.items] == [
+        ("CE", 0.96, at("CE"), False),
+        ("RoHS", 0.42, at("RoHS"), True),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "items", "says"),
+    [
+        (["CE", "RoHS"], ["CE", "UL"], "are not those of the value"),
+        (["CE", "RoHS"], ["RoHS", "CE"], "are not those of the value"),
+        (["CE"], ["CE", "CE"], "are not those of the value"),
+        (None, ["CE"], "which is not a list"),
+    ],
+)
+def test_items_that_are_not_the_lists_are_refused_naming_them(
+    queue: FakeQueue, value: list[str] | None, items: list[str], says: str
+) -> None:
+    review_queue = ReviewQueue(queue, FakeFieldRepository([CERTIFICATIONS]))
+    listed = tuple(ListItem(item, 0.5) for item in items)
+
+    with pytest.raises(InvalidRequestError) as refused:
+        review_queue.add(
+            [
+                QueuedValue("p1", CERTIFIED, CERTIFICATIONS.code, ["CE"]),
+                QueuedValue("p1", CERTIFIED, CERTIFICATIONS.code, value, items=listed),
+            ]
+        )
+
+    assert refused.value.location == ("body", "items", 1, "items")
+    assert says in str(refused.value)
+    assert queue.values == []
 
 
 def test_the_export_holds_each_fields_last_decision_per_product() -> None:

@@ -38,6 +38,7 @@ def values_to_review(
             llm=outcome.llm or result.llm,
             confidence=outcome.confidence,
             evidence=_evidence(outcome),
+            items=outcome.items,
         )
         for outcome in result.outcomes
         if outcome.status in PROPOSALS and (choice is QueueChoice.ALL or outcome.review is True)

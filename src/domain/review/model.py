@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from src.domain.access.roles import DEFAULT_TENANT
 from src.domain.model import Value
-from src.domain.model.evidence import Span
+from src.domain.model.evidence import ListItem, Span
 from src.domain.review.teaching import Teaching
 
 ANONYMOUS = "anonymous"
@@ -37,6 +37,9 @@ class QueuedValue:
     confidence: float | None = None
     evidence: tuple[Span, ...] = ()
     """Where in the product text the value is read."""
+    items: tuple[ListItem, ...] | None = None
+    """A list value's items in its order, each with its confidence, evidence and review flag as
+    the lookup gave them (None: not a list, or its items' were not given)."""
     id: int | None = None
     """Given by the queue when the value is stored."""
     decided_at: datetime | None = None

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from peewee import SqliteDatabase, fn
 
 from src.adapters.driven.storage.repositories import PeeweeRepository, context_hash, decoded_value
 from src.adapters.driven.storage.review_tables import ReviewQueueRow, encoded
 from src.adapters.driven.storage.tables import aware_utc
-from src.domain.model.evidence import Span
+from src.domain.model.evidence import Evidence, ListItem, Span
 from src.domain.review.model import QueuedProduct, QueuedValue
 
 _BATCH = 200
@@ -109,10 +110,10 @@ def _row(value: QueuedValue) -> dict[str, object]:
         "value": encoded(value.value),
         "llm": value.llm,
         "confidence": value.confidence,
-        "evidence": json.dumps(
-            [{"start": e.start, "end": e.end, "text": e.text} for e in value.evidence],
-            ensure_ascii=False,
-        ),
+        "evidence": json.dumps(_spans(value.evidence), ensure_ascii=False),
+        "items": None
+        if value.items is None
+        else json.dumps([_item(item) for item in value.items], ensure_ascii=False),
     }
 
 
@@ -125,6 +126,32 @@ def _queued(row: ReviewQueueRow) -> QueuedValue:
         llm=row.llm,
         confidence=row.confidence,
         evidence=tuple(Span(**span) for span in json.loads(row.evidence or "[]")),
+        items=None if row.items is None else tuple(map(_list_item, json.loads(row.items))),
         id=row.id,
         decided_at=aware_utc(row.decided_at),
     )
+
+
+def _spans(spans: Sequence[Span]) -> list[dict[str, object]]:
+    return [{"start": span.start, "end": span.end, "text": span.text} for span in spans]
+
+
+def _item(item: ListItem) -> dict[str, object]:
+    evidence = item.evidence
+    return {
+        "value": item.value,
+        "confidence": item.confidence,
+        "evidence": None if evidence is None else _spans(evidence.spans),
+        "verbatim": evidence is not None and evidence.verbatim,
+        "review": item.review,
+    }
+
+
+def _list_item(stored: dict[str, Any]) -> ListItem:
+    spans = stored["evidence"]
+    evidence = (
+        None
+        if spans is None
+        else Evidence(tuple(Span(**span) for span in spans), stored["verbatim"])
+    )
+    return ListItem(stored["value"], stored["confidence"], evidence, stored["review"])

@@ -23,6 +23,9 @@ class ReviewQueueRow(BaseTable):
     confidence = FloatField(null=True)
     evidence = TextField(default="[]")
     """The spans of the text that give the value, as a JSON list of {start, end, text}."""
+    items = TextField(null=True)
+    """A list value's items, each with its own trust signals, as a JSON list of {value,
+    confidence, evidence, verbatim, review} (NULL: not a list, or none were given)."""
     created_at = DateTimeField(default=utc_now)
     decided_at = DateTimeField(null=True, index=True)
     tenant = CharField(max_length=64, default=DEFAULT_TENANT)

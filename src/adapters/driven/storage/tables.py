@@ -98,6 +98,9 @@ class LookupCacheRow(BaseTable):
     raw = TextField(null=True)  # type: ignore[assignment]
     created_at = DateTimeField(default=utc_now, index=True)
     confidence = DoubleField(null=True)
+    item_confidences = TextField(null=True)
+    """A list answer's items' confidences, as a JSON list in the value's order (NULL: not a
+    list)."""
 
     class Meta:
         table_name = "lookup_cache"

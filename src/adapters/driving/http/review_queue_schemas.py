@@ -5,10 +5,30 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from src.adapters.driving.http.lookup_schemas import ItemDetail
 from src.adapters.driving.http.review_schemas import EvidenceOut, ProductId
 from src.adapters.driving.http.schemas import NOT_BLANK, FieldCode, JSONValue
+from src.domain.model import ListItem
+from src.domain.model.evidence import Evidence
+from src.domain.model.kinds import MAX_ITEMS
 from src.domain.review import QueuedProduct, QueuedValue
 from src.domain.review.model import text_product_id
+
+
+class ItemIn(BaseModel):
+    """One item of a list value with its own trust signals, as a lookup's `items` give it."""
+
+    value: str
+    confidence: float | None = Field(default=None, ge=0, le=1, strict=True)
+    evidence: list[EvidenceOut] = Field(default_factory=list, max_length=100)
+    verbatim: bool = False
+    review: bool | None = Field(
+        default=None, description="Whether the item was under its field's threshold."
+    )
+
+    def item(self) -> ListItem:
+        spans = tuple(evidence.span() for evidence in self.evidence)
+        return ListItem(self.value, self.confidence, Evidence(spans, self.verbatim), self.review)
 
 
 class QueueItemIn(BaseModel):
@@ -23,6 +43,12 @@ class QueueItemIn(BaseModel):
     llm: str | None = Field(default=None, max_length=64)
     confidence: float | None = Field(default=None, ge=0, le=1, strict=True)
     evidence: list[EvidenceOut] = Field(default_factory=list, max_length=100)
+    items: list[ItemIn] | None = Field(
+        default=None,
+        max_length=MAX_ITEMS,
+        description="A list value's items, in its order, each with its confidence and evidence "
+        "(a lookup's `items`); null for another value.",
+    )
 
     def queued(self) -> QueuedValue:
         return QueuedValue(
@@ -33,6 +59,7 @@ class QueueItemIn(BaseModel):
             llm=self.llm,
             confidence=self.confidence,
             evidence=tuple(evidence.span() for evidence in self.evidence),
+            items=None if self.items is None else tuple(item.item() for item in self.items),
         )
 
 
@@ -52,6 +79,11 @@ class QueueItemOut(BaseModel):
     llm: str | None
     confidence: float | None
     evidence: list[EvidenceOut]
+    items: list[ItemDetail] | None = Field(
+        default=None,
+        description="A list value's items, in its order, each with its confidence, evidence and "
+        "review flag as it was queued; null for another value, or when they were not given.",
+    )
     review: bool = True
 
 
@@ -91,4 +123,5 @@ def _item(value: QueuedValue) -> QueueItemOut:
         llm=value.llm,
         confidence=value.confidence,
         evidence=[EvidenceOut.of(span) for span in value.evidence],
+        items=None if value.items is None else [ItemDetail.of(item) for item in value.items],
     )

@@ -260,8 +260,9 @@ function renderRow(row, index) {
 // One widget per field kind: `input` builds the controls of a value (the first focusable one
 // with the id given, the unit after them), `read` reads the value back (null: none). A field
 // with several values gets `several`, chips of its kind's values with an add box; a chip of an
-// answered item shows its confidence (`items`: the outcome's, each with its own), is marked when
-// it is under the field's threshold, and shows its evidence in the text when pointed at.
+// answered or queued item shows its confidence (`items`: the outcome's or the queued value's,
+// each with its own), is marked when it is under the field's threshold, and shows its evidence
+// in the text when pointed at.
 const WIDGETS = {
   select: {
     input(field, value, id) {
@@ -558,7 +559,7 @@ function showQueued() {
   }
   $("queue-position").textContent = `Product ${state.queueIndex + 1} of ${state.queue.length} loaded; ${state.pending} values wait.`;
   const rows = product.items.map((item) =>
-    newRow(item.field, { value: item.value, status: "queued", confidence: item.confidence, evidence: item.evidence, review: item.review }, item.llm, item.id),
+    newRow(item.field, { value: item.value, status: "queued", confidence: item.confidence, evidence: item.evidence, review: item.review, items: item.items }, item.llm, item.id),
   );
   showProduct({ id: product.product_id, description: product.description, rows });
   markCurrent(true);
