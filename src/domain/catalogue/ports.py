@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from src.domain.catalogue.selection import SelectionPolicy, TrigramSimilarity
 from src.domain.model import Example, Field
 
 
@@ -52,12 +53,14 @@ class LabelledValues(Protocol):
 @dataclass(frozen=True, slots=True)
 class Catalogue:
     """What a lookup reads of the catalogue: the fields, their examples searched by similarity,
-    and every labelled value of a field where the store gives them (for the known-value rules;
-    None: those rules know no value)."""
+    every labelled value of a field where the store gives them (for the known-value rules;
+    None: those rules know no value), and the policy that selects the examples (its identity
+    keys the cached answers)."""
 
     fields: FieldRepository
     examples: ExampleRepository
     labelled: LabelledValues | None = None
+    selection: SelectionPolicy = TrigramSimilarity()
 
 
 @dataclass(frozen=True, slots=True)

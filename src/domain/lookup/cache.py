@@ -38,10 +38,11 @@ class CachedAnswer:
         )
 
 
-def cache_key(llm: ConfiguredLLM, field: Field, description: str) -> str:
+def cache_key(llm: ConfiguredLLM, field: Field, description: str, selection: str) -> str:
     """Changes with the LLM, its prompt format and strategy, the field's definition (label,
-    type, options, unit, description), its examples' revision and the product text: the SHA-256
-    of the JSON list of them all, the text last."""
+    type, options, unit, description), its examples' revision, the example selection policy
+    (`selection`: its identity, when the strategy shows examples) and the product text: the
+    SHA-256 of the JSON list of them all, the text last."""
     head = _key_head(
         llm.name,
         llm.prompt_format.family,
@@ -49,6 +50,7 @@ def cache_key(llm: ConfiguredLLM, field: Field, description: str) -> str:
         llm.chain_of_thought.examples_wanted,
         field,
         field.revision,  # not part of a Field's equality: the memo must tell revisions apart
+        selection,
     )
     tail = f", {json.dumps(description, ensure_ascii=False)}]"
     return hashlib.sha256((head + tail).encode("utf-8")).hexdigest()
@@ -56,7 +58,7 @@ def cache_key(llm: ConfiguredLLM, field: Field, description: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _key_head(
-    llm: str, family: str, strategy: str, examples: int, field: Field, revision: int
+    llm: str, family: str, strategy: str, examples: int, field: Field, revision: int, selection: str
 ) -> str:
     """The key's JSON list up to the product text (left open): the same for every product a
     field is asked of, so written once per field rather than once per lookup."""
@@ -73,6 +75,7 @@ def _key_head(
         field.description,
         *([] if field.extract else ["free text"]),  # only when set: existing keys stay valid
         *([f"revision {revision}"] if revision else []),
+        *([selection] if examples else []),
     ]
     return json.dumps(parts, ensure_ascii=False)[:-1]
 

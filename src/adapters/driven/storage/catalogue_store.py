@@ -23,7 +23,7 @@ _ABSENT = object()
 
 class PeeweeCatalogueStore(PeeweeRepository):
     """Upserts fields and examples and raises the catalogue version in one transaction, then
-    calls `on_change` (a CatalogueSnapshot of this process reads the catalogue again)."""
+    calls `on_change`."""
 
     def __init__(self, database: Database, on_change: Callable[[], None] | None = None) -> None:
         super().__init__(database)
