@@ -3,7 +3,7 @@ once."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -74,6 +74,8 @@ class ProvisionReport:
 class CatalogueStore(Protocol):
     """Writes fields and examples together."""
 
-    def provision(self, fields: Sequence[Field], examples: Sequence[Example]) -> ProvisionReport:
-        """Upserts all of them in one transaction: twice leaves one copy; a failure, nothing."""
+    def provision(self, fields: Sequence[Field], examples: Iterable[Example]) -> ProvisionReport:
+        """Upserts all of them in one transaction: twice leaves one copy; a failure (one raised
+        while `examples` is read included), nothing. The examples are read as they are
+        written, so that memory holds a batch of them, whatever their number."""
         ...
