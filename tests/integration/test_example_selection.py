@@ -1,5 +1,5 @@
 """Example selection on both databases: the domain's policy over the candidates each database's
-index offers (SQLite's FTS5 trigram table, pg_trgm's GIN index) chooses what pg_trgm's
+index offers (SQLite's FTS5 word index, pg_trgm's GIN index) chooses what pg_trgm's
 similarity() ranked in SQL over every example of a field, and SQLite and PostgreSQL choose alike.
 """
 
@@ -119,12 +119,12 @@ DESCRIPTIONS = (
 def test_above_the_bound_both_indexes_find_what_pg_trgm_ranked_first(
     both: tuple[Container, Container],
 ) -> None:
-    """Fields of 120 and 90 examples, 12 ranked a lookup: the candidates come from the text
+    """Fields of 120 and 90 examples, 16 ranked a lookup: the candidates come from the text
     indexes. (SQLite's ranks by bm25: where more examples tie for the best than the bound, it
     may offer others than the first stored of them.)"""
     examples = [Example(LAMP.code, text, SOCKETS[n % 5]) for n, text in enumerate(lamp_texts(120))]
     examples += [Example(POWER.code, text, 4 + n % 13) for n, text in enumerate(lamp_texts(90))]
-    policy = TrigramSimilarity(bound=12)
+    policy = TrigramSimilarity(bound=16)
     chosen = []
     for container in both:
         PeeweeCatalogueStore(container.storage.database).provision([LAMP, POWER], examples)

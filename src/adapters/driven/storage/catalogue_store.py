@@ -35,8 +35,8 @@ _UPSERT_EXAMPLES = (
 )
 _LAST_ID = "SELECT COALESCE(MAX(id), 0) FROM example"
 _INDEX_NEW_TEXTS = (
-    "INSERT INTO example_text (rowid, field_code, context) "
-    "SELECT id, field_code, context FROM example WHERE id > ?"
+    "INSERT INTO example_words (rowid, field, context) "
+    "SELECT id, 'f' || hex(field_code), context FROM example WHERE id > ?"
 )
 """SQLite's FTS5 index of the texts (migration 013) is given the rows a batch inserted."""
 

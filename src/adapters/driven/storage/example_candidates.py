@@ -6,8 +6,8 @@ that is all of them (at most `bound`), they are the candidates. Otherwise the fi
 gives `bound` more, with the first `k` stored kept as the fill for texts that share nothing:
 - PostgreSQL: pg_trgm's GIN index (`context % text`, similarity at least
   `pg_trgm.similarity_threshold`, 0.3 by default), the most similar first.
-- SQLite: the FTS5 trigram table `example_text`, the examples holding any word of three
-  characters or more of the text, ranked by bm25.
+- SQLite: the FTS5 word index `example_words`, the examples holding any of the text's six
+  longest words, ranked by bm25.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from src.domain.catalogue.selection import Candidate
 from src.domain.catalogue.trigrams import words
 from src.domain.model import Example
 
-_MATCHED_TRIGRAMS = 128
-"""The trigrams of a text an SQLite index query looks for, at most."""
+_MATCHED_WORDS = 6
+"""The words of a text an SQLite index query looks for, at most: each more costs a few ms a
+field of thousands of examples."""
 
 _FIRST = (
     "SELECT id, context, value FROM example WHERE field_code = {p} {exclude} ORDER BY id LIMIT {p}"
@@ -47,8 +48,8 @@ WHERE rank <= {p}
 """
 _MATCHING_ON_SQLITE = """
 SELECT example.id, example.context, example.value FROM (
-    SELECT rowid FROM example_text WHERE example_text MATCH {p}
-    ORDER BY bm25(example_text, 0.0, 1.0) LIMIT {p}
+    SELECT rowid FROM example_words WHERE example_words MATCH {p}
+    ORDER BY bm25(example_words, 0.0, 1.0) LIMIT {p}
 ) AS found JOIN example ON example.id = found.rowid
 WHERE example.field_code = {p} {exclude}
 """
@@ -57,7 +58,7 @@ Row = tuple[int, str, str | None]
 
 
 class PeeweeExampleCandidates(PeeweeRepository):
-    """ExampleCandidates on PostgreSQL (pg_trgm's GIN index) or SQLite (an FTS5 trigram table)."""
+    """ExampleCandidates on PostgreSQL (pg_trgm's GIN index) or SQLite (an FTS5 word index)."""
 
     def __init__(self, database: Database) -> None:
         super().__init__(database)
@@ -122,9 +123,7 @@ class PeeweeExampleCandidates(PeeweeRepository):
             if len(found) > bound:
                 del found[k:]
                 if looked_for:
-                    query = f"context : ({looked_for})"
-                    if len(code) >= 3:  # shorter, the trigram tokenizer matches nothing
-                        query = f"field_code : {_phrase(code)} AND {query}"
+                    query = f"field : {_field_word(code)} AND context : ({looked_for})"
                     params = [query, bound, code, *_some(excluded)]
                     found.extend(self._database.execute_sql(matching_sql, params))
             rows[code] = found
@@ -132,10 +131,15 @@ class PeeweeExampleCandidates(PeeweeRepository):
 
 
 def _looked_for(description: str) -> str:
-    """An FTS5 expression matching the texts that share any three letters or digits in a row
-    with a word of the description (the trigram tokenizer's terms)."""
-    inner = {word[i : i + 3] for word in words(description) for i in range(len(word) - 2)}
-    return " OR ".join(_phrase(gram) for gram in sorted(inner)[:_MATCHED_TRIGRAMS])
+    """An FTS5 expression matching the texts that hold any of the description's longest words
+    (rarer than short ones: the index's ranking reads fewer texts)."""
+    kept = sorted(set(words(description)), key=lambda word: (-len(word), word))
+    return " OR ".join(_phrase(word) for word in kept[:_MATCHED_WORDS])
+
+
+def _field_word(code: str) -> str:
+    """The word that stands for a field in the index (migration 013: 'f' || hex(field_code))."""
+    return "f" + code.encode("utf-8").hex().upper()
 
 
 def _phrase(text: str) -> str:

@@ -57,7 +57,7 @@ class PeeweeExamples(SelectedExamples):
 class PeeweeStorage:
     """Fields and examples are read from the database at each lookup, the few-shot examples
     chosen by `selection` among a bounded set of candidates its indexes offer (pg_trgm's GIN
-    index, SQLite's FTS5 trigram table): nothing of the catalogue is loaded at start. `clock`
+    index, SQLite's FTS5 word index): nothing of the catalogue is loaded at start. `clock`
     (monotonic seconds) times the review thresholds' refresh."""
 
     def __init__(
