@@ -15,7 +15,7 @@ export CMAKE_ARGS
 LLAMA_BUILT_FOR_THIS_CPU := import llama_cpp, sys; info = llama_cpp.llama_print_system_info().decode(); \
 	sys.exit(0 if "AMX" in info or "AVX512" in info else 1)
 
-.PHONY: install install-dev test-servers run serve migrate provision test test-fast lint lint-imports bench bench-review bench-faults bench-jobs bench-model bench-quality bench-quality-quick evaluate mutation clean
+.PHONY: install install-dev test-servers run serve migrate provision test test-fast lint lint-imports bench bench-review bench-faults bench-jobs bench-scale bench-scale-million bench-model bench-quality bench-quality-quick evaluate mutation clean
 
 ## install: the service with the embedded model (llama.cpp compiles once, then comes from pip's cache)
 install: $(VENV)/.installed
@@ -98,6 +98,15 @@ bench-faults: install-dev
 ## bench-jobs: catalogue jobs on Celery: products/s with 1, 2 and 4 worker processes, the engine's overhead per product
 bench-jobs: install-dev test-servers
 	$(PY) bench/jobs.py
+
+## bench-scale: provisioning and lookups with 3,000 and 100,000 labelled examples on SQLite and PostgreSQL (time, peak memory, server memory, p50/p90), then the catalogue jobs with 1, 2 and 4 workers
+bench-scale: install-dev test-servers
+	$(PY) bench/scale.py --examples 3000 100000
+	$(PY) bench/jobs.py
+
+## bench-scale-million: the same table's 1,000,000-example rows (some minutes)
+bench-scale-million: install-dev test-servers
+	$(PY) bench/scale.py --examples 1000000
 
 ## bench-model: the embedded model product by product, the per-field layout against the shared-prefix ones (8 and 15 fields, then 1 and 2 threads)
 bench-model: install-dev

@@ -27,9 +27,10 @@ def running_server(workers: int = 1, repo: Path = REPO, **env: str) -> Iterator[
 
 @contextmanager
 def server_process(
-    workers: int = 1, repo: Path = REPO, **env: str
+    workers: int = 1, repo: Path = REPO, *, prepared: bool = False, **env: str
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`running_server`'s base URL and the server's process (its CPU time, say)."""
+    """`running_server`'s base URL and the server's process (its CPU time, say). `prepared`:
+    the database `env` names is migrated and provisioned already."""
     with tempfile.TemporaryDirectory() as folder:
         environ = {
             **os.environ,
@@ -37,7 +38,7 @@ def server_process(
             "CONFIG_MODULE": "config.mock",
             **env,
         }
-        for command in (["migrate"], ["provision"]):
+        for command in () if prepared else (["migrate"], ["provision"]):
             done = subprocess.run(
                 [sys.executable, "cli.py", *command],
                 cwd=repo,

@@ -5,13 +5,14 @@ one the estimates count tokens with (reads the cache, asks no model)."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from config.settings import Settings
 from src.adapters.driven.cache.write_behind import WriteBehindCache
 from src.adapters.driven.observability.metrics import PrometheusObserver
 from src.adapters.driven.storage.storage import PeeweeStorage
 from src.domain.catalogue.ports import Catalogue, ExampleRepository, FieldRepository, LabelledValues
+from src.domain.catalogue.selection import SelectedExamples
 from src.domain.lookup.cache import NoCache
 from src.domain.lookup.limits import RequestLimits
 from src.domain.lookup.llms import LLMRegistry
@@ -47,6 +48,8 @@ def build_lookups(
     catalogue = Catalogue(
         fields, examples, examples if isinstance(examples, LabelledValues) else None
     )
+    if isinstance(examples, SelectedExamples):  # the cache keys name the policy that selects
+        catalogue = replace(catalogue, selection=examples.policy)
     served = FieldLookupService(
         registry,
         catalogue,

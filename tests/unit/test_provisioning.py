@@ -3,7 +3,7 @@ already), and a bad record refused, naming its file and record, before anything 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import pytest
 
@@ -19,14 +19,16 @@ BRAND = Field("EF000588", "marque", FieldType.TEXT)
 
 
 class FakeCatalogueStore:
-    """Keeps what each provisioning wrote, and reports it all created."""
+    """Keeps what each provisioning wrote, all or nothing (a failure while its examples are
+    read keeps nothing), and reports it all created."""
 
     def __init__(self) -> None:
         self.written: list[tuple[list[Field], list[Example]]] = []
 
-    def provision(self, fields: Sequence[Field], examples: Sequence[Example]) -> ProvisionReport:
-        self.written.append((list(fields), list(examples)))
-        return ProvisionReport(len(fields), 0, len(examples), 0)
+    def provision(self, fields: Sequence[Field], examples: Iterable[Example]) -> ProvisionReport:
+        read = list(examples)
+        self.written.append((list(fields), read))
+        return ProvisionReport(len(fields), 0, len(read), 0)
 
 
 def record(code: str, value: object, number: int = 1) -> ExampleRecord:

@@ -3,10 +3,11 @@ once."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from src.domain.catalogue.selection import SelectionPolicy, TrigramSimilarity
 from src.domain.model import Example, Field
 
 
@@ -52,12 +53,14 @@ class LabelledValues(Protocol):
 @dataclass(frozen=True, slots=True)
 class Catalogue:
     """What a lookup reads of the catalogue: the fields, their examples searched by similarity,
-    and every labelled value of a field where the store gives them (for the known-value rules;
-    None: those rules know no value)."""
+    every labelled value of a field where the store gives them (for the known-value rules;
+    None: those rules know no value), and the policy that selects the examples (its identity
+    keys the cached answers)."""
 
     fields: FieldRepository
     examples: ExampleRepository
     labelled: LabelledValues | None = None
+    selection: SelectionPolicy = TrigramSimilarity()
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,8 @@ class ProvisionReport:
 class CatalogueStore(Protocol):
     """Writes fields and examples together."""
 
-    def provision(self, fields: Sequence[Field], examples: Sequence[Example]) -> ProvisionReport:
-        """Upserts all of them in one transaction: twice leaves one copy; a failure, nothing."""
+    def provision(self, fields: Sequence[Field], examples: Iterable[Example]) -> ProvisionReport:
+        """Upserts all of them in one transaction: twice leaves one copy; a failure (one raised
+        while `examples` is read included), nothing. The examples are read as they are
+        written, so that memory holds a batch of them, whatever their number."""
         ...

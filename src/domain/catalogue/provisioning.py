@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from src.domain.catalogue.ports import CatalogueStore, FieldRepository, ProvisionReport
@@ -28,18 +28,20 @@ class ExampleRecord:
 class Provisioning:
     """Types every example by its field (from the same load or already stored), then upserts
     fields and examples in one transaction. A bad record raises DataFileError naming the file
-    and the record, before anything is written."""
+    and the record, and nothing is written."""
 
     def __init__(self, store: CatalogueStore, fields: FieldRepository) -> None:
         self._store = store
         self._fields = fields
 
     def provision(
-        self, fields: Sequence[Field], records: Sequence[ExampleRecord]
+        self, fields: Sequence[Field], records: Iterable[ExampleRecord]
     ) -> ProvisionReport:
+        """`records` are typed as the store reads them: a file streamed in is never held whole,
+        and a bad record rolls back what the transaction wrote before it."""
         known = {field.code: field for field in self._fields.list_all()}
         known.update({field.code: field for field in fields})
-        examples = [self._typed(record, known) for record in records]
+        examples = (self._typed(record, known) for record in records)
         return self._store.provision(fields, examples)
 
     @staticmethod

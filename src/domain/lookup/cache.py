@@ -46,11 +46,12 @@ class CachedAnswer:
         )
 
 
-def cache_key(llm: ConfiguredLLM, field: Field, description: str) -> str:
+def cache_key(llm: ConfiguredLLM, field: Field, description: str, selection: str) -> str:
     """Changes with the LLM, its prompt format and strategy, the examples it shows per field
     (for a shared-prefix layout, its shot products), the field's definition (label, type,
-    options, unit, description), its examples' revision and the product text: the SHA-256 of
-    the JSON list of them all, the text last."""
+    options, unit, description), its examples' revision, the example selection policy
+    (`selection`: its identity, when the strategy shows examples) and the product text: the
+    SHA-256 of the JSON list of them all, the text last."""
     head = _key_head(
         llm.name,
         llm.prompt_format.family,
@@ -58,6 +59,7 @@ def cache_key(llm: ConfiguredLLM, field: Field, description: str) -> str:
         llm.chain_of_thought.examples_per_field,
         field,
         field.revision,  # not part of a Field's equality: the memo must tell revisions apart
+        selection,
     )
     tail = f", {json.dumps(description, ensure_ascii=False)}]"
     return hashlib.sha256((head + tail).encode("utf-8")).hexdigest()
@@ -71,6 +73,7 @@ def _key_head(
     examples_per_field: int,
     field: Field,
     revision: int,
+    selection: str,
 ) -> str:
     """The key's JSON list up to the product text (left open): the same for every product a
     field is asked of, so written once per field rather than once per lookup."""
@@ -87,6 +90,7 @@ def _key_head(
         field.description,
         *([] if field.extract else ["free text"]),  # only when set: existing keys stay valid
         *([f"revision {revision}"] if revision else []),
+        *([selection] if examples_per_field else []),
     ]
     return json.dumps(parts, ensure_ascii=False)[:-1]
 

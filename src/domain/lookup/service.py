@@ -153,8 +153,10 @@ class FieldLookupService:
             if code not in fields:
                 ongoing.ready[code] = FieldOutcome(code, None, OutcomeStatus.UNKNOWN_FIELD)
         if self._keyed:
+            selection = self._catalogue.selection.identity
             ongoing.cache_keys = {
-                code: cache_key(llm, f, request.description) for code, f in fields.items()
+                code: cache_key(llm, f, request.description, selection)
+                for code, f in fields.items()
             }
         hits = self._cache.get_many(list(ongoing.cache_keys.values())) if self._keyed else {}
         to_ask = {}

@@ -11,12 +11,12 @@ the prototype's `{"field_name", "field_value", "Titre", "Description", "LIBL_LIB
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from src.adapters.driven.files.json_list import json_list_records
 from src.domain.catalogue.limits import example_defect, field_defect
 from src.domain.catalogue.provisioning import ExampleRecord
 from src.domain.errors import DataFileError
@@ -29,7 +29,7 @@ _PROTOTYPE_BOOLEAN_OPTIONS = {"oui", "non"}
 
 
 def read_fields(path: Path) -> list[Field]:
-    records = _records(path)
+    records = json_list_records(path)
     fields = [_field(record, path, f"record {number}") for number, record in enumerate(records, 1)]
     seen: dict[str, int] = {}
     for number, field in enumerate(fields, 1):
@@ -44,7 +44,14 @@ def read_fields(path: Path) -> list[Field]:
 
 
 def read_examples(path: Path) -> list[ExampleRecord]:
-    return [_example(record, path, f"record {n}") for n, record in enumerate(_records(path), 1)]
+    return list(stream_examples(path))
+
+
+def stream_examples(path: Path) -> Iterator[ExampleRecord]:
+    """The examples of the file as they are read: a defect raises DataFileError when its record
+    is reached (provisioning then rolls back what it wrote)."""
+    records = json_list_records(path)
+    return (_example(record, path, f"record {n}") for n, record in enumerate(records, 1))
 
 
 def prototype_context(record: Mapping[str, Any]) -> str:
@@ -55,27 +62,6 @@ def prototype_context(record: Mapping[str, Any]) -> str:
         if isinstance(text, str) and text.strip() not in ("", "-") and text.strip() not in parts:
             parts.append(text.strip())
     return "\n".join(parts)
-
-
-def _records(path: Path) -> list[Mapping[str, Any]]:
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataFileError(str(path), None, "no such file") from None
-    except UnicodeDecodeError as error:
-        raise DataFileError(str(path), None, f"not UTF-8 text ({error.reason})") from None
-    except json.JSONDecodeError as error:
-        raise DataFileError(
-            str(path),
-            None,
-            f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}",
-        ) from None
-    if not isinstance(document, list):
-        raise DataFileError(str(path), None, "the file must hold a JSON list of records")
-    for number, record in enumerate(document, 1):
-        if not isinstance(record, dict):
-            raise DataFileError(str(path), f"record {number}", "a record must be a JSON object")
-    return document
 
 
 def _field(record: Mapping[str, Any], path: Path, where: str) -> Field:

@@ -4,14 +4,19 @@ in one transaction."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from dataclasses import replace
+from itertools import islice
 
-from peewee import SQL, Database
+from peewee import SQL, Database, SqliteDatabase
+from peewee import (  # type: ignore[attr-defined]  # peewee's public wrapper, not in its stubs
+    __exception_wrapper__ as driver_errors_as_peewee_errors,
+)
+from psycopg2.extras import execute_values
 
 from src.adapters.driven.storage.repositories import PeeweeRepository, context_hash
 from src.adapters.driven.storage.tables import (
     CatalogueVersionRow,
-    ExampleRow,
     FieldRow,
     LookupCacheRow,
 )
@@ -19,17 +24,37 @@ from src.domain.catalogue.ports import ProvisionReport
 from src.domain.model import Example, Field
 
 _ABSENT = object()
+_EXAMPLES_A_BATCH = 5000
+"""Examples read, typed and written at a time: what provisioning holds in memory."""
+_KEYS_A_READ = 500
+"""Within SQLite's oldest limit of 999 parameters a statement."""
+_STORED_VALUES = (
+    "SELECT context_hash, value FROM example WHERE field_code = {p} AND context_hash IN ({digests})"
+)
+_UPSERT_EXAMPLES = (
+    "INSERT INTO example (field_code, context, context_hash, value) VALUES {values} "
+    "ON CONFLICT (field_code, context_hash) DO UPDATE SET value = EXCLUDED.value"
+)
+_LAST_ID = "SELECT COALESCE(MAX(id), 0) FROM example"
+_INDEX_NEW_TEXTS = (
+    "INSERT INTO example_words (rowid, field, context) "
+    "SELECT id, 'f' || hex(field_code), context FROM example WHERE id > ?"
+)
+"""SQLite's FTS5 index of the texts (migration 013) is given the rows a batch inserted."""
 
 
 class PeeweeCatalogueStore(PeeweeRepository):
     """Upserts fields and examples and raises the catalogue version in one transaction, then
-    calls `on_change` (a CatalogueSnapshot of this process reads the catalogue again)."""
+    calls `on_change`. The examples are read and written a batch at a time within it: a large
+    file is never held whole. On SQLite it adds the rows it inserts to the text index itself
+    (other writers' rows are added by a trigger). An example given twice in one batch counts
+    once; in two batches, the second counts as an update."""
 
     def __init__(self, database: Database, on_change: Callable[[], None] | None = None) -> None:
         super().__init__(database)
         self._on_change = on_change
 
-    def provision(self, fields: Sequence[Field], examples: Sequence[Example]) -> ProvisionReport:
+    def provision(self, fields: Sequence[Field], examples: Iterable[Example]) -> ProvisionReport:
         def work() -> ProvisionReport:
             with self._database.atomic():
                 report = self._upsert(fields, examples)
@@ -41,7 +66,7 @@ class PeeweeCatalogueStore(PeeweeRepository):
             self._on_change()
         return report
 
-    def _upsert(self, fields: Sequence[Field], examples: Sequence[Example]) -> ProvisionReport:
+    def _upsert(self, fields: Sequence[Field], examples: Iterable[Example]) -> ProvisionReport:
         unique_fields = list({field.code: field for field in fields}.values())
         codes = [field.code for field in unique_fields]
         existing_fields = (
@@ -71,47 +96,75 @@ class PeeweeCatalogueStore(PeeweeRepository):
                 },
             ).execute(self._database)
 
-        rows = list(
-            {(e.field_code, context_hash(e.context)): _example_row(e) for e in examples}.values()
+        report = ProvisionReport(
+            fields_created=len(unique_fields) - len(existing_fields),
+            fields_updated=len(existing_fields),
+            examples_created=0,
+            examples_updated=0,
         )
-        keys = {(row["field"], row["context_hash"]) for row in rows}
-        stored: dict[tuple[str, str], str | None] = {}
-        if rows:
-            touched = {row["field"] for row in rows}
-            stored = {
-                (field, digest): value
-                for field, digest, value in ExampleRow.select(
-                    ExampleRow.field, ExampleRow.context_hash, ExampleRow.value
-                )
-                .where(ExampleRow.field.in_(list(touched)))
-                .tuples()
-                .execute(self._database)
-                if (field, digest) in keys
-            }
-        existing_examples = len(stored)
-        changed = {
+        changed: set[str] = set()
+        for written in _batches_of(examples, _EXAMPLES_A_BATCH):
+            report = self._upsert_examples(written, report, changed)
+        raise_revisions(self._database, changed)
+        return report
+
+    def _upsert_examples(
+        self, batch: list[Example], report: ProvisionReport, changed: set[str]
+    ) -> ProvisionReport:
+        """Writes one batch; `changed` gathers the fields whose examples changed."""
+        rows = list({(r["field"], r["context_hash"]): r for r in map(_example_row, batch)}.values())
+        stored = self._stored_values(rows)
+        moved = {
             str(row["field"])
             for row in rows
             if stored.get((str(row["field"]), str(row["context_hash"])), _ABSENT) != row["value"]
         }
-        if changed:
+        if moved and not changed:  # the first batch that changes anything
             # New or changed examples change the few-shot prompts: answers given before are stale.
             LookupCacheRow.delete().execute(self._database)
-        for batch in _batches(rows):
-            ExampleRow.insert_many(batch).on_conflict(
-                conflict_target=[ExampleRow.field, ExampleRow.context_hash],
-                update={
-                    ExampleRow.value: SQL("EXCLUDED.value"),
-                    ExampleRow.context: SQL("EXCLUDED.context"),
-                },
-            ).execute(self._database)
-        raise_revisions(self._database, changed)
-        return ProvisionReport(
-            fields_created=len(unique_fields) - len(existing_fields),
-            fields_updated=len(existing_fields),
-            examples_created=len(rows) - existing_examples,
-            examples_updated=existing_examples,
+        changed |= moved
+        self._write(rows)
+        return replace(
+            report,
+            examples_created=report.examples_created + len(rows) - len(stored),
+            examples_updated=report.examples_updated + len(stored),
         )
+
+    def _stored_values(self, rows: list[dict[str, object]]) -> dict[tuple[str, str], str | None]:
+        """The stored value of each of these rows' examples that exists already."""
+        hashes: dict[str, list[str]] = {}
+        for row in rows:
+            hashes.setdefault(str(row["field"]), []).append(str(row["context_hash"]))
+        stored: dict[tuple[str, str], str | None] = {}
+        for field, digests in hashes.items():
+            for start in range(0, len(digests), _KEYS_A_READ):
+                part = digests[start : start + _KEYS_A_READ]
+                sql = _STORED_VALUES.format(
+                    p=self._database.param, digests=", ".join([self._database.param] * len(part))
+                )
+                found = self._database.execute_sql(sql, [field, *part])
+                stored.update(((field, digest), value) for digest, value in found)
+        return stored
+
+    def _write(self, rows: list[dict[str, object]]) -> None:
+        """Inserts or updates the rows: through the driver's own batch call, as building the
+        statements through the ORM cost more than running them."""
+        values = [(r["field"], r["context"], r["context_hash"], r["value"]) for r in rows]
+        cursor = self._database.cursor()
+        with driver_errors_as_peewee_errors:
+            if isinstance(self._database, SqliteDatabase):
+                last = cursor.execute(_LAST_ID).fetchone()[0]
+                cursor.executemany(_UPSERT_EXAMPLES.format(values="(?, ?, ?, ?)"), values)
+                cursor.execute(_INDEX_NEW_TEXTS, [last])
+            else:
+                sql = _UPSERT_EXAMPLES.format(values="%s")
+                execute_values(cursor, sql, values, page_size=1000)
+
+
+def _batches_of(examples: Iterable[Example], size: int) -> Iterator[list[Example]]:
+    iterator = iter(examples)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def _batches(rows: list[dict[str, object]], size: int = 200) -> Iterator[list[dict[str, object]]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TypeVar
@@ -33,17 +35,7 @@ _FIELDS_BY_CODE = (
     "SELECT code, label, type, options, unit, description, extract, revision, multiple FROM field "
     "WHERE code IN ({codes})"
 )
-_MOST_SIMILAR = """
-SELECT field_code, context, value FROM (
-    SELECT field_code, context, value, ROW_NUMBER() OVER (
-        PARTITION BY field_code ORDER BY similarity(context, {p}) DESC, id
-    ) AS rank
-    FROM example
-    WHERE field_code IN ({codes}) {exclude}
-) AS ranked
-WHERE rank <= {p}
-ORDER BY field_code, rank
-"""
+_REVISIONS = "SELECT code, revision FROM field WHERE code IN ({codes})"
 _LABELLED = (
     "SELECT field_code, context, value FROM example WHERE field_code IN ({codes}) ORDER BY id"
 )
@@ -118,52 +110,47 @@ class PeeweeFieldRepository(PeeweeRepository):
         ]
 
 
-class PeeweeExampleRepository(PeeweeRepository):
-    """Ranks examples by pg_trgm's `similarity()`, in SQL: PostgreSQL's, whatever the number of
-    examples. (An SQLite catalogue is held in memory: CatalogueSnapshot.)"""
+class PeeweeLabelledValues(PeeweeRepository):
+    """Every labelled example of a field, read again only when the field's revision moved: the
+    same sequence for the known-value rules while its examples do not change. The examples of
+    at most `fields_held` fields are held (the fields asked last)."""
 
-    def most_similar(
-        self,
-        field_codes: Sequence[str],
-        description: str,
-        k: int,
-        exclude_context: str | None = None,
-    ) -> dict[str, list[Example]]:
-        if not field_codes or k <= 0:
-            return {}
-        excluded = context_hash(exclude_context) if exclude_context is not None else None
-        rows = self._ranked_in_sql(field_codes, description, k, excluded)
-        found: dict[str, list[Example]] = {}
-        for code, context, value in rows:
-            found.setdefault(code, []).append(Example(code, context, decoded_value(value)))
-        return found
+    def __init__(self, database: Database, fields_held: int = 64) -> None:
+        super().__init__(database)
+        self._fields_held = fields_held
+        self._held: OrderedDict[str, tuple[int, tuple[Example, ...]]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def labelled(self, field_codes: Sequence[str]) -> dict[str, Sequence[Example]]:
         if not field_codes:
             return {}
-        sql = _LABELLED.format(codes=_placeholders(self._database, len(field_codes)))
-        rows = self._run(lambda: self._database.execute_sql(sql, list(field_codes)).fetchall())
+        codes = list(dict.fromkeys(field_codes))
+        sql = _REVISIONS.format(codes=_placeholders(self._database, len(codes)))
+        revisions = dict(self._run(lambda: self._database.execute_sql(sql, codes).fetchall()))
+        with self._lock:
+            held = {code: self._held[code] for code in revisions if code in self._held}
+        stale = [
+            code for code, revision in revisions.items() if held.get(code, (-1,))[0] != revision
+        ]
+        if stale:
+            read = self._read(stale)
+            fresh = {code: (revisions[code], read.get(code, ())) for code in stale}
+            held.update(fresh)
+            with self._lock:
+                self._held.update(fresh)
+                for code in fresh:
+                    self._held.move_to_end(code)
+                while len(self._held) > self._fields_held:
+                    self._held.popitem(last=False)
+        return {code: examples for code, (_, examples) in held.items() if examples}
+
+    def _read(self, codes: list[str]) -> dict[str, tuple[Example, ...]]:
+        sql = _LABELLED.format(codes=_placeholders(self._database, len(codes)))
+        rows = self._run(lambda: self._database.execute_sql(sql, codes).fetchall())
         found: dict[str, list[Example]] = {}
         for code, context, value in rows:
             found.setdefault(code, []).append(Example(code, context, decoded_value(value)))
-        return dict(found)
-
-    def _ranked_in_sql(
-        self, field_codes: Sequence[str], description: str, k: int, excluded: str | None
-    ) -> list[tuple[str, str, str | None]]:
-        param = self._database.param
-        sql = _MOST_SIMILAR.format(
-            p=param,
-            codes=_placeholders(self._database, len(field_codes)),
-            exclude=f"AND context_hash <> {param}" if excluded is not None else "",
-        )
-        params: list[object] = [
-            description,
-            *field_codes,
-            *([excluded] if excluded is not None else []),
-            k,
-        ]
-        return self._run(lambda: self._database.execute_sql(sql, params).fetchall())
+        return {code: tuple(examples) for code, examples in found.items()}
 
 
 class PeeweeHealthProbe(PeeweeRepository):

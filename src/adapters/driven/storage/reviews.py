@@ -22,8 +22,7 @@ from src.domain.review.teaching import REVIEWED, StoredExample, Teaching, teachi
 
 
 class PeeweeReviewStore(PeeweeRepository):
-    """The ReviewStore; `on_change` is called after a decision that changed an example (a
-    CatalogueSnapshot of this process then reads the catalogue again at once)."""
+    """The ReviewStore; `on_change` is called after a decision that changed an example."""
 
     def __init__(self, database: Database, on_change: Callable[[], None] | None = None) -> None:
         super().__init__(database)

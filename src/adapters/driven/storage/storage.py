@@ -7,15 +7,15 @@ one process never share one."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from limits.storage import Storage
-from peewee import SqliteDatabase
+from peewee import Database
 
 from src.adapters.driven.storage.api_keys import PeeweeApiKeyStore
-from src.adapters.driven.storage.catalogue_snapshot import CatalogueSnapshot
 from src.adapters.driven.storage.catalogue_store import PeeweeCatalogueStore
 from src.adapters.driven.storage.database import open_database
+from src.adapters.driven.storage.example_candidates import PeeweeExampleCandidates
 from src.adapters.driven.storage.expired_rows import (
     PeeweeEndedRequestCounts,
     PeeweeExpiredCacheAnswers,
@@ -25,9 +25,9 @@ from src.adapters.driven.storage.lookup_cache import PeeweeLookupCache
 from src.adapters.driven.storage.migrations import apply_migrations, pending_migrations
 from src.adapters.driven.storage.rate_limits import counter_storage
 from src.adapters.driven.storage.repositories import (
-    PeeweeExampleRepository,
     PeeweeFieldRepository,
     PeeweeHealthProbe,
+    PeeweeLabelledValues,
 )
 from src.adapters.driven.storage.reservations import PeeweeReservationStore
 from src.adapters.driven.storage.review_queue import PeeweeQueueStore
@@ -36,13 +36,29 @@ from src.adapters.driven.storage.reviews import PeeweeReviewStore
 from src.adapters.driven.storage.usage import PeeweeKeyAccountStore, PeeweeUsageStore
 from src.adapters.driven.storage.webhook_outbox import PeeweeWebhookOutbox
 from src.domain.catalogue.ports import CatalogueStore, ExampleRepository, FieldRepository
+from src.domain.catalogue.selection import SelectedExamples, SelectionPolicy, TrigramSimilarity
+from src.domain.model import Example
 from src.domain.purging.purge import ExpiredRows
 
 
+class PeeweeExamples(SelectedExamples):
+    """The examples of the catalogue in the database: few-shot examples chosen by the selection
+    policy among the candidates the database's indexes offer, and every labelled value of a
+    field (for the known-value rules)."""
+
+    def __init__(self, database: Database, policy: SelectionPolicy) -> None:
+        super().__init__(PeeweeExampleCandidates(database), policy)
+        self._labelled = PeeweeLabelledValues(database)
+
+    def labelled(self, field_codes: Sequence[str]) -> dict[str, Sequence[Example]]:
+        return self._labelled.labelled(field_codes)
+
+
 class PeeweeStorage:
-    """Fields and examples: an embedded (SQLite) catalogue is held in memory, and provisioning
-    in this process refreshes it at once; PostgreSQL ranks examples in SQL (pg_trgm), whatever
-    their number. `clock` (monotonic seconds) times the in-memory catalogue's refresh."""
+    """Fields and examples are read from the database at each lookup, the few-shot examples
+    chosen by `selection` among a bounded set of candidates its indexes offer (pg_trgm's GIN
+    index, SQLite's FTS5 word index): nothing of the catalogue is loaded at start. `clock`
+    (monotonic seconds) times the review thresholds' refresh."""
 
     def __init__(
         self,
@@ -50,25 +66,17 @@ class PeeweeStorage:
         pool_size: int = 20,
         catalogue_refresh_seconds: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        selection: SelectionPolicy | None = None,
     ) -> None:
         self.database = open_database(database_url, pool_size)
         self.stored_fields = PeeweeFieldRepository(self.database)
         """The fields as stored this moment (provisioning compares with them)."""
-        self.fields: FieldRepository
-        self.examples: ExampleRepository
-        self.catalogue_store: CatalogueStore
-        if isinstance(self.database, SqliteDatabase):
-            snapshot = CatalogueSnapshot(self.database, catalogue_refresh_seconds, clock)
-            self.fields = self.examples = snapshot
-            self.catalogue_store = PeeweeCatalogueStore(
-                self.database, on_change=snapshot.invalidate
-            )
-            self.reviews = PeeweeReviewStore(self.database, on_change=snapshot.invalidate)
-        else:
-            self.fields = self.stored_fields
-            self.examples = PeeweeExampleRepository(self.database)
-            self.catalogue_store = PeeweeCatalogueStore(self.database)
-            self.reviews = PeeweeReviewStore(self.database)
+        self.fields: FieldRepository = self.stored_fields
+        self.examples: ExampleRepository = PeeweeExamples(
+            self.database, selection or TrigramSimilarity()
+        )
+        self.catalogue_store: CatalogueStore = PeeweeCatalogueStore(self.database)
+        self.reviews = PeeweeReviewStore(self.database)
         self.review_queue = PeeweeQueueStore(self.database)
         self.health = PeeweeHealthProbe(self.database)
         self.api_keys = PeeweeApiKeyStore(self.database)

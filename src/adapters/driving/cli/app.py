@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from config.settings import PROJECT_ROOT
-from src.adapters.driven.files.provisioning_files import read_examples, read_fields
+from src.adapters.driven.files.provisioning_files import read_fields, stream_examples
 from src.adapters.driving.cli import (
     akeneo,
     enrich,
@@ -57,7 +57,7 @@ def provision(
 ) -> None:
     """Upsert fields and labelled examples, in one transaction: all of them or nothing."""
     with service() as container, reported_errors():
-        report = container.provisioning.provision(read_fields(fields), read_examples(examples))
+        report = container.provisioning.provision(read_fields(fields), stream_examples(examples))
     typer.echo(
         f"fields: {report.fields_created} created, {report.fields_updated} updated; "
         f"examples: {report.examples_created} created, {report.examples_updated} updated"

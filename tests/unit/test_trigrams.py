@@ -1,9 +1,9 @@
 """pg_trgm's trigrams, in Python (PostgreSQL's own are compared with these on the
-project's data in tests/integration/test_catalogue_snapshot.py)."""
+project's data in tests/integration/test_example_selection.py)."""
 
 from __future__ import annotations
 
-from src.adapters.driven.storage.trigrams import trigrams
+from src.domain.catalogue.trigrams import trigrams
 
 
 def test_a_word_is_padded_with_two_spaces_before_and_one_after() -> None:

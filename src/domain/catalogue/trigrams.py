@@ -1,0 +1,39 @@
+"""pg_trgm's trigrams, as PostgreSQL computes them: the words of a text the selection policy
+compares."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_WORD = re.compile(r"[^\W_]+")
+_WORDS_REMEMBERED = 65536
+"""A catalogue's vocabulary repeats: the trigrams of this many words are kept (a few MB)."""
+
+
+def trigrams(text: str) -> frozenset[str]:
+    """pg_trgm's trigram set: each lower-cased word padded with two spaces before, one after."""
+    return frozenset().union(*map(_word_trigrams, words(text)))
+
+
+def words(text: str) -> list[str]:
+    """The lower-cased words pg_trgm reads: runs of letters and decimal digits. A superscript or
+    a fraction ("mm²", "½") is a number to Python's regular expressions, not to PostgreSQL."""
+    lowered = text.lower()
+    found = _WORD.findall(lowered)
+    if lowered.isascii():
+        return found
+    return [part for word in found for part in _split_at_other_numbers(word)]
+
+
+@lru_cache(maxsize=_WORDS_REMEMBERED)
+def _word_trigrams(word: str) -> frozenset[str]:
+    padded = f"  {word} "
+    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
+
+
+def _split_at_other_numbers(word: str) -> list[str]:
+    if all(char.isalpha() or char.isdecimal() for char in word):
+        return [word]
+    kept = "".join(char if char.isalpha() or char.isdecimal() else " " for char in word)
+    return kept.split()

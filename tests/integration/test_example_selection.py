@@ -1,0 +1,246 @@
+"""Example selection on both databases: the domain's policy over the candidates each database's
+index offers (SQLite's FTS5 word index, pg_trgm's GIN index) chooses what pg_trgm's
+similarity() ranked in SQL over every example of a field, and SQLite and PostgreSQL choose alike.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from peewee import Database
+
+from config.settings import Settings
+from src.adapters.driven.files.provisioning_files import read_examples, read_fields
+from src.adapters.driven.storage.catalogue_store import PeeweeCatalogueStore
+from src.adapters.driven.storage.example_candidates import PeeweeExampleCandidates
+from src.adapters.driven.storage.repositories import context_hash, decoded_value
+from src.bootstrap import Container, bootstrap
+from src.domain.access.roles import Caller, Role
+from src.domain.catalogue.selection import CANDIDATE_BOUND, SelectedExamples, TrigramSimilarity
+from src.domain.model import Example, Field, FieldType
+from src.domain.review import ReviewRequest, Verdict
+from tests.conftest import PROJECT_DATA, empty_tables
+
+LAMP = Field("EF000042", "culot", FieldType.SELECT, ("E27", "E14", "GU10"))
+POWER = Field("EF000035", "puissance", FieldType.NUMBER, unit="W")
+
+RANKED_IN_SQL = """
+SELECT field_code, context, value FROM (
+    SELECT field_code, context, value, ROW_NUMBER() OVER (
+        PARTITION BY field_code ORDER BY similarity(context, %s) DESC, id
+    ) AS rank
+    FROM example WHERE field_code = ANY(%s) {exclude}
+) AS ranked
+WHERE rank <= %s
+ORDER BY field_code, rank
+"""
+"""The reference: every example of the fields ranked by pg_trgm in PostgreSQL."""
+
+
+def ranked_in_sql(
+    database: Database, codes: Sequence[str], text: str, k: int, exclude: str | None = None
+) -> dict[str, list[Example]]:
+    sql = RANKED_IN_SQL.format(exclude="AND context_hash <> %s" if exclude else "")
+    params = [text, list(codes), *([context_hash(exclude)] if exclude else []), k]
+    found: dict[str, list[Example]] = {}
+    with database.connection_context():
+        for code, context, value in database.execute_sql(sql, params).fetchall():
+            found.setdefault(code, []).append(Example(code, context, decoded_value(value)))
+    return found
+
+
+@pytest.fixture
+def both(postgres_url: str, tmp_path: Path) -> Iterator[tuple[Container, Container]]:
+    """An SQLite container and a PostgreSQL one, migrated and empty."""
+    built = []
+    for url in (f"sqlite:///{tmp_path / 'lookup.db'}", postgres_url):
+        environ = {"CONFIG_MODULE": "config.mock", "DATABASE_URL": url}
+        container = bootstrap(Settings.from_env(environ))
+        container.migrate()
+        empty_tables(container)
+        built.append(container)
+    yield built[0], built[1]
+    for container in built:
+        container.close()
+
+
+def test_the_project_catalogue_is_chosen_as_pg_trgm_ranked_it_in_sql(
+    both: tuple[Container, Container],
+) -> None:
+    """The project's catalogue is under the bound: every example of a field is ranked."""
+    fields = read_fields(PROJECT_DATA / "fields.json")
+    records = read_examples(PROJECT_DATA / "examples.json")
+    per_field = [sum(r.field_code == f.code for r in records) for f in fields]
+    assert 10 < max(per_field) <= CANDIDATE_BOUND
+    for container in both:
+        container.provisioning.provision(fields, records)
+    sqlite, postgres = both
+    codes = [field.code for field in fields]
+    rows = [
+        json.loads(line) for line in (PROJECT_DATA / "benchmark.jsonl").read_text().splitlines()
+    ]
+    compared = 0
+    for row in rows:
+        wanted = [code for code in row["expected"] if code in codes]
+        expected = ranked_in_sql(postgres.storage.database, wanted, row["description"], 3)
+        found = postgres.storage.examples.most_similar(wanted, row["description"], k=3)
+        assert found == expected, row["description"]
+        assert sqlite.storage.examples.most_similar(wanted, row["description"], k=3) == expected
+        compared += sum(len(chosen) for chosen in expected.values())
+    assert compared > 3 * len(rows)  # most fields of the benchmark have examples to rank
+
+
+SOCKETS = ("E27", "E14", "GU10", "B22", "G9")
+KINDS = ("Ampoule LED filament", "Spot halogène", "Tube fluorescent", "Ampoule flamme", "Globe")
+COLOURS = ("blanc chaud", "blanc froid", "ambre", "lumière du jour")
+
+
+def lamp_texts(count: int) -> list[str]:
+    """Varied lamp texts: a kind, a socket, a power, a colour and a brand."""
+    return [
+        f"{KINDS[n % 5]} {SOCKETS[(n // 5) % 5]} {4 + n % 13}W {COLOURS[(n // 3) % 4]} "
+        f"marque{n % 7} réf. {1000 + n}"
+        for n in range(count)
+    ]
+
+
+DESCRIPTIONS = (
+    "Ampoule LED filament E27 7W blanc chaud marque3",
+    "Spot halogène GU10 35W lumière du jour",
+    "Tube fluorescent B22 12W ambre marque5 réf. 1042",
+    "Globe G9 9W blanc froid",
+    "Ampoule flamme E14 4W",
+)
+
+
+def test_above_the_bound_both_indexes_find_what_pg_trgm_ranked_first(
+    both: tuple[Container, Container],
+) -> None:
+    """Fields of 120 and 90 examples, 16 ranked a lookup: the candidates come from the text
+    indexes. (SQLite's ranks by bm25: where more examples tie for the best than the bound, it
+    may offer others than the first stored of them.)"""
+    examples = [Example(LAMP.code, text, SOCKETS[n % 5]) for n, text in enumerate(lamp_texts(120))]
+    examples += [Example(POWER.code, text, 4 + n % 13) for n, text in enumerate(lamp_texts(90))]
+    policy = TrigramSimilarity(bound=16)
+    chosen = []
+    for container in both:
+        PeeweeCatalogueStore(container.storage.database).provision([LAMP, POWER], examples)
+        selection = SelectedExamples(PeeweeExampleCandidates(container.storage.database), policy)
+        chosen.append(
+            [selection.most_similar([LAMP.code, POWER.code], text, k=3) for text in DESCRIPTIONS]
+        )
+    postgres = both[1].storage.database
+    expected = [ranked_in_sql(postgres, [LAMP.code, POWER.code], t, 3) for t in DESCRIPTIONS]
+    assert chosen[1] == expected  # PostgreSQL
+    assert chosen[0] == expected  # SQLite
+    stored_late = [e for found in expected for shots in found.values() for e in shots[:1]]
+    assert any(e.context not in lamp_texts(8) for e in stored_late)  # not the first stored
+
+
+def test_above_the_bound_postgres_ranks_only_what_reaches_the_similarity_threshold(
+    both: tuple[Container, Container],
+) -> None:
+    """The documented difference: when fewer than k examples of a field above the bound reach
+    pg_trgm.similarity_threshold (0.3), the rest are the field's first stored, not the next
+    most similar."""
+    texts = lamp_texts(40)
+    sqlite, postgres = both
+    PeeweeCatalogueStore(postgres.storage.database).provision(
+        [LAMP], [Example(LAMP.code, text, None) for text in texts]
+    )
+    selection = SelectedExamples(
+        PeeweeExampleCandidates(postgres.storage.database), TrigramSimilarity(bound=8)
+    )
+    text = "ambre"  # like many a little, like none by 0.3
+
+    found = selection.most_similar([LAMP.code], text, k=3)
+
+    everything = ranked_in_sql(postgres.storage.database, [LAMP.code], text, 3)
+    assert [e.context for e in found[LAMP.code]] == texts[:3]
+    assert found != everything
+
+
+def test_leaves_out_the_excluded_text_and_fills_up_with_unrelated_examples(
+    container: Container,
+) -> None:
+    mine = "Ampoule LED filament E27 standard 7W blanc chaud"
+    PeeweeCatalogueStore(container.storage.database).provision(
+        [LAMP],
+        [
+            Example(LAMP.code, mine, "E27"),
+            Example(LAMP.code, "Spot GU10 5W", "GU10"),
+            Example(LAMP.code, "Radiateur 1500 W", None),
+            Example(LAMP.code, "Ampoule flamme E14 4W", "E14"),
+        ],
+    )
+    examples = container.storage.examples
+
+    found = examples.most_similar([LAMP.code, "EF999999"], mine, k=4, exclude_context=mine)
+
+    # The E14 lamp shares trigrams with the text; the two others none, so they come in stored order.
+    assert [example.context for example in found[LAMP.code]] == [
+        "Ampoule flamme E14 4W",
+        "Spot GU10 5W",
+        "Radiateur 1500 W",
+    ]
+    assert "EF999999" not in found
+    assert examples.most_similar([LAMP.code], mine, k=0) == {}
+
+
+def test_above_the_bound_the_excluded_text_is_left_out_too(container: Container) -> None:
+    texts = lamp_texts(30)
+    PeeweeCatalogueStore(container.storage.database).provision(
+        [LAMP], [Example(LAMP.code, text, None) for text in texts]
+    )
+    selection = SelectedExamples(
+        PeeweeExampleCandidates(container.storage.database), TrigramSimilarity(bound=4)
+    )
+
+    found = selection.most_similar([LAMP.code], texts[17], k=3, exclude_context=texts[17])
+    kept = selection.most_similar([LAMP.code], texts[17], k=3)
+
+    assert texts[17] not in [e.context for e in found[LAMP.code]]
+    assert kept[LAMP.code][0].context == texts[17]
+
+
+def test_the_index_follows_what_provisioning_and_reviews_write(container: Container) -> None:
+    store = PeeweeCatalogueStore(container.storage.database)
+    store.provision([LAMP], [Example(LAMP.code, text, None) for text in lamp_texts(12)])
+    selection = SelectedExamples(
+        PeeweeExampleCandidates(container.storage.database), TrigramSimilarity(bound=4)
+    )
+    reviewer = Caller("key:alice", "alice", Role.REVIEWER, "default")
+    taught = "Lampe torche rechargeable USB"
+    assert selection.most_similar([LAMP.code], taught, k=1)[LAMP.code][0].context != taught
+
+    container.reviewing.decide(
+        ReviewRequest(taught, LAMP.code, Verdict.ACCEPT, proposed="E27"), reviewer
+    )
+
+    assert selection.most_similar([LAMP.code], taught, k=1) == {
+        LAMP.code: [Example(LAMP.code, taught, "E27")]
+    }
+
+
+def test_a_decision_reads_again_the_labelled_examples_of_its_field_only(
+    container: Container,
+) -> None:
+    PeeweeCatalogueStore(container.storage.database).provision(
+        [LAMP, POWER],
+        [Example(LAMP.code, "Spot GU10 5W", "GU10"), Example(POWER.code, "Spot GU10 5W", 5)],
+    )
+    labelled = container.storage.examples.labelled  # type: ignore[attr-defined]
+    held = labelled([LAMP.code, POWER.code])
+    assert labelled([LAMP.code, POWER.code])[LAMP.code] is held[LAMP.code]
+    reviewer = Caller("key:alice", "alice", Role.REVIEWER, "default")
+
+    container.reviewing.decide(
+        ReviewRequest("Ampoule flamme E14 4W", LAMP.code, Verdict.ACCEPT, proposed="E14"), reviewer
+    )
+
+    after = labelled([LAMP.code, POWER.code])
+    assert [e.context for e in after[LAMP.code]] == ["Spot GU10 5W", "Ampoule flamme E14 4W"]
+    assert after[POWER.code] is held[POWER.code]  # not read again: the very same examples
