@@ -4,6 +4,7 @@ paused as its store and its key's budget say."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -45,7 +46,9 @@ BROKEN = Field("EF999990", "a field whose lookup breaks", FieldType.TEXT)
 """The catalogue fails (a defect, not the database away) when asked for it."""
 AWAY = Field("EF999991", "a field the database does not answer", FieldType.TEXT)
 OWNER = "key:pim"
+CREATED = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 STARTED = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
+"""The worker's clock."""
 TODAY = date(2026, 12, 7)
 SPEND_PER_PRODUCT = Spend(1, 40, 2)
 """What the fake model spends a call: one field a product, so one call a product."""
@@ -73,6 +76,20 @@ class CancelledMeanwhile(FakeConnector):
     def complete(self, request: CompletionRequest) -> Completion:
         if self._at in request.text:
             self._store.cancel(self._job_id, STARTED)
+        return super().complete(request)
+
+
+class SeesTheHolds(FakeConnector):
+    """Answers E27, and notes the holds of the budget store while it answers."""
+
+    def __init__(self) -> None:
+        super().__init__(default=Script('{"value": "E27"}', usage=TokenUsage(40, 2)))
+        self.reservations: FakeReservationStore | None = None
+        self.seen: list[list[tuple[str, int]]] = []
+
+    def complete(self, request: CompletionRequest) -> Completion:
+        assert self.reservations is not None
+        self.seen.append(list(self.reservations.held.values()))
         return super().complete(request)
 
 
@@ -116,8 +133,9 @@ def worker(
     store: FakeJobStore | None = None,
     worst_case: int | Exception = 100,
 ) -> Worker:
-    """A worker's runner over the lookup service, whose model answers E27 for 42 tokens; the
-    meter writes only when told to (a flush, a settled hold)."""
+    """A worker's runner over the lookup service, whose model answers E27 for 42 tokens; a
+    product's worst case is `worst_case` tokens a field; the meter writes only when told to (a
+    flush, a settled hold)."""
     store = store or FakeJobStore()
     usage, budgets = FakeUsageStore(), FakeAccountStore()
     meter = UsageMeter(usage, flush_seconds=3600.0, today=lambda: TODAY)
@@ -137,7 +155,7 @@ def worker(
     def worst(request: LookupRequest) -> int:
         if isinstance(worst_case, Exception):
             raise worst_case
-        return worst_case
+        return worst_case * len(request.field_codes)
 
     listener = Listener()
     runner = ChunkRunner(
@@ -155,7 +173,7 @@ def new_job(
     items = tuple(
         JobProduct(n, f"p{n}", f"Ampoule LED n°{n} culot E27", codes) for n in range(products)
     )
-    store.create(NewJob(OWNER, items, codes, "csv", llm), "job-1", STARTED)
+    store.create(NewJob(OWNER, items, codes, "csv", llm), "job-1", CREATED)
     return "job-1"
 
 
@@ -181,7 +199,11 @@ def test_a_chunk_writes_each_products_result_and_the_last_write_finishes_the_job
         3,
         0,
     )
-    assert finished.fields == {OutcomeStatus.OK: 3}
+    assert (finished.fields, finished.started_at, finished.finished_at) == (
+        {OutcomeStatus.OK: 3},
+        STARTED,
+        STARTED,
+    )
 
 
 def test_a_chunk_delivered_again_looks_up_only_what_has_no_result(
@@ -232,7 +254,7 @@ def test_a_job_cancelled_while_its_chunk_runs_stops_after_the_product_under_way(
 
 
 def test_a_product_that_fails_is_written_failed_and_the_chunk_goes_on(
-    pool: ContextCopyingExecutor,
+    pool: ContextCopyingExecutor, caplog: pytest.LogCaptureFixture
 ) -> None:
     w = worker(pool)
     store = w.store
@@ -241,10 +263,12 @@ def test_a_product_that_fails_is_written_failed_and_the_chunk_goes_on(
         JobProduct(1, "p1", "Ampoule E27", (BROKEN.code,)),
         JobProduct(2, "p2", "Ampoule E27", (SOCKET.code,)),
     )
-    store.create(NewJob(OWNER, items, (SOCKET.code,), "csv"), "job-1", STARTED)
+    store.create(NewJob(OWNER, items, (SOCKET.code,), "csv"), "job-1", CREATED)
 
-    assert w.runner.run_chunk("job-1", 0, 2) == 3
+    with caplog.at_level(logging.WARNING, logger="src.domain.jobs.runner"):
+        assert w.runner.run_chunk("job-1", 0, 2) == 3
 
+    assert [r.getMessage() for r in caplog.records] == ["product at position 1 of a job failed"]
     assert w.results("job-1") == [
         ("p0", "E27", None),
         ("p1", None, "internal error: RuntimeError"),
@@ -271,17 +295,26 @@ def test_a_lookup_the_service_refuses_is_the_products_failure_with_its_reason(
 
 
 def test_a_result_the_store_refuses_is_written_as_the_products_failure(
-    pool: ContextCopyingExecutor,
+    pool: ContextCopyingExecutor, caplog: pytest.LogCaptureFixture
 ) -> None:
     w = worker(pool)
     job_id = new_job(w.store, 2)
     w.store.refused.add("p1")
 
-    assert w.runner.run_chunk(job_id, 0, 1) == 2
+    with caplog.at_level(logging.WARNING, logger="src.domain.jobs.runner"):
+        assert w.runner.run_chunk(job_id, 0, 1) == 2
 
     assert w.results(job_id) == [("p0", "E27", None), ("p1", None, UNSTORED)]
     [finished] = w.listener.finished
-    assert (finished.state, finished.done, finished.failed) == (JobState.DONE, 1, 1)
+    assert (finished.state, finished.done, finished.failed, finished.finished_at) == (
+        JobState.DONE,
+        1,
+        1,
+        STARTED,
+    )
+    assert [r.getMessage() for r in caplog.records] == [
+        "the result at position 1 of a job could not be stored (ValueError): written as failed"
+    ]
 
 
 def test_a_database_away_stops_the_chunk_and_the_next_delivery_redoes_the_product(
@@ -292,7 +325,7 @@ def test_a_database_away_stops_the_chunk_and_the_next_delivery_redoes_the_produc
         JobProduct(0, "p0", "Ampoule E27", (SOCKET.code,)),
         JobProduct(1, "p1", "Ampoule E27", (AWAY.code,)),
     )
-    w.store.create(NewJob(OWNER, items, (SOCKET.code,), "csv"), "job-1", STARTED)
+    w.store.create(NewJob(OWNER, items, (SOCKET.code,), "csv"), "job-1", CREATED)
 
     with pytest.raises(StorageUnavailableError):
         w.runner.run_chunk("job-1", 0, 1)
@@ -344,6 +377,23 @@ def test_what_each_product_spent_is_written_to_the_job_and_its_holds_released(
     w.runner.run_chunk(job_id, 0, 1)
 
     assert w.accounts.job_spend(OWNER, job_id) == SPEND_PER_PRODUCT + SPEND_PER_PRODUCT
+    assert w.reservations.held == {}
+
+
+def test_each_product_holds_its_worst_case_while_it_runs(pool: ContextCopyingExecutor) -> None:
+    model = SeesTheHolds()
+    w = worker(pool, model, worst_case=30)
+    model.reservations = w.reservations
+    items = (
+        JobProduct(0, "p0", "Ampoule E27", (SOCKET.code,)),
+        JobProduct(1, "p1", "Ampoule E27", (SOCKET.code, SOCKET.code)),
+    )
+    w.store.create(NewJob(OWNER, items, (SOCKET.code,), "csv"), "job-1", CREATED)
+    w.accounts.set_budget(OWNER, 10_000)
+
+    w.runner.run_chunk("job-1", 0, 1)
+
+    assert model.seen == [[(OWNER, 30)], [(OWNER, 60)]]  # 30 tokens a field asked
     assert w.reservations.held == {}
 
 
