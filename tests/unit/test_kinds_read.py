@@ -41,6 +41,18 @@ LAMPS = Field("EF000011", "Lampes", FieldType.SELECT, ("12", "24"), multiple=Tru
         (VOLUME, "Volume 1 à 2 m3", [{"min": 1, "max": 2}]),  # m3 is m³
         (VOLTAGE, "Entrée 240-100 V", []),  # reversed: no range
     ],
+    ids=[
+        "equal-ends",
+        "no-unit-written",
+        "field-without-unit",
+        "unit-of-the-low-end",
+        "open-converted",
+        "spaced-sign-and-unit",
+        "non-breaking-spaces",
+        "mm2",
+        "m3",
+        "reversed",
+    ],
 )
 def test_a_range_field_is_held_to_the_ranges_its_text_writes(
     field: Field, text: str, ranges: list[Value]
@@ -72,6 +84,7 @@ def test_a_range_answered_as_a_json_pair_in_a_text_is_read() -> None:
         (VOLTAGE, "Entrée 100-240 V", {"min": None, "max": 240}, ["240"]),
         (CURRENT, "Courant ≥ 16 A", {"min": 16, "max": 32}, ["16 A"]),
     ],
+    ids=["both-ends-apart", "open-end-alone", "other-low-end", "other-high-end"],
 )
 def test_a_range_the_text_writes_only_by_its_ends_has_their_evidence_not_verbatim(
     field: Field, text: str, value: Value, spans: list[str]
@@ -98,6 +111,7 @@ def test_open_ranges_match_only_with_the_same_open_end() -> None:
         ('["Acier", "Ver', OutcomeStatus.INVALID_OUTPUT, None),  # a list cut short
         (["Verre", 12], OutcomeStatus.OK, ["Verre", "12"]),  # a number among texts
     ],
+    ids=["json-list", "json-object", "cut-short", "number-item"],
 )
 def test_a_list_is_read_from_json_text_and_its_items_by_their_kind(
     answer: object, status: OutcomeStatus, value: Value
