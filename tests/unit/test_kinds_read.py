@@ -80,11 +80,12 @@ def test_a_range_answered_as_a_json_pair_in_a_text_is_read() -> None:
             ["100 V", "240 V"],
         ),
         (CURRENT, "Courant nominal 16 A", {"min": 16, "max": None}, ["16 A"]),
+        (CURRENT, "Courant nominal 16000 mA", {"min": 16, "max": None}, ["16000 mA"]),
         # a written range with one other end is not this range
         (VOLTAGE, "Entrée 100-240 V", {"min": None, "max": 240}, ["240"]),
         (CURRENT, "Courant ≥ 16 A", {"min": 16, "max": 32}, ["16 A"]),
     ],
-    ids=["both-ends-apart", "open-end-alone", "other-low-end", "other-high-end"],
+    ids=["both-ends-apart", "open-end-alone", "end-converted", "other-low-end", "other-high-end"],
 )
 def test_a_range_the_text_writes_only_by_its_ends_has_their_evidence_not_verbatim(
     field: Field, text: str, value: Value, spans: list[str]
