@@ -519,3 +519,58 @@ def test_token_usage_is_summed_over_the_fields(make_service: HarnessFactory) -> 
 
     assert result.usage == TokenUsage(180, 12)
     assert outcome_of(result, COLOUR.code).usage == TokenUsage(80, 7)
+
+
+# --- streaming ---------------------------------------------------------------------------------
+
+
+def test_a_stream_tells_each_field_once_those_known_at_the_start_first(
+    make_service: HarnessFactory,
+) -> None:
+    harness = make_service({POWER.code: Script('{"value": 12}')})
+
+    async def events() -> list[FieldOutcome | LookupResult]:
+        return [e async for e in harness.service.stream(request(UNKNOWN_CODE, POWER.code))]
+
+    *lines, summary = asyncio.run(events())
+
+    assert [(o.field_code, o.status) for o in lines if isinstance(o, FieldOutcome)] == [
+        (UNKNOWN_CODE, OutcomeStatus.UNKNOWN_FIELD),
+        (POWER.code, OutcomeStatus.OK),
+    ]
+    assert len(lines) == 2 and isinstance(summary, LookupResult)
+    assert statuses(summary) == {
+        UNKNOWN_CODE: OutcomeStatus.UNKNOWN_FIELD,
+        POWER.code: OutcomeStatus.OK,
+    }
+
+
+def test_a_stream_tells_a_field_while_another_is_still_asked(
+    make_service: HarnessFactory,
+) -> None:
+    colour_asked = threading.Event()
+    harness = make_service(
+        {
+            POWER.code: Script('{"value": 12}'),
+            COLOUR.code: Script('{"value": "Chromé"}', block_on=colour_asked),
+        },
+        timeout_seconds=3.0,
+    )
+
+    async def told() -> tuple[
+        FieldOutcome | LookupResult, float, list[FieldOutcome | LookupResult]
+    ]:
+        started = time.monotonic()
+        stream = harness.service.stream(request(POWER.code, COLOUR.code))
+        first = await anext(stream)
+        waited = time.monotonic() - started
+        colour_asked.set()
+        return first, waited, [event async for event in stream]
+
+    first, waited, rest = asyncio.run(told())
+
+    assert isinstance(first, FieldOutcome) and (first.field_code, first.value) == (POWER.code, 12)
+    assert waited < 1.5  # not the 3 s deadline
+    assert [(o.field_code, o.value) for o in rest if isinstance(o, FieldOutcome)] == [
+        (COLOUR.code, "Chromé")
+    ]
