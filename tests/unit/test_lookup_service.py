@@ -232,6 +232,13 @@ def test_an_empty_description_or_no_codes_is_refused(
         run(harness.service, lookup)
 
     assert raised.value.location == location
+    assert (
+        str(raised.value)
+        == {
+            "description": "the description is empty",
+            "fields": "no field code was given",
+        }[location[1]]
+    )
     assert harness.connector.requests == []
 
 
@@ -574,3 +581,51 @@ def test_a_stream_tells_a_field_while_another_is_still_asked(
     assert [(o.field_code, o.value) for o in rest if isinstance(o, FieldOutcome)] == [
         (COLOUR.code, "Chromé")
     ]
+
+
+def test_an_observer_hears_of_every_finished_lookup(make_service: HarnessFactory) -> None:
+    finished: list[LookupResult] = []
+
+    class Observer:
+        def lookup_finished(self, result: LookupResult) -> None:
+            finished.append(result)
+
+    harness = make_service({POWER.code: Script('{"value": 12}')})
+    with ThreadPoolExecutor(2) as pool:
+        service = FieldLookupService(
+            harness.service.llms,
+            Catalogue(FakeFieldRepository(FIELDS), FakeExampleRepository()),
+            pool,
+            5.0,
+            observer=Observer(),
+        )
+        result = service.lookup(request(POWER.code))
+        streamed = run_stream(service, request(POWER.code, COLOUR.code))
+
+    assert finished == [result, streamed]
+
+
+def test_a_pool_too_busy_to_start_a_request_times_it_out_for_the_llm_it_named() -> None:
+    chain = BasicChainOfThought()
+    llms = LLMRegistry(
+        {
+            "fake": lambda: ConfiguredLLM("fake", ChatFormat(), chain, FakeConnector()),
+            "other": lambda: ConfiguredLLM("other", ChatFormat(), chain, FakeConnector()),
+        },
+        default="fake",
+    )
+    pool, stuck = ThreadPoolExecutor(max_workers=1), threading.Event()
+    service = FieldLookupService(
+        llms, Catalogue(FakeFieldRepository(FIELDS), FakeExampleRepository()), pool, 0.3
+    )
+    try:
+        pool.submit(stuck.wait, 5.0)  # the only worker, held
+        result = asyncio.run(service.lookup_async(request(COLOUR.code, llm="other")))
+    finally:
+        stuck.set()
+        pool.shutdown()
+
+    assert (result.llm, [(o.status, o.llm) for o in result.outcomes]) == (
+        "other",
+        [(OutcomeStatus.TIMEOUT, "other")],
+    )

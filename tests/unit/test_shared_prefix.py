@@ -174,6 +174,23 @@ def test_a_field_the_model_fails_is_answered_by_the_fallback(pool: ThreadPoolExe
     ] * 2
 
 
+def test_a_field_the_model_fails_without_a_fallback_is_its_error_and_the_turn_goes_on(
+    pool: ThreadPoolExecutor,
+) -> None:
+    connector = FakeConnector({POWER.code: Script(error=TransientBackendError("decode failed"))})
+
+    result = service(connector, ConversationChainOfThought(k=2), pool).lookup(
+        LookupRequest(DESCRIPTION, CODES)
+    )
+
+    assert [(o.field_code, o.status) for o in result.outcomes] == [
+        (POWER.code, OutcomeStatus.ERROR),
+        (COLOUR.code, OutcomeStatus.NOT_FOUND),
+        (DIMMABLE.code, OutcomeStatus.NOT_FOUND),
+    ]
+    assert "decode failed" in (result.outcomes[0].error or "")
+
+
 class ConnectorSureAt(FakeConnector):
     """Answers as scripted, each answer one token of probability `probability`."""
 
