@@ -8,7 +8,7 @@ import pytest
 
 from src.domain.evidence.locate import locate_evidence
 from src.domain.model import Field, FieldType, OutcomeStatus, Value
-from src.domain.model.kinds import kind_of
+from src.domain.model.kinds import SeveralKind, kind_of
 from src.domain.model.values import coerce
 from src.domain.prompting.chain_of_thought.text_numbers import text_number_schema
 
@@ -135,6 +135,7 @@ def test_a_list_is_verbatim_only_when_every_item_is() -> None:
 
 def test_a_list_and_a_single_value_never_match() -> None:
     kind = kind_of(MATERIALS)
+    assert isinstance(kind, SeveralKind)
 
     assert not kind.same(MATERIALS, ["Verre"], "Verre")
     assert not kind.same(MATERIALS, "ab", ["a", "b"])
