@@ -3,18 +3,23 @@ given and record what they are asked, and never reach a database or a model."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from src.domain.access.ports import ApiKey
 from src.domain.access.roles import Role
+from src.domain.errors import StorageUnavailableError
+from src.domain.jobs.model import Job, JobProduct, JobState, NewJob, ProductResult
 from src.domain.lookup.cache import CachedAnswer
 from src.domain.model import Example, Field, TokenUsage
 from src.domain.prompting.prompt import Completion, CompletionRequest
 from src.domain.trust.ports import FieldThreshold
+from src.domain.usage.ports import KeyAccountStore, UsageStore
+from src.domain.usage.reservations import Reservation
 
 NO_VALUE = '{"value": null}'
 
@@ -187,3 +192,122 @@ class FakeThresholdStore:
         self.saved += thresholds
         for t in thresholds:
             self.known.setdefault(t.llm, {})[t.field_code] = t.threshold
+
+
+class FakeJobStore:
+    """Jobs, products and results in dicts, with the store's promises: one result per product
+    whatever the writes, and `done` only for the write that finishes the job. The lookup results
+    of the product keys in `refused` are refused (as a row the database cannot hold), their
+    failures are written; with `unavailable`, a write raises as a database that is away."""
+
+    def __init__(self) -> None:
+        self.jobs: dict[str, Job] = {}
+        self.products: dict[str, tuple[JobProduct, ...]] = {}
+        self.written: dict[str, dict[str, ProductResult]] = {}
+        self.refused: set[str] = set()
+        self.unavailable = False
+        self._lock = threading.Lock()
+
+    def create(self, job: NewJob, job_id: str, now: datetime) -> Job:
+        self.products[job_id], self.written[job_id] = job.products, {}
+        self.jobs[job_id] = Job(
+            job_id,
+            job.owner,
+            JobState.QUEUED,
+            len(job.products),
+            job.codes,
+            job.output_format,
+            job.llm,
+            job.webhook_url,
+            now,
+        )
+        return self.jobs[job_id]
+
+    def get(self, job_id: str) -> Job | None:
+        return self.jobs.get(job_id)
+
+    def start(self, job_id: str, now: datetime) -> None:
+        job = self.jobs[job_id]
+        if job.state in (JobState.QUEUED, JobState.PAUSED):
+            self.jobs[job_id] = replace(
+                job, state=JobState.RUNNING, started_at=job.started_at or now
+            )
+
+    def pause(self, job_id: str) -> None:
+        job = self.jobs[job_id]
+        if job.state in (JobState.QUEUED, JobState.RUNNING):
+            self.jobs[job_id] = replace(job, state=JobState.PAUSED)
+
+    def cancel(self, job_id: str, now: datetime) -> Job | None:
+        job = self.jobs.get(job_id)
+        if job is not None and not job.state.finished:
+            job = self.jobs[job_id] = replace(job, state=JobState.CANCELLED, finished_at=now)
+        return job
+
+    def cancel_owned(self, owner: str, now: datetime) -> int:
+        owned = [j.id for j in self.jobs.values() if j.owner == owner and not j.state.finished]
+        for job_id in owned:
+            self.cancel(job_id, now)
+        return len(owned)
+
+    def pending(self, job_id: str, first: int, last: int) -> list[JobProduct]:
+        written = self.written[job_id]
+        return [
+            product
+            for product in self.products[job_id]
+            if first <= product.position <= last and product.key not in written
+        ]
+
+    def record(self, job_id: str, outcome: ProductResult, now: datetime) -> JobState | None:
+        if self.unavailable:
+            raise StorageUnavailableError("the database does not answer")
+        if outcome.result is not None and outcome.product.key in self.refused:
+            raise ValueError("a value the column cannot hold")
+        with self._lock:
+            written = self.written[job_id]
+            if outcome.product.key in written:
+                return None
+            written[outcome.product.key] = outcome
+            job = self.jobs[job_id]
+            fields = dict(job.fields)
+            for field_outcome in outcome.result.outcomes if outcome.result else ():
+                fields[field_outcome.status] = fields.get(field_outcome.status, 0) + 1
+            found = outcome.result is not None
+            job = replace(
+                job, done=job.done + found, failed=job.failed + (not found), fields=fields
+            )
+            if not job.state.finished and job.done + job.failed >= job.total:
+                job = replace(job, state=JobState.DONE, finished_at=now)
+            self.jobs[job_id] = job
+            return job.state
+
+    def results(self, job_id: str) -> Iterator[ProductResult]:
+        return iter(sorted(self.written[job_id].values(), key=lambda r: r.product.position))
+
+
+class FakeReservationStore:
+    """Holds in a dict, against the budgets of `accounts` and the spend written to `usage`: a
+    hold is refused when what was spent and what others hold reach the budget."""
+
+    def __init__(self, accounts: KeyAccountStore, usage: UsageStore) -> None:
+        self._accounts, self._usage = accounts, usage
+        self._ids = itertools.count(1)
+        self.held: dict[str, tuple[str, int]] = {}
+        """Each hold's owner and tokens, by its id."""
+
+    def reserve(
+        self, owner: str, tokens: int, month_start: date, now: datetime, expires: datetime
+    ) -> Reservation:
+        budget = self._accounts.budget(owner)
+        if budget is None:
+            return Reservation(None, None, 0)
+        spent = sum(spend.tokens for spend in self._usage.spent(owner, month_start).values())
+        used = spent + sum(n for holder, n in self.held.values() if holder == owner)
+        if used >= budget:
+            return Reservation(None, budget, used)
+        hold = f"hold-{next(self._ids)}"
+        self.held[hold] = (owner, tokens)
+        return Reservation(hold, budget, used)
+
+    def release(self, reservation_id: str) -> None:
+        self.held.pop(reservation_id, None)

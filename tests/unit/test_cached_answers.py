@@ -72,12 +72,12 @@ def test_answers_come_back_from_the_cache_with_their_raw_output_and_confidence(
     first = lookup.lookup(LAMP).outcomes
     again = lookup.lookup(LAMP).outcomes
 
-    given = [(o.value, o.status, o.raw, o.confidence) for o in first]
+    given = [(o.value, o.status, o.raw, o.confidence, o.llm) for o in first]
     assert given == [
-        ("E27", OutcomeStatus.OK, '{"value": "E27"}', pytest.approx(0.8)),
-        (None, OutcomeStatus.NOT_FOUND, '{"value": null}', None),
+        ("E27", OutcomeStatus.OK, '{"value": "E27"}', pytest.approx(0.8), "few"),
+        (None, OutcomeStatus.NOT_FOUND, '{"value": null}', None, "few"),
     ]
-    assert [(o.value, o.status, o.raw, o.confidence) for o in again] == given
+    assert [(o.value, o.status, o.raw, o.confidence, o.llm) for o in again] == given
     assert [o.cached for o in first] == [False, False]
     assert [o.cached for o in again] == [True, True]
 

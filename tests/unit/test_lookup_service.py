@@ -232,6 +232,13 @@ def test_an_empty_description_or_no_codes_is_refused(
         run(harness.service, lookup)
 
     assert raised.value.location == location
+    assert (
+        str(raised.value)
+        == {
+            "description": "the description is empty",
+            "fields": "no field code was given",
+        }[location[1]]
+    )
     assert harness.connector.requests == []
 
 
@@ -520,3 +527,106 @@ def test_token_usage_is_summed_over_the_fields(make_service: HarnessFactory) -> 
 
     assert result.usage == TokenUsage(180, 12)
     assert outcome_of(result, COLOUR.code).usage == TokenUsage(80, 7)
+
+
+# --- streaming ---------------------------------------------------------------------------------
+
+
+def test_a_stream_tells_each_field_once_those_known_at_the_start_first(
+    make_service: HarnessFactory,
+) -> None:
+    harness = make_service({POWER.code: Script('{"value": 12}')})
+
+    async def events() -> list[FieldOutcome | LookupResult]:
+        return [e async for e in harness.service.stream(request(UNKNOWN_CODE, POWER.code))]
+
+    *lines, summary = asyncio.run(events())
+
+    assert [(o.field_code, o.status) for o in lines if isinstance(o, FieldOutcome)] == [
+        (UNKNOWN_CODE, OutcomeStatus.UNKNOWN_FIELD),
+        (POWER.code, OutcomeStatus.OK),
+    ]
+    assert len(lines) == 2 and isinstance(summary, LookupResult)
+    assert statuses(summary) == {
+        UNKNOWN_CODE: OutcomeStatus.UNKNOWN_FIELD,
+        POWER.code: OutcomeStatus.OK,
+    }
+
+
+def test_a_stream_tells_a_field_while_another_is_still_asked(
+    make_service: HarnessFactory,
+) -> None:
+    colour_asked = threading.Event()
+    harness = make_service(
+        {
+            POWER.code: Script('{"value": 12}'),
+            COLOUR.code: Script('{"value": "Chromé"}', block_on=colour_asked),
+        },
+        timeout_seconds=3.0,
+    )
+
+    async def told() -> tuple[
+        FieldOutcome | LookupResult, float, list[FieldOutcome | LookupResult]
+    ]:
+        started = time.monotonic()
+        stream = harness.service.stream(request(POWER.code, COLOUR.code))
+        first = await anext(stream)
+        waited = time.monotonic() - started
+        colour_asked.set()
+        return first, waited, [event async for event in stream]
+
+    first, waited, rest = asyncio.run(told())
+
+    assert isinstance(first, FieldOutcome) and (first.field_code, first.value) == (POWER.code, 12)
+    assert waited < 1.5  # not the 3 s deadline
+    assert [(o.field_code, o.value) for o in rest if isinstance(o, FieldOutcome)] == [
+        (COLOUR.code, "Chromé")
+    ]
+
+
+def test_an_observer_hears_of_every_finished_lookup(make_service: HarnessFactory) -> None:
+    finished: list[LookupResult] = []
+
+    class Observer:
+        def lookup_finished(self, result: LookupResult) -> None:
+            finished.append(result)
+
+    harness = make_service({POWER.code: Script('{"value": 12}')})
+    with ThreadPoolExecutor(2) as pool:
+        service = FieldLookupService(
+            harness.service.llms,
+            Catalogue(FakeFieldRepository(FIELDS), FakeExampleRepository()),
+            pool,
+            5.0,
+            observer=Observer(),
+        )
+        result = service.lookup(request(POWER.code))
+        streamed = run_stream(service, request(POWER.code, COLOUR.code))
+
+    assert finished == [result, streamed]
+
+
+def test_a_pool_too_busy_to_start_a_request_times_it_out_for_the_llm_it_named() -> None:
+    chain = BasicChainOfThought()
+    llms = LLMRegistry(
+        {
+            "fake": lambda: ConfiguredLLM("fake", ChatFormat(), chain, FakeConnector()),
+            "other": lambda: ConfiguredLLM("other", ChatFormat(), chain, FakeConnector()),
+        },
+        default="fake",
+    )
+    pool, stuck = ThreadPoolExecutor(max_workers=1), threading.Event()
+    service = FieldLookupService(
+        llms, Catalogue(FakeFieldRepository(FIELDS), FakeExampleRepository()), pool, 0.3
+    )
+    try:
+        pool.submit(stuck.wait, 5.0)  # the only worker, held
+        result = asyncio.run(service.lookup_async(request(COLOUR.code, llm="other")))
+    finally:
+        stuck.set()
+        pool.shutdown()
+
+    assert (result.llm, [(o.status, o.llm) for o in result.outcomes]) == (
+        "other",
+        [(OutcomeStatus.TIMEOUT, "other")],
+    )

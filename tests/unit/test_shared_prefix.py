@@ -15,15 +15,22 @@ from src.domain.confidence.tokens import TokenProbability
 from src.domain.errors import TransientBackendError
 from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
 from src.domain.lookup.service import FieldLookupService
-from src.domain.model import Example, LookupRequest, OutcomeStatus
+from src.domain.model import Example, LookupRequest, OutcomeSource, OutcomeStatus
 from src.domain.prompting.chain_of_thought import BasicChainOfThought
 from src.domain.prompting.families import GemmaFormat
 from src.domain.prompting.ports import ChainOfThought
+from src.domain.prompting.prepass import TextRulesPrepass
 from src.domain.prompting.prompt import Completion, CompletionRequest
 from src.domain.prompting.shared_prefix.answer_object import AnswerObjectChainOfThought
 from src.domain.prompting.shared_prefix.conversation import ConversationChainOfThought
 from src.domain.prompting.shared_prefix.ports import SharedPrefixChainOfThought
-from tests.support.fakes import FakeConnector, FakeExampleRepository, FakeFieldRepository, Script
+from tests.support.fakes import (
+    FakeConnector,
+    FakeExampleRepository,
+    FakeFieldRepository,
+    FakeThresholdStore,
+    Script,
+)
 from tests.unit.test_lookup_service import COLOUR, DESCRIPTION, DIMMABLE, FIELDS, POWER
 
 CODES = (POWER.code, COLOUR.code, DIMMABLE.code)
@@ -165,3 +172,80 @@ def test_a_field_the_model_fails_is_answered_by_the_fallback(pool: ThreadPoolExe
     assert [o.status for o in result.outcomes if o.field_code != COLOUR.code] == [
         OutcomeStatus.NOT_FOUND
     ] * 2
+
+
+def test_a_field_the_model_fails_without_a_fallback_is_its_error_and_the_turn_goes_on(
+    pool: ThreadPoolExecutor,
+) -> None:
+    connector = FakeConnector({POWER.code: Script(error=TransientBackendError("decode failed"))})
+
+    result = service(connector, ConversationChainOfThought(k=2), pool).lookup(
+        LookupRequest(DESCRIPTION, CODES)
+    )
+
+    assert [(o.field_code, o.status) for o in result.outcomes] == [
+        (POWER.code, OutcomeStatus.ERROR),
+        (COLOUR.code, OutcomeStatus.NOT_FOUND),
+        (DIMMABLE.code, OutcomeStatus.NOT_FOUND),
+    ]
+    assert "decode failed" in (result.outcomes[0].error or "")
+
+
+class ConnectorSureAt(FakeConnector):
+    """Answers as scripted, each answer one token of probability `probability`."""
+
+    def __init__(self, probability: float, scripts: dict[str, Script]) -> None:
+        super().__init__(scripts)
+        self.probability = probability
+
+    def complete(self, request: CompletionRequest) -> Completion:
+        completion = super().complete(request)
+        return replace(completion, tokens=(TokenProbability(completion.text, self.probability),))
+
+
+def test_a_turn_after_the_prepass_escalates_its_unsure_values(pool: ThreadPoolExecutor) -> None:
+    """The pre-pass reads the power in the text; the turn asks the colour and the dimming; the
+    colour, under its threshold, is asked again of the other LLM, which is surer."""
+    local = ConnectorSureAt(
+        0.8,
+        {
+            COLOUR.code: Script(answer='{"value": "Blanc"}'),
+            DIMMABLE.code: Script(answer='{"value": true}'),
+        },
+    )
+    hosted = ConnectorSureAt(0.95, {COLOUR.code: Script(answer='{"value": "Chromé"}')})
+    llms = LLMRegistry(
+        {
+            "local": lambda: ConfiguredLLM(
+                "local",
+                GemmaFormat(),
+                ConversationChainOfThought(k=2),
+                local,
+                prepass=TextRulesPrepass(),
+                escalate_to="hosted",
+            ),
+            "hosted": lambda: ConfiguredLLM("hosted", GemmaFormat(), BasicChainOfThought(), hosted),
+        },
+        "local",
+    )
+    lookup = FieldLookupService(
+        llms,
+        Catalogue(FakeFieldRepository(FIELDS), FakeExampleRepository(EXAMPLES)),
+        pool,
+        5.0,
+        thresholds=FakeThresholdStore({"local": {COLOUR.code: 0.9, DIMMABLE.code: 0.5}}),
+    )
+
+    result = lookup.lookup(LookupRequest(DESCRIPTION, CODES))
+
+    assert [(o.field_code, o.status, o.value, o.llm, o.source) for o in result.outcomes] == [
+        (POWER.code, OutcomeStatus.OK, 12, "local", OutcomeSource.PREPASS),
+        (COLOUR.code, OutcomeStatus.OK, "Chromé", "hosted", OutcomeSource.MODEL),
+        (DIMMABLE.code, OutcomeStatus.OK, True, "local", OutcomeSource.MODEL),
+    ]
+    assert [o.escalation for o in result.outcomes] == [
+        None,
+        "local was unsure (0.80, threshold 0.90); hosted answered surer (0.95)",
+        None,
+    ]
+    assert local.requests_for(POWER.code) == []  # the pre-pass answered it: the turn skipped it
