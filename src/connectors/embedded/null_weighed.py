@@ -8,8 +8,10 @@ most hold a value) and greedy decoding answered null for one span (not a list), 
 is decoded too, null no longer allowed, from the prompt llama.cpp still holds; it is the answer
 when its probability (its tokens' among all tokens, as `span_or_null` weighs a span) reaches the
 odds times null's. No span can where null's probability is above 1 / (1 + odds): then nothing is
-decoded again. The span's confidence is its share of the two answers so weighed,
-p / (p + odds × null's).
+decoded again. The span's confidence is its share of the two answers as the model weighed them,
+p / (p + null's), under one half: the odds decide the answer, not how sure the model was of it
+(with the odds in it, every such span would read at least one half, and rank above the model's
+surer answers: on WDC-PAVE's quick run, AUROC 0.64 against 0.80 so).
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ def weighed_against_null(
             usage.completion_tokens + len(tokens) - 1,
             usage.cached_prompt_tokens,
         )
-    share = probability / (probability + odds * null_probability)
+    share = probability / (probability + null_probability)
     return Completion(text=span, usage=usage, tokens=tokens, answer_probability=share)
 
 
