@@ -12,8 +12,10 @@ part runs in a throwaway SQLite database provisioned as a user would, without th
 through the evaluation use case of `python cli.py evaluate`.
 
 Prints one row per set and LLM: the five buckets (NN/NV/VN/VC/VW, as the field scores them),
-precision, recall and F1, the calibration error (ECE) and the AUROC of right against wrong values
-by confidence, the held-out accept coverage and precision (thresholds for 95 % chosen on odd
+precision, recall and F1, the calibration error (ECE), the held-out calibrated ECE (a calibration
+map fitted on odd rows, as `evaluate --save-calibration` fits it, judged on even rows, beside the
+raw confidences' ECE on those rows) and the AUROC of right against wrong values by confidence,
+the held-out accept coverage and precision (thresholds for 95 % chosen on odd
 rows, judged on even rows), model calls and seconds; then the macro-average F1 of the English
 sets per LLM. Reads ../shared; stops with a message naming the folder when it is missing.
 """
@@ -42,9 +44,10 @@ ENGLISH = ("AE-110k", "WDC-PAVE")
 QUICK = {"AE-110k": 40, "WDC-PAVE": 12, "data/benchmark.jsonl": 3}
 """Quick mode: AE-110k test offers, WDC-PAVE offers per fold, every n-th benchmark product."""
 HEADER = (
-    "| set | LLM | pairs | NN | NV | VN | VC | VW | precision | recall | F1 | ECE | AUROC "
+    "| set | LLM | pairs | NN | NV | VN | VC | VW | precision | recall | F1 | ECE "
+    "| held-out calibrated ECE | AUROC "
     "| held-out accepted / values | held-out precision | calls | seconds |\n"
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -136,6 +139,7 @@ def measure(parts: Sequence[Part], llms: Sequence[str]) -> dict[str, LLMReport]:
 def table_row(title: str, report: LLMReport) -> str:
     calibration = cast(dict[str, Any], report.summary()["calibration"])
     held = calibration["held_out"]
+    held_ece = calibration["held_out_ece"]
     buckets = report.overall.buckets()
     s = report.overall
     shown = "n/a" if held["precision"] is None else f"{held['precision']:.1%}"
@@ -143,7 +147,8 @@ def table_row(title: str, report: LLMReport) -> str:
         f"| {title} | `{report.llm}` | {s.pairs} | "
         + " | ".join(str(buckets[name]) for name in ("NN", "NV", "VN", "VC", "VW"))
         + f" | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {calibration['ece']} "
-        f"| {calibration['auroc']} | {held['accepted']} / {held['values']} "
+        f"| {held_ece['calibrated']} ({held_ece['raw']} raw) | {calibration['auroc']} "
+        f"| {held['accepted']} / {held['values']} "
         f"({held['coverage']:.0%}) | {shown} | {report.cost.calls} | {report.cost.seconds:.0f} |"
     )
 

@@ -33,7 +33,7 @@ from src.domain.lookup.ports import HealthProbe
 from src.domain.lookup.service import FieldLookupService
 from src.domain.purging.purge import Purging
 from src.domain.review import Reviewing, ReviewQueue
-from src.domain.trust.ports import ThresholdStore
+from src.domain.trust.ports import CalibrationStore, ThresholdStore
 from src.domain.usage.accounts import Accounts
 from src.domain.usage.estimate import Estimator
 from src.domain.usage.meter import UsageMeter
@@ -61,6 +61,8 @@ class Container:
     storage: PeeweeStorage
     thresholds: ThresholdStore
     """The review thresholds `evaluate --save-thresholds` stores and every lookup reads."""
+    calibration: CalibrationStore
+    """The calibration maps `evaluate --save-calibration` stores and every lookup reads."""
     jobs: Jobs
     accounts: Accounts
     meter: UsageMeter
@@ -118,13 +120,14 @@ def bootstrap(
     executor = ThreadPoolExecutor(settings.lookup_workers, thread_name_prefix="lookup")
     metrics = PrometheusObserver(settings.metrics_multiprocess)
     thresholds = overrides.thresholds or storage.thresholds
+    calibration = overrides.calibration or storage.calibration
     cache = (
         overrides.cache
         if overrides.cache is not None
         else lookup_cache(settings, storage, executor)
     )
     lookups = build_lookups(
-        settings, registry, fields, examples, thresholds, cache, executor, metrics
+        settings, registry, fields, examples, thresholds, cache, executor, metrics, calibration
     )
     lookup = lookups.served
     batch = BatchLookup(lookup, settings.batch_query_timeout)
@@ -162,6 +165,7 @@ def bootstrap(
         purging=_purging(settings, storage),
         storage=storage,
         thresholds=thresholds,
+        calibration=calibration,
         jobs=build_jobs(settings, storage, batch, accounts, lookups.estimator, overrides),
         accounts=accounts,
         meter=meter,

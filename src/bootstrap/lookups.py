@@ -1,6 +1,7 @@
 """Builds the lookup use case three ways: the one served (cached, single-flight, observed, on a
 pool that carries the caller's usage account), the one evaluation measures (no cache), and the
-one the estimates count tokens with (reads the cache, asks no model)."""
+one the estimates count tokens with (reads the cache, asks no model). Only the served one
+reports calibrated confidences: evaluation measures the raw ones, which a map is fitted on."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from src.domain.lookup.llms import LLMRegistry
 from src.domain.lookup.ports import LookupCache
 from src.domain.lookup.service import FieldLookupService
 from src.domain.lookup.single_flight import SingleFlight
-from src.domain.trust.ports import ThresholdStore
+from src.domain.trust.ports import CalibrationStore, ThresholdStore
 from src.domain.usage.estimate import Estimator, ReadOnlyCache, counting_registry
 from src.domain.usage.meter import ContextCopyingExecutor
 
@@ -42,6 +43,7 @@ def build_lookups(
     cache: LookupCache,
     executor: ThreadPoolExecutor,
     metrics: PrometheusObserver,
+    calibration: CalibrationStore,
 ) -> Lookups:
     """The three lookups, on one pool and one cache."""
     limits = RequestLimits(settings.max_description_chars, settings.max_fields)
@@ -60,6 +62,7 @@ def build_lookups(
         limits=limits,
         thresholds=thresholds,
         single_flight=SingleFlight() if settings.lookup_cache else None,
+        calibration=calibration,
     )
     uncached = FieldLookupService(
         registry,

@@ -10,7 +10,7 @@ import httpcore
 from src.domain.access.ports import ApiKeyStore
 from src.domain.catalogue.ports import CatalogueStore, ExampleRepository, FieldRepository
 from src.domain.lookup.ports import LookupCache
-from src.domain.trust.ports import ThresholdStore
+from src.domain.trust.ports import CalibrationStore, ThresholdStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,8 @@ class Overrides:
     refresh."""
     thresholds: ThresholdStore | None = None
     """In place of the database's review thresholds."""
+    calibration: CalibrationStore | None = None
+    """In place of the database's calibration maps."""
     webhook_resolve: Callable[[str, int], Sequence[str]] | None = None
     """In place of the system's resolver, for webhook hosts: a host and port to addresses."""
     webhook_network: httpcore.NetworkBackend | None = None

@@ -18,6 +18,7 @@ from src.domain.access.ports import ApiKey
 from src.domain.errors import AuthenticationError, SettingsError
 from src.domain.evaluation.benchmark import BenchmarkRow
 from src.domain.model import Field, FieldType, LookupRequest, OutcomeStatus
+from src.domain.trust.ports import NoCalibration
 from tests.support.clock import ManualClock
 from tests.support.fakes import (
     FakeApiKeyStore,
@@ -55,6 +56,7 @@ def container(
         api_key_store=keys,
         clock=clock,
         thresholds=FakeThresholdStore(),
+        calibration=NoCalibration(),
     )
     built = bootstrap(settings, overrides=overrides)
     yield built

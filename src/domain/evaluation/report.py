@@ -6,8 +6,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from src.domain.confidence.calibration_map import CalibrationMap
 from src.domain.evaluation.benchmark import Accepted
 from src.domain.evaluation.calibration import Judged
+from src.domain.evaluation.held_out_calibration import calibrated, fitted_map, held_out_calibration
 from src.domain.evaluation.judge import Grade
 from src.domain.evaluation.matching import item_counts
 from src.domain.evaluation.metrics import Bucket, PairOutcome, Scores
@@ -70,10 +72,18 @@ class LLMReport:
     judge: str | None = None
     target_precision: float = DEFAULT_TARGET_PRECISION
 
-    def thresholds(self) -> ThresholdChoice:
-        """Per-field thresholds chosen on one half of the benchmark, judged on the other."""
+    def thresholds(self, calibration: CalibrationMap | None = None) -> ThresholdChoice:
+        """Per-field thresholds chosen on one half of the benchmark, judged on the other; with
+        `calibration`, on the confidences through it (as lookups report them once it is saved)."""
         fields = list(dict.fromkeys(pair.field.code for pair in self.pairs))
-        return choose_thresholds(self.judged_values(), fields, self.target_precision)
+        values = self.judged_values()
+        if calibration is not None:
+            values = calibrated(values, calibration)
+        return choose_thresholds(values, fields, self.target_precision)
+
+    def calibration(self) -> CalibrationMap:
+        """The calibration map fitted on every answered value (see `calibration_map.py`)."""
+        return fitted_map(self.judged_values())
 
     def judged_values(self) -> list[FieldValue]:
         """The answered values with a confidence: right when they are the expected value."""
@@ -127,6 +137,7 @@ class LLMReport:
                 self.judged_values(),
                 sum(p.predicted is not None for p in self.pairs),
                 self.thresholds(),
+                held_out_calibration(self.judged_values()),
             ),
         }
         if items := self.item_scores():

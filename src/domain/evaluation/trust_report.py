@@ -11,13 +11,18 @@ from src.domain.evaluation.calibration import (
     reliability,
     right_wrong_auroc,
 )
+from src.domain.evaluation.held_out_calibration import HeldOutCalibration
 from src.domain.evaluation.thresholds import FieldValue, ThresholdChoice
 
 
 def calibration_summary(
-    values: Sequence[FieldValue], answered: int, choice: ThresholdChoice
+    values: Sequence[FieldValue],
+    answered: int,
+    choice: ThresholdChoice,
+    held_calibration: HeldOutCalibration,
 ) -> dict[str, object]:
-    """`values`: the answered values with a confidence; `answered`: all answered values."""
+    """`values`: the answered values with a confidence; `answered`: all answered values;
+    `held_calibration`: a calibration map's ECE on the half it was not fitted on."""
     judged = [value.judged for value in values]
     ece = expected_calibration_error(judged)
     auroc = right_wrong_auroc(judged)
@@ -27,6 +32,11 @@ def calibration_summary(
         "with_confidence": len(judged),
         "ece": None if ece is None else round(ece, 4),
         "auroc": None if auroc is None else round(auroc, 4),
+        "held_out_ece": {
+            "values": held_calibration.values,
+            "raw": _rounded(held_calibration.raw_ece),
+            "calibrated": _rounded(held_calibration.calibrated_ece),
+        },
         "reliability": [
             {
                 "bin": f"[{b.low:.1f}, {b.high:.1f}{']' if b.high == 1 else ')'}",

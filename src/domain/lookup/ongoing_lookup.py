@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from src.domain.confidence.calibration_map import CalibrationMap
 from src.domain.lookup.cache import CACHEABLE, CachedAnswer
 from src.domain.lookup.llms import ConfiguredLLM
-from src.domain.model import Field, FieldOutcome, LookupResult, OutcomeStatus, TokenUsage
+from src.domain.model import (
+    Field,
+    FieldOutcome,
+    LookupResult,
+    OutcomeSource,
+    OutcomeStatus,
+    TokenUsage,
+)
 from src.domain.trust.annotate import with_trust
 
 
@@ -29,21 +38,61 @@ class OngoingLookup:
     thresholds: dict[str, float] = field(default_factory=dict)
     locate: bool = True
     """Whether values are located in the text (see `LookupRequest.evidence`)."""
+    calibration: CalibrationMap = field(default_factory=CalibrationMap)
+    """The LLM's calibration map, for its own answers' confidences."""
 
     def trusted(self, outcome: FieldOutcome) -> FieldOutcome:
-        """The outcome with its evidence and review flag (see `with_trust`)."""
+        """The outcome with its confidences calibrated, its evidence and its review flag (see
+        `with_trust`)."""
         code = outcome.field_code
         return with_trust(
-            outcome,
+            self._calibrated(outcome),
             self.fields.get(code),
             self.description,
             self.thresholds.get(code),
             self.locate,
         )
 
-    def result(self) -> LookupResult:
-        """What the request answers now: each field's outcome, in request order; a field not
-        answered yet is a `timeout` (its call, when it has not started, is cancelled)."""
+    def raw_thresholds(self) -> dict[str, float]:
+        """The thresholds as raw confidences of the model's answers, for the cascade, which
+        decides before an answer is calibrated."""
+        if not self.calibration.groups:
+            return self.thresholds
+        return {
+            code: self.calibration.raw_threshold(threshold, OutcomeSource.MODEL)
+            for code, threshold in self.thresholds.items()
+        }
+
+    def _calibrated(self, outcome: FieldOutcome) -> FieldOutcome:
+        """The confidences of the LLM's own answer (and of its list's items) as its map gives
+        them; another LLM's answer (a fallback's, the cascade's) keeps its own."""
+        if outcome.confidence is None or outcome.llm not in (None, self.llm.name):
+            return outcome
+        if not self.calibration.groups:
+            return outcome
+        source = outcome.source
+        items = outcome.items
+        if items is not None:
+            items = tuple(
+                replace(item, confidence=self.calibration.calibrated(item.confidence, source))
+                for item in items
+            )
+        confidence = self.calibration.calibrated(outcome.confidence, source)
+        return replace(outcome, confidence=confidence, items=items)
+
+    def result(self, answered: Sequence[FieldOutcome] | None = None) -> LookupResult:
+        """The request's answer: `answered` (by default `answered()`) with their trust signals."""
+        outcomes = self.answered() if answered is None else answered
+        usage = sum((o.usage for o in outcomes if o.usage), TokenUsage())
+        waited_ms = (time.monotonic() - self.started) * 1000
+        return LookupResult(
+            self.llm.name, tuple(self.trusted(o) for o in outcomes), waited_ms, usage
+        )
+
+    def answered(self) -> list[FieldOutcome]:
+        """What the request answers now, as the backends and rules gave it: each field's
+        outcome, in request order; a field not answered yet is a `timeout` (its call, when it
+        has not started, is cancelled)."""
         waited_ms = (time.monotonic() - self.started) * 1000
         outcomes = []
         for code in self.codes:
@@ -65,13 +114,11 @@ class OngoingLookup:
                         llm=self.llm.name,
                     )
                 )
-        usage = sum((o.usage for o in outcomes if o.usage), TokenUsage())
-        return LookupResult(
-            self.llm.name, tuple(self.trusted(o) for o in outcomes), waited_ms, usage
-        )
+        return outcomes
 
-    def answers_to_keep(self, result: LookupResult) -> dict[str, CachedAnswer]:
-        """The new answers of `result` worth caching, by cache key."""
+    def answers_to_keep(self, answered: Sequence[FieldOutcome]) -> dict[str, CachedAnswer]:
+        """The new answers worth caching, by cache key, with their raw confidences (a map saved
+        later applies to them as read)."""
         return {
             self.cache_keys[o.field_code]: CachedAnswer(
                 o.value,
@@ -80,7 +127,7 @@ class OngoingLookup:
                 o.confidence,
                 None if o.items is None else tuple(item.confidence for item in o.items),
             )
-            for o in result.outcomes
+            for o in answered
             if o.status in CACHEABLE
             and not o.cached
             and o.field_code in self.cache_keys

@@ -26,7 +26,7 @@ from src.domain.lookup.shared_prefix_calls import Escalation
 from src.domain.lookup.single_flight import SingleFlight, shared_field_calls
 from src.domain.lookup.waiting import wait_all
 from src.domain.model import FieldOutcome, LookupRequest, LookupResult, OutcomeStatus
-from src.domain.trust.ports import NoThresholds, ThresholdStore
+from src.domain.trust.ports import CalibrationStore, NoCalibration, NoThresholds, ThresholdStore
 
 
 class FieldLookupService:
@@ -39,6 +39,8 @@ class FieldLookupService:
     Answers already given for the same text, field, LLM and strategy come from `cache`, and
     new answers go to it (a cache that writes behind, so `put_many` must not block); with
     `single_flight`, a question asked again while it is under way waits for the same call.
+    Confidences are reported through the LLM's map in `calibration` (the review flag compares
+    them so); the cache keeps them raw.
     """
 
     def __init__(
@@ -52,6 +54,7 @@ class FieldLookupService:
         limits: RequestLimits | None = None,
         thresholds: ThresholdStore | None = None,
         single_flight: SingleFlight[FieldOutcome] | None = None,
+        calibration: CalibrationStore | None = None,
     ) -> None:
         self._llms = llms
         self._catalogue = catalogue
@@ -61,6 +64,7 @@ class FieldLookupService:
         self._observer = observer
         self._limits = limits or RequestLimits()
         self._thresholds = thresholds or NoThresholds()
+        self._calibration = calibration or NoCalibration()
         self._single_flight = single_flight
         self._keyed = (
             cache is not None and not isinstance(cache, NoCache) or single_flight is not None
@@ -148,6 +152,7 @@ class FieldLookupService:
             fields=fields,
             thresholds=self._thresholds.thresholds(llm.name, list(fields)),
             locate=request.evidence,
+            calibration=self._calibration.calibration(llm.name),
         )
         for code in codes:
             if code not in fields:
@@ -169,8 +174,9 @@ class FieldLookupService:
         ask: AskField = partial(ask_with_fallbacks, chain)
         escalation: Escalation | None = None
         if (target := escalation_target(self._llms, llm)) is not None:
-            ask = escalating(ask, target, ongoing.thresholds)
-            escalation = Escalation(second_opinion(target, ongoing.thresholds), ongoing.thresholds)
+            raw = ongoing.raw_thresholds()
+            ask = escalating(ask, target, raw)
+            escalation = Escalation(second_opinion(target, raw), raw)
         after = partial(ask_with_fallbacks, chain[1:]) if len(chain) > 1 else None
 
         def start(codes: list[str]) -> dict[str, Future[FieldOutcome]]:
@@ -195,8 +201,9 @@ class FieldLookupService:
         return ongoing
 
     def _finish(self, ongoing: OngoingLookup) -> LookupResult:
-        result = ongoing.result()
-        fresh = ongoing.answers_to_keep(result)
+        answered = ongoing.answered()
+        result = ongoing.result(answered)
+        fresh = ongoing.answers_to_keep(answered)
         if fresh:
             self._cache.put_many(fresh)
         if self._observer is not None:

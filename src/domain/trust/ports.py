@@ -1,10 +1,13 @@
-"""What the trust signals need from the outside world: the accept thresholds `evaluate` chose."""
+"""What the trust signals need from the outside world: the accept thresholds and the calibration
+maps `evaluate` chose."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
+
+from src.domain.confidence.calibration_map import CalibrationMap
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,4 +45,29 @@ class NoThresholds:
         return {}
 
     def save(self, thresholds: Sequence[FieldThreshold]) -> None:
+        return None
+
+
+class CalibrationStore(Protocol):
+    """The calibration maps `evaluate --save-calibration` fitted, per LLM, shared by every
+    worker process."""
+
+    def calibration(self, llm: str) -> CalibrationMap:
+        """The map of `llm` (without one: raw confidences stand). May be a few seconds behind a
+        `save` in another process."""
+        ...
+
+    def save(self, llm: str, calibration: CalibrationMap) -> None:
+        """Stores `calibration` as the map of `llm`, replacing its previous one whole, in one
+        transaction."""
+        ...
+
+
+class NoCalibration:
+    """A CalibrationStore that knows no map: every confidence stands as its backend gave it."""
+
+    def calibration(self, llm: str) -> CalibrationMap:
+        return CalibrationMap()
+
+    def save(self, llm: str, calibration: CalibrationMap) -> None:
         return None

@@ -23,6 +23,14 @@ def calibration_lines(report: LLMReport) -> list[str]:
         f"  calibration: {counted}, ECE {shown_ece} (10 bins)",
         "    bin          values  confidence  accuracy",
     ]
+    held_ece = data["held_out_ece"]
+    if held_ece["calibrated"] is not None:
+        lines.insert(
+            1,
+            f"    on the even rows ({held_ece['values']} values): ECE {held_ece['raw']:.3f} raw, "
+            f"{held_ece['calibrated']:.3f} through a map fitted on the odd rows "
+            "(--save-calibration)",
+        )
     for b in data["reliability"]:
         if b["values"]:
             lines.append(

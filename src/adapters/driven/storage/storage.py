@@ -13,6 +13,7 @@ from limits.storage import Storage
 from peewee import Database
 
 from src.adapters.driven.storage.api_keys import PeeweeApiKeyStore
+from src.adapters.driven.storage.calibration_maps import PeeweeCalibrationStore
 from src.adapters.driven.storage.catalogue_store import PeeweeCatalogueStore
 from src.adapters.driven.storage.database import open_database
 from src.adapters.driven.storage.example_candidates import PeeweeExampleCandidates
@@ -82,6 +83,8 @@ class PeeweeStorage:
         self.api_keys = PeeweeApiKeyStore(self.database)
         self.thresholds = PeeweeThresholdStore(self.database, catalogue_refresh_seconds, clock)
         """The review thresholds, read again every `catalogue_refresh_seconds`."""
+        self.calibration = PeeweeCalibrationStore(self.database, catalogue_refresh_seconds, clock)
+        """The calibration maps, read again every `catalogue_refresh_seconds`."""
         self.jobs = PeeweeJobStore(self.database)
         self.webhook_outbox = PeeweeWebhookOutbox(self.database)
         self.usage = PeeweeUsageStore(self.database)

@@ -120,3 +120,18 @@ class ReviewThresholdRow(BaseTable):
     class Meta:
         table_name = "review_threshold"
         primary_key = CompositeKey("llm", "field_code")
+
+
+class CalibrationRow(BaseTable):
+    """One group's logistic map of an LLM's confidences (see `calibration_map.py`)."""
+
+    llm = CharField(max_length=64)
+    group_name = CharField(max_length=64)
+    slope = DoubleField()
+    intercept = DoubleField()
+    labelled_values = IntegerField()
+    created_at = DateTimeField(default=utc_now)
+
+    class Meta:
+        table_name = "calibration_map"
+        primary_key = CompositeKey("llm", "group_name")

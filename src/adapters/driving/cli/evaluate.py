@@ -25,6 +25,7 @@ from src.adapters.driving.cli.batch_options import BatchTimeout
 from src.adapters.driving.cli.errors import reported_errors
 from src.adapters.driving.cli.progress_bar import progress_bar
 from src.adapters.driving.cli.service import service
+from src.domain.confidence.calibration_map import CalibrationMap
 from src.domain.errors import DataFileError
 from src.domain.evaluation.report import LLMReport
 from src.domain.evaluation.thresholds import DEFAULT_TARGET_PRECISION
@@ -67,6 +68,14 @@ def evaluate(
             help="Store the chosen thresholds: lookups then say which values need review.",
         ),
     ] = False,
+    save_calibration: Annotated[
+        bool,
+        typer.Option(
+            "--save-calibration",
+            help="Store each LLM's calibration map, fitted on this run: lookups then report "
+            "calibrated confidences (and thresholds are chosen on them).",
+        ),
+    ] = False,
     plot: Annotated[
         Path | None,
         typer.Option(help="Draw the reliability diagram and precision/coverage curve here (PNG)."),
@@ -92,8 +101,17 @@ def evaluate(
                 progress=lambda name: bar.advance(tasks[name]),
                 target_precision=target_precision,
             )
+        if save_calibration:
+            for report in reports:
+                container.calibration.save(report.llm, report.calibration())
         if save_thresholds:
-            container.thresholds.save([t for report in reports for t in chosen_thresholds(report)])
+            container.thresholds.save(
+                [
+                    t
+                    for r in reports
+                    for t in chosen_thresholds(r, container.calibration.calibration(r.llm))
+                ]
+            )
         if out:
             try:
                 write_pairs_csv(reports, out)
@@ -118,9 +136,11 @@ def evaluate(
     typer.echo(results_json(reports) if as_json else results_table(reports))
 
 
-def chosen_thresholds(report: LLMReport) -> list[FieldThreshold]:
-    """The report's per-field thresholds, with what each gave on the half that did not choose it."""
-    choice = report.thresholds()
+def chosen_thresholds(report: LLMReport, calibration: CalibrationMap) -> list[FieldThreshold]:
+    """The report's per-field thresholds, chosen on the confidences as lookups report them
+    through `calibration` (the LLM's map in force), with what each gave on the half that did
+    not choose it."""
+    choice = report.thresholds(calibration if calibration.groups else None)
     return [
         FieldThreshold(
             report.llm,
