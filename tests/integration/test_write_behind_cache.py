@@ -113,13 +113,15 @@ def test_an_immediate_repeat_is_a_hit_before_the_answers_are_written(
     assert _until(lambda: bool(backend.writes))  # being written, held: not in the backend yet
     repeat = service.lookup(product(1))
     another = service.lookup(product(2))  # not answered yet: the backend is asked
+    queued = service.lookup(product(2))  # its answers wait for the next write: hits already
 
     assert not any(outcome.cached for outcome in first.outcomes)
     assert all(outcome.cached for outcome in repeat.outcomes)
     assert not any(outcome.cached for outcome in another.outcomes)
+    assert all(outcome.cached for outcome in queued.outcomes)
     assert repeat.values() == first.values()
     assert len(connector.requests) == 2 * len(CODES)  # the repeat asked the model nothing
-    assert len(backend.reads) == 2  # the first lookup and the other product: not the repeat
+    assert len(backend.reads) == 2  # the first lookup and the other product: not the repeats
     backend.gate.set()
     assert _until(lambda: backend.holds(2 * len(CODES)))
     assert all(outcome.cached for outcome in service.lookup(product(1)).outcomes)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 from src.domain.prompting.families import GemmaFormat
 from src.domain.prompting.formatted import FormattedPrompt
 from src.domain.prompting.prompt import Message, Prompt, Shot
@@ -47,3 +50,24 @@ def test_a_text_connector_has_only_the_text_rendered_with_the_answer_start_after
         '<start_of_turn>model\n{"culot": '
     )
     assert formatted.text is formatted.text  # kept, not rendered again
+
+
+class MeetingFormat(GemmaFormat):
+    """Gemma's format whose rendering waits until another thread renders too."""
+
+    def __init__(self, meeting: threading.Barrier) -> None:
+        self._meeting = meeting
+
+    def render(self, prompt: Prompt) -> str:
+        self._meeting.wait()  # BrokenBarrierError when the other rendering cannot start
+        return super().render(prompt)
+
+
+def test_threads_render_the_prompts_of_different_requests_at_the_same_time() -> None:
+    meeting = threading.Barrier(2, timeout=5)
+    prompts = [FormattedPrompt(PROMPT, MeetingFormat(meeting)) for _ in range(2)]
+
+    with ThreadPoolExecutor(2) as pool:
+        texts = list(pool.map(lambda formatted: formatted.text, prompts))
+
+    assert texts == [GemmaFormat().render(PROMPT)] * 2

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 from src.domain.prompting.ports import LLM
 from src.domain.prompting.prompt import Message, Prompt
+from src.domain.prompting.rendered import rendered
 
 
 @dataclass(frozen=True)
@@ -21,10 +21,10 @@ class FormattedPrompt:
     answer_start: str = ""
     """Written after the text: the opening of the answer that the model completes."""
 
-    @cached_property
+    @rendered
     def messages(self) -> tuple[Message, ...]:
         return self.llm.messages(self.prompt)
 
-    @cached_property
+    @rendered
     def text(self) -> str:
         return self.llm.render(self.prompt) + self.answer_start

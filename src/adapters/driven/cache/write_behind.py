@@ -37,9 +37,14 @@ class WriteBehindCache:
         self._writing = False
 
     def get_many(self, keys: list[str]) -> dict[str, CachedAnswer]:
-        with self._lock:
-            unwritten = {**self._writing_now, **self._queued}
-        found = {key: unwritten[key] for key in keys if key in unwritten}
+        found: dict[str, CachedAnswer] = {}
+        with self._lock:  # only the keys asked: a copy of every unwritten answer costs more
+            for key in keys:
+                answer = self._queued.get(key)
+                if answer is None:
+                    answer = self._writing_now.get(key)
+                if answer is not None:
+                    found[key] = answer
         rest = [key for key in keys if key not in found]
         return {**self._backend.get_many(rest), **found} if rest else found
 
