@@ -22,8 +22,7 @@ from src.domain.model import Field, Value
 from src.domain.model.evidence import NO_EVIDENCE, Evidence, Span
 from src.domain.model.kinds import SeveralKind, kind_of
 from src.domain.model.kinds.several import merged
-from src.domain.prompting.prepass.candidates import converted
-from src.domain.prompting.prepass.tokens import normalised_unit
+from src.domain.prompting.chain_of_thought.text_numbers import converted_number
 
 MAX_SPANS = 10
 """A value written more often than this keeps its first spans."""
@@ -67,8 +66,10 @@ def _kept(evidence: Evidence) -> Evidence:
 class _TextReader:
     """The kinds' `TextReader`: numbers with their units, words folded for case and accents."""
 
-    def number(self, unit: str | None, description: str, value: Value) -> Evidence:
-        return number_evidence(unit, description, value)
+    def number(
+        self, unit: str | None, description: str, value: Value, only_in_unit: bool = False
+    ) -> Evidence:
+        return number_evidence(unit, description, value, only_in_unit)
 
     def words(self, description: str, text: str) -> Evidence:
         found = folded_text(description)
@@ -83,7 +84,7 @@ class _TextReader:
         return Evidence(tuple(folded_text(description).find_all(text)), verbatim=False)
 
     def converted(self, number: float | int, unit: str | None, wanted: str | None) -> Value:
-        return converted(number, normalised_unit(unit), normalised_unit(wanted))
+        return converted_number(number, unit, wanted)
 
 
 READER = _TextReader()

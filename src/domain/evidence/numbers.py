@@ -61,12 +61,17 @@ class _Standalone:
     """For a number followed by "x" ("60X103 mm"): the dimension string's unit, if any."""
 
 
-def number_evidence(unit: str | None, description: str, value: Value) -> Evidence:
-    """Where `value` of a number field in `unit` stands in `description`."""
+def number_evidence(
+    unit: str | None, description: str, value: Value, only_in_unit: bool = False
+) -> Evidence:
+    """Where `value` of a number field in `unit` stands in `description`; with `only_in_unit`,
+    only the mentions written in `unit` or in a unit converting to it (not a bare number, not
+    one in another unit), when there is a `unit`."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return Evidence()
     wanted = normalised_unit(unit)
-    for mentions in _mentions_in_turn(description, wanted):
+    for found in _mentions_in_turn(description, wanted):
+        mentions = [m for m in found if _in_unit(m, wanted)] if only_in_unit and wanted else found
         verbatim = [m.span for m in mentions if _equal(m.number, value)]
         by_conversion = [
             m.span
@@ -155,6 +160,12 @@ def _digit_mentions(description: str) -> tuple[_Mention, ...]:
         if number is not None:
             found.append(_Mention(number, None, Span.of(description, match.start(), match.end())))
     return tuple(found)
+
+
+def _in_unit(mention: _Mention, wanted: str) -> bool:
+    """Whether `mention` is written in the unit `wanted` ("° C" is "°c") or one converting to it."""
+    unit = mention.unit.replace(" ", "") if mention.unit else None
+    return unit == wanted.replace(" ", "") or converted(mention.number, unit, wanted) is not None
 
 
 def _equal(number: float | None, value: float) -> bool:

@@ -51,10 +51,14 @@ _NOT_FOUND_WORDS = frozenset(
     }
 )
 
-# One number, optionally signed, with "," or "." decimals and spaces as thousands separators
-# ("1 200", "3493,8"), followed by at most a unit made of non-digits ("W", "mm", "°C", "kWh/an").
+DIGIT_GROUPS = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
+"""Thousands written in groups of three digits after a space, a no-break space or a narrow
+no-break space ("1 200", "12 500 000"), as French catalogues write them."""
+
+# One number, optionally signed, with "," or "." decimals and `DIGIT_GROUPS` ("1 200",
+# "3493,8"), followed by at most a unit made of non-digits ("W", "mm", "°C", "kWh/an").
 _NUMBER_WITH_UNIT = re.compile(
-    r"^(?P<sign>[-+−]?)\s*(?P<digits>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)"
+    rf"^(?P<sign>[-+−]?)\s*(?P<digits>{DIGIT_GROUPS}|\d+)"
     r"(?:[.,](?P<decimals>\d+))?\s*(?P<unit>[^\d]{0,12})$"
 )
 

@@ -20,15 +20,19 @@ from src.domain.model.answers import ParsedValue
 from src.domain.model.evidence import Evidence
 
 Converter = Callable[[float | int, str | None, str | None], Value]
-"""`converted(number, unit, wanted)`: a number written in `unit` in the unit `wanted`, or None
-when they do not convert."""
+"""`converted(number, unit, wanted)`: a number written in `unit` in the unit `wanted` (itself
+when they are one unit however written: "VAC" and "V"), or None when they do not convert."""
 
 
 class TextReader(Protocol):
     """Finds where a value stands in a product text: never an invented span."""
 
-    def number(self, unit: str | None, description: str, value: Value) -> Evidence:
-        """A number as written, or written in another unit that converts to it."""
+    def number(
+        self, unit: str | None, description: str, value: Value, only_in_unit: bool = False
+    ) -> Evidence:
+        """A number as written, or written in another unit that converts to it; with
+        `only_in_unit`, only where written in `unit` or in one converting to it (never a bare
+        number, never an equal number in another unit), when there is a `unit`."""
 
     def words(self, description: str, text: str) -> Evidence:
         """A value's words, case- and accent-insensitively (then in the plural, then inside
@@ -38,7 +42,7 @@ class TextReader(Protocol):
         """A phrase as whole words, case- and accent-insensitively (never verbatim)."""
 
     def converted(self, number: float | int, unit: str | None, wanted: str | None) -> Value:
-        """`number` in `unit` written in the unit `wanted` (None: no conversion between them)."""
+        """`number` in `unit` written in the unit `wanted`, as a `Converter`."""
 
 
 class PrepassRules(Protocol):

@@ -3,9 +3,10 @@ end ("≥ 16 A" is `{"min": 16, "max": None}`).
 
 Read from a JSON object `{"min", "max"}`, a pair `[100, 240]`, a single number (both ends), or a
 text writing a range: "100-240V", "100 – 240 V", "from −20 to +40 °C", "de -20 à +40 °C",
-"−20…+40 °C", "1,5 à 2,5 mm²", "≥ 16 A", "up to 40 °C". The lower end may not exceed the upper.
-Like a number, the answer is in the field's unit; its evidence is the whole range as written,
-the ends also found when written in another unit that converts to the field's ("0,1-0,24 kV").
+"−20…+40 °C", "1,5 à 2,5 mm²", "1 000 – 2 000 W", "≥ 16 A", "up to 40 °C". The lower end may not
+exceed the upper. Like a number, the answer is in the field's unit; its evidence is the whole
+range as written in that unit (or with none), also in another unit that converts to it
+("0,1-0,24 kV"); else each end written in such a unit, never an equal number in another.
 """
 
 from __future__ import annotations
@@ -18,7 +19,12 @@ from src.domain.model.answers import ParsedValue, says_not_found
 from src.domain.model.evidence import Evidence, Span
 from src.domain.model.kinds.kind import Converter, FieldKind, TextReader
 from src.domain.model.kinds.number import number_answer, numbers_equal
-from src.domain.model.kinds.written_ranges import read_range, unit_key, written_ranges
+from src.domain.model.kinds.written_ranges import (
+    WrittenRange,
+    read_range,
+    unit_key,
+    written_ranges,
+)
 
 
 class RangeKind(FieldKind):
@@ -95,8 +101,8 @@ class RangeKind(FieldKind):
         wanted = unit_key(field.unit)
         found: list[RangeValue] = []
         for written in written_ranges(description):
-            ends = [_in_unit(convert, end, written.unit, wanted) for end in written.ends]
-            if any(end is _OTHER_UNIT for end in ends):
+            ends = _ends_in_unit(convert, written, wanted)
+            if ends is None:
                 continue
             value: RangeValue = {"min": ends[0], "max": ends[1]}
             if value not in found:
@@ -108,25 +114,17 @@ class RangeKind(FieldKind):
     ) -> Evidence:
         if not isinstance(value, dict):
             return Evidence()
-        verbatim: list[Span] = []
-        converted: list[Span] = []
+        wanted = (value.get("min"), value.get("max"))
+        in_unit: list[tuple[WrittenRange, tuple[Any, Any]]] = []
         for written in written_ranges(description):
-            unit = written.unit
-            ends = (written.low, written.high)
-            wanted = (value.get("min"), value.get("max"))
-            if _ends_equal(ends, wanted):
-                verbatim.append(written.span)
-            elif _ends_equal(tuple(_in(reader, end, unit, field.unit) for end in ends), wanted):
-                converted.append(written.span)
+            ends = _ends_in_unit(reader.converted, written, unit_key(field.unit))
+            if ends is not None:
+                in_unit.append((written, ends))
+        verbatim = [w.span for w, ends in in_unit if ends == w.ends and _ends_equal(ends, wanted)]
+        converted = [w.span for w, ends in in_unit if ends != w.ends and _ends_equal(ends, wanted)]
         if verbatim or converted:
             return Evidence(tuple(verbatim + converted), bool(verbatim))
-        spans = [
-            span
-            for end in (value.get("min"), value.get("max"))
-            if end is not None
-            for span in reader.number(field.unit, description, end).spans
-        ]
-        return Evidence(tuple(dict.fromkeys(spans)), verbatim=False)
+        return Evidence(_end_spans(field, description, wanted, in_unit, reader), verbatim=False)
 
     def same(self, field: Field, expected: Value, predicted: Value) -> bool:
         if not isinstance(expected, dict) or not isinstance(predicted, dict):
@@ -138,11 +136,27 @@ class RangeKind(FieldKind):
         )
 
 
-def _in(reader: TextReader, end: float | int | None, unit: str | None, wanted: str | None) -> Any:
-    if end is None:
-        return None
-    converted = reader.converted(end, unit, unit_key(wanted))
-    return end if converted is None else converted
+def _end_spans(
+    field: Field,
+    description: str,
+    wanted: tuple[Any, Any],
+    in_unit: list[tuple[WrittenRange, tuple[Any, Any]]],
+    reader: TextReader,
+) -> tuple[Span, ...]:
+    """Where the text writes each end of a range it does not write whole: a number in the
+    field's unit (or one converting to it), else that end of a range written in that unit
+    ("240" of "100-240 V" for `{"min": None, "max": 240}`)."""
+    spans: list[Span] = []
+    for index, end in enumerate(wanted):
+        if end is None:
+            continue
+        mentions = reader.number(field.unit, description, end, only_in_unit=True).spans
+        spans += mentions or [
+            span
+            for written, ends in in_unit
+            if (span := written.end_spans[index]) and _ends_equal((ends[index],), (end,))
+        ]
+    return tuple(dict.fromkeys(spans))
 
 
 _ENDS: tuple[Literal["min", "max"], ...] = ("min", "max")
@@ -157,6 +171,15 @@ def _in_unit(
         return end
     converted = convert(end, unit, wanted)
     return _OTHER_UNIT if converted is None else converted
+
+
+def _ends_in_unit(
+    convert: Converter, written: WrittenRange, wanted: str | None
+) -> tuple[Any, Any] | None:
+    """The ends of `written` in the unit `wanted`; None when written in a unit of another kind
+    (a range without a unit written is taken as in the field's)."""
+    ends = tuple(_in_unit(convert, end, written.unit, wanted) for end in written.ends)
+    return None if any(end is _OTHER_UNIT for end in ends) else (ends[0], ends[1])
 
 
 def _ends_equal(ends: tuple[Any, ...], wanted: tuple[Any, ...]) -> bool:

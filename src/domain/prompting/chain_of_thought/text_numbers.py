@@ -35,8 +35,12 @@ def text_number_schema(field: Field, description: str) -> dict[str, Any] | None:
 
 
 def converted_number(number: float | int, unit: str | None, wanted: str | None) -> Value:
-    """`number` in `unit` written in the unit `wanted` (None: they do not convert)."""
-    return converted(number, normalised_unit(unit), normalised_unit(wanted))
+    """`number` in `unit` written in the unit `wanted`: itself when they are one unit however
+    written ("VAC" and "V"); None when they do not convert."""
+    written, wanted_unit = normalised_unit(unit), normalised_unit(wanted)
+    if written is not None and written == wanted_unit:
+        return number
+    return converted(number, written, wanted_unit)
 
 
 class NumbersFromText:
