@@ -225,6 +225,36 @@ def test_the_index_follows_what_provisioning_and_reviews_write(container: Contai
     }
 
 
+def test_a_small_fields_candidates_held_follow_its_revision_and_exclusion(
+    container: Container,
+) -> None:
+    """A field of at most `bound` examples is read once per revision: what provisioning and
+    reviews add is chosen on the next lookup, and a product's own text is left out of what is
+    held, as the database leaves it out."""
+    store = PeeweeCatalogueStore(container.storage.database)
+    texts = lamp_texts(3)
+    store.provision([LAMP], [Example(LAMP.code, text, None) for text in texts])
+    selection = SelectedExamples(
+        PeeweeExampleCandidates(container.storage.database), TrigramSimilarity(bound=8)
+    )
+    assert selection.most_similar([LAMP.code], texts[1], k=1)[LAMP.code][0].context == texts[1]
+    without = selection.most_similar([LAMP.code], texts[1], k=3, exclude_context=texts[1])
+    assert texts[1] not in [e.context for e in without[LAMP.code]]
+    assert len(without[LAMP.code]) == 2
+
+    added = "Lampe torche rechargeable USB"
+    store.provision([LAMP], [Example(LAMP.code, added, "E27")])
+    assert selection.most_similar([LAMP.code], added, k=1) == {
+        LAMP.code: [Example(LAMP.code, added, "E27")]
+    }
+    reviewer = Caller("key:alice", "alice", Role.REVIEWER, "default")
+    taught = "Projecteur LED extérieur 50W"
+    container.reviewing.decide(
+        ReviewRequest(taught, LAMP.code, Verdict.ACCEPT, proposed="E27"), reviewer
+    )
+    assert selection.most_similar([LAMP.code], taught, k=1)[LAMP.code][0].context == taught
+
+
 def test_a_decision_reads_again_the_labelled_examples_of_its_field_only(
     container: Container,
 ) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from src.domain.catalogue.trigrams import trigrams
+from src.domain.catalogue.trigrams import example_trigrams, trigrams
 from src.domain.model import Example
 
 CANDIDATE_BOUND = 64
@@ -102,7 +102,7 @@ class TrigramSimilarity:
 
 def similarity(wanted: frozenset[str], text: str) -> float:
     """pg_trgm's similarity of a text of trigrams `wanted` and `text` (0 when neither has any)."""
-    grams = trigrams(text)
+    grams = example_trigrams(text)
     shared = len(wanted & grams)
     return shared / (len(wanted) + len(grams) - shared) if shared else 0.0
 

@@ -9,11 +9,20 @@ from functools import lru_cache
 _WORD = re.compile(r"[^\W_]+")
 _WORDS_REMEMBERED = 65536
 """A catalogue's vocabulary repeats: the trigrams of this many words are kept (a few MB)."""
+_TEXTS_REMEMBERED = 4096
+"""The candidates of a field come back lookup after lookup: the trigram sets of this many example
+texts are kept (some 10 KB each), so a lookup reads each candidate's words once, not every time."""
 
 
 def trigrams(text: str) -> frozenset[str]:
     """pg_trgm's trigram set: each lower-cased word padded with two spaces before, one after."""
     return frozenset().union(*map(_word_trigrams, words(text)))
+
+
+@lru_cache(maxsize=_TEXTS_REMEMBERED)
+def example_trigrams(text: str) -> frozenset[str]:
+    """`trigrams` of an example's text, remembered: the candidates a lookup ranks."""
+    return trigrams(text)
 
 
 def words(text: str) -> list[str]:
@@ -32,8 +41,9 @@ def _word_trigrams(word: str) -> frozenset[str]:
     return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
 
 
+@lru_cache(maxsize=_WORDS_REMEMBERED)
 def _split_at_other_numbers(word: str) -> list[str]:
-    if all(char.isalpha() or char.isdecimal() for char in word):
+    if word.isascii() or all(char.isalpha() or char.isdecimal() for char in word):
         return [word]
     kept = "".join(char if char.isalpha() or char.isdecimal() else " " for char in word)
     return kept.split()

@@ -8,10 +8,16 @@ gives `bound` more, with the first `k` stored kept as the fill for texts that sh
   `pg_trgm.similarity_threshold`, 0.3 by default), the most similar first.
 - SQLite: the FTS5 word index `example_words`, the examples holding any of the text's six
   longest words, ranked by bm25.
+
+A field of at most `bound` examples offers all of them whatever the text: those are held per
+field revision (for the fields asked last), so a lookup reads only the revisions of its fields
+for them, not their texts again.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 
 from peewee import Database, SqliteDatabase
@@ -54,15 +60,23 @@ SELECT example.id, example.context, example.value FROM (
 WHERE example.field_code = {p} {exclude}
 """
 
+_REVISIONS = "SELECT code, revision FROM field WHERE code IN ({codes})"
+
 Row = tuple[int, str, str | None]
+Held = tuple[int, int, tuple[tuple[Candidate, str], ...]]
+"""A small field's candidates: its revision, the bound they were read for, each with its
+text's hash (to leave a product's own text out)."""
 
 
 class PeeweeExampleCandidates(PeeweeRepository):
     """ExampleCandidates on PostgreSQL (pg_trgm's GIN index) or SQLite (an FTS5 word index)."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, fields_held: int = 256) -> None:
         super().__init__(database)
         self._sqlite = isinstance(database, SqliteDatabase)
+        self._fields_held = fields_held
+        self._held: OrderedDict[str, Held] = OrderedDict()
+        self._lock = threading.Lock()
 
     def candidates(
         self,
@@ -76,20 +90,66 @@ class PeeweeExampleCandidates(PeeweeRepository):
             return {}
         excluded = context_hash(exclude_context) if exclude_context is not None else None
         codes = list(dict.fromkeys(field_codes))
+        sql = _REVISIONS.format(codes=", ".join([self._database.param] * len(codes)))
+        revisions = dict(self._run(lambda: self._database.execute_sql(sql, codes).fetchall()))
+        with self._lock:
+            held = {
+                code: self._held[code]
+                for code in codes
+                if code in self._held and self._held[code][:2] == (revisions.get(code), bound)
+            }
+        chosen = {
+            code: [candidate for candidate, digest in kept if digest != excluded]
+            for code, (_, _, kept) in held.items()
+        }
+        asked = [code for code in codes if code not in held]
+        if asked:
+            chosen |= self._read(asked, revisions, description, bound, k, excluded)
+        return {code: chosen[code] for code in codes if chosen.get(code)}
+
+    def _read(
+        self,
+        codes: list[str],
+        revisions: dict[str, int],
+        description: str,
+        bound: int,
+        k: int,
+        excluded: str | None,
+    ) -> dict[str, list[Candidate]]:
+        """The candidates read from the database; a field's are held when they are all its
+        examples (at most `bound`, no product's own text left out); a product's own is left out
+        of them when asked."""
         read = self._on_sqlite if self._sqlite else self._on_postgres
-        rows = self._run(lambda: read(codes, description, bound, k, excluded))
-        return {
+        rows, whole = self._run(lambda: read(codes, description, bound, k, excluded))
+        found = {
             code: [
-                Candidate(Example(code, context, decoded_value(value)), id_)
+                (
+                    Candidate(Example(code, context, decoded_value(value)), id_),
+                    context_hash(context),
+                )
                 for id_, context, value in found
             ]
             for code, found in rows.items()
-            if found
+        }
+        small = {
+            code: (revisions[code], bound, tuple(kept))
+            for code, kept in found.items()
+            if excluded is None and code in whole and code in revisions
+        }
+        with self._lock:
+            self._held.update(small)
+            for code in small:
+                self._held.move_to_end(code)
+            while len(self._held) > self._fields_held:
+                self._held.popitem(last=False)
+        return {
+            code: [candidate for candidate, digest in kept if digest != excluded]
+            for code, kept in found.items()
         }
 
     def _on_postgres(
         self, codes: list[str], description: str, bound: int, k: int, excluded: str | None
-    ) -> dict[str, list[Row]]:
+    ) -> tuple[dict[str, list[Row]], set[str]]:
         p, exclude = self._database.param, _exclusion(self._database.param, excluded)
         rows: dict[str, list[Row]] = {code: [] for code in codes}
         first = self._database.execute_sql(
@@ -98,6 +158,7 @@ class PeeweeExampleCandidates(PeeweeRepository):
         for code, id_, context, value in first:
             rows[code].append((id_, context, value))
         larger = [code for code in codes if len(rows[code]) > bound]
+        whole = set(codes) - set(larger)
         for code in larger:
             del rows[code][k:]
         if larger:
@@ -107,27 +168,35 @@ class PeeweeExampleCandidates(PeeweeRepository):
             )
             for code, id_, context, value in similar:
                 rows[code].append((id_, context, value))
-        return rows
+        return rows, whole
 
     def _on_sqlite(
         self, codes: list[str], description: str, bound: int, k: int, excluded: str | None
-    ) -> dict[str, list[Row]]:
+    ) -> tuple[dict[str, list[Row]], set[str]]:
         p, exclude = self._database.param, _exclusion(self._database.param, excluded)
         first_sql = _FIRST.format(p=p, exclude=exclude)
         matching_sql = _MATCHING_ON_SQLITE.format(p=p, exclude=_exclusion(p, excluded, "example."))
         looked_for = _looked_for(description)
         rows: dict[str, list[Row]] = {}
+        whole: set[str] = set()
         for code in codes:
             first = self._database.execute_sql(first_sql, [code, *_some(excluded), bound + 1])
             found: list[Row] = first.fetchall()
-            if len(found) > bound:
+            if len(found) <= bound:
+                whole.add(code)
+            else:
                 del found[k:]
                 if looked_for:
                     query = f"field : {_field_word(code)} AND context : ({looked_for})"
                     params = [query, bound, code, *_some(excluded)]
                     found.extend(self._database.execute_sql(matching_sql, params))
             rows[code] = found
-        return rows
+        return rows, whole
+
+
+def _candidate(code: str, id_: int, context: str, value: str | None) -> tuple[Candidate, str]:
+    """A row as a candidate, with its text's hash."""
+    return Candidate(Example(code, context, decoded_value(value)), id_), context_hash(context)
 
 
 def _looked_for(description: str) -> str:
