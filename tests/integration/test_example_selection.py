@@ -254,6 +254,13 @@ def test_a_small_fields_candidates_held_follow_its_revision_and_exclusion(
     )
     assert selection.most_similar([LAMP.code], taught, k=1)[LAMP.code][0].context == taught
 
+    other = "Applique murale design laiton"
+    store.provision([LAMP], [Example(LAMP.code, other, "E14")])
+    read = container.fields.get_many([LAMP.code])
+    revisions = {code: field.revision for code, field in read.items()}
+    chosen = selection.most_similar([LAMP.code], other, 1, revisions=revisions)
+    assert chosen == {LAMP.code: [Example(LAMP.code, other, "E14")]}
+
 
 def test_a_decision_reads_again_the_labelled_examples_of_its_field_only(
     container: Container,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -51,6 +51,7 @@ class FakeExampleRepository:
         description: str,
         k: int,
         exclude_context: str | None = None,
+        revisions: Mapping[str, int] | None = None,
     ) -> dict[str, list[Example]]:
         self.asked.append((tuple(field_codes), description, k))
         return {

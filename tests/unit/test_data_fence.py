@@ -4,7 +4,7 @@ the model, for every prompt format and strategy, with a recording fake model."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -48,7 +48,12 @@ class Examples:
     """One labelled example per field, whose own text tries to escape too."""
 
     def most_similar(
-        self, codes: Sequence[str], description: str, k: int, exclude_context: str | None = None
+        self,
+        codes: Sequence[str],
+        description: str,
+        k: int,
+        exclude_context: str | None = None,
+        revisions: Mapping[str, int] | None = None,
     ) -> dict[str, list[Example]]:
         return {
             code: [Example(code, ESCAPES[2] + ' """"', "E27" if code == SOCKET.code else 40)]

@@ -4,7 +4,7 @@ what it counts, what it leaves out of the few-shot examples, and the judge."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -49,6 +49,7 @@ class Examples:
         description: str,
         k: int,
         exclude_context: str | None = None,
+        revisions: Mapping[str, int] | None = None,
     ) -> dict[str, list[Example]]:
         self.excluded.append(exclude_context)
         context = ROWS[0].description

@@ -3,10 +3,12 @@ equals in stored order, examples sharing nothing last; and the candidates asked 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import random
+from collections.abc import Mapping, Sequence
 
 from src.domain.catalogue.selection import (
     Candidate,
+    CandidatePool,
     SelectedExamples,
     TrigramSimilarity,
     similarity,
@@ -65,6 +67,24 @@ def test_a_candidate_offered_twice_is_ranked_once_and_k_zero_chooses_nothing() -
     assert TrigramSimilarity().choose("Ampoule", {LAMP: twice}, 0) == {}
 
 
+def test_a_pool_ranks_as_its_candidates_do_from_its_index() -> None:
+    rng = random.Random(7)
+    words = ["ampoule", "LED", "E27", "E14", "spot", "GU10", "5W", "60W", "blanc", "chaud", "x"]
+    for _ in range(200):
+        texts = [" ".join(rng.sample(words, rng.randint(0, 4))) for _ in range(rng.randint(1, 12))]
+        candidates = [
+            Candidate(Example(LAMP, text, None), order)
+            for order, text in zip(rng.sample(range(100), len(texts)), texts, strict=True)
+        ]
+        asked = " ".join(rng.sample(words, rng.randint(0, 5)))
+        k = rng.randint(1, 14)
+        pooled = CandidatePool([*candidates, *candidates[:2]])
+        assert len(pooled) == len(candidates)
+        by_pool = TrigramSimilarity().choose(asked, {LAMP: pooled}, k)
+        assert by_pool == TrigramSimilarity().choose(asked, {LAMP: candidates}, k)
+        assert by_pool == TrigramSimilarity().choose(asked, {LAMP: pooled}, k)  # index built
+
+
 class RecordingCandidates:
     """Offers what it holds, and records the bound and k it was asked with."""
 
@@ -79,6 +99,7 @@ class RecordingCandidates:
         bound: int,
         k: int,
         exclude_context: str | None = None,
+        revisions: Mapping[str, int] | None = None,
     ) -> dict[str, list[Candidate]]:
         self.asked.append((bound, k, exclude_context))
         return {LAMP: [c for c in self._held if c.example.context != exclude_context]}

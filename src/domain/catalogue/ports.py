@@ -3,7 +3,7 @@ once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -34,9 +34,12 @@ class ExampleRepository(Protocol):
         description: str,
         k: int,
         exclude_context: str | None = None,
+        revisions: Mapping[str, int] | None = None,
     ) -> dict[str, list[Example]]:
         """For each field, its `k` examples whose context is most similar to `description`,
-        most similar first, in one query; `exclude_context` leaves out one product's own text."""
+        most similar first, in one query; `exclude_context` leaves out one product's own text.
+        `revisions`: the fields' revisions as the caller read them (`Field.revision`), so that
+        a store holding a field's examples need not read them again."""
         ...
 
 

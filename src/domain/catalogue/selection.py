@@ -11,9 +11,11 @@ the database's index picks which to rank (see `docs/architecture.md`, "Example s
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from itertools import chain
+from typing import Protocol, overload
 
 from src.domain.catalogue.trigrams import example_trigrams, trigrams
 from src.domain.model import Example
@@ -30,6 +32,51 @@ class Candidate:
     order: int
 
 
+class CandidatePool(Sequence[Candidate]):
+    """A field's candidates that come back lookup after lookup (all the examples of a small
+    field): each offered once, with an index of their trigrams built on first use, so that
+    ranking them reads the index, not every candidate's trigrams."""
+
+    __slots__ = ("_candidates", "_index")
+
+    def __init__(self, candidates: Iterable[Candidate]) -> None:
+        self._candidates = tuple({c.order: c for c in candidates}.values())
+        self._index: tuple[dict[str, list[int]], tuple[int, ...]] | None = None
+
+    @overload
+    def __getitem__(self, position: int) -> Candidate: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> Sequence[Candidate]: ...
+
+    def __getitem__(self, position: int | slice) -> Candidate | Sequence[Candidate]:
+        return self._candidates[position]
+
+    def __len__(self) -> int:
+        return len(self._candidates)
+
+    def __iter__(self) -> Iterator[Candidate]:
+        return iter(self._candidates)
+
+    def shared(self, wanted: frozenset[str]) -> tuple[Counter[int], tuple[int, ...]]:
+        """How many of `wanted` each candidate's trigrams hold (by position, those holding
+        any), and every candidate's count of trigrams."""
+        postings, sizes = self._index or self._indexed()
+        common = wanted & postings.keys()
+        return Counter(chain.from_iterable(map(postings.__getitem__, common))), sizes
+
+    def _indexed(self) -> tuple[dict[str, list[int]], tuple[int, ...]]:
+        postings: dict[str, list[int]] = {}
+        sizes = []
+        for position, candidate in enumerate(self._candidates):
+            grams = example_trigrams(candidate.example.context)
+            sizes.append(len(grams))
+            for gram in grams:
+                postings.setdefault(gram, []).append(position)
+        self._index = (postings, tuple(sizes))
+        return self._index
+
+
 class ExampleCandidates(Protocol):
     """What a database offers the selection policy: per field, a bounded set of examples."""
 
@@ -40,11 +87,14 @@ class ExampleCandidates(Protocol):
         bound: int,
         k: int,
         exclude_context: str | None = None,
-    ) -> dict[str, list[Candidate]]:
+        revisions: Mapping[str, int] | None = None,
+    ) -> dict[str, Sequence[Candidate]]:
         """For each field with examples: all of them when it has at most `bound`; else the
         `bound` its text index finds most like `description`, and its first `k` in stored order
         (what is chosen when fewer examples share anything with the text). Never the examples
-        whose text is `exclude_context`."""
+        whose text is `exclude_context`. A field's candidates may come as a `CandidatePool`
+        when the same come back for other texts; `revisions` (the fields' as the caller read
+        them) saves reading them again to know whether held candidates are current."""
         ...
 
 
@@ -93,11 +143,31 @@ class TrigramSimilarity:
 
     @staticmethod
     def _best(wanted: frozenset[str], found: Sequence[Candidate], k: int) -> list[Example]:
+        if isinstance(found, CandidatePool):
+            return _best_of_pool(wanted, found, k)
         unique = {candidate.order: candidate for candidate in found}.values()
         ranked = heapq.nsmallest(
             k, ((-similarity(wanted, c.example.context), c.order, c) for c in unique)
         )
         return [candidate.example for _, _, candidate in ranked]
+
+
+def _best_of_pool(wanted: frozenset[str], pool: CandidatePool, k: int) -> list[Example]:
+    """`TrigramSimilarity._best` read from the pool's index: the same similarity, order and
+    fill, without reading the trigrams of candidates that share none."""
+    shared, sizes = pool.shared(wanted)
+    size = len(wanted)
+    ranked = heapq.nsmallest(
+        k,
+        ((-count / (size + sizes[at] - count), pool[at].order, at) for at, count in shared.items()),
+    )
+    chosen = [pool[at].example for _, _, at in ranked]
+    if len(chosen) < k:
+        fill = heapq.nsmallest(
+            k - len(chosen), ((c.order, at) for at, c in enumerate(pool) if at not in shared)
+        )
+        chosen.extend(pool[at].example for _, at in fill)
+    return chosen
 
 
 def similarity(wanted: frozenset[str], text: str) -> float:
@@ -120,10 +190,11 @@ class SelectedExamples:
         description: str,
         k: int,
         exclude_context: str | None = None,
+        revisions: Mapping[str, int] | None = None,
     ) -> dict[str, list[Example]]:
         if not field_codes or k <= 0:
             return {}
         found = self._candidates.candidates(
-            field_codes, description, self.policy.bound, k, exclude_context
+            field_codes, description, self.policy.bound, k, exclude_context, revisions
         )
         return self.policy.choose(description, found, k)

@@ -186,7 +186,11 @@ class FieldLookupService:
             )
             examples = (
                 self._catalogue.examples.most_similar(
-                    codes, request.description, k, request.exclude_example_context
+                    codes,
+                    request.description,
+                    k,
+                    request.exclude_example_context,
+                    {code: field.revision for code, field in asked.items()},
                 )
                 if k and codes
                 else {}

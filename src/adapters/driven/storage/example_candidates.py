@@ -10,20 +10,21 @@ gives `bound` more, with the first `k` stored kept as the fill for texts that sh
   longest words, ranked by bm25.
 
 A field of at most `bound` examples offers all of them whatever the text: those are held per
-field revision (for the fields asked last), so a lookup reads only the revisions of its fields
-for them, not their texts again.
+field revision (for the fields asked last) as a `CandidatePool`, so a lookup reads only the
+revisions of its fields for them, not their texts again, and the policy ranks them from the
+pool's trigram index.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from peewee import Database, SqliteDatabase
 
 from src.adapters.driven.storage.repositories import PeeweeRepository, context_hash, decoded_value
-from src.domain.catalogue.selection import Candidate
+from src.domain.catalogue.selection import Candidate, CandidatePool
 from src.domain.catalogue.trigrams import words
 from src.domain.model import Example
 
@@ -63,9 +64,9 @@ WHERE example.field_code = {p} {exclude}
 _REVISIONS = "SELECT code, revision FROM field WHERE code IN ({codes})"
 
 Row = tuple[int, str, str | None]
-Held = tuple[int, int, tuple[tuple[Candidate, str], ...]]
-"""A small field's candidates: its revision, the bound they were read for, each with its
-text's hash (to leave a product's own text out)."""
+Held = tuple[int, int, CandidatePool, frozenset[str]]
+"""A small field's candidates: its revision, the bound they were read for, and the hashes of
+their texts (to leave a product's own text out)."""
 
 
 class PeeweeExampleCandidates(PeeweeRepository):
@@ -85,13 +86,15 @@ class PeeweeExampleCandidates(PeeweeRepository):
         bound: int,
         k: int,
         exclude_context: str | None = None,
-    ) -> dict[str, list[Candidate]]:
+        revisions: Mapping[str, int] | None = None,
+    ) -> dict[str, Sequence[Candidate]]:
         if not field_codes or k <= 0:
             return {}
         excluded = context_hash(exclude_context) if exclude_context is not None else None
         codes = list(dict.fromkeys(field_codes))
-        sql = _REVISIONS.format(codes=", ".join([self._database.param] * len(codes)))
-        revisions = dict(self._run(lambda: self._database.execute_sql(sql, codes).fetchall()))
+        if revisions is None or not set(codes) <= revisions.keys():
+            sql = _REVISIONS.format(codes=", ".join([self._database.param] * len(codes)))
+            revisions = dict(self._run(lambda: self._database.execute_sql(sql, codes).fetchall()))
         with self._lock:
             held = {
                 code: self._held[code]
@@ -99,8 +102,7 @@ class PeeweeExampleCandidates(PeeweeRepository):
                 if code in self._held and self._held[code][:2] == (revisions.get(code), bound)
             }
         chosen = {
-            code: [candidate for candidate, digest in kept if digest != excluded]
-            for code, (_, _, kept) in held.items()
+            code: _without(pool, digests, excluded) for code, (_, _, pool, digests) in held.items()
         }
         asked = [code for code in codes if code not in held]
         if asked:
@@ -110,12 +112,12 @@ class PeeweeExampleCandidates(PeeweeRepository):
     def _read(
         self,
         codes: list[str],
-        revisions: dict[str, int],
+        revisions: Mapping[str, int],
         description: str,
         bound: int,
         k: int,
         excluded: str | None,
-    ) -> dict[str, list[Candidate]]:
+    ) -> dict[str, Sequence[Candidate]]:
         """The candidates read from the database; a field's are held when they are all its
         examples (at most `bound`, no product's own text left out); a product's own is left out
         of them when asked."""
@@ -132,7 +134,12 @@ class PeeweeExampleCandidates(PeeweeRepository):
             for code, found in rows.items()
         }
         small = {
-            code: (revisions[code], bound, tuple(kept))
+            code: (
+                revisions[code],
+                bound,
+                CandidatePool(candidate for candidate, _ in kept),
+                frozenset(digest for _, digest in kept),
+            )
             for code, kept in found.items()
             if excluded is None and code in whole and code in revisions
         }
@@ -143,7 +150,9 @@ class PeeweeExampleCandidates(PeeweeRepository):
             while len(self._held) > self._fields_held:
                 self._held.popitem(last=False)
         return {
-            code: [candidate for candidate, digest in kept if digest != excluded]
+            code: small[code][2]
+            if code in small
+            else [candidate for candidate, digest in kept if digest != excluded]
             for code, kept in found.items()
         }
 
@@ -194,9 +203,13 @@ class PeeweeExampleCandidates(PeeweeRepository):
         return rows, whole
 
 
-def _candidate(code: str, id_: int, context: str, value: str | None) -> tuple[Candidate, str]:
-    """A row as a candidate, with its text's hash."""
-    return Candidate(Example(code, context, decoded_value(value)), id_), context_hash(context)
+def _without(
+    pool: CandidatePool, digests: frozenset[str], excluded: str | None
+) -> Sequence[Candidate]:
+    """A held pool, less the examples of the text hashed `excluded` when it holds any."""
+    if excluded is None or excluded not in digests:
+        return pool
+    return [c for c in pool if context_hash(c.example.context) != excluded]
 
 
 def _looked_for(description: str) -> str:
