@@ -21,6 +21,7 @@ from src.adapters.driven.storage.expired_rows import (
     PeeweeEndedRequestCounts,
     PeeweeExpiredCacheAnswers,
 )
+from src.adapters.driven.storage.held_fields import HeldFields
 from src.adapters.driven.storage.jobs import PeeweeJobStore
 from src.adapters.driven.storage.lookup_cache import PeeweeLookupCache
 from src.adapters.driven.storage.migrations import apply_migrations, pending_migrations
@@ -56,10 +57,11 @@ class PeeweeExamples(SelectedExamples):
 
 
 class PeeweeStorage:
-    """Fields and examples are read from the database at each lookup, the few-shot examples
-    chosen by `selection` among a bounded set of candidates its indexes offer (pg_trgm's GIN
-    index, SQLite's FTS5 word index): nothing of the catalogue is loaded at start. `clock`
-    (monotonic seconds) times the review thresholds' refresh."""
+    """Examples are read from the database at each lookup, the few-shot examples chosen by
+    `selection` among a bounded set of candidates its indexes offer (pg_trgm's GIN index,
+    SQLite's FTS5 word index): nothing of the catalogue is loaded at start. The fields asked
+    are held, checked against the catalogue version every `catalogue_refresh_seconds` (at once
+    after a change made here). `clock` (monotonic seconds) times those refreshes."""
 
     def __init__(
         self,
@@ -72,12 +74,17 @@ class PeeweeStorage:
         self.database = open_database(database_url, pool_size)
         self.stored_fields = PeeweeFieldRepository(self.database)
         """The fields as stored this moment (provisioning compares with them)."""
-        self.fields: FieldRepository = self.stored_fields
+        held = HeldFields(self.stored_fields, self.database, catalogue_refresh_seconds, clock)
+        self.fields: FieldRepository = held
+        """The fields a lookup reads: held, the catalogue version read again every
+        `catalogue_refresh_seconds`."""
         self.examples: ExampleRepository = PeeweeExamples(
             self.database, selection or TrigramSimilarity()
         )
-        self.catalogue_store: CatalogueStore = PeeweeCatalogueStore(self.database)
-        self.reviews = PeeweeReviewStore(self.database)
+        self.catalogue_store: CatalogueStore = PeeweeCatalogueStore(
+            self.database, on_change=held.invalidate
+        )
+        self.reviews = PeeweeReviewStore(self.database, on_change=held.invalidate)
         self.review_queue = PeeweeQueueStore(self.database)
         self.health = PeeweeHealthProbe(self.database)
         self.api_keys = PeeweeApiKeyStore(self.database)
