@@ -23,7 +23,12 @@ from collections.abc import Mapping, Sequence
 
 from peewee import Database, SqliteDatabase
 
-from src.adapters.driven.storage.repositories import PeeweeRepository, context_hash, decoded_value
+from src.adapters.driven.storage.repositories import (
+    PeeweeRepository,
+    context_hash,
+    decoded_value,
+    stored_revisions,
+)
 from src.domain.catalogue.selection import Candidate, CandidatePool
 from src.domain.catalogue.trigrams import words
 from src.domain.model import Example
@@ -61,8 +66,6 @@ SELECT example.id, example.context, example.value FROM (
 WHERE example.field_code = {p} {exclude}
 """
 
-_REVISIONS = "SELECT code, revision FROM field WHERE code IN ({codes})"
-
 Row = tuple[int, str, str | None]
 Held = tuple[int, int, CandidatePool, frozenset[str]]
 """A small field's candidates: its revision, the bound they were read for, and the hashes of
@@ -93,8 +96,7 @@ class PeeweeExampleCandidates(PeeweeRepository):
         excluded = context_hash(exclude_context) if exclude_context is not None else None
         codes = list(dict.fromkeys(field_codes))
         if revisions is None or not set(codes) <= revisions.keys():
-            sql = _REVISIONS.format(codes=", ".join([self._database.param] * len(codes)))
-            revisions = dict(self._run(lambda: self._database.execute_sql(sql, codes).fetchall()))
+            revisions = self._run(lambda: stored_revisions(self._database, codes))
         with self._lock:
             held = {
                 code: self._held[code]
@@ -118,17 +120,14 @@ class PeeweeExampleCandidates(PeeweeRepository):
         k: int,
         excluded: str | None,
     ) -> dict[str, Sequence[Candidate]]:
-        """The candidates read from the database; a field's are held when they are all its
-        examples (at most `bound`, no product's own text left out); a product's own is left out
-        of them when asked."""
+        """The candidates read from the database (a product's own text left out there when
+        asked); a field's are held when they are all its examples (at most `bound`, none left
+        out)."""
         read = self._on_sqlite if self._sqlite else self._on_postgres
         rows, whole = self._run(lambda: read(codes, description, bound, k, excluded))
         found = {
             code: [
-                (
-                    Candidate(Example(code, context, decoded_value(value)), id_),
-                    context_hash(context),
-                )
+                Candidate(Example(code, context, decoded_value(value)), id_)
                 for id_, context, value in found
             ]
             for code, found in rows.items()
@@ -137,8 +136,8 @@ class PeeweeExampleCandidates(PeeweeRepository):
             code: (
                 revisions[code],
                 bound,
-                CandidatePool(candidate for candidate, _ in kept),
-                frozenset(digest for _, digest in kept),
+                CandidatePool(kept),
+                frozenset(context_hash(c.example.context) for c in kept),
             )
             for code, kept in found.items()
             if excluded is None and code in whole and code in revisions
@@ -149,12 +148,7 @@ class PeeweeExampleCandidates(PeeweeRepository):
                 self._held.move_to_end(code)
             while len(self._held) > self._fields_held:
                 self._held.popitem(last=False)
-        return {
-            code: small[code][2]
-            if code in small
-            else [candidate for candidate, digest in kept if digest != excluded]
-            for code, kept in found.items()
-        }
+        return {code: small[code][2] if code in small else kept for code, kept in found.items()}
 
     def _on_postgres(
         self, codes: list[str], description: str, bound: int, k: int, excluded: str | None

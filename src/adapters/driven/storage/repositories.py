@@ -125,8 +125,7 @@ class PeeweeLabelledValues(PeeweeRepository):
         if not field_codes:
             return {}
         codes = list(dict.fromkeys(field_codes))
-        sql = _REVISIONS.format(codes=_placeholders(self._database, len(codes)))
-        revisions = dict(self._run(lambda: self._database.execute_sql(sql, codes).fetchall()))
+        revisions = self._run(lambda: stored_revisions(self._database, codes))
         with self._lock:
             held = {code: self._held[code] for code in revisions if code in self._held}
         stale = [
@@ -180,6 +179,12 @@ def field_from_row(
         multiple=bool(multiple),
         revision=int(revision),
     )
+
+
+def stored_revisions(database: Database, codes: Sequence[str]) -> dict[str, int]:
+    """The stored revision of each of these fields that exists, in one query."""
+    sql = _REVISIONS.format(codes=_placeholders(database, len(codes)))
+    return dict(database.execute_sql(sql, list(codes)).fetchall())
 
 
 def _placeholders(database: Database, count: int) -> str:
