@@ -1,6 +1,7 @@
 """Example selection on both databases: the domain's policy over the candidates each database's
-index offers (SQLite's FTS5 word index, pg_trgm's GIN index) chooses what pg_trgm's
-similarity() ranked in SQL over every example of a field, and SQLite and PostgreSQL choose alike.
+word index offers (SQLite's FTS5 index, PostgreSQL's GIN index of each example's words in its
+field) chooses what pg_trgm's similarity() ranked in SQL over every example of a field, and
+SQLite and PostgreSQL choose alike.
 """
 
 from __future__ import annotations
@@ -15,7 +16,11 @@ from peewee import Database
 from config.settings import Settings
 from src.adapters.driven.files.provisioning_files import read_examples, read_fields
 from src.adapters.driven.storage.catalogue_store import PeeweeCatalogueStore
-from src.adapters.driven.storage.example_candidates import PeeweeExampleCandidates
+from src.adapters.driven.storage.example_candidates import (
+    _HOLDING_ON_POSTGRES,
+    PeeweeExampleCandidates,
+    best_matched,
+)
 from src.adapters.driven.storage.repositories import context_hash, decoded_value
 from src.bootstrap import Container, bootstrap
 from src.domain.access.roles import Caller, Role
@@ -119,9 +124,8 @@ DESCRIPTIONS = (
 def test_above_the_bound_both_indexes_find_what_pg_trgm_ranked_first(
     both: tuple[Container, Container],
 ) -> None:
-    """Fields of 120 and 90 examples, 16 ranked a lookup: the candidates come from the text
-    indexes. (SQLite's ranks by bm25: where more examples tie for the best than the bound, it
-    may offer others than the first stored of them.)"""
+    """Fields of 120 and 90 examples, 16 ranked a lookup: the candidates come from the word
+    indexes, the same on both databases."""
     examples = [Example(LAMP.code, text, SOCKETS[n % 5]) for n, text in enumerate(lamp_texts(120))]
     examples += [Example(POWER.code, text, 4 + n % 13) for n, text in enumerate(lamp_texts(90))]
     policy = TrigramSimilarity(bound=16)
@@ -140,27 +144,71 @@ def test_above_the_bound_both_indexes_find_what_pg_trgm_ranked_first(
     assert any(e.context not in lamp_texts(8) for e in stored_late)  # not the first stored
 
 
-def test_above_the_bound_postgres_ranks_only_what_reaches_the_similarity_threshold(
+def test_above_the_bound_a_word_like_many_examples_a_little_finds_them_on_both(
     both: tuple[Container, Container],
 ) -> None:
-    """The documented difference: when fewer than k examples of a field above the bound reach
-    pg_trgm.similarity_threshold (0.3), the rest are the field's first stored, not the next
-    most similar."""
+    """A one-word text shares a little with many examples (pg_trgm's similarity under its 0.3
+    threshold): the word indexes still offer the examples holding it, on both databases."""
     texts = lamp_texts(40)
-    sqlite, postgres = both
-    PeeweeCatalogueStore(postgres.storage.database).provision(
-        [LAMP], [Example(LAMP.code, text, None) for text in texts]
-    )
-    selection = SelectedExamples(
-        PeeweeExampleCandidates(postgres.storage.database), TrigramSimilarity(bound=8)
-    )
-    text = "ambre"  # like many a little, like none by 0.3
+    chosen = []
+    for container in both:
+        PeeweeCatalogueStore(container.storage.database).provision(
+            [LAMP], [Example(LAMP.code, text, None) for text in texts]
+        )
+        selection = SelectedExamples(
+            PeeweeExampleCandidates(container.storage.database), TrigramSimilarity(bound=8)
+        )
+        chosen.append(selection.most_similar([LAMP.code], "ambre", k=3))
 
-    found = selection.most_similar([LAMP.code], text, k=3)
+    everything = ranked_in_sql(both[1].storage.database, [LAMP.code], "ambre", 3)
+    assert chosen == [everything, everything]
+    assert all("ambre" in e.context for e in everything[LAMP.code])
 
-    everything = ranked_in_sql(postgres.storage.database, [LAMP.code], text, 3)
-    assert [e.context for e in found[LAMP.code]] == texts[:3]
-    assert found != everything
+
+def test_postgres_reads_a_fields_examples_holding_a_word_from_its_index(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """The query repeats the index's expression (migration 017): the planner can use it."""
+    container = bootstrap(
+        Settings.from_env({"CONFIG_MODULE": "config.mock", "DATABASE_URL": postgres_url})
+    )
+    try:
+        container.migrate()
+        database = container.storage.database
+        with database.connection_context(), database.atomic():
+            database.execute_sql("SET LOCAL enable_seqscan = off")
+            plan = database.execute_sql(
+                "EXPLAIN " + _HOLDING_ON_POSTGRES.format(p="%s"), [0, "EF000042 ambre", 10]
+            ).fetchall()
+        assert "Bitmap Index Scan on example_field_words" in " ".join(line for (line,) in plan)
+    finally:
+        container.close()
+
+
+def test_a_word_few_examples_hold_outweighs_one_the_query_stopped_reading() -> None:
+    common = list(range(1, 33))  # a word's query stopped at its limit, 32
+    assert best_matched([common, [40]], bound=1, limit=32) == [40]
+    assert best_matched([common, [40], [40, 7]], bound=2, limit=32) == [40, 7]
+    assert best_matched([common[:4], common[:4]], bound=3, limit=32) == [1, 2, 3]
+    assert best_matched([[], []], bound=3, limit=32) == []
+
+
+def test_a_large_fields_best_example_stored_last_is_found(
+    both: tuple[Container, Container],
+) -> None:
+    """Far above the bound, the example holding the text's rare words is a candidate though
+    hundreds of examples stored before it hold its common ones."""
+    texts = [f"Lampe {SOCKETS[n % 5]} {4 + n % 13}W référence {n}" for n in range(300)]
+    texts.append("Lampe torche rechargeable frontale E27")
+    for container in both:
+        PeeweeCatalogueStore(container.storage.database).provision(
+            [LAMP], [Example(LAMP.code, text, None) for text in texts]
+        )
+        selection = SelectedExamples(
+            PeeweeExampleCandidates(container.storage.database), TrigramSimilarity(bound=8)
+        )
+        found = selection.most_similar([LAMP.code], "Lampe frontale rechargeable E27 5W", k=1)
+        assert found[LAMP.code][0].context == texts[-1]
 
 
 def test_leaves_out_the_excluded_text_and_fills_up_with_unrelated_examples(

@@ -58,8 +58,8 @@ class PeeweeExamples(SelectedExamples):
 
 class PeeweeStorage:
     """Examples are read from the database at each lookup, the few-shot examples chosen by
-    `selection` among a bounded set of candidates its indexes offer (pg_trgm's GIN index,
-    SQLite's FTS5 word index): nothing of the catalogue is loaded at start. The fields asked
+    `selection` among a bounded set of candidates its word indexes offer (a GIN index on
+    PostgreSQL, FTS5 on SQLite): nothing of the catalogue is loaded at start. The fields asked
     are held, checked against the catalogue version every `catalogue_refresh_seconds` (at once
     after a change made here). `clock` (monotonic seconds) times those refreshes."""
 
