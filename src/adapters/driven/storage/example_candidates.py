@@ -40,9 +40,11 @@ from src.domain.catalogue.selection import Candidate, CandidatePool
 from src.domain.catalogue.trigrams import words
 from src.domain.model import Example
 
-_PROBED_WORDS = 6
+_PROBED_WORDS = 4
 """The words of a text the word index is asked for, the longest first: each is one query a field,
-bounded by `_READ_A_WORD × bound` rows."""
+bounded by `_READ_A_WORD × bound` rows. (At a million examples, 60 AE-110k offers: the chosen
+examples' similarity is 99.6 % of the best's with 4 words as with 6, at two thirds of the
+queries; bm25 over the six longest words chose 97.2 %.)"""
 _READ_A_WORD = 4
 """How many times the bound a word's query reads at most: enough that the examples holding
 several of the text's words are found among those holding each."""
