@@ -67,11 +67,7 @@ def empty_tables(container: Container) -> None:
     migrations leave them), so each test starts from nothing."""
     database = container.storage.database
     kept = ("migratehistory", "catalogue_version")
-    # SQLite's FTS5 index of the examples (`example_words` and its shadow tables) follows the
-    # example table through its triggers; deleting its own rows would corrupt it.
-    tables = [
-        t for t in database.get_tables() if t not in kept and not t.startswith("example_words")
-    ]
+    tables = [t for t in database.get_tables() if t not in kept]
     with database.connection_context():
         if is_postgres(database):
             database.execute_sql(f"TRUNCATE {', '.join(tables)} CASCADE")

@@ -1,7 +1,6 @@
-"""Example selection on both databases: the domain's policy over the candidates each database's
-word index offers (SQLite's FTS5 index, PostgreSQL's GIN index of each example's words in its
-field) chooses what pg_trgm's similarity() ranked in SQL over every example of a field, and
-SQLite and PostgreSQL choose alike.
+"""Example selection on both databases: the domain's policy over the candidates the word index
+offers (`example_postings`) chooses what pg_trgm's similarity() ranked in SQL over every example
+of a field, and SQLite and PostgreSQL choose alike.
 """
 
 from __future__ import annotations
@@ -12,15 +11,15 @@ from pathlib import Path
 
 import pytest
 from peewee import Database
+from peewee_migrate import Router
 
 from config.settings import Settings
 from src.adapters.driven.files.provisioning_files import read_examples, read_fields
+from src.adapters.driven.storage import catalogue_store, example_postings
 from src.adapters.driven.storage.catalogue_store import PeeweeCatalogueStore
-from src.adapters.driven.storage.example_candidates import (
-    _HOLDING_ON_POSTGRES,
-    PeeweeExampleCandidates,
-    best_matched,
-)
+from src.adapters.driven.storage.example_candidates import PeeweeExampleCandidates, best_matched
+from src.adapters.driven.storage.example_postings import LISTED, postings_of, read_postings
+from src.adapters.driven.storage.migrations import MIGRATIONS_DIR
 from src.adapters.driven.storage.repositories import context_hash, decoded_value
 from src.bootstrap import Container, bootstrap
 from src.domain.access.roles import Caller, Role
@@ -165,36 +164,80 @@ def test_above_the_bound_a_word_like_many_examples_a_little_finds_them_on_both(
     assert all("ambre" in e.context for e in everything[LAMP.code])
 
 
-def test_postgres_reads_a_fields_examples_holding_a_word_from_its_index(
-    postgres_url: str,
-) -> None:
-    """The query repeats the index's expression (migration 017), and the planner prefers the
-    index to calling the function on every row, even on a table not analysed yet."""
-    container = bootstrap(
-        Settings.from_env({"CONFIG_MODULE": "config.mock", "DATABASE_URL": postgres_url})
-    )
-    try:
-        container.migrate()
-        empty_tables(container)
+def test_the_word_index_holds_what_every_writer_stored(both: tuple[Container, Container]) -> None:
+    """Provisioning (an update counted once) and a review's decision add their examples to the
+    word index, a list cut at its first 256 ids; the migration that makes the index indexes
+    what was stored before it alike."""
+    reviewer = Caller("key:alice", "alice", Role.REVIEWER, "default")
+    texts = [f"Lampe {n} ambre" if n % 3 else f"Lampe {n} torche" for n in range(400)]
+    looked_for = ["lampe", "ambre", "torche", "frontale", "absent"]
+    for container in both:
         database = container.storage.database
-        PeeweeCatalogueStore(database).provision(
-            [LAMP], [Example(LAMP.code, text, None) for text in lamp_texts(3000)]
+        store = PeeweeCatalogueStore(database)
+        store.provision([LAMP], [Example(LAMP.code, text, None) for text in texts[:250]])
+        store.provision([LAMP], [Example(LAMP.code, text, "E27") for text in texts[200:]])
+        container.reviewing.decide(
+            ReviewRequest("Lampe torche frontale", LAMP.code, Verdict.ACCEPT, proposed="E27"),
+            reviewer,
         )
         with database.connection_context():
-            plan = database.execute_sql(
-                "EXPLAIN " + _HOLDING_ON_POSTGRES.format(p="%s"), [0, "EF000042 ambre", 256]
-            ).fetchall()
-        assert "Index Scan on example_field_words" in " ".join(line for (line,) in plan)
-    finally:
-        container.close()
+            written = read_postings(database, [LAMP.code], looked_for)
+            stored = database.execute_sql("SELECT id, field_code, context FROM example").fetchall()
+        held = postings_of(stored)
+        assert {key: ids for key, (_, ids) in written.items()} == {
+            key: ids[:LISTED] for key, ids in held.items() if key[1] in looked_for
+        }
+        counted = [written[LAMP.code, word][0] for word in looked_for[:4]]
+        assert counted[0] >= LISTED and counted[1] >= LISTED  # counted until their list is full
+        assert counted[2:] == [135, 1]
+        assert len(written[LAMP.code, "lampe"][1]) == LISTED
+
+        router = Router(database, migrate_dir=MIGRATIONS_DIR)
+        router.rollback()  # the word index's migration, the last
+        assert "example_postings" not in database.get_tables()
+        router.run()
+        with database.connection_context():
+            again = read_postings(database, [LAMP.code], looked_for)
+        assert {key: (min(n, LISTED), ids) for key, (n, ids) in again.items()} == {
+            key: (min(n, LISTED), ids) for key, (n, ids) in written.items()
+        }
 
 
-def test_a_word_few_examples_hold_outweighs_one_the_query_stopped_reading() -> None:
-    common = list(range(1, 33))  # a word's query stopped at its limit, 32
-    assert best_matched([common, [40]], bound=1, limit=32) == [40]
-    assert best_matched([common, [40], [40, 7]], bound=2, limit=32) == [40, 7]
-    assert best_matched([common[:4], common[:4]], bound=3, limit=32) == [1, 2, 3]
-    assert best_matched([[], []], bound=3, limit=32) == []
+def test_the_word_index_written_in_many_small_flushes_is_the_same(
+    both: tuple[Container, Container], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Postings gathered over batches and written every few ids or keys, the full keys
+    forgotten past a count: the lists are the first ids holding each word, in order."""
+    monkeypatch.setattr(example_postings, "PENDING_IDS", 7)
+    monkeypatch.setattr(example_postings, "PENDING_KEYS", 3)
+    monkeypatch.setattr(example_postings, "KEYS_COUNTED", 5)
+    monkeypatch.setattr(catalogue_store, "_EXAMPLES_A_BATCH", 11)
+    texts = [f"Lampe {n % 7} ambre {'torche' if n % 5 else 'spot'} r{n}" for n in range(600)]
+    looked_for = ["lampe", "ambre", "torche", "spot", "3", "r599"]
+    for container in both:
+        database = container.storage.database
+        PeeweeCatalogueStore(database).provision(
+            [LAMP], [Example(LAMP.code, text, None) for text in texts]
+        )
+        with database.connection_context():
+            written = read_postings(database, [LAMP.code], looked_for)
+            stored = database.execute_sql("SELECT id, field_code, context FROM example").fetchall()
+        held = postings_of(stored)
+        assert {key: ids for key, (_, ids) in written.items()} == {
+            key: ids[:LISTED] for key, ids in held.items() if key[1] in looked_for
+        }
+        assert {key: min(n, LISTED) for key, (n, _) in written.items()} == {
+            key: min(len(ids), LISTED) for key, ids in held.items() if key[1] in looked_for
+        }
+
+
+def test_a_word_few_examples_hold_outweighs_one_many_do() -> None:
+    common = (500, list(range(1, 33)))  # 500 examples hold it: its first 32 count
+    assert best_matched([common, (1, [40])], bound=1, limit=32) == [40]
+    assert best_matched([common, (1, [40]), (2, [7, 40])], bound=2, limit=32) == [40, 7]
+    assert best_matched([(4, [1, 2, 3, 4]), (4, [1, 2, 3, 4])], bound=3, limit=32) == [1, 2, 3]
+    assert best_matched([(40, list(range(100, 140)))], bound=40, limit=32)[-1] == 131
+    assert best_matched([(0, []), (0, [])], bound=3, limit=32) == []
 
 
 def test_a_large_fields_best_example_stored_last_is_found(

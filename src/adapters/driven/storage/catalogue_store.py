@@ -14,6 +14,7 @@ from peewee import (  # type: ignore[attr-defined]  # peewee's public wrapper, n
 )
 from psycopg2.extras import execute_values
 
+from src.adapters.driven.storage.example_postings import PostingsWriter
 from src.adapters.driven.storage.repositories import PeeweeRepository, context_hash
 from src.adapters.driven.storage.tables import (
     CatalogueVersionRow,
@@ -36,19 +37,17 @@ _UPSERT_EXAMPLES = (
     "ON CONFLICT (field_code, context_hash) DO UPDATE SET value = EXCLUDED.value"
 )
 _LAST_ID = "SELECT COALESCE(MAX(id), 0) FROM example"
-_INDEX_NEW_TEXTS = (
-    "INSERT INTO example_words (rowid, field, context) "
-    "SELECT id, 'f' || hex(field_code), context FROM example WHERE id > ?"
-)
-"""SQLite's FTS5 index of the texts (migration 013) is given the rows a batch inserted."""
+_INSERTED_SINCE = "SELECT id, field_code, context FROM example WHERE id > ?"
+"""The rows a batch inserted on SQLite, whose one writer takes the ids after the last."""
+_INSERTED = " RETURNING id, field_code, context_hash, xmax = 0"
+"""The rows a batch wrote on PostgreSQL, and which it inserted (an updated row has an xmax)."""
 
 
 class PeeweeCatalogueStore(PeeweeRepository):
     """Upserts fields and examples and raises the catalogue version in one transaction, then
     calls `on_change`. The examples are read and written a batch at a time within it: a large
-    file is never held whole. On SQLite it adds the rows it inserts to the text index itself
-    (other writers' rows are added by a trigger). An example given twice in one batch counts
-    once; in two batches, the second counts as an update."""
+    file is never held whole. The examples it inserts are added to the word index. An example
+    given twice in one batch counts once; in two batches, the second counts as an update."""
 
     def __init__(self, database: Database, on_change: Callable[[], None] | None = None) -> None:
         super().__init__(database)
@@ -103,13 +102,20 @@ class PeeweeCatalogueStore(PeeweeRepository):
             examples_updated=0,
         )
         changed: set[str] = set()
+        postings = PostingsWriter(self._database)
         for written in _batches_of(examples, _EXAMPLES_A_BATCH):
-            report = self._upsert_examples(written, report, changed)
+            report = self._upsert_examples(written, report, changed, postings)
+        with driver_errors_as_peewee_errors:
+            postings.flush()
         raise_revisions(self._database, changed)
         return report
 
     def _upsert_examples(
-        self, batch: list[Example], report: ProvisionReport, changed: set[str]
+        self,
+        batch: list[Example],
+        report: ProvisionReport,
+        changed: set[str],
+        postings: PostingsWriter,
     ) -> ProvisionReport:
         """Writes one batch; `changed` gathers the fields whose examples changed."""
         rows = list({(r["field"], r["context_hash"]): r for r in map(_example_row, batch)}.values())
@@ -123,7 +129,7 @@ class PeeweeCatalogueStore(PeeweeRepository):
             # New or changed examples change the few-shot prompts: answers given before are stale.
             LookupCacheRow.delete().execute(self._database)
         changed |= moved
-        self._write(rows)
+        self._write(rows, postings)
         return replace(
             report,
             examples_created=report.examples_created + len(rows) - len(stored),
@@ -146,19 +152,25 @@ class PeeweeCatalogueStore(PeeweeRepository):
                 stored.update(((field, digest), value) for digest, value in found)
         return stored
 
-    def _write(self, rows: list[dict[str, object]]) -> None:
-        """Inserts or updates the rows: through the driver's own batch call, as building the
-        statements through the ORM cost more than running them."""
+    def _write(self, rows: list[dict[str, object]], postings: PostingsWriter) -> None:
+        """Inserts or updates the rows, and adds those it inserted to the word index: through
+        the driver's own batch call, as building the statements through the ORM cost more than
+        running them."""
         values = [(r["field"], r["context"], r["context_hash"], r["value"]) for r in rows]
         cursor = self._database.cursor()
         with driver_errors_as_peewee_errors:
             if isinstance(self._database, SqliteDatabase):
                 last = cursor.execute(_LAST_ID).fetchone()[0]
                 cursor.executemany(_UPSERT_EXAMPLES.format(values="(?, ?, ?, ?)"), values)
-                cursor.execute(_INDEX_NEW_TEXTS, [last])
+                inserted = cursor.execute(_INSERTED_SINCE, [last]).fetchall()
             else:
-                sql = _UPSERT_EXAMPLES.format(values="%s")
-                execute_values(cursor, sql, values, page_size=1000)
+                sql = _UPSERT_EXAMPLES.format(values="%s") + _INSERTED
+                written = execute_values(cursor, sql, values, page_size=1000, fetch=True)
+                texts = {(r["field"], r["context_hash"]): str(r["context"]) for r in rows}
+                inserted = [
+                    (id_, code, texts[code, digest]) for id_, code, digest, new in written if new
+                ]
+            postings.add(inserted)
 
 
 def _batches_of(examples: Iterable[Example], size: int) -> Iterator[list[Example]]:

@@ -12,6 +12,7 @@ from datetime import datetime
 from peewee import Database, SqliteDatabase
 
 from src.adapters.driven.storage.catalogue_store import raise_catalogue_version, raise_revisions
+from src.adapters.driven.storage.example_postings import add_postings
 from src.adapters.driven.storage.repositories import PeeweeRepository, context_hash, decoded_value
 from src.adapters.driven.storage.review_tables import ReviewDecisionRow, ReviewQueueRow, encoded
 from src.adapters.driven.storage.tables import ExampleRow, aware_utc, naive_utc
@@ -147,13 +148,14 @@ class PeeweeReviewStore(PeeweeRepository):
             .execute(self._database)
         )
         if not updated:
-            ExampleRow.insert(
+            inserted = ExampleRow.insert(
                 field=field_code,
                 context=description,
                 context_hash=digest,
                 value=encoded(kept),
                 provenance=REVIEWED,
             ).execute(self._database)
+            add_postings(self._database, [(int(inserted), field_code, description)])
         raise_revisions(self._database, [field_code])
         raise_catalogue_version(self._database)
 
