@@ -58,10 +58,9 @@ class PeeweeExamples(SelectedExamples):
 
 class PeeweeStorage:
     """Examples are read from the database at each lookup, the few-shot examples chosen by
-    `selection` among a bounded set of candidates its word indexes offer (a GIN index on
-    PostgreSQL, FTS5 on SQLite): nothing of the catalogue is loaded at start. The fields asked
-    are held, checked against the catalogue version every `catalogue_refresh_seconds` (at once
-    after a change made here). `clock` (monotonic seconds) times those refreshes."""
+    `selection` among a bounded set of candidates its word index offers (`example_postings`):
+    nothing of the catalogue is loaded at start. The fields asked are held, checked against the
+    catalogue version every `catalogue_refresh_seconds` (at once after a change made here). `clock` (monotonic seconds) times those refreshes."""
 
     def __init__(
         self,
