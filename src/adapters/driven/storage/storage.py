@@ -60,7 +60,8 @@ class PeeweeStorage:
     """Examples are read from the database at each lookup, the few-shot examples chosen by
     `selection` among a bounded set of candidates its word index offers (`example_postings`):
     nothing of the catalogue is loaded at start. The fields asked are held, checked against the
-    catalogue version every `catalogue_refresh_seconds` (at once after a change made here). `clock` (monotonic seconds) times those refreshes."""
+    catalogue version every `catalogue_refresh_seconds` (at once after a change made here).
+    `clock` (monotonic seconds) times those refreshes."""
 
     def __init__(
         self,
