@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -229,6 +230,40 @@ def test_the_word_index_written_in_many_small_flushes_is_the_same(
         assert {key: min(n, LISTED) for key, (n, _) in written.items()} == {
             key: min(len(ids), LISTED) for key, ids in held.items() if key[1] in looked_for
         }
+
+
+def test_concurrent_provisionings_index_every_example(
+    both: tuple[Container, Container],
+) -> None:
+    """Four provisionings at once whose texts share their words: each succeeds (on SQLite the
+    others wait for the one writing), and each word's posting is full of distinct examples."""
+    vocabulary = [f"mot{n}" for n in range(40)]
+
+    def texts(writer: int) -> list[str]:
+        ordered = vocabulary if writer % 2 else vocabulary[::-1]
+        return [f"{' '.join(ordered)} produit{writer}x{n}" for n in range(400)]
+
+    for container in both:
+        database = container.storage.database
+        PeeweeCatalogueStore(database).provision([LAMP], [])
+        with ThreadPoolExecutor(4) as pool:
+            reports = list(
+                pool.map(
+                    lambda writer, database=database: PeeweeCatalogueStore(database).provision(
+                        [LAMP], [Example(LAMP.code, text, None) for text in texts(writer)]
+                    ),
+                    range(4),
+                )
+            )
+        assert [report.examples_created for report in reports] == [400] * 4
+        with database.connection_context():
+            written = read_postings(database, [LAMP.code], [*vocabulary[:3], "produit3x7"])
+            stored = {id_ for (id_,) in database.execute_sql("SELECT id FROM example")}
+        for word in vocabulary[:3]:
+            counted, ids = written[LAMP.code, word]
+            assert counted >= LISTED and len(set(ids)) == len(ids) == LISTED
+            assert set(ids) <= stored
+        assert written[LAMP.code, "produit3x7"][0] == 1
 
 
 def test_a_word_few_examples_hold_outweighs_one_many_do() -> None:

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import replace
 from itertools import islice
+from typing import Any
 
 from peewee import SQL, Database, SqliteDatabase
 from peewee import (  # type: ignore[attr-defined]  # peewee's public wrapper, not in its stubs
@@ -55,7 +56,7 @@ class PeeweeCatalogueStore(PeeweeRepository):
 
     def provision(self, fields: Sequence[Field], examples: Iterable[Example]) -> ProvisionReport:
         def work() -> ProvisionReport:
-            with self._database.atomic():
+            with _writing(self._database):
                 report = self._upsert(fields, examples)
                 raise_catalogue_version(self._database)
                 return report
@@ -171,6 +172,15 @@ class PeeweeCatalogueStore(PeeweeRepository):
                     (id_, code, texts[code, digest]) for id_, code, digest, new in written if new
                 ]
             postings.add(inserted)
+
+
+def _writing(database: Database) -> Any:
+    """A transaction that writes from its start: on SQLite it takes the write lock at once
+    (`BEGIN IMMEDIATE`), so that a second provisioning waits for the first (`busy_timeout`)
+    rather than failing when its read snapshot turns stale."""
+    if isinstance(database, SqliteDatabase):
+        return database.atomic(lock_type="IMMEDIATE")
+    return database.atomic()
 
 
 def _batches_of(examples: Iterable[Example], size: int) -> Iterator[list[Example]]:

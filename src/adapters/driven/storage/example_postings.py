@@ -95,7 +95,8 @@ class PostingsWriter:
             self.flush()
 
     def flush(self) -> None:
-        """Writes the postings gathered."""
+        """Writes the postings gathered. (Two writers never hold rows the other waits for: a
+        provisioning or a decision locks its fields' rows first, and keys hold their field.)"""
         values = [
             (
                 code,

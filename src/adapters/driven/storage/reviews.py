@@ -142,6 +142,9 @@ class PeeweeReviewStore(PeeweeRepository):
         """Makes or replaces the field's example for the text (provenance `reviewed`), and
         raises the field's revision and the catalogue version."""
         digest = context_hash(description)
+        # The field's row first, as provisioning locks it first: the two then never wait for
+        # each other's word index rows.
+        raise_revisions(self._database, [field_code])
         updated = (
             ExampleRow.update(value=encoded(kept), provenance=REVIEWED)
             .where((ExampleRow.field == field_code) & (ExampleRow.context_hash == digest))
@@ -156,7 +159,6 @@ class PeeweeReviewStore(PeeweeRepository):
                 provenance=REVIEWED,
             ).execute(self._database)
             add_postings(self._database, [(int(inserted), field_code, description)])
-        raise_revisions(self._database, [field_code])
         raise_catalogue_version(self._database)
 
 
