@@ -247,8 +247,8 @@ def _looked_for(description: str) -> list[str]:
     return sorted(found, key=lambda word: (-len(word), word))[:_PROBED_WORDS]
 
 
-def _exclusion(param: str, excluded: str | None, table: str = "") -> str:
-    return f"AND {table}context_hash <> {param}" if excluded is not None else ""
+def _exclusion(param: str, excluded: str | None) -> str:
+    return f"AND context_hash <> {param}" if excluded is not None else ""
 
 
 def _some(excluded: str | None) -> list[str]:
