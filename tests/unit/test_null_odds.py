@@ -1,19 +1,30 @@
 """A field's odds of null, from its labelled examples: what a null answer must beat. Fields
 whose examples mostly hold a value get odds under 1; the others none (greedy decoding's choice
-stands); a product's own label never counts for itself."""
+stands); a product's own label never counts for itself. A mostly-null field is weighed all the
+same where the examples most like the product hold a value."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
+from src.domain.catalogue.ports import Catalogue
 from src.domain.lookup.known_value_rules import KnownValueRules
-from src.domain.lookup.llms import ConfiguredLLM
-from src.domain.lookup.null_odds import null_odds
-from src.domain.model import Example, Field, FieldType
+from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
+from src.domain.lookup.null_odds import null_odds, weighing_odds
+from src.domain.lookup.service import FieldLookupService
+from src.domain.model import Example, Field, FieldType, LookupRequest
 from src.domain.prompting.chain_of_thought import BasicChainOfThought
-from src.domain.prompting.families import ChatFormat
+from src.domain.prompting.families import ChatFormat, GemmaFormat
 from src.domain.prompting.prepass import TextRulesPrepass
-from tests.support.fakes import FakeConnector, FakeExampleRepository
+from src.domain.prompting.shared_prefix.conversation import ConversationChainOfThought
+from tests.support.fakes import (
+    FakeConnector,
+    FakeExampleRepository,
+    FakeFieldRepository,
+    Script,
+)
 
 BRAND = Field("BRAND", "Brand", FieldType.TEXT)
 MATERIAL = Field("MATERIAL", "Material", FieldType.TEXT)
@@ -74,3 +85,67 @@ def test_a_products_own_label_does_not_count_for_it() -> None:
 
 def test_an_llm_without_a_pre_pass_reads_no_labelled_values() -> None:
     assert odds_of(prepass=False) == {}
+
+
+def test_the_weighing_takes_the_lower_of_the_fields_odds_and_its_nearest_examples() -> None:
+    valued, empty = Example("F", "a", "v"), Example("F", "b", None)
+
+    assert weighing_odds(None, [valued]) == pytest.approx(1 / 2)
+    assert weighing_odds(1 / 7, [valued]) == pytest.approx(1 / 7)
+    assert weighing_odds(1 / 3, [empty]) == pytest.approx(1 / 3)
+    assert weighing_odds(None, [empty]) is None
+    assert weighing_odds(None, []) is None
+
+
+def asked_odds(offers: list[tuple[str, str, str | None]]) -> dict[str, float | None]:
+    """The odds of null each text field's request carries when a conversation asks a product,
+    its one shot product's examples ranked in `offers`' order."""
+    examples = [
+        example
+        for text, brand, material in offers
+        for example in (
+            Example(BRAND.code, text, brand),
+            Example(MATERIAL.code, text, material),
+            Example(CLOSURE.code, text, None),
+        )
+    ]
+    connector = FakeConnector(default=Script(answer='{"value": null}'))
+    llm = ConfiguredLLM(
+        "local",
+        GemmaFormat(),
+        ConversationChainOfThought(k=1, text_spans=True),
+        connector,
+        prepass=TextRulesPrepass(),
+    )
+    fields = (BRAND, MATERIAL, CLOSURE)
+    store = FakeExampleRepository(examples)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        FieldLookupService(
+            LLMRegistry({"local": lambda: llm}, "local"),
+            Catalogue(FakeFieldRepository(fields), store, labelled=store),
+            pool,
+            5.0,
+        ).lookup(LookupRequest(PRODUCT, tuple(field.code for field in fields)))
+    return {field.code: connector.requests_for(field.code)[0].null_odds for field in fields}
+
+
+PRODUCT = "Deflecto wall file pocket, letter size, clear polycarbonate, three pockets"
+
+
+def test_a_mostly_null_field_is_weighed_where_the_product_most_like_it_holds_a_value() -> None:
+    # the material is null on 4 of 6 offers, but valued on the one most like the product
+    assert asked_odds(OFFERS) == {
+        BRAND.code: pytest.approx(1 / 7),
+        MATERIAL.code: pytest.approx(1 / 2),
+        CLOSURE.code: None,
+    }
+
+
+def test_a_mostly_null_field_keeps_greedy_decoding_where_its_nearest_product_is_null() -> None:
+    avery_first = [OFFERS[1], OFFERS[0], *OFFERS[2:]]
+
+    assert asked_odds(avery_first) == {
+        BRAND.code: pytest.approx(1 / 7),
+        MATERIAL.code: None,
+        CLOSURE.code: None,
+    }

@@ -12,6 +12,7 @@ from functools import partial
 from src.domain.confidence.prepass import prepass_confidence
 from src.domain.lookup.known_value_rules import NO_KNOWN_ANSWERS, KnownAnswers
 from src.domain.lookup.llms import ConfiguredLLM
+from src.domain.lookup.null_odds import weighing_odds
 from src.domain.lookup.product_call import ask_product
 from src.domain.lookup.question import AskField, ProductQuestion
 from src.domain.lookup.shared_prefix_calls import Escalation, submit_in_turn
@@ -55,7 +56,13 @@ def submit_calls(
                 confidence=confidence,
             )
             futures[code] = _done(outcome)
-    left = replace(question, fields=to_ask, null_odds=known.null_odds)
+    odds = {
+        code: field_odds
+        for code in to_ask
+        if (field_odds := weighing_odds(known.null_odds.get(code), question.examples_of(code)))
+        is not None
+    }
+    left = replace(question, fields=to_ask, null_odds=odds)
     chain_of_thought = llm.chain_of_thought
     if chain_of_thought.scope == "product" and to_ask:
         ask_all = partial(ask_product, chain_of_thought, left)
