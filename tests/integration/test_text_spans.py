@@ -9,7 +9,7 @@ from src.connectors.embedded.answer_grammar import (
     held_to_spans_of,
     most_spans,
 )
-from src.connectors.embedded.span_grammar import span_grammar
+from src.connectors.embedded.span_grammar import pieces, span_grammar
 from src.domain.model import Field, FieldType
 from src.domain.model.kinds import MAX_ITEMS
 from src.domain.prompting.chain_of_thought import FewShotChainOfThought, TextFromText
@@ -48,10 +48,24 @@ def test_the_grammar_has_one_rule_per_piece_of_the_text() -> None:
     short = span_grammar("SEAPESCA Lure")
 
     rules = [line for line in grammar.splitlines() if "::=" in line]
-    assert len(rules) == 4 + len(TITLE.split())  # root, ws, value, span, and a piece each
+    # root, ws, value, span, and a piece each: the 9 words, "150mm", "9g" and "YA54" in two
+    assert len(rules) == 4 + len(TITLE.split()) + 3
     assert 'p0 ::= "SEAPESCA" ( " " p1)?' in grammar
-    assert 'p8 ::= "YA54"' in grammar
+    assert 'p6 ::= "150" ( p7)?' in grammar and 'p7 ::= "mm" ( " " p8)?' in grammar
+    assert 'p11 ::= "54"' in grammar
     assert short.count("::=") == 6
+
+
+def test_words_a_scraped_text_glued_together_are_pieces_of_their_own() -> None:
+    text = "UPC: 021200726125INNER PACKAGING. 6 Pads per PackPost-it, 13w x 4d, Chromé"
+
+    cut = [text[start:end] for start, end in pieces(text)]
+
+    assert cut[2:4] == ["021200726125", "INNER"]  # digits against letters
+    assert cut[9:14] == ["Pack", "Post", "-", "it", ","]  # a small letter against a capital
+    assert cut[14:16] == ["13", "w"] and cut[-1] == "Chromé"  # accents stay in their word
+    grammar = span_grammar(text)
+    assert 'p2 ::= "021200726125" ( p3)?' in grammar  # the glued run is still a span
 
 
 def test_quotes_and_backslashes_of_the_text_are_escaped_twice() -> None:
