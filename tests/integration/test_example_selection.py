@@ -165,6 +165,18 @@ def test_above_the_bound_a_word_like_many_examples_a_little_finds_them_on_both(
     assert all("ambre" in e.context for e in everything[LAMP.code])
 
 
+def written_and_stored(
+    database: Database, looked_for: list[str]
+) -> tuple[dict[tuple[str, str], tuple[int, list[int]]], dict[tuple[str, str], list[int]]]:
+    """The word index's postings of LAMP's `looked_for` words, and those its stored examples
+    give (every id holding each word)."""
+    with database.connection_context():
+        written = read_postings(database, [LAMP.code], looked_for)
+        stored = database.execute_sql("SELECT id, field_code, context FROM example").fetchall()
+    held = postings_of(stored)
+    return written, {key: ids for key, ids in held.items() if key[1] in looked_for}
+
+
 def test_the_word_index_holds_what_every_writer_stored(both: tuple[Container, Container]) -> None:
     """Provisioning (an update counted once) and a review's decision add their examples to the
     word index, a list cut at its first 256 ids; the migration that makes the index indexes
@@ -181,12 +193,9 @@ def test_the_word_index_holds_what_every_writer_stored(both: tuple[Container, Co
             ReviewRequest("Lampe torche frontale", LAMP.code, Verdict.ACCEPT, proposed="E27"),
             reviewer,
         )
-        with database.connection_context():
-            written = read_postings(database, [LAMP.code], looked_for)
-            stored = database.execute_sql("SELECT id, field_code, context FROM example").fetchall()
-        held = postings_of(stored)
+        written, held = written_and_stored(database, looked_for)
         assert {key: ids for key, (_, ids) in written.items()} == {
-            key: ids[:LISTED] for key, ids in held.items() if key[1] in looked_for
+            key: ids[:LISTED] for key, ids in held.items()
         }
         counted = [written[LAMP.code, word][0] for word in looked_for[:4]]
         assert counted[0] >= LISTED and counted[1] >= LISTED  # counted until their list is full
@@ -220,15 +229,12 @@ def test_the_word_index_written_in_many_small_flushes_is_the_same(
         PeeweeCatalogueStore(database).provision(
             [LAMP], [Example(LAMP.code, text, None) for text in texts]
         )
-        with database.connection_context():
-            written = read_postings(database, [LAMP.code], looked_for)
-            stored = database.execute_sql("SELECT id, field_code, context FROM example").fetchall()
-        held = postings_of(stored)
+        written, held = written_and_stored(database, looked_for)
         assert {key: ids for key, (_, ids) in written.items()} == {
-            key: ids[:LISTED] for key, ids in held.items() if key[1] in looked_for
+            key: ids[:LISTED] for key, ids in held.items()
         }
         assert {key: min(n, LISTED) for key, (n, _) in written.items()} == {
-            key: min(len(ids), LISTED) for key, ids in held.items() if key[1] in looked_for
+            key: min(len(ids), LISTED) for key, ids in held.items()
         }
 
 
