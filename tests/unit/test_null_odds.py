@@ -38,16 +38,23 @@ OFFERS = [
     ("Post-it notes, 3 x 3 in, 12 pads", "Post-it", None),
     ("Scotch magic tape, 6 rolls with dispensers", "Scotch", None),
 ]
-EXAMPLES = [
-    example
-    for text, brand, material in OFFERS
-    for example in (
-        Example(BRAND.code, text, brand),
-        Example(MATERIAL.code, text, material),
-        Example(CLOSURE.code, text, None),
-        Example(COLOUR.code, text, "white" if "white" in text else None),
-    )
-]
+
+
+def labelled(offers: list[tuple[str, str, str | None]], colour: bool = True) -> list[Example]:
+    """Each offer's brand, material and closure (never stated), and its colour when asked."""
+    return [
+        example
+        for text, brand, material in offers
+        for example in (
+            Example(BRAND.code, text, brand),
+            Example(MATERIAL.code, text, material),
+            Example(CLOSURE.code, text, None),
+            *([Example(COLOUR.code, text, "white" if "white" in text else None)] * colour),
+        )
+    ]
+
+
+EXAMPLES = labelled(OFFERS)
 
 
 def odds_of(exclude_context: str | None = None, prepass: bool = True) -> dict[str, float]:
@@ -100,15 +107,7 @@ def test_the_weighing_takes_the_lower_of_the_fields_odds_and_its_nearest_example
 def asked_odds(offers: list[tuple[str, str, str | None]]) -> dict[str, float | None]:
     """The odds of null each text field's request carries when a conversation asks a product,
     its one shot product's examples ranked in `offers`' order."""
-    examples = [
-        example
-        for text, brand, material in offers
-        for example in (
-            Example(BRAND.code, text, brand),
-            Example(MATERIAL.code, text, material),
-            Example(CLOSURE.code, text, None),
-        )
-    ]
+    examples = labelled(offers, colour=False)
     connector = FakeConnector(default=Script(answer='{"value": null}'))
     llm = ConfiguredLLM(
         "local",
