@@ -73,7 +73,7 @@ def request(
     )
     return CompletionRequest(
         field.code,
-        FormattedPrompt(prompt, GEMMA),
+        FormattedPrompt.of(prompt, GEMMA),
         CHAIN_OF_THOUGHT.answer_schema(field) if grammar else None,
         GEMMA.answer_tokens,
         time.monotonic() + 120,

@@ -61,12 +61,12 @@ class MockConnector:
             raise TransientBackendError(f"mock: {request.field_code} stalled")
         if self.behaviour.latency_ms:
             time.sleep(self.behaviour.latency_ms / 1000)
-        question = request.messages[-1].content if request.messages else request.text
-        found = _PRODUCT_TEXT.findall(question)
-        product_text = found[-1] if found else question
+        prompt = request.text  # the question's product text comes last, after the shots'
+        found = _PRODUCT_TEXT.findall(prompt)
+        product_text = found[-1] if found else prompt
         value, read = _answer(request.answer_schema or {}, product_text)
         text = json.dumps({"value": value}, ensure_ascii=False)
-        usage = TokenUsage(approximate_tokens(request.text), approximate_tokens(text))
+        usage = TokenUsage(approximate_tokens(prompt), approximate_tokens(text))
         return Completion(
             text, usage, (TokenProbability(text, READ_CONFIDENCE if read else GUESS_CONFIDENCE),)
         )

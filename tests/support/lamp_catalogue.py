@@ -65,7 +65,7 @@ def completion_request(
     shots = EXAMPLES.get(field.code, ()) if examples is None else examples
     prompt = CHAIN_OF_THOUGHT.prompt(field, description, shots)
     if count_tokens is not None:
-        prompt = family.fit(prompt, count_tokens)
+        prompt = family.fit(prompt, count_tokens).prompt
     return CompletionRequest(
         field_code=field.code,
         prompt=FormattedPrompt(prompt, family),

@@ -33,7 +33,6 @@ def ongoing(calibration: CalibrationMap) -> OngoingLookup:
         description="Lampe E27 marquée CE RoHS",
         fields={SOCKET.code: SOCKET, MARKS.code: MARKS},
         thresholds={SOCKET.code: 0.8, MARKS.code: 0.8},
-        locate=False,
         calibration=calibration,
     )
 

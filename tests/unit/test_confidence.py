@@ -147,19 +147,17 @@ def test_values_under_their_threshold_or_without_one_are_for_review(
     assert (power.value, power.confidence, power.review) == (60, pytest.approx(0.4), True)
 
 
-def test_an_answer_of_values_alone_is_not_searched_for_evidence_but_flagged_alike(
-    pool: ThreadPoolExecutor,
-) -> None:
+def test_an_answer_of_values_alone_gets_no_trust_signals(pool: ThreadPoolExecutor) -> None:
     lookup = service(pool, {"EF000042": 0.9, "EF000035": 0.5})
     codes = ("EF000042", "EF000035")
 
     shown = lookup.lookup(LookupRequest("Ampoule E27 60 W", codes))
-    alone = lookup.lookup(LookupRequest("Ampoule E27 60 W", codes, evidence=False))
+    alone = lookup.lookup(LookupRequest("Ampoule E27 60 W", codes, trust=False))
 
     assert alone.values() == shown.values() == {"EF000042": "E27", "EF000035": 60}
-    assert [o.review for o in alone.outcomes] == [o.review for o in shown.outcomes] == [False, True]
-    assert [o.evidence for o in alone.outcomes] == [None, None]
+    assert [o.review for o in shown.outcomes] == [False, True]
     assert [[s.text for s in o.evidence.spans] for o in shown.outcomes] == [["E27"], ["60 W"]]
+    assert [(o.evidence, o.review) for o in alone.outcomes] == [(None, None), (None, None)]
 
 
 @pytest.mark.parametrize("llm", ["few", "all"])

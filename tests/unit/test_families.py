@@ -12,7 +12,7 @@ from src.domain.prompting.families import (
     Llama2Format,
     PromptFormat,
 )
-from src.domain.prompting.prompt import Message, Prompt, Shot
+from src.domain.prompting.prompt import FittedPrompt, Message, Prompt, Shot
 
 SYSTEM = "Answer in JSON."
 QUESTION = "Culot of: Ampoule E27"
@@ -148,7 +148,7 @@ def budget_for(
 def test_a_prompt_that_fits_is_kept_whole(family_type: type[PromptFormat]) -> None:
     family = budget_for(family_type, THREE_SHOTS)
 
-    assert family.fit(THREE_SHOTS, words) == THREE_SHOTS
+    assert family.fit(THREE_SHOTS, words) == FittedPrompt(THREE_SHOTS, family.render(THREE_SHOTS))
 
 
 @pytest.mark.parametrize("family_type", [GemmaFormat, Llama2Format, ChatMLFormat, ChatFormat])
@@ -158,8 +158,9 @@ def test_fit_drops_the_last_shots_first_and_keeps_system_and_question(
     room_for_one_shot = Prompt(THREE_SHOTS.system, THREE_SHOTS.question, THREE_SHOTS.shots[:1])
     family = budget_for(family_type, room_for_one_shot)
 
-    fitted = family.fit(THREE_SHOTS, words)
+    fitted, text = family.fit(THREE_SHOTS, words).prompt, family.fit(THREE_SHOTS, words).text
 
+    assert text == family.render(fitted)  # the rendering of what was kept, not of the whole
     assert fitted.shots == (Shot("first shot", "a"),)
     assert fitted.system == THREE_SHOTS.system
     assert fitted.question == THREE_SHOTS.question
@@ -170,13 +171,13 @@ def test_fit_keeps_room_for_the_answer() -> None:
     whole = words(ChatMLFormat().render(THREE_SHOTS))
     family = ChatMLFormat(context_tokens=whole, answer_tokens=3)
 
-    assert len(family.fit(THREE_SHOTS, words).shots) < 3
+    assert len(family.fit(THREE_SHOTS, words).prompt.shots) < 3
 
 
 def test_fit_can_drop_every_shot() -> None:
     family = budget_for(GemmaFormat, Prompt(THREE_SHOTS.system, THREE_SHOTS.question))
 
-    assert family.fit(THREE_SHOTS, words) == Prompt(THREE_SHOTS.system, THREE_SHOTS.question)
+    assert family.fit(THREE_SHOTS, words).prompt == Prompt(THREE_SHOTS.system, THREE_SHOTS.question)
 
 
 @pytest.mark.parametrize("family_type", [GemmaFormat, Llama2Format, ChatMLFormat, ChatFormat])

@@ -97,7 +97,7 @@ def listed(confidence: float | None, items: tuple[ListItem, ...] | None = None) 
 def test_each_item_is_located_and_flagged_under_the_threshold_and_the_list_with_it() -> None:
     outcome = listed(0.4, (ListItem("CE", 0.95), ListItem("RoHS", 0.4)))
 
-    trusted = with_trust(outcome, CERTIFICATIONS, TEXT, 0.5, locate=True)
+    trusted = with_trust(outcome, CERTIFICATIONS, TEXT, 0.5)
 
     ce, rohs = TEXT.index("CE"), TEXT.index("RoHS")
     assert trusted.items == (
@@ -110,10 +110,14 @@ def test_each_item_is_located_and_flagged_under_the_threshold_and_the_list_with_
 
 def test_items_without_their_own_confidence_take_the_lists() -> None:
     # a pre-pass answer, or one read back from a store that keeps the whole value's only
-    trusted = with_trust(listed(0.99), CERTIFICATIONS, TEXT, 0.5, locate=False)
+    trusted = with_trust(listed(0.99), CERTIFICATIONS, TEXT, 0.5)
 
-    assert trusted.items == (ListItem("CE", 0.99, None, False), ListItem("RoHS", 0.99, None, False))
-    assert trusted.evidence is None and trusted.review is False
+    items = trusted.items or ()
+    assert [(i.value, i.confidence, i.review) for i in items] == [
+        ("CE", 0.99, False),
+        ("RoHS", 0.99, False),
+    ]
+    assert trusted.review is False
 
 
 def test_a_cached_list_keeps_its_items_confidences() -> None:

@@ -29,19 +29,26 @@ def answered(confidence: float | None, **known: object) -> FieldOutcome:
 def test_a_value_is_for_review_under_its_threshold_or_when_either_is_unknown(
     confidence: float | None, threshold: float | None, review: bool
 ) -> None:
-    trusted = with_trust(answered(confidence), SOCKET, TEXT, threshold, locate=True)
+    trusted = with_trust(
+        answered(confidence),
+        SOCKET,
+        TEXT,
+        threshold,
+    )
 
     assert (trusted.value, trusted.confidence, trusted.review) == ("E27", confidence, review)
     assert trusted.evidence == Evidence((Span(12, 15, "E27"),), verbatim=True)
 
 
-def test_evidence_is_located_only_when_asked_and_kept_when_known() -> None:
+def test_evidence_known_already_is_kept() -> None:
     known = Evidence((Span(0, 7, "Ampoule"),))
 
-    assert with_trust(answered(0.9), SOCKET, TEXT, 0.5, locate=False).evidence is None
-    assert with_trust(answered(0.9, evidence=known), SOCKET, TEXT, 0.5, locate=True).evidence == (
-        known
-    )
+    assert with_trust(
+        answered(0.9, evidence=known),
+        SOCKET,
+        TEXT,
+        0.5,
+    ).evidence == (known)
 
 
 @pytest.mark.parametrize(
@@ -65,5 +72,10 @@ def test_an_outcome_without_a_value_or_a_field_has_no_evidence_and_no_review_fla
     )
 
     for given in (outcome, flagged):
-        trusted = with_trust(given, field, TEXT, 0.5, locate=True)
+        trusted = with_trust(
+            given,
+            field,
+            TEXT,
+            0.5,
+        )
         assert (trusted.evidence, trusted.review) == (Evidence(), None)

@@ -95,7 +95,7 @@ def completion_request(
     fitted = llm.prompt_format.fit(prompt, token_counter(llm))
     return CompletionRequest(
         field_code=field_code,
-        prompt=FormattedPrompt(fitted, llm.prompt_format),
+        prompt=FormattedPrompt.of(fitted, llm.prompt_format),
         answer_schema=answer_schema,
         max_tokens=max_tokens,
         deadline=deadline,

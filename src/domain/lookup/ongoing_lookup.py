@@ -36,21 +36,22 @@ class OngoingLookup:
     description: str = ""
     fields: dict[str, Field] = field(default_factory=dict)
     thresholds: dict[str, float] = field(default_factory=dict)
-    locate: bool = True
-    """Whether values are located in the text (see `LookupRequest.evidence`)."""
+    trust: bool = True
+    """Whether outcomes get their trust signals (see `LookupRequest.trust`)."""
     calibration: CalibrationMap = field(default_factory=CalibrationMap)
     """The LLM's calibration map, for its own answers' confidences."""
 
     def trusted(self, outcome: FieldOutcome) -> FieldOutcome:
         """The outcome with its confidences calibrated, its evidence and its review flag (see
-        `with_trust`)."""
+        `with_trust`); as given when the request asked for values alone."""
+        if not self.trust:
+            return outcome
         code = outcome.field_code
         return with_trust(
             self._calibrated(outcome),
             self.fields.get(code),
             self.description,
             self.thresholds.get(code),
-            self.locate,
         )
 
     def raw_thresholds(self) -> dict[str, float]:

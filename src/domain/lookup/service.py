@@ -151,7 +151,7 @@ class FieldLookupService:
             description=request.description,
             fields=fields,
             thresholds=self._thresholds.thresholds(llm.name, list(fields)),
-            locate=request.evidence,
+            trust=request.trust,
             calibration=self._calibration.calibration(llm.name),
         )
         for code in codes:

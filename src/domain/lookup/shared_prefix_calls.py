@@ -129,7 +129,7 @@ class _ProductRequests:
         longest = max(
             product.prompts.values(), key=lambda prompt: len(self._llm.prompt_format.render(prompt))
         )
-        kept = len(self._llm.prompt_format.fit(longest, token_counter(self._llm)).shots)
+        kept = len(self._llm.prompt_format.fit(longest, token_counter(self._llm)).prompt.shots)
         fitted = {
             code: replace(prompt, shots=prompt.shots[:kept])
             for code, prompt in product.prompts.items()

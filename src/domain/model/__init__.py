@@ -82,9 +82,10 @@ class LookupRequest:
     llm: str | None = None
     exclude_example_context: str | None = None
     """Leave this product text out of the few-shot examples (evaluating a labelled product)."""
-    evidence: bool = True
-    """Locate each value in the text. False for an answer that shows the values alone (the
-    API's lookup without `detail`): their evidence is left None, their review flags are set."""
+    trust: bool = True
+    """Give each value its trust signals: its evidence in the text, its calibrated confidence
+    and its review flag. False for an answer that shows the values alone (the API's lookup
+    without `detail`): the outcomes come as the backends and rules gave them."""
 
 
 class OutcomeStatus(StrEnum):

@@ -10,7 +10,7 @@ from abc import ABC, abstractmethod
 
 from src.domain.errors import PromptTooLongError
 from src.domain.prompting.ports import TokenCounter
-from src.domain.prompting.prompt import Message, Prompt
+from src.domain.prompting.prompt import FittedPrompt, Message, Prompt
 
 
 def approximate_tokens(text: str) -> int:
@@ -35,16 +35,16 @@ class PromptFormat(ABC):
         turns.append(Message("user", prompt.question))
         return tuple(turns)
 
-    def fit(self, prompt: Prompt, count_tokens: TokenCounter) -> Prompt:
+    def fit(self, prompt: Prompt, count_tokens: TokenCounter) -> FittedPrompt:
         budget = self.context_tokens - self.answer_tokens
-        while count_tokens(self.render(prompt)) > budget:
+        while count_tokens(text := self.render(prompt)) > budget:
             if not prompt.shots:
                 raise PromptTooLongError(
                     f"the prompt needs more than the {self.context_tokens} tokens of "
                     f"{self.family} even without examples: shorten the description"
                 )
             prompt = prompt.without_last_shot()
-        return prompt
+        return FittedPrompt(prompt, text)
 
     @abstractmethod
     def render(self, prompt: Prompt) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from src.domain.prompting.ports import LLM
-from src.domain.prompting.prompt import Message, Prompt
+from src.domain.prompting.prompt import FittedPrompt, Message, Prompt
 from src.domain.prompting.rendered import rendered
 
 
@@ -20,6 +20,13 @@ class FormattedPrompt:
     llm: LLM
     answer_start: str = ""
     """Written after the text: the opening of the answer that the model completes."""
+
+    @classmethod
+    def of(cls, fitted: FittedPrompt, llm: LLM) -> FormattedPrompt:
+        """`fitted` in `llm`'s format, its text the rendering fitting it made (not made twice)."""
+        formatted = cls(fitted.prompt, llm)
+        formatted.__dict__["text"] = fitted.text
+        return formatted
 
     @rendered
     def messages(self) -> tuple[Message, ...]:

@@ -9,7 +9,13 @@ from typing import Any, Literal, Protocol
 
 from src.domain.model import Example, Field, Value
 from src.domain.model.values import ParsedValue
-from src.domain.prompting.prompt import Completion, CompletionRequest, Message, Prompt
+from src.domain.prompting.prompt import (
+    Completion,
+    CompletionRequest,
+    FittedPrompt,
+    Message,
+    Prompt,
+)
 
 TokenCounter = Callable[[str], int]
 
@@ -96,8 +102,9 @@ class LLM(Protocol):
         """The prompt as chat messages (for chat backends that apply the format themselves)."""
         ...
 
-    def fit(self, prompt: Prompt, count_tokens: TokenCounter) -> Prompt:
-        """The prompt within the context limit, dropping what matters least (shots) first.
+    def fit(self, prompt: Prompt, count_tokens: TokenCounter) -> FittedPrompt:
+        """The prompt within the context limit, dropping what matters least (shots) first, with
+        its rendering (`render`'s), counted already.
 
         Raises PromptTooLongError when the instructions and the question alone do not fit.
         """

@@ -34,6 +34,15 @@ class Prompt:
 
 
 @dataclass(frozen=True, slots=True)
+class FittedPrompt:
+    """A prompt within its LLM's context limit, and its rendering in the LLM's format, which
+    counting it against the limit made."""
+
+    prompt: Prompt
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Message:
     role: Literal["system", "user", "assistant"]
     content: str

@@ -15,20 +15,18 @@ def with_trust(
     field: Field | None,
     description: str,
     threshold: float | None,
-    locate: bool,
 ) -> FieldOutcome:
-    """`outcome` with its evidence located and its review flag set: review when its confidence
-    is unknown, no threshold is known, or the confidence is under it. An outcome without a
-    value has no evidence and no review flag; a list's items have theirs (`_with_items`).
-    Without `locate`, evidence not known yet is left None (not searched for: nobody will be
-    shown it)."""
+    """`outcome` with its evidence located (unless known already) and its review flag set:
+    review when its confidence is unknown, no threshold is known, or the confidence is under
+    it. An outcome without a value has no evidence and no review flag; a list's items have
+    theirs (`_with_items`)."""
     if outcome.value is None or field is None:
         return _with(outcome, NO_EVIDENCE, None)
     if isinstance(outcome.value, list):
-        return _with_items(outcome, field, outcome.value, description, threshold, locate)
+        return _with_items(outcome, field, outcome.value, description, threshold)
     evidence = (
         outcome.evidence
-        if outcome.evidence is not None or not locate
+        if outcome.evidence is not None
         else locate_evidence(field, description, outcome.value)
     )
     return _with(outcome, evidence, needs_review(outcome.confidence, threshold))
@@ -40,7 +38,6 @@ def _with_items(
     value: list[str],
     description: str,
     threshold: float | None,
-    locate: bool,
 ) -> FieldOutcome:
     """A list's outcome with each item's evidence and review flag. Items without a confidence
     of their own (a pre-pass answer, one read back from a store that keeps only the whole
@@ -50,7 +47,7 @@ def _with_items(
     if items is None or [item.value for item in items] != value:
         items = tuple(ListItem(item, outcome.confidence) for item in value)
     evidence = outcome.evidence
-    if locate and any(item.evidence is None for item in items):
+    if any(item.evidence is None for item in items):
         found, whole = locate_items(field, description, value)
         items = tuple(
             item if item.evidence is not None else replace(item, evidence=at)

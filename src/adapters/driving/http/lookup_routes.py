@@ -49,7 +49,7 @@ async def lookup(
     detail: bool = Query(False, description="Per field: value, status, raw output and timing."),
 ) -> LookupDetail | JSONResponse:
     """Answers `{code: value or null}`; with `detail=true`, why each value is what it is."""
-    asked = LookupRequest(body.description, tuple(body.fields), body.llm, evidence=detail)
+    asked = LookupRequest(body.description, tuple(body.fields), body.llm, trust=detail)
     held = await budget_holds.hold(request, container, asked)
     try:
         result = await container.lookup.lookup_async(asked)
