@@ -28,7 +28,6 @@ from src.domain.model.values import parse_number
 from src.domain.prompting.families import approximate_tokens
 from src.domain.prompting.prompt import Completion, CompletionRequest
 
-_PRODUCT_TEXT = re.compile(r'"""\n(.*?)\n"""', re.DOTALL)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
@@ -61,9 +60,9 @@ class MockConnector:
             raise TransientBackendError(f"mock: {request.field_code} stalled")
         if self.behaviour.latency_ms:
             time.sleep(self.behaviour.latency_ms / 1000)
-        prompt = request.text  # the question's product text comes last, after the shots'
-        found = _PRODUCT_TEXT.findall(prompt)
-        product_text = found[-1] if found else prompt
+        prompt = request.text
+        found = _last_product_text(prompt)
+        product_text = prompt if found is None else found
         value, read = _answer(request.answer_schema or {}, product_text)
         text = json.dumps({"value": value}, ensure_ascii=False)
         usage = TokenUsage(approximate_tokens(prompt), approximate_tokens(text))
@@ -73,6 +72,13 @@ class MockConnector:
 
     def count_tokens(self, text: str) -> int | None:
         return None
+
+
+def _last_product_text(prompt: str) -> str | None:
+    """The text of the prompt's last product block: the question's, after the shots'."""
+    end = prompt.rfind('\n"""')
+    start = prompt.rfind('"""\n', 0, end)
+    return prompt[start + 4 : end] if start >= 0 and end > start else None
 
 
 READ_CONFIDENCE = 0.9
