@@ -61,8 +61,10 @@ def describe_field(field: Field) -> str:
     return "\n".join(lines)
 
 
+@lru_cache(maxsize=256)
 def product_block(text: str) -> str:
-    """The product text fenced as data, which nothing inside it can close (see `data_fence`)."""
+    """The product text fenced as data, which nothing inside it can close (see `data_fence`);
+    kept for the product's other fields, which ask with the same block."""
     return fenced("Product text", text)
 
 
