@@ -165,3 +165,17 @@ def test_every_asker_gets_the_answer_the_leader_as_given_the_others_as_joined() 
     again.set_result(8)
     later = flights.share({"c": "key"}, lambda items: {i: again for i in items})
     assert later["c"].result(timeout=1) == 8  # landed: the next asker leads a call of its own
+
+
+def test_those_who_joined_get_the_answer_after_the_leader_gave_up() -> None:
+    flights: SingleFlight[int] = SingleFlight()
+    call: Future[int] = Future()
+    call.set_running_or_notify_cancel()  # under way: giving up does not cancel it
+    leader = flights.share({"a": "key"}, lambda items: {item: call for item in items})
+    joined = flights.share({"b": "key"}, lambda _: {}, as_joined=lambda n: -n)
+
+    leader["a"].cancel()
+    call.set_result(7)
+
+    assert leader["a"].cancelled()
+    assert joined["b"].result(timeout=1) == -7

@@ -9,9 +9,10 @@ every asker has given up.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Generic, TypeVar
@@ -21,6 +22,7 @@ from src.domain.model import FieldOutcome, LookupRequest
 
 K = TypeVar("K")
 T = TypeVar("T")
+V = TypeVar("V")
 
 
 @dataclass(slots=True)
@@ -86,8 +88,18 @@ class SingleFlight(Generic[T]):
             if self._flights.get(key) is flight:
                 del self._flights[key]
             askers, flight.askers = flight.askers, []
+        if call.cancelled():
+            for future, _ in askers:
+                future.cancel()
+            return
+        error = call.exception()
+        if error is not None:
+            for future, _ in askers:
+                _settle(future.set_exception, error)
+            return
+        answer = call.result()
         for future, seen in askers:
-            _pass_on(future, seen, call)
+            _settle(future.set_result, answer if seen is None else seen(answer))
 
     def _let_go(self, flight: _Flight[T]) -> None:
         """An asker gave up (its future was cancelled)."""
@@ -113,16 +125,10 @@ class _Asker(Future[T]):
         return cancelled
 
 
-def _pass_on(mine: Future[T], seen: Callable[[T], T] | None, answer: Future[T]) -> None:
-    if answer.cancelled():
-        mine.cancel()
-    elif mine.set_running_or_notify_cancel():
-        error = answer.exception()
-        if error is not None:
-            mine.set_exception(error)
-        else:
-            result = answer.result()
-            mine.set_result(result if seen is None else seen(result))
+def _settle(set_: Callable[[V], None], value: V) -> None:
+    """Sets an asker's future; one that gave up (cancelled) takes nothing."""
+    with contextlib.suppress(InvalidStateError):
+        set_(value)
 
 
 def _failed(error: BaseException) -> Future[T]:
