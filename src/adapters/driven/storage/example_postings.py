@@ -46,7 +46,10 @@ _ROWS_A_STATEMENT = 1000
 
 def indexed_words(text: str) -> list[str]:
     """The words of a text the index holds, each once, in the order they come."""
-    return [word for word in dict.fromkeys(words(text)) if len(word) <= LONGEST_WORD]
+    found = dict.fromkeys(words(text))
+    if max(map(len, found), default=0) > LONGEST_WORD:
+        return [word for word in found if len(word) <= LONGEST_WORD]
+    return list(found)
 
 
 def postings_of(
@@ -55,11 +58,19 @@ def postings_of(
     """Per (field code, word), the ids of the rows (id, field code, text) holding it, in order,
     but for the keys `full` holds."""
     found: dict[tuple[str, str], list[int]] = {}
+    words_of: dict[str, list[str]] = {}  # a product's text comes once for each of its fields
     for id_, code, text in sorted(rows):
-        for word in indexed_words(text):
+        held = words_of.get(text)
+        if held is None:
+            held = words_of[text] = indexed_words(text)
+        for word in held:
             key = (code, word)
             if key not in full:
-                found.setdefault(key, []).append(id_)
+                ids = found.get(key)
+                if ids is None:
+                    found[key] = [id_]
+                else:
+                    ids.append(id_)
     return found
 
 
@@ -89,7 +100,11 @@ class PostingsWriter:
                 self._given.pop(key, None)
             else:
                 self._given[key] = given
-            self._pending.setdefault(key, []).extend(ids)
+            pending = self._pending.get(key)
+            if pending is None:
+                self._pending[key] = ids
+            else:
+                pending.extend(ids)
             self._pending_ids += len(ids)
         if self._pending_ids >= PENDING_IDS or len(self._pending) >= PENDING_KEYS:
             self.flush()
