@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Container, Iterable, Sequence
 
 from peewee import Database, SqliteDatabase
-from psycopg2.extras import execute_values
 
+from src.adapters.driven.storage.postgres_copy import copy_into_temporary
 from src.domain.catalogue.trigrams import words
 
 LISTED = 256
@@ -23,7 +23,7 @@ _ID_WIDTH = _ID_DIGITS + 1
 """An id is written as 10 digits and a space: a posting's list is text of fixed-width ids, so
 that both databases append and cut it with the same `||` and `substr`."""
 _ADD = """
-INSERT INTO example_postings (field_code, word, examples, ids) VALUES {rows}
+INSERT INTO example_postings (field_code, word, examples, ids) {rows}
 ON CONFLICT (field_code, word) DO UPDATE SET
     examples = example_postings.examples + EXCLUDED.examples,
     ids = substr(example_postings.ids || EXCLUDED.ids, 1, {width})
@@ -40,8 +40,13 @@ KEYS_COUNTED = 50_000
 """Keys whose ids given so far (or fullness) a writer remembers; past that it forgets them all
 (a catalogue's vocabulary has no bound: part numbers, references): a full key forgotten is
 written again, to no effect."""
-_ROWS_A_STATEMENT = 1000
-"""Rows a statement on PostgreSQL (`execute_values`)."""
+_POSTED_COLUMNS = (
+    ("field_code", "text"),
+    ("word", "text"),
+    ("examples", "integer"),
+    ("ids", "text"),
+)
+"""The postings copied into PostgreSQL before one statement adds them."""
 
 
 def indexed_words(text: str) -> list[str]:
@@ -126,11 +131,12 @@ class PostingsWriter:
             return
         cursor = self._database.cursor()
         if isinstance(self._database, SqliteDatabase):
-            sql = _ADD.format(rows="(?, ?, ?, ?)", width=LISTED * _ID_WIDTH, listed=LISTED)
+            sql = _ADD.format(rows="VALUES (?, ?, ?, ?)", width=LISTED * _ID_WIDTH, listed=LISTED)
             cursor.executemany(sql, values)
         else:
-            sql = _ADD.format(rows="%s", width=LISTED * _ID_WIDTH, listed=LISTED)
-            execute_values(cursor, sql, values, page_size=_ROWS_A_STATEMENT)
+            copy_into_temporary(cursor, "posted_words", _POSTED_COLUMNS, values)
+            rows = "SELECT field_code, word, examples, ids FROM posted_words"
+            cursor.execute(_ADD.format(rows=rows, width=LISTED * _ID_WIDTH, listed=LISTED))
 
 
 def add_postings(database: Database, rows: Iterable[tuple[int, str, str]]) -> None:
