@@ -32,10 +32,10 @@ WHERE example_postings.examples < {listed}
 """A full list is left as it is: the count says only that at least `LISTED` examples hold the
 word, which is all a lookup's weighing reads; most of a large catalogue's words are full."""
 _ID_FORMAT = f"%0{_ID_DIGITS}d "
-PENDING_IDS = 100_000
-PENDING_KEYS = 20_000
+PENDING_IDS = 300_000
+PENDING_KEYS = 60_000
 """Ids and keys gathered before their postings are written: a key that comes back batch after
-batch is written once for many (a few MB held)."""
+batch is written once for many (some 15 MB held)."""
 KEYS_COUNTED = 50_000
 """Keys whose ids given so far (or fullness) a writer remembers; past that it forgets them all
 (a catalogue's vocabulary has no bound: part numbers, references): a full key forgotten is
