@@ -7,6 +7,10 @@ import re
 from functools import lru_cache
 
 _WORD = re.compile(r"[^\W_]+")
+_ASCII_WORDS = bytes(
+    byte + 32 if chr(byte).isupper() else byte if chr(byte).isalnum() else 32 for byte in range(128)
+).ljust(256, b" ")
+"""An ASCII text's letters lower-cased, its digits kept and every other character a space."""
 _WORDS_REMEMBERED = 65536
 """A catalogue's vocabulary repeats: the trigrams of this many words are kept (a few MB)."""
 _TEXTS_REMEMBERED = 4096
@@ -28,10 +32,10 @@ def example_trigrams(text: str) -> frozenset[str]:
 def words(text: str) -> list[str]:
     """The lower-cased words pg_trgm reads: runs of letters and decimal digits. A superscript or
     a fraction ("mm²", "½") is a number to Python's regular expressions, not to PostgreSQL."""
+    if text.isascii():  # most texts: a table's translation, cheaper than the expression
+        return text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
     lowered = text.lower()
     found = _WORD.findall(lowered)
-    if lowered.isascii():
-        return found
     return [part for word in found for part in _split_at_other_numbers(word)]
 
 

@@ -13,9 +13,9 @@ from peewee import SQL, Database, SqliteDatabase
 from peewee import (  # type: ignore[attr-defined]  # peewee's public wrapper, not in its stubs
     __exception_wrapper__ as driver_errors_as_peewee_errors,
 )
-from psycopg2.extras import execute_values
 
 from src.adapters.driven.storage.example_postings import PostingsWriter
+from src.adapters.driven.storage.postgres_copy import copy_into_temporary
 from src.adapters.driven.storage.repositories import PeeweeRepository, context_hash
 from src.adapters.driven.storage.tables import (
     CatalogueVersionRow,
@@ -37,6 +37,19 @@ _UPSERT_EXAMPLES = (
     "INSERT INTO example (field_code, context, context_hash, value) VALUES {values} "
     "ON CONFLICT (field_code, context_hash) DO UPDATE SET value = EXCLUDED.value"
 )
+_PROVISIONED_COLUMNS = (
+    ("n", "integer"),
+    ("field_code", "text"),
+    ("context", "text"),
+    ("context_hash", "text"),
+    ("value", "text"),
+)
+_UPSERT_PROVISIONED = (
+    "INSERT INTO example (field_code, context, context_hash, value) "
+    "SELECT field_code, context, context_hash, value FROM provisioned_example ORDER BY n "
+    "ON CONFLICT (field_code, context_hash) DO UPDATE SET value = EXCLUDED.value"
+)
+"""A batch copied into PostgreSQL, written in its order (the ids follow the file's)."""
 _LAST_ID = "SELECT COALESCE(MAX(id), 0) FROM example"
 _INSERTED_SINCE = "SELECT id, field_code, context FROM example WHERE id > ?"
 """The rows a batch inserted on SQLite, whose one writer takes the ids after the last."""
@@ -103,9 +116,10 @@ class PeeweeCatalogueStore(PeeweeRepository):
             examples_updated=0,
         )
         changed: set[str] = set()
+        held: dict[str, bool] = {}
         postings = PostingsWriter(self._database)
         for written in _batches_of(examples, _EXAMPLES_A_BATCH):
-            report = self._upsert_examples(written, report, changed, postings)
+            report = self._upsert_examples(written, report, changed, held, postings)
         with driver_errors_as_peewee_errors:
             postings.flush()
         raise_revisions(self._database, changed)
@@ -116,26 +130,37 @@ class PeeweeCatalogueStore(PeeweeRepository):
         batch: list[Example],
         report: ProvisionReport,
         changed: set[str],
+        held: dict[str, bool],
         postings: PostingsWriter,
     ) -> ProvisionReport:
-        """Writes one batch; `changed` gathers the fields whose examples changed."""
+        """Writes one batch; `changed` gathers the fields whose examples changed, `held` tells
+        the fields met so far whether they held examples before this provisioning."""
         rows = list({(r["field"], r["context_hash"]): r for r in map(_example_row, batch)}.values())
-        stored = self._stored_values(rows)
+        for code in {str(row["field"]) for row in rows} - held.keys():
+            held[code] = self._holds_examples(code)
+        # A field that held none changes with any row: its rows are new or rewrite this
+        # provisioning's own. Another's stored values tell whether its rows change it.
+        stored = self._stored_values([row for row in rows if held[str(row["field"])]])
         moved = {
             str(row["field"])
             for row in rows
-            if stored.get((str(row["field"]), str(row["context_hash"])), _ABSENT) != row["value"]
+            if not held[str(row["field"])]
+            or stored.get((str(row["field"]), str(row["context_hash"])), _ABSENT) != row["value"]
         }
         if moved and not changed:  # the first batch that changes anything
             # New or changed examples change the few-shot prompts: answers given before are stale.
             LookupCacheRow.delete().execute(self._database)
         changed |= moved
-        self._write(rows, postings)
+        inserted = self._write(rows, postings)
         return replace(
             report,
-            examples_created=report.examples_created + len(rows) - len(stored),
-            examples_updated=report.examples_updated + len(stored),
+            examples_created=report.examples_created + inserted,
+            examples_updated=report.examples_updated + len(rows) - inserted,
         )
+
+    def _holds_examples(self, code: str) -> bool:
+        sql = f"SELECT 1 FROM example WHERE field_code = {self._database.param} LIMIT 1"
+        return self._database.execute_sql(sql, [code]).fetchone() is not None
 
     def _stored_values(self, rows: list[dict[str, object]]) -> dict[tuple[str, str], str | None]:
         """The stored value of each of these rows' examples that exists already."""
@@ -153,10 +178,10 @@ class PeeweeCatalogueStore(PeeweeRepository):
                 stored.update(((field, digest), value) for digest, value in found)
         return stored
 
-    def _write(self, rows: list[dict[str, object]], postings: PostingsWriter) -> None:
-        """Inserts or updates the rows, and adds those it inserted to the word index: through
-        the driver's own batch call, as building the statements through the ORM cost more than
-        running them."""
+    def _write(self, rows: list[dict[str, object]], postings: PostingsWriter) -> int:
+        """Inserts or updates the rows, adds those it inserted to the word index, and tells how
+        many it inserted: through the driver's own batch call on SQLite and a `COPY` on
+        PostgreSQL, as building the statements through the ORM cost more than running them."""
         values = [(r["field"], r["context"], r["context_hash"], r["value"]) for r in rows]
         cursor = self._database.cursor()
         with driver_errors_as_peewee_errors:
@@ -165,13 +190,22 @@ class PeeweeCatalogueStore(PeeweeRepository):
                 cursor.executemany(_UPSERT_EXAMPLES.format(values="(?, ?, ?, ?)"), values)
                 inserted = cursor.execute(_INSERTED_SINCE, [last]).fetchall()
             else:
-                sql = _UPSERT_EXAMPLES.format(values="%s") + _INSERTED
-                written = execute_values(cursor, sql, values, page_size=1000, fetch=True)
+                copy_into_temporary(
+                    cursor,
+                    "provisioned_example",
+                    _PROVISIONED_COLUMNS,
+                    ((n, *row) for n, row in enumerate(values)),
+                    nullable="value",
+                )
+                cursor.execute(_UPSERT_PROVISIONED + _INSERTED)
                 texts = {(r["field"], r["context_hash"]): str(r["context"]) for r in rows}
                 inserted = [
-                    (id_, code, texts[code, digest]) for id_, code, digest, new in written if new
+                    (id_, code, texts[code, digest])
+                    for id_, code, digest, new in cursor.fetchall()
+                    if new
                 ]
             postings.add(inserted)
+        return len(inserted)
 
 
 def _writing(database: Database) -> Any:

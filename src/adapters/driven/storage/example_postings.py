@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Container, Iterable, Sequence
 
 from peewee import Database, SqliteDatabase
-from psycopg2.extras import execute_values
 
+from src.adapters.driven.storage.postgres_copy import copy_into_temporary
 from src.domain.catalogue.trigrams import words
 
 LISTED = 256
@@ -23,7 +23,7 @@ _ID_WIDTH = _ID_DIGITS + 1
 """An id is written as 10 digits and a space: a posting's list is text of fixed-width ids, so
 that both databases append and cut it with the same `||` and `substr`."""
 _ADD = """
-INSERT INTO example_postings (field_code, word, examples, ids) VALUES {rows}
+INSERT INTO example_postings (field_code, word, examples, ids) {rows}
 ON CONFLICT (field_code, word) DO UPDATE SET
     examples = example_postings.examples + EXCLUDED.examples,
     ids = substr(example_postings.ids || EXCLUDED.ids, 1, {width})
@@ -32,21 +32,29 @@ WHERE example_postings.examples < {listed}
 """A full list is left as it is: the count says only that at least `LISTED` examples hold the
 word, which is all a lookup's weighing reads; most of a large catalogue's words are full."""
 _ID_FORMAT = f"%0{_ID_DIGITS}d "
-PENDING_IDS = 100_000
-PENDING_KEYS = 20_000
+PENDING_IDS = 300_000
+PENDING_KEYS = 60_000
 """Ids and keys gathered before their postings are written: a key that comes back batch after
-batch is written once for many (a few MB held)."""
+batch is written once for many (some 15 MB held)."""
 KEYS_COUNTED = 50_000
 """Keys whose ids given so far (or fullness) a writer remembers; past that it forgets them all
 (a catalogue's vocabulary has no bound: part numbers, references): a full key forgotten is
 written again, to no effect."""
-_ROWS_A_STATEMENT = 1000
-"""Rows a statement on PostgreSQL (`execute_values`)."""
+_POSTED_COLUMNS = (
+    ("field_code", "text"),
+    ("word", "text"),
+    ("examples", "integer"),
+    ("ids", "text"),
+)
+"""The postings copied into PostgreSQL before one statement adds them."""
 
 
 def indexed_words(text: str) -> list[str]:
     """The words of a text the index holds, each once, in the order they come."""
-    return [word for word in dict.fromkeys(words(text)) if len(word) <= LONGEST_WORD]
+    found = dict.fromkeys(words(text))
+    if max(map(len, found), default=0) > LONGEST_WORD:
+        return [word for word in found if len(word) <= LONGEST_WORD]
+    return list(found)
 
 
 def postings_of(
@@ -55,11 +63,19 @@ def postings_of(
     """Per (field code, word), the ids of the rows (id, field code, text) holding it, in order,
     but for the keys `full` holds."""
     found: dict[tuple[str, str], list[int]] = {}
+    words_of: dict[str, list[str]] = {}  # a product's text comes once for each of its fields
     for id_, code, text in sorted(rows):
-        for word in indexed_words(text):
+        held = words_of.get(text)
+        if held is None:
+            held = words_of[text] = indexed_words(text)
+        for word in held:
             key = (code, word)
             if key not in full:
-                found.setdefault(key, []).append(id_)
+                ids = found.get(key)
+                if ids is None:
+                    found[key] = [id_]
+                else:
+                    ids.append(id_)
     return found
 
 
@@ -89,7 +105,11 @@ class PostingsWriter:
                 self._given.pop(key, None)
             else:
                 self._given[key] = given
-            self._pending.setdefault(key, []).extend(ids)
+            pending = self._pending.get(key)
+            if pending is None:
+                self._pending[key] = ids
+            else:
+                pending.extend(ids)
             self._pending_ids += len(ids)
         if self._pending_ids >= PENDING_IDS or len(self._pending) >= PENDING_KEYS:
             self.flush()
@@ -111,11 +131,12 @@ class PostingsWriter:
             return
         cursor = self._database.cursor()
         if isinstance(self._database, SqliteDatabase):
-            sql = _ADD.format(rows="(?, ?, ?, ?)", width=LISTED * _ID_WIDTH, listed=LISTED)
+            sql = _ADD.format(rows="VALUES (?, ?, ?, ?)", width=LISTED * _ID_WIDTH, listed=LISTED)
             cursor.executemany(sql, values)
         else:
-            sql = _ADD.format(rows="%s", width=LISTED * _ID_WIDTH, listed=LISTED)
-            execute_values(cursor, sql, values, page_size=_ROWS_A_STATEMENT)
+            copy_into_temporary(cursor, "posted_words", _POSTED_COLUMNS, values)
+            rows = "SELECT field_code, word, examples, ids FROM posted_words"
+            cursor.execute(_ADD.format(rows=rows, width=LISTED * _ID_WIDTH, listed=LISTED))
 
 
 def add_postings(database: Database, rows: Iterable[tuple[int, str, str]]) -> None:
