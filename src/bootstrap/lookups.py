@@ -12,6 +12,7 @@ from config.settings import Settings
 from src.adapters.driven.cache.write_behind import WriteBehindCache
 from src.adapters.driven.observability.metrics import PrometheusObserver
 from src.adapters.driven.storage.storage import PeeweeStorage
+from src.bootstrap.answering import this_code_answering
 from src.domain.catalogue.ports import Catalogue, ExampleRepository, FieldRepository, LabelledValues
 from src.domain.catalogue.selection import SelectedExamples
 from src.domain.lookup.cache import NoCache
@@ -63,6 +64,7 @@ def build_lookups(
         thresholds=thresholds,
         single_flight=SingleFlight() if settings.lookup_cache else None,
         calibration=calibration,
+        answering=this_code_answering(),
     )
     uncached = FieldLookupService(
         registry,
@@ -79,6 +81,7 @@ def build_lookups(
         settings.llm_query_timeout,
         ReadOnlyCache(cache),
         limits=limits,
+        answering=this_code_answering(),
     )
     return Lookups(served, uncached, Estimator(counting))
 

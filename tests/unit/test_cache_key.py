@@ -113,3 +113,12 @@ def test_a_key_names_the_selection_policy_when_the_strategy_shows_examples() -> 
     assert cache_key(no_examples, field, "Lampe E27", SELECTION) == key_as_written(
         no_examples, field, "Lampe E27"
     )
+
+
+def test_a_key_changes_with_the_version_of_the_code_that_makes_answers() -> None:
+    field, text = FIELDS[0], "Lampe E27"
+    before = cache_key(LLM, field, text, SELECTION, "d13e0e41c0139475")
+
+    assert cache_key(LLM, field, text, SELECTION, "d13e0e41c0139475") == before
+    assert cache_key(LLM, field, text, SELECTION, "0c7f2a9b11e4d5a3") != before
+    assert cache_key(LLM, field, text, SELECTION) not in {before}

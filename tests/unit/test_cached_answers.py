@@ -52,7 +52,7 @@ def pool() -> Iterator[ThreadPoolExecutor]:
 
 
 def service(
-    pool: ThreadPoolExecutor, model: SureOfTheSocket, cache: FakeCache
+    pool: ThreadPoolExecutor, model: SureOfTheSocket, cache: FakeCache, answering: str = ""
 ) -> FieldLookupService:
     llm = ConfiguredLLM("few", ChatFormat(), FewShotChainOfThought(k=0), model)
     return FieldLookupService(
@@ -61,6 +61,7 @@ def service(
         pool,
         0.5,
         cache,
+        answering=answering,
     )
 
 
@@ -99,3 +100,16 @@ def test_a_timeout_is_not_kept_the_next_lookup_asks_again(pool: ThreadPoolExecut
         (OutcomeStatus.OK, True),
         (OutcomeStatus.NOT_FOUND, False),
     ]
+
+
+def test_answers_cached_by_other_code_are_not_served(pool: ThreadPoolExecutor) -> None:
+    cache = FakeCache()
+    before = service(pool, SureOfTheSocket(), cache, answering="v1").lookup(LAMP)
+    assert [o.cached for o in before.outcomes] == [False, False]
+
+    again = service(pool, SureOfTheSocket(), cache, answering="v1").lookup(LAMP)
+    upgraded = service(pool, SureOfTheSocket(), cache, answering="v2").lookup(LAMP)
+
+    assert [o.cached for o in again.outcomes] == [True, True]
+    assert [o.cached for o in upgraded.outcomes] == [False, False]
+    assert upgraded.values() == before.values()

@@ -46,12 +46,15 @@ class CachedAnswer:
         )
 
 
-def cache_key(llm: ConfiguredLLM, field: Field, description: str, selection: str) -> str:
+def cache_key(
+    llm: ConfiguredLLM, field: Field, description: str, selection: str, answering: str = ""
+) -> str:
     """Changes with the LLM, its prompt format and strategy, the examples it shows per field
     (for a shared-prefix layout, its shot products), the field's definition (label, type,
     options, unit, description), its examples' revision, the example selection policy
-    (`selection`: its identity, when the strategy shows examples) and the product text: the
-    SHA-256 of the JSON list of them all, the text last."""
+    (`selection`: its identity, when the strategy shows examples), the version of the code
+    that makes answers (`answering`: its prompts, grammars, rules and readings) and the product
+    text: the SHA-256 of the JSON list of them all, the text last."""
     head = _key_head(
         llm.name,
         llm.prompt_format.family,
@@ -60,6 +63,7 @@ def cache_key(llm: ConfiguredLLM, field: Field, description: str, selection: str
         field,
         field.revision,  # not part of a Field's equality: the memo must tell revisions apart
         selection,
+        answering,
     )
     tail = f", {json.dumps(description, ensure_ascii=False)}]"
     return hashlib.sha256((head + tail).encode("utf-8")).hexdigest()
@@ -74,6 +78,7 @@ def _key_head(
     field: Field,
     revision: int,
     selection: str,
+    answering: str,
 ) -> str:
     """The key's JSON list up to the product text (left open): the same for every product a
     field is asked of, so written once per field rather than once per lookup."""
@@ -91,6 +96,7 @@ def _key_head(
         *([] if field.extract else ["free text"]),  # only when set: existing keys stay valid
         *([f"revision {revision}"] if revision else []),
         *([selection] if examples_per_field else []),
+        *([f"answering {answering}"] if answering else []),
     ]
     return json.dumps(parts, ensure_ascii=False)[:-1]
 

@@ -55,6 +55,7 @@ class FieldLookupService:
         thresholds: ThresholdStore | None = None,
         single_flight: SingleFlight[FieldOutcome] | None = None,
         calibration: CalibrationStore | None = None,
+        answering: str = "",
     ) -> None:
         self._llms = llms
         self._catalogue = catalogue
@@ -66,6 +67,8 @@ class FieldLookupService:
         self._thresholds = thresholds or NoThresholds()
         self._calibration = calibration or NoCalibration()
         self._single_flight = single_flight
+        self._answering = answering
+        """The version of the code that makes answers: part of the cache keys (`cache_key`)."""
         self._keyed = (
             cache is not None and not isinstance(cache, NoCache) or single_flight is not None
         )
@@ -160,7 +163,7 @@ class FieldLookupService:
         if self._keyed:
             selection = self._catalogue.selection.identity
             ongoing.cache_keys = {
-                code: cache_key(llm, f, request.description, selection)
+                code: cache_key(llm, f, request.description, selection, self._answering)
                 for code, f in fields.items()
             }
         hits = self._cache.get_many(list(ongoing.cache_keys.values())) if self._keyed else {}
