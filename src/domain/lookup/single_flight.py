@@ -53,17 +53,19 @@ class SingleFlight(Generic[T]):
         """A future answer for each of `keys` (an item's key): of the call under way for that
         key, seen through `as_joined`, or of one that `start` makes for the items nobody is
         asking about yet. Should `start` fail, those who joined its calls get its error."""
-        mine: dict[K, Future[T]] = {}
+        mine: dict[K, _Asker[T]] = {item: _Asker(self) for item in keys}  # before the lock
+
         leading: list[tuple[K, _Flight[T]]] = []
         with self._lock:
             for item, key in keys.items():
+                asker = mine[item]
                 flight = self._flights.get(key)
-                asker = mine[item] = _Asker(self, flight or _Flight())
                 if flight is None:
                     flight = self._flights[key] = asker.flight
                     flight.askers.append((asker, None))
                     leading.append((item, flight))
                 else:
+                    asker.flight = flight
                     flight.askers.append((asker, as_joined))
                 flight.waiting += 1
         try:
@@ -80,7 +82,7 @@ class SingleFlight(Generic[T]):
             call.cancel()
         for item, flight in leading:
             calls[item].add_done_callback(partial(self._land, keys[item], flight))
-        return mine
+        return dict(mine)
 
     def _land(self, key: str, flight: _Flight[T], call: Future[T]) -> None:
         """The call is over: no one joins it any more, and its askers get its answer."""
@@ -113,9 +115,10 @@ class SingleFlight(Generic[T]):
 class _Asker(Future[T]):
     """An asker's own future: cancelling it (its deadline passed) lets go of the flight."""
 
-    def __init__(self, flights: SingleFlight[T], flight: _Flight[T]) -> None:
+    def __init__(self, flights: SingleFlight[T]) -> None:
         super().__init__()
-        self.flight = flight
+        self.flight: _Flight[T] = _Flight()
+        """A flight of its own, until it joins one under way."""
         self._flights = flights
 
     def cancel(self) -> bool:
