@@ -54,7 +54,6 @@ class SingleFlight(Generic[T]):
         key, seen through `as_joined`, or of one that `start` makes for the items nobody is
         asking about yet. Should `start` fail, those who joined its calls get its error."""
         mine: dict[K, _Asker[T]] = {item: _Asker(self) for item in keys}  # before the lock
-
         leading: list[tuple[K, _Flight[T]]] = []
         with self._lock:
             for item, key in keys.items():
