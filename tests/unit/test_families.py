@@ -158,9 +158,10 @@ def test_fit_drops_the_last_shots_first_and_keeps_system_and_question(
     room_for_one_shot = Prompt(THREE_SHOTS.system, THREE_SHOTS.question, THREE_SHOTS.shots[:1])
     family = budget_for(family_type, room_for_one_shot)
 
-    fitted, text = family.fit(THREE_SHOTS, words).prompt, family.fit(THREE_SHOTS, words).text
+    result = family.fit(THREE_SHOTS, words)
+    fitted = result.prompt
 
-    assert text == family.render(fitted)  # the rendering of what was kept, not of the whole
+    assert result.text == family.render(fitted)  # the rendering of what was kept, not the whole
     assert fitted.shots == (Shot("first shot", "a"),)
     assert fitted.system == THREE_SHOTS.system
     assert fitted.question == THREE_SHOTS.question

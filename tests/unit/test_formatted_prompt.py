@@ -71,3 +71,11 @@ def test_threads_render_the_prompts_of_different_requests_at_the_same_time() -> 
         texts = list(pool.map(lambda formatted: formatted.text, prompts))
 
     assert texts == [GemmaFormat().render(PROMPT)] * 2
+
+
+def test_a_fitted_prompt_sends_the_rendering_its_fitting_counted_without_rendering_again() -> None:
+    fitted = GemmaFormat().fit(PROMPT, lambda text: len(text.split()))
+
+    formatted = FormattedPrompt.of(fitted, MessagesOnly())  # whose render() would fail
+
+    assert formatted.text == fitted.text == GemmaFormat().render(PROMPT)
