@@ -77,6 +77,8 @@ class Script:
     block_on: threading.Event | None = None
     rendezvous: threading.Barrier | None = None
     usage: TokenUsage | None = None
+    answer_probability: float | None = None
+    """The answer's probability as a whole, which becomes its confidence."""
 
 
 class FakeConnector:
@@ -106,7 +108,7 @@ class FakeConnector:
             self.returned.append(request.field_code)
         if script.error is not None:
             raise script.error
-        return Completion(script.answer, script.usage)
+        return Completion(script.answer, script.usage, answer_probability=script.answer_probability)
 
     def count_tokens(self, text: str) -> int | None:
         return None

@@ -1,6 +1,8 @@
 """How a request's fields become work on the pool: the pre-pass answers what it reads reliably,
 and the rest is one model call per field, one call for the whole product, or (a shared-prefix
-chain) one call per field, one after another from one prompt prefix, in one job."""
+chain) one call per field, one after another from one prompt prefix, in one job. A rule that
+contends with the model (`prepass/measured.py`) answers what it reads instead of the model's
+null, or of a value the model was less sure of."""
 
 from __future__ import annotations
 
@@ -31,7 +33,8 @@ def submit_calls(
     values of text fields) are already done. A per-field
     chain asks each remaining field with `ask_field`; a product-level chain asks them all in
     one call; a shared-prefix chain asks them in one turn of the model, `fallback` answering a
-    field its model failed and `escalation` asking again what it was unsure of."""
+    field its model failed and `escalation` asking again what it was unsure of. The `known`
+    contending rules of a field answer against the model's null or less sure value."""
     llm, description = question.llm, question.description
     futures: dict[str, Future[FieldOutcome]] = {}
     to_ask: dict[str, Field] = {}
@@ -76,6 +79,8 @@ def submit_calls(
             )
             for code, field in to_ask.items()
         }
+    for code in to_ask.keys() & known.contenders.keys():
+        futures[code] = _contended(futures[code], partial(known.contending, code, description))
     return futures
 
 
@@ -136,3 +141,57 @@ def _done(outcome: FieldOutcome) -> Future[FieldOutcome]:
     future: Future[FieldOutcome] = Future()
     future.set_result(outcome)
     return future
+
+
+def _contended(
+    asked: Future[FieldOutcome], contending: Callable[[float], tuple[str, float] | None]
+) -> Future[FieldOutcome]:
+    """`asked`'s outcome, but where the model answered null, or a value with a confidence, and a
+    rule measured more precise than that reads another value in the text (`contending`): the
+    rule's value is then the answer (a pre-pass answer, with the rule's confidence). Cancelling
+    the future cancels `asked`."""
+    contended: Future[FieldOutcome] = Future()
+
+    def settle(done: Future[FieldOutcome]) -> None:
+        if done.cancelled():
+            contended.cancel()
+            return
+        if (error := done.exception()) is not None:
+            if contended.set_running_or_notify_cancel():
+                contended.set_exception(error)
+            return
+        outcome = _against_rules(done.result(), contending)
+        if contended.set_running_or_notify_cancel():  # False when the deadline cancelled it
+            contended.set_result(outcome)
+
+    def pass_on_cancel(done: Future[FieldOutcome]) -> None:
+        if done.cancelled():
+            asked.cancel()
+
+    contended.add_done_callback(pass_on_cancel)
+    asked.add_done_callback(settle)
+    return contended
+
+
+def _against_rules(
+    outcome: FieldOutcome, contending: Callable[[float], tuple[str, float] | None]
+) -> FieldOutcome:
+    if outcome.source is not OutcomeSource.MODEL:
+        return outcome
+    if outcome.status is OutcomeStatus.NOT_FOUND:
+        against = 0.0
+    elif outcome.status is OutcomeStatus.OK and outcome.confidence is not None:
+        against = outcome.confidence
+    else:
+        return outcome
+    read = contending(against)
+    if read is None or str(outcome.value).casefold() == read[0].casefold():
+        return outcome
+    value, confidence = read
+    return replace(
+        outcome,
+        value=value,
+        status=OutcomeStatus.OK,
+        source=OutcomeSource.PREPASS,
+        confidence=confidence,
+    )

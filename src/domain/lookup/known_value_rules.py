@@ -2,7 +2,9 @@
 lookup: a known value (`prepass/known_values.py`), else a quantity in the field's unit
 (`prepass/unit_values.py`), else a code of the field's shapes (`prepass/code_values.py`); and
 the fields' odds of null (`null_odds.py`). Measured once per field and set of examples, asked
-only by an LLM with a pre-pass; a field keeps the rules that measured themselves reliable."""
+only by an LLM with a pre-pass; a field keeps the rules that measured themselves reliable to
+answer ahead of the model, and those reliable enough to contend with its answers
+(`prepass/measured.py`)."""
 
 from __future__ import annotations
 
@@ -39,11 +41,25 @@ class KnownAnswers:
     exclude_context: str | None = None
     null_odds: Mapping[str, float] = field(default_factory=dict)
     """The odds of null of the text fields whose examples mostly hold a value (`null_odds`)."""
+    contenders: Mapping[str, Sequence[TextRule]] = field(default_factory=dict)
+    """The rules that contend with the model's answer of a field, and do not lead it."""
 
     def answer(self, code: str, description: str) -> tuple[str, float] | None:
         """The value the field's first answering rule reads in `description`, with that rule's
         confidence."""
-        for rule in self.rules.get(code, ()):
+        return self._first(self.rules.get(code, ()), description)
+
+    def contending(self, code: str, description: str, against: float) -> tuple[str, float] | None:
+        """What the first of the field's contending rules measured more precise than `against`
+        (the model's confidence in its answer; 0 for null) reads in `description`, with that
+        rule's confidence."""
+        rules = self.contenders.get(code, ())
+        return self._first(
+            [rule for rule in rules if rule.measured.confidence > against], description
+        )
+
+    def _first(self, rules: Sequence[TextRule], description: str) -> tuple[str, float] | None:
+        for rule in rules:
             value = rule.answer(description, self.exclude_context)
             if value is not None:
                 return value, rule.measured.confidence
@@ -72,6 +88,7 @@ class KnownValueRules:
         if not texts:
             return NO_KNOWN_ANSWERS
         rules: dict[str, Sequence[TextRule]] = {}
+        contenders: dict[str, Sequence[TextRule]] = {}
         odds: dict[str, float] = {}
         for code, examples in self._labelled.labelled(texts).items():
             measured: tuple[TextRule, ...] = (
@@ -81,8 +98,12 @@ class KnownValueRules:
             )
             if reliable := tuple(rule for rule in measured if rule.measured.trusted):
                 rules[code] = reliable
+            if contending := tuple(
+                rule for rule in measured if rule.measured.contends and not rule.measured.trusted
+            ):
+                contenders[code] = contending
             if (field_odds := null_odds(examples, exclude_context)) is not None:
                 odds[code] = field_odds
-        if not rules and not odds:
+        if not rules and not odds and not contenders:
             return NO_KNOWN_ANSWERS
-        return KnownAnswers(rules, exclude_context, odds)
+        return KnownAnswers(rules, exclude_context, odds, contenders)

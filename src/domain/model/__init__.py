@@ -129,7 +129,8 @@ class FieldOutcome:
     llm: str | None = None
     cached: bool = False
     source: OutcomeSource = OutcomeSource.MODEL
-    """Who answered: the model, or the deterministic pre-pass before any model was asked."""
+    """Who answered: the model, or a deterministic rule of the pre-pass (before the model was
+    asked, or where it answered null)."""
     evidence: Evidence | None = None
     """Where the value stands in the text (`Evidence()`: nowhere); None until it is located."""
     confidence: float | None = None

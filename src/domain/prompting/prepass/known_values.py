@@ -70,7 +70,7 @@ class KnownValues:
         it when that is a labelled form, else as most examples write it; None when the text
         gives none, or several labelled as often. `exclude_context`: an example text whose
         label does not count."""
-        if not self.measured.trusted:
+        if not self.measured.contends:  # measured too unreliable to answer at all
             return None
         left_out = self.by_context.get(exclude_context) if exclude_context is not None else None
         found = self._one_value(description, left_out)

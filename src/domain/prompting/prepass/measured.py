@@ -1,5 +1,10 @@
 """How a pre-pass rule read from a field's labelled values earns the right to answer: measured
-on the field's own examples, it answered enough of them and was right often enough."""
+on the field's own examples, it answered enough of them and was right often enough. Right very
+often, it answers ahead of the model (*trusted*); right at least twice as often as not, it
+*contends* with the model: it answers where the model answered null, or a value the model was
+less sure of than the rule was right on its examples. A value right that often raises the F1 a
+null leaves where it is; the model's null, itself some evidence against a value, is why the bar
+is above even odds."""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ MIN_MEASURED = 5
 """A field's rule answers only once it answered at least this many of its own examples."""
 MIN_PRECISION = 0.9
 """…and was right on them this often (smoothed: (right + 1) / (answered + 2))."""
+MIN_CONTENDING_PRECISION = 2 / 3
+"""A rule measured on enough examples and right this often (smoothed) contends with the model."""
 
 
 def smoothed_precision(right: int, answered: int) -> float:
@@ -36,6 +43,14 @@ class Measured:
     @property
     def trusted(self) -> bool:
         return trusted(self.right, self.answered)
+
+    @property
+    def contends(self) -> bool:
+        """Whether the rule contends with the model's answers (every trusted rule would)."""
+        return (
+            self.answered >= MIN_MEASURED
+            and smoothed_precision(self.right, self.answered) >= MIN_CONTENDING_PRECISION
+        )
 
     def counted(self, was_right: bool) -> Measured:
         """This measure with one more example answered."""

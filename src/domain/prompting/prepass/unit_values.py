@@ -39,7 +39,7 @@ class UnitValues:
         """The one quantity in the field's unit that the text writes, as written; None when it
         writes none or several. `exclude_context` changes nothing: the unit is the field's,
         read from all its values, not any one product's label."""
-        if self.unit is None or not self.measured.trusted:
+        if self.unit is None or not self.measured.contends:  # too unreliable to answer
             return None
         return _one_quantity(description, self.unit)
 

@@ -1,0 +1,162 @@
+"""A text rule too unreliable to answer ahead of the model, but right at least twice as often as
+not on the field's own examples, contends with the model: where the model answers null, or a
+value it is less sure of than the rule was right, the rule's value is the answer, with its
+measured precision as the confidence. A surer model's value, and its failures, stand."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from src.domain.catalogue.ports import Catalogue
+from src.domain.lookup.fan_out import submit_calls
+from src.domain.lookup.known_value_rules import KnownValueRules
+from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
+from src.domain.lookup.question import ProductQuestion
+from src.domain.lookup.service import FieldLookupService
+from src.domain.model import (
+    Example,
+    Field,
+    FieldOutcome,
+    FieldType,
+    LookupRequest,
+    OutcomeSource,
+    OutcomeStatus,
+)
+from src.domain.prompting.chain_of_thought import BasicChainOfThought
+from src.domain.prompting.families import ChatFormat, GemmaFormat
+from src.domain.prompting.prepass import TextRulesPrepass
+from src.domain.prompting.prepass.known_values import known_values
+from src.domain.prompting.prepass.measured import Measured
+from src.domain.prompting.shared_prefix.conversation import ConversationChainOfThought
+from tests.support.fakes import FakeConnector, FakeExampleRepository, FakeFieldRepository, Script
+
+MATERIAL = Field("MATERIAL", "Material", FieldType.TEXT)
+LABELLED = [
+    ("Ice bin, stainless steel, 48 in", "stainless steel"),
+    ("Prep table, stainless steel top", "stainless steel"),
+    ("Work table with stainless steel undershelf", "stainless steel"),
+    ("Oak shelf, 3 tiers", "oak"),
+    ("Oak bench, 120 cm", "oak"),
+    ("Glass vase, 30 cm", "glass"),
+    ("Glass bowl, 2 l", "glass"),
+    # the rule reads the handle's steel and the look's oak: wrong twice
+    ("Cart with stainless steel handle, plastic body", "plastic"),
+    ("Oak look laminate desk", "laminate"),
+]
+EXAMPLES = [Example(MATERIAL.code, text, value) for text, value in LABELLED]
+PRODUCT = "Serving trolley with glass shelves, 80 cm"
+MEASURED = (7 + 1) / (9 + 2)
+
+
+def test_a_rule_contends_from_two_right_answers_in_three() -> None:
+    assert Measured(4, 5).contends  # 5/7
+    assert not Measured(4, 5).trusted
+    assert not Measured(3, 5).contends  # 4/7
+    assert not Measured(4, 4).contends  # too few answered
+    assert Measured(9, 9).contends and Measured(9, 9).trusted
+
+
+def test_the_materials_rule_contends_but_does_not_lead() -> None:
+    rule = known_values(EXAMPLES)
+
+    assert (rule.measured.right, rule.measured.answered) == (7, 9)
+    assert rule.measured.contends and not rule.measured.trusted
+    assert rule.answer(PRODUCT) == "glass"
+
+
+def looked_up(script: Script, examples: list[Example] = EXAMPLES) -> FieldOutcome:
+    """The material of PRODUCT, the model answering as `script` says."""
+    connector = FakeConnector(default=script)
+    llm = ConfiguredLLM(
+        "local",
+        GemmaFormat(),
+        ConversationChainOfThought(k=1, text_spans=True),
+        connector,
+        prepass=TextRulesPrepass(),
+    )
+    store = FakeExampleRepository(examples)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        result = FieldLookupService(
+            LLMRegistry({"local": lambda: llm}, "local"),
+            Catalogue(FakeFieldRepository([MATERIAL]), store, labelled=store),
+            pool,
+            5.0,
+        ).lookup(LookupRequest(PRODUCT, (MATERIAL.code,)))
+    [outcome] = result.outcomes
+    return outcome
+
+
+def test_the_models_null_gives_way_to_the_rules_value_with_its_measured_precision() -> None:
+    outcome = looked_up(Script(answer='{"value": null}'))
+
+    assert (outcome.value, outcome.status) == ("glass", OutcomeStatus.OK)
+    assert outcome.source is OutcomeSource.PREPASS
+    assert outcome.confidence == pytest.approx(MEASURED)
+
+
+def test_a_value_the_model_is_less_sure_of_gives_way_to_the_rules() -> None:
+    outcome = looked_up(Script(answer='{"value": "80 cm"}', answer_probability=0.6))
+
+    assert (outcome.value, outcome.source) == ("glass", OutcomeSource.PREPASS)
+    assert outcome.confidence == pytest.approx(MEASURED)
+
+
+def test_a_value_the_model_is_surer_of_stands() -> None:
+    outcome = looked_up(Script(answer='{"value": "80 cm"}', answer_probability=0.8))
+
+    assert (outcome.value, outcome.source) == ("80 cm", OutcomeSource.MODEL)
+    assert outcome.confidence == pytest.approx(0.8)
+
+
+def test_the_models_value_stands_where_the_rule_reads_the_same() -> None:
+    outcome = looked_up(Script(answer='{"value": "Glass"}', answer_probability=0.3))
+
+    assert (outcome.value, outcome.source) == ("Glass", OutcomeSource.MODEL)
+    assert outcome.confidence == pytest.approx(0.3)
+
+
+def test_a_value_of_unknown_confidence_stands() -> None:
+    outcome = looked_up(Script(answer='{"value": "80 cm"}'))
+
+    assert (outcome.value, outcome.source) == ("80 cm", OutcomeSource.MODEL)
+    assert outcome.confidence is None
+
+
+def test_a_model_that_failed_is_not_filled() -> None:
+    outcome = looked_up(Script(error=ConnectionError("the backend is down")))
+
+    assert outcome.status is OutcomeStatus.ERROR
+    assert outcome.value is None
+
+
+def test_a_rule_right_less_often_leaves_the_null() -> None:
+    # two more wrong reads: 7 right of 11, (7 + 1) / (11 + 2) under two in three
+    wrong = [("Glass door steel cabinet", "steel"), ("Oak veneer chipboard shelf", "chipboard")]
+    examples = EXAMPLES + [Example(MATERIAL.code, text, value) for text, value in wrong]
+
+    assert not known_values(examples).measured.contends
+    assert looked_up(Script(answer='{"value": null}'), examples).value is None
+
+
+def test_cancelling_a_filled_field_cancels_its_model_call() -> None:
+    asked: list[str] = []
+    llm = ConfiguredLLM(
+        "local", ChatFormat(), BasicChainOfThought(), FakeConnector(), prepass=TextRulesPrepass()
+    )
+    known = KnownValueRules(FakeExampleRepository(EXAMPLES)).of(llm, {"MATERIAL": MATERIAL}, None)
+    question = ProductQuestion(llm, {MATERIAL.code: MATERIAL}, PRODUCT, {}, None)
+    release = threading.Event()
+
+    def ask(field: Field, *_: object) -> FieldOutcome:
+        asked.append(field.code)
+        return FieldOutcome(field.code, None, OutcomeStatus.NOT_FOUND)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(release.wait, 5)  # the one worker is busy
+        futures = submit_calls(pool, question, ask, known=known)
+        assert futures[MATERIAL.code].cancel()
+        release.set()
+    assert asked == []
