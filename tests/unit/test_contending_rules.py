@@ -1,7 +1,8 @@
 """A text rule too unreliable to answer ahead of the model, but right at least twice as often as
 not on the field's own examples, contends with the model: where the model answers null, or a
 value it is less sure of than the rule was right, the rule's value is the answer, with its
-measured precision as the confidence. A surer model's value, and its failures, stand."""
+measured precision as the confidence; where the rule reads the model's own value, that value
+takes the rule's confidence. A surer model's value, and its failures, stand."""
 
 from __future__ import annotations
 
@@ -111,11 +112,11 @@ def test_a_value_the_model_is_surer_of_stands() -> None:
     assert outcome.confidence == pytest.approx(0.8)
 
 
-def test_the_models_value_stands_where_the_rule_reads_the_same() -> None:
+def test_a_value_the_rule_reads_too_takes_the_rules_confidence() -> None:
     outcome = looked_up(Script(answer='{"value": "Glass"}', answer_probability=0.3))
 
     assert (outcome.value, outcome.source) == ("Glass", OutcomeSource.MODEL)
-    assert outcome.confidence == pytest.approx(0.3)
+    assert outcome.confidence == pytest.approx(MEASURED)
 
 
 def test_a_value_of_unknown_confidence_stands() -> None:

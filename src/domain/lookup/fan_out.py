@@ -147,9 +147,9 @@ def _contended(
     asked: Future[FieldOutcome], contending: Callable[[float], tuple[str, float] | None]
 ) -> Future[FieldOutcome]:
     """`asked`'s outcome, but where the model answered null, or a value with a confidence, and a
-    rule measured more precise than that reads another value in the text (`contending`): the
-    rule's value is then the answer (a pre-pass answer, with the rule's confidence). Cancelling
-    the future cancels `asked`."""
+    rule measured more precise than that reads a value in the text (`contending`): another value
+    is then the answer (a pre-pass answer, with the rule's confidence); the model's own keeps
+    its source and takes the rule's confidence. Cancelling the future cancels `asked`."""
     contended: Future[FieldOutcome] = Future()
 
     def settle(done: Future[FieldOutcome]) -> None:
@@ -185,9 +185,12 @@ def _against_rules(
     else:
         return outcome
     read = contending(against)
-    if read is None or str(outcome.value).casefold() == read[0].casefold():
+    if read is None:
         return outcome
     value, confidence = read
+    if str(outcome.value).casefold() == value.casefold():
+        # two readers agree; the rule, right more often than the model was sure, vouches for it
+        return replace(outcome, confidence=confidence)
     return replace(
         outcome,
         value=value,
