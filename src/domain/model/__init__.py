@@ -130,7 +130,7 @@ class FieldOutcome:
     cached: bool = False
     source: OutcomeSource = OutcomeSource.MODEL
     """Who answered: the model, or a deterministic rule of the pre-pass (before the model was
-    asked, or where it answered null)."""
+    asked, or in place of the model's null or less sure value)."""
     evidence: Evidence | None = None
     """Where the value stands in the text (`Evidence()`: nowhere); None until it is located."""
     confidence: float | None = None
