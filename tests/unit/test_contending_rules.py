@@ -11,28 +11,25 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from src.domain.catalogue.ports import Catalogue
 from src.domain.lookup.fan_out import submit_calls
 from src.domain.lookup.known_value_rules import KnownValueRules
-from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
+from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.lookup.question import ProductQuestion
-from src.domain.lookup.service import FieldLookupService
 from src.domain.model import (
     Example,
     Field,
     FieldOutcome,
     FieldType,
-    LookupRequest,
     OutcomeSource,
     OutcomeStatus,
 )
 from src.domain.prompting.chain_of_thought import BasicChainOfThought
-from src.domain.prompting.families import ChatFormat, GemmaFormat
+from src.domain.prompting.families import ChatFormat
 from src.domain.prompting.prepass import TextRulesPrepass
 from src.domain.prompting.prepass.known_values import known_values
 from src.domain.prompting.prepass.measured import Measured
-from src.domain.prompting.shared_prefix.conversation import ConversationChainOfThought
-from tests.support.fakes import FakeConnector, FakeExampleRepository, FakeFieldRepository, Script
+from tests.support.conversation_lookup import conversation_lookup
+from tests.support.fakes import FakeConnector, FakeExampleRepository, Script
 
 MATERIAL = Field("MATERIAL", "Material", FieldType.TEXT)
 LABELLED = [
@@ -70,22 +67,7 @@ def test_the_materials_rule_contends_but_does_not_lead() -> None:
 
 def looked_up(script: Script, examples: list[Example] = EXAMPLES) -> FieldOutcome:
     """The material of PRODUCT, the model answering as `script` says."""
-    connector = FakeConnector(default=script)
-    llm = ConfiguredLLM(
-        "local",
-        GemmaFormat(),
-        ConversationChainOfThought(k=1, text_spans=True),
-        connector,
-        prepass=TextRulesPrepass(),
-    )
-    store = FakeExampleRepository(examples)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        result = FieldLookupService(
-            LLMRegistry({"local": lambda: llm}, "local"),
-            Catalogue(FakeFieldRepository([MATERIAL]), store, labelled=store),
-            pool,
-            5.0,
-        ).lookup(LookupRequest(PRODUCT, (MATERIAL.code,)))
+    result = conversation_lookup(FakeConnector(default=script), [MATERIAL], examples, PRODUCT)
     [outcome] = result.outcomes
     return outcome
 

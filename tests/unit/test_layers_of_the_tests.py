@@ -21,8 +21,9 @@ TESTS = Path(__file__).resolve().parents[1]
 UNIT = TESTS / "unit"
 SUPPORT = TESTS / "support"
 
-FAKES = ("tests.support.fakes", "tests.support.clock")
-"""The modules of tests/support a unit test may import: hand-written fakes of the domain's ports."""
+FAKES = ("tests.support.fakes", "tests.support.clock", "tests.support.conversation_lookup")
+"""The modules of tests/support a unit test may import: hand-written fakes of the domain's ports,
+and a lookup that drives the domain with them."""
 DOMAIN = ("src.domain",)
 UNIT_ALLOWED = (*DOMAIN, *FAKES, "pytest", "tests.unit")
 FAKES_ALLOWED = (*DOMAIN, *FAKES)

@@ -5,24 +5,19 @@ same where the examples most like the product hold a value."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 
-from src.domain.catalogue.ports import Catalogue
 from src.domain.lookup.known_value_rules import KnownValueRules
-from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
+from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.lookup.null_odds import null_odds, weighing_odds
-from src.domain.lookup.service import FieldLookupService
-from src.domain.model import Example, Field, FieldType, LookupRequest
+from src.domain.model import Example, Field, FieldType
 from src.domain.prompting.chain_of_thought import BasicChainOfThought
-from src.domain.prompting.families import ChatFormat, GemmaFormat
+from src.domain.prompting.families import ChatFormat
 from src.domain.prompting.prepass import TextRulesPrepass
-from src.domain.prompting.shared_prefix.conversation import ConversationChainOfThought
+from tests.support.conversation_lookup import conversation_lookup
 from tests.support.fakes import (
     FakeConnector,
     FakeExampleRepository,
-    FakeFieldRepository,
     Script,
 )
 
@@ -107,24 +102,9 @@ def test_the_weighing_takes_the_lower_of_the_fields_odds_and_its_nearest_example
 def asked_odds(offers: list[tuple[str, str, str | None]]) -> dict[str, float | None]:
     """The odds of null each text field's request carries when a conversation asks a product,
     its one shot product's examples ranked in `offers`' order."""
-    examples = labelled(offers, colour=False)
     connector = FakeConnector(default=Script(answer='{"value": null}'))
-    llm = ConfiguredLLM(
-        "local",
-        GemmaFormat(),
-        ConversationChainOfThought(k=1, text_spans=True),
-        connector,
-        prepass=TextRulesPrepass(),
-    )
     fields = (BRAND, MATERIAL, CLOSURE)
-    store = FakeExampleRepository(examples)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        FieldLookupService(
-            LLMRegistry({"local": lambda: llm}, "local"),
-            Catalogue(FakeFieldRepository(fields), store, labelled=store),
-            pool,
-            5.0,
-        ).lookup(LookupRequest(PRODUCT, tuple(field.code for field in fields)))
+    conversation_lookup(connector, fields, labelled(offers, colour=False), PRODUCT)
     return {field.code: connector.requests_for(field.code)[0].null_odds for field in fields}
 
 
