@@ -144,7 +144,7 @@ def test_a_code_of_the_fields_shape_is_answered_without_the_model(
         LookupRequest("Daiwa minnow 90mm, item 3341 - UPC 074711747999 (pack of 2)", (UPC.code,))
     )
     doubtful = service(pool, connector).lookup(
-        LookupRequest("Two minnows: UPC 074711747999 and 074711748000", (UPC.code,))
+        LookupRequest("Two minnows: UPC 074711747999, UPC 074711748000", (UPC.code,))
     )
 
     (upc,) = sparse.outcomes

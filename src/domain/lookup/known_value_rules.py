@@ -1,7 +1,8 @@
 """The pre-pass rules of text fields read from their labelled values, for the fields of one
 lookup: a known value (`prepass/known_values.py`), else a quantity in the field's unit
 (`prepass/unit_values.py`), else a code of the field's shapes (`prepass/code_values.py`), else
-a size at the field's place among the text's dimensions (`prepass/dimension_values.py`); and
+a code beside the words the field's codes stand beside (`prepass/anchored_codes.py`), else a
+size at the field's place among the text's dimensions (`prepass/dimension_values.py`); and
 the fields' odds of null (`null_odds.py`). Measured once per field and set of examples, asked
 only by an LLM with a pre-pass; a field keeps the rules that measured themselves reliable to
 answer ahead of the model, and those reliable enough to contend with its answers
@@ -18,6 +19,7 @@ from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.lookup.null_odds import null_odds
 from src.domain.model import Field
 from src.domain.model.kinds import kind_of
+from src.domain.prompting.prepass.anchored_codes import anchored_codes
 from src.domain.prompting.prepass.code_values import code_values
 from src.domain.prompting.prepass.dimension_values import dimension_values
 from src.domain.prompting.prepass.known_values import known_values
@@ -97,6 +99,7 @@ class KnownValueRules:
                 known_values(examples),
                 unit_values(examples),
                 code_values(examples),
+                anchored_codes(examples),
                 dimension_values(examples),
             )
             if reliable := tuple(rule for rule in measured if rule.measured.trusted):

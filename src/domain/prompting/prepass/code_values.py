@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -71,7 +71,7 @@ def code_values(examples: Sequence[Example]) -> CodeValues:
 def _measured(examples: tuple[Example, ...]) -> CodeValues:
     codes = CodeValues()
     for example in examples:
-        if isinstance(example.value, str) and _is_code(example.value):
+        if isinstance(example.value, str) and is_code(example.value):
             shape = _shape(example.value)
             codes.shapes[shape] += 1
             codes.by_context[example.context] = shape
@@ -85,7 +85,8 @@ def _measured(examples: tuple[Example, ...]) -> CodeValues:
     return codes
 
 
-def _is_code(value: str) -> bool:
+def is_code(value: str) -> bool:
+    """Whether a value is a code: a run of letters and digits, long enough, with a digit."""
     return (
         len(value) >= MIN_LENGTH
         and _CODE.fullmatch(value) is not None
@@ -93,8 +94,13 @@ def _is_code(value: str) -> bool:
     )
 
 
+def code_matches(text: str) -> Iterator[re.Match[str]]:
+    """Every code the text writes, where it writes it."""
+    return (match for match in _CODE.finditer(text) if is_code(match.group()))
+
+
 def _codes(text: str) -> list[str]:
-    return [code for code in _CODE.findall(text) if _is_code(code)]
+    return [match.group() for match in code_matches(text)]
 
 
 @lru_cache(maxsize=65536)
