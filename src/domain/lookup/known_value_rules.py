@@ -17,6 +17,7 @@ from typing import Protocol
 from src.domain.catalogue.ports import LabelledValues
 from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.lookup.null_odds import null_odds
+from src.domain.lookup.one_field_per_value import FieldLabels, field_labels
 from src.domain.model import Field
 from src.domain.model.kinds import kind_of
 from src.domain.prompting.prepass.anchored_codes import anchored_codes
@@ -84,11 +85,7 @@ class KnownValueRules:
     ) -> KnownAnswers:
         if self._labelled is None or llm.prepass is None:
             return NO_KNOWN_ANSWERS
-        texts = [
-            code
-            for code, asked in fields.items()
-            if kind_of(asked).spans_of_text and not kind_of(asked).structured
-        ]
+        texts = list(text_codes(fields))
         if not texts:
             return NO_KNOWN_ANSWERS
         rules: dict[str, Sequence[TextRule]] = {}
@@ -113,3 +110,24 @@ class KnownValueRules:
         if not rules and not odds and not contenders:
             return NO_KNOWN_ANSWERS
         return KnownAnswers(rules, exclude_context, odds, contenders)
+
+    def labels(
+        self, llm: ConfiguredLLM, codes: Sequence[str], exclude_context: str | None
+    ) -> dict[str, FieldLabels]:
+        """What the labelled values of text fields `codes` say of a value answered for them
+        (`one_field_per_value`); nothing without a pre-pass or labelled values."""
+        if self._labelled is None or llm.prepass is None:
+            return {}
+        return {
+            code: field_labels(examples, exclude_context)
+            for code, examples in self._labelled.labelled(codes).items()
+        }
+
+
+def text_codes(fields: Mapping[str, Field]) -> frozenset[str]:
+    """The codes of the fields whose values are spans of the text, one each."""
+    return frozenset(
+        code
+        for code, asked in fields.items()
+        if kind_of(asked).spans_of_text and not kind_of(asked).structured
+    )

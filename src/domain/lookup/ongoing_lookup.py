@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from src.domain.confidence.calibration_map import CalibrationMap
 from src.domain.lookup.cache import CACHEABLE, CachedAnswer
+from src.domain.lookup.known_value_rules import text_codes
 from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.model import (
     Field,
@@ -40,6 +41,30 @@ class OngoingLookup:
     """Whether outcomes get their trust signals (see `LookupRequest.trust`)."""
     calibration: CalibrationMap = field(default_factory=CalibrationMap)
     """The LLM's calibration map, for its own answers' confidences."""
+    exclude: str | None = None
+    """The example text whose labels do not count (`LookupRequest.exclude_example_context`)."""
+
+    @property
+    def text_codes(self) -> frozenset[str]:
+        """The asked fields whose values are spans of the text."""
+        return text_codes(self.fields)
+
+    @property
+    def weighs_shared_values(self) -> bool:
+        """Whether a value the model gives several text fields is kept for one only
+        (`one_field_per_value.py`): for an LLM with a pre-pass, asked two text fields or more."""
+        return self.llm.prepass is not None and len(self.text_codes) > 1
+
+    def held(self, outcome: FieldOutcome) -> bool:
+        """Whether a stream holds `outcome` back to the end, where another text field may
+        answer its value too."""
+        return (
+            self.weighs_shared_values
+            and outcome.field_code in self.text_codes
+            and outcome.source is OutcomeSource.MODEL
+            and outcome.status is OutcomeStatus.OK
+            and isinstance(outcome.value, str)
+        )
 
     def trusted(self, outcome: FieldOutcome) -> FieldOutcome:
         """The outcome with its confidences calibrated, its evidence and its review flag (see

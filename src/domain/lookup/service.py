@@ -19,6 +19,7 @@ from src.domain.lookup.fan_out import submit_calls
 from src.domain.lookup.known_value_rules import KnownValueRules
 from src.domain.lookup.limits import RequestLimits
 from src.domain.lookup.llms import LLMRegistry
+from src.domain.lookup.one_field_per_value import one_field_per_value, shared_values
 from src.domain.lookup.ongoing_lookup import OngoingLookup
 from src.domain.lookup.ports import LookupCache, LookupObserver
 from src.domain.lookup.question import AskField, ProductQuestion
@@ -103,6 +104,8 @@ class FieldLookupService:
         ongoing = await self._start_on_pool(request)
         told: set[str] = set()
         for outcome in ongoing.ready.values():
+            if ongoing.held(outcome):
+                continue
             told.add(outcome.field_code)
             yield ongoing.trusted(outcome)
         pending = {asyncio.wrap_future(future): code for code, future in ongoing.futures.items()}
@@ -116,11 +119,13 @@ class FieldLookupService:
                 del pending[finished]
                 if not finished.cancelled():
                     outcome = finished.result()
+                    if ongoing.held(outcome):
+                        continue
                     told.add(outcome.field_code)
                     yield ongoing.trusted(outcome)
         result = self._finish(ongoing)
         for outcome in result.outcomes:
-            if outcome.field_code not in told:  # timeouts
+            if outcome.field_code not in told:  # timeouts, and the values held to the end
                 yield outcome
         yield result
 
@@ -152,6 +157,7 @@ class FieldLookupService:
             started,
             started + timeout_seconds,
             description=request.description,
+            exclude=request.exclude_example_context,
             fields=fields,
             thresholds=self._thresholds.thresholds(llm.name, list(fields)),
             trust=request.trust,
@@ -209,13 +215,23 @@ class FieldLookupService:
 
     def _finish(self, ongoing: OngoingLookup) -> LookupResult:
         answered = ongoing.answered()
-        result = ongoing.result(answered)
-        fresh = ongoing.answers_to_keep(answered)
+        result = ongoing.result(self._one_field_per_value(ongoing, answered))
+        fresh = ongoing.answers_to_keep(answered)  # each field's own answer
         if fresh:
             self._cache.put_many(fresh)
         if self._observer is not None:
             self._observer.lookup_finished(result)
         return result
+
+    def _one_field_per_value(
+        self, ongoing: OngoingLookup, answered: list[FieldOutcome]
+    ) -> list[FieldOutcome]:
+        """`answered`, a value the model gave several text fields kept where it suits best,
+        for an LLM with a pre-pass (`one_field_per_value.py`)."""
+        if not ongoing.weighs_shared_values or not shared_values(answered, ongoing.text_codes):
+            return answered
+        labels = self._known.labels(ongoing.llm, sorted(ongoing.text_codes), ongoing.exclude)
+        return one_field_per_value(answered, ongoing.text_codes, labels)
 
 
 def _validated_codes(request: LookupRequest) -> tuple[str, ...]:
