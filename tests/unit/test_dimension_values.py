@@ -39,6 +39,7 @@ def test_the_size_at_the_fields_marker_is_answered_as_written() -> None:
     assert rule.answer('Cabinet 36"W x 24"D x 72"H, grey') == '24"'
     assert rule.answer("Hutch 47 1/4w x 15 3/8d 36h") == "15 3/8"
     assert rule.answer('Sink 20" deep, 16 gauge') == '20"'
+    assert rule.answer("Glossy photo paper 4Inx6In 50 Sheet") is None  # no marker: no depth
     assert rule.measured.confidence == (5 + 1) / (5 + 2)
 
 
@@ -49,6 +50,31 @@ def test_the_size_at_the_fields_position_in_a_group_is_answered() -> None:
     assert rule.answer("Steno Book, 6 x 9, Gregg Ruled") == "6"
     assert rule.answer("Envelopes 10x13, 100/Box") == "10"
     assert rule.answer('Clipboard 9" x 12-1/2", Brown') == '9"'
+    assert rule.answer("Glossy photo paper 4Inx6In 50 Sheet") == "4In"
+
+
+def test_a_size_at_the_fields_marker_comes_before_its_position_in_a_group() -> None:
+    both = [
+        *PADS,
+        Example(WIDTH, "Pocket 13w x 4d 7h, Smoke", "13"),
+        Example(WIDTH, "Tray 10w x 14d, Black", "10"),
+    ]
+    rule = dimension_values(both)
+
+    assert rule.measured.contends
+    assert rule.answer("File Pocket 9w x 3d 12h, Clear") == "9"
+    assert rule.answer("Sorter 20 x 12, 8 pockets") == "20"
+    assert rule.answer("Sorter 12 x 30 tall") == "12"  # another dimension's marker only
+    assert rule.answer("Pocket 9w, in a box 20 x 12") == "9"
+
+
+def test_tall_marks_a_height() -> None:
+    heights = [
+        Example("Height", f"Cabinet {w}w x {d}d x {h}h, grey", str(h))
+        for w, d, h in [(36, 18, 72), (30, 24, 60), (48, 18, 84), (24, 12, 30), (36, 24, 42)]
+    ]
+
+    assert dimension_values(heights).answer('Bookcase 36" wide, 72" tall') == '72"'
 
 
 def test_two_sizes_at_the_place_or_none_are_left_to_the_model() -> None:
