@@ -15,7 +15,7 @@ export CMAKE_ARGS
 LLAMA_BUILT_FOR_THIS_CPU := import llama_cpp, sys; info = llama_cpp.llama_print_system_info().decode(); \
 	sys.exit(0 if "AMX" in info or "AVX512" in info else 1)
 
-.PHONY: install install-dev test-servers run serve migrate provision test test-fast lint lint-imports bench bench-review bench-faults bench-jobs bench-scale bench-scale-million bench-model bench-quality bench-quality-quick evaluate mutation clean
+.PHONY: install install-dev test-servers run serve migrate provision test test-fast lint lint-imports bench bench-review bench-faults bench-jobs bench-scale bench-scale-million bench-model bench-text-rules bench-quality bench-quality-quick evaluate mutation clean
 
 ## install: the service with the embedded model (llama.cpp compiles once, then comes from pip's cache)
 install: $(VENV)/.installed
@@ -107,6 +107,10 @@ bench-scale: install-dev test-servers
 ## bench-scale-million: the same table's 1,000,000-example rows (some minutes)
 bench-scale-million: install-dev test-servers
 	$(PY) bench/scale.py --examples 1000000
+
+## bench-text-rules: what measuring the text fields' rules costs a lookup on a large catalogue (same examples against fresh copies)
+bench-text-rules: install-dev
+	$(PY) bench/text_rules.py
 
 ## bench-model: the embedded model product by product, the per-field layout against the shared-prefix ones (8 and 15 fields, then 1 and 2 threads)
 bench-model: install-dev

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from src.domain.catalogue.ports import LabelledValues
+from src.domain.lookup.identity_memo import IdentityMemo
 from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.lookup.null_odds import null_odds
 from src.domain.lookup.one_field_per_value import FieldLabels, field_labels
-from src.domain.model import Field
+from src.domain.model import Example, Field
 from src.domain.model.kinds import kind_of
 from src.domain.prompting.prepass.anchored_codes import anchored_codes
 from src.domain.prompting.prepass.code_values import code_values
@@ -74,11 +75,39 @@ class KnownAnswers:
 NO_KNOWN_ANSWERS = KnownAnswers()
 
 
+@dataclass(frozen=True, slots=True)
+class MeasuredField:
+    """What a text field's labelled examples measure, whatever product is looked up."""
+
+    rules: tuple[TextRule, ...]
+    null_odds: float | None
+    labels: FieldLabels
+
+
+def measured_field(examples: Sequence[Example]) -> MeasuredField:
+    """Every rule of a text field measured on its `examples`, its odds of null and its labels."""
+    rules: tuple[TextRule, ...] = (
+        known_values(examples),
+        unit_values(examples),
+        code_values(examples),
+        anchored_codes(examples),
+        dimension_values(examples),
+    )
+    return MeasuredField(rules, null_odds(examples), field_labels(examples, None))
+
+
+FIELDS_MEASURED = 1024
+"""How many fields' measures a process keeps while their examples do not change."""
+
+
 class KnownValueRules:
     """Builds a lookup's KnownAnswers from the catalogue's labelled values."""
 
     def __init__(self, labelled: LabelledValues | None) -> None:
         self._labelled = labelled
+        self._measured: IdentityMemo[Sequence[Example], MeasuredField] = IdentityMemo(
+            FIELDS_MEASURED
+        )
 
     def of(
         self, llm: ConfiguredLLM, fields: Mapping[str, Field], exclude_context: str | None
@@ -92,20 +121,21 @@ class KnownValueRules:
         contenders: dict[str, Sequence[TextRule]] = {}
         odds: dict[str, float] = {}
         for code, examples in self._labelled.labelled(texts).items():
-            measured: tuple[TextRule, ...] = (
-                known_values(examples),
-                unit_values(examples),
-                code_values(examples),
-                anchored_codes(examples),
-                dimension_values(examples),
-            )
-            if reliable := tuple(rule for rule in measured if rule.measured.trusted):
+            measured = self._measured.get(examples, measured_field)
+            if reliable := tuple(rule for rule in measured.rules if rule.measured.trusted):
                 rules[code] = reliable
             if contending := tuple(
-                rule for rule in measured if rule.measured.contends and not rule.measured.trusted
+                rule
+                for rule in measured.rules
+                if rule.measured.contends and not rule.measured.trusted
             ):
                 contenders[code] = contending
-            if (field_odds := null_odds(examples, exclude_context)) is not None:
+            field_odds = (
+                measured.null_odds
+                if exclude_context is None
+                else null_odds(examples, exclude_context)
+            )
+            if field_odds is not None:
                 odds[code] = field_odds
         if not rules and not odds and not contenders:
             return NO_KNOWN_ANSWERS
@@ -119,7 +149,11 @@ class KnownValueRules:
         if self._labelled is None or llm.prepass is None:
             return {}
         return {
-            code: field_labels(examples, exclude_context)
+            code: (
+                self._measured.get(examples, measured_field).labels
+                if exclude_context is None
+                else field_labels(examples, exclude_context)
+            )
             for code, examples in self._labelled.labelled(codes).items()
         }
 
