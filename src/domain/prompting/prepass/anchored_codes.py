@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from src.domain.model import Example
-from src.domain.prompting.prepass.code_values import code_matches, is_code
-from src.domain.prompting.prepass.measured import MIN_MEASURED, Measured
+from src.domain.prompting.prepass.code_values import code_matches, is_code, same_code
+from src.domain.prompting.prepass.measured import MIN_MEASURED, Measured, measured_on
 
 MIN_SHARE = 0.9
 """The share of a field's labelled values that must be codes for it to have anchors."""
@@ -95,11 +95,7 @@ def _measured(examples: tuple[Example, ...]) -> AnchoredCodes:
         )
         rule.anchors.update(anchors)
         rule.by_context[example.context] = anchors
-    for example in examples:
-        found = rule._one_code(example.context, example.context)
-        if found is not None:
-            right = isinstance(example.value, str) and found.casefold() == example.value.casefold()
-            rule.measured = rule.measured.counted(right)
+    rule.measured = measured_on(examples, lambda text: rule._one_code(text, text), same_code)
     return rule
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from src.domain.model import Example
-from src.domain.prompting.prepass.measured import Measured
+from src.domain.prompting.prepass.measured import Measured, measured_on
 
 MIN_LENGTH = 4
 """Shorter values are sizes and counts more often than codes: not looked for."""
@@ -77,12 +77,13 @@ def _measured(examples: tuple[Example, ...]) -> CodeValues:
             codes.by_context[example.context] = shape
     if not codes.shapes:
         return codes
-    for example in examples:
-        found = codes._one_code(example.context, example.context)
-        if found is not None:
-            right = isinstance(example.value, str) and found.casefold() == example.value.casefold()
-            codes.measured = codes.measured.counted(right)
+    codes.measured = measured_on(examples, lambda text: codes._one_code(text, text), same_code)
     return codes
+
+
+def same_code(found: str, label: str) -> bool:
+    """Whether a code read is the label: codes are compared whatever their case."""
+    return found.casefold() == label.casefold()
 
 
 def is_code(value: str) -> bool:

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from src.domain.model import Example
 from src.domain.model.text_normalisation import comparison_key
-from src.domain.prompting.prepass.measured import MIN_MEASURED, Measured
+from src.domain.prompting.prepass.measured import MIN_MEASURED, Measured, measured_on
 
 MIN_SHARE = 0.9
 """The share of a field's labelled values that must be sizes for it to have a place."""
@@ -105,11 +105,7 @@ def _measured(examples: tuple[Example, ...]) -> DimensionValues:
         rule.by_context[example.context] = places
     if not rule.places:
         return rule
-    for example in examples:
-        found = rule._one_size(example.context, example.context)
-        if found is not None:
-            right = isinstance(example.value, str) and _same(found, example.value)
-            rule.measured = rule.measured.counted(right)
+    rule.measured = measured_on(examples, lambda text: rule._one_size(text, text), _same)
     return rule
 
 

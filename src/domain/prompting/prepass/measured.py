@@ -8,7 +8,10 @@ is above even odds."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from src.domain.model import Example
 
 MIN_MEASURED = 5
 """A field's rule answers only once it answered at least this many of its own examples."""
@@ -55,3 +58,19 @@ class Measured:
     def counted(self, was_right: bool) -> Measured:
         """This measure with one more example answered."""
         return Measured(self.right + was_right, self.answered + 1)
+
+
+def measured_on(
+    examples: Sequence[Example],
+    read: Callable[[str], str | None],
+    same: Callable[[str, str], bool],
+) -> Measured:
+    """How a rule answered `examples`: `read` gives what it reads in an example's text (its own
+    label left out where the rule learnt from it), `same` whether that is the example's label."""
+    measured = Measured()
+    for example in examples:
+        found = read(example.context)
+        if found is not None:
+            right = isinstance(example.value, str) and same(found, example.value)
+            measured = measured.counted(right)
+    return measured

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from src.domain.model import Example
-from src.domain.prompting.prepass.measured import MIN_MEASURED, Measured
+from src.domain.prompting.prepass.measured import MIN_MEASURED, Measured, measured_on
 
 MIN_SHARE = 0.9
 """The share of a field's labelled values that must be quantities in its most common unit."""
@@ -60,13 +60,7 @@ def _measured(examples: tuple[Example, ...]) -> UnitValues:
     unit, count = units.most_common(1)[0]
     if count < MIN_SHARE * len(labelled):
         return UnitValues(None)
-    measured = Measured()
-    for example in examples:
-        found = _one_quantity(example.context, unit)
-        if found is not None:
-            right = isinstance(example.value, str) and _same(found, example.value)
-            measured = measured.counted(right)
-    return UnitValues(unit, measured)
+    return UnitValues(unit, measured_on(examples, lambda text: _one_quantity(text, unit), _same))
 
 
 def _unit_of(value: str) -> str | None:
