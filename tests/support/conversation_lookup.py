@@ -9,11 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 from src.domain.catalogue.ports import Catalogue
 from src.domain.lookup.llms import ConfiguredLLM, LLMRegistry
 from src.domain.lookup.service import FieldLookupService
-from src.domain.model import Example, Field, LookupRequest, LookupResult
+from src.domain.model import Example, Field, FieldOutcome, LookupRequest, LookupResult
 from src.domain.prompting.families import GemmaFormat
 from src.domain.prompting.prepass import TextRulesPrepass
 from src.domain.prompting.shared_prefix.conversation import ConversationChainOfThought
-from tests.support.fakes import FakeConnector, FakeExampleRepository, FakeFieldRepository
+from tests.support.fakes import FakeConnector, FakeExampleRepository, FakeFieldRepository, Script
 
 
 def conversation_lookup(
@@ -38,3 +38,11 @@ def conversation_lookup(
             pool,
             5.0,
         ).lookup(LookupRequest(description, tuple(field.code for field in fields)))
+
+
+def over_a_null(field: Field, examples: Sequence[Example], description: str) -> FieldOutcome:
+    """The outcome of `field` for `description` when the model answers null: what the field's
+    rules, measured on `examples`, make of it."""
+    model = FakeConnector(default=Script(answer='{"value": null}'))
+    [outcome] = conversation_lookup(model, [field], examples, description).outcomes
+    return outcome

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from src.domain.model import Example, Field, FieldType, OutcomeSource
 from src.domain.prompting.prepass.anchored_codes import anchored_codes
-from tests.support.conversation_lookup import conversation_lookup
-from tests.support.fakes import FakeConnector, Script
+from tests.support.conversation_lookup import over_a_null
 
 STOCK = "PAVE-Office_Products_Manufacturer_Stock_Number"
 
@@ -107,10 +106,8 @@ def test_a_field_whose_values_are_not_codes_has_no_anchors() -> None:
 
 def test_a_lookup_whose_model_answers_null_gets_the_anchored_code() -> None:
     stock = Field(STOCK, "Manufacturer Stock Number", FieldType.TEXT)
-    model = FakeConnector(default=Script(answer='{"value": null}'))
 
-    result = conversation_lookup(model, [stock], OFFERS, "Binder Clips - ACC72500 ReStockIt")
+    outcome = over_a_null(stock, OFFERS, "Binder Clips - ACC725X ReStockIt")
 
-    [outcome] = result.outcomes
-    assert (outcome.value, outcome.source) == ("ACC72500", OutcomeSource.PREPASS)
+    assert (outcome.value, outcome.source) == ("ACC725X", OutcomeSource.PREPASS)
     assert outcome.confidence == anchored_codes(OFFERS).measured.confidence

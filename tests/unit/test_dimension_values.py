@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from src.domain.model import Example, Field, FieldType, OutcomeSource
 from src.domain.prompting.prepass.dimension_values import dimension_values
-from tests.support.conversation_lookup import conversation_lookup
-from tests.support.fakes import FakeConnector, Script
+from tests.support.conversation_lookup import over_a_null
 
 WIDTH = "PAVE-Office_Products_Width"
 DEPTH = "PAVE-Home_And_Garden_Depth"
@@ -135,10 +134,8 @@ def test_a_place_often_wrong_on_the_fields_examples_does_not_answer() -> None:
 
 def test_a_lookup_whose_model_answers_null_gets_the_size_at_the_fields_place() -> None:
     depth = Field(DEPTH, "Depth", FieldType.TEXT)
-    model = FakeConnector(default=Script(answer='{"value": null}'))
 
-    result = conversation_lookup(model, [depth], SHELVES, 'Ice bin, 30"W x 34-1/2"D, steel')
+    outcome = over_a_null(depth, SHELVES, 'Ice bin, 30"W x 34-1/2"D, steel')
 
-    [outcome] = result.outcomes
     assert (outcome.value, outcome.source) == ('34-1/2"', OutcomeSource.PREPASS)
     assert outcome.confidence == dimension_values(SHELVES).measured.confidence
