@@ -1,12 +1,13 @@
 """The pre-pass rules of text fields read from their labelled values, for the fields of one
 lookup: a known value (`prepass/known_values.py`), else a quantity in the field's unit
 (`prepass/unit_values.py`), else a code of the field's shapes (`prepass/code_values.py`), else
-a code beside the words the field's codes stand beside (`prepass/anchored_codes.py`), else a
-size at the field's place among the text's dimensions (`prepass/dimension_values.py`); and
-the fields' odds of null (`null_odds.py`). Measured once per field and set of examples, asked
-only by an LLM with a pre-pass; a field keeps the rules that measured themselves reliable to
-answer ahead of the model, and those reliable enough to contend with its answers
-(`prepass/measured.py`)."""
+a code beside the words the field's codes stand beside (`prepass/anchored_codes.py`), else the
+text's first code (`prepass/first_codes.py`), else a size at the field's place among the text's
+dimensions (`prepass/dimension_values.py`), else a number in the field's wording
+(`prepass/number_patterns.py`); and the fields' odds of null (`null_odds.py`). Measured once
+per field and set of examples, asked only by an LLM with a pre-pass; a field keeps the rules
+that measured themselves reliable to answer ahead of the model, and those reliable enough to
+contend with its answers (`prepass/measured.py`)."""
 
 from __future__ import annotations
 
@@ -24,8 +25,10 @@ from src.domain.model.kinds import kind_of
 from src.domain.prompting.prepass.anchored_codes import anchored_codes
 from src.domain.prompting.prepass.code_values import code_values
 from src.domain.prompting.prepass.dimension_values import dimension_values
+from src.domain.prompting.prepass.first_codes import first_codes
 from src.domain.prompting.prepass.known_values import known_values
 from src.domain.prompting.prepass.measured import Measured
+from src.domain.prompting.prepass.number_patterns import number_patterns
 from src.domain.prompting.prepass.unit_values import unit_values
 
 
@@ -91,7 +94,9 @@ def measured_field(examples: Sequence[Example]) -> MeasuredField:
         unit_values(examples),
         code_values(examples),
         anchored_codes(examples),
+        first_codes(examples),
         dimension_values(examples),
+        number_patterns(examples),
     )
     return MeasuredField(rules, null_odds(examples), field_labels(examples, None))
 
