@@ -11,14 +11,15 @@ the database's index picks which to rank (see `docs/architecture.md`, "Example s
 from __future__ import annotations
 
 import heapq
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from operator import attrgetter
 from typing import Protocol, overload
 
 from src.domain.catalogue.trigrams import example_trigrams, trigrams
 from src.domain.model import Example
+
+_ORDER = attrgetter("order")
 
 CANDIDATE_BOUND = 64
 """The examples of one field ranked for one lookup, at most (plus the `k` stored first)."""
@@ -34,14 +35,16 @@ class Candidate:
 
 class CandidatePool(Sequence[Candidate]):
     """A field's candidates that come back lookup after lookup (all the examples of a small
-    field): each offered once, with an index of their trigrams built on first use, so that
-    ranking them reads the index, not every candidate's trigrams."""
+    field): each offered once, in stored order, with an index built on first use that numbers
+    the pool's trigrams and holds each candidate's as the bits of one integer, so that counting
+    the trigrams a candidate shares with a text is one `&` and one `bit_count`, not a read of
+    its trigrams."""
 
     __slots__ = ("_candidates", "_index")
 
     def __init__(self, candidates: Iterable[Candidate]) -> None:
-        self._candidates = tuple({c.order: c for c in candidates}.values())
-        self._index: tuple[dict[str, list[int]], tuple[int, ...]] | None = None
+        self._candidates = tuple(sorted({c.order: c for c in candidates}.values(), key=_ORDER))
+        self._index: _PoolIndex | None = None
 
     @overload
     def __getitem__(self, position: int) -> Candidate: ...
@@ -58,23 +61,32 @@ class CandidatePool(Sequence[Candidate]):
     def __iter__(self) -> Iterator[Candidate]:
         return iter(self._candidates)
 
-    def shared(self, wanted: frozenset[str]) -> tuple[Counter[int], tuple[int, ...]]:
-        """How many of `wanted` each candidate's trigrams hold (by position, those holding
-        any), and every candidate's count of trigrams."""
-        postings, sizes = self._index or self._indexed()
-        common = wanted & postings.keys()
-        return Counter(chain.from_iterable(map(postings.__getitem__, common))), sizes
+    def shared(self, wanted: frozenset[str]) -> tuple[list[int], tuple[int, ...]]:
+        """How many of `wanted` each candidate's trigrams hold, and every candidate's count of
+        trigrams, both by position."""
+        index = self._index or self._indexed()
+        held = sum(map(index.bits.__getitem__, wanted & index.bits.keys()))
+        return list(map(int.bit_count, map(held.__and__, index.masks))), index.sizes
 
-    def _indexed(self) -> tuple[dict[str, list[int]], tuple[int, ...]]:
-        postings: dict[str, list[int]] = {}
-        sizes = []
-        for position, candidate in enumerate(self._candidates):
+    def _indexed(self) -> _PoolIndex:
+        bits: dict[str, int] = {}
+        masks, sizes = [], []
+        for candidate in self._candidates:
             grams = example_trigrams(candidate.example.context)
             sizes.append(len(grams))
-            for gram in grams:
-                postings.setdefault(gram, []).append(position)
-        self._index = (postings, tuple(sizes))
+            masks.append(sum(bits.setdefault(gram, 1 << len(bits)) for gram in grams))
+        self._index = _PoolIndex(bits, tuple(masks), tuple(sizes))
         return self._index
+
+
+@dataclass(frozen=True, slots=True)
+class _PoolIndex:
+    """A pool's trigrams, each a bit (`bits`); each candidate's trigrams as the sum of theirs
+    (`masks`), and how many they are (`sizes`), by position."""
+
+    bits: dict[str, int]
+    masks: tuple[int, ...]
+    sizes: tuple[int, ...]
 
 
 class ExampleCandidates(Protocol):
@@ -154,20 +166,16 @@ class TrigramSimilarity:
 
 def _best_of_pool(wanted: frozenset[str], pool: CandidatePool, k: int) -> list[Example]:
     """`TrigramSimilarity._best` read from the pool's index: the same similarity, order and
-    fill, without reading the trigrams of candidates that share none."""
+    fill (a candidate sharing no trigram is at 0, after all that share any; a pool is in stored
+    order, which a stable sort keeps among equals)."""
     shared, sizes = pool.shared(wanted)
     size = len(wanted)
-    ranked = heapq.nsmallest(
-        k,
-        ((-count / (size + sizes[at] - count), pool[at].order, at) for at, count in shared.items()),
-    )
-    chosen = [pool[at].example for _, _, at in ranked]
-    if len(chosen) < k:
-        fill = heapq.nsmallest(
-            k - len(chosen), ((c.order, at) for at, c in enumerate(pool) if at not in shared)
-        )
-        chosen.extend(pool[at].example for _, at in fill)
-    return chosen
+    similarities = [
+        count / (size + grams - count) if count else 0.0
+        for count, grams in zip(shared, sizes, strict=True)
+    ]
+    best = sorted(range(len(similarities)), key=similarities.__getitem__, reverse=True)[:k]
+    return [pool[at].example for at in best]
 
 
 def similarity(wanted: frozenset[str], text: str) -> float:
