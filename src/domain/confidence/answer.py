@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from src.domain.confidence.tokens import TokenProbability
 from src.domain.model.answers import listed_items
@@ -48,7 +49,7 @@ def written_items(
     the items read before a list cut short."""
     if not tokens or "".join(token.text for token in tokens)[: len(raw)] != raw:
         return None
-    match = re.search(r'"' + re.escape(key) + r'"\s*:\s*' if key is not None else r"\s*", raw)
+    match = _value_start(key).search(raw)
     if match is None or raw[match.end() : match.end() + 1] != "[":
         return None
     items: list[tuple[object, float | None]] = []
@@ -57,6 +58,13 @@ def written_items(
         items.append((item, _probability(tokens, begin, end - 1)))
         begin = end
     return items
+
+
+@lru_cache(maxsize=256)
+def _value_start(key: str | None) -> re.Pattern[str]:
+    """What precedes the value of `key` in a JSON answer (its key, quoted, and the colon), or
+    the spaces before it when `key` is None; compiled once per key."""
+    return re.compile(r'"' + re.escape(key) + r'"\s*:\s*' if key is not None else r"\s*")
 
 
 def _probability(tokens: Sequence[TokenProbability], start: int, end: int) -> float | None:
@@ -74,7 +82,7 @@ def _probability(tokens: Sequence[TokenProbability], start: int, end: int) -> fl
 
 def _value_span(raw: str, key: str | None) -> tuple[int, int] | None:
     """Where the value of `key` starts in `raw`, and the offset of the character that ends it."""
-    match = re.search(r'"' + re.escape(key) + r'"\s*:\s*' if key is not None else r"\s*", raw)
+    match = _value_start(key).search(raw)
     if match is None:
         return None
     start = match.end()
