@@ -6,7 +6,7 @@ null, or of a value the model was less sure of."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import replace
 from functools import partial
@@ -59,29 +59,37 @@ def submit_calls(
                 confidence=confidence,
             )
             futures[code] = _done(outcome)
-    odds = {
-        code: field_odds
-        for code in to_ask
-        if (field_odds := weighing_odds(known.null_odds.get(code), question.examples_of(code)))
-        is not None
-    }
-    left = replace(question, fields=to_ask, null_odds=odds)
     chain_of_thought = llm.chain_of_thought
-    if chain_of_thought.scope == "product" and to_ask:
-        ask_all = partial(ask_product, chain_of_thought, left)
-        futures |= _product_futures(executor, llm.name, list(to_ask), ask_all)
-    elif chain_of_thought.scope == "shared_prefix" and to_ask:
-        futures |= submit_in_turn(executor, chain_of_thought, left, fallback, escalation)
-    else:
+    if to_ask and chain_of_thought.scope in ("product", "shared_prefix"):
+        left = replace(question, fields=to_ask, null_odds=_null_odds(question, to_ask, known))
+        if chain_of_thought.scope == "product":
+            ask_all = partial(ask_product, chain_of_thought, left)
+            futures |= _product_futures(executor, llm.name, list(to_ask), ask_all)
+        else:
+            futures |= submit_in_turn(executor, chain_of_thought, left, fallback, escalation)
+    else:  # one call a field, which weighs no odds of null
         futures |= {
             code: executor.submit(
-                ask_field, field, description, left.examples_of(code), left.deadline
+                ask_field, field, description, question.examples_of(code), question.deadline
             )
             for code, field in to_ask.items()
         }
     for code in to_ask.keys() & known.contenders.keys():
         futures[code] = _contended(futures[code], partial(known.contending, code, description))
     return futures
+
+
+def _null_odds(
+    question: ProductQuestion, codes: Iterable[str], known: KnownAnswers
+) -> dict[str, float]:
+    """The odds of null each field of `codes` must beat, where under 1 (`weighing_odds`), for
+    the calls that weigh them (a shared prefix's)."""
+    return {
+        code: odds
+        for code in codes
+        if (odds := weighing_odds(known.null_odds.get(code), question.examples_of(code)))
+        is not None
+    }
 
 
 def _prepass_answer(
