@@ -65,7 +65,7 @@ class CandidatePool(Sequence[Candidate]):
         """How many of `wanted` each candidate's trigrams hold, and every candidate's count of
         trigrams, both by position."""
         index = self._index or self._indexed()
-        held = sum(map(index.bits.__getitem__, wanted & index.bits.keys()))
+        held = sum(filter(None, map(index.bits.get, wanted)))  # the bits of those it holds
         return list(map(int.bit_count, map(held.__and__, index.masks))), index.sizes
 
     def _indexed(self) -> _PoolIndex:
