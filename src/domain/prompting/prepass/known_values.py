@@ -27,6 +27,7 @@ from functools import lru_cache
 
 from src.domain.model import Example
 from src.domain.model.text_normalisation import strip_accents
+from src.domain.prompting.prepass.found_spans import FoundSpan, outermost
 from src.domain.prompting.prepass.measured import Measured
 
 MAX_PIECES = 6
@@ -36,20 +37,6 @@ _PIECE = re.compile(r"\d+(?:[.,]\d+)+\w*|\w+|[^\w\s]")
 """Words, single punctuation marks, and decimal numbers whole ("6.5cm" is not "6", ".", "5cm")."""
 
 Key = tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class _Found:
-    start: int
-    end: int
-    key: Key
-
-    def inside(self, other: _Found) -> bool:
-        return (
-            other.start <= self.start
-            and self.end <= other.end
-            and (other.end - other.start) > (self.end - self.start)
-        )
 
 
 @dataclass(slots=True)
@@ -82,7 +69,7 @@ class KnownValues:
             return written
         return spellings.most_common(1)[0][0] if spellings else written
 
-    def _one_value(self, text: str, left_out: Key | None) -> _Found | None:
+    def _one_value(self, text: str, left_out: Key | None) -> FoundSpan | None:
         pieces = [
             (match.start(), match.end(), _folded(match.group())) for match in _PIECE.finditer(text)
         ]
@@ -91,8 +78,8 @@ class KnownValues:
             for last in range(first, min(first + MAX_PIECES, len(pieces))):
                 key = tuple(piece for _, _, piece in pieces[first : last + 1])
                 if self.counts[key] - (key == left_out) > 0:
-                    found.append(_Found(pieces[first][0], pieces[last][1], key))
-        kept = [one for one in found if not any(one.inside(other) for other in found)]
+                    found.append(FoundSpan(pieces[first][0], pieces[last][1], key))
+        kept = outermost(found)
         labelled = Counter(
             {key: self.counts[key] - (key == left_out) for key in {one.key for one in kept}}
         ).most_common(2)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from src.domain.model import Example
+from src.domain.prompting.prepass.found_spans import FoundSpan, outermost
 from src.domain.prompting.prepass.measured import Measured, measured_on
 
 MIN_LABELLED = 2
@@ -38,20 +39,6 @@ _NUMBER = r"\d+(?:[.,]\d+)*(?:\s\d+/\d+|/\d+)?"
 _PIECE = re.compile(rf"(?P<number>{_NUMBER})|[^\W\d_]+|[^\w\s]")
 
 Pattern = tuple[str, ...]
-
-
-@dataclass(slots=True)
-class _Found:
-    start: int
-    end: int
-    pattern: Pattern
-
-    def inside(self, other: _Found) -> bool:
-        return (
-            other.start <= self.start
-            and self.end <= other.end
-            and (other.end - other.start) > (self.end - self.start)
-        )
 
 
 @dataclass(slots=True)
@@ -76,16 +63,16 @@ class NumberPatterns:
     def _one_value(self, text: str, exclude_context: str | None) -> str | None:
         left_out = self.by_context.get(exclude_context) if exclude_context is not None else None
         found = [
-            _Found(match.start(), match.end(), pattern)
+            FoundSpan(match.start(), match.end(), pattern)
             for pattern, count in self.labelled.items()
             if count - (pattern == left_out) >= MIN_LABELLED
             for match in _regex(pattern).finditer(text)
         ]
-        kept = [one for one in found if not any(one.inside(other) for other in found)]
+        kept = outermost(found)
         values: dict[str, tuple[int, str]] = {}
         for one in kept:
             written = text[one.start : one.end]
-            count = self.labelled[one.pattern] - (one.pattern == left_out)
+            count = self.labelled[one.key] - (one.key == left_out)
             values[same_key(written)] = max(
                 values.get(same_key(written), (0, "")), (count, written)
             )
