@@ -1,8 +1,9 @@
 """A text rule too unreliable to answer ahead of the model, but right at least twice as often as
 not on the field's own examples, contends with the model: where the model answers null, or a
-value it is less sure of than the rule was right, the rule's value is the answer, with its
-measured precision as the confidence; where the rule reads the model's own value, that value
-takes the rule's confidence. A surer model's value, and its failures, stand."""
+value it is less sure of than the rule was right, the rule's value is the answer. Where the model
+answered null, the rule's measured precision is the confidence; where both read a value, the
+confidence is the two readers' (`confidence/two_readers.py`): higher where they read the same,
+lower where they do not. A surer model's value, and its failures, stand."""
 
 from __future__ import annotations
 
@@ -84,21 +85,41 @@ def test_a_value_the_model_is_less_sure_of_gives_way_to_the_rules() -> None:
     outcome = looked_up(Script(answer='{"value": "80 cm"}', answer_probability=0.6))
 
     assert (outcome.value, outcome.source) == ("glass", OutcomeSource.PREPASS)
-    assert outcome.confidence == pytest.approx(MEASURED)
+    # the rule right and the model wrong, among the cases where at most one is right
+    assert outcome.confidence == pytest.approx(MEASURED * 0.4 / (1 - MEASURED * 0.6))
+    assert outcome.confidence < MEASURED
 
 
-def test_a_value_the_model_is_surer_of_stands() -> None:
+def test_a_value_the_model_is_surer_of_stands_less_sure() -> None:
     outcome = looked_up(Script(answer='{"value": "80 cm"}', answer_probability=0.8))
 
     assert (outcome.value, outcome.source) == ("80 cm", OutcomeSource.MODEL)
-    assert outcome.confidence == pytest.approx(0.8)
+    assert outcome.confidence == pytest.approx(0.8 * (1 - MEASURED) / (1 - MEASURED * 0.8))
+    assert outcome.confidence < 0.8
 
 
-def test_a_value_the_rule_reads_too_takes_the_rules_confidence() -> None:
+def test_a_value_the_rule_reads_too_is_surer_than_either_reader() -> None:
     outcome = looked_up(Script(answer='{"value": "Glass"}', answer_probability=0.3))
 
     assert (outcome.value, outcome.source) == ("Glass", OutcomeSource.MODEL)
-    assert outcome.confidence == pytest.approx(MEASURED)
+    assert outcome.confidence == pytest.approx(1 - (1 - MEASURED) * 0.7)
+
+
+def test_a_surer_models_value_the_rule_reads_too_is_surer_still() -> None:
+    outcome = looked_up(Script(answer='{"value": "glass"}', answer_probability=0.9))
+
+    assert (outcome.value, outcome.source) == ("glass", OutcomeSource.MODEL)
+    assert outcome.confidence == pytest.approx(1 - (1 - MEASURED) * 0.1)
+
+
+def test_a_value_no_rule_reads_against_keeps_the_models_confidence() -> None:
+    script = Script(answer='{"value": "walnut"}', answer_probability=0.55)
+    result = conversation_lookup(
+        FakeConnector(default=script), [MATERIAL], EXAMPLES, "Serving trolley, 80 cm"
+    )
+    [outcome] = result.outcomes
+
+    assert (outcome.value, outcome.confidence) == ("walnut", pytest.approx(0.55))
 
 
 def test_a_value_of_unknown_confidence_stands() -> None:

@@ -2,7 +2,8 @@
 and the rest is one model call per field, one call for the whole product, or (a shared-prefix
 chain) one call per field, one after another from one prompt prefix, in one job. A rule that
 contends with the model (`prepass/measured.py`) answers what it reads instead of the model's
-null, or of a value the model was less sure of."""
+null, or of a value the model was less sure of; where both read a value, the answer's
+confidence is the two readers' (`confidence/two_readers.py`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import replace
 from functools import partial
 
 from src.domain.confidence.prepass import prepass_confidence
+from src.domain.confidence.two_readers import against, agreeing
 from src.domain.lookup.known_value_rules import NO_KNOWN_ANSWERS, KnownAnswers
 from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.lookup.null_odds import weighing_odds
@@ -154,10 +156,12 @@ def _done(outcome: FieldOutcome) -> Future[FieldOutcome]:
 def _contended(
     asked: Future[FieldOutcome], contending: Callable[[float], tuple[str, float] | None]
 ) -> Future[FieldOutcome]:
-    """`asked`'s outcome, but where the model answered null, or a value with a confidence, and a
-    rule measured more precise than that reads a value in the text (`contending`): another value
-    is then the answer (a pre-pass answer, with the rule's confidence); the model's own keeps
-    its source and takes the rule's confidence. Cancelling the future cancels `asked`."""
+    """`asked`'s outcome, weighed against what a contending rule reads in the text
+    (`contending`), where the model answered null or a value with a confidence: the first rule
+    measured more precise than the model's answer, else the first that reads a value. The
+    surer reader's value is the answer (a rule's is a pre-pass answer); its confidence is the two
+    readers' (`two_readers.py`): higher where they read the same value, lower where they do not.
+    Cancelling the future cancels `asked`."""
     contended: Future[FieldOutcome] = Future()
 
     def settle(done: Future[FieldOutcome]) -> None:
@@ -187,22 +191,25 @@ def _against_rules(
     if outcome.source is not OutcomeSource.MODEL:
         return outcome
     if outcome.status is OutcomeStatus.NOT_FOUND:
-        against = 0.0
+        model = 0.0
     elif outcome.status is OutcomeStatus.OK and outcome.confidence is not None:
-        against = outcome.confidence
+        model = outcome.confidence
     else:
         return outcome
-    read = contending(against)
+    read = contending(model)
+    if read is None and model > 0:  # a surer model: a rule's reading still weighs on it
+        read = contending(0.0)
     if read is None:
         return outcome
-    value, confidence = read
-    if str(outcome.value).casefold() == value.casefold():
-        # two readers agree; the rule, right more often than the model was sure, vouches for it
-        return replace(outcome, confidence=confidence)
+    value, rule = read
+    if outcome.status is OutcomeStatus.OK and str(outcome.value).casefold() == value.casefold():
+        return replace(outcome, confidence=agreeing(rule, model))
+    if rule <= model:
+        return replace(outcome, confidence=against(model, rule))
     return replace(
         outcome,
         value=value,
         status=OutcomeStatus.OK,
         source=OutcomeSource.PREPASS,
-        confidence=confidence,
+        confidence=against(rule, model),
     )
