@@ -5,7 +5,7 @@ reliable on the field's own examples."""
 from __future__ import annotations
 
 from src.domain.model import Example
-from src.domain.prompting.prepass.code_values import code_values
+from src.domain.prompting.prepass.code_values import code_values, is_code
 
 UPC = "Retail UPC"
 
@@ -103,3 +103,10 @@ def test_short_values_and_words_are_no_codes() -> None:
 
     assert not code_values(sizes).shapes
     assert not code_values(brands).shapes
+
+
+def test_a_number_and_the_word_it_counts_or_measures_is_no_code() -> None:
+    for size in ("12in", "6-Piece", "14-ga", "300-GB", "2.4GHz", "5/8w", "115v"):
+        assert not is_code(size), size
+    for code in ("TKSS-3012", "435952-B21", "100BCS158", "AP732B", "4006381333931", "G3399"):
+        assert is_code(code), code

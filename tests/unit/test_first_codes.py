@@ -17,7 +17,7 @@ OFFERS = [
     Example(STOCK, "Advance Tabco DTC-3-2020-120R Dishtable, With Potsinks", "DTC-3-2020-120R"),
     Example(STOCK, "Cambro 100BCS158 Booster Seat, Plastic", "100BCS158"),
     Example(STOCK, "John Boos ST6-2460GSK Work Table, 54in - 62in", "ST6-2460GSK"),
-    Example(STOCK, "Kitchen Black 6-Piece Knife Block Set - Gordon Ramsay", None),
+    Example(STOCK, "Waterford 40003519 Lismore Vase, 8in", None),
 ]
 
 
@@ -26,10 +26,15 @@ def test_the_first_code_of_a_text_is_read_as_written() -> None:
     assert first_code("Vase, 9 in, Waterford") is None  # "9" is too short to be a code
 
 
+def test_a_number_and_the_word_it_counts_is_not_a_code() -> None:
+    assert first_code("Kitchen Black 6-Piece Knife Block Set, 12in, 14-ga") is None
+    assert first_code("Alera Valencia Hutch, 70 5/8w x 11 3/4d, ALEVA267212MC") == "ALEVA267212MC"
+
+
 def test_a_field_whose_labels_are_their_texts_first_codes_answers_it() -> None:
     rule = first_codes(OFFERS)
 
-    # the knife block's "6-Piece" is its first code, and it is labelled null
+    # the vase's "40003519" is its first code, and it is labelled null
     assert (rule.measured.right, rule.measured.answered) == (6, 7)
     assert rule.measured.contends and not rule.measured.trusted
     assert rule.answer("Rubbermaid FG9W3200SSBL Mounted Receptacle, 1200 Butt") == "FG9W3200SSBL"

@@ -27,7 +27,10 @@ EXAMPLES = (
     [Example(BRAND.code, f"{brand} lure number {n}", brand) for brand in BRANDS for n in range(3)]
     + [Example(MODEL.code, f"Lure model YA{n}4", f"YA{n}4") for n in range(6)]
     + [Example(WEIGHT.code, f"Minnow {n}0mm {n}.5g", f"{n}.5g") for n in range(1, 10)]
-    + [Example(UPC.code, f"Minnow {n}0mm, UPC 0{n}4711747012", f"0{n}4711747012") for n in range(9)]
+    + [
+        Example(UPC.code, f"Minnow {n}0mm item {n}331, UPC 0{n}4711747012", f"0{n}4711747012")
+        for n in range(9)
+    ]
 )
 
 

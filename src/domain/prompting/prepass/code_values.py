@@ -2,11 +2,12 @@
 manufacturer's stock number, a model number.
 
 A code is one run of letters and digits (with `-`, `/` or `.` inside, as in "435952-B21"),
-holding at least one digit. Codes of one field share a few *shapes*: each digit read as `9`, each
-capital as `A`, each small letter as `a`, the rest as written ("021200726125" is `999999999999`,
-"DEF73102" `AAA99999`, "435952-B21" `999999-A99`). When a text writes exactly one code (however
-often) of a shape the field's labelled codes have, that code is the answer, as written; two
-different ones is doubt, left to the model.
+holding at least one digit, but not a number and the word it counts or measures ("12in",
+"6-Piece", "300-GB": a size). Codes of one field share a few *shapes*: each digit read as `9`,
+each capital as `A`, each small letter as `a`, the rest as written ("021200726125" is
+`999999999999`, "DEF73102" `AAA99999`, "435952-B21" `999999-A99`). When a text writes exactly
+one code (however often) of a shape the field's labelled codes have, that code is the answer, as
+written; two different ones is doubt, left to the model.
 
 A shape is only as good as the field's codes are alike and the texts' other codes unlike them (a
 UPC's twelve digits mostly are; a two-digit size is not), so, as for the known values
@@ -28,6 +29,10 @@ from src.domain.prompting.prepass.measured import Measured, measured_on
 
 MIN_LENGTH = 4
 """Shorter values are sizes and counts more often than codes: not looked for."""
+
+_MEASURE = re.compile(r"\d{1,3}(?:[.,/]\d+)?-?[^\W\d_]+")
+"""A number and the word it counts or measures ("12in", "6-Piece", "14-ga", "300-GB"): a size,
+not a code."""
 
 _CODE = re.compile(r"(?<![\w-])[^\W_]+(?:[-/.][^\W_]+)*(?![\w-])")
 """A run of letters and digits, `-`, `/` or `.` inside; not a piece of a longer word."""
@@ -92,6 +97,7 @@ def is_code(value: str) -> bool:
         len(value) >= MIN_LENGTH
         and _CODE.fullmatch(value) is not None
         and any(character.isdigit() for character in value)
+        and _MEASURE.fullmatch(value) is None
     )
 
 
