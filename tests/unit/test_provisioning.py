@@ -107,3 +107,32 @@ def test_a_bad_record_is_refused_by_file_and_record_and_nothing_is_written(
     )
     assert str(refused.value) == f"examples.json, record 2: {reason}"
     assert store.written == []
+
+
+def test_a_value_met_again_is_typed_by_its_own_field_and_json_type() -> None:
+    store = FakeCatalogueStore()
+    provisioning = Provisioning(store, FakeFieldRepository([SOCKET, BRAND, POWER]))
+
+    provisioning.provision(
+        [],
+        [
+            record("EF000042", "e27", 1),
+            record("EF000588", "e27", 2),
+            record("EF000042", "e27", 3),
+            record("EF000035", 1, 4),
+            record("EF000035", "1", 5),
+        ],
+    )
+
+    assert [example.value for example in store.written[0][1]] == ["E27", "e27", "E27", 1, 1]
+
+
+def test_a_boolean_after_the_number_it_equals_is_still_refused_by_a_number_field() -> None:
+    store = FakeCatalogueStore()
+    provisioning = Provisioning(store, FakeFieldRepository([POWER]))
+
+    with pytest.raises(DataFileError) as refused:
+        provisioning.provision([], [record("EF000035", 1, 1), record("EF000035", True, 2)])
+
+    assert refused.value.record == "record 2"
+    assert store.written == []

@@ -188,7 +188,14 @@ class PeeweeCatalogueStore(PeeweeRepository):
             if isinstance(self._database, SqliteDatabase):
                 last = cursor.execute(_LAST_ID).fetchone()[0]
                 cursor.executemany(_UPSERT_EXAMPLES.format(values="(?, ?, ?, ?)"), values)
-                inserted = cursor.execute(_INSERTED_SINCE, [last]).fetchall()
+                if cursor.execute(_LAST_ID).fetchone()[0] - last == len(rows):
+                    # Every row inserted, each taking the id after the last: read none back.
+                    inserted = [
+                        (last + n, str(r["field"]), str(r["context"]))
+                        for n, r in enumerate(rows, 1)
+                    ]
+                else:
+                    inserted = cursor.execute(_INSERTED_SINCE, [last]).fetchall()
             else:
                 copy_into_temporary(
                     cursor,
