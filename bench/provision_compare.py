@@ -23,20 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.load import checkout  # noqa: E402
-from bench.scale import databases, write_catalogue  # noqa: E402
+from bench.scale import MEASURED_CLI, databases, write_catalogue  # noqa: E402
 
 HERE = Path(__file__).resolve().parents[1]
-TIMED = """
-import resource, runpy, sys
-sys.argv = ["cli.py", *sys.argv[1:]]
-try:
-    runpy.run_path("cli.py", run_name="__main__")
-finally:
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(f"cpu {own.ru_utime + own.ru_stime} {children.ru_utime + children.ru_stime}",
-          file=sys.stderr)
-"""
 
 
 def tree_rss_kb(pid: int) -> int:
@@ -63,7 +52,16 @@ def provision(tree: Path, database_url: str, fields: Path, examples: Path) -> di
     subprocess.run(run, cwd=tree, env=environ, check=True, capture_output=True)
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-c", TIMED, "provision", "--fields", fields, "--examples", examples],
+        [
+            sys.executable,
+            "-c",
+            MEASURED_CLI,
+            "provision",
+            "--fields",
+            fields,
+            "--examples",
+            examples,
+        ],
         cwd=tree,
         env=environ,
         stdout=subprocess.PIPE,

@@ -36,14 +36,20 @@ from bench.server import server_process  # noqa: E402
 from tests.support.postgres import ThrowawayPostgres  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-PEAK = """
+MEASURED_CLI = """
 import resource, runpy, sys
 sys.argv = ["cli.py", *sys.argv[1:]]
 try:
     runpy.run_path("cli.py", run_name="__main__")
 finally:
-    print(f"peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(f"peak {own.ru_maxrss}", file=sys.stderr)
+    print(f"cpu {own.ru_utime + own.ru_stime} {children.ru_utime + children.ru_stime}",
+          file=sys.stderr)
 """
+"""`python -c` this with cli.py's arguments: cli.py, then on stderr its peak RSS in kB
+(`peak N`) and the CPU seconds of the process and of its children (`cpu OWN CHILDREN`)."""
 
 
 def write_catalogue(folder: Path, count: int) -> tuple[Path, Path]:
@@ -103,7 +109,7 @@ def provision(database_url: str, fields: Path, examples: Path) -> tuple[float, f
         [
             sys.executable,
             "-c",
-            PEAK,
+            MEASURED_CLI,
             "provision",
             "--fields",
             str(fields),

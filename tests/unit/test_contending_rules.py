@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from src.domain.lookup.fan_out import submit_calls
-from src.domain.lookup.known_value_rules import KnownValueRules
+from src.domain.lookup.known_value_rules import KnownAnswers, KnownValueRules
 from src.domain.lookup.llms import ConfiguredLLM
 from src.domain.lookup.question import ProductQuestion
 from src.domain.model import (
@@ -164,3 +164,30 @@ def test_cancelling_a_filled_field_cancels_its_model_call() -> None:
         assert futures[MATERIAL.code].cancel()
         release.set()
     assert asked == []
+
+
+class Reads:
+    """A text rule that reads `value` wherever `word` is written, measured `right` of `answered`."""
+
+    def __init__(self, word: str, value: str, right: int, answered: int) -> None:
+        self.word, self.value = word, value
+        self.measured = Measured(right, answered)
+
+    def answer(self, description: str, exclude_context: str | None = None) -> str | None:
+        return self.value if self.word in description else None
+
+
+def test_the_first_rule_above_the_model_reads_else_the_first_that_reads() -> None:
+    lower = Reads("oak", "oak", 7, 9)  # 8/11
+    other = Reads("glass", "glass", 7, 9)
+    higher = Reads("steel", "steel", 18, 19)  # 19/21
+    known = KnownAnswers(contenders={"M": (lower, other, higher)})
+
+    assert known.contending("M", "oak and glass and steel", 0.8) == (
+        "steel",
+        pytest.approx(19 / 21),
+    )
+    assert known.contending("M", "oak and glass", 0.8) == ("oak", pytest.approx(8 / 11))
+    assert known.contending("M", "glass and oak", 0.8) == ("oak", pytest.approx(8 / 11))
+    assert known.contending("M", "glass", 0.8) == ("glass", pytest.approx(8 / 11))
+    assert known.contending("M", "walnut", 0.8) is None

@@ -197,8 +197,6 @@ def _against_rules(
     else:
         return outcome
     read = contending(model)
-    if read is None and model > 0:  # a surer model: a rule's reading still weighs on it
-        read = contending(0.0)
     if read is None:
         return outcome
     value, rule = read

@@ -60,12 +60,21 @@ class KnownAnswers:
 
     def contending(self, code: str, description: str, against: float) -> tuple[str, float] | None:
         """What the first of the field's contending rules measured more precise than `against`
-        (the model's confidence in its answer; 0 for null) reads in `description`, with that
-        rule's confidence."""
-        rules = self.contenders.get(code, ())
-        return self._first(
-            [rule for rule in rules if rule.measured.confidence > against], description
-        )
+        (the model's confidence in its answer; 0 for null) reads in `description`, else what
+        the first of the others that reads a value reads, with that rule's confidence; each
+        rule read at most once."""
+        fallback: tuple[str, float] | None = None
+        for rule in self.contenders.get(code, ()):
+            if fallback is not None and rule.measured.confidence <= against:
+                continue  # it could only be a later fallback: not read
+            value = rule.answer(description, self.exclude_context)
+            if value is None:
+                continue
+            if rule.measured.confidence > against:
+                return value, rule.measured.confidence
+            if fallback is None:
+                fallback = value, rule.measured.confidence
+        return fallback
 
     def _first(self, rules: Sequence[TextRule], description: str) -> tuple[str, float] | None:
         for rule in rules:
